@@ -1,0 +1,200 @@
+"""The `handout` command: a thin front end over generator.pipeline.
+
+Every command turns HandoutError into one 'Error: ...' line and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from generator import __version__
+from generator.errors import HandoutError, InputError
+
+EXAMPLES = """examples:
+  handout build carisoprodol -o leaflet.pdf
+  handout build carisoprodol --patient patient.yaml --clinic clinic.yaml --layout standard --paper a4 -o out.pdf
+  handout verify out.pdf --topic carisoprodol
+  handout list
+
+environment:
+  HANDOUT_LIBRARY   content library folder (like --library)
+  HANDOUT_LAYOUTS   layout profiles folder (like --layouts)
+  HANDOUT_CONFIG    clinic config file (like --config)
+  HANDOUT_CACHE_DIR where generated font files are cached
+"""
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got '{value}'") from None
+
+
+def _add_library_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--library", metavar="DIR", help="content library folder (default: $HANDOUT_LIBRARY, else built-in)"
+    )
+    parser.add_argument(
+        "--layouts", metavar="DIR", help="layout profiles folder (default: $HANDOUT_LAYOUTS, else built-in)"
+    )
+
+
+def _make_generator(args: argparse.Namespace):
+    from generator.content import Library
+    from generator.layouts import LayoutLibrary
+    from generator.paths import layouts_root, library_root
+    from generator.pipeline import Generator
+
+    return Generator(Library(library_root(args.library)), LayoutLibrary(layouts_root(args.layouts)))
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Make one leaflet."""
+    from generator.inputs import choose_clinic, read_personalisation
+    from generator.paths import SAMPLES, config_path
+    from generator.pipeline import HandoutRequest, write_atomically
+
+    patient_file = Path(args.patient) if args.patient else SAMPLES / "patient.yaml"
+    data = read_personalisation(patient_file)
+    clinic_file = Path(args.clinic) if args.clinic else None
+    clinic = choose_clinic(data, clinic_file, config_path(args.config), SAMPLES / "clinic.yaml")
+    output = Path(args.output or f"{args.topic}.pdf")
+    if output.is_dir():
+        raise InputError(f"{output}: -o must name a file, not a folder")
+    generator = _make_generator(args)
+    request = HandoutRequest(
+        topic=args.topic,
+        data=data,
+        clinic=clinic,
+        made_on=args.made_on or dt.date.today(),
+        layout=args.layout,
+        paper=args.paper,
+        language=args.lang,
+        grayscale=args.grayscale,
+    )
+    handout = generator.build(request, str(patient_file))
+    write_atomically(output, handout.pdf)
+    print(f"Wrote {output} ({handout.pages} pages, {len(handout.must_say)} required warnings verified)")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Check a PDF for every required warning of a topic."""
+    from generator.verify import missing_sentences, pdf_pages_text
+
+    generator = _make_generator(args)
+    sentences = generator.required_sentences(args.topic, args.lang)
+    pages = pdf_pages_text(Path(args.pdf), args.password)
+    missing = missing_sentences(pages, sentences)
+    for sentence in missing:
+        print(f"MISSING: {sentence}")
+    if missing:
+        print(
+            f"Error: {args.pdf}: {len(missing)} of {len(sentences)} required warnings of '{args.topic}' missing",
+            file=sys.stderr,
+        )
+        return 6
+    print(f"OK: {args.pdf}: all {len(sentences)} required warnings of '{args.topic}' found ({len(pages)} pages)")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """Show topics, layouts and languages."""
+    from generator.labels import label_languages, load_wording
+
+    generator = _make_generator(args)
+    library, layouts = generator.library, generator.layouts
+    print("Topics:")
+    for name in library.topic_names():
+        topic = library.topic(name)
+        languages = ", ".join(library.languages(name))
+        print(f"  {name:<24} {topic.title} (content {topic.content_version}; languages: {languages})")
+    print("Layouts:")
+    for name in layouts.names():
+        print(f"  {name:<24} {layouts.get(name).description}")
+    print("Languages:")
+    for lang in label_languages(library.root):
+        print(f"  {lang:<24} {load_wording(library.root, lang).labels.language_name}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every command."""
+    parser = argparse.ArgumentParser(
+        prog="handout",
+        description="Make verified, personalised medication leaflets (PDF) from reviewed content.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"patient-handouts {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser(
+        "build",
+        help="make one leaflet",
+        description="Make one personalised, verified leaflet. "
+        "Without --patient, uses the built-in sample patient and clinic.",
+    )
+    build.add_argument("topic", help="topic to print, e.g. carisoprodol (see 'handout list')")
+    build.add_argument("-o", "--output", metavar="FILE", help="PDF file to write (default: TOPIC.pdf)")
+    build.add_argument(
+        "--patient", metavar="FILE", help="personalisation input, YAML or JSON (default: built-in sample patient)"
+    )
+    build.add_argument(
+        "--clinic",
+        metavar="FILE",
+        help="clinic file (default: the patient file's clinic, else the config file's, else the sample clinic)",
+    )
+    build.add_argument("--config", metavar="FILE", help="clinic config file (default: $HANDOUT_CONFIG)")
+    build.add_argument("--layout", default="standard", help="layout profile (default: standard)")
+    build.add_argument("--paper", choices=["letter", "a4"], help="paper size (default: the layout's)")
+    build.add_argument("--lang", help="language (default: the patient's language)")
+    build.add_argument("--grayscale", action="store_true", help="draw for a black-and-white printer")
+    build.add_argument("--made-on", type=_date, metavar="YYYY-MM-DD", help="date printed as 'made' (default: today)")
+    _add_library_options(build)
+    build.set_defaults(func=cmd_build)
+
+    verify = commands.add_parser(
+        "verify",
+        help="check a PDF for every required warning",
+        description="Exit 0 when every required warning of the topic is in the PDF's text; "
+        "otherwise list each missing one and exit 6.",
+    )
+    verify.add_argument("pdf", help="PDF file to check")
+    verify.add_argument("--topic", required=True, help="topic whose required warnings to look for")
+    verify.add_argument("--lang", default="en", help="language of the warnings (default: en)")
+    verify.add_argument("--password", help="password of an encrypted PDF")
+    _add_library_options(verify)
+    verify.set_defaults(func=cmd_verify)
+
+    listing = commands.add_parser(
+        "list",
+        help="show topics, layouts and languages",
+        description="Show the topics, layouts and languages available.",
+    )
+    _add_library_options(listing)
+    listing.set_defaults(func=cmd_list)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `handout` console script."""
+    args = build_parser().parse_args(argv)
+    command: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return command(args)
+    except HandoutError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Error: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

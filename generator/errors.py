@@ -1,0 +1,43 @@
+"""The one family of errors a user sees.
+
+Only the front ends (CLI, batch, ...) turn these into messages and exit codes;
+nothing deeper prints or exits.
+"""
+
+from __future__ import annotations
+
+
+class HandoutError(Exception):
+    """A problem the user can fix; its message is one line naming the file or field."""
+
+    exit_code = 1
+
+
+class InputError(HandoutError):
+    """Bad personalisation input: patient, prescription, clinic or CSV row."""
+
+    exit_code = 2
+
+
+class ContentError(HandoutError):
+    """Bad content library: block, topic or template."""
+
+    exit_code = 3
+
+
+class LayoutError(HandoutError):
+    """Bad layout profile, or content that cannot fit the profile."""
+
+    exit_code = 4
+
+
+class RenderError(HandoutError):
+    """ReportLab could not lay out the leaflet."""
+
+    exit_code = 5
+
+
+class VerifyError(HandoutError):
+    """A finished PDF lacks required warnings or cannot be read."""
+
+    exit_code = 6

@@ -1,0 +1,172 @@
+"""Turns a personalised Leaflet into ReportLab flowables: title, prepared-for box, blocks."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+
+from generator.personalise import Item, Leaflet, LeafletBlock
+from generator.styles import Styles
+
+
+class WholeParagraph(Paragraph):
+    """A paragraph that moves to the next page rather than split.
+
+    Keeps every sentence (and so every required warning) on one page, so page
+    furniture never lands in the middle of it.
+    """
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        return []
+
+
+def _table_style(styles: Styles, commands: list[tuple[object, ...]]) -> TableStyle:
+    """A table style that also sets the table's own font, so no base-14 font is pulled in."""
+    return TableStyle([("FONT", (0, 0), (-1, -1), styles.fonts.regular, styles.body.fontSize), *commands])
+
+
+def _paragraphs(item: Item, styles: Styles) -> list[Flowable]:
+    if item.kind == "bullets":
+        return [WholeParagraph(text, styles.bullet, bulletText="\u2022") for text in item.texts]
+    return [WholeParagraph(text, styles.body) for text in item.texts]
+
+
+def _callout(text: str, severity: str, width: float, styles: Styles) -> Table:
+    pal = styles.palette
+    line, fill = (pal.warning, pal.warning_fill) if severity == "warning" else (pal.caution, pal.caution_fill)
+    size = styles.body.fontSize
+    table = Table([[WholeParagraph(text, styles.callout)]], colWidths=[width])
+    table.setStyle(
+        _table_style(
+            styles,
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), fill),
+                ("BOX", (0, 0), (-1, -1), 0.8, line),
+                ("LINEBEFORE", (0, 0), (0, -1), 5 if severity == "warning" else 3, line),
+                ("LEFTPADDING", (0, 0), (-1, -1), size * 0.9),
+                ("RIGHTPADDING", (0, 0), (-1, -1), size * 0.6),
+                ("TOPPADDING", (0, 0), (-1, -1), size * 0.45),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), size * 0.55),
+            ],
+        )
+    )
+    return table
+
+
+def _data_table(item: Item, width: float, styles: Styles) -> Table:
+    pal = styles.palette
+    header, *rows = item.rows
+    cells = [[WholeParagraph(c, styles.cell_header) for c in header]]
+    cells += [[WholeParagraph(c, styles.cell) for c in row] for row in rows]
+    columns = len(header)
+    table = Table(cells, colWidths=[width / columns] * columns, repeatRows=1)
+    pad = styles.body.fontSize * 0.4
+    table.setStyle(
+        _table_style(
+            styles,
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), pal.box_fill),
+                ("GRID", (0, 0), (-1, -1), 0.6, pal.rule),
+                ("LINEBELOW", (0, 0), (-1, 0), 1.2, pal.text),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), pad),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+            ],
+        )
+    )
+    return table
+
+
+def _item_flowables(item: Item, width: float, styles: Styles, spacer: float) -> list[Flowable]:
+    if item.kind in ("warning", "caution"):
+        return [_callout(item.texts[0], item.kind, width, styles), Spacer(1, spacer)]
+    if item.kind == "table":
+        return [_data_table(item, width, styles), Spacer(1, spacer)]
+    return _paragraphs(item, styles)
+
+
+def _plain_block(block: LeafletBlock, width: float, styles: Styles) -> list[Flowable]:
+    spacer = styles.body.fontSize * 0.5
+    story: list[Flowable] = [Paragraph(block.title, styles.heading)]
+    for item in block.items:
+        story += _item_flowables(item, width, styles, spacer)
+    return story
+
+
+def _boxed_block(block: LeafletBlock, width: float, styles: Styles) -> list[Flowable]:
+    """A caution or warning block: a bordered box whose rows may split across pages."""
+    pal, size = styles.palette, styles.body.fontSize
+    warning = block.severity == "warning"
+    inner = width - 2 * size
+    heading_style = styles.boxed_heading.clone("boxed_heading_now", textColor=pal.white if warning else pal.text)
+    rows: list[list[Flowable]] = [[Paragraph(block.title, heading_style)]]
+    for item in block.items:
+        rows += [[f] for f in _item_flowables(item, inner, styles, size * 0.3) if not isinstance(f, Spacer)]
+    table = Table(rows, colWidths=[width], repeatRows=1)
+    line = pal.warning if warning else pal.caution
+    table.setStyle(
+        _table_style(
+            styles,
+            [
+                ("BOX", (0, 0), (-1, -1), 2.4 if warning else 1.4, line),
+                ("BACKGROUND", (0, 0), (-1, 0), line if warning else pal.caution_fill),
+                ("LINEBELOW", (0, 0), (-1, 0), 1.4, line),
+                ("LEFTPADDING", (0, 0), (-1, -1), size),
+                ("RIGHTPADDING", (0, 0), (-1, -1), size),
+                ("TOPPADDING", (0, 0), (-1, -1), size * 0.3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), size * 0.3),
+                ("TOPPADDING", (0, 0), (-1, 0), size * 0.55),
+                ("BOTTOMPADDING", (0, 0), (-1, 0), size * 0.55),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), size * 0.8),
+                ("TOPPADDING", (0, 1), (-1, 1), size * 0.7),
+            ],
+        )
+    )
+    return [Spacer(1, size * 0.7), table, Spacer(1, size * 0.2)]
+
+
+def block_flowables(block: LeafletBlock, width: float, styles: Styles) -> list[Flowable]:
+    """Flowables for one block, styled by its severity."""
+    if block.severity == "info":
+        return _plain_block(block, width, styles)
+    return _boxed_block(block, width, styles)
+
+
+def prepared_for_box(leaflet: Leaflet, width: float, styles: Styles) -> Table:
+    """The personal part: who, prescriber, dose, start and stop-by dates."""
+    size = styles.body.fontSize
+    label_width = min(width * 0.32, size * 9)
+    rows = [[Paragraph(label, styles.cell_header), Paragraph(value, styles.cell)] for label, value in leaflet.facts]
+    table = Table(rows, colWidths=[label_width, width - label_width])
+    table.setStyle(
+        _table_style(
+            styles,
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), styles.palette.box_fill),
+                ("BOX", (0, 0), (-1, -1), 1.2, styles.palette.accent),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), size * 0.8),
+                ("TOPPADDING", (0, 0), (-1, -1), size * 0.25),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), size * 0.25),
+                ("TOPPADDING", (0, 0), (-1, 0), size * 0.7),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), size * 0.7),
+            ],
+        )
+    )
+    return table
+
+
+def intro_flowables(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
+    """Title, subtitle and prepared-for box, across the full width of page 1."""
+    story: list[Flowable] = [Paragraph(leaflet.title, styles.title)]
+    if leaflet.subtitle:
+        story.append(Paragraph(leaflet.subtitle, styles.subtitle))
+    story.append(prepared_for_box(leaflet, width, styles))
+    return story
+
+
+def body_flowables(leaflet: Leaflet, column_width: float, styles: Styles) -> list[Flowable]:
+    """Every block, in reading order, for columns of `column_width`."""
+    story: list[Flowable] = []
+    for block in leaflet.blocks:
+        story += block_flowables(block, column_width, styles)
+    return story

@@ -1,0 +1,146 @@
+"""Personalisation input: who the leaflet is for, the prescription, and the clinic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field
+
+from generator.errors import InputError
+from generator.schema import StrictModel, parse_model
+from generator.yamlio import load_mapping
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _no_control_characters(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("contains a control character")
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value.strip()
+
+
+Text = Annotated[str, Field(max_length=200), AfterValidator(_no_control_characters)]
+"""Free text from the user: trimmed, at most 200 characters, no control characters."""
+
+
+class Patient(StrictModel):
+    """Who the leaflet is for."""
+
+    name: Text
+    """Full name as printed in the prepared-for box."""
+    preferred_name: Text | None = None
+    """How the leaflet greets the patient; defaults to the full name."""
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")] = "en"
+    """Preferred language (e.g. en, es)."""
+    age: Annotated[int, Field(ge=0, le=130)] | None = None
+    """Age in years, for age-specific cautions."""
+    date_of_birth: dt.date | None = None
+    """Date of birth, optional."""
+    id: Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9._-]+$")] | None = None
+    """The clinic's own identifier, optional."""
+
+    @property
+    def greeting_name(self) -> str:
+        """The name to greet the patient by."""
+        return self.preferred_name or self.name
+
+
+class Prescriber(StrictModel):
+    """Who prescribed the medicine."""
+
+    name: Text
+    """Name as the patient knows them, e.g. Dr. Sam Lee."""
+    phone: Text | None = None
+    """Phone number for questions."""
+
+
+class TaperStep(StrictModel):
+    """One step of a prescriber's plan to lower the dose."""
+
+    from_: dt.date = Field(alias="from")
+    """First day of this step."""
+    dose_mg: Annotated[float, Field(gt=0)]
+    """Dose each time, in mg."""
+    times_per_day: Annotated[int, Field(ge=1)]
+    """Doses a day."""
+
+
+class Prescription(StrictModel):
+    """What was prescribed."""
+
+    medicine: Text
+    """Generic name; must match the topic."""
+    dose_mg: Annotated[float, Field(gt=0)]
+    """Dose each time, in mg."""
+    times_per_day: Annotated[int, Field(ge=1)]
+    """Doses a day."""
+    start: dt.date
+    """First day."""
+    days_supply: Annotated[int, Field(ge=1)]
+    """Days at the full dose, before any taper."""
+    strength_mg: Annotated[float, Field(gt=0)] | None = None
+    """Tablet strength dispensed; by default the largest strength that makes the dose."""
+    taper: list[TaperStep] = []
+    """Optional steps down, in date order, after the full-dose days."""
+    last_day: dt.date | None = None
+    """Optional last day of the whole course; by default the end of the full-dose days."""
+
+
+class Clinic(StrictModel):
+    """The clinic that hands out the leaflet."""
+
+    name: Text
+    """Clinic name for the header."""
+    phone: Text
+    """Main phone number, printed on every page."""
+    address: Text | None = None
+    """Street address."""
+    after_hours: Text | None = None
+    """Phone line for nights and weekends."""
+    logo: Path | None = None
+    """Logo image file (PNG or JPEG)."""
+
+
+class Personalisation(StrictModel):
+    """Everything that makes one leaflet personal (the single-handout input file)."""
+
+    patient: Patient
+    """Who it is for."""
+    prescriber: Prescriber
+    """Who prescribed."""
+    prescription: Prescription
+    """What was prescribed."""
+    clinic: Clinic | None = None
+    """The clinic; from --clinic or the config file when absent."""
+
+
+def parse_personalisation(data: Any, where: str) -> Personalisation:
+    """Validate a personalisation mapping; errors name `where` and the field."""
+    return parse_model(Personalisation, data, where, InputError)
+
+
+def read_personalisation(path: Path) -> Personalisation:
+    """Read a patient file (YAML or JSON)."""
+    return parse_personalisation(load_mapping(path, InputError), str(path))
+
+
+def read_clinic(path: Path) -> Clinic:
+    """Read a clinic file: clinic fields at the top level, or under a `clinic:` key."""
+    data = load_mapping(path, InputError)
+    if "clinic" in data:
+        return parse_model(Clinic, data["clinic"], str(path), InputError, prefix="clinic")
+    return parse_model(Clinic, data, str(path), InputError)
+
+
+def choose_clinic(data: Personalisation, clinic_file: Path | None, config_file: Path | None, sample: Path) -> Clinic:
+    """The clinic: --clinic, else the patient file's, else the config file's, else the sample."""
+    if clinic_file:
+        return read_clinic(clinic_file)
+    if data.clinic:
+        return data.clinic
+    return read_clinic(config_file if config_file else sample)

@@ -1,0 +1,151 @@
+"""Layout profiles: paper, margins, type and block placement, with `extends:` inheritance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field
+
+from generator.errors import LayoutError
+from generator.schema import StrictModel, parse_model
+from generator.yamlio import load_mapping
+
+Color = str
+
+
+class FontSpec(StrictModel):
+    """Body type."""
+
+    family: str = "noto-sans"
+    """A font family known to generator.fonts."""
+    size: float = Field(default=11.5, ge=6, le=40)
+    """Body size in points."""
+    leading: float = Field(default=15.5, ge=6, le=60)
+    """Distance between lines of body text, in points."""
+
+
+class Sizes(StrictModel):
+    """Sizes of the other text, in points."""
+
+    title: float = 22
+    """Leaflet title."""
+    heading: float = 14.5
+    """Block headings."""
+    small: float = 9
+    """Header, footer and table notes."""
+
+
+class Colors(StrictModel):
+    """Colours as #rrggbb."""
+
+    text: Color = "#111111"
+    accent: Color = "#1d4e6e"
+    box_fill: Color = "#eef3f7"
+    warning: Color = "#8f1d1d"
+    warning_fill: Color = "#fbeaea"
+    caution: Color = "#7a5200"
+    caution_fill: Color = "#fdf3e1"
+    rule: Color = "#9aa7b0"
+
+
+class Layout(StrictModel):
+    """A layout profile as resolved after `extends:`."""
+
+    name: str
+    """The profile's name (its file name)."""
+    description: str = ""
+    """One line for `handout list`."""
+    paper: Literal["letter", "a4"] = "letter"
+    """Paper size; overridable per run."""
+    orientation: Literal["portrait", "landscape"] = "portrait"
+    """Page orientation."""
+    margins_in: tuple[float, float, float, float] = (0.7, 0.75, 0.7, 0.75)
+    """Top, right, bottom, left margins in inches."""
+    font: FontSpec = FontSpec()
+    """Body type."""
+    sizes: Sizes = Sizes()
+    """Other text sizes."""
+    min_font_size: float = 8
+    """Nothing on any page is smaller, footer included."""
+    colors: Colors = Colors()
+    """Colour scheme."""
+    grayscale: bool = False
+    """Draw every colour as gray, for black-and-white printers."""
+    columns: int = Field(default=1, ge=1, le=3)
+    """Text columns under the full-width title and prepared-for box."""
+    column_gap_in: float = 0.3
+    """Space between columns, in inches."""
+    blocks: list[str] = []
+    """Block kinds in the order placed; kinds not listed follow in topic order."""
+    may_drop: list[str] = []
+    """Optional block kinds this profile may leave out."""
+    max_pages: int | None = None
+    """Most pages allowed, or none."""
+
+
+class LayoutFile(StrictModel):
+    """What a profile file may contain: any Layout field, each optional, plus `extends`."""
+
+    extends: str | None = None
+    """The profile this one changes."""
+    description: str | None = None
+    paper: Literal["letter", "a4"] | None = None
+    orientation: Literal["portrait", "landscape"] | None = None
+    margins_in: tuple[float, float, float, float] | None = None
+    font: dict[str, Any] | None = None
+    sizes: dict[str, Any] | None = None
+    min_font_size: float | None = None
+    colors: dict[str, Any] | None = None
+    grayscale: bool | None = None
+    columns: int | None = None
+    column_gap_in: float | None = None
+    blocks: list[str] | None = None
+    may_drop: list[str] | None = None
+    max_pages: int | None = None
+
+
+def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in change.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+class LayoutLibrary:
+    """A folder of layout profiles."""
+
+    def __init__(self, root: Path) -> None:
+        if not root.is_dir():
+            raise LayoutError(f"{root}: layouts folder not found")
+        self.root = root
+        self._resolved: dict[str, Layout] = {}
+
+    def names(self) -> list[str]:
+        """Profile names, sorted."""
+        return sorted(p.stem for p in self.root.glob("*.yaml"))
+
+    def _raw(self, name: str, chain: tuple[str, ...]) -> dict[str, Any]:
+        path = self.root / f"{name}.yaml"
+        if not path.is_file():
+            known = ", ".join(self.names()) or "none"
+            where = f"{self.root / (chain[-1] + '.yaml')}: extends: " if chain else ""
+            raise LayoutError(f"{where}unknown layout '{name}' (known: {known})")
+        if name in chain:
+            raise LayoutError(f"{path}: extends: cycle {' -> '.join((*chain, name))}")
+        data = parse_model(LayoutFile, load_mapping(path, LayoutError), str(path), LayoutError)
+        own = data.model_dump(exclude_none=True, exclude={"extends"})
+        if data.extends is None:
+            return own
+        return _merge(self._raw(data.extends, (*chain, name)), own)
+
+    def get(self, name: str) -> Layout:
+        """The profile `name` with everything it extends applied (resolved once)."""
+        if name not in self._resolved:
+            path = self.root / f"{name}.yaml"
+            data = {**self._raw(name, ()), "name": name}
+            self._resolved[name] = parse_model(Layout, data, str(path), LayoutError)
+        return self._resolved[name]

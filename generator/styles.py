@@ -1,0 +1,117 @@
+"""Paragraph styles and colours derived from a layout profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+
+from generator.fonts import FontNames, register_family
+from generator.layouts import Layout
+
+
+def make_color(hex_value: str, grayscale: bool) -> colors.Color:
+    """A colour from #rrggbb; in grayscale mode the gray of the same luminance."""
+    color = colors.HexColor(hex_value)
+    if not grayscale:
+        return color
+    luminance = 0.299 * color.red + 0.587 * color.green + 0.114 * color.blue
+    return colors.Color(luminance, luminance, luminance)
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The layout's colours, ready for ReportLab."""
+
+    text: colors.Color
+    accent: colors.Color
+    box_fill: colors.Color
+    warning: colors.Color
+    warning_fill: colors.Color
+    caution: colors.Color
+    caution_fill: colors.Color
+    rule: colors.Color
+    white: colors.Color
+
+
+@dataclass(frozen=True)
+class Styles:
+    """Every paragraph style a leaflet uses."""
+
+    fonts: FontNames
+    palette: Palette
+    body: ParagraphStyle
+    bullet: ParagraphStyle
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    heading: ParagraphStyle
+    boxed_heading: ParagraphStyle
+    callout: ParagraphStyle
+    cell: ParagraphStyle
+    cell_header: ParagraphStyle
+    small: ParagraphStyle
+    small_right: ParagraphStyle
+
+
+def make_styles(layout: Layout, grayscale: bool) -> Styles:
+    """Styles for `layout`, registering its font family."""
+    fonts = register_family(layout.font.family)
+    gray = grayscale or layout.grayscale
+    c = layout.colors
+    palette = Palette(
+        text=make_color(c.text, gray),
+        accent=make_color(c.accent, gray),
+        box_fill=make_color(c.box_fill, gray),
+        warning=make_color(c.warning, gray),
+        warning_fill=make_color(c.warning_fill, gray),
+        caution=make_color(c.caution, gray),
+        caution_fill=make_color(c.caution_fill, gray),
+        rule=make_color(c.rule, gray),
+        white=colors.white,
+    )
+    size, leading = layout.font.size, layout.font.leading
+    ratio = leading / size
+    body = ParagraphStyle(
+        "body",
+        fontName=fonts.regular,
+        bulletFontName=fonts.regular,
+        fontSize=size,
+        leading=leading,
+        textColor=palette.text,
+        alignment=TA_LEFT,
+        spaceAfter=size * 0.35,
+    )
+    sizes = layout.sizes
+    heading = ParagraphStyle(
+        "heading",
+        parent=body,
+        fontName=fonts.bold,
+        fontSize=sizes.heading,
+        leading=sizes.heading * 1.25,
+        textColor=palette.accent,
+        spaceBefore=size * 0.8,
+        spaceAfter=size * 0.3,
+        keepWithNext=1,
+    )
+    small = ParagraphStyle("small", parent=body, fontSize=sizes.small, leading=sizes.small * ratio, spaceAfter=0)
+    return Styles(
+        fonts=fonts,
+        palette=palette,
+        body=body,
+        bullet=ParagraphStyle(
+            "bullet", parent=body, leftIndent=size * 1.4, bulletIndent=size * 0.3, spaceAfter=size * 0.15
+        ),
+        title=ParagraphStyle(
+            "title", parent=heading, fontSize=sizes.title, leading=sizes.title * 1.2, spaceBefore=0, spaceAfter=2
+        ),
+        subtitle=ParagraphStyle("subtitle", parent=body, textColor=palette.text, spaceAfter=size * 0.8),
+        heading=heading,
+        boxed_heading=ParagraphStyle("boxed_heading", parent=heading, spaceBefore=0, spaceAfter=0),
+        callout=ParagraphStyle("callout", parent=body, fontName=fonts.bold, spaceAfter=0),
+        cell=ParagraphStyle("cell", parent=body, spaceAfter=0),
+        cell_header=ParagraphStyle("cell_header", parent=body, fontName=fonts.bold, spaceAfter=0),
+        small=small,
+        small_right=ParagraphStyle("small_right", parent=small, alignment=2),
+    )

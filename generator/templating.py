@@ -1,0 +1,60 @@
+"""The one Jinja2 environment for content: sandboxed, autoescaping, strict about undefined names."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
+
+from generator.errors import ContentError
+
+
+@functools.cache
+def environment() -> SandboxedEnvironment:
+    """Content templates are trusted markup; every value they insert is escaped."""
+    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def escape_text(value: object) -> Markup:
+    """Patient and clinic text made safe for ReportLab paragraph markup."""
+    return escape(str(value))
+
+
+@functools.cache
+def _template(source: str) -> jinja2.Template:
+    return environment().from_string(source)
+
+
+@functools.cache
+def _expression(source: str) -> Callable[..., Any]:
+    return environment().compile_expression(source, undefined_to_none=False)
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"template syntax error: {exc.message}"
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"unknown template variable: {exc.message}"
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return f"template not allowed: {exc}"
+    return f"template error: {exc}"
+
+
+def render_markup(source: str, context: dict[str, Any], where: str) -> str:
+    """Render a content template to ReportLab paragraph markup."""
+    try:
+        return str(_template(source).render(context))
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
+        raise ContentError(f"{where}: {_describe(exc)}") from None
+
+
+def holds(expression: str, context: dict[str, Any], where: str) -> bool:
+    """Evaluate a `when:` condition."""
+    try:
+        return bool(_expression(expression)(**context))
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
+        raise ContentError(f"{where}: when: {_describe(exc)}") from None

@@ -1,0 +1,79 @@
+"""Shared fixtures: the built-in generator, the sample input, and PDF readers."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.cli import main
+from generator.content import Library
+from generator.inputs import choose_clinic, parse_personalisation
+from generator.layouts import LayoutLibrary
+from generator.paths import SAMPLES, layouts_root, library_root
+from generator.pipeline import Generator, Handout, HandoutRequest
+
+MADE_ON = dt.date(2026, 11, 25)
+
+
+@pytest.fixture(scope="session")
+def generator() -> Generator:
+    """A generator over the built-in content and layouts."""
+    return Generator(Library(library_root()), LayoutLibrary(layouts_root()))
+
+
+@pytest.fixture
+def sample() -> dict[str, Any]:
+    """A fresh copy of the built-in sample patient input, to change per test."""
+    return copy.deepcopy(yaml.safe_load((SAMPLES / "patient.yaml").read_text()))
+
+
+@pytest.fixture
+def make(generator: Generator):
+    """Build a leaflet from a personalisation mapping, in-process."""
+
+    def _make(data: dict[str, Any], layout: str = "standard", **options: Any) -> Handout:
+        parsed = parse_personalisation(data, "test input")
+        clinic = choose_clinic(parsed, None, None, SAMPLES / "clinic.yaml")
+        options.setdefault("made_on", MADE_ON)
+        request = HandoutRequest("carisoprodol", parsed, clinic, layout=layout, **options)
+        return generator.build(request, "test input")
+
+    return _make
+
+
+@pytest.fixture
+def write_yaml(tmp_path: Path):
+    """Write a mapping as a YAML file in the test's folder."""
+
+    def _write(name: str, data: Any) -> Path:
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]):
+    """Run the handout command in-process; return (exit code, stdout, stderr)."""
+
+    def _run(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return _run
+
+
+@pytest.fixture
+def library_copy(tmp_path: Path) -> Path:
+    """A private copy of the built-in content library to break."""
+    target = tmp_path / "library"
+    shutil.copytree(library_root(), target)
+    return target

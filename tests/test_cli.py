@@ -1,0 +1,158 @@
+"""The handout command as users run it: help, list, build, verify."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import pdf_text
+from reportlab.pdfgen.canvas import Canvas
+
+
+def test_console_script_builds_the_sample(tmp_path) -> None:
+    """The installed `handout` script, as the README runs it (a real subprocess)."""
+    script = Path(sys.executable).parent / "handout"
+    output = tmp_path / "leaflet.pdf"
+    result = subprocess.run(
+        [str(script), "build", "carisoprodol", "-o", str(output)],
+        capture_output=True,
+        text=True,
+        env=os.environ,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Wrote" in result.stdout
+    assert "Maria Lopez" in pdf_text(output)
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["verify"], ["list"]])
+def test_help(run_cli, command) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        run_cli(*command, "--help")
+    assert exit_info.value.code == 0
+
+
+def test_help_explains_options(capsys) -> None:
+    from generator.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    text = capsys.readouterr().out
+    for option in ("--patient", "--clinic", "--config", "--layout", "--paper", "--library", "--made-on", "-o"):
+        assert option in text
+
+
+def test_list(run_cli) -> None:
+    code, out, _ = run_cli("list")
+    assert code == 0
+    assert "carisoprodol" in out and "Carisoprodol (Soma)" in out
+    assert "standard" in out and "a4" in out
+    assert "English" in out
+
+
+def test_build_with_patient_and_clinic_files(run_cli, tmp_path, sample, write_yaml) -> None:
+    sample["patient"]["name"] = "Łukasz Müller"
+    patient = write_yaml("patient.yaml", sample)
+    clinic = write_yaml("clinic.yaml", {"name": "Hillside Health", "phone": "555-0123", "after_hours": "555-0999"})
+    output = tmp_path / "out.pdf"
+    code, _, err = run_cli(
+        "build",
+        "carisoprodol",
+        "--patient",
+        str(patient),
+        "--clinic",
+        str(clinic),
+        "--layout",
+        "standard",
+        "--paper",
+        "a4",
+        "-o",
+        str(output),
+    )
+    assert code == 0, err
+    text = pdf_text(output)
+    assert "Łukasz Müller" in text and "Hillside Health" in text and "555-0999" in text
+    assert "Riverside" not in text
+
+
+def test_clinic_from_config_file_and_environment(run_cli, tmp_path, sample, write_yaml, monkeypatch) -> None:
+    patient = write_yaml("patient.yaml", sample)
+    config = write_yaml("config.yaml", {"clinic": {"name": "Lakeview Clinic", "phone": "555-0777"}})
+    monkeypatch.setenv("HANDOUT_CONFIG", str(config))
+    output = tmp_path / "out.pdf"
+    code, _, err = run_cli("build", "carisoprodol", "--patient", str(patient), "-o", str(output))
+    assert code == 0, err
+    assert "Lakeview Clinic" in pdf_text(output)
+
+
+def test_clinic_in_patient_file_wins_over_config(run_cli, tmp_path, sample, write_yaml, monkeypatch) -> None:
+    sample["clinic"] = {"name": "Patient File Clinic", "phone": "555-0456"}
+    patient = write_yaml("patient.yaml", sample)
+    monkeypatch.setenv(
+        "HANDOUT_CONFIG", str(write_yaml("config.yaml", {"clinic": {"name": "Config Clinic", "phone": "1"}}))
+    )
+    output = tmp_path / "out.pdf"
+    assert run_cli("build", "carisoprodol", "--patient", str(patient), "-o", str(output))[0] == 0
+    assert "Patient File Clinic" in pdf_text(output)
+
+
+def test_json_patient_file(run_cli, tmp_path, sample) -> None:
+    import json
+
+    sample["prescription"]["start"] = "2026-11-24"
+    sample["prescription"]["last_day"] = "2026-12-13"
+    for step in sample["prescription"]["taper"]:
+        step["from"] = step["from"].isoformat()
+    patient = tmp_path / "patient.json"
+    patient.write_text(json.dumps(sample))
+    output = tmp_path / "out.pdf"
+    code, _, err = run_cli("build", "carisoprodol", "--patient", str(patient), "-o", str(output))
+    assert code == 0, err
+    assert "Maria Lopez" in pdf_text(output)
+
+
+def test_verify_accepts_a_built_leaflet(run_cli, tmp_path) -> None:
+    output = tmp_path / "out.pdf"
+    assert run_cli("build", "carisoprodol", "-o", str(output))[0] == 0
+    code, out, _ = run_cli("verify", str(output), "--topic", "carisoprodol")
+    assert code == 0
+    assert out.startswith(f"OK: {output}: all ")
+
+
+def test_verify_names_each_missing_warning(run_cli, tmp_path, generator) -> None:
+    required = generator.required_sentences("carisoprodol", "en")
+    pdf = tmp_path / "partial.pdf"
+    canvas = Canvas(str(pdf))
+    for index, sentence in enumerate(required[:2]):
+        canvas.drawString(40, 700 - 20 * index, sentence)
+    canvas.save()
+    code, out, err = run_cli("verify", str(pdf), "--topic", "carisoprodol")
+    assert code == 6
+    for sentence in required[2:]:
+        assert f"MISSING: {sentence}" in out
+    for sentence in required[:2]:
+        assert sentence not in out
+    assert f"{len(required) - 2} of {len(required)} required warnings" in err
+
+
+def test_verify_tolerates_line_breaks_and_hyphenation(tmp_path, generator) -> None:
+    from generator.verify import missing_sentences
+
+    sentence = generator.required_sentences("carisoprodol", "en")[0]
+    words = sentence.split()
+    broken = " ".join(words[:2]) + "\n" + " ".join(words[2:])
+    middle = broken.index(words[-1]) + 2
+    hyphenated = broken[:middle] + "-\n" + broken[middle:]
+    assert missing_sentences([hyphenated], [sentence]) == []
+    assert missing_sentences([broken.replace(words[-1], "something else")], [sentence]) == [sentence]
+
+
+def test_verify_rejects_a_file_that_is_not_a_pdf(run_cli, tmp_path) -> None:
+    fake = tmp_path / "fake.pdf"
+    fake.write_text("not a pdf")
+    code, _, err = run_cli("verify", str(fake), "--topic", "carisoprodol")
+    assert code == 6
+    assert err.startswith(f"Error: {fake}: not a readable PDF")

@@ -1,0 +1,165 @@
+"""The leaflet itself: warnings, personal details, escaping, fonts, determinism (read back with pypdf)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from helpers import pdf_text
+from pypdf import PdfReader
+
+from generator.verify import missing_sentences, pdf_pages_text
+
+
+def test_sample_has_every_required_warning(make, sample, generator) -> None:
+    handout = make(sample)
+    required = generator.required_sentences("carisoprodol", "en")
+    assert len(required) >= 7
+    assert missing_sentences(pdf_pages_text(handout.pdf), required) == []
+
+
+def test_required_warnings_cover_the_issue_topics(generator) -> None:
+    text = " ".join(generator.required_sentences("carisoprodol", "en")).lower()
+    for phrase in (
+        "alcohol",
+        "drive",
+        "opioids",
+        "benzodiazepines",
+        "2 or 3 weeks",
+        "suddenly",
+        "share",
+        "controlled substance",
+        "911",
+    ):
+        assert phrase in text, phrase
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            {},
+            [
+                "Maria Lopez",
+                "Dr. Sam Lee, 555-0100",
+                "1 tablet (350 mg) 3 times a day",
+                "November 24, 2026",
+                "December 13, 2026",
+            ],
+        ),
+        (
+            {"prescription": {"dose_mg": 250, "times_per_day": 4, "days_supply": 7, "taper": []}},
+            ["1 tablet (250 mg) 4 times a day", "November 30, 2026"],
+        ),
+        (
+            {"prescription": {"dose_mg": 350, "times_per_day": 1, "days_supply": 5, "taper": []}},
+            ["1 tablet (350 mg) once a day", "November 28, 2026"],
+        ),
+        ({"patient": {"name": "Nguyễn Văn Thành", "preferred_name": "Thành"}}, ["Nguyễn Văn Thành"]),
+    ],
+)
+def test_personal_details_appear(make, sample, change, expected) -> None:
+    for section, values in change.items():
+        sample[section].update(values)
+    if change.get("prescription", {}).get("taper") == []:
+        sample["prescription"].pop("last_day")
+    text = pdf_text(make(sample).pdf)
+    for value in expected:
+        assert value in text
+
+
+def test_taper_plan_is_a_dated_table(make, sample) -> None:
+    text = pdf_text(make(sample).pdf)
+    assert "Your plan" in text or "From" in text
+    for row in (
+        "December 8, 2026",
+        "December 10, 2026",
+        "1 tablet (350 mg) 2 times a day",
+        "1 tablet (350 mg) once a day",
+    ):
+        assert row in text
+
+
+def test_no_taper_table_without_a_plan(make, sample) -> None:
+    sample["prescription"]["taper"] = []
+    sample["prescription"].pop("last_day")
+    text = pdf_text(make(sample).pdf)
+    assert "2 times a day" not in text
+    assert "December 7, 2026" in text
+
+
+def test_older_adult_caution_only_at_65_and_over(make, sample, generator) -> None:
+    block = generator.library.block("carisoprodol", "older-adults", "en")
+    title = block.title
+    sample["patient"]["age"] = 70
+    assert title in pdf_text(make(sample).pdf)
+    sample["patient"]["age"] = 40
+    assert title not in pdf_text(make(sample).pdf)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["O'Brien <Smith> & Sons", '<img src="/etc/passwd"/>', "{{ 7 * 7 }}", "Zoë Łukasz Müller", "<b>bold</b> &amp;"],
+)
+def test_hostile_and_unicode_names_print_literally(make, sample, name) -> None:
+    sample["patient"]["name"] = name
+    sample["patient"]["preferred_name"] = name
+    sample["prescriber"]["name"] = name
+    text = pdf_text(make(sample).pdf)
+    assert name in text
+    assert "49" not in text.replace("1-800", "")  # the template in the name was not evaluated
+
+
+def test_unicode_font_is_embedded_with_every_glyph(make, sample) -> None:
+    sample["patient"]["name"] = "Nguyễn Zoë Łukasz Müller"
+    pdf = make(sample).pdf
+    assert "Nguyễn Zoë Łukasz Müller" in pdf_text(pdf)
+    reader = PdfReader(io.BytesIO(pdf))
+    fonts = {f.get_object()["/BaseFont"] for page in reader.pages for f in page["/Resources"]["/Font"].values()}
+    assert fonts and all("NotoSans" in str(f) for f in fonts)  # no base-14 font without the glyphs
+    descriptors = [
+        f.get_object()["/FontDescriptor"] for page in reader.pages for f in page["/Resources"]["/Font"].values()
+    ]
+    assert all("/FontFile2" in d for d in descriptors)  # embedded TrueType
+
+
+def test_same_inputs_give_identical_bytes(make, sample) -> None:
+    assert make(sample).pdf == make(sample).pdf
+
+
+def test_made_on_date_is_printed_and_only_it_changes(make, sample) -> None:
+    first = make(sample, made_on=dt.date(2026, 11, 25))
+    later = make(sample, made_on=dt.date(2027, 1, 2))
+    assert "Made November 25, 2026" in pdf_text(first.pdf)
+    assert "Made January 2, 2027" in pdf_text(later.pdf)
+    assert first.pdf != later.pdf
+
+
+def test_metadata(make, sample) -> None:
+    reader = PdfReader(io.BytesIO(make(sample).pdf))
+    meta = reader.metadata
+    assert meta.title == "Carisoprodol (Soma)"
+    assert "patient information" in meta.subject
+    assert meta.creator.startswith("patient-handouts")
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+@pytest.mark.parametrize(
+    ("layout", "paper", "size"),
+    [("standard", None, (612, 792)), ("standard", "a4", (595, 842)), ("a4", None, (595, 842))],
+)
+def test_paper_sizes(make, sample, layout, paper, size) -> None:
+    reader = PdfReader(io.BytesIO(make(sample, layout=layout, paper=paper).pdf))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == size
+
+
+def test_two_to_three_pages_with_page_x_of_y(make, sample) -> None:
+    handout = make(sample)
+    assert 2 <= handout.pages <= 3
+    pages = pdf_pages_text(handout.pdf)
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in text
+        assert "555-0199" in text  # clinic phone on every page
+    assert "555-0111" in pages[-1]  # after-hours line on the last page
