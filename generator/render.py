@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.pagesizes import A4, LETTER, landscape
 from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, FrameBreak, NextPageTemplate, PageTemplate, Paragraph
 from reportlab.platypus.doctemplate import LayoutError as PlatypusLayoutError
@@ -62,7 +63,8 @@ class _Furniture:
         self.footer_left = Paragraph(
             f"{escape_text(leaflet.footer_phone)}<br/>{escape_text(leaflet.footer_version)}", styles.small
         )
-        self.side = page.inner_width * 0.3
+        widest_label = leaflet.page_label.format(page=88, pages=88)
+        self.side = stringWidth(widest_label, styles.fonts.bold, styles.small.fontSize) + styles.small.fontSize
         self.main = page.inner_width - self.side - 6
         self.header_height = max(
             self.header_left.wrap(self.main, page.height)[1], self.header_right.wrap(self.side, page.height)[1]
