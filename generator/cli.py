@@ -44,7 +44,7 @@ def _add_library_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _make_generator(args: argparse.Namespace):
+def make_generator(args: argparse.Namespace):
     from generator.content import Library
     from generator.layouts import LayoutLibrary
     from generator.paths import layouts_root, library_root
@@ -66,7 +66,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     output = Path(args.output or f"{args.topic}.pdf")
     if output.is_dir():
         raise InputError(f"{output}: -o must name a file, not a folder")
-    generator = _make_generator(args)
+    generator = make_generator(args)
     request = HandoutRequest(
         topic=args.topic,
         data=data,
@@ -87,7 +87,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     """Check a PDF for every required warning of a topic."""
     from generator.verify import missing_sentences, pdf_pages_text
 
-    generator = _make_generator(args)
+    generator = make_generator(args)
     sentences = generator.required_sentences(args.topic, args.lang)
     pages = pdf_pages_text(Path(args.pdf), args.password)
     missing = missing_sentences(pages, sentences)
@@ -107,7 +107,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     """Show topics, layouts and languages."""
     from generator.labels import label_languages, load_wording
 
-    generator = _make_generator(args)
+    generator = make_generator(args)
     library, layouts = generator.library, generator.layouts
     print("Topics:")
     for name in library.topic_names():

@@ -210,6 +210,10 @@ class Library:
         """Every block of `topic` in `language`, in the topic's order."""
         return [self.block(topic, ref, language) for ref in self.topic(topic).blocks]
 
+    def block_kinds(self) -> set[str]:
+        """Every block kind some topic of the library has."""
+        return {b.kind for name in self.topic_names() for b in self.blocks(name, DEFAULT_LANGUAGE)}
+
     def languages(self, topic: str) -> list[str]:
         """Languages in which every block of `topic` exists."""
         refs = self.topic(topic).blocks

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from generator.personalise import Item, Leaflet, LeafletBlock
 from generator.styles import Styles
+from generator.templating import escape_text
 
 
 class WholeParagraph(Paragraph):
@@ -33,7 +37,6 @@ def _paragraphs(item: Item, styles: Styles) -> list[Flowable]:
 def _callout(text: str, severity: str, width: float, styles: Styles) -> Table:
     pal = styles.palette
     line, fill = (pal.warning, pal.warning_fill) if severity == "warning" else (pal.caution, pal.caution_fill)
-    size = styles.body.fontSize
     table = Table([[WholeParagraph(text, styles.callout)]], colWidths=[width])
     table.setStyle(
         _table_style(
@@ -42,10 +45,10 @@ def _callout(text: str, severity: str, width: float, styles: Styles) -> Table:
                 ("BACKGROUND", (0, 0), (-1, -1), fill),
                 ("BOX", (0, 0), (-1, -1), 0.8, line),
                 ("LINEBEFORE", (0, 0), (0, -1), 5 if severity == "warning" else 3, line),
-                ("LEFTPADDING", (0, 0), (-1, -1), size * 0.9),
-                ("RIGHTPADDING", (0, 0), (-1, -1), size * 0.6),
-                ("TOPPADDING", (0, 0), (-1, -1), size * 0.45),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), size * 0.55),
+                ("LEFTPADDING", (0, 0), (-1, -1), styles.space * 0.9),
+                ("RIGHTPADDING", (0, 0), (-1, -1), styles.space * 0.6),
+                ("TOPPADDING", (0, 0), (-1, -1), styles.space * 0.45),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), styles.space * 0.55),
             ],
         )
     )
@@ -94,13 +97,15 @@ def _plain_block(block: LeafletBlock, width: float, styles: Styles) -> list[Flow
 
 def _boxed_block(block: LeafletBlock, width: float, styles: Styles) -> list[Flowable]:
     """A caution or warning block: a bordered box whose rows may split across pages."""
-    pal, size = styles.palette, styles.body.fontSize
+    pal = styles.palette
     warning = block.severity == "warning"
-    inner = width - 2 * size
-    heading_style = styles.boxed_heading.clone("boxed_heading_now", textColor=pal.white if warning else pal.text)
+    inner = width - 2 * styles.space
+    band = warning and styles.heading_band
+    heading_color = pal.white if band else (pal.warning if warning else pal.text)
+    heading_style = styles.boxed_heading.clone("boxed_heading_now", textColor=heading_color)
     rows: list[list[Flowable]] = [[Paragraph(block.title, heading_style)]]
     for item in block.items:
-        rows += [[f] for f in _item_flowables(item, inner, styles, size * 0.3) if not isinstance(f, Spacer)]
+        rows += [[f] for f in _item_flowables(item, inner, styles, styles.space * 0.3) if not isinstance(f, Spacer)]
     table = Table(rows, colWidths=[width], repeatRows=1)
     line = pal.warning if warning else pal.caution
     table.setStyle(
@@ -108,20 +113,20 @@ def _boxed_block(block: LeafletBlock, width: float, styles: Styles) -> list[Flow
             styles,
             [
                 ("BOX", (0, 0), (-1, -1), 2.4 if warning else 1.4, line),
-                ("BACKGROUND", (0, 0), (-1, 0), line if warning else pal.caution_fill),
+                ("BACKGROUND", (0, 0), (-1, 0), line if band else pal.caution_fill),
                 ("LINEBELOW", (0, 0), (-1, 0), 1.4, line),
-                ("LEFTPADDING", (0, 0), (-1, -1), size),
-                ("RIGHTPADDING", (0, 0), (-1, -1), size),
-                ("TOPPADDING", (0, 0), (-1, -1), size * 0.3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), size * 0.3),
-                ("TOPPADDING", (0, 0), (-1, 0), size * 0.55),
-                ("BOTTOMPADDING", (0, 0), (-1, 0), size * 0.55),
-                ("BOTTOMPADDING", (0, -1), (-1, -1), size * 0.8),
-                ("TOPPADDING", (0, 1), (-1, 1), size * 0.7),
+                ("LEFTPADDING", (0, 0), (-1, -1), styles.space),
+                ("RIGHTPADDING", (0, 0), (-1, -1), styles.space),
+                ("TOPPADDING", (0, 0), (-1, -1), styles.space * 0.3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), styles.space * 0.3),
+                ("TOPPADDING", (0, 0), (-1, 0), styles.space * 0.55),
+                ("BOTTOMPADDING", (0, 0), (-1, 0), styles.space * 0.55),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), styles.space * 0.8),
+                ("TOPPADDING", (0, 1), (-1, 1), styles.space * 0.7),
             ],
         )
     )
-    return [Spacer(1, size * 0.7), table, Spacer(1, size * 0.2)]
+    return [Spacer(1, styles.space * 0.7), table, Spacer(1, styles.space * 0.2)]
 
 
 def block_flowables(block: LeafletBlock, width: float, styles: Styles) -> list[Flowable]:
@@ -133,10 +138,13 @@ def block_flowables(block: LeafletBlock, width: float, styles: Styles) -> list[F
 
 def prepared_for_box(leaflet: Leaflet, width: float, styles: Styles) -> Table:
     """The personal part: who, prescriber, dose, start and stop-by dates."""
-    size = styles.body.fontSize
-    label_width = min(width * 0.32, size * 9)
-    rows = [[Paragraph(label, styles.cell_header), Paragraph(value, styles.cell)] for label, value in leaflet.facts]
-    table = Table(rows, colWidths=[label_width, width - label_width])
+    per_row = styles.facts_columns
+    pair_width = width / per_row
+    label_width = min(pair_width * 0.36, styles.body.fontSize * 9)
+    cells = [[Paragraph(label, styles.cell_header), Paragraph(value, styles.cell)] for label, value in leaflet.facts]
+    cells += [[Paragraph("", styles.cell), Paragraph("", styles.cell)]] * (-len(cells) % per_row)
+    rows = [[cell for pair in cells[i : i + per_row] for cell in pair] for i in range(0, len(cells), per_row)]
+    table = Table(rows, colWidths=[label_width, pair_width - label_width] * per_row)
     table.setStyle(
         _table_style(
             styles,
@@ -144,11 +152,11 @@ def prepared_for_box(leaflet: Leaflet, width: float, styles: Styles) -> Table:
                 ("BACKGROUND", (0, 0), (-1, -1), styles.palette.box_fill),
                 ("BOX", (0, 0), (-1, -1), 1.2, styles.palette.accent),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), size * 0.8),
-                ("TOPPADDING", (0, 0), (-1, -1), size * 0.25),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), size * 0.25),
-                ("TOPPADDING", (0, 0), (-1, 0), size * 0.7),
-                ("BOTTOMPADDING", (0, -1), (-1, -1), size * 0.7),
+                ("LEFTPADDING", (0, 0), (-1, -1), styles.space * 0.8),
+                ("TOPPADDING", (0, 0), (-1, -1), styles.space * 0.25),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), styles.space * 0.25),
+                ("TOPPADDING", (0, 0), (-1, 0), styles.space * 0.7),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), styles.space * 0.7),
             ],
         )
     )
@@ -161,6 +169,43 @@ def intro_flowables(leaflet: Leaflet, width: float, styles: Styles) -> list[Flow
     if leaflet.subtitle:
         story.append(Paragraph(leaflet.subtitle, styles.subtitle))
     story.append(prepared_for_box(leaflet, width, styles))
+    return story
+
+
+def full_leaflet_pointer(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
+    """A line pointing to the full leaflet, beside a QR code of its URL when the clinic has one."""
+    line = WholeParagraph(str(escape_text(leaflet.full_leaflet_line)), styles.callout)
+    if not leaflet.leaflet_url:
+        return [Spacer(1, styles.body.fontSize * 0.6), line]
+    widget = QrCodeWidget(leaflet.leaflet_url, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    size = min(1.1 * inch, width * 0.35)
+    code = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    code.add(widget)
+    table = Table([[code, line]], colWidths=[size + 8, width - size - 8])
+    table.setStyle(_table_style(styles, [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (0, 0), 0)]))
+    return [Spacer(1, styles.body.fontSize * 0.6), table]
+
+
+def cover_panel(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
+    """Trifold front cover: clinic, title and the prepared-for box."""
+    clinic = Paragraph(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.subtitle)
+    return [clinic, Spacer(1, styles.body.fontSize), *intro_flowables(leaflet, width, styles)]
+
+
+def back_panel(leaflet: Leaflet, width: float, styles: Styles, pointer: bool) -> list[Flowable]:
+    """Trifold back panel: the clinic's contact details, the content version and made date."""
+    story: list[Flowable] = [
+        Paragraph(str(escape_text(leaflet.contact_heading)), styles.heading),
+        WholeParagraph(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.body),
+    ]
+    if leaflet.clinic_address:
+        story.append(WholeParagraph(str(escape_text(leaflet.clinic_address)), styles.body))
+    for label, value in leaflet.contact:
+        story.append(WholeParagraph(f"<b>{escape_text(label)}:</b> {escape_text(value)}", styles.body))
+    if pointer:
+        story += full_leaflet_pointer(leaflet, width, styles)
+    story += [Spacer(1, styles.body.fontSize), WholeParagraph(str(escape_text(leaflet.footer_version)), styles.small)]
     return story
 
 

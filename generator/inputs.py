@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 
 from generator.errors import InputError
 from generator.schema import StrictModel, parse_model
@@ -103,7 +103,9 @@ class Clinic(StrictModel):
     after_hours: Text | None = None
     """Phone line for nights and weekends."""
     logo: Path | None = None
-    """Logo image file (PNG or JPEG)."""
+    """Logo image file (PNG or JPEG); only from the clinic file or config, never from patient input."""
+    leaflet_url: Annotated[str, Field(max_length=300, pattern=r"^https?://\S+$")] | None = None
+    """Where the full leaflet is online; `{topic}` is replaced by the topic name. Shown as a QR code."""
 
 
 class Personalisation(StrictModel):
@@ -117,6 +119,12 @@ class Personalisation(StrictModel):
     """What was prescribed."""
     clinic: Clinic | None = None
     """The clinic; from --clinic or the config file when absent."""
+
+    @model_validator(mode="after")
+    def _no_files_from_patient_input(self) -> Personalisation:
+        if self.clinic and self.clinic.logo:
+            raise ValueError("clinic.logo: a logo file may only come from the clinic file or config")
+        return self
 
 
 def parse_personalisation(data: Any, where: str) -> Personalisation:
@@ -133,8 +141,15 @@ def read_clinic(path: Path) -> Clinic:
     """Read a clinic file: clinic fields at the top level, or under a `clinic:` key."""
     data = load_mapping(path, InputError)
     if "clinic" in data:
-        return parse_model(Clinic, data["clinic"], str(path), InputError, prefix="clinic")
-    return parse_model(Clinic, data, str(path), InputError)
+        clinic = parse_model(Clinic, data["clinic"], str(path), InputError, prefix="clinic")
+    else:
+        clinic = parse_model(Clinic, data, str(path), InputError)
+    if clinic.logo is None:
+        return clinic
+    logo = clinic.logo if clinic.logo.is_absolute() else path.parent / clinic.logo
+    if not logo.is_file():
+        raise InputError(f"{path}: clinic.logo: image file {logo} not found")
+    return clinic.model_copy(update={"logo": logo})
 
 
 def choose_clinic(data: Personalisation, clinic_file: Path | None, config_file: Path | None, sample: Path) -> Clinic:

@@ -61,6 +61,10 @@ class Labels(StrictModel):
     page: str
     footer_version: str
     footer_phone: str
+    full_leaflet_url: str
+    full_leaflet_ask: str
+    contact_heading: str
+    phone: str
     form: dict[str, Plural]
     """Dose forms (tablet, capsule...) with plural forms."""
     times_per_day: Plural

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from generator.errors import LayoutError
+from generator.fonts import FAMILIES
 from generator.schema import StrictModel, parse_model
 from generator.yamlio import load_mapping
 
@@ -72,6 +73,10 @@ class Layout(StrictModel):
     """Colour scheme."""
     grayscale: bool = False
     """Draw every colour as gray, for black-and-white printers."""
+    spacing: float = Field(default=1.0, ge=0.3, le=3)
+    """Space between paragraphs and inside boxes, as a multiple of the body size."""
+    facts_columns: int = Field(default=1, ge=1, le=2)
+    """The prepared-for box lists its facts in one column or two."""
     columns: int = Field(default=1, ge=1, le=3)
     """Text columns under the full-width title and prepared-for box."""
     column_gap_in: float = 0.3
@@ -80,8 +85,37 @@ class Layout(StrictModel):
     """Block kinds in the order placed; kinds not listed follow in topic order."""
     may_drop: list[str] = []
     """Optional block kinds this profile may leave out."""
+    may_shorten: list[str] = []
+    """Optional block kinds this profile prints in their `short` form when they have one."""
     max_pages: int | None = None
     """Most pages allowed, or none."""
+    format: Literal["pages", "trifold"] = "pages"
+    """`pages`: text flows down pages; `trifold`: one sheet, two sides of three panels."""
+    panel_margin_in: float = 0.3
+    """Trifold only: space inside each panel edge, in inches."""
+    header: bool = True
+    """Clinic name and phone at the top of every page."""
+    footer: bool = True
+    """Clinic phone, content version, made date and page X of Y at the bottom of every page."""
+    logo: bool = True
+    """Show the clinic's logo (from the clinic settings) when it has one."""
+    qr_code: bool = False
+    """Show a QR code to the clinic's full-leaflet URL, with a line of text pointing to it."""
+    text_over_color: bool = True
+    """False: no text is set on a coloured fill (large print); warnings use borders and weight."""
+
+    @model_validator(mode="after")
+    def _checks(self) -> Layout:
+        if self.font.family not in FAMILIES:
+            raise ValueError(f"font.family: unknown font '{self.font.family}' (known: {', '.join(sorted(FAMILIES))})")
+        sizes = {"font.size": self.font.size, "sizes.title": self.sizes.title, "sizes.heading": self.sizes.heading}
+        sizes["sizes.small"] = self.sizes.small
+        for field, size in sizes.items():
+            if size < self.min_font_size:
+                raise ValueError(f"{field}: {size} pt is below min_font_size {self.min_font_size} pt")
+        if self.format == "trifold" and self.orientation != "landscape":
+            raise ValueError("format: a trifold needs orientation: landscape")
+        return self
 
 
 class LayoutFile(StrictModel):
@@ -98,11 +132,21 @@ class LayoutFile(StrictModel):
     min_font_size: float | None = None
     colors: dict[str, Any] | None = None
     grayscale: bool | None = None
+    spacing: float | None = None
+    facts_columns: int | None = None
     columns: int | None = None
     column_gap_in: float | None = None
     blocks: list[str] | None = None
     may_drop: list[str] | None = None
+    may_shorten: list[str] | None = None
     max_pages: int | None = None
+    format: Literal["pages", "trifold"] | None = None
+    panel_margin_in: float | None = None
+    header: bool | None = None
+    footer: bool | None = None
+    logo: bool | None = None
+    qr_code: bool | None = None
+    text_over_color: bool | None = None
 
 
 def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
@@ -141,6 +185,14 @@ class LayoutLibrary:
         if data.extends is None:
             return own
         return _merge(self._raw(data.extends, (*chain, name)), own)
+
+    def check_kinds(self, layout: Layout, known_kinds: set[str]) -> None:
+        """Refuse a profile that places a block kind no topic has."""
+        for field in ("blocks", "may_drop", "may_shorten"):
+            for index, kind in enumerate(getattr(layout, field)):
+                if kind not in known_kinds:
+                    path = self.root / f"{layout.name}.yaml"
+                    raise LayoutError(f"{path}: {field}[{index}]: no topic has a block of kind '{kind}'")
 
     def get(self, name: str) -> Layout:
         """The profile `name` with everything it extends applied (resolved once)."""

@@ -53,6 +53,10 @@ class Leaflet:
     footer_phone: str
     page_label: str
     subject: str
+    contact_heading: str
+    contact: tuple[tuple[str, str], ...]
+    full_leaflet_line: str
+    leaflet_url: str | None
 
 
 def _number(value: float) -> int | float:
@@ -134,15 +138,19 @@ def _fill_item(item: BodyItem, where: str, context: dict[str, Any], taper_rows: 
 
 
 def fill_block(
-    block: Block, where: str, context: dict[str, Any], taper_rows: tuple[tuple[str, ...], ...]
+    block: Block, where: str, context: dict[str, Any], taper_rows: tuple[tuple[str, ...], ...], shorten: bool = False
 ) -> LeafletBlock | None:
-    """Fill in one block, or None when its `when:` condition is false."""
+    """Fill in one block, or None when its `when:` condition is false.
+
+    With `shorten`, an optional block that has a `short` body prints that instead.
+    """
     if block.when and not holds(block.when, context, where):
         return None
+    field, body = ("short", block.short) if shorten and block.short and not block.required else ("body", block.body)
     items = tuple(
-        _fill_item(item, f"{where}: body[{index}]", context, taper_rows)
-        for index, item in enumerate(block.body)
-        if not item.when or holds(item.when, context, f"{where}: body[{index}]")
+        _fill_item(item, f"{where}: {field}[{index}]", context, taper_rows)
+        for index, item in enumerate(body)
+        if not item.when or holds(item.when, context, f"{where}: {field}[{index}]")
     )
     return LeafletBlock(
         kind=block.kind,
@@ -172,7 +180,8 @@ def personalise(
     blocks = library.blocks(topic_name, language)
     filled = []
     for ref, block in select_blocks(list(zip(topic.blocks, blocks, strict=True)), layout):
-        result = fill_block(block, str(library.block_path(topic_name, ref, language)), context, taper_rows)
+        where = str(library.block_path(topic_name, ref, language))
+        result = fill_block(block, where, context, taper_rows, shorten=block.kind in layout.may_shorten)
         if result is not None:
             filled.append(result)
     labels, esc = wording.labels, escape_text
@@ -185,6 +194,7 @@ def personalise(
         (labels.stop_by, f"<b>{esc(context['stop_by_date'])}</b>"),
     )
     reviewed = max(b.reviewed for b in blocks)
+    url = clinic.leaflet_url.replace("{topic}", topic_name) if clinic.leaflet_url else None
     return Leaflet(
         title=str(esc(topic.title)),
         subtitle=str(esc(topic.subtitle)),
@@ -202,4 +212,14 @@ def personalise(
         footer_phone=labels.footer_phone.format(clinic=clinic.name, phone=clinic.phone),
         page_label=labels.page,
         subject=f"{topic.title}: patient information",
+        contact_heading=labels.contact_heading,
+        contact=tuple(
+            (label, value)
+            for label, value in ((labels.phone, clinic.phone), (labels.after_hours, clinic.after_hours or ""))
+            if value
+        ),
+        full_leaflet_line=labels.full_leaflet_url.format(url=url)
+        if url
+        else labels.full_leaflet_ask.format(clinic=clinic.name),
+        leaflet_url=url,
     )

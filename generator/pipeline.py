@@ -17,7 +17,7 @@ from generator.dosing import check_course
 from generator.errors import LayoutError, VerifyError
 from generator.inputs import Clinic, Personalisation
 from generator.labels import load_wording
-from generator.layouts import LayoutLibrary
+from generator.layouts import Layout, LayoutLibrary
 from generator.personalise import personalise
 from generator.render import render_pdf
 from generator.verify import require_sentences
@@ -53,13 +53,22 @@ class Generator:
     def __init__(self, library: Library, layouts: LayoutLibrary) -> None:
         self.library = library
         self.layouts = layouts
+        self._checked_layouts: set[str] = set()
+
+    def layout(self, name: str) -> Layout:
+        """The layout profile `name`, checked once against the library's block kinds."""
+        layout = self.layouts.get(name)
+        if name not in self._checked_layouts:
+            self.layouts.check_kinds(layout, self.library.block_kinds())
+            self._checked_layouts.add(name)
+        return layout
 
     def build(self, request: HandoutRequest, where: str) -> Handout:
         """Make and verify one leaflet; `where` names the input in error messages."""
         topic = self.library.topic(request.topic)
         language = request.language or request.data.patient.language
         wording = load_wording(self.library.root, language)
-        layout = self.layouts.get(request.layout)
+        layout = self.layout(request.layout)
         course = check_course(request.data.prescription, topic, where)
         leaflet = personalise(
             self.library,
@@ -80,7 +89,8 @@ class Generator:
             raise VerifyError(f"{exc} (refusing to write it)") from None
         if layout.max_pages and pages > layout.max_pages:
             raise LayoutError(
-                f"{where}: layout '{layout.name}' allows {layout.max_pages} page(s), the leaflet needs {pages}"
+                f"{where}: layout '{layout.name}' allows {layout.max_pages} page(s) but the content needs {pages}; "
+                "required blocks are never dropped and text is never shrunk below the layout's minimum size"
             )
         return Handout(pdf, pages, language, must_say)
 

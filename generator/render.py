@@ -1,46 +1,30 @@
-"""Lays out a personalised Leaflet as PDF bytes with ReportLab platypus."""
+"""Lays out a personalised Leaflet as PDF bytes with ReportLab platypus.
+
+Two page formats: `pages` (a full-width intro on page 1, then one or more columns
+flowing down the pages) and `trifold` (one landscape sheet, two sides of three panels,
+ordered so the printed sheet folds into a brochure).
+"""
 
 from __future__ import annotations
 
 import functools
 import html
 import io
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from reportlab.lib.pagesizes import A4, LETTER, landscape
 from reportlab.lib.units import inch
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, FrameBreak, NextPageTemplate, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, FrameBreak, NextPageTemplate, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError as PlatypusLayoutError
 
 from generator import __version__
 from generator.errors import RenderError
-from generator.flowables import body_flowables, intro_flowables
+from generator.flowables import back_panel, body_flowables, cover_panel, full_leaflet_pointer, intro_flowables
+from generator.furniture import Furniture, NumberedCanvas, Page
 from generator.layouts import Layout
 from generator.personalise import Leaflet
 from generator.styles import Styles, make_styles
-from generator.templating import escape_text
 
 PAPER = {"letter": LETTER, "a4": A4}
-
-
-@dataclass(frozen=True)
-class Page:
-    """Page geometry in points."""
-
-    width: float
-    height: float
-    top: float
-    right: float
-    bottom: float
-    left: float
-
-    @property
-    def inner_width(self) -> float:
-        """Width between the side margins."""
-        return self.width - self.left - self.right
 
 
 def page_geometry(layout: Layout, paper: str) -> Page:
@@ -50,73 +34,6 @@ def page_geometry(layout: Layout, paper: str) -> Page:
         size = landscape(size)
     top, right, bottom, left = (m * inch for m in layout.margins_in)
     return Page(size[0], size[1], top, right, bottom, left)
-
-
-class _Furniture:
-    """Header and footer of every page, sized before layout so frames leave room for them."""
-
-    def __init__(self, leaflet: Leaflet, page: Page, styles: Styles) -> None:
-        self.page, self.styles, self.leaflet = page, styles, leaflet
-        phone = f"{leaflet.clinic_phone}"
-        self.header_left = Paragraph(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.small)
-        self.header_right = Paragraph(f"<b>{escape_text(phone)}</b>", styles.small_right)
-        self.footer_left = Paragraph(
-            f"{escape_text(leaflet.footer_phone)}<br/>{escape_text(leaflet.footer_version)}", styles.small
-        )
-        widest_label = leaflet.page_label.format(page=88, pages=88)
-        self.side = stringWidth(widest_label, styles.fonts.bold, styles.small.fontSize) + styles.small.fontSize
-        self.main = page.inner_width - self.side - 6
-        self.header_height = max(
-            self.header_left.wrap(self.main, page.height)[1], self.header_right.wrap(self.side, page.height)[1]
-        )
-        self.footer_height = self.footer_left.wrap(self.main, page.height)[1]
-        self.gap = styles.small.fontSize
-
-    def draw(self, canvas: Canvas, number: int, total: int) -> None:
-        page, pal = self.page, self.styles.palette
-        top_y = page.height - page.top
-        self.header_left.drawOn(canvas, page.left, top_y - self.header_height)
-        self.header_right.drawOn(canvas, page.width - page.right - self.side, top_y - self.header_height)
-        canvas.setStrokeColor(pal.rule)
-        canvas.setLineWidth(0.7)
-        rule_y = top_y - self.header_height - self.gap * 0.4
-        canvas.line(page.left, rule_y, page.width - page.right, rule_y)
-        self.footer_left.drawOn(canvas, page.left, page.bottom)
-        label = self.leaflet.page_label.format(page=number, pages=total)
-        number_para = Paragraph(f"<b>{escape_text(label)}</b>", self.styles.small_right)
-        number_para.wrap(self.side, page.height)
-        number_para.drawOn(canvas, page.width - page.right - self.side, page.bottom)
-        foot_rule = page.bottom + self.footer_height + self.gap * 0.4
-        canvas.line(page.left, foot_rule, page.width - page.right, foot_rule)
-
-    @property
-    def frame_top_offset(self) -> float:
-        return self.header_height + self.gap * 1.2
-
-    @property
-    def frame_bottom_offset(self) -> float:
-        return self.footer_height + self.gap * 1.2
-
-
-class _NumberedCanvas(Canvas):
-    """Holds each page until the end, so every page can say 'Page X of Y'."""
-
-    def __init__(self, *args: object, decorate: Callable[[Canvas, int, int], None], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._decorate = decorate
-        self._pages: list[dict[str, object]] = []
-
-    def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self._decorate(self, self._pageNumber, total)
-            super().showPage()
-        super().save()
 
 
 def _frame(x: float, y: float, width: float, height: float, name: str) -> Frame:
@@ -132,45 +49,74 @@ def _stacked_height(flowables: list[Flowable], width: float, height: float) -> f
     return total
 
 
-class _Geometry:
-    """Frames of page 1 (full-width intro over the columns) and of later pages (columns only)."""
+def _pages_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles, furniture: Furniture):
+    """Page 1: full-width intro over the columns; later pages: columns only."""
+    gap = layout.column_gap_in * inch
+    column_width = (page.inner_width - gap * (layout.columns - 1)) / layout.columns
+    bottom = page.bottom + furniture.frame_bottom_offset
+    top = page.height - page.top - furniture.frame_top_offset
 
-    def __init__(self, layout: Layout, page: Page, furniture: _Furniture) -> None:
-        self.page = page
-        self.gap = layout.column_gap_in * inch
-        self.columns = layout.columns
-        self.column_width = (page.inner_width - self.gap * (self.columns - 1)) / self.columns
-        self.bottom = page.bottom + furniture.frame_bottom_offset
-        self.top = page.height - page.top - furniture.frame_top_offset
-
-    def column_frames(self, top: float, prefix: str) -> list[Frame]:
-        step = self.column_width + self.gap
+    def columns(frame_top: float, prefix: str) -> list[Frame]:
+        step = column_width + gap
         return [
-            _frame(self.page.left + i * step, self.bottom, self.column_width, top - self.bottom, f"{prefix}{i}")
-            for i in range(self.columns)
+            _frame(page.left + i * step, bottom, column_width, frame_top - bottom, f"{prefix}{i}")
+            for i in range(layout.columns)
         ]
 
-    def templates(self, intro_height: float) -> list[PageTemplate]:
-        intro_height += 1  # rounding room so the intro always fits its frame
-        intro = _frame(self.page.left, self.top - intro_height, self.page.inner_width, intro_height, "intro")
-        below = self.top - intro_height - self.gap * 0.6
-        if below - self.bottom < 72:
-            raise RenderError("the title and prepared-for box leave no room on page 1")
-        return [
-            PageTemplate(id="first", frames=[intro, *self.column_frames(below, "first-col")]),
-            PageTemplate(id="later", frames=self.column_frames(self.top, "col")),
-        ]
+    intro = intro_flowables(leaflet, page.inner_width, styles)
+    intro_height = _stacked_height(intro, page.inner_width, top - bottom) + 1  # rounding room
+    below = top - intro_height - styles.body.fontSize * 0.8
+    if below - bottom < 72:
+        raise RenderError(f"layout '{layout.name}': the title and prepared-for box leave no room on page 1")
+    templates = [
+        PageTemplate(
+            id="first",
+            frames=[
+                _frame(page.left, top - intro_height, page.inner_width, intro_height, "intro"),
+                *columns(below, "first-col"),
+            ],
+        ),
+        PageTemplate(id="later", frames=columns(top, "col")),
+    ]
+    body = body_flowables(leaflet, column_width, styles)
+    if layout.qr_code:
+        body += full_leaflet_pointer(leaflet, column_width, styles)
+    return templates, [NextPageTemplate("later"), *intro, FrameBreak(), *body]
+
+
+def _trifold_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles):
+    """Outside: inner flap | back | front cover; inside: three panels, read left to right."""
+    panel = (page.width - page.left - page.right) / 3
+    inset = layout.panel_margin_in * inch
+    width, height = panel - 2 * inset, page.height - page.top - page.bottom
+
+    def at(index: int, name: str) -> Frame:
+        return _frame(page.left + index * panel + inset, page.bottom, width, height, name)
+
+    templates = [
+        PageTemplate(id="outside", frames=[at(2, "cover"), at(1, "back"), at(0, "flap")]),
+        PageTemplate(id="inside", frames=[at(0, "inside-left"), at(1, "inside-middle"), at(2, "inside-right")]),
+    ]
+    story = [
+        NextPageTemplate("inside"),
+        *cover_panel(leaflet, width, styles),
+        FrameBreak(),
+        *back_panel(leaflet, width, styles, pointer=layout.qr_code),
+        FrameBreak(),
+        *body_flowables(leaflet, width, styles),
+    ]
+    return templates, story
 
 
 def render_pdf(leaflet: Leaflet, layout: Layout, paper: str, grayscale: bool = False) -> bytes:
     """The leaflet as PDF bytes; the same inputs always give the same bytes."""
     styles = make_styles(layout, grayscale)
     page = page_geometry(layout, paper)
-    furniture = _Furniture(leaflet, page, styles)
-    geometry = _Geometry(layout, page, furniture)
-    intro = intro_flowables(leaflet, page.inner_width, styles)
-    intro_height = _stacked_height(intro, page.inner_width, geometry.top - geometry.bottom)
-    story = [NextPageTemplate("later"), *intro, FrameBreak(), *body_flowables(leaflet, geometry.column_width, styles)]
+    furniture = Furniture(leaflet, layout, page, styles)
+    if layout.format == "trifold":
+        templates, story = _trifold_story(leaflet, layout, page, styles)
+    else:
+        templates, story = _pages_story(leaflet, layout, page, styles, furniture)
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
@@ -188,10 +134,10 @@ def render_pdf(leaflet: Leaflet, layout: Layout, paper: str, grayscale: bool = F
         invariant=1,
         initialFontName=styles.fonts.regular,
         initialFontSize=styles.body.fontSize,
-        pageTemplates=geometry.templates(intro_height),
+        pageTemplates=templates,
     )
     try:
-        doc.build(story, canvasmaker=functools.partial(_NumberedCanvas, decorate=furniture.draw))
+        doc.build(story, canvasmaker=functools.partial(NumberedCanvas, decorate=furniture.draw))
     except PlatypusLayoutError as exc:
         raise RenderError(f"layout '{layout.name}': content does not fit the page ({_first_line(exc)})") from None
     except ValueError as exc:

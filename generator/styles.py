@@ -42,6 +42,12 @@ class Styles:
 
     fonts: FontNames
     palette: Palette
+    heading_band: bool
+    """Warning headings in light text on a dark band (off when no text may sit on colour)."""
+    space: float
+    """The unit of vertical space and padding: body size times the layout's spacing."""
+    facts_columns: int
+    """How many label/value pairs the prepared-for box puts on a row."""
     body: ParagraphStyle
     bullet: ParagraphStyle
     title: ParagraphStyle
@@ -60,28 +66,35 @@ def make_styles(layout: Layout, grayscale: bool) -> Styles:
     fonts = register_family(layout.font.family)
     gray = grayscale or layout.grayscale
     c = layout.colors
+
+    def fill(hex_value: str) -> colors.Color:
+        return make_color(hex_value, gray) if layout.text_over_color else colors.white
+
     palette = Palette(
         text=make_color(c.text, gray),
         accent=make_color(c.accent, gray),
-        box_fill=make_color(c.box_fill, gray),
+        box_fill=fill(c.box_fill),
         warning=make_color(c.warning, gray),
-        warning_fill=make_color(c.warning_fill, gray),
+        warning_fill=fill(c.warning_fill),
         caution=make_color(c.caution, gray),
-        caution_fill=make_color(c.caution_fill, gray),
+        caution_fill=fill(c.caution_fill),
         rule=make_color(c.rule, gray),
         white=colors.white,
     )
     size, leading = layout.font.size, layout.font.leading
+    unit = size * layout.spacing
     ratio = leading / size
     body = ParagraphStyle(
         "body",
         fontName=fonts.regular,
         bulletFontName=fonts.regular,
+        bulletFontSize=size,
+        spaceShrinkage=0,  # never let a line run past its frame into the margin
         fontSize=size,
         leading=leading,
         textColor=palette.text,
         alignment=TA_LEFT,
-        spaceAfter=size * 0.35,
+        spaceAfter=unit * 0.35,
     )
     sizes = layout.sizes
     heading = ParagraphStyle(
@@ -91,22 +104,25 @@ def make_styles(layout: Layout, grayscale: bool) -> Styles:
         fontSize=sizes.heading,
         leading=sizes.heading * 1.25,
         textColor=palette.accent,
-        spaceBefore=size * 0.8,
-        spaceAfter=size * 0.3,
+        spaceBefore=unit * 0.8,
+        spaceAfter=unit * 0.3,
         keepWithNext=1,
     )
     small = ParagraphStyle("small", parent=body, fontSize=sizes.small, leading=sizes.small * ratio, spaceAfter=0)
     return Styles(
         fonts=fonts,
         palette=palette,
+        heading_band=layout.text_over_color,
+        space=unit,
+        facts_columns=layout.facts_columns,
         body=body,
         bullet=ParagraphStyle(
-            "bullet", parent=body, leftIndent=size * 1.4, bulletIndent=size * 0.3, spaceAfter=size * 0.15
+            "bullet", parent=body, leftIndent=size * 1.4, bulletIndent=size * 0.3, spaceAfter=unit * 0.15
         ),
         title=ParagraphStyle(
             "title", parent=heading, fontSize=sizes.title, leading=sizes.title * 1.2, spaceBefore=0, spaceAfter=2
         ),
-        subtitle=ParagraphStyle("subtitle", parent=body, textColor=palette.text, spaceAfter=size * 0.8),
+        subtitle=ParagraphStyle("subtitle", parent=body, textColor=palette.text, spaceAfter=unit * 0.8),
         heading=heading,
         boxed_heading=ParagraphStyle("boxed_heading", parent=heading, spaceBefore=0, spaceAfter=0),
         callout=ParagraphStyle("callout", parent=body, fontName=fonts.bold, spaceAfter=0),

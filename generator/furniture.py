@@ -1,0 +1,131 @@
+"""What every page carries: the clinic header (with logo) and the footer with 'Page X of Y'."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reportlab.lib.units import inch
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
+
+from generator.errors import InputError
+from generator.layouts import Layout
+from generator.personalise import Leaflet
+from generator.styles import Styles
+from generator.templating import escape_text
+
+LOGO_HEIGHT = 0.45 * inch
+
+
+@dataclass(frozen=True)
+class Page:
+    """Page geometry in points."""
+
+    width: float
+    height: float
+    top: float
+    right: float
+    bottom: float
+    left: float
+
+    @property
+    def inner_width(self) -> float:
+        """Width between the side margins."""
+        return self.width - self.left - self.right
+
+
+def _logo(path: str) -> tuple[ImageReader, float]:
+    try:
+        image = ImageReader(path)
+        width, height = image.getSize()
+    except Exception:
+        raise InputError(f"clinic.logo: {path} is not a readable PNG or JPEG image") from None
+    return image, LOGO_HEIGHT * width / height
+
+
+class Furniture:
+    """Header and footer, sized before layout so the frames leave room for them."""
+
+    def __init__(self, leaflet: Leaflet, layout: Layout, page: Page, styles: Styles) -> None:
+        self.page, self.styles, self.leaflet = page, styles, leaflet
+        self.show_header, self.show_footer = layout.header, layout.footer
+        self.logo = _logo(leaflet.clinic_logo) if layout.logo and leaflet.clinic_logo and layout.header else None
+        self.logo_width = self.logo[1] + styles.small.fontSize if self.logo else 0.0
+        self.header_left = Paragraph(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.small)
+        self.header_right = Paragraph(f"<b>{escape_text(leaflet.clinic_phone)}</b>", styles.small_right)
+        self.footer_left = Paragraph(
+            f"{escape_text(leaflet.footer_phone)}<br/>{escape_text(leaflet.footer_version)}", styles.small
+        )
+        widest_label = leaflet.page_label.format(page=88, pages=88)
+        self.side = stringWidth(widest_label, styles.fonts.bold, styles.small.fontSize) + styles.small.fontSize
+        self.main = page.inner_width - self.side - 6
+        self.gap = styles.small.fontSize
+        text_height = max(
+            self.header_left.wrap(self.main - self.logo_width, page.height)[1],
+            self.header_right.wrap(self.side, page.height)[1],
+        )
+        self.header_height = max(text_height, LOGO_HEIGHT if self.logo else 0) if self.show_header else 0.0
+        self.footer_height = self.footer_left.wrap(self.main, page.height)[1] if self.show_footer else 0.0
+
+    def draw(self, canvas: Canvas, number: int, total: int) -> None:
+        """Draw the header and footer of page `number` of `total`."""
+        canvas.setStrokeColor(self.styles.palette.rule)
+        canvas.setLineWidth(0.7)
+        if self.show_header:
+            self._draw_header(canvas)
+        if self.show_footer:
+            self._draw_footer(canvas, number, total)
+
+    def _draw_header(self, canvas: Canvas) -> None:
+        page = self.page
+        bottom = page.height - page.top - self.header_height
+        if self.logo:
+            canvas.drawImage(self.logo[0], page.left, bottom, self.logo[1], LOGO_HEIGHT, mask="auto")
+        self.header_left.drawOn(canvas, page.left + self.logo_width, bottom)
+        self.header_right.drawOn(canvas, page.width - page.right - self.side, bottom)
+        rule_y = bottom - self.gap * 0.4
+        canvas.line(page.left, rule_y, page.width - page.right, rule_y)
+
+    def _draw_footer(self, canvas: Canvas, number: int, total: int) -> None:
+        page = self.page
+        self.footer_left.drawOn(canvas, page.left, page.bottom)
+        label = self.leaflet.page_label.format(page=number, pages=total)
+        number_para = Paragraph(f"<b>{escape_text(label)}</b>", self.styles.small_right)
+        number_para.wrap(self.side, page.height)
+        number_para.drawOn(canvas, page.width - page.right - self.side, page.bottom)
+        rule_y = page.bottom + self.footer_height + self.gap * 0.4
+        canvas.line(page.left, rule_y, page.width - page.right, rule_y)
+
+    @property
+    def frame_top_offset(self) -> float:
+        """Room the header takes at the top of the printable area."""
+        return self.header_height + self.gap * 1.2 if self.show_header else 0.0
+
+    @property
+    def frame_bottom_offset(self) -> float:
+        """Room the footer takes at the bottom of the printable area."""
+        return self.footer_height + self.gap * 1.2 if self.show_footer else 0.0
+
+
+class NumberedCanvas(Canvas):
+    """Holds each page until the end, so every page can say 'Page X of Y'."""
+
+    def __init__(self, *args: object, decorate: Callable[[Canvas, int, int], None], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._decorate = decorate
+        self._pages: list[dict[str, object]] = []
+
+    def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._decorate(self, self._pageNumber, total)
+            super().showPage()
+        super().save()

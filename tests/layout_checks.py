@@ -1,0 +1,64 @@
+"""Reads text positions and sizes back from a PDF with pypdf's text visitor."""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+
+from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from generator.fonts import FAMILIES, register_family
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """One piece of text as drawn: page, left x, baseline y, width and effective size in points."""
+
+    page: int
+    text: str
+    x: float
+    y: float
+    width: float
+    size: float
+
+
+def _font_names() -> dict[str, str]:
+    """PDF base font names (without subset prefix) to ReportLab font names."""
+    names = {}
+    for family in FAMILIES:
+        registered = register_family(family)
+        for name in (registered.regular, registered.bold):
+            names[pdfmetrics.getFont(name).face.name.decode()] = name
+    return names
+
+
+def text_runs(pdf: bytes) -> list[TextRun]:
+    """Every non-blank text run of the PDF with its position and size."""
+    fonts = _font_names()
+    reader = PdfReader(io.BytesIO(pdf))
+    runs: list[TextRun] = []
+    for number, page in enumerate(reader.pages, start=1):
+
+        def visit(text, cm, tm, font_dict, font_size, number=number) -> None:
+            if not text.strip() or font_dict is None:
+                return
+            a, b, c, d, e, f = tm
+            m = [
+                a * cm[0] + b * cm[2],
+                a * cm[1] + b * cm[3],
+                c * cm[0] + d * cm[2],
+                c * cm[1] + d * cm[3],
+                e * cm[0] + f * cm[2] + cm[4],
+                e * cm[1] + f * cm[3] + cm[5],
+            ]
+            scale = math.hypot(m[0], m[1])
+            base = str(font_dict["/BaseFont"]).lstrip("/").split("+")[-1]
+            size = font_size * scale
+            width = stringWidth(text.strip(), fonts[base], size)
+            runs.append(TextRun(number, text, m[4], m[5], width, size))
+
+        page.extract_text(visitor_text=visit)
+    return runs
