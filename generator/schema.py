@@ -25,7 +25,7 @@ def describe_location(loc: tuple[Any, ...]) -> str:
             out += f"[{part}]"
         else:
             out += ("." if out else "") + str(part)
-    return out or "(top level)"
+    return out
 
 
 def _message(err: dict[str, Any]) -> str:
@@ -50,8 +50,6 @@ def parse_model(model: type[Model], data: Any, where: str, error: type[HandoutEr
     except ValidationError as exc:
         problems = []
         for err in exc.errors(include_url=False):
-            loc = describe_location(tuple(err["loc"]))
-            if prefix:
-                loc = prefix if loc == "(top level)" else f"{prefix}.{loc}"
-            problems.append(f"{loc}: {_message(err)}")
+            loc = ".".join(part for part in (prefix, describe_location(tuple(err["loc"]))) if part)
+            problems.append(f"{loc}: {_message(err)}" if loc else _message(err))
         raise error(f"{where}: " + "; ".join(problems)) from None

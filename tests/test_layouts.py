@@ -168,3 +168,31 @@ def test_bad_profile(run_cli, tmp_path, write_yaml, case) -> None:
     assert code == 4, err
     assert expected in err
     assert err.count("\n") == 1
+
+
+def test_clinic_logo_from_clinic_file(run_cli, tmp_path, write_yaml) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (120, 60), (20, 80, 120)).save(tmp_path / "logo.png")
+    clinic = write_yaml("clinic.yaml", {"clinic": {"name": "Logo Clinic", "phone": "555-0101", "logo": "logo.png"}})
+    output = tmp_path / "out.pdf"
+    code, _, err = run_cli("build", "carisoprodol", "--clinic", str(clinic), "-o", str(output))
+    assert code == 0, err
+    page = PdfReader(output).pages[0]
+    assert any(x.get_object()["/Subtype"] == "/Image" for x in page["/Resources"]["/XObject"].values())
+
+
+def test_logo_is_never_read_from_patient_input(run_cli, tmp_path, sample, write_yaml) -> None:
+    sample["clinic"] = {"name": "X", "phone": "1", "logo": "/etc/passwd"}
+    patient = write_yaml("patient.yaml", sample)
+    code, _, err = run_cli("build", "carisoprodol", "--patient", str(patient), "-o", str(tmp_path / "o.pdf"))
+    assert code == 2
+    assert "clinic.logo: a logo file may only come from the clinic file or config" in err
+
+
+def test_clinic_logo_that_is_not_an_image(run_cli, tmp_path, write_yaml) -> None:
+    (tmp_path / "logo.png").write_text("not an image")
+    clinic = write_yaml("clinic.yaml", {"name": "Logo Clinic", "phone": "555-0101", "logo": "logo.png"})
+    code, _, err = run_cli("build", "carisoprodol", "--clinic", str(clinic), "-o", str(tmp_path / "o.pdf"))
+    assert code == 2
+    assert "is not a readable PNG or JPEG image" in err
