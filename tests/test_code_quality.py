@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.mark.parametrize("command", [["check"], ["format", "--check"]])
 def test_ruff(command) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", *command, "generator", "tests", "scripts"],
+        [sys.executable, "-m", "ruff", *command, "generator", "tests", "scripts", "benchmarks"],
         cwd=ROOT,
         capture_output=True,
         text=True,
