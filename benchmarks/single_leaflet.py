@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import statistics
 import time
+from collections.abc import Callable
 
 from generator.cli import make_generator
 from generator.dosing import check_course
@@ -24,7 +25,7 @@ from generator.pipeline import HandoutRequest
 from generator.render import render_pdf
 
 
-def _median_ms(action, runs: int) -> float:  # noqa: ANN001
+def _median_ms(action: Callable[[], object], runs: int) -> float:
     action()
     times = []
     for _ in range(runs):

@@ -10,9 +10,13 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.errors import HandoutError, InputError
+
+if TYPE_CHECKING:
+    from generator.pipeline import Generator
 
 EXAMPLES = """examples:
   handout build carisoprodol -o leaflet.pdf
@@ -44,7 +48,7 @@ def _add_library_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def make_generator(args: argparse.Namespace):
+def make_generator(args: argparse.Namespace) -> Generator:
     from generator.content import Library
     from generator.layouts import LayoutLibrary
     from generator.paths import layouts_root, library_root

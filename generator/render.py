@@ -49,7 +49,11 @@ def _stacked_height(flowables: list[Flowable], width: float, height: float) -> f
     return total
 
 
-def _pages_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles, furniture: Furniture):
+Story = tuple[list[PageTemplate], list[Flowable]]
+"""Page templates and the flowables that fill them."""
+
+
+def _pages_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles, furniture: Furniture) -> Story:
     """Page 1: full-width intro over the columns; later pages: columns only."""
     gap = layout.column_gap_in * inch
     column_width = (page.inner_width - gap * (layout.columns - 1)) / layout.columns
@@ -84,7 +88,7 @@ def _pages_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles, f
     return templates, [NextPageTemplate("later"), *intro, FrameBreak(), *body]
 
 
-def _trifold_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles):
+def _trifold_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles) -> Story:
     """Outside: inner flap | back | front cover; inside: three panels, read left to right."""
     panel = (page.width - page.left - page.right) / 3
     inset = layout.panel_margin_in * inch

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
@@ -42,7 +43,9 @@ def text_runs(pdf: bytes) -> list[TextRun]:
     runs: list[TextRun] = []
     for number, page in enumerate(reader.pages, start=1):
 
-        def visit(text, cm, tm, font_dict, font_size, number=number) -> None:
+        def visit(
+            text: str, cm: list[float], tm: list[float], font_dict: Any, font_size: float, number: int = number
+        ) -> None:
             if not text.strip() or font_dict is None:
                 return
             a, b, c, d, e, f = tm
