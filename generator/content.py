@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -172,7 +173,7 @@ class Library:
     def topic_path(self, name: str) -> Path:
         """The topic file of `name`, or a ContentError listing the known topics."""
         path = self.root / name / TOPIC_FILE
-        if not path.is_file():
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.is_file():
             known = ", ".join(self.topic_names()) or "none"
             raise ContentError(f"unknown topic '{name}' in {self.root} (known: {known})")
         return path

@@ -15,7 +15,7 @@ class DoseStep:
     """A period of the course at one dose."""
 
     start: dt.date
-    end: dt.date | None
+    end: dt.date
     dose_mg: float
     times_per_day: int
     tablets: int
@@ -27,7 +27,7 @@ class Course:
     """The checked prescription: the full-dose period, then any taper steps."""
 
     steps: tuple[DoseStep, ...]
-    stop_by: dt.date | None
+    stop_by: dt.date
 
     @property
     def first(self) -> DoseStep:
@@ -120,7 +120,10 @@ def check_course(rx: Prescription, topic: Topic, where: str) -> Course:
     for index, step in enumerate(rx.taper):
         field = f"prescription.taper[{index}]."
         before = steps[-1]
-        if step.from_ <= before.start:
+        if index == 0 and step.from_ != full_end + dt.timedelta(days=1):
+            day_after = (full_end + dt.timedelta(days=1)).isoformat()
+            check.fail(f"{field}from", f"{step.from_.isoformat()} must be {day_after}, the day after the days_supply")
+        elif step.from_ <= before.start:
             check.fail(f"{field}from", f"{step.from_.isoformat()} must be after {before.start.isoformat()}")
         daily, daily_before = step.dose_mg * step.times_per_day, before.dose_mg * before.times_per_day
         if step.dose_mg > before.dose_mg:
@@ -141,17 +144,22 @@ def check_course(rx: Prescription, topic: Topic, where: str) -> Course:
             before.tablets,
             before.strength_mg,
         )
-        steps.append(DoseStep(step.from_, None, step.dose_mg, step.times_per_day, tablets, step_strength))
+        steps.append(DoseStep(step.from_, step.from_, step.dose_mg, step.times_per_day, tablets, step_strength))
 
-    stop_by = rx.last_day if rx.last_day else (None if rx.taper else full_end)
-    if rx.last_day and rx.last_day < steps[-1].start:
+    stop_by = rx.last_day or full_end
+    if rx.taper and rx.last_day is None:
+        check.fail("prescription.last_day", "required with a taper plan: the last day of the last step")
+    elif rx.last_day and not rx.taper:
+        check.fail(
+            "prescription.last_day", "only used with a taper plan; without one the course ends after days_supply"
+        )
+    elif rx.last_day and rx.last_day < steps[-1].start:
         check.fail("prescription.last_day", f"{rx.last_day.isoformat()} is before the last dose step starts")
-    if rx.taper:
+    if rx.taper and rx.last_day:
         steps[-1] = DoseStep(**{**steps[-1].__dict__, "end": rx.last_day})
-    course_end = stop_by or steps[-1].start
-    days = (course_end - rx.start).days + 1
+    days = (stop_by - rx.start).days + 1
     if days > limits.max_days:
-        field = "prescription.last_day" if rx.last_day else "prescription.taper"
+        field = "prescription.last_day" if rx.last_day else "prescription.days_supply"
         check.fail(
             field, f"the course would last {days} days, above the {limits.max_days}-day limit for {medicine.name}"
         )

@@ -18,7 +18,7 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from generator.errors import LayoutError
+from generator.errors import LayoutError, RenderError
 
 CACHE_ENV = "HANDOUT_CACHE_DIR"
 
@@ -67,17 +67,23 @@ def _static_instance(source: FontSource, filename: str, weight: int) -> Path:
     target = cache_dir() / f"{original.stem}-w{weight}-{original.stat().st_size}-v2.ttf"
     if target.is_file():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
     font = instancer.instantiateVariableFont(
         FontToolsFont(original), {"wght": weight, "wdth": 100}, updateFontNames=True
     )
-    handle, temp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    os.close(handle)
+    temp = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        os.close(handle)
         font.save(temp)
         os.replace(temp, target)
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        raise RenderError(
+            f"{target.parent}: cannot write the font cache ({reason}); set {CACHE_ENV} to a writable folder"
+        ) from None
     finally:
-        if os.path.exists(temp):
+        if temp and os.path.exists(temp):
             os.unlink(temp)
     return target
 

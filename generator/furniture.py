@@ -41,6 +41,7 @@ def _logo(path: str) -> tuple[ImageReader, float]:
     try:
         image = ImageReader(path)
         width, height = image.getSize()
+        image.getRGBData()  # decode it all now, so a truncated file fails here
     except Exception:
         raise InputError(f"clinic.logo: {path} is not a readable PNG or JPEG image") from None
     return image, LOGO_HEIGHT * width / height

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -49,8 +50,6 @@ class Labels(StrictModel):
     your_dose: str
     start: str
     stop_by: str
-    stop_by_taper: str
-    taper_end_open: str
     clinic: str
     after_hours: str
     call: str
@@ -115,7 +114,7 @@ def label_languages(library_root: Path) -> list[str]:
 def load_wording(library_root: Path, language: str) -> Wording:
     """The wording of `language`, or a ContentError naming the missing file."""
     path = labels_path(library_root, language)
-    if not path.is_file():
+    if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2,4})?", language) or not path.is_file():
         raise ContentError(f"{path}: no labels for language '{language}'")
     labels = parse_model(Labels, load_mapping(path, ContentError), str(path), ContentError)
     try:

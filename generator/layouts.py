@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,6 +14,7 @@ from generator.schema import StrictModel, parse_model
 from generator.yamlio import load_mapping
 
 Color = str
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 class FontSpec(StrictModel):
@@ -174,7 +176,7 @@ class LayoutLibrary:
 
     def _raw(self, name: str, chain: tuple[str, ...]) -> dict[str, Any]:
         path = self.root / f"{name}.yaml"
-        if not path.is_file():
+        if not _NAME.fullmatch(name) or not path.is_file():
             known = ", ".join(self.names()) or "none"
             where = f"{self.root / (chain[-1] + '.yaml')}: extends: " if chain else ""
             raise LayoutError(f"{where}unknown layout '{name}' (known: {known})")

@@ -68,17 +68,24 @@ def _dose_text(step: DoseStep, topic: Topic, wording: Wording) -> str:
     return wording.dose(step.tablets, form, step.dose_mg, step.times_per_day)
 
 
+def age_on(patient_age: int | None, date_of_birth: dt.date | None, day: dt.date) -> int | None:
+    """The age given, else the age on `day` worked out from the date of birth."""
+    if patient_age is not None or date_of_birth is None:
+        return patient_age
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
 def template_context(
-    data: Personalisation, clinic: Clinic, topic: Topic, course: Course, wording: Wording
+    data: Personalisation, clinic: Clinic, topic: Topic, course: Course, wording: Wording, made_on: dt.date
 ) -> dict[str, Any]:
     """The names content templates may use (see docs/content-format.md)."""
     patient, rx = data.patient, data.prescription
-    stop_by = wording.date(course.stop_by) if course.stop_by else wording.labels.stop_by_taper
+    stop_by = wording.date(course.stop_by)
     return {
         "patient": {
             "name": patient.name,
             "preferred_name": patient.greeting_name,
-            "age": patient.age,
+            "age": age_on(patient.age, patient.date_of_birth, made_on),
             "language": patient.language,
         },
         "prescriber": {"name": data.prescriber.name, "phone": data.prescriber.phone or ""},
@@ -118,8 +125,7 @@ def _taper_rows(course: Course, topic: Topic, wording: Wording) -> tuple[tuple[s
     labels = wording.labels
     rows = [(labels.taper_from, labels.taper_until, labels.taper_dose)]
     for step in course.steps:
-        until = wording.date(step.end) if step.end else labels.taper_end_open
-        rows.append((wording.date(step.start), until, _dose_text(step, topic, wording)))
+        rows.append((wording.date(step.start), wording.date(step.end), _dose_text(step, topic, wording)))
     return tuple(rows)
 
 
@@ -175,7 +181,7 @@ def personalise(
 ) -> Leaflet:
     """Fill in every block the layout places for this patient."""
     topic = library.topic(topic_name)
-    context = template_context(data, clinic, topic, course, wording)
+    context = template_context(data, clinic, topic, course, wording, made_on)
     taper_rows = _taper_rows(course, topic, wording)
     blocks = library.blocks(topic_name, language)
     filled = []

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from generator.content import Library
 from generator.dosing import check_course
-from generator.errors import LayoutError, VerifyError
+from generator.errors import InputError, LayoutError, VerifyError
 from generator.inputs import Clinic, Personalisation
 from generator.labels import load_wording
 from generator.layouts import Layout, LayoutLibrary
@@ -101,14 +101,20 @@ class Generator:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write `data` so that `path` appears whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write the file ({exc.strerror or exc.__class__.__name__})") from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, path)
+    except OSError as exc:
+        os.unlink(temp)
+        raise InputError(f"{path}: cannot write the file ({exc.strerror or exc.__class__.__name__})") from None
     except BaseException:
         if os.path.exists(temp):
             os.unlink(temp)

@@ -31,7 +31,7 @@ def load_data_file(path: Path, error: type[HandoutError]) -> Any:
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         raise error(f"{where}: invalid YAML: {exc.problem}") from None
     except yaml.YAMLError as exc:
-        raise error(f"{path}: invalid YAML: {exc}") from None
+        raise error(f"{path}: invalid YAML: {str(exc).splitlines()[0]}") from None
 
 
 def load_mapping(path: Path, error: type[HandoutError]) -> dict[str, Any]:

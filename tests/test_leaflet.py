@@ -163,3 +163,12 @@ def test_two_to_three_pages_with_page_x_of_y(make, sample) -> None:
         assert f"Page {number} of {len(pages)}" in text
         assert "555-0199" in text  # clinic phone on every page
     assert "555-0111" in pages[-1]  # after-hours line on the last page
+
+
+def test_age_from_date_of_birth_brings_the_older_adult_caution(make, sample, generator) -> None:
+    title = generator.library.block("carisoprodol", "older-adults", "en").title
+    del sample["patient"]["age"]
+    sample["patient"]["date_of_birth"] = dt.date(1950, 1, 1)
+    assert title in pdf_text(make(sample).pdf)
+    sample["patient"]["date_of_birth"] = dt.date(1990, 1, 1)
+    assert title not in pdf_text(make(sample).pdf)
