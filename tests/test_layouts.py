@@ -196,3 +196,21 @@ def test_clinic_logo_that_is_not_an_image(run_cli, tmp_path, write_yaml) -> None
     code, _, err = run_cli("build", "carisoprodol", "--clinic", str(clinic), "-o", str(tmp_path / "o.pdf"))
     assert code == 2
     assert "is not a readable PNG or JPEG image" in err
+
+
+def test_profile_may_shorten_an_optional_block(run_cli, library_copy, tmp_path) -> None:
+    block = library_copy / "carisoprodol" / "alternatives.yaml"
+    data = yaml.safe_load(block.read_text(encoding="utf-8"))
+    data["short"] = [{"text": "Ask your care team about stretching, heat and physical therapy."}]
+    block.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    folder = tmp_path / "layouts"
+    shutil.copytree(layouts_root(), folder)
+    (folder / "brief.yaml").write_text("extends: standard\nmay_shorten: [alternatives]\n", encoding="utf-8")
+    outputs = {}
+    for layout in ("standard", "brief"):
+        outputs[layout] = tmp_path / f"{layout}.pdf"
+        args = ["build", "carisoprodol", "--library", str(library_copy), "--layouts", str(folder)]
+        assert run_cli(*args, "--layout", layout, "-o", str(outputs[layout]))[0] == 0
+    full, brief = (" ".join(pdf_pages_text(outputs[name])) for name in ("standard", "brief"))
+    assert "stretching, heat and physical therapy" in " ".join(brief.split())
+    assert "stretching, heat and physical therapy" not in " ".join(full.split())
