@@ -50,10 +50,7 @@ class Labels(StrictModel):
     your_dose: str
     start: str
     stop_by: str
-    clinic: str
     after_hours: str
-    call: str
-    taper_heading: str
     taper_from: str
     taper_until: str
     taper_dose: str
