@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -136,14 +137,7 @@ def check_course(rx: Prescription, topic: Topic, where: str) -> Course:
             check.fail(f"{field}times_per_day", f"{more}; {_NO_INCREASE}")
         check.dose(field, step.dose_mg, step.times_per_day)
         tablets, step_strength = check.tablets(f"{field}dose_mg", step.dose_mg, rx.strength_mg)
-        steps[-1] = DoseStep(
-            before.start,
-            step.from_ - dt.timedelta(days=1),
-            before.dose_mg,
-            before.times_per_day,
-            before.tablets,
-            before.strength_mg,
-        )
+        steps[-1] = dataclasses.replace(before, end=step.from_ - dt.timedelta(days=1))
         steps.append(DoseStep(step.from_, step.from_, step.dose_mg, step.times_per_day, tablets, step_strength))
 
     stop_by = rx.last_day or full_end
@@ -156,7 +150,7 @@ def check_course(rx: Prescription, topic: Topic, where: str) -> Course:
     elif rx.last_day and rx.last_day < steps[-1].start:
         check.fail("prescription.last_day", f"{rx.last_day.isoformat()} is before the last dose step starts")
     if rx.taper and rx.last_day:
-        steps[-1] = DoseStep(**{**steps[-1].__dict__, "end": rx.last_day})
+        steps[-1] = dataclasses.replace(steps[-1], end=rx.last_day)
     days = (stop_by - rx.start).days + 1
     if days > limits.max_days:
         field = "prescription.last_day" if rx.last_day else "prescription.days_supply"

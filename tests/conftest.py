@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -77,3 +78,25 @@ def library_copy(tmp_path: Path) -> Path:
     target = tmp_path / "library"
     shutil.copytree(library_root(), target)
     return target
+
+
+@pytest.fixture
+def layouts_copy(tmp_path: Path) -> Path:
+    """A private copy of the built-in layout profiles to add to."""
+    target = tmp_path / "layouts"
+    shutil.copytree(layouts_root(), target)
+    return target
+
+
+@pytest.fixture
+def edit_block(library_copy: Path):
+    """Change one block of the library copy as data: `edit_block("carisoprodol/x", change)`."""
+
+    def _edit(name: str, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+        path = library_copy / f"{name}.yaml"
+        block = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(block)
+        path.write_text(yaml.safe_dump(block, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        return block
+
+    return _edit

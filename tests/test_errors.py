@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 CASES = sorted((Path(__file__).parent / "cases").glob("bad_*.yaml"))
 
@@ -98,15 +97,15 @@ def test_topic_naming_a_missing_block(run_cli, library_copy, tmp_path) -> None:
     assert "unknown block 'no-such-block'" in err
 
 
-def test_content_that_drops_a_required_sentence_is_refused(run_cli, library_copy, tmp_path) -> None:
-    path = library_copy / "carisoprodol" / "safety-precautions.yaml"
-    block = yaml.safe_load(path.read_text(encoding="utf-8"))
-    sentence = block["must_say"][0]
-    for item in block["body"]:
-        for key, value in item.items():
-            if isinstance(value, str) and sentence in value:
-                item[key] = value.replace(sentence, "Try to drink less.")
-    path.write_text(yaml.safe_dump(block, sort_keys=False), encoding="utf-8")
+def test_content_that_drops_a_required_sentence_is_refused(run_cli, library_copy, edit_block, tmp_path) -> None:
+    def drop_first_sentence(block: dict) -> None:
+        sentence = block["must_say"][0]
+        for item in block["body"]:
+            for key, value in item.items():
+                if isinstance(value, str) and sentence in value:
+                    item[key] = value.replace(sentence, "Try to drink less.")
+
+    sentence = edit_block("carisoprodol/safety-precautions", drop_first_sentence)["must_say"][0]
     output = tmp_path / "o.pdf"
     code, _, err = run_cli("build", "carisoprodol", "--library", str(library_copy), "-o", str(output))
     assert code == 6

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 
 import pytest
 import yaml
@@ -12,7 +11,6 @@ from pypdf import PdfReader
 from reportlab.lib.units import inch
 
 from generator.errors import LayoutError
-from generator.paths import layouts_root
 from generator.render import page_geometry
 from generator.verify import missing_sentences, pdf_pages_text
 
@@ -157,13 +155,11 @@ BAD_PROFILES = {
 
 
 @pytest.mark.parametrize("case", BAD_PROFILES.values(), ids=BAD_PROFILES.keys())
-def test_bad_profile(run_cli, tmp_path, write_yaml, case) -> None:
-    folder = tmp_path / "layouts"
-    shutil.copytree(layouts_root(), folder)
+def test_bad_profile(run_cli, tmp_path, layouts_copy, case) -> None:
     profile, expected = case
-    (folder / "bad.yaml").write_text(yaml.safe_dump(profile), encoding="utf-8")
+    (layouts_copy / "bad.yaml").write_text(yaml.safe_dump(profile), encoding="utf-8")
     code, _, err = run_cli(
-        "build", "carisoprodol", "--layout", "bad", "--layouts", str(folder), "-o", str(tmp_path / "o.pdf")
+        "build", "carisoprodol", "--layout", "bad", "--layouts", str(layouts_copy), "-o", str(tmp_path / "o.pdf")
     )
     assert code == 4, err
     assert expected in err
@@ -198,18 +194,14 @@ def test_clinic_logo_that_is_not_an_image(run_cli, tmp_path, write_yaml) -> None
     assert "is not a readable PNG or JPEG image" in err
 
 
-def test_profile_may_shorten_an_optional_block(run_cli, library_copy, tmp_path) -> None:
-    block = library_copy / "carisoprodol" / "alternatives.yaml"
-    data = yaml.safe_load(block.read_text(encoding="utf-8"))
-    data["short"] = [{"text": "Ask your care team about stretching, heat and physical therapy."}]
-    block.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    folder = tmp_path / "layouts"
-    shutil.copytree(layouts_root(), folder)
-    (folder / "brief.yaml").write_text("extends: standard\nmay_shorten: [alternatives]\n", encoding="utf-8")
+def test_profile_may_shorten_an_optional_block(run_cli, library_copy, edit_block, layouts_copy, tmp_path) -> None:
+    short = [{"text": "Ask your care team about stretching, heat and physical therapy."}]
+    edit_block("carisoprodol/alternatives", lambda block: block.update(short=short))
+    (layouts_copy / "brief.yaml").write_text("extends: standard\nmay_shorten: [alternatives]\n", encoding="utf-8")
     outputs = {}
     for layout in ("standard", "brief"):
         outputs[layout] = tmp_path / f"{layout}.pdf"
-        args = ["build", "carisoprodol", "--library", str(library_copy), "--layouts", str(folder)]
+        args = ["build", "carisoprodol", "--library", str(library_copy), "--layouts", str(layouts_copy)]
         assert run_cli(*args, "--layout", layout, "-o", str(outputs[layout]))[0] == 0
     full, brief = (" ".join(pdf_pages_text(outputs[name])) for name in ("standard", "brief"))
     assert "stretching, heat and physical therapy" in " ".join(brief.split())
