@@ -22,6 +22,7 @@ EXAMPLES = """examples:
   handout build carisoprodol -o leaflet.pdf
   handout build carisoprodol --patient patient.yaml --clinic clinic.yaml --layout standard --paper a4 -o out.pdf
   handout verify out.pdf --topic carisoprodol
+  handout batch patients.csv --out leaflets/ --combine print.pdf
   handout list
 
 environment:
@@ -85,6 +86,45 @@ def cmd_build(args: argparse.Namespace) -> int:
     write_atomically(output, handout.pdf)
     print(f"Wrote {output} ({handout.pages} pages, {len(handout.must_say)} required warnings verified)")
     return 0
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Make a leaflet for every row of a CSV or JSON Lines file."""
+    import os
+    import signal
+
+    from generator.batch import BatchSettings, run_batch
+    from generator.inputs import read_clinic
+    from generator.paths import SAMPLES, config_path, layouts_root, library_root
+
+    clinic_file = Path(args.clinic) if args.clinic else config_path(args.config) or SAMPLES / "clinic.yaml"
+    settings = BatchSettings(
+        out_dir=Path(args.out),
+        library=library_root(args.library),
+        layouts=layouts_root(args.layouts),
+        clinic=read_clinic(clinic_file),
+        made_on=args.made_on or dt.date.today(),
+        layout=args.layout,
+        topic=args.topic,
+        paper=args.paper,
+        resume=args.resume,
+    )
+    make_generator(args).layout(args.layout)  # a bad --layout fails before any row
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    jobs = args.jobs or os.cpu_count() or 1
+    summary = run_batch(Path(args.input), settings, jobs, Path(args.combine) if args.combine else None)
+    rate = (summary.made + summary.skipped) / summary.seconds if summary.seconds else 0.0
+    print(
+        f"Batch: {summary.made} made, {summary.failed} failed, {summary.skipped} skipped (unchanged) "
+        f"in {summary.seconds:.1f} s ({rate:.1f} leaflets/s). Manifest: {summary.manifest}"
+    )
+    if args.combine:
+        print(f"Combined: {args.combine} ({summary.combined_pages} pages, each leaflet starts on a front page)")
+    return 1 if summary.failed else 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -162,6 +202,30 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--made-on", type=_date, metavar="YYYY-MM-DD", help="date printed as 'made' (default: today)")
     _add_library_options(build)
     build.set_defaults(func=cmd_build)
+
+    batch = commands.add_parser(
+        "batch",
+        help="make leaflets for every row of a CSV or JSON Lines file",
+        description="Make a verified leaflet for every row of a CSV (columns such as patient.name, "
+        "prescription.dose_mg, topic, layout, id; see the README) or JSON Lines file (.jsonl), in parallel. "
+        "Bad rows are reported and skipped; the others are made. Writes DIR/manifest.csv. "
+        "Exit 0 when every row was made, 1 when any row failed.",
+    )
+    batch.add_argument("input", help="patients file: .csv or .jsonl")
+    batch.add_argument("--out", required=True, metavar="DIR", help="folder for the leaflets and manifest.csv")
+    batch.add_argument(
+        "--layout", default="standard", help="layout for rows without a layout column (default: standard)"
+    )
+    batch.add_argument("--topic", help="topic for rows without a topic column (default: the prescription's medicine)")
+    batch.add_argument("--jobs", type=int, metavar="N", help="parallel processes (default: the CPU count)")
+    batch.add_argument("--combine", metavar="FILE", help="also write one print-ready PDF of all leaflets in order")
+    batch.add_argument("--resume", action="store_true", help="skip rows whose leaflet exists from the same inputs")
+    batch.add_argument("--clinic", metavar="FILE", help="clinic for rows without clinic columns")
+    batch.add_argument("--config", metavar="FILE", help="clinic config file (default: $HANDOUT_CONFIG)")
+    batch.add_argument("--paper", choices=["letter", "a4"], help="paper size (default: each layout's)")
+    batch.add_argument("--made-on", type=_date, metavar="YYYY-MM-DD", help="date printed as 'made' (default: today)")
+    _add_library_options(batch)
+    batch.set_defaults(func=cmd_batch)
 
     verify = commands.add_parser(
         "verify",

@@ -107,6 +107,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     except OSError as exc:
         raise InputError(f"{path}: cannot write the file ({exc.strerror or exc.__class__.__name__})") from None
     try:
+        os.fchmod(handle, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
@@ -119,3 +120,9 @@ def write_atomically(path: Path, data: bytes) -> None:
         if os.path.exists(temp):
             os.unlink(temp)
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

@@ -1,0 +1,285 @@
+"""`handout batch`: many leaflets from a CSV or JSON Lines file, in parallel, nothing lost.
+
+Each row goes through the same `Generator.build` as a single handout (so it is
+verified), is written atomically, and is reported in the manifest. A failing row
+never stops the others. `--resume` skips rows whose output exists and was made
+from the same inputs (row, content version, layout, made-on date).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import signal
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import __version__
+from generator.batch_input import BatchRow, personalisation_of
+from generator.content import Library
+from generator.errors import HandoutError, InputError
+from generator.inputs import Clinic
+from generator.layouts import LayoutLibrary
+from generator.pipeline import Generator, HandoutRequest, write_atomically
+
+STATE_FOLDER = ".handout-state"
+MANIFEST_FIELDS = ("row", "id", "status", "output", "pages", "sha256", "reason")
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """What every row shares."""
+
+    out_dir: Path
+    library: Path
+    layouts: Path
+    clinic: Clinic
+    made_on: dt.date
+    layout: str = "standard"
+    topic: str | None = None
+    paper: str | None = None
+    resume: bool = False
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """What happened to one row; a line of the manifest."""
+
+    row: int
+    id: str
+    status: str
+    """made, skipped (unchanged, --resume) or failed."""
+    output: str = ""
+    pages: int = 0
+    sha256: str = ""
+    reason: str = ""
+
+
+def output_name(row: BatchRow) -> str:
+    """A safe, predictable file stem: the row's id, else its row number; never a patient name."""
+    row_id = row.extras.get("id")
+    if row_id is None:
+        return f"row-{row.number:06d}"
+    if not _SAFE_ID.fullmatch(row_id):
+        raise InputError(f"{row.where}: id: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+    return row_id
+
+
+def _inputs_hash(row: BatchRow, request_key: dict[str, object]) -> str:
+    text = json.dumps({"row": row.data, **request_key}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class RowMaker:
+    """Makes the leaflet of one row; one per process, with the generator's caches."""
+
+    def __init__(self, settings: BatchSettings) -> None:
+        self.settings = settings
+        self.generator = Generator(Library(settings.library), LayoutLibrary(settings.layouts))
+
+    def make(self, row: BatchRow) -> RowResult:
+        """Build, verify and write one row; any failure becomes a failed result, never an exception."""
+        row_id = row.extras.get("id", "")
+        try:
+            return self._make(row)
+        except HandoutError as exc:
+            return RowResult(row.number, row_id, "failed", reason=str(exc))
+        except Exception as exc:
+            return RowResult(
+                row.number, row_id, "failed", reason=f"{row.where}: internal error ({exc.__class__.__name__})"
+            )
+
+    def _make(self, row: BatchRow) -> RowResult:
+        settings, extras = self.settings, row.extras
+        name = output_name(row)
+        data = personalisation_of(row)
+        topic = extras.get("topic") or settings.topic or data.prescription.medicine.strip().lower()
+        request = HandoutRequest(
+            topic=topic,
+            data=data,
+            clinic=data.clinic or settings.clinic,
+            made_on=settings.made_on,
+            layout=extras.get("layout") or settings.layout,
+            paper=settings.paper,
+            language=extras.get("language"),
+        )
+        key = {
+            "topic": topic,
+            "layout": request.layout,
+            "language": request.language,
+            "paper": request.paper,
+            "clinic": request.clinic.model_dump(mode="json"),
+            "made_on": settings.made_on.isoformat(),
+            "content_version": self.generator.library.topic(topic).content_version,
+            "generator": __version__,
+        }
+        inputs = _inputs_hash(row, key)
+        output = settings.out_dir / f"{name}.pdf"
+        state = settings.out_dir / STATE_FOLDER / f"{name}.json"
+        if settings.resume:
+            done = _unchanged(output, state, inputs)
+            if done:
+                return RowResult(
+                    row.number, extras.get("id", ""), "skipped", str(output), done["pages"], done["sha256"]
+                )
+        handout = self.generator.build(request, row.where)
+        write_atomically(output, handout.pdf)
+        digest = hashlib.sha256(handout.pdf).hexdigest()
+        record = {"inputs": inputs, "pages": handout.pages, "sha256": digest}
+        write_atomically(state, json.dumps(record).encode())
+        return RowResult(row.number, extras.get("id", ""), "made", str(output), handout.pages, digest)
+
+
+def _unchanged(output: Path, state: Path, inputs: str) -> dict[str, object] | None:
+    """The saved record when `output` exists whole and was made from the same inputs."""
+    try:
+        record = json.loads(state.read_text(encoding="utf-8"))
+        same = record.get("inputs") == inputs and hashlib.sha256(output.read_bytes()).hexdigest() == record.get(
+            "sha256"
+        )
+    except (OSError, ValueError, AttributeError):
+        return None
+    return record if same else None
+
+
+_maker: RowMaker | None = None
+
+
+def _start_worker(settings: BatchSettings) -> None:
+    """Worker processes leave Ctrl-C and kill to the parent, which stops them between rows."""
+    global _maker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _maker = RowMaker(settings)
+
+
+def _make_in_worker(row: BatchRow) -> RowResult:
+    assert _maker is not None
+    return _maker.make(row)
+
+
+def run_rows(rows: Iterator[BatchRow], settings: BatchSettings, jobs: int) -> Iterator[RowResult]:
+    """Results in row order; at most a few rows per job are in flight, so memory stays flat."""
+    seen: set[str] = set()
+
+    def claimed(row: BatchRow) -> RowResult | None:
+        try:
+            name = output_name(row)
+        except InputError as exc:
+            return RowResult(row.number, row.extras.get("id", ""), "failed", reason=str(exc))
+        if name in seen:
+            return RowResult(
+                row.number,
+                row.extras.get("id", ""),
+                "failed",
+                reason=f"{row.where}: id: '{name}' is used by an earlier row",
+            )
+        seen.add(name)
+        return None
+
+    if jobs <= 1:
+        maker = RowMaker(settings)
+        for row in rows:
+            yield claimed(row) or maker.make(row)
+        return
+    pending: deque[Future[RowResult] | RowResult] = deque()
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(settings,)) as pool:
+        try:
+            for row in rows:
+                pending.append(claimed(row) or pool.submit(_make_in_worker, row))
+                while len(pending) >= jobs * 4:
+                    yield _result(pending.popleft())
+            while pending:
+                yield _result(pending.popleft())
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def _result(item: Future[RowResult] | RowResult) -> RowResult:
+    return item.result() if isinstance(item, Future) else item
+
+
+def remove_stale_parts(out_dir: Path) -> None:
+    """Delete temporary files a killed run left behind (outputs themselves are always whole)."""
+    for folder in (out_dir, out_dir / STATE_FOLDER):
+        for part in folder.glob(".*.part"):
+            part.unlink(missing_ok=True)
+
+
+class Manifest:
+    """manifest.csv, written as rows finish and renamed into place only when the batch ends."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.temp = path.with_name(f".{path.name}.part")
+        self.handle = self.temp.open("w", encoding="utf-8", newline="")
+        self.writer = csv.DictWriter(self.handle, fieldnames=MANIFEST_FIELDS)
+        self.writer.writeheader()
+
+    def add(self, result: RowResult) -> None:
+        self.writer.writerow(dataclasses.asdict(result))
+
+    def finish(self) -> None:
+        self.handle.close()
+        os.replace(self.temp, self.path)
+
+    def abandon(self) -> None:
+        self.handle.close()
+        self.temp.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """Counts and timing of a finished batch."""
+
+    made: int
+    skipped: int
+    failed: int
+    seconds: float
+    manifest: Path
+    combined_pages: int | None
+
+
+def run_batch(source: Path, settings: BatchSettings, jobs: int, combine: Path | None) -> BatchSummary:
+    """Make every row of `source`; header problems stop it before any file is written."""
+    from itertools import chain
+
+    from generator.batch_input import count_rows, read_rows
+    from generator.combine import combine_pdfs
+    from generator.progress import Progress
+
+    rows = read_rows(source)
+    first = next(rows, None)
+    settings.out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_parts(settings.out_dir)
+    manifest = Manifest(settings.out_dir / "manifest.csv")
+    progress = Progress(count_rows(source))
+    counts = {"made": 0, "skipped": 0, "failed": 0}
+    outputs: list[Path] = []
+    try:
+        for result in run_rows(chain([first] if first else [], rows), settings, jobs):
+            manifest.add(result)
+            counts[result.status] += 1
+            if result.status == "failed":
+                progress.message(f"failed: {result.reason}")
+            else:
+                outputs.append(Path(result.output))
+            progress.step()
+    except BaseException:
+        progress.close()
+        manifest.abandon()
+        raise
+    progress.close()
+    manifest.finish()
+    combined = combine_pdfs(outputs, combine) if combine else None
+    return BatchSummary(counts["made"], counts["skipped"], counts["failed"], progress.elapsed, manifest.path, combined)

@@ -1,0 +1,165 @@
+"""Reading a batch: CSV (one row per patient, dotted column names) or JSON Lines.
+
+Rows are streamed, never all held in memory. A header problem stops the batch
+before any work; a problem in one row only marks that row as failed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from generator.errors import InputError
+from generator.inputs import Personalisation
+
+EXTRA_COLUMNS = ("id", "topic", "layout", "language", "email")
+"""Columns beside the personalisation fields."""
+TAPER_COLUMN = "prescription.taper"
+_TAPER_STEP = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*:\s*([0-9.]+)\s*:\s*(\d+)\s*$")
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """One patient of a batch, with where it came from."""
+
+    where: str
+    """E.g. 'patients.csv row 14', for messages."""
+    number: int
+    """Row number: spreadsheet row for CSV (the header is row 1), line number for JSON Lines."""
+    data: dict[str, Any] = field(default_factory=dict)
+    """The single-handout input shape (patient, prescriber, prescription, clinic)."""
+    extras: dict[str, str] = field(default_factory=dict)
+    """id, topic, layout, language, email when given."""
+    problem: str | None = None
+    """Why the row could not even be read, if so."""
+
+
+def _columns(model: type[BaseModel], prefix: str) -> dict[str, bool]:
+    """Dotted column names of a model's scalar fields, and whether each is required."""
+    columns: dict[str, bool] = {}
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if name in ("taper", "logo"):
+            continue
+        columns[f"{prefix}{key}"] = info.is_required()
+    return columns
+
+
+def known_columns() -> dict[str, bool]:
+    """Every CSV column a batch may have, and whether it is required."""
+    from generator.inputs import Clinic, Patient, Prescriber, Prescription
+
+    columns = {**_columns(Patient, "patient."), **_columns(Prescriber, "prescriber.")}
+    columns |= _columns(Prescription, "prescription.") | {TAPER_COLUMN: False}
+    columns |= {name: False for name in _columns(Clinic, "clinic.")}
+    columns |= dict.fromkeys(EXTRA_COLUMNS, False)
+    return columns
+
+
+def check_header(path: Path, header: list[str]) -> None:
+    """Refuse a CSV header with unknown, duplicate or missing columns, before any work starts."""
+    columns = known_columns()
+    unknown = [c for c in header if c not in columns]
+    if unknown:
+        raise InputError(f"{path}: unknown column(s) {', '.join(unknown)} (see the README's batch columns)")
+    duplicates = sorted({c for c in header if header.count(c) > 1})
+    if duplicates:
+        raise InputError(f"{path}: column(s) given twice: {', '.join(duplicates)}")
+    missing = [c for c, required in columns.items() if required and c not in header]
+    if missing:
+        raise InputError(f"{path}: missing required column(s) {', '.join(missing)}")
+
+
+def parse_taper(cell: str) -> list[dict[str, str]]:
+    """'2026-12-08:350:2; 2026-12-11:350:1' -> taper steps (from, dose_mg, times_per_day)."""
+    steps = []
+    for part in filter(str.strip, cell.split(";")):
+        match = _TAPER_STEP.match(part)
+        if not match:
+            raise ValueError(
+                f"{TAPER_COLUMN}: expected steps like 2026-12-08:350:2 separated by ';', got '{part.strip()}'"
+            )
+        steps.append(dict(zip(("from", "dose_mg", "times_per_day"), match.groups(), strict=True)))
+    return steps
+
+
+def _split_extras(flat: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    extras = {key: str(flat.pop(key)) for key in EXTRA_COLUMNS if flat.get(key) not in (None, "")}
+    flat.pop("email", None)
+    return flat, extras
+
+
+def _csv_row(path: Path, number: int, record: dict[str, str]) -> BatchRow:
+    where = f"{path.name} row {number}"
+    flat, extras = _split_extras({k: v.strip() for k, v in record.items() if v and v.strip()})
+    data: dict[str, Any] = {}
+    try:
+        if TAPER_COLUMN in flat:
+            flat[TAPER_COLUMN] = parse_taper(flat[TAPER_COLUMN])
+    except ValueError as exc:
+        return BatchRow(where, number, extras=extras, problem=str(exc))
+    for column, value in flat.items():
+        section, key = column.split(".", 1)
+        data.setdefault(section, {})[key] = value
+    return BatchRow(where, number, data, extras)
+
+
+def _jsonl_row(path: Path, number: int, line: str) -> BatchRow:
+    where = f"{path.name} line {number}"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return BatchRow(where, number, problem=f"invalid JSON: {exc.msg}")
+    if not isinstance(record, dict):
+        return BatchRow(where, number, problem="expected a JSON object")
+    data, extras = _split_extras(record)
+    return BatchRow(where, number, data, extras)
+
+
+def _is_jsonl(path: Path) -> bool:
+    return path.suffix.lower() in (".jsonl", ".ndjson")
+
+
+def read_rows(path: Path) -> Iterator[BatchRow]:
+    """Stream the rows of a CSV or JSON Lines file; the CSV header is checked first."""
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read file ({exc.strerror or exc.__class__.__name__})") from None
+    with handle:
+        if _is_jsonl(path):
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    yield _jsonl_row(path, number, line)
+            return
+        reader = csv.DictReader(handle)
+        check_header(path, [name.strip() for name in reader.fieldnames or []])
+        for record in reader:
+            if None in record:
+                yield BatchRow(f"{path.name} row {reader.line_num}", reader.line_num, problem="more cells than columns")
+                continue
+            yield _csv_row(path, reader.line_num, {k.strip(): v for k, v in record.items()})
+
+
+def count_rows(path: Path) -> int:
+    """How many rows the file has (a quick pass, for progress and ETA)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        if _is_jsonl(path):
+            return sum(1 for line in handle if line.strip())
+        return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+
+
+def personalisation_of(row: BatchRow) -> Personalisation:
+    """The validated personalisation of a row; errors name the row."""
+    from generator.inputs import parse_personalisation
+
+    if row.problem:
+        raise InputError(f"{row.where}: {row.problem}")
+    return parse_personalisation(row.data, row.where)

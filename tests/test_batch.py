@@ -1,0 +1,234 @@
+"""handout batch: good and bad rows, manifest, resume after an interruption, combined PDF."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers import pdf_text
+from pypdf import PdfReader
+
+HEADER = [
+    "id",
+    "patient.name",
+    "patient.age",
+    "prescriber.name",
+    "prescription.medicine",
+    "prescription.dose_mg",
+    "prescription.times_per_day",
+    "prescription.start",
+    "prescription.days_supply",
+    "prescription.taper",
+    "prescription.last_day",
+    "layout",
+]
+GOOD = [
+    "P1",
+    "Maria Lopez",
+    "47",
+    "Dr. Sam Lee",
+    "carisoprodol",
+    "350",
+    "3",
+    "2026-11-24",
+    "14",
+    "2026-12-08:350:2; 2026-12-11:350:1",
+    "2026-12-13",
+    "",
+]
+
+
+def _row(**changes: str) -> list[str]:
+    row = dict(zip(HEADER, GOOD, strict=True))
+    row.update(changes)
+    return [row[c] for c in HEADER]
+
+
+def _csv(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def _manifest(out: Path) -> list[dict[str, str]]:
+    with (out / "manifest.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _batch(run_cli, source: Path, out: Path, *extra: str) -> tuple[int, str, str]:
+    return run_cli("batch", str(source), "--out", str(out), "--made-on", "2026-11-25", "--jobs", "1", *extra)
+
+
+def test_good_and_bad_rows(run_cli, tmp_path) -> None:
+    rows = [
+        _row(id="P1"),
+        _row(id="P2", **{"prescription.dose_mg": "3500"}),
+        _row(id="P3", **{"patient.name": ""}),
+        _row(id="P4", **{"prescription.taper": "next week"}),
+        _row(id="P5", **{"prescription.medicine": "aspirin"}),
+        _row(id="P6", layout="one-page"),
+        _row(id="../escape"),
+        _row(id="P1"),
+    ]
+    source = _csv(tmp_path / "patients.csv", rows)
+    out = tmp_path / "out"
+    code, stdout, stderr = _batch(run_cli, source, out)
+    assert code == 1
+    assert "2 made, 6 failed, 0 skipped" in stdout
+    assert sorted(p.name for p in out.glob("*.pdf")) == ["P1.pdf", "P6.pdf"]
+    manifest = {m["row"]: m for m in _manifest(out)}
+    assert [m["status"] for m in manifest.values()] == [
+        "made",
+        "failed",
+        "failed",
+        "failed",
+        "failed",
+        "made",
+        "failed",
+        "failed",
+    ]
+    reasons = {row: m["reason"] for row, m in manifest.items()}
+    assert reasons["3"].startswith(
+        "patients.csv row 3: prescription.dose_mg: 3,500 mg is above the 350 mg limit per dose for carisoprodol; "
+    )
+    assert reasons["4"] == "patients.csv row 4: patient.name: missing required field"
+    assert reasons["5"].startswith("patients.csv row 5: prescription.taper: expected steps like 2026-12-08:350:2")
+    assert "unknown topic 'aspirin'" in reasons["6"]
+    assert reasons["8"].startswith("patients.csv row 8: id: use 1-64 letters")
+    assert reasons["9"] == "patients.csv row 9: id: 'P1' is used by an earlier row"
+    made = manifest["2"]
+    assert made["pages"] == "3" and len(made["sha256"]) == 64 and made["output"].endswith("P1.pdf")
+    assert "Maria Lopez" in pdf_text(out / "P1.pdf")
+    assert len(PdfReader(out / "P6.pdf").pages) == 1
+    assert "row 3" in stderr and "Maria" not in stderr  # failures reported by row, no patient data
+    assert not list(tmp_path.glob("*.pdf"))  # nothing escaped the output folder
+
+
+def test_hostile_cells_print_literally(run_cli, tmp_path) -> None:
+    hostile = '=HYPERLINK("x") <img src="/etc/passwd"/> & {{ 7*7 }}'
+    source = _csv(tmp_path / "p.csv", [_row(**{"patient.name": hostile, "prescriber.name": "<b>Dr</b> O'Neil"})])
+    out = tmp_path / "out"
+    assert _batch(run_cli, source, out)[0] == 0
+    text = pdf_text(out / "P1.pdf")
+    assert hostile in text and "<b>Dr</b> O'Neil" in text
+
+
+def test_wrong_header_stops_before_any_work(run_cli, tmp_path) -> None:
+    source = _csv(tmp_path / "p.csv", [["x"] * len(HEADER)], header=[*HEADER[:-1], "patient.nickname"])
+    out = tmp_path / "out"
+    code, _, err = _batch(run_cli, source, out)
+    assert code == 2
+    assert err == f"Error: {source}: unknown column(s) patient.nickname (see the README's batch columns)\n"
+    assert not out.exists()
+    missing = _csv(tmp_path / "m.csv", [], header=["id", "patient.name"])
+    code, _, err = _batch(run_cli, missing, out)
+    assert code == 2 and "missing required column(s) prescriber.name, prescription.medicine" in err
+
+
+def test_json_lines_input(run_cli, tmp_path, sample) -> None:
+    sample["prescription"]["start"] = "2026-11-24"
+    sample["prescription"]["last_day"] = "2026-12-13"
+    for step in sample["prescription"]["taper"]:
+        step["from"] = step["from"].isoformat()
+    lines = [json.dumps({**sample, "id": "J1"}), "{broken", json.dumps({**sample, "id": "J2", "layout": "trifold"})]
+    source = tmp_path / "p.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, _ = _batch(run_cli, source, out)
+    assert code == 1 and "2 made, 1 failed" in stdout
+    assert [m["reason"] for m in _manifest(out)][
+        1
+    ] == "p.jsonl line 2: invalid JSON: Expecting property name enclosed in double quotes"
+    assert len(PdfReader(out / "J2.pdf").pages) == 2
+
+
+def test_combined_pdf_starts_each_leaflet_on_a_front_page(run_cli, tmp_path) -> None:
+    layouts = ["standard", "one-page", "large-print", "trifold"]
+    source = _csv(tmp_path / "p.csv", [_row(id=f"C{i}", layout=name) for i, name in enumerate(layouts)])
+    out, combined = tmp_path / "out", tmp_path / "print.pdf"
+    assert _batch(run_cli, source, out, "--combine", str(combined))[0] == 0
+    counts = [len(PdfReader(out / f"C{i}.pdf").pages) for i in range(len(layouts))]
+    pages = PdfReader(combined).pages
+    assert len(pages) == sum(n + n % 2 for n in counts)
+    start = 0
+    for count in counts:
+        assert start % 2 == 0  # 0-based even index = odd page number = front of a sheet
+        first = pages[start].extract_text()
+        assert "Carisoprodol (Soma)" in first or "Page 1 of" in first
+        if count % 2:
+            assert not pages[start + count].extract_text().strip()  # the padding page is blank
+        start += count + count % 2
+
+
+def test_resume_makes_only_what_is_missing_or_changed(run_cli, tmp_path) -> None:
+    rows = [_row(id=f"R{i}") for i in range(5)]
+    source = _csv(tmp_path / "p.csv", rows)
+    out = tmp_path / "out"
+    assert _batch(run_cli, source, out)[0] == 0
+    (out / "R1.pdf").unlink()
+    (out / ".R3.pdf.abc.part").write_bytes(b"half a PDF")  # what a killed run leaves
+    rows[4] = _row(id="R4", **{"prescription.days_supply": "12", "prescription.taper": "", "prescription.last_day": ""})
+    _csv(source, rows)
+    before = {p.name: p.stat().st_mtime_ns for p in out.glob("*.pdf")}
+    code, stdout, _ = _batch(run_cli, source, out, "--resume")
+    assert code == 0 and "2 made, 0 failed, 3 skipped" in stdout
+    statuses = {m["id"]: m["status"] for m in _manifest(out)}
+    assert statuses == {"R0": "skipped", "R1": "made", "R2": "skipped", "R3": "skipped", "R4": "made"}
+    for name in ("R0.pdf", "R2.pdf", "R3.pdf"):
+        assert (out / name).stat().st_mtime_ns == before[name]
+    assert not list(out.glob(".*.part"))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_killed_batch_leaves_no_partial_files_and_resumes(tmp_path) -> None:
+    source = _csv(tmp_path / "p.csv", [_row(id=f"K{i:03d}") for i in range(60)])
+    out = tmp_path / "out"
+    command = [
+        sys.executable,
+        "-m",
+        "generator",
+        "batch",
+        str(source),
+        "--out",
+        str(out),
+        "--jobs",
+        "2",
+        "--made-on",
+        "2026-11-25",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while len(list(out.glob("K*.pdf"))) < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert b"Traceback" not in stderr
+    made = sorted(out.glob("K*.pdf"))
+    assert 5 <= len(made) < 60
+    assert not list(out.glob(".*.part")) and not list((out / ".handout-state").glob(".*.part"))
+    assert not (out / "manifest.csv").exists()
+    for pdf in made:
+        PdfReader(io.BytesIO(pdf.read_bytes())).pages[0].extract_text()  # every file left is whole
+    result = subprocess.run([*command, "--resume"], capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    assert f"{60 - len(made)} made, 0 failed, {len(made)} skipped" in result.stdout
+    assert len(list(out.glob("K*.pdf"))) == 60
+    assert os.stat(out / "K000.pdf").st_mode & 0o044  # readable by the group and others, as usual
+
+
+def test_shipped_example_file(run_cli, tmp_path) -> None:
+    example = Path(__file__).resolve().parent.parent / "examples" / "patients.csv"
+    code, stdout, _ = _batch(run_cli, example, tmp_path / "out")
+    assert code == 0, stdout
+    assert "3 made, 0 failed" in stdout
