@@ -1,0 +1,193 @@
+"""Benchmarks for the standard carisoprodol leaflet. Run from the repository root:
+
+    python benchmarks/bench.py [--rows 2000] [--runs 15]
+
+Prints, measured in the same run (medians; these machines are shared and noisy):
+1. one process, per leaflet and per page: the full pipeline (personalise + render +
+   verify), render alone, and the floor: plain ReportLab laying out the same text with
+   no generator around it; plus WeasyPrint and Typst on the same text when installed;
+2. `handout batch` of --rows rows with 1 and with 2 jobs: leaflets per second;
+3. peak memory (RSS) of a batch of rows/4 and of rows rows, to show it is flat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import html
+import io
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import LETTER
+from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+from generator.cli import make_generator
+from generator.dosing import check_course
+from generator.fonts import cache_dir
+from generator.inputs import choose_clinic, read_personalisation
+from generator.labels import load_wording
+from generator.layouts import Layout
+from generator.paths import SAMPLES
+from generator.personalise import Leaflet, personalise
+from generator.pipeline import HandoutRequest
+from generator.render import render_pdf
+from generator.styles import make_styles
+
+MADE_ON = dt.date(2026, 11, 25)
+
+
+def median_ms(action: Callable[[], object], runs: int) -> float:
+    """Median wall time of `action` in ms, after one warm-up call."""
+    action()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def leaflet_texts(leaflet: Leaflet) -> list[tuple[str, str]]:
+    """(kind, markup) of every piece of text, in reading order, for the other renderers."""
+    pieces = [("title", leaflet.title), ("text", leaflet.subtitle)]
+    pieces += [("text", f"<b>{label}</b>: {value}") for label, value in leaflet.facts]
+    for block in leaflet.blocks:
+        pieces.append(("heading", block.title))
+        for item in block.items:
+            pieces += [("bullet" if item.kind == "bullets" else "text", t) for t in item.texts]
+            pieces += [("text", " | ".join(row)) for row in item.rows]
+    return pieces
+
+
+def reportlab_floor(pieces: list[tuple[str, str]], layout: Layout) -> bytes:
+    """Plain ReportLab: the same text in the same fonts and sizes, no boxes, no generator."""
+    styles = make_styles(layout, False)
+    style = {"title": styles.title, "heading": styles.heading, "bullet": styles.bullet, "text": styles.body}
+    story = [Paragraph(t, style[k], bulletText="\u2022" if k == "bullet" else None) for k, t in pieces]
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=LETTER, invariant=1).build(story)
+    return buffer.getvalue()
+
+
+def _plain(markup: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def typst_source(pieces: list[tuple[str, str]]) -> str:
+    """The same text as Typst markup."""
+    marks = {"title": "= ", "heading": "== ", "bullet": "- ", "text": ""}
+    lines = ['#set page(paper: "us-letter", margin: 0.75in)', '#set text(font: "Noto Sans", size: 11pt)']
+    lines += [marks[k] + re.sub(r"([\\#*_$@<>\[\]`~=/+-])", r"\\\1", _plain(t)) + "\n" for k, t in pieces]
+    return "\n".join(lines)
+
+
+def weasy_html(pieces: list[tuple[str, str]]) -> str:
+    """The same text as HTML, in the same font file."""
+    tags = {"title": "h1", "heading": "h2", "bullet": "li", "text": "p"}
+    body = "".join(f"<{tags[k]}>{t}</{tags[k]}>" for k, t in pieces)
+    font = next(cache_dir().glob("NotoSans*-w400-*.ttf"))
+    css = (
+        f"@font-face{{font-family:N;src:url('{font.as_uri()}')}} body{{font:11pt N}} @page{{size:letter;margin:.75in}}"
+    )
+    return f"<html><head><style>{css}</style></head><body>{body}</body></html>"
+
+
+def _pages(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def one_process(runs: int) -> None:
+    """Section 1: per leaflet and per page, against the floor and other engines."""
+    generator = make_generator(argparse.Namespace(library=None, layouts=None))
+    data = read_personalisation(SAMPLES / "patient.yaml")
+    clinic = choose_clinic(data, None, None, SAMPLES / "clinic.yaml")
+    layout = generator.layout("standard")
+    wording = load_wording(generator.library.root, "en")
+    course = check_course(data.prescription, generator.library.topic("carisoprodol"), "bench")
+    request = HandoutRequest("carisoprodol", data, clinic, MADE_ON)
+    leaflet = personalise(generator.library, "carisoprodol", "en", layout, data, clinic, course, wording, MADE_ON)
+    pieces = leaflet_texts(leaflet)
+    cases: list[tuple[str, Callable[[], bytes]]] = [
+        ("full pipeline (personalise+render+verify)", lambda: generator.build(request, "bench").pdf),
+        ("render only", lambda: render_pdf(leaflet, layout, "letter")),
+        ("floor: plain ReportLab, same text", lambda: reportlab_floor(pieces, layout)),
+    ]
+    try:
+        import typst
+
+        source, fonts = typst_source(pieces).encode(), [str(cache_dir())]
+        cases.append(("Typst, same text", lambda: typst.compile(source, font_paths=fonts)))
+    except ImportError:
+        print("Typst: not installed (pip install typst)")
+    try:
+        import weasyprint
+
+        page = weasy_html(pieces)
+        cases.append(("WeasyPrint, same text", lambda: weasyprint.HTML(string=page).write_pdf()))
+    except ImportError:
+        print("WeasyPrint: not installed (pip install weasyprint)")
+    results = [(name, median_ms(make, runs), _pages(make())) for name, make in cases]
+    floor_per_page = results[2][1] / results[2][2]
+    print(f"1. One process, median of {runs} runs")
+    print(f"{'':<44}{'ms/leaflet':>11}{'pages':>7}{'ms/page':>9}{'x floor/page':>14}")
+    for name, ms, count in results:
+        print(f"{name:<44}{ms:>11.1f}{count:>7}{ms / count:>9.1f}{ms / count / floor_per_page:>14.2f}")
+
+
+def write_rows(path: Path, rows: int) -> None:
+    """A CSV of `rows` patients for the standard leaflet."""
+    header = ["id", "patient.name", "prescriber.name", "prescription.medicine", "prescription.dose_mg"]
+    header += ["prescription.times_per_day", "prescription.start", "prescription.days_supply"]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for n in range(rows):
+            writer.writerow([f"B{n:06d}", f"Patient {n}", "Dr. Sam Lee", "carisoprodol", 350, 3, "2026-11-24", 14])
+
+
+def one_batch(rows: int, jobs: int) -> dict[str, float]:
+    """`handout batch` in a fresh process: wall time, rate and peak RSS of its largest process (MiB)."""
+    with tempfile.TemporaryDirectory() as folder:
+        source, out = Path(folder) / "rows.csv", Path(folder) / "out"
+        write_rows(source, rows)
+        code = (
+            "import resource, time\nfrom generator.cli import main\nt = time.perf_counter()\n"
+            f"main(['batch', {str(source)!r}, '--out', {str(out)!r}, '--jobs', '{jobs}', '--made-on', '2026-11-25'])\n"
+            "peak = max(resource.getrusage(w).ru_maxrss for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))\n"
+            "print('RESULT', time.perf_counter() - t, peak / 1024)\n"
+        )
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        seconds, peak = (float(v) for v in done.stdout.split("RESULT")[1].split())
+    return {"seconds": seconds, "rate": rows / seconds, "peak_mib": peak}
+
+
+def batches(rows: int) -> None:
+    """Sections 2 and 3: batch throughput with 1 and 2 jobs, and peak memory against row count."""
+    one, two, quarter = one_batch(rows, 1), one_batch(rows, 2), one_batch(max(rows // 4, 1), 1)
+    print(f"\n2. handout batch of {rows} rows, fresh process each")
+    print(f"  1 job : {one['rate']:6.1f} leaflets/s ({one['seconds']:.1f} s)")
+    print(f"  2 jobs: {two['rate']:6.1f} leaflets/s ({two['seconds']:.1f} s), {two['rate'] / one['rate']:.2f}x 1 job")
+    print(f"\n3. Peak RSS of the largest process, 1 job: {quarter['peak_mib']:.0f} MiB for {max(rows // 4, 1)} rows, ")
+    print(f"  {one['peak_mib']:.0f} MiB for {rows} rows; 2 jobs: {two['peak_mib']:.0f} MiB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    one_process(args.runs)
+    batches(args.rows)
+
+
+if __name__ == "__main__":
+    main()
