@@ -26,12 +26,13 @@ from generator import __version__
 from generator.batch_input import BatchRow, personalisation_of
 from generator.content import Library
 from generator.errors import HandoutError, InputError
-from generator.inputs import Clinic
+from generator.inputs import Clinic, Personalisation
 from generator.layouts import LayoutLibrary
-from generator.pipeline import Generator, HandoutRequest, write_atomically
+from generator.mail_settings import EmailSettings
+from generator.pipeline import Generator, Handout, HandoutRequest, write_atomically
 
 STATE_FOLDER = ".handout-state"
-MANIFEST_FIELDS = ("row", "id", "status", "output", "pages", "sha256", "reason")
+MANIFEST_FIELDS = ("row", "id", "status", "output", "pages", "sha256", "reason", "email")
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
@@ -48,6 +49,10 @@ class BatchSettings:
     topic: str | None = None
     paper: str | None = None
     resume: bool = False
+    email: EmailSettings | None = None
+    """Send each row's leaflet to its email column (None: do not send)."""
+    outbox: Path | None = None
+    """With email: write .eml files here instead of sending."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,8 @@ class RowResult:
     pages: int = 0
     sha256: str = ""
     reason: str = ""
+    email: str = ""
+    """sent, no address, written to PATH, already sent, or failed: REASON (empty when not emailing)."""
 
 
 def output_name(row: BatchRow) -> str:
@@ -125,18 +132,50 @@ class RowMaker:
         inputs = _inputs_hash(row, key)
         output = settings.out_dir / f"{name}.pdf"
         state = settings.out_dir / STATE_FOLDER / f"{name}.json"
-        if settings.resume:
-            done = _unchanged(output, state, inputs)
-            if done:
-                return RowResult(
-                    row.number, extras.get("id", ""), "skipped", str(output), done["pages"], done["sha256"]
-                )
+        done = _unchanged(output, state, inputs) if settings.resume else None
+        row_id = extras.get("id", "")
+        if done and (settings.email is None or done.get("emailed")):
+            already = "already sent" if settings.email else ""
+            return RowResult(row.number, row_id, "skipped", str(output), done["pages"], done["sha256"], email=already)
         handout = self.generator.build(request, row.where)
-        write_atomically(output, handout.pdf)
         digest = hashlib.sha256(handout.pdf).hexdigest()
-        record = {"inputs": inputs, "pages": handout.pages, "sha256": digest}
-        write_atomically(state, json.dumps(record).encode())
-        return RowResult(row.number, extras.get("id", ""), "made", str(output), handout.pages, digest)
+        record: dict[str, object] = {"inputs": inputs, "pages": handout.pages, "sha256": digest}
+        if not done:
+            write_atomically(output, handout.pdf)
+            write_atomically(state, json.dumps(record).encode())
+        email = ""
+        if settings.email is not None:
+            email = self._email(row, data, request, handout, name)
+            if email == "sent":
+                write_atomically(state, json.dumps({**record, "emailed": True}).encode())
+        status = "skipped" if done else "made"
+        return RowResult(row.number, row_id, status, str(output), handout.pages, digest, email=email)
+
+    def _email(self, row: BatchRow, data: Personalisation, request: HandoutRequest, handout: Handout, name: str) -> str:
+        """Send one row's leaflet; the outcome as the manifest's email column."""
+        from generator.labels import load_wording
+        from generator.mailing import mail_handout
+
+        address = row.extras.get("email")
+        if not address:
+            return "no address"
+        assert self.settings.email is not None
+        labels = load_wording(self.generator.library.root, handout.language).labels
+        try:
+            done = mail_handout(
+                handout,
+                data,
+                request.clinic,
+                address,
+                self.settings.email,
+                labels,
+                row.where,
+                self.settings.outbox,
+                name,
+            )
+        except HandoutError as exc:
+            return f"failed: {exc}"
+        return "sent" if done.startswith("sent") else done
 
 
 def _unchanged(output: Path, state: Path, inputs: str) -> dict[str, object] | None:
@@ -245,6 +284,8 @@ class BatchSummary:
     made: int
     skipped: int
     failed: int
+    emails: dict[str, int]
+    """Rows per email outcome: sent, written, failed, no address, already sent."""
     seconds: float
     manifest: Path
     combined_pages: int | None
@@ -265,13 +306,19 @@ def run_batch(source: Path, settings: BatchSettings, jobs: int, combine: Path | 
     manifest = Manifest(settings.out_dir / "manifest.csv")
     progress = Progress(count_rows(source))
     counts = {"made": 0, "skipped": 0, "failed": 0}
+    emails: dict[str, int] = {}
     outputs: list[Path] = []
     try:
         for result in run_rows(chain([first] if first else [], rows), settings, jobs):
             manifest.add(result)
             counts[result.status] += 1
+            if result.email:
+                outcome = result.email.split(":")[0].replace("written to ", "written").strip()
+                emails[outcome] = emails.get(outcome, 0) + 1
             if result.status == "failed":
                 progress.message(f"failed: {result.reason}")
+            elif result.email.startswith("failed"):
+                progress.message(f"email {result.email}")
             else:
                 outputs.append(Path(result.output))
             progress.step()
@@ -282,4 +329,6 @@ def run_batch(source: Path, settings: BatchSettings, jobs: int, combine: Path | 
     progress.close()
     manifest.finish()
     combined = combine_pdfs(outputs, combine) if combine else None
-    return BatchSummary(counts["made"], counts["skipped"], counts["failed"], progress.elapsed, manifest.path, combined)
+    return BatchSummary(
+        counts["made"], counts["skipped"], counts["failed"], emails, progress.elapsed, manifest.path, combined
+    )

@@ -88,6 +88,37 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_email(args: argparse.Namespace) -> int:
+    """Make one leaflet and email it (or save the message to --outbox)."""
+    from generator.inputs import choose_clinic, read_personalisation
+    from generator.labels import load_wording
+    from generator.mail_settings import load_email_settings
+    from generator.mailing import mail_handout
+    from generator.paths import SAMPLES, config_path
+    from generator.pipeline import HandoutRequest
+
+    patient_file = Path(args.patient)
+    data = read_personalisation(patient_file)
+    config = config_path(args.config)
+    clinic = choose_clinic(data, Path(args.clinic) if args.clinic else None, config, SAMPLES / "clinic.yaml")
+    settings = load_email_settings(config)
+    generator = make_generator(args)
+    request = HandoutRequest(
+        topic=args.topic or data.prescription.medicine.strip().lower(),
+        data=data,
+        clinic=clinic,
+        made_on=args.made_on or dt.date.today(),
+        layout=args.layout,
+        language=args.lang,
+    )
+    handout = generator.build(request, str(patient_file))
+    labels = load_wording(generator.library.root, handout.language).labels
+    outbox = Path(args.outbox) if args.outbox else None
+    done = mail_handout(handout, data, clinic, args.to, settings, labels, str(patient_file), outbox)
+    print(f"Email {done} ({handout.pages}-page leaflet, {len(handout.must_say)} required warnings verified)")
+    return 0
+
+
 def _raise_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -99,9 +130,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     from generator.batch import BatchSettings, run_batch
     from generator.inputs import read_clinic
+    from generator.mail_settings import load_email_settings
     from generator.paths import SAMPLES, config_path, layouts_root, library_root
 
     clinic_file = Path(args.clinic) if args.clinic else config_path(args.config) or SAMPLES / "clinic.yaml"
+    email = load_email_settings(config_path(args.config)) if args.email else None
+    if args.outbox and not args.email:
+        raise InputError("--outbox: only used with --email")
     settings = BatchSettings(
         out_dir=Path(args.out),
         library=library_root(args.library),
@@ -112,6 +147,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         topic=args.topic,
         paper=args.paper,
         resume=args.resume,
+        email=email,
+        outbox=Path(args.outbox) if args.outbox else None,
     )
     make_generator(args).layout(args.layout)  # a bad --layout fails before any row
     signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -122,9 +159,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
         f"Batch: {summary.made} made, {summary.failed} failed, {summary.skipped} skipped (unchanged) "
         f"in {summary.seconds:.1f} s ({rate:.1f} leaflets/s). Manifest: {summary.manifest}"
     )
+    if summary.emails:
+        print("Email: " + ", ".join(f"{count} {outcome}" for outcome, count in sorted(summary.emails.items())))
     if args.combine:
         print(f"Combined: {args.combine} ({summary.combined_pages} pages, each leaflet starts on a front page)")
-    return 1 if summary.failed else 0
+    return 1 if summary.failed or summary.emails.get("failed") else 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -221,11 +260,34 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--combine", metavar="FILE", help="also write one print-ready PDF of all leaflets in order")
     batch.add_argument("--resume", action="store_true", help="skip rows whose leaflet exists from the same inputs")
     batch.add_argument("--clinic", metavar="FILE", help="clinic for rows without clinic columns")
+    batch.add_argument("--email", action="store_true", help="email each leaflet to the row's email column")
+    batch.add_argument("--outbox", metavar="DIR", help="with --email: write DIR/<id>.eml files instead of sending")
     batch.add_argument("--config", metavar="FILE", help="clinic config file (default: $HANDOUT_CONFIG)")
     batch.add_argument("--paper", choices=["letter", "a4"], help="paper size (default: each layout's)")
     batch.add_argument("--made-on", type=_date, metavar="YYYY-MM-DD", help="date printed as 'made' (default: today)")
     _add_library_options(batch)
     batch.set_defaults(func=cmd_batch)
+
+    email = commands.add_parser(
+        "email",
+        help="make a leaflet and email it",
+        description="Make one verified leaflet and email it as a PDF attachment. SMTP settings come from the "
+        "config file's email: section, overridden by HANDOUT_SMTP_HOST, HANDOUT_SMTP_PORT, HANDOUT_SMTP_TLS "
+        "(none, starttls, ssl), HANDOUT_SMTP_USER, HANDOUT_SMTP_PASSWORD (environment only) and HANDOUT_MAIL_FROM.",
+    )
+    email.add_argument("--patient", required=True, metavar="FILE", help="personalisation input, YAML or JSON")
+    email.add_argument("--to", required=True, metavar="ADDRESS", help="the patient's email address")
+    email.add_argument("--topic", help="topic (default: the prescription's medicine)")
+    email.add_argument("--layout", default="standard", help="layout profile (default: standard)")
+    email.add_argument("--lang", help="language (default: the patient's language)")
+    email.add_argument("--clinic", metavar="FILE", help="clinic file (default: the patient file's, else the config's)")
+    email.add_argument(
+        "--config", metavar="FILE", help="clinic config file with the email: section (default: $HANDOUT_CONFIG)"
+    )
+    email.add_argument("--outbox", metavar="DIR", help="write the message as DIR/leaflet.eml instead of sending it")
+    email.add_argument("--made-on", type=_date, metavar="YYYY-MM-DD", help="date printed as 'made' (default: today)")
+    _add_library_options(email)
+    email.set_defaults(func=cmd_email)
 
     verify = commands.add_parser(
         "verify",

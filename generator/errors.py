@@ -41,3 +41,9 @@ class VerifyError(HandoutError):
     """A finished PDF lacks required warnings or cannot be read."""
 
     exit_code = 6
+
+
+class DeliveryError(HandoutError):
+    """A leaflet could not be delivered (email settings, server, recipient, size)."""
+
+    exit_code = 7

@@ -61,6 +61,14 @@ class Labels(StrictModel):
     full_leaflet_ask: str
     contact_heading: str
     phone: str
+    email_subject: str
+    email_greeting: str
+    email_attached: str
+    email_warnings: str
+    email_questions: str
+    email_emergency: str
+    email_password: str
+    email_attachment_name: str
     form: dict[str, Plural]
     """Dose forms (tablet, capsule...) with plural forms."""
     times_per_day: Plural

@@ -1,0 +1,48 @@
+"""Delivering one finished leaflet by email: protect it if the clinic says so, check it, send or save it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.delivery import check_address, send, write_outbox
+from generator.inputs import Clinic, Personalisation
+from generator.labels import Labels
+from generator.mail_settings import EmailSettings
+from generator.message import build_message, encrypt_pdf, pdf_password
+from generator.pipeline import Handout
+from generator.verify import require_sentences
+
+
+def mail_handout(
+    handout: Handout,
+    data: Personalisation,
+    clinic: Clinic,
+    to: str,
+    settings: EmailSettings,
+    labels: Labels,
+    where: str,
+    outbox: Path | None = None,
+    name: str = "leaflet",
+) -> str:
+    """Send (or, with `outbox`, save as .eml) the leaflet; return what was done."""
+    address = check_address(to, where)
+    password = pdf_password(settings, data.patient, where)
+    pdf = handout.pdf
+    if password:
+        pdf = encrypt_pdf(pdf, password)
+        require_sentences(pdf, list(handout.must_say), f"{where}: protected PDF", password)
+    message = build_message(
+        pdf,
+        to=address,
+        patient=data.patient,
+        clinic=clinic,
+        warnings=handout.must_say,
+        labels=labels,
+        settings=settings,
+        protected=password is not None,
+        where=where,
+    )
+    if outbox is not None:
+        return f"written to {write_outbox(message, outbox, name)}"
+    attempts = send(message, settings, where)
+    return "sent" if attempts == 1 else f"sent after {attempts} attempts"
