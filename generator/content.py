@@ -114,8 +114,8 @@ class Limits(StrictModel):
     """Most doses a day."""
     max_daily_mg: float
     """Largest total a day."""
-    max_days: int
-    """Longest course, in days, taper included."""
+    max_days: int | None = None
+    """Longest course, in days, taper included; none when the label sets no limit."""
 
 
 class Medicine(StrictModel):

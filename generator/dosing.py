@@ -109,7 +109,7 @@ def check_course(rx: Prescription, topic: Topic, where: str) -> Course:
             "prescription.strength_mg", f"{_mg(rx.strength_mg)} mg is not a strength of {medicine.name} ({sold})"
         )
     check.dose("prescription.", rx.dose_mg, rx.times_per_day)
-    if rx.days_supply > limits.max_days:
+    if limits.max_days and rx.days_supply > limits.max_days:
         check.fail(
             "prescription.days_supply",
             f"{rx.days_supply} days is above the {limits.max_days}-day limit for {medicine.name}",
@@ -152,7 +152,7 @@ def check_course(rx: Prescription, topic: Topic, where: str) -> Course:
     if rx.taper and rx.last_day:
         steps[-1] = dataclasses.replace(steps[-1], end=rx.last_day)
     days = (stop_by - rx.start).days + 1
-    if days > limits.max_days:
+    if limits.max_days and days > limits.max_days:
         field = "prescription.last_day" if rx.last_day else "prescription.days_supply"
         check.fail(
             field, f"the course would last {days} days, above the {limits.max_days}-day limit for {medicine.name}"
