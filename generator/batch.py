@@ -26,7 +26,7 @@ from generator import __version__
 from generator.batch_input import BatchRow, personalisation_of
 from generator.content import Library
 from generator.errors import HandoutError, InputError
-from generator.inputs import Clinic, Personalisation
+from generator.inputs import Clinic, Personalisation, default_topic
 from generator.layouts import LayoutLibrary
 from generator.mail_settings import EmailSettings
 from generator.pipeline import Generator, Handout, HandoutRequest, write_atomically
@@ -109,7 +109,7 @@ class RowMaker:
         settings, extras = self.settings, row.extras
         name = output_name(row)
         data = personalisation_of(row)
-        topic = extras.get("topic") or settings.topic or data.prescription.medicine.strip().lower()
+        topic = extras.get("topic") or settings.topic or default_topic(data, row.where)
         request = HandoutRequest(
             topic=topic,
             data=data,

@@ -90,7 +90,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_email(args: argparse.Namespace) -> int:
     """Make one leaflet and email it (or save the message to --outbox)."""
-    from generator.inputs import choose_clinic, read_personalisation
+    from generator.inputs import choose_clinic, default_topic, read_personalisation
     from generator.labels import load_wording
     from generator.mail_settings import load_email_settings
     from generator.mailing import mail_handout
@@ -104,7 +104,7 @@ def cmd_email(args: argparse.Namespace) -> int:
     settings = load_email_settings(config)
     generator = make_generator(args)
     request = HandoutRequest(
-        topic=args.topic or data.prescription.medicine.strip().lower(),
+        topic=args.topic or default_topic(data, str(patient_file)),
         data=data,
         clinic=clinic,
         made_on=args.made_on or dt.date.today(),

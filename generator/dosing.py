@@ -95,10 +95,12 @@ class _Checker:
             raise InputError(f"{self.where}: " + "; ".join(self.problems))
 
 
-def check_course(rx: Prescription, topic: Topic, where: str) -> Course:
+def check_course(rx: Prescription | None, topic: Topic, where: str) -> Course:
     """Refuse a prescription beyond the topic's limits; return the course it describes."""
     if topic.medicine is None or topic.limits is None:
         raise InputError(f"{where}: prescription: topic '{topic.title}' is not about a medicine")
+    if rx is None:
+        raise InputError(f"{where}: prescription: missing required field (the topic is about {topic.medicine.name})")
     medicine, limits = topic.medicine, topic.limits
     check = _Checker(where, medicine, limits)
     if rx.medicine.strip().lower() not in {medicine.name.lower(), (medicine.brand or "").lower()}:

@@ -5,22 +5,12 @@ from __future__ import annotations
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from generator.personalise import Item, Leaflet, LeafletBlock
 from generator.styles import Styles
 from generator.templating import escape_text
-
-
-class WholeParagraph(Paragraph):
-    """A paragraph that moves to the next page rather than split.
-
-    Keeps every sentence (and so every required warning) on one page, so page
-    furniture never lands in the middle of it.
-    """
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
-        return []
+from generator.text import Text, WholeParagraph
 
 
 def _table_style(styles: Styles, commands: list[tuple[object, ...]]) -> TableStyle:
@@ -89,7 +79,7 @@ def _item_flowables(item: Item, width: float, styles: Styles, spacer: float) -> 
 
 def _plain_block(block: LeafletBlock, width: float, styles: Styles) -> list[Flowable]:
     spacer = styles.body.fontSize * 0.5
-    story: list[Flowable] = [Paragraph(block.title, styles.heading)]
+    story: list[Flowable] = [Text(block.title, styles.heading)]
     for item in block.items:
         story += _item_flowables(item, width, styles, spacer)
     return story
@@ -103,7 +93,7 @@ def _boxed_block(block: LeafletBlock, width: float, styles: Styles) -> list[Flow
     band = warning and styles.heading_band
     heading_color = pal.white if band else (pal.warning if warning else pal.text)
     heading_style = styles.boxed_heading.clone("boxed_heading_now", textColor=heading_color)
-    rows: list[list[Flowable]] = [[Paragraph(block.title, heading_style)]]
+    rows: list[list[Flowable]] = [[Text(block.title, heading_style)]]
     for item in block.items:
         rows += [[f] for f in _item_flowables(item, inner, styles, styles.space * 0.3) if not isinstance(f, Spacer)]
     table = Table(rows, colWidths=[width], repeatRows=1)
@@ -141,8 +131,8 @@ def prepared_for_box(leaflet: Leaflet, width: float, styles: Styles) -> Table:
     per_row = styles.facts_columns
     pair_width = width / per_row
     label_width = min(pair_width * 0.36, styles.body.fontSize * 9)
-    cells = [[Paragraph(label, styles.cell_header), Paragraph(value, styles.cell)] for label, value in leaflet.facts]
-    cells += [[Paragraph("", styles.cell), Paragraph("", styles.cell)]] * (-len(cells) % per_row)
+    cells = [[Text(label, styles.cell_header), Text(value, styles.cell)] for label, value in leaflet.facts]
+    cells += [[Text("", styles.cell), Text("", styles.cell)]] * (-len(cells) % per_row)
     rows = [[cell for pair in cells[i : i + per_row] for cell in pair] for i in range(0, len(cells), per_row)]
     table = Table(rows, colWidths=[label_width, pair_width - label_width] * per_row)
     table.setStyle(
@@ -165,9 +155,9 @@ def prepared_for_box(leaflet: Leaflet, width: float, styles: Styles) -> Table:
 
 def intro_flowables(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
     """Title, subtitle and prepared-for box, across the full width of page 1."""
-    story: list[Flowable] = [Paragraph(leaflet.title, styles.title)]
+    story: list[Flowable] = [Text(leaflet.title, styles.title)]
     if leaflet.subtitle:
-        story.append(Paragraph(leaflet.subtitle, styles.subtitle))
+        story.append(Text(leaflet.subtitle, styles.subtitle))
     story.append(prepared_for_box(leaflet, width, styles))
     return story
 
@@ -189,14 +179,14 @@ def full_leaflet_pointer(leaflet: Leaflet, width: float, styles: Styles) -> list
 
 def cover_panel(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
     """Trifold front cover: clinic, title and the prepared-for box."""
-    clinic = Paragraph(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.subtitle)
+    clinic = Text(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.subtitle)
     return [clinic, Spacer(1, styles.body.fontSize), *intro_flowables(leaflet, width, styles)]
 
 
 def back_panel(leaflet: Leaflet, width: float, styles: Styles, pointer: bool) -> list[Flowable]:
     """Trifold back panel: the clinic's contact details, the content version and made date."""
     story: list[Flowable] = [
-        Paragraph(str(escape_text(leaflet.contact_heading)), styles.heading),
+        Text(str(escape_text(leaflet.contact_heading)), styles.heading),
         WholeParagraph(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.body),
     ]
     if leaflet.clinic_address:

@@ -21,6 +21,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from generator.errors import LayoutError, RenderError
 
 CACHE_ENV = "HANDOUT_CACHE_DIR"
+FALLBACK_FAMILY = "noto-sans"
+"""Sets characters a layout's font lacks; Noto Sans covers Latin (Vietnamese included), Greek and Cyrillic."""
 
 
 @dataclass(frozen=True)

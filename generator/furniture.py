@@ -9,13 +9,13 @@ from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
 
 from generator.errors import InputError
 from generator.layouts import Layout
 from generator.personalise import Leaflet
 from generator.styles import Styles
 from generator.templating import escape_text
+from generator.text import Text
 
 LOGO_HEIGHT = 0.45 * inch
 
@@ -55,9 +55,9 @@ class Furniture:
         self.show_header, self.show_footer = layout.header, layout.footer
         self.logo = _logo(leaflet.clinic_logo) if layout.logo and leaflet.clinic_logo and layout.header else None
         self.logo_width = self.logo[1] + styles.small.fontSize if self.logo else 0.0
-        self.header_left = Paragraph(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.small)
-        self.header_right = Paragraph(f"<b>{escape_text(leaflet.clinic_phone)}</b>", styles.small_right)
-        self.footer_left = Paragraph(
+        self.header_left = Text(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.small)
+        self.header_right = Text(f"<b>{escape_text(leaflet.clinic_phone)}</b>", styles.small_right)
+        self.footer_left = Text(
             f"{escape_text(leaflet.footer_phone)}<br/>{escape_text(leaflet.footer_version)}", styles.small
         )
         widest_label = leaflet.page_label.format(page=88, pages=88)
@@ -94,7 +94,7 @@ class Furniture:
         page = self.page
         self.footer_left.drawOn(canvas, page.left, page.bottom)
         label = self.leaflet.page_label.format(page=number, pages=total)
-        number_para = Paragraph(f"<b>{escape_text(label)}</b>", self.styles.small_right)
+        number_para = Text(f"<b>{escape_text(label)}</b>", self.styles.small_right)
         number_para.wrap(self.side, page.height)
         number_para.drawOn(canvas, page.width - page.right - self.side, page.bottom)
         rule_y = page.bottom + self.footer_height + self.gap * 0.4

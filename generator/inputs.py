@@ -115,8 +115,8 @@ class Personalisation(StrictModel):
     """Who it is for."""
     prescriber: Prescriber
     """Who prescribed."""
-    prescription: Prescription
-    """What was prescribed."""
+    prescription: Prescription | None = None
+    """What was prescribed; required for a medicine topic, not used by others."""
     clinic: Clinic | None = None
     """The clinic; from --clinic or the config file when absent."""
 
@@ -150,6 +150,13 @@ def read_clinic(path: Path) -> Clinic:
     if not logo.is_file():
         raise InputError(f"{path}: clinic.logo: image file {logo} not found")
     return clinic.model_copy(update={"logo": logo})
+
+
+def default_topic(data: Personalisation, where: str) -> str:
+    """The topic when none is named: the prescription's medicine."""
+    if data.prescription is None:
+        raise InputError(f"{where}: topic: missing (name a topic, or give a prescription)")
+    return data.prescription.medicine.strip().lower()
 
 
 def choose_clinic(data: Personalisation, clinic_file: Path | None, config_file: Path | None, sample: Path) -> Clinic:

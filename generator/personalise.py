@@ -76,12 +76,11 @@ def age_on(patient_age: int | None, date_of_birth: dt.date | None, day: dt.date)
 
 
 def template_context(
-    data: Personalisation, clinic: Clinic, topic: Topic, course: Course, wording: Wording, made_on: dt.date
+    data: Personalisation, clinic: Clinic, topic: Topic, course: Course | None, wording: Wording, made_on: dt.date
 ) -> dict[str, Any]:
-    """The names content templates may use (see docs/content-format.md)."""
-    patient, rx = data.patient, data.prescription
-    stop_by = wording.date(course.stop_by)
-    return {
+    """The names content templates may use (see docs/content-format.md); dose names only with a course."""
+    patient = data.patient
+    context: dict[str, Any] = {
         "patient": {
             "name": patient.name,
             "preferred_name": patient.greeting_name,
@@ -95,6 +94,11 @@ def template_context(
             "address": clinic.address or "",
             "after_hours": clinic.after_hours or clinic.phone,
         },
+    }
+    rx = data.prescription
+    if course is None or rx is None:
+        return context
+    return context | {
         "rx": {
             "dose_mg": _number(rx.dose_mg),
             "times_per_day": rx.times_per_day,
@@ -107,7 +111,7 @@ def template_context(
         "medicine": topic.medicine.model_dump() if topic.medicine else {},
         "dose_text": _dose_text(course.first, topic, wording),
         "start_date": wording.date(rx.start),
-        "stop_by_date": stop_by,
+        "stop_by_date": wording.date(course.stop_by),
     }
 
 
@@ -121,7 +125,9 @@ def select_blocks(blocks: list[tuple[str, Block]], layout: Layout) -> list[tuple
     return sorted(kept, key=lambda pair: order.get(pair[1].kind, len(order)))
 
 
-def _taper_rows(course: Course, topic: Topic, wording: Wording) -> tuple[tuple[str, ...], ...]:
+def _taper_rows(course: Course | None, topic: Topic, wording: Wording) -> tuple[tuple[str, ...], ...]:
+    if course is None:
+        return ()
     labels = wording.labels
     rows = [(labels.taper_from, labels.taper_until, labels.taper_dose)]
     for step in course.steps:
@@ -175,7 +181,7 @@ def personalise(
     layout: Layout,
     data: Personalisation,
     clinic: Clinic,
-    course: Course,
+    course: Course | None,
     wording: Wording,
     made_on: dt.date,
 ) -> Leaflet:
@@ -192,13 +198,13 @@ def personalise(
             filled.append(result)
     labels, esc = wording.labels, escape_text
     prescriber = data.prescriber.name + (f", {data.prescriber.phone}" if data.prescriber.phone else "")
-    facts = (
-        (labels.prepared_for, str(esc(data.patient.name))),
-        (labels.prescribed_by, str(esc(prescriber))),
-        (labels.your_dose, f"<b>{esc(context['dose_text'])}</b>"),
-        (labels.start, str(esc(context["start_date"]))),
-        (labels.stop_by, f"<b>{esc(context['stop_by_date'])}</b>"),
-    )
+    facts = ((labels.prepared_for, str(esc(data.patient.name))), (labels.prescribed_by, str(esc(prescriber))))
+    if course is not None:
+        facts += (
+            (labels.your_dose, f"<b>{esc(context['dose_text'])}</b>"),
+            (labels.start, str(esc(context["start_date"]))),
+            (labels.stop_by, f"<b>{esc(context['stop_by_date'])}</b>"),
+        )
     reviewed = max(b.reviewed for b in blocks)
     url = clinic.leaflet_url.replace("{topic}", topic_name) if clinic.leaflet_url else None
     return Leaflet(

@@ -69,7 +69,7 @@ class Generator:
         language = request.language or request.data.patient.language
         wording = load_wording(self.library.root, language)
         layout = self.layout(request.layout)
-        course = check_course(request.data.prescription, topic, where)
+        course = check_course(request.data.prescription, topic, where) if topic.medicine else None
         leaflet = personalise(
             self.library,
             request.topic,

@@ -24,6 +24,13 @@ class TextRun:
     y: float
     width: float
     size: float
+    font: str
+    """The ReportLab name of the font the run is set in."""
+
+    def missing_glyphs(self) -> set[str]:
+        """Characters of the run that its font cannot draw (shown as boxes in print)."""
+        glyphs = pdfmetrics.getFont(self.font).face.charToGlyph
+        return {c for c in self.text if not c.isspace() and ord(c) not in glyphs}
 
 
 def _font_names() -> dict[str, str]:
@@ -61,7 +68,7 @@ def text_runs(pdf: bytes) -> list[TextRun]:
             base = str(font_dict["/BaseFont"]).lstrip("/").split("+")[-1]
             size = font_size * scale
             width = stringWidth(text.strip(), fonts[base], size)
-            runs.append(TextRun(number, text, m[4], m[5], width, size))
+            runs.append(TextRun(number, text, m[4], m[5], width, size, fonts[base]))
 
         page.extract_text(visitor_text=visit)
     return runs

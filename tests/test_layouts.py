@@ -26,6 +26,7 @@ PERSONAS = {
             "after_hours": "555-0111 (nurse advice line, every night)",
         }
     },
+    "vietnamese": {"patient": {"name": "Nguyễn Thị Minh Khai", "preferred_name": "Khai"}},
     "no-taper-older": {"patient": {"age": 81}, "prescription": {"taper": [], "last_day": None, "days_supply": 10}},
 }
 TOLERANCE = 0.6
@@ -70,6 +71,7 @@ def test_profile(make, sample, generator, profile, persona) -> None:
     runs = text_runs(handout.pdf)
     assert runs
     for run in runs:
+        assert not run.missing_glyphs(), run
         assert run.size >= layout.min_font_size - 0.01, run
         assert run.y >= page.bottom - TOLERANCE, run
         assert run.y + run.size * 0.75 <= page.height - page.top + TOLERANCE, run
