@@ -186,6 +186,22 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lint(args: argparse.Namespace) -> int:
+    """Check the whole content library."""
+    from generator.lint import lint_library
+    from generator.paths import library_root
+    from generator.readability import table
+
+    report = lint_library(library_root(args.library), args.today or dt.date.today(), args.max_grade)
+    for finding in report.findings:
+        print(finding)
+    print("\nReadability (US grade level: Flesch-Kincaid and SMOG; ease: Flesch, Fernandez Huerta for Spanish)")
+    print(table(report.readability))
+    warnings = len(report.findings) - report.errors
+    print(f"\nlint: {report.errors} error(s), {warnings} warning(s)")
+    return 1 if report.errors else 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     """Show topics, layouts and languages."""
     from generator.labels import label_languages, load_wording
@@ -301,6 +317,20 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--password", help="password of an encrypted PDF")
     _add_library_options(verify)
     verify.set_defaults(func=cmd_verify)
+
+    lint = commands.add_parser(
+        "lint",
+        help="check the whole content library",
+        description="Check every topic, block, translation and label file: schema, unknown keys, unused or missing "
+        "blocks, broken templates, must_say sentences, translations, review dates, sources and reading level. "
+        "Exit 1 when there is any error; warnings do not fail.",
+    )
+    lint.add_argument(
+        "--library", metavar="DIR", help="content library folder (default: $HANDOUT_LIBRARY, else built-in)"
+    )
+    lint.add_argument("--max-grade", type=float, metavar="N", help="make a reading grade above N an error")
+    lint.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="date to check review dates against")
+    lint.set_defaults(func=cmd_lint)
 
     listing = commands.add_parser(
         "list",

@@ -67,6 +67,16 @@ class BodyItem(StrictModel):
         """Which content key this item carries."""
         return next(name for name in ITEM_KINDS if getattr(self, name) is not None)
 
+    def templates(self) -> list[tuple[str, str]]:
+        """(field, template) of every piece of text in the item."""
+        if self.bullets is not None:
+            return [(f"bullets[{i}]", b) for i, b in enumerate(self.bullets)]
+        if self.table is not None:
+            rows = [self.table.header, *self.table.rows]
+            return [(f"table[{r}][{c}]", cell) for r, row in enumerate(rows) for c, cell in enumerate(row)]
+        text = getattr(self, self.kind)
+        return [(self.kind, text)] if isinstance(text, str) else []
+
 
 class Block(StrictModel):
     """A unit of content a layout places: one file in the library."""
@@ -156,6 +166,15 @@ class Topic(StrictModel):
         return self
 
 
+class TopicWords(StrictModel):
+    """A topic's title and subtitle in another language: `topic.LANG.yaml` beside `topic.yaml`."""
+
+    title: str
+    """Leaflet title."""
+    subtitle: str = ""
+    """One line under the title."""
+
+
 class Library:
     """A folder of topics (one sub-folder each) and shared blocks, parsed once and cached."""
 
@@ -184,6 +203,16 @@ class Library:
             path = self.topic_path(name)
             self._topics[name] = parse_model(Topic, load_mapping(path, ContentError), str(path), ContentError)
         return self._topics[name]
+
+    def topic_words(self, name: str, language: str) -> TopicWords:
+        """The title and subtitle of topic `name` in `language`."""
+        topic = self.topic(name)
+        if language == DEFAULT_LANGUAGE:
+            return TopicWords(title=topic.title, subtitle=topic.subtitle)
+        path = self.topic_path(name).with_name(f"topic.{language}.yaml")
+        if not path.is_file():
+            raise ContentError(f"{path}: topic '{name}' has no '{language}' translation of its title")
+        return parse_model(TopicWords, load_mapping(path, ContentError), str(path), ContentError)
 
     def block_path(self, topic: str, ref: str, language: str) -> Path:
         """Where block `ref` of `topic` lives in `language` (English has no suffix)."""

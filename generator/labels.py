@@ -47,6 +47,10 @@ class Labels(StrictModel):
     """CLDR locale for dates and plurals, e.g. en_US."""
     prepared_for: str
     prescribed_by: str
+    clinician: str
+    """Instead of prescribed_by on a leaflet that is not about a medicine."""
+    subject: str
+    """PDF subject from {title}."""
     your_dose: str
     start: str
     stop_by: str

@@ -198,7 +198,8 @@ def personalise(
             filled.append(result)
     labels, esc = wording.labels, escape_text
     prescriber = data.prescriber.name + (f", {data.prescriber.phone}" if data.prescriber.phone else "")
-    facts = ((labels.prepared_for, str(esc(data.patient.name))), (labels.prescribed_by, str(esc(prescriber))))
+    clinician = labels.prescribed_by if course is not None else labels.clinician
+    facts = ((labels.prepared_for, str(esc(data.patient.name))), (clinician, str(esc(prescriber))))
     if course is not None:
         facts += (
             (labels.your_dose, f"<b>{esc(context['dose_text'])}</b>"),
@@ -206,10 +207,11 @@ def personalise(
             (labels.stop_by, f"<b>{esc(context['stop_by_date'])}</b>"),
         )
     reviewed = max(b.reviewed for b in blocks)
+    words = library.topic_words(topic_name, language)
     url = clinic.leaflet_url.replace("{topic}", topic_name) if clinic.leaflet_url else None
     return Leaflet(
-        title=str(esc(topic.title)),
-        subtitle=str(esc(topic.subtitle)),
+        title=str(esc(words.title)),
+        subtitle=str(esc(words.subtitle)),
         language=language,
         facts=facts,
         blocks=tuple(filled),
@@ -223,7 +225,7 @@ def personalise(
         ),
         footer_phone=labels.footer_phone.format(clinic=clinic.name, phone=clinic.phone),
         page_label=labels.page,
-        subject=f"{topic.title}: patient information",
+        subject=labels.subject.format(title=words.title),
         contact_heading=labels.contact_heading,
         contact=tuple(
             (label, value)

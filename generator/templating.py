@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import jinja2
+from jinja2 import meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -58,3 +59,25 @@ def holds(expression: str, context: dict[str, Any], where: str) -> bool:
         return bool(_expression(expression)(**context))
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
         raise ContentError(f"{where}: when: {_describe(exc)}") from None
+
+
+def template_problems(source: str, context: dict[str, Any], expression: bool = False) -> list[str]:
+    """Problems a content template would hit, found without rendering it.
+
+    Syntax errors, names the context does not have, and attributes its mappings do not
+    have (e.g. `patient.nam`), so every branch is checked, not only the one that runs.
+    """
+    try:
+        tree = environment().parse("{{ (" + source + ") }}" if expression else source)
+    except jinja2.TemplateSyntaxError as exc:
+        return [f"template syntax error: {exc.message}"]
+    problems = [
+        f"unknown template variable '{name}'"
+        for name in sorted(meta.find_undeclared_variables(tree))
+        if name not in context
+    ]
+    for node in tree.find_all(nodes.Getattr):
+        owner = context.get(node.node.name) if isinstance(node.node, nodes.Name) else None
+        if isinstance(owner, dict) and node.attr not in owner:
+            problems.append(f"unknown template variable '{node.node.name}.{node.attr}'")
+    return problems

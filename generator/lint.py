@@ -1,0 +1,202 @@
+"""`handout lint`: checks a whole content library and reports every problem with its file and field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from generator.content import DEFAULT_LANGUAGE, SHARED_FOLDER, TOPIC_FILE, Block, Library, Topic
+from generator.dosing import check_course
+from generator.errors import ContentError
+from generator.inputs import Prescription, choose_clinic, read_personalisation
+from generator.labels import LABELS_FOLDER, label_languages, load_wording
+from generator.paths import SAMPLES
+from generator.personalise import template_context
+from generator.readability import Readability, measure
+from generator.schema import parse_model
+from generator.templating import render_markup, template_problems
+from generator.verify import normalise
+from generator.yamlio import load_mapping
+
+GRADE_WARNING = 8.0
+"""Blocks and topics above this US grade level get a warning."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: an error fails the lint, a warning does not."""
+
+    level: Literal["error", "warning"]
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.level.upper()}: {self.where}: {self.message}"
+
+
+@dataclass
+class LintReport:
+    """Everything lint found, plus the readability table."""
+
+    findings: list[Finding] = field(default_factory=list)
+    readability: list[Readability] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        """How many errors."""
+        return sum(f.level == "error" for f in self.findings)
+
+    def add(self, level: Literal["error", "warning"], where: Path | str, message: str) -> None:
+        """Record one finding."""
+        self.findings.append(Finding(level, str(where), message))
+
+
+def _plain(markup: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def _sample_context(library: Library, topic_name: str, topic: Topic, language: str, today: dt.date) -> dict[str, Any]:
+    """The names templates of `topic` may use, filled from the sample patient and clinic."""
+    data = read_personalisation(SAMPLES / "patient.yaml")
+    clinic = choose_clinic(data, None, None, SAMPLES / "clinic.yaml")
+    course = None
+    if topic.medicine and topic.limits:
+        strength = min(topic.medicine.strengths_mg)
+        days = min(7, topic.limits.max_days or 7)
+        rx = Prescription(
+            medicine=topic.medicine.name, dose_mg=strength, times_per_day=1, start=today, days_supply=days
+        )
+        data = data.model_copy(update={"prescription": rx})
+        course = check_course(rx, topic, "lint sample")
+    wording = load_wording(library.root, language)
+    return template_context(data, clinic, topic, course, wording, today)
+
+
+class _Linter:
+    def __init__(self, root: Path, today: dt.date, max_grade: float | None) -> None:
+        self.library = Library(root)
+        self.root, self.today, self.max_grade = root, today, max_grade
+        self.report = LintReport()
+        self.used: set[Path] = set()
+
+    def run(self) -> LintReport:
+        for language in label_languages(self.root):
+            try:
+                load_wording(self.root, language)
+            except ContentError as exc:
+                self.report.add("error", self.root / LABELS_FOLDER / f"{language}.yaml", str(exc).split(": ", 1)[-1])
+        for name in self.library.topic_names():
+            self._topic(name)
+        self._unused_files()
+        return self.report
+
+    def _topic(self, name: str) -> None:
+        path = self.library.topic_path(name)
+        try:
+            topic = parse_model(Topic, load_mapping(path, ContentError), str(path), ContentError)
+        except ContentError as exc:
+            self.report.add("error", path, str(exc).removeprefix(f"{path}: "))
+            return
+        languages = self._languages(name)
+        for language in languages:
+            if language != DEFAULT_LANGUAGE and not (self.root / LABELS_FOLDER / f"{language}.yaml").is_file():
+                self.report.add("error", path, f"blocks in '{language}' but no {LABELS_FOLDER}/{language}.yaml")
+                continue
+            try:
+                self.library.topic_words(name, language)
+            except ContentError as exc:
+                self.report.add("error", path.with_name(f"topic.{language}.yaml"), str(exc).split(": ", 1)[-1])
+            self._topic_language(name, topic, language)
+
+    def _languages(self, name: str) -> list[str]:
+        found = {DEFAULT_LANGUAGE} | {p.suffixes[-2].lstrip(".") for p in (self.root / name).glob("*.*.yaml")}
+        return sorted(found)
+
+    def _topic_language(self, name: str, topic: Topic, language: str) -> None:
+        context = _sample_context(self.library, name, topic, language, self.today)
+        texts: list[str] = []
+        for ref in topic.blocks:
+            path = self.library.block_path(name, ref, language)
+            self.used.add(path)
+            if not path.is_file():
+                if language == DEFAULT_LANGUAGE:
+                    self.report.add(
+                        "error", self.library.topic_path(name), f"blocks: unknown block '{ref}' ({path} not found)"
+                    )
+                else:
+                    self.report.add("error", path, f"block '{ref}' of topic '{name}' has no '{language}' translation")
+                continue
+            block = self._block(path)
+            if block is None:
+                continue
+            block_text = self._block_checks(path, block, context)
+            texts.append(block_text)
+            self._measure(name, ref, language, block_text)
+        self._measure(name, "(whole topic)", language, "\n".join(texts))
+
+    def _block(self, path: Path) -> Block | None:
+        try:
+            return parse_model(Block, load_mapping(path, ContentError), str(path), ContentError)
+        except ContentError as exc:
+            self.report.add("error", path, str(exc).removeprefix(f"{path}: "))
+            return None
+
+    def _templates(self, block: Block) -> Iterator[tuple[str, str, bool]]:
+        yield "title", block.title, False
+        if block.when:
+            yield "when", block.when, True
+        for body_name, body in (("body", block.body), ("short", block.short or [])):
+            for index, item in enumerate(body):
+                if item.when:
+                    yield f"{body_name}[{index}].when", item.when, True
+                for item_field, source in item.templates():
+                    yield f"{body_name}[{index}].{item_field}", source, False
+
+    def _block_checks(self, path: Path, block: Block, context: dict[str, Any]) -> str:
+        """Template, must_say, review and source checks; returns the block's plain text."""
+        items: list[str] = []
+        for where, source, expression in self._templates(block):
+            problems = template_problems(source, context, expression)
+            for problem in problems:
+                self.report.add("error", path, f"{where}: {problem}")
+            if not problems and not expression and not where.startswith("short"):
+                items.append(_plain(render_markup(source, context, f"{path}: {where}")))
+        found = [normalise(text) for text in items]
+        for index, sentence in enumerate(block.must_say):
+            if not any(normalise(sentence) in text for text in found):
+                self.report.add("error", path, f"must_say[{index}]: not found word for word in one item of the block")
+        if block.review_due < self.today:
+            self.report.add("warning", path, f"review_due: the review was due on {block.review_due.isoformat()}")
+        if block.reviewed > self.today:
+            self.report.add("error", path, f"reviewed: {block.reviewed.isoformat()} is in the future")
+        return "\n".join(t if t.rstrip().endswith((".", "?", "!", ":")) else t + "." for t in items)
+
+    def _measure(self, topic: str, block: str, language: str, text: str) -> None:
+        result = measure(topic, block, language, text)
+        self.report.readability.append(result)
+        if result.grade is None:
+            return
+        where = f"{topic}/{block} ({language})"
+        if self.max_grade is not None and result.grade > self.max_grade:
+            self.report.add("error", where, f"reading grade {result.grade:.1f} is above --max-grade {self.max_grade:g}")
+        elif result.grade > GRADE_WARNING:
+            self.report.add("warning", where, f"reading grade {result.grade:.1f} is above {GRADE_WARNING:g}")
+
+    def _unused_files(self) -> None:
+        for folder in sorted(p for p in self.root.iterdir() if p.is_dir() and p.name != LABELS_FOLDER):
+            if folder.name != SHARED_FOLDER and not (folder / TOPIC_FILE).is_file():
+                self.report.add("warning", folder, f"no {TOPIC_FILE}, so no topic")
+                continue
+            for path in sorted(folder.glob("*.yaml")):
+                if not path.name.startswith("topic.") and path not in self.used:
+                    self.report.add("warning", path, "block not used by any topic")
+
+
+def lint_library(root: Path, today: dt.date, max_grade: float | None = None) -> LintReport:
+    """Check every topic, block, translation and label file under `root`."""
+    return _Linter(root, today, max_grade).run()

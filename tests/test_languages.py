@@ -1,0 +1,100 @@
+"""Languages: Spanish leaflets in every layout, missing translations, and a clinic's own library."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import yaml
+from helpers import pdf_text
+
+from generator.verify import missing_sentences, pdf_pages_text
+
+LAYOUTS = ["standard", "a4", "large-print", "one-page", "trifold", "grayscale"]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_spanish_leaflet_in_every_layout(run_cli, tmp_path, layout, generator) -> None:
+    output = tmp_path / f"es-{layout}.pdf"
+    code, _, err = run_cli(
+        "build", "carisoprodol", "--lang", "es", "--layout", layout, "--made-on", "2026-11-25", "-o", str(output)
+    )
+    assert code == 0, err
+    code, out, _ = run_cli("verify", str(output), "--topic", "carisoprodol", "--lang", "es")
+    assert code == 0, out
+    pages = pdf_pages_text(output)
+    spanish = generator.required_sentences("carisoprodol", "es")
+    english = generator.required_sentences("carisoprodol", "en")
+    assert missing_sentences(pages, spanish) == []
+    assert missing_sentences(pages, english) == english  # never mixed with English warnings
+    text = pdf_text(output)
+    assert "1 tableta (350 mg) 3 veces al día" in text
+    assert "24 de noviembre de 2026" in text
+    if layout != "trifold":
+        assert f"Página 1 de {len(pages)}" in text
+
+
+def test_patient_language_picks_spanish(run_cli, tmp_path, sample, write_yaml) -> None:
+    sample["patient"]["language"] = "es"
+    output = tmp_path / "es.pdf"
+    assert run_cli("build", "carisoprodol", "--patient", str(write_yaml("p.yaml", sample)), "-o", str(output))[0] == 0
+    assert "Paciente Maria Lopez" in pdf_text(output)
+    assert run_cli("verify", str(output), "--topic", "carisoprodol", "--lang", "es")[0] == 0
+
+
+def test_missing_translation_names_block_and_language(run_cli, library_copy, tmp_path) -> None:
+    (library_copy / "carisoprodol" / "tapering.es.yaml").unlink()
+    output = tmp_path / "o.pdf"
+    code, _, err = run_cli("build", "carisoprodol", "--lang", "es", "--library", str(library_copy), "-o", str(output))
+    assert code == 3
+    assert (
+        err
+        == f"Error: {library_copy / 'carisoprodol' / 'tapering.es.yaml'}: block 'tapering' has no 'es' translation\n"
+    )
+    assert not output.exists()
+
+
+def test_language_without_labels(run_cli, tmp_path) -> None:
+    code, _, err = run_cli("build", "carisoprodol", "--lang", "fr", "-o", str(tmp_path / "o.pdf"))
+    assert code == 3 and "no labels for language 'fr'" in err
+
+
+def test_a_language_is_added_with_files_only(run_cli, library_copy, tmp_path) -> None:
+    """Portuguese labels plus a .pt.yaml beside every block: no code change."""
+    labels = yaml.safe_load((library_copy / "labels" / "es.yaml").read_text(encoding="utf-8"))
+    labels.update(language_name="Português", locale="pt_BR", page="Página {page} de {pages}")
+    (library_copy / "labels" / "pt.yaml").write_text(yaml.safe_dump(labels, allow_unicode=True), encoding="utf-8")
+    for spanish in library_copy.glob("*/*.es.yaml"):
+        shutil.copy(spanish, spanish.with_name(spanish.name.replace(".es.", ".pt.")))
+    output = tmp_path / "pt.pdf"
+    code, _, err = run_cli("build", "carisoprodol", "--lang", "pt", "--library", str(library_copy), "-o", str(output))
+    assert code == 0, err
+    assert "24 de novembro de 2026" in pdf_text(output)
+    code, out, _ = run_cli("list", "--library", str(library_copy))
+    assert "Português" in out
+
+
+def test_clinic_library_with_an_extra_topic(run_cli, library_copy, tmp_path, monkeypatch) -> None:
+    topic = library_copy / "heat-packs"
+    topic.mkdir()
+    (topic / "topic.yaml").write_text(
+        "title: Using heat packs safely\ncontent_version: clinic-1\nblocks: [overview]\n", encoding="utf-8"
+    )
+    block = {
+        "kind": "overview",
+        "title": "How do I use a heat pack?",
+        "severity": "warning",
+        "required": True,
+        "must_say": ["Never sleep on a heat pack."],
+        "body": [{"warning": "Never sleep on a heat pack."}],
+        "sources": ["Riverside clinic nursing protocol 12"],
+        "reviewed": "2026-11-01",
+        "review_due": "2027-11-01",
+    }
+    (topic / "overview.yaml").write_text(yaml.safe_dump(block), encoding="utf-8")
+    monkeypatch.setenv("HANDOUT_LIBRARY", str(library_copy))
+    output = tmp_path / "heat.pdf"
+    code, _, err = run_cli("build", "heat-packs", "-o", str(output))
+    assert code == 0, err
+    assert "Never sleep on a heat pack." in pdf_text(output) and "Using heat packs safely" in pdf_text(output)
+    assert "heat-packs" in run_cli("list")[1]

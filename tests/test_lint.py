@@ -1,0 +1,163 @@
+"""handout lint: each rule on a small library, and the shipped library passing cleanly."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.paths import library_root
+
+BLOCK = {
+    "kind": "overview",
+    "title": "What is it?",
+    "severity": "warning",
+    "required": True,
+    "must_say": ["Rest is not the best cure."],
+    "body": [{"text": "Hello {{ patient.preferred_name }}."}, {"warning": "Rest is not the best cure."}],
+    "sources": ["A checked source"],
+    "reviewed": "2026-11-01",
+    "review_due": "2027-11-01",
+}
+
+
+@pytest.fixture
+def small_library(tmp_path: Path) -> Path:
+    """A clean one-topic library (non-drug) with English labels."""
+    root = tmp_path / "lib"
+    (root / "labels").mkdir(parents=True)
+    shutil.copy(library_root() / "labels" / "en.yaml", root / "labels" / "en.yaml")
+    (root / "demo").mkdir()
+    _write(root / "demo" / "topic.yaml", {"title": "Demo", "content_version": "1", "blocks": ["overview"]})
+    _write(root / "demo" / "overview.yaml", BLOCK)
+    return root
+
+
+def _write(path: Path, data: dict) -> None:
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _block(**changes: object) -> dict:
+    block = {**BLOCK, **changes}
+    return {k: v for k, v in block.items() if v is not None}
+
+
+def test_clean_small_library(run_cli, small_library) -> None:
+    code, out, _ = run_cli("lint", "--library", str(small_library), "--today", "2026-11-25")
+    assert code == 0, out
+    assert "lint: 0 error(s), 0 warning(s)" in out
+    assert "demo" in out and "FK grade" in out
+
+
+HARD_TEXT = (
+    "Pharmacological interventions necessitate comprehensive multidisciplinary consideration of "
+    "contraindications, interactions, and idiosyncratic hypersensitivity manifestations."
+)
+
+RULES = {
+    "unknown-key": (
+        lambda root: _write(root / "demo/overview.yaml", _block(colour="red")),
+        "ERROR",
+        "overview.yaml: colour: unknown field",
+    ),
+    "unused-block": (
+        lambda root: _write(root / "demo/extra.yaml", _block()),
+        "WARNING",
+        "extra.yaml: block not used by any topic",
+    ),
+    "missing-block": (
+        lambda root: _write(
+            root / "demo/topic.yaml", {"title": "Demo", "content_version": "1", "blocks": ["overview", "gone"]}
+        ),
+        "ERROR",
+        "topic.yaml: blocks: unknown block 'gone'",
+    ),
+    "template-syntax": (
+        lambda root: _write(root / "demo/overview.yaml", _block(body=[*BLOCK["body"], {"text": "{{ patient.name "}])),
+        "ERROR",
+        "overview.yaml: body[2].text: template syntax error",
+    ),
+    "unknown-attribute": (
+        lambda root: _write(root / "demo/overview.yaml", _block(title="Hi {{ patient.nam }}")),
+        "ERROR",
+        "overview.yaml: title: unknown template variable 'patient.nam'",
+    ),
+    "dose-in-a-non-drug-topic": (
+        lambda root: _write(
+            root / "demo/overview.yaml",
+            _block(body=[*BLOCK["body"], {"bullets": ["Take {{ dose_text }}"], "when": "rx.taper"}]),
+        ),
+        "ERROR",
+        "overview.yaml: body[2].bullets[0]: unknown template variable 'dose_text'",
+    ),
+    "required-without-must-say": (
+        lambda root: _write(root / "demo/overview.yaml", _block(must_say=None)),
+        "ERROR",
+        "overview.yaml: a required block needs must_say sentences",
+    ),
+    "must-say-not-in-text": (
+        lambda root: _write(root / "demo/overview.yaml", _block(must_say=["Rest is the best cure."])),
+        "ERROR",
+        "overview.yaml: must_say[0]: not found word for word in one item of the block",
+    ),
+    "missing-translation": (
+        lambda root: (
+            shutil.copy(library_root() / "labels/en.yaml", root / "labels/es.yaml"),
+            _write(root / "demo/other.es.yaml", _block()),
+        ),
+        "ERROR",
+        "overview.es.yaml: block 'overview' of topic 'demo' has no 'es' translation",
+    ),
+    "review-past-due": (
+        lambda root: _write(root / "demo/overview.yaml", _block(review_due="2026-01-01")),
+        "WARNING",
+        "review_due: the review was due on 2026-01-01",
+    ),
+    "review-date-missing": (
+        lambda root: _write(root / "demo/overview.yaml", _block(review_due=None)),
+        "ERROR",
+        "review_due: missing required field",
+    ),
+    "no-sources": (
+        lambda root: _write(root / "demo/overview.yaml", _block(sources=None)),
+        "ERROR",
+        "sources: missing required field",
+    ),
+    "hard-reading": (
+        lambda root: _write(
+            root / "demo/overview.yaml",
+            _block(
+                body=[
+                    *BLOCK["body"],
+                    {"text": HARD_TEXT},
+                ]
+            ),
+        ),
+        "WARNING",
+        "demo/overview (en): reading grade",
+    ),
+}
+
+
+@pytest.mark.parametrize("rule", RULES.values(), ids=RULES.keys())
+def test_rule(run_cli, small_library, rule) -> None:
+    change, level, expected = rule
+    change(small_library)
+    code, out, _ = run_cli("lint", "--library", str(small_library), "--today", "2026-11-25")
+    lines = [line for line in out.splitlines() if line.startswith(f"{level}: ") and expected in line]
+    assert lines, out
+    assert code == (1 if level == "ERROR" else 0), out
+
+
+def test_max_grade_makes_reading_level_an_error(run_cli, small_library) -> None:
+    code, out, _ = run_cli("lint", "--library", str(small_library), "--today", "2026-11-25", "--max-grade", "0.5")
+    assert code == 1
+    assert "ERROR: demo/overview (en): reading grade" in out and "above --max-grade 0.5" in out
+
+
+def test_shipped_library_passes_cleanly(run_cli) -> None:
+    code, out, _ = run_cli("lint", "--today", "2026-11-25")
+    assert code == 0, out
+    assert "lint: 0 error(s), 0 warning(s)" in out, out
