@@ -186,6 +186,39 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the staff web page and JSON API."""
+    import ipaddress
+    import os
+
+    import uvicorn
+
+    from generator.inputs import read_clinic
+    from generator.paths import SAMPLES, config_path, layouts_root, library_root
+    from generator.web.app import WebSettings, create_app
+
+    token = args.token or os.environ.get("HANDOUT_WEB_TOKEN")
+    try:
+        loopback = args.host == "localhost" or ipaddress.ip_address(args.host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not args.allow_remote:
+        raise InputError(
+            f"--host {args.host}: not a loopback address; add --allow-remote and a --token to serve others"
+        )
+    if not loopback and not token:
+        raise InputError("--allow-remote: needs an access token (--token or HANDOUT_WEB_TOKEN) that staff enter once")
+    settings = WebSettings(
+        library=library_root(args.library),
+        layouts=layouts_root(args.layouts),
+        clinic=read_clinic(config_path(args.config) or SAMPLES / "clinic.yaml"),
+        token=token,
+    )
+    print(f"Serving on http://{args.host}:{args.port}/ (API docs at /docs). Ctrl-C stops.")
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", access_log=True)
+    return 0
+
+
 def cmd_lint(args: argparse.Namespace) -> int:
     """Check the whole content library."""
     from generator.lint import lint_library
@@ -317,6 +350,20 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--password", help="password of an encrypted PDF")
     _add_library_options(verify)
     verify.set_defaults(func=cmd_verify)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the web page for front-desk staff",
+        description="Serve a web page (and JSON API, documented at /docs) for making leaflets. Binds to "
+        "loopback by default; another address needs --allow-remote and an access token.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--allow-remote", action="store_true", help="allow binding to a non-loopback address")
+    serve.add_argument("--token", help="access token staff must enter (default: $HANDOUT_WEB_TOKEN)")
+    serve.add_argument("--config", metavar="FILE", help="clinic config file (default: $HANDOUT_CONFIG)")
+    _add_library_options(serve)
+    serve.set_defaults(func=cmd_serve)
 
     lint = commands.add_parser(
         "lint",

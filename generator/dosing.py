@@ -55,10 +55,10 @@ class _Checker:
         self.where = where
         self.medicine = medicine
         self.limits = limits
-        self.problems: list[str] = []
+        self.problems: list[tuple[str, str]] = []
 
     def fail(self, field: str, message: str) -> None:
-        self.problems.append(f"{field}: {message}")
+        self.problems.append((field, message))
 
     def tablets(self, field: str, dose_mg: float, strength_mg: float | None) -> tuple[int, float]:
         strengths = sorted(self.medicine.strengths_mg, reverse=True)
@@ -92,7 +92,8 @@ class _Checker:
 
     def raise_if_any(self) -> None:
         if self.problems:
-            raise InputError(f"{self.where}: " + "; ".join(self.problems))
+            text = "; ".join(f"{field}: {message}" for field, message in self.problems)
+            raise InputError(f"{self.where}: {text}", tuple(self.problems))
 
 
 def check_course(rx: Prescription | None, topic: Topic, where: str) -> Course:

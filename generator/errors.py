@@ -8,9 +8,17 @@ from __future__ import annotations
 
 
 class HandoutError(Exception):
-    """A problem the user can fix; its message is one line naming the file or field."""
+    """A problem the user can fix; its message is one line naming the file or field.
+
+    `problems` lists (field, message) pairs when the error is about fields, so a form can
+    show each message next to its field.
+    """
 
     exit_code = 1
+
+    def __init__(self, message: str, problems: tuple[tuple[str, str], ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
 
 
 class InputError(HandoutError):

@@ -51,5 +51,6 @@ def parse_model(model: type[Model], data: Any, where: str, error: type[HandoutEr
         problems = []
         for err in exc.errors(include_url=False):
             loc = ".".join(part for part in (prefix, describe_location(tuple(err["loc"]))) if part)
-            problems.append(f"{loc}: {_message(err)}" if loc else _message(err))
-        raise error(f"{where}: " + "; ".join(problems)) from None
+            problems.append((loc, _message(err)))
+        text = "; ".join(f"{loc}: {message}" if loc else message for loc, message in problems)
+        raise error(f"{where}: {text}", tuple(problems)) from None
