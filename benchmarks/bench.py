@@ -30,7 +30,7 @@ from pypdf import PdfReader
 from reportlab.lib.pagesizes import LETTER
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-from generator.cli import make_generator
+from generator.commands import make_generator
 from generator.dosing import check_course
 from generator.fonts import cache_dir
 from generator.inputs import choose_clinic, read_personalisation

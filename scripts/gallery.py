@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.cli import make_generator
+from generator.commands import make_generator
 from generator.inputs import choose_clinic, read_personalisation
 from generator.paths import SAMPLES
 from generator.pipeline import HandoutRequest, write_atomically

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
@@ -12,3 +13,12 @@ def pdf_text(pdf: bytes | Path) -> str:
     """All text of a PDF as pypdf extracts it, whitespace collapsed."""
     reader = PdfReader(pdf if isinstance(pdf, Path) else io.BytesIO(pdf))
     return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    """A CSV file with `header` and `rows`."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import pdf_text
+from helpers import pdf_text, write_csv
 from pypdf import PdfReader
 
 HEADER = [
@@ -53,11 +53,7 @@ def _row(**changes: str) -> list[str]:
 
 
 def _csv(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
+    return write_csv(path, header, rows)
 
 
 def _manifest(out: Path) -> list[dict[str, str]]:

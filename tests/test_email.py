@@ -14,7 +14,7 @@ import pytest
 import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from helpers import pdf_text
+from helpers import pdf_text, write_csv
 from pypdf import PdfReader
 
 
@@ -236,23 +236,10 @@ def test_batch_email(run_cli, smtp, config, tmp_path) -> None:
         ["E3", "Zoë Müller", "refuse@example.org"],
         ["E4", "Sam Park", "sam@example.org"],
     ]
-    source = tmp_path / "p.csv"
-    with source.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(
-            [
-                "id",
-                "patient.name",
-                "email",
-                "prescriber.name",
-                "prescription.medicine",
-                "prescription.dose_mg",
-                "prescription.times_per_day",
-                "prescription.start",
-                "prescription.days_supply",
-            ]
-        )
-        writer.writerows([*row, "Dr. Sam Lee", "carisoprodol", "350", "3", "2026-11-24", "14"] for row in rows)
+    header = ["id", "patient.name", "email", "prescriber.name", "prescription.medicine", "prescription.dose_mg"]
+    header += ["prescription.times_per_day", "prescription.start", "prescription.days_supply"]
+    fixed = ["Dr. Sam Lee", "carisoprodol", "350", "3", "2026-11-24", "14"]
+    source = write_csv(tmp_path / "p.csv", header, [[*row, *fixed] for row in rows])
     out = tmp_path / "out"
     args = ["batch", str(source), "--out", str(out), "--email", "--config", str(config(smtp.port)), "--jobs", "1"]
     code, stdout, stderr = run_cli(*args)
