@@ -27,11 +27,14 @@ from generator.batch_input import BatchRow, personalisation_of
 from generator.content import Library
 from generator.errors import HandoutError, InputError
 from generator.inputs import Clinic, Personalisation, default_topic
+from generator.labels import labels_path
 from generator.layouts import LayoutLibrary
 from generator.mail_settings import EmailSettings
 from generator.pipeline import Generator, Handout, HandoutRequest, write_atomically
 
 STATE_FOLDER = ".handout-state"
+EMAIL_OUTCOMES = ("sent", "written", "failed", "no address", "already sent")
+"""How the manifest's email column begins."""
 MANIFEST_FIELDS = ("row", "id", "status", "output", "pages", "sha256", "reason", "email")
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
@@ -92,6 +95,7 @@ class RowMaker:
     def __init__(self, settings: BatchSettings) -> None:
         self.settings = settings
         self.generator = Generator(Library(settings.library), LayoutLibrary(settings.layouts))
+        self._fingerprints: dict[tuple[str, str, str], str] = {}
 
     def make(self, row: BatchRow) -> RowResult:
         """Build, verify and write one row; any failure becomes a failed result, never an exception."""
@@ -99,7 +103,8 @@ class RowMaker:
         try:
             return self._make(row)
         except HandoutError as exc:
-            return RowResult(row.number, row_id, "failed", reason=str(exc))
+            reason = str(exc) if str(exc).startswith(row.where) else f"{row.where}: {exc}"
+            return RowResult(row.number, row_id, "failed", reason=reason)
         except Exception as exc:
             return RowResult(
                 row.number, row_id, "failed", reason=f"{row.where}: internal error ({exc.__class__.__name__})"
@@ -119,14 +124,16 @@ class RowMaker:
             paper=settings.paper,
             language=extras.get("language"),
         )
+        language = request.language or data.patient.language
         key = {
             "topic": topic,
             "layout": request.layout,
-            "language": request.language,
+            "language": language,
             "paper": request.paper,
             "clinic": request.clinic.model_dump(mode="json"),
             "made_on": settings.made_on.isoformat(),
             "content_version": self.generator.library.topic(topic).content_version,
+            "content_files": self._fingerprint(topic, language, request.layout),
             "generator": __version__,
         }
         inputs = _inputs_hash(row, key)
@@ -134,7 +141,8 @@ class RowMaker:
         state = settings.out_dir / STATE_FOLDER / f"{name}.json"
         done = _unchanged(output, state, inputs) if settings.resume else None
         row_id = extras.get("id", "")
-        if done and (settings.email is None or done.get("emailed")):
+        address = extras.get("email")
+        if done and (settings.email is None or (address and done.get("emailed_to") == address)):
             already = "already sent" if settings.email else ""
             return RowResult(row.number, row_id, "skipped", str(output), done["pages"], done["sha256"], email=already)
         handout = self.generator.build(request, row.where)
@@ -147,9 +155,23 @@ class RowMaker:
         if settings.email is not None:
             email = self._email(row, data, request, handout, name)
             if email == "sent":
-                write_atomically(state, json.dumps({**record, "emailed": True}).encode())
+                write_atomically(state, json.dumps({**record, "emailed_to": address}).encode())
         status = "skipped" if done else "made"
         return RowResult(row.number, row_id, status, str(output), handout.pages, digest, email=email)
+
+    def _fingerprint(self, topic: str, language: str, layout: str) -> str:
+        """A hash of every file the leaflet is made from, so --resume notices edited content or layouts."""
+        key = (topic, language, layout)
+        if key not in self._fingerprints:
+            library = self.generator.library
+            paths = [library.topic_path(topic), library.topic_path(topic).with_name(f"topic.{language}.yaml")]
+            paths += [library.block_path(topic, ref, language) for ref in library.topic(topic).blocks]
+            paths += [labels_path(library.root, language), *self.generator.layouts.files(layout)]
+            digest = hashlib.sha256()
+            for path in paths:
+                digest.update(str(path).encode() + b"\0" + (path.read_bytes() if path.is_file() else b""))
+            self._fingerprints[key] = digest.hexdigest()
+        return self._fingerprints[key]
 
     def _email(self, row: BatchRow, data: Personalisation, request: HandoutRequest, handout: Handout, name: str) -> str:
         """Send one row's leaflet; the outcome as the manifest's email column."""
@@ -299,12 +321,16 @@ def run_batch(source: Path, settings: BatchSettings, jobs: int, combine: Path | 
     from generator.combine import combine_pdfs
     from generator.progress import Progress
 
+    total = count_rows(source)
     rows = read_rows(source)
     first = next(rows, None)
-    settings.out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        settings.out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{settings.out_dir}: --out: cannot make the folder ({exc.strerror})") from None
     remove_stale_parts(settings.out_dir)
     manifest = Manifest(settings.out_dir / "manifest.csv")
-    progress = Progress(count_rows(source))
+    progress = Progress(total)
     counts = {"made": 0, "skipped": 0, "failed": 0}
     emails: dict[str, int] = {}
     outputs: list[Path] = []
@@ -313,14 +339,14 @@ def run_batch(source: Path, settings: BatchSettings, jobs: int, combine: Path | 
             manifest.add(result)
             counts[result.status] += 1
             if result.email:
-                outcome = result.email.split(":")[0].replace("written to ", "written").strip()
+                outcome = next(o for o in EMAIL_OUTCOMES if result.email.startswith(o))
                 emails[outcome] = emails.get(outcome, 0) + 1
             if result.status == "failed":
                 progress.message(f"failed: {result.reason}")
-            elif result.email.startswith("failed"):
-                progress.message(f"email {result.email}")
             else:
-                outputs.append(Path(result.output))
+                outputs.append(Path(result.output))  # made, even if its email failed
+                if result.email.startswith("failed"):
+                    progress.message(f"email {result.email}")
             progress.step()
     except BaseException:
         progress.close()

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from pydantic import BaseModel
 
@@ -93,15 +93,22 @@ def parse_taper(cell: str) -> list[dict[str, str]]:
     return steps
 
 
-def _split_extras(flat: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    extras = {key: str(flat.pop(key)) for key in EXTRA_COLUMNS if flat.get(key) not in (None, "")}
-    flat.pop("email", None)
-    return flat, extras
+def _split_extras(flat: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str], str | None]:
+    """Take id, topic, layout, language and email out of a row; empty or null ones count as not given."""
+    extras: dict[str, str] = {}
+    for key in EXTRA_COLUMNS:
+        value = flat.pop(key, None)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str):
+            return flat, extras, f"{key}: expected text, got {type(value).__name__}"
+        extras[key] = value
+    return flat, extras, None
 
 
 def _csv_row(path: Path, number: int, record: dict[str, str]) -> BatchRow:
     where = f"{path.name} row {number}"
-    flat, extras = _split_extras({k: v.strip() for k, v in record.items() if v and v.strip()})
+    flat, extras, _ = _split_extras({k: v.strip() for k, v in record.items() if v and v.strip()})
     data: dict[str, Any] = {}
     try:
         if TAPER_COLUMN in flat:
@@ -122,8 +129,8 @@ def _jsonl_row(path: Path, number: int, line: str) -> BatchRow:
         return BatchRow(where, number, problem=f"invalid JSON: {exc.msg}")
     if not isinstance(record, dict):
         return BatchRow(where, number, problem="expected a JSON object")
-    data, extras = _split_extras(record)
-    return BatchRow(where, number, data, extras)
+    data, extras, problem = _split_extras(record)
+    return BatchRow(where, number, data, extras, problem)
 
 
 def _is_jsonl(path: Path) -> bool:
@@ -131,32 +138,49 @@ def _is_jsonl(path: Path) -> bool:
 
 
 def read_rows(path: Path) -> Iterator[BatchRow]:
-    """Stream the rows of a CSV or JSON Lines file; the CSV header is checked first."""
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read file ({exc.strerror or exc.__class__.__name__})") from None
-    with handle:
+    """Stream the rows of a CSV or JSON Lines file; the CSV header is checked first.
+
+    CSV rows are numbered as a spreadsheet shows them (the header is row 1), and rows
+    with every cell empty are skipped.
+    """
+    with _open(path) as handle:
         if _is_jsonl(path):
             for number, line in enumerate(handle, start=1):
                 if line.strip():
                     yield _jsonl_row(path, number, line)
             return
-        reader = csv.DictReader(handle)
-        check_header(path, [name.strip() for name in reader.fieldnames or []])
-        for record in reader:
-            if None in record:
-                yield BatchRow(f"{path.name} row {reader.line_num}", reader.line_num, problem="more cells than columns")
+        reader = csv.reader(handle)
+        header = [name.strip() for name in next(reader, [])]
+        while header and not header[-1]:
+            header.pop()  # a trailing comma after the last column name
+        check_header(path, header)
+        for number, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
                 continue
-            yield _csv_row(path, reader.line_num, {k.strip(): v for k, v in record.items()})
+            if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
+                yield BatchRow(f"{path.name} row {number}", number, problem="more cells than columns")
+                continue
+            yield _csv_row(path, number, dict(zip(header, cells, strict=False)))
+
+
+def _open(path: Path) -> TextIO:
+    try:
+        return path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read file ({exc.strerror or exc.__class__.__name__})") from None
 
 
 def count_rows(path: Path) -> int:
-    """How many rows the file has (a quick pass, for progress and ETA)."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        if _is_jsonl(path):
-            return sum(1 for line in handle if line.strip())
-        return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+    """How many rows the file has; also refuses, before any work, a file that is not UTF-8 text."""
+    try:
+        with _open(path) as handle:
+            if _is_jsonl(path):
+                return sum(1 for line in handle if line.strip())
+            return max(sum(1 for cells in csv.reader(handle) if any(c.strip() for c in cells)) - 1, 0)
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text; save the file as 'CSV UTF-8' (or UTF-8 JSON Lines)") from None
+    except csv.Error as exc:
+        raise InputError(f"{path}: not a readable CSV file ({exc})") from None
 
 
 def personalisation_of(row: BatchRow) -> Personalisation:

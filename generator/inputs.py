@@ -13,7 +13,7 @@ from generator.errors import InputError
 from generator.schema import StrictModel, parse_model
 from generator.yamlio import load_mapping
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _no_control_characters(value: str) -> str:
@@ -25,7 +25,17 @@ def _no_control_characters(value: str) -> str:
 
 
 Text = Annotated[str, Field(max_length=200), AfterValidator(_no_control_characters)]
-"""Free text from the user: trimmed, at most 200 characters, no control characters."""
+"""Free text from the user: trimmed, at most 200 characters, one line, no control characters."""
+
+
+def _plausible_date(value: dt.date) -> dt.date:
+    if not 1900 <= value.year <= 2100:
+        raise ValueError(f"{value.isoformat()} is not a plausible date (years 1900 to 2100)")
+    return value
+
+
+Date = Annotated[dt.date, AfterValidator(_plausible_date)]
+"""A calendar date between 1900 and 2100."""
 
 
 class Patient(StrictModel):
@@ -39,7 +49,7 @@ class Patient(StrictModel):
     """Preferred language (e.g. en, es)."""
     age: Annotated[int, Field(ge=0, le=130)] | None = None
     """Age in years, for age-specific cautions."""
-    date_of_birth: dt.date | None = None
+    date_of_birth: Date | None = None
     """Date of birth, optional."""
     id: Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9._-]+$")] | None = None
     """The clinic's own identifier, optional."""
@@ -62,7 +72,7 @@ class Prescriber(StrictModel):
 class TaperStep(StrictModel):
     """One step of a prescriber's plan to lower the dose."""
 
-    from_: dt.date = Field(alias="from")
+    from_: Date = Field(alias="from")
     """First day of this step."""
     dose_mg: Annotated[float, Field(gt=0)]
     """Dose each time, in mg."""
@@ -79,15 +89,15 @@ class Prescription(StrictModel):
     """Dose each time, in mg."""
     times_per_day: Annotated[int, Field(ge=1)]
     """Doses a day."""
-    start: dt.date
+    start: Date
     """First day."""
-    days_supply: Annotated[int, Field(ge=1)]
+    days_supply: Annotated[int, Field(ge=1, le=366)]
     """Days at the full dose, before any taper."""
     strength_mg: Annotated[float, Field(gt=0)] | None = None
     """Tablet strength dispensed; by default the largest strength that makes the dose."""
     taper: list[TaperStep] = []
     """Optional steps down, in date order, after the full-dose days."""
-    last_day: dt.date | None = None
+    last_day: Date | None = None
     """Optional last day of the whole course; by default the end of the full-dose days."""
 
 
@@ -140,6 +150,8 @@ def read_personalisation(path: Path) -> Personalisation:
 def read_clinic(path: Path) -> Clinic:
     """Read a clinic file: clinic fields at the top level, or under a `clinic:` key."""
     data = load_mapping(path, InputError)
+    if "clinic" not in data and "email" in data:
+        raise InputError(f"{path}: clinic: missing (add a clinic: section with at least name and phone)")
     if "clinic" in data:
         clinic = parse_model(Clinic, data["clinic"], str(path), InputError, prefix="clinic")
     else:

@@ -188,6 +188,16 @@ class LayoutLibrary:
             return own
         return _merge(self._raw(data.extends, (*chain, name)), own)
 
+    def files(self, name: str) -> list[Path]:
+        """The profile's file and every file it extends."""
+        chain, current = [], name
+        while current and current not in chain:
+            chain.append(current)
+            path = self.root / f"{current}.yaml"
+            data = load_mapping(path, LayoutError) if _NAME.fullmatch(current) and path.is_file() else {}
+            current = data.get("extends") if isinstance(data.get("extends"), str) else None
+        return [self.root / f"{n}.yaml" for n in chain]
+
     def check_kinds(self, layout: Layout, known_kinds: set[str]) -> None:
         """Refuse a profile that places a block kind no topic has."""
         for field in ("blocks", "may_drop", "may_shorten"):

@@ -19,7 +19,7 @@ from generator.paths import SAMPLES
 from generator.personalise import template_context
 from generator.readability import Readability, measure
 from generator.schema import parse_model
-from generator.templating import render_markup, template_problems
+from generator.templating import holds, render_markup, template_problems
 from generator.verify import normalise
 from generator.yamlio import load_mapping
 
@@ -164,8 +164,18 @@ class _Linter:
             problems = template_problems(source, context, expression)
             for problem in problems:
                 self.report.add("error", path, f"{where}: {problem}")
-            if not problems and not expression and not where.startswith("short"):
-                items.append(_plain(render_markup(source, context, f"{path}: {where}")))
+            if problems:
+                continue
+            try:  # run it too: some errors (a wrong key or type) only show when it runs
+                if expression:
+                    holds(source, context, "")
+                    continue
+                text = _plain(render_markup(source, context, ""))
+            except ContentError as exc:
+                self.report.add("error", path, f"{where}: {str(exc).removeprefix(': ')}")
+                continue
+            if not where.startswith("short"):
+                items.append(text)
         found = [normalise(text) for text in items]
         for index, sentence in enumerate(block.must_say):
             if not any(normalise(sentence) in text for text in found):

@@ -23,6 +23,8 @@ ENVIRONMENT = {
     "HANDOUT_MAIL_FROM": "sender",
 }
 PASSWORD_ENV = "HANDOUT_SMTP_PASSWORD"
+_ONE_LINE_ADDRESS = r"^[^\r\n]*[^@\s<>]+@[^@\s<>]+[^\r\n]*$"
+"""One line holding an email address, e.g. 'Clinic <leaflets@clinic.example>'."""
 
 
 class EmailSettings(StrictModel):
@@ -36,9 +38,9 @@ class EmailSettings(StrictModel):
     """Transport security."""
     user: str | None = None
     """Login name; the password comes from HANDOUT_SMTP_PASSWORD."""
-    sender: str = Field(default="", alias="from")
+    sender: Annotated[str, Field(pattern=_ONE_LINE_ADDRESS)] | Literal[""] = Field(default="", alias="from")
     """The From address, e.g. 'Riverside Family Clinic <leaflets@riverside.example>'."""
-    reply_to: str | None = None
+    reply_to: Annotated[str, Field(pattern=_ONE_LINE_ADDRESS)] | None = None
     """Where patients' replies go."""
     ca_file: Path | None = None
     """Extra certificate authorities to trust (PEM), e.g. the clinic's own."""
@@ -46,11 +48,11 @@ class EmailSettings(StrictModel):
     """Largest PDF attachment sent."""
     pdf_password: Literal["none", "date_of_birth"] = "none"
     """Protect the PDF (AES-256): 'date_of_birth' uses the patient's date of birth as DDMMYYYY."""
-    timeout_s: Annotated[float, Field(gt=0)] = 20
+    timeout_s: Annotated[float, Field(gt=0, le=600)] = 20
     """Network timeout for one attempt."""
     retries: Annotated[int, Field(ge=0, le=10)] = 2
     """Extra attempts after a temporary failure (server down, timeout, 4xx reply)."""
-    retry_delay_s: Annotated[float, Field(ge=0)] = 2
+    retry_delay_s: Annotated[float, Field(ge=0, le=300)] = 2
     """Wait before the first retry; doubled for each next one."""
 
     @property
@@ -70,9 +72,13 @@ def load_email_settings(config: Path | None) -> EmailSettings:
         if "password" in section:
             raise DeliveryError(f"{config}: email.password: put the password in {PASSWORD_ENV}, never in a file")
         data.update(section)
+    overridden = []
     for variable, key in ENVIRONMENT.items():
         if os.environ.get(variable):
             data["from" if key == "sender" else key] = os.environ[variable]
+            overridden.append(variable)
+    if overridden:
+        where += f" (with {', '.join(overridden)} from the environment)"
     settings = parse_model(EmailSettings, data, where, DeliveryError, prefix="email")
     if not settings.sender:
         raise DeliveryError(f"{where}: email.from: missing (set it in the config or HANDOUT_MAIL_FROM)")

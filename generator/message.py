@@ -70,11 +70,14 @@ def build_message(
     body += f"<h2>{esc(labels.email_warnings)}</h2><ul>" + "".join(f"<li>{esc(w)}</li>" for w in warnings) + "</ul>"
     body += "".join(f"<p>{esc(p)}</p>" for p in closing) + f"<p>{esc(clinic.name)}</p>"
     message = EmailMessage()
-    message["Subject"] = labels.email_subject.format(clinic=clinic.name)
-    message["From"] = settings.sender
-    message["To"] = to
-    if settings.reply_to:
-        message["Reply-To"] = settings.reply_to
+    try:
+        message["Subject"] = labels.email_subject.format(clinic=clinic.name)
+        message["From"] = settings.sender
+        message["To"] = to
+        if settings.reply_to:
+            message["Reply-To"] = settings.reply_to
+    except ValueError as exc:  # the email package refuses header injection and malformed addresses
+        raise DeliveryError(f"{where}: cannot write the message headers ({exc})") from None
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain="patient-handouts.invalid")
     message.set_content(text)

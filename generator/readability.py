@@ -19,12 +19,19 @@ class Readability:
     """Flesch-Kincaid US grade (English only; other languages have no US grade formula here)."""
     smog: float | None
     """SMOG US grade (English only; needs 3 or more sentences to mean much)."""
-    ease: float
+    ease: float | None
     """Reading ease: Flesch for English, Fernández Huerta for Spanish (higher is easier)."""
 
 
 def measure(topic: str, block: str, language: str, text: str) -> Readability:
-    """Reading figures of `text`."""
+    """Reading figures of `text`; for a language textstat cannot syllabify, only the word count."""
+    try:
+        return _measure(topic, block, language, text)
+    except (KeyError, ValueError):
+        return Readability(topic, block, language, len(text.split()), None, None, None)
+
+
+def _measure(topic: str, block: str, language: str, text: str) -> Readability:
     textstat.set_lang(language)
     words = textstat.lexicon_count(text)
     if language == "en":
@@ -47,5 +54,6 @@ def table(rows: list[Readability]) -> str:
     for r in rows:
         grade = f"{r.grade:.1f}" if r.grade is not None else "-"
         smog = f"{r.smog:.1f}" if r.smog is not None else "-"
-        lines.append(f"{r.topic:<18}{r.block:<40}{r.language:<6}{r.words:>6}{grade:>10}{smog:>7}{r.ease:>7.1f}")
+        ease = f"{r.ease:.1f}" if r.ease is not None else "-"
+        lines.append(f"{r.topic:<18}{r.block:<40}{r.language:<6}{r.words:>6}{grade:>10}{smog:>7}{ease:>7}")
     return "\n".join(lines)

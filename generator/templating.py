@@ -69,13 +69,12 @@ def template_problems(source: str, context: dict[str, Any], expression: bool = F
     """
     try:
         tree = environment().parse("{{ (" + source + ") }}" if expression else source)
+        undeclared = meta.find_undeclared_variables(tree)
     except jinja2.TemplateSyntaxError as exc:
         return [f"template syntax error: {exc.message}"]
-    problems = [
-        f"unknown template variable '{name}'"
-        for name in sorted(meta.find_undeclared_variables(tree))
-        if name not in context
-    ]
+    except jinja2.TemplateError as exc:
+        return [f"template error: {exc}"]
+    problems = [f"unknown template variable '{name}'" for name in sorted(undeclared) if name not in context]
     for node in tree.find_all(nodes.Getattr):
         owner = context.get(node.node.name) if isinstance(node.node, nodes.Name) else None
         if isinstance(owner, dict) and node.attr not in owner:

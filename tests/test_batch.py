@@ -228,3 +228,63 @@ def test_shipped_example_file(run_cli, tmp_path) -> None:
     code, stdout, _ = _batch(run_cli, example, tmp_path / "out")
     assert code == 0, stdout
     assert "3 made, 0 failed" in stdout
+
+
+def test_spreadsheet_quirks(run_cli, tmp_path) -> None:
+    """Blank rows are skipped, a multi-line cell keeps row numbers as the spreadsheet shows them."""
+    rows = [
+        _row(id="Q1"),
+        [""] * len(HEADER),
+        _row(id="Q2", **{"patient.name": "Two\nLines"}),
+        _row(id="Q3", **{"prescription.dose_mg": "3500"}),
+    ]
+    source = _csv(tmp_path / "p.csv", rows)
+    code, stdout, _ = _batch(run_cli, source, tmp_path / "out")
+    assert code == 1 and "1 made, 2 failed" in stdout
+    reasons = {m["id"]: m["reason"] for m in _manifest(tmp_path / "out")}
+    assert reasons["Q2"] == "p.csv row 4: patient.name: contains a control character"
+    assert reasons["Q3"].startswith("p.csv row 5: prescription.dose_mg:")
+
+
+def test_file_that_is_not_utf8(run_cli, tmp_path) -> None:
+    source = tmp_path / "p.csv"
+    source.write_bytes(
+        (",".join(HEADER) + "\n" + ",".join(_row(**{"patient.name": "José Peña"})) + "\n").encode("cp1252")
+    )
+    code, _, err = _batch(run_cli, source, tmp_path / "out")
+    assert code == 2 and "not UTF-8 text; save the file as 'CSV UTF-8'" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_out_must_be_a_folder(run_cli, tmp_path) -> None:
+    source = _csv(tmp_path / "p.csv", [_row()])
+    (tmp_path / "afile").write_text("x")
+    code, _, err = _batch(run_cli, source, tmp_path / "afile")
+    assert code == 2 and "--out: cannot make the folder" in err
+
+
+def test_json_lines_empty_extras_count_as_not_given(run_cli, tmp_path, sample) -> None:
+    sample["prescription"] = {
+        "medicine": "carisoprodol",
+        "dose_mg": 350,
+        "times_per_day": 3,
+        "start": "2026-11-24",
+        "days_supply": 7,
+    }
+    lines = [json.dumps({**sample, "id": None, "topic": ""}), json.dumps({**sample, "id": 7})]
+    source = tmp_path / "p.jsonl"
+    source.write_text("\n".join(lines), encoding="utf-8")
+    code, stdout, _ = _batch(run_cli, source, tmp_path / "out")
+    assert code == 1 and "1 made, 1 failed" in stdout
+    assert [m["reason"] for m in _manifest(tmp_path / "out")][1] == "p.jsonl line 2: id: expected text, got int"
+
+
+def test_resume_notices_an_edited_layout(run_cli, tmp_path, layouts_copy) -> None:
+    source = _csv(tmp_path / "p.csv", [_row(id="L1")])
+    out = tmp_path / "out"
+    args = ("--layouts", str(layouts_copy), "--resume")
+    assert _batch(run_cli, source, out, *args)[0] == 0
+    assert "0 made, 0 failed, 1 skipped" in _batch(run_cli, source, out, *args)[1]
+    standard = layouts_copy / "standard.yaml"
+    standard.write_text(standard.read_text().replace("size: 11,", "size: 10.5,"), encoding="utf-8")
+    assert "1 made, 0 failed, 0 skipped" in _batch(run_cli, source, out, *args)[1]

@@ -217,6 +217,20 @@ def test_settings_errors(run_cli, tmp_path, config, write_yaml, monkeypatch) -> 
     assert code == 7 and "above the 0.001 MB limit" in err
     code, _, err = _email(run_cli, config(25), tmp_path, to="maria@example.org\nBcc: all@example.org")
     assert code == 7 and "email: not a valid email address" in err
+    code, _, err = _email(run_cli, config(25, reply_to="desk@riverside.example\nBcc: all@example.org"), tmp_path)
+    assert code == 7 and "email.reply_to: string should match pattern" in err
+    code, _, err = _email(run_cli, config(25, timeout_s=float("inf")), tmp_path)
+    assert code == 7 and "email.timeout_s" in err
+
+
+def test_config_without_a_clinic_section(run_cli, tmp_path, write_yaml) -> None:
+    from generator.paths import SAMPLES
+
+    data = __import__("yaml").safe_load((SAMPLES / "patient.yaml").read_text())
+    patient = write_yaml("p.yaml", data)
+    config = write_yaml("only-email.yaml", {"email": {"from": "a@b.example"}})
+    code, _, err = _email(run_cli, config, tmp_path, "maria@example.org", patient)
+    assert code == 2 and "clinic: missing (add a clinic: section with at least name and phone)" in err
 
 
 def test_environment_overrides_the_config(run_cli, smtp, config, tmp_path, monkeypatch) -> None:
@@ -242,9 +256,10 @@ def test_batch_email(run_cli, smtp, config, tmp_path) -> None:
     source = write_csv(tmp_path / "p.csv", header, [[*row, *fixed] for row in rows])
     out = tmp_path / "out"
     args = ["batch", str(source), "--out", str(out), "--email", "--config", str(config(smtp.port)), "--jobs", "1"]
-    code, stdout, stderr = run_cli(*args)
+    code, stdout, stderr = run_cli(*args, "--combine", str(tmp_path / "all.pdf"))
     assert code == 1
     assert "4 made, 0 failed" in stdout and "Email: 1 failed, 1 no address, 2 sent" in stdout
+    assert "(16 pages" in stdout  # every leaflet made is printed, whether or not its email went
     with (out / "manifest.csv").open(encoding="utf-8") as handle:
         emails = {m["id"]: m["email"] for m in csv.DictReader(handle)}
     assert emails["E1"] == "sent" and emails["E2"] == "no address" and emails["E4"] == "sent"

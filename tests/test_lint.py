@@ -110,6 +110,23 @@ RULES = {
         "ERROR",
         "overview.es.yaml: block 'overview' of topic 'demo' has no 'es' translation",
     ),
+    "unknown-filter": (
+        lambda root: _write(root / "demo/overview.yaml", _block(title="{{ patient.name | nosuch }}")),
+        "ERROR",
+        "overview.yaml: title: template syntax error: No filter named 'nosuch'",
+    ),
+    "when-fails-when-run": (
+        lambda root: _write(
+            root / "demo/overview.yaml", _block(body=[*BLOCK["body"], {"text": "x", "when": "patient.age > 'x'"}])
+        ),
+        "ERROR",
+        "overview.yaml: body[2].when: when: template error",
+    ),
+    "wrong-key-at-run-time": (
+        lambda root: _write(root / "demo/overview.yaml", _block(title="{{ patient['nam'] }}")),
+        "ERROR",
+        "overview.yaml: title: unknown template variable",
+    ),
     "review-past-due": (
         lambda root: _write(root / "demo/overview.yaml", _block(review_due="2026-01-01")),
         "WARNING",
@@ -161,3 +178,15 @@ def test_shipped_library_passes_cleanly(run_cli) -> None:
     code, out, _ = run_cli("lint", "--today", "2026-11-25")
     assert code == 0, out
     assert "lint: 0 error(s), 0 warning(s)" in out, out
+
+
+def test_a_language_textstat_does_not_know(run_cli, small_library) -> None:
+    shutil.copy(library_root() / "labels" / "es.yaml", small_library / "labels" / "vi.yaml")
+    labels = yaml.safe_load((small_library / "labels" / "vi.yaml").read_text(encoding="utf-8"))
+    labels.update(language_name="Tiếng Việt", locale="vi_VN")
+    _write(small_library / "labels" / "vi.yaml", labels)
+    _write(small_library / "demo" / "overview.vi.yaml", _block())
+    _write(small_library / "demo" / "topic.vi.yaml", {"title": "Thử nghiệm"})
+    code, out, _ = run_cli("lint", "--library", str(small_library), "--today", "2026-11-25")
+    assert code == 0, out
+    assert "vi" in out

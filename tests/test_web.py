@@ -83,6 +83,16 @@ def test_hostile_name_prints_literally(client) -> None:
         ({"patient": {"name": "M", "nickname": "x"}}, "patient.nickname", "unknown field"),
         ({"topic": "aspirin"}, "topic", "unknown topic 'aspirin'"),
         ({"layout": "poster"}, "layout", "unknown layout 'poster'"),
+        (
+            {"prescription": {**VALID["prescription"], "days_supply": 99999999999}},
+            "prescription.days_supply",
+            "input should be less",
+        ),
+        (
+            {"prescription": {**VALID["prescription"], "start": "9999-12-30"}},
+            "prescription.start",
+            "9999-12-30 is not a plausible date",
+        ),
     ],
 )
 def test_invalid_requests_name_the_field(client, change, field, message) -> None:
@@ -92,6 +102,11 @@ def test_invalid_requests_name_the_field(client, change, field, message) -> None
     assert any(e["field"] == field and e["message"].startswith(message) for e in errors), errors
     assert "Traceback" not in response.text
     assert client.get("/api/topics").status_code == 200  # the server keeps going
+
+
+def test_body_must_be_json(client) -> None:
+    response = client.post("/api/handouts", content=b"patient=x", headers={"content-type": "text/plain"})
+    assert response.status_code == 415
 
 
 def test_malformed_json(client) -> None:
@@ -108,7 +123,8 @@ def test_oversized_bodies_are_refused(client) -> None:
         for _ in range(80):
             yield b"x" * 1024
 
-    assert client.post("/api/handouts", content=chunks()).status_code == 413
+    headers = {"content-type": "application/json"}
+    assert client.post("/api/handouts", content=chunks(), headers=headers).status_code == 413
 
 
 def test_token_is_enforced_when_set() -> None:
@@ -119,6 +135,8 @@ def test_token_is_enforced_when_set() -> None:
     assert secured.post("/api/handouts", json=VALID, headers=wrong).status_code == 401
     right = {"Authorization": "Bearer front-desk-7"}
     assert secured.post("/api/handouts", json=VALID, headers=right).status_code == 200
+    assert secured.get("/api/topics", headers={"Authorization": "bearer front-desk-7"}).status_code == 200
+    assert secured.get("/api/topics", headers={"Authorization": "front-desk-7"}).status_code == 401
     assert secured.get("/").status_code == 200  # the page itself asks for the token
 
 

@@ -117,8 +117,8 @@ def create_app(settings: WebSettings) -> FastAPI:
     def check_token(request: Request) -> JSONResponse | None:
         if settings.token is None:
             return None
-        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-        if hmac.compare_digest(given.encode(), settings.token.encode()):
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), settings.token.encode()):
             return None
         return JSONResponse({"error": "access token missing or wrong", "errors": []}, status_code=401)
 
@@ -169,6 +169,8 @@ def create_app(settings: WebSettings) -> FastAPI:
         refused = check_token(request)
         if refused:
             return refused
+        if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+            return _error(InputError("request: send the body as application/json"), 415)
         try:
             body = json.loads(await request.body())
         except (json.JSONDecodeError, UnicodeDecodeError):
@@ -182,12 +184,10 @@ def create_app(settings: WebSettings) -> FastAPI:
             return _error(exc, 422)
         except HandoutError as exc:
             return _error(exc, 500 if isinstance(exc, ContentError) else 422)
+        except Exception:
+            return JSONResponse({"error": "internal error; the leaflet was not made", "errors": []}, status_code=500)
         headers = {"Content-Disposition": 'inline; filename="leaflet.pdf"', "Cache-Control": "no-store"}
         return Response(pdf, media_type="application/pdf", headers=headers)
-
-    @app.exception_handler(Exception)
-    async def internal(request: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse({"error": "internal error; the leaflet was not made", "errors": []}, status_code=500)
 
     return app
 
