@@ -140,15 +140,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser(
         "verify",
-        help="check a PDF for every required warning",
-        description="Exit 0 when every required warning of the topic is in the PDF's text; "
-        "otherwise list each missing one and exit 6.",
+        help="check a PDF shows every required warning (and, with --patient, the prescription)",
+        description="Re-read a leaflet PDF and check that every required warning of the topic is visible on the page "
+        "(inside the margins, big enough, filled, with enough contrast, not covered). With --patient, also check the "
+        "patient's name, the prescriber, the clinic's phone, the last day and every row of the dose schedule against "
+        "that input. Exit 0 when all is there; otherwise list each problem and exit 6.",
     )
     verify.add_argument("pdf", help="PDF file to check")
     verify.add_argument("--topic", required=True, help="topic whose required warnings to look for")
-    verify.add_argument("--lang", default="en", help="language of the warnings (default: en)")
+    verify.add_argument("--patient", metavar="FILE", help="the input the leaflet should have been made from")
+    verify.add_argument("--clinic", metavar="FILE", help="with --patient: the clinic file it was made with")
+    verify.add_argument("--lang", help="language of the warnings (default: the patient's, else en)")
+    verify.add_argument("--layout", help="layout it was made with: its margins and minimum size (default: any)")
     verify.add_argument("--password", help="password of an encrypted PDF")
-    _add_library_options(verify)
+    _add_input_options(verify, made_on=False)
     verify.set_defaults(func=cmd_verify)
 
     serve = commands.add_parser(

@@ -15,6 +15,7 @@ from generator.errors import InputError
 
 if TYPE_CHECKING:
     from generator.pipeline import Generator
+    from generator.verify import Expected
 
 
 def make_generator(args: argparse.Namespace) -> Generator:
@@ -26,20 +27,28 @@ def make_generator(args: argparse.Namespace) -> Generator:
     return Generator(Library(library_root(args.library)), LayoutLibrary(layouts_root(args.layouts)))
 
 
+def print_warnings(warnings: tuple[tuple[str, str], ...], where: str) -> None:
+    """Staff warnings on stderr, one line each, never silent."""
+    for field, message in warnings:
+        print(f"Warning: {where}: {field}: {message}", file=sys.stderr)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     """Make one leaflet."""
     from generator.inputs import choose_clinic, read_personalisation
     from generator.paths import SAMPLES, config_path
     from generator.pipeline import HandoutRequest, write_atomically
+    from generator.policy import read_policy
 
-    patient_file = Path(args.patient) if args.patient else SAMPLES / "patient.yaml"
+    generator = make_generator(args)
+    patient_file = Path(args.patient) if args.patient else sample_input(generator, args.topic)
     data = read_personalisation(patient_file)
     clinic_file = Path(args.clinic) if args.clinic else None
-    clinic = choose_clinic(data, clinic_file, config_path(args.config), SAMPLES / "clinic.yaml")
+    config = config_path(args.config)
+    clinic = choose_clinic(data, clinic_file, config, SAMPLES / "clinic.yaml")
     output = Path(args.output or f"{args.topic}.pdf")
     if output.is_dir():
         raise InputError(f"{output}: -o must name a file, not a folder")
-    generator = make_generator(args)
     request = HandoutRequest(
         topic=args.topic,
         data=data,
@@ -49,11 +58,24 @@ def cmd_build(args: argparse.Namespace) -> int:
         paper=args.paper,
         language=args.lang,
         grayscale=args.grayscale,
+        policy=read_policy(config),
     )
     handout = generator.build(request, str(patient_file))
+    print_warnings(handout.warnings, str(patient_file))
     write_atomically(output, handout.pdf)
-    print(f"Wrote {output} ({handout.pages} pages, {len(handout.must_say)} required warnings verified)")
+    print(
+        f"Wrote {output} ({handout.pages} pages; verified on the page: {len(handout.must_say)} required warnings"
+        + (", the dose schedule" if generator.library.topic(args.topic).medicine else "")
+        + ", the patient's name and the clinic's phone)"
+    )
     return 0
+
+
+def sample_input(generator: Generator, topic: str) -> Path:
+    """The topic's sample input file, else the built-in sample patient (for topics without a prescription)."""
+    from generator.paths import SAMPLES
+
+    return generator.library.sample_path(topic) or SAMPLES / "patient.yaml"
 
 
 def cmd_email(args: argparse.Namespace) -> int:
@@ -64,6 +86,7 @@ def cmd_email(args: argparse.Namespace) -> int:
     from generator.mailing import mail_handout
     from generator.paths import SAMPLES, config_path
     from generator.pipeline import HandoutRequest
+    from generator.policy import read_policy
 
     patient_file = Path(args.patient)
     data = read_personalisation(patient_file)
@@ -78,8 +101,10 @@ def cmd_email(args: argparse.Namespace) -> int:
         made_on=args.made_on or dt.date.today(),
         layout=args.layout,
         language=args.lang,
+        policy=read_policy(config),
     )
     handout = generator.build(request, str(patient_file))
+    print_warnings(handout.warnings, str(patient_file))
     labels = load_wording(generator.library.root, handout.language).labels
     outbox = Path(args.outbox) if args.outbox else None
     done = mail_handout(handout, data, clinic, args.to, settings, labels, str(patient_file), outbox)
@@ -135,23 +160,57 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    """Check a PDF for every required warning of a topic."""
-    from generator.verify import missing_sentences, pdf_pages_text
+    """Check that a PDF visibly shows every required warning of a topic (and, with --patient, the prescription)."""
+    from generator.verify import Expected, check_pages
+    from generator.verify.reader import read_pages
 
     generator = make_generator(args)
-    sentences = generator.required_sentences(args.topic, args.lang)
-    pages = pdf_pages_text(Path(args.pdf), args.password)
-    missing = missing_sentences(pages, sentences)
-    for sentence in missing:
-        print(f"MISSING: {sentence}")
-    if missing:
-        print(
-            f"Error: {args.pdf}: {len(missing)} of {len(sentences)} required warnings of '{args.topic}' missing",
-            file=sys.stderr,
-        )
+    topic = generator.library.topic(args.topic)
+    if args.patient:
+        expected, language = _patient_expectations(args, generator)
+    else:
+        language = args.lang or "en"
+        sentences = generator.required_sentences(args.topic, language)
+        expected = [Expected(f'required warning "{s}"', s) for s in sentences]
+    rules = generator.visibility_rules(args.layout)
+    pages = read_pages(Path(args.pdf), args.pdf, args.password)
+    problems = check_pages(pages, expected, rules)
+    for problem in problems:
+        print(f"PROBLEM: {problem}")
+    checked = "required warnings" + (", the patient, prescriber and dose schedule" if args.patient else "")
+    if problems:
+        print(f"Error: {args.pdf}: {len(problems)} problem(s) with the {checked} of '{args.topic}'", file=sys.stderr)
         return 6
-    print(f"OK: {args.pdf}: all {len(sentences)} required warnings of '{args.topic}' found ({len(pages)} pages)")
+    shown = sum(item.what.startswith("required warning") for item in expected)
+    print(f"OK: {args.pdf}: {shown} required warnings of '{args.topic}' ({language}) visible", end="")
+    print(f"; the {checked.split(', ', 1)[1]} match" if args.patient and topic.medicine else "", end="")
+    print(f" ({len(pages)} pages)")
     return 0
+
+
+def _patient_expectations(args: argparse.Namespace, generator: Generator) -> tuple[list[Expected], str]:
+    """What a leaflet made for --patient must show, as `handout build` would have made it."""
+    from generator.dosing import make_schedule
+    from generator.inputs import choose_clinic, read_personalisation
+    from generator.labels import load_wording
+    from generator.paths import SAMPLES, config_path
+    from generator.policy import read_policy
+    from generator.verify.expect import leaflet_expectations
+
+    patient_file = Path(args.patient)
+    data = read_personalisation(patient_file)
+    config = config_path(args.config)
+    clinic = choose_clinic(data, Path(args.clinic) if args.clinic else None, config, SAMPLES / "clinic.yaml")
+    topic = generator.library.topic(args.topic)
+    schedule = None
+    if topic.medicine:
+        limit = read_policy(config).max_days.get(args.topic)
+        schedule = make_schedule(data.prescription, topic, str(patient_file), limit)
+    language = args.lang or data.patient.language
+    sentences = tuple(generator.required_sentences(args.topic, language))
+    wording = load_wording(generator.library.root, language)
+    short_dates = bool(args.layout) and generator.layout(args.layout).short_dates
+    return leaflet_expectations(sentences, data, clinic, schedule, wording, short_dates), language
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

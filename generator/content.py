@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, RootModel, model_validator
 
 from generator.errors import ContentError
 from generator.schema import StrictModel, parse_model
@@ -16,9 +16,10 @@ from generator.yamlio import load_mapping
 DEFAULT_LANGUAGE = "en"
 SHARED_FOLDER = "shared"
 TOPIC_FILE = "topic.yaml"
+SAMPLE_FILE = "sample.yaml"
 
 Severity = Literal["info", "caution", "warning"]
-ITEM_KINDS = ("text", "bullets", "warning", "caution", "table", "taper_table")
+ITEM_KINDS = ("text", "bullets", "warning", "caution", "table")
 
 
 class TableData(StrictModel):
@@ -50,8 +51,6 @@ class BodyItem(StrictModel):
     """A sentence drawn in a lighter caution box."""
     table: TableData | None = None
     """A fixed table."""
-    taper_table: Literal[True] | None = None
-    """The prescriber's taper plan as a dated table."""
     when: str | None = None
     """Jinja2 expression: show this item only when it is true."""
 
@@ -115,17 +114,78 @@ class Block(StrictModel):
         return self
 
 
-class Limits(StrictModel):
-    """Dose limits from the medicine's label; the generator refuses anything beyond them."""
+LimitRule = Literal["max_dose_mg", "max_times_per_day", "max_daily_mg", "max_days"]
 
-    max_dose_mg: float
-    """Largest single dose."""
-    max_times_per_day: int
-    """Most doses a day."""
-    max_daily_mg: float
-    """Largest total a day."""
-    max_days: int | None = None
-    """Longest course, in days, taper included; none when the label sets no limit."""
+
+class Limit(StrictModel):
+    """One rule from the medicine's label, with the course days it applies to and its source."""
+
+    rule: LimitRule
+    """What is limited: mg a dose, doses a day, mg a day, or course days."""
+    value: float = Field(gt=0)
+    """The largest allowed."""
+    from_day: int = Field(default=1, ge=1)
+    """First day of the course the rule applies to (day 1 is the start date)."""
+    until_day: int | None = Field(default=None, ge=1)
+    """Last day of the course it applies to; none: to the end of the course."""
+    source: str = Field(min_length=1)
+    """The label section the rule comes from."""
+
+    @model_validator(mode="after")
+    def _period(self) -> Limit:
+        if self.until_day is not None and self.until_day < self.from_day:
+            raise ValueError("until_day is before from_day")
+        if self.rule == "max_days" and (self.from_day != 1 or self.until_day is not None):
+            raise ValueError(f"{self.rule} applies to the whole course: no from_day or until_day")
+        return self
+
+
+class Limits(RootModel[list[Limit]]):
+    """The label's rules for a medicine (a list in the topic file); the generator refuses anything beyond them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    @model_validator(mode="after")
+    def _needed_rules(self) -> Limits:
+        for needed in ("max_dose_mg", "max_times_per_day", "max_daily_mg"):
+            if not self.of(needed):
+                raise ValueError(f"a medicine needs a {needed} rule")
+        if len(self.of("max_days")) > 1:
+            raise ValueError("at most one max_days rule")
+        return self
+
+    def of(self, rule: LimitRule) -> list[Limit]:
+        """The rules of one kind."""
+        return [limit for limit in self.root if limit.rule == rule]
+
+    @property
+    def max_days(self) -> Limit | None:
+        """The course-length rule, if the label sets one."""
+        found = self.of("max_days")
+        return found[0] if found else None
+
+
+class AgeCaution(StrictModel):
+    """An age at which staff are warned before handing out the leaflet (the leaflet is still made)."""
+
+    under: int | None = Field(default=None, ge=1, le=130)
+    """Warn for patients younger than this."""
+    from_age: int | None = Field(default=None, ge=1, le=130)
+    """Warn for patients this old or older."""
+    says: str = Field(min_length=1)
+    """The warning, in plain words for staff."""
+    source: str = Field(min_length=1)
+    """Where it comes from (label section, guideline)."""
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> AgeCaution:
+        if (self.under is None) == (self.from_age is None):
+            raise ValueError("give exactly one of under and from_age")
+        return self
+
+    def applies_to(self, age: int) -> bool:
+        """Whether a patient of `age` gets this warning."""
+        return age < self.under if self.under is not None else age >= (self.from_age or 0)
 
 
 class Medicine(StrictModel):
@@ -153,9 +213,9 @@ class Topic(StrictModel):
     content_version: str
     """Printed in the footer and metadata of every PDF."""
     limits: Limits | None = None
-    """Dose limits (medicine topics only)."""
-    limit_sources: list[str] = []
-    """Where the limits come from."""
+    """The label's dose rules, each with its source (medicine topics only)."""
+    age_cautions: list[AgeCaution] = []
+    """Ages at which staff are warned (label minimum age, Beers Criteria)."""
     blocks: list[str] = Field(min_length=1)
     """Block names in reading order; `shared/NAME` for a shared block."""
 
@@ -163,6 +223,8 @@ class Topic(StrictModel):
     def _medicine_needs_limits(self) -> Topic:
         if self.medicine and not self.limits:
             raise ValueError("a medicine topic needs limits")
+        if self.limits and not self.medicine:
+            raise ValueError("limits are only for a medicine topic")
         return self
 
 
@@ -235,6 +297,11 @@ class Library:
                 raise ContentError(f"{path}: block '{ref}' has no '{language}' translation")
             raise ContentError(f"{self.topic_path(topic)}: blocks: unknown block '{ref}' ({path} not found)")
         return parse_model(Block, load_mapping(path, ContentError), str(path), ContentError)
+
+    def sample_path(self, topic: str) -> Path | None:
+        """The topic's sample input (`sample.yaml` beside `topic.yaml`), if it has one."""
+        path = self.topic_path(topic).with_name(SAMPLE_FILE)
+        return path if path.is_file() else None
 
     def blocks(self, topic: str, language: str) -> list[Block]:
         """Every block of `topic` in `language`, in the topic's order."""

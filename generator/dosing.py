@@ -1,94 +1,114 @@
-"""Checks a prescription against the topic's limits and works out the course dates."""
+"""Checks a prescription against the topic's label rules and computes its dose schedule."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from generator.content import Limits, Medicine, Topic
+from generator.content import Limit, Limits, Medicine, Topic
 from generator.errors import InputError
 from generator.inputs import Prescription
+from generator.schedule import Schedule, ScheduleStep
+
+_NO_INCREASE = "a taper must not increase the dose"
+_RULE_ORDER = ("max_dose_mg", "max_times_per_day", "max_daily_mg", "max_days")
+"""Per-dose rules first, so a daily total is not reported again for a dose already refused."""
+
+
+def mg_text(value: float) -> str:
+    """Milligrams as written in messages: 1,500 or 7.5."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
+
+
+def _days_text(limit: Limit) -> str:
+    if limit.from_day == 1 and limit.until_day is None:
+        return ""
+    if limit.until_day is None:
+        return f" from day {limit.from_day} of the course"
+    if limit.from_day == 1:
+        return f" on days 1 to {limit.until_day} of the course"
+    return f" on days {limit.from_day} to {limit.until_day} of the course"
 
 
 @dataclass(frozen=True)
-class DoseStep:
-    """A period of the course at one dose."""
+class _Step:
+    """A step as prescribed, before its tablets are worked out."""
 
+    field: str
+    """Where it is in the input, e.g. prescription. or prescription.taper[1]."""
     start: dt.date
     end: dt.date
     dose_mg: float
     times_per_day: int
-    tablets: int
-    strength_mg: float
-
-
-@dataclass(frozen=True)
-class Course:
-    """The checked prescription: the full-dose period, then any taper steps."""
-
-    steps: tuple[DoseStep, ...]
-    stop_by: dt.date
-
-    @property
-    def first(self) -> DoseStep:
-        """The full-dose period."""
-        return self.steps[0]
-
-    @property
-    def taper(self) -> tuple[DoseStep, ...]:
-        """The taper steps, possibly none."""
-        return self.steps[1:]
-
-
-_NO_INCREASE = "a taper must not increase the dose"
-
-
-def _mg(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+    strength_mg: float | None
 
 
 class _Checker:
-    """Collects every limit problem of one prescription, then reports them together."""
+    """Collects every problem of one prescription, then reports them together."""
 
-    def __init__(self, where: str, medicine: Medicine, limits: Limits) -> None:
-        self.where = where
-        self.medicine = medicine
-        self.limits = limits
+    def __init__(self, where: str, medicine: Medicine, limits: Limits, course_start: dt.date) -> None:
+        self.where, self.medicine, self.limits, self.course_start = where, medicine, limits, course_start
         self.problems: list[tuple[str, str]] = []
 
     def fail(self, field: str, message: str) -> None:
         self.problems.append((field, message))
 
-    def tablets(self, field: str, dose_mg: float, strength_mg: float | None) -> tuple[int, float]:
-        strengths = sorted(self.medicine.strengths_mg, reverse=True)
-        candidates = [strength_mg] if strength_mg else strengths
-        for strength in candidates:
-            count = dose_mg / strength
-            if count.is_integer() and count >= 1:
-                return int(count), strength
-        sold = " or ".join(f"{_mg(s)} mg" for s in (candidates if strength_mg else strengths))
-        self.fail(field, f"{_mg(dose_mg)} mg cannot be made from whole {sold} {self.medicine.form}s")
-        return 0, candidates[0]
+    def failed(self, prefix: str) -> bool:
+        """Whether a dose field of the step at `prefix` already has a problem."""
+        return any(field in (f"{prefix}dose_mg", f"{prefix}times_per_day") for field, _ in self.problems)
 
-    def dose(self, prefix: str, dose_mg: float, times_per_day: int) -> None:
-        name, limits = self.medicine.name, self.limits
-        if dose_mg > limits.max_dose_mg:
+    def strength(self, step: _Step, before: float | None) -> float | None:
+        """The tablet strength of a step: given, else the step before's, else the only one that makes the dose."""
+        name, form, sold = self.medicine.name, self.medicine.form, self.medicine.strengths_mg
+        listed = " or ".join(f"{mg_text(s)} mg" for s in sold)
+        chosen = step.strength_mg or before
+        if step.strength_mg and step.strength_mg not in sold:
             self.fail(
-                f"{prefix}dose_mg",
-                f"{_mg(dose_mg)} mg is above the {_mg(limits.max_dose_mg)} mg limit per dose for {name}",
+                f"{step.field}strength_mg", f"{mg_text(step.strength_mg)} mg is not a strength of {name} ({listed})"
             )
-        if times_per_day > limits.max_times_per_day:
+            return None
+        if chosen is not None:
+            if not _whole(step.dose_mg, chosen):
+                self.fail(
+                    f"{step.field}dose_mg",
+                    f"{mg_text(step.dose_mg)} mg cannot be made from whole {mg_text(chosen)} mg {form}s"
+                    + ("" if step.strength_mg else f"; give {step.field}strength_mg if another strength is dispensed"),
+                )
+                return None
+            return chosen
+        makes = [s for s in sorted(sold, reverse=True) if _whole(step.dose_mg, s)]
+        if not makes:
+            self.fail(f"{step.field}dose_mg", f"{mg_text(step.dose_mg)} mg cannot be made from whole {listed} {form}s")
+            return None
+        if len(makes) > 1:
+            ways = " or ".join(f"{int(step.dose_mg // s)} x {mg_text(s)} mg" for s in makes)
             self.fail(
-                f"{prefix}times_per_day",
-                f"{times_per_day} doses a day is above the limit of {limits.max_times_per_day} a day for {name}",
+                f"{step.field}strength_mg",
+                f"required: {mg_text(step.dose_mg)} mg can be made as {ways} {form}s; give the strength dispensed",
             )
-        daily = dose_mg * times_per_day
-        if daily > limits.max_daily_mg:
-            self.fail(
-                f"{prefix}times_per_day",
-                f"{_mg(daily)} mg a day is above the {_mg(limits.max_daily_mg)} mg daily limit for {name}",
-            )
+            return None
+        return makes[0]
+
+    def rules(self, step: _Step) -> None:
+        """Check a step against every dose rule for the course days it covers."""
+        first_day = (step.start - self.course_start).days + 1
+        last_day = (step.end - self.course_start).days + 1
+        name, daily = self.medicine.name, step.dose_mg * step.times_per_day
+        dose_refused = False
+        for limit in sorted(self.limits.root, key=lambda limit: _RULE_ORDER.index(limit.rule)):
+            if not (limit.from_day <= last_day and (limit.until_day is None or first_day <= limit.until_day)):
+                continue
+            when = _days_text(limit)
+            if limit.rule == "max_dose_mg" and step.dose_mg > limit.value:
+                message = f"{mg_text(step.dose_mg)} mg a dose is above the {mg_text(limit.value)} mg limit{when}"
+                self.fail(f"{step.field}dose_mg", f"{message} for {name}")
+                dose_refused = True
+            elif limit.rule == "max_times_per_day" and step.times_per_day > limit.value:
+                message = f"{step.times_per_day} doses a day is above the limit of {limit.value:g} a day{when}"
+                self.fail(f"{step.field}times_per_day", f"{message} for {name}")
+            elif limit.rule == "max_daily_mg" and daily > limit.value and not dose_refused:
+                message = f"{mg_text(daily)} mg a day is above the {mg_text(limit.value)} mg daily limit{when}"
+                self.fail(f"{step.field}dose_mg", f"{message} for {name}")
 
     def raise_if_any(self) -> None:
         if self.problems:
@@ -96,54 +116,25 @@ class _Checker:
             raise InputError(f"{self.where}: {text}", tuple(self.problems))
 
 
-def check_course(rx: Prescription | None, topic: Topic, where: str) -> Course:
-    """Refuse a prescription beyond the topic's limits; return the course it describes."""
-    if topic.medicine is None or topic.limits is None:
-        raise InputError(f"{where}: prescription: topic '{topic.title}' is not about a medicine")
-    if rx is None:
-        raise InputError(f"{where}: prescription: missing required field (the topic is about {topic.medicine.name})")
-    medicine, limits = topic.medicine, topic.limits
-    check = _Checker(where, medicine, limits)
-    if rx.medicine.strip().lower() not in {medicine.name.lower(), (medicine.brand or "").lower()}:
-        check.fail("prescription.medicine", f"'{rx.medicine}' does not match the topic's medicine '{medicine.name}'")
-    if rx.strength_mg and rx.strength_mg not in medicine.strengths_mg:
-        sold = ", ".join(f"{_mg(s)} mg" for s in medicine.strengths_mg)
-        check.fail(
-            "prescription.strength_mg", f"{_mg(rx.strength_mg)} mg is not a strength of {medicine.name} ({sold})"
-        )
-    check.dose("prescription.", rx.dose_mg, rx.times_per_day)
-    if limits.max_days and rx.days_supply > limits.max_days:
-        check.fail(
-            "prescription.days_supply",
-            f"{rx.days_supply} days is above the {limits.max_days}-day limit for {medicine.name}",
-        )
-    count, strength = check.tablets("prescription.dose_mg", rx.dose_mg, rx.strength_mg)
+def _whole(dose_mg: float, strength_mg: float) -> bool:
+    count = dose_mg / strength_mg
+    return count >= 1 and abs(count - round(count)) < 1e-9
 
+
+def _steps(rx: Prescription, check: _Checker) -> list[_Step]:
+    """The prescribed steps with their dates; date problems go to `check`."""
     full_end = rx.start + dt.timedelta(days=rx.days_supply - 1)
-    steps = [DoseStep(rx.start, full_end, rx.dose_mg, rx.times_per_day, count, strength)]
-    for index, step in enumerate(rx.taper):
+    steps = [_Step("prescription.", rx.start, full_end, rx.dose_mg, rx.times_per_day, rx.strength_mg)]
+    for index, taper in enumerate(rx.taper):
         field = f"prescription.taper[{index}]."
         before = steps[-1]
-        if index == 0 and step.from_ != full_end + dt.timedelta(days=1):
+        if index == 0 and taper.from_ != full_end + dt.timedelta(days=1):
             day_after = (full_end + dt.timedelta(days=1)).isoformat()
-            check.fail(f"{field}from", f"{step.from_.isoformat()} must be {day_after}, the day after the days_supply")
-        elif step.from_ <= before.start:
-            check.fail(f"{field}from", f"{step.from_.isoformat()} must be after {before.start.isoformat()}")
-        daily, daily_before = step.dose_mg * step.times_per_day, before.dose_mg * before.times_per_day
-        if step.dose_mg > before.dose_mg:
-            check.fail(
-                f"{field}dose_mg",
-                f"{_mg(step.dose_mg)} mg is more than the step before ({_mg(before.dose_mg)} mg); {_NO_INCREASE}",
-            )
-        elif daily > daily_before:
-            more = f"{_mg(daily)} mg a day is more than the step before ({_mg(daily_before)} mg a day)"
-            check.fail(f"{field}times_per_day", f"{more}; {_NO_INCREASE}")
-        check.dose(field, step.dose_mg, step.times_per_day)
-        tablets, step_strength = check.tablets(f"{field}dose_mg", step.dose_mg, rx.strength_mg)
-        steps[-1] = dataclasses.replace(before, end=step.from_ - dt.timedelta(days=1))
-        steps.append(DoseStep(step.from_, step.from_, step.dose_mg, step.times_per_day, tablets, step_strength))
-
-    stop_by = rx.last_day or full_end
+            check.fail(f"{field}from", f"must be {day_after}, the day after the full-dose days (days_supply)")
+        elif taper.from_ <= before.start:
+            check.fail(f"{field}from", f"must be after the step before starts ({before.start.isoformat()})")
+        steps[-1] = _Step(before.field, before.start, taper.from_ - dt.timedelta(days=1), *_dose_of(before))
+        steps.append(_Step(field, taper.from_, taper.from_, taper.dose_mg, taper.times_per_day, taper.strength_mg))
     if rx.taper and rx.last_day is None:
         check.fail("prescription.last_day", "required with a taper plan: the last day of the last step")
     elif rx.last_day and not rx.taper:
@@ -151,14 +142,78 @@ def check_course(rx: Prescription | None, topic: Topic, where: str) -> Course:
             "prescription.last_day", "only used with a taper plan; without one the course ends after days_supply"
         )
     elif rx.last_day and rx.last_day < steps[-1].start:
-        check.fail("prescription.last_day", f"{rx.last_day.isoformat()} is before the last dose step starts")
-    if rx.taper and rx.last_day:
-        steps[-1] = dataclasses.replace(steps[-1], end=rx.last_day)
-    days = (stop_by - rx.start).days + 1
-    if limits.max_days and days > limits.max_days:
-        field = "prescription.last_day" if rx.last_day else "prescription.days_supply"
-        check.fail(
-            field, f"the course would last {days} days, above the {limits.max_days}-day limit for {medicine.name}"
+        check.fail("prescription.last_day", f"is before the last step starts ({steps[-1].start.isoformat()})")
+    elif rx.last_day:
+        last = steps[-1]
+        steps[-1] = _Step(last.field, last.start, rx.last_day, *_dose_of(last))
+    return steps
+
+
+def _dose_of(step: _Step) -> tuple[float, int, float | None]:
+    return step.dose_mg, step.times_per_day, step.strength_mg
+
+
+def make_schedule(rx: Prescription | None, topic: Topic, where: str, clinic_max_days: int | None = None) -> Schedule:
+    """Refuse a prescription beyond the topic's rules (or the clinic's course limit); return its schedule.
+
+    Every problem is reported at once, each naming its field.
+    """
+    if topic.medicine is None or topic.limits is None:
+        raise InputError(f"{where}: prescription: topic '{topic.title}' is not about a medicine")
+    if rx is None:
+        raise InputError(
+            f"{where}: prescription: missing required field (the topic is about {topic.medicine.name})",
+            (("prescription", "missing required field"),),
         )
+    medicine = topic.medicine
+    check = _Checker(where, medicine, topic.limits, rx.start)
+    if rx.medicine.strip().lower() not in {medicine.name.lower(), (medicine.brand or "").lower()}:
+        check.fail("prescription.medicine", f"does not match the topic's medicine '{medicine.name}'")
+    prescribed = _steps(rx, check)
+    steps: list[ScheduleStep] = []
+    strength: float | None = None
+    for index, step in enumerate(prescribed):
+        if index:
+            before = prescribed[index - 1]
+            if step.dose_mg > before.dose_mg:
+                check.fail(
+                    f"{step.field}dose_mg", f"more than the step before ({mg_text(before.dose_mg)} mg); {_NO_INCREASE}"
+                )
+            elif step.dose_mg * step.times_per_day > before.dose_mg * before.times_per_day:
+                daily_before = mg_text(before.dose_mg * before.times_per_day)
+                check.fail(
+                    f"{step.field}times_per_day",
+                    f"more mg a day than the step before ({daily_before} mg); {_NO_INCREASE}",
+                )
+        check.rules(step)
+        if check.failed(step.field):
+            strength = None  # its dose is already refused: a tablet-count message would only add noise
+            continue
+        strength = check.strength(step, strength)
+        if strength is not None:
+            tablets = round(step.dose_mg / strength)
+            steps.append(ScheduleStep(step.start, step.end, tablets, strength, step.times_per_day))
+    _course_length(prescribed, topic.limits, clinic_max_days, rx, check)
     check.raise_if_any()
-    return Course(tuple(steps), stop_by)
+    return Schedule(tuple(steps), medicine.form)
+
+
+def _course_length(
+    steps: list[_Step], limits: Limits, clinic_max_days: int | None, rx: Prescription, check: _Checker
+) -> None:
+    days = (steps[-1].end - steps[0].start).days + 1
+    label = limits.max_days
+    allowed: list[tuple[int, str]] = []
+    if label:
+        allowed.append((int(label.value), ""))
+    if clinic_max_days:
+        allowed.append((clinic_max_days, " set by the clinic"))
+    if not allowed:
+        return
+    most, whose = min(allowed)
+    name = check.medicine.name
+    if rx.days_supply > most:
+        check.fail("prescription.days_supply", f"{rx.days_supply} days is above the {most}-day limit{whose} for {name}")
+    elif days > most:
+        field = "prescription.last_day" if rx.last_day else "prescription.days_supply"
+        check.fail(field, f"the course would last {days} days, above the {most}-day limit{whose} for {name}")

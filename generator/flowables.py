@@ -45,13 +45,16 @@ def _callout(text: str, severity: str, width: float, styles: Styles) -> Table:
     return table
 
 
-def _data_table(item: Item, width: float, styles: Styles) -> Table:
+def _data_table(
+    item: Item, width: float, styles: Styles, kind: type[Table] = Table, shares: tuple[float, ...] = ()
+) -> Table:
     pal = styles.palette
     header, *rows = item.rows
     cells = [[WholeParagraph(c, styles.cell_header) for c in header]]
     cells += [[WholeParagraph(c, styles.cell) for c in row] for row in rows]
     columns = len(header)
-    table = Table(cells, colWidths=[width / columns] * columns, repeatRows=1)
+    shares = shares or (1 / columns,) * columns
+    table = kind(cells, colWidths=[width * share for share in shares], repeatRows=1)
     pad = styles.body.fontSize * 0.4
     table.setStyle(
         _table_style(
@@ -153,6 +156,27 @@ def prepared_for_box(leaflet: Leaflet, width: float, styles: Styles) -> Table:
     return table
 
 
+SCHEDULE_COLUMNS = (0.23, 0.23, 0.31, 0.23)
+"""Shares of the width for From, Until, How much and How often."""
+
+
+class WholeTable(Table):
+    """A table that moves to the next page or panel rather than split (the dose schedule)."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        return []
+
+
+def schedule_flowables(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
+    """The dose schedule, if any: its heading (kept with the table) and the table, never split."""
+    if leaflet.schedule is None:
+        return []
+    story: list[Flowable] = [Text(leaflet.schedule.title, styles.heading)]
+    for item in leaflet.schedule.items:
+        story.append(_data_table(item, width, styles, WholeTable, SCHEDULE_COLUMNS))
+    return story
+
+
 def intro_flowables(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
     """Title, subtitle and prepared-for box, across the full width of page 1."""
     story: list[Flowable] = [Text(leaflet.title, styles.title)]
@@ -180,7 +204,8 @@ def full_leaflet_pointer(leaflet: Leaflet, width: float, styles: Styles) -> list
 def cover_panel(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
     """Trifold front cover: clinic, title and the prepared-for box."""
     clinic = Text(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.subtitle)
-    return [clinic, Spacer(1, styles.body.fontSize), *intro_flowables(leaflet, width, styles)]
+    intro = intro_flowables(leaflet, width, styles)
+    return [clinic, Spacer(1, styles.body.fontSize), *intro, *schedule_flowables(leaflet, width, styles)]
 
 
 def back_panel(leaflet: Leaflet, width: float, styles: Styles, pointer: bool) -> list[Flowable]:
@@ -199,9 +224,11 @@ def back_panel(leaflet: Leaflet, width: float, styles: Styles, pointer: bool) ->
     return story
 
 
-def body_flowables(leaflet: Leaflet, column_width: float, styles: Styles) -> list[Flowable]:
+def blocks_flowables(leaflet: Leaflet, column_width: float, styles: Styles) -> list[Flowable]:
     """Every block, in reading order, for columns of `column_width`."""
-    story: list[Flowable] = []
-    for block in leaflet.blocks:
-        story += block_flowables(block, column_width, styles)
-    return story
+    return [flowable for block in leaflet.blocks for flowable in block_flowables(block, column_width, styles)]
+
+
+def body_flowables(leaflet: Leaflet, column_width: float, styles: Styles) -> list[Flowable]:
+    """The dose schedule, then every block: what flows under the page-1 intro."""
+    return schedule_flowables(leaflet, column_width, styles) + blocks_flowables(leaflet, column_width, styles)

@@ -78,6 +78,8 @@ class TaperStep(StrictModel):
     """Dose each time, in mg."""
     times_per_day: Annotated[int, Field(ge=1)]
     """Doses a day."""
+    strength_mg: Annotated[float, Field(gt=0)] | None = None
+    """Tablet strength for this step; by default the step before's."""
 
 
 class Prescription(StrictModel):
@@ -94,7 +96,7 @@ class Prescription(StrictModel):
     days_supply: Annotated[int, Field(ge=1, le=366)]
     """Days at the full dose, before any taper."""
     strength_mg: Annotated[float, Field(gt=0)] | None = None
-    """Tablet strength dispensed; by default the largest strength that makes the dose."""
+    """Tablet strength dispensed; required when whole tablets of more than one strength could make the dose."""
     taper: list[TaperStep] = []
     """Optional steps down, in date order, after the full-dose days."""
     last_day: Date | None = None

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from babel.numbers import format_decimal
 
 from generator.errors import ContentError
 from generator.schema import StrictModel, parse_model
@@ -51,13 +52,16 @@ class Labels(StrictModel):
     """Instead of prescribed_by on a leaflet that is not about a medicine."""
     subject: str
     """PDF subject from {title}."""
-    your_dose: str
     start: str
-    stop_by: str
+    last_day: str
+    """The last day to take the medicine (box label)."""
     after_hours: str
-    taper_from: str
-    taper_until: str
-    taper_dose: str
+    schedule_heading: str
+    """Heading of the dose schedule table."""
+    schedule_from: str
+    schedule_until: str
+    schedule_how_much: str
+    schedule_how_often: str
     page: str
     footer_version: str
     footer_phone: str
@@ -77,8 +81,12 @@ class Labels(StrictModel):
     """Dose forms (tablet, capsule...) with plural forms."""
     times_per_day: Plural
     """How often, e.g. 'once a day' / '{count} times a day'."""
-    dose: str
-    """Full dose phrase from {amount}, {dose} and {times}."""
+    amount: str
+    """One tablet or more of one strength, from {amount} and {strength}: '1 tablet of 350 mg'."""
+    amount_total: str
+    """More than one tablet, adding {total}: '2 tablets of 500 mg (1,000 mg in all)'."""
+    daily_max: str
+    """The most in one day in the patient's tablets, from {amount} and {total}: '4 tablets (1,400 mg)'."""
 
 
 class Wording:
@@ -88,24 +96,42 @@ class Wording:
         self.labels = labels
         self._locale = Locale.parse(labels.locale)
 
-    def date(self, value: dt.date) -> str:
-        """A date in the language's long format, e.g. November 24, 2026."""
-        return format_date(value, format="long", locale=self._locale)
+    def date(self, value: dt.date, short: bool = False) -> str:
+        """A date in the language's long format (November 24, 2026), or medium when `short` (Nov 24, 2026)."""
+        return format_date(value, format="medium" if short else "long", locale=self._locale)
 
     def _plural(self, phrase: Plural, count: int) -> str:
         form = getattr(phrase, self._locale.plural_form(count), None) or phrase.other
         return form.format(count=count)
 
-    def dose(self, tablets: int, form: str, dose_mg: float, times_per_day: int) -> str:
-        """E.g. '1 tablet (350 mg) 3 times a day'."""
+    def number(self, value: float) -> str:
+        """A number with the language's separators: 1,500 or 7.5."""
+        return format_decimal(value, locale=self._locale)
+
+    def tablets(self, form: str, count: int) -> str:
+        """E.g. '2 tablets'."""
         phrase = self.labels.form.get(form)
         if phrase is None:
             raise ContentError(f"labels ({self.labels.locale}): form: no wording for '{form}'")
-        mg = f"{dose_mg:g}"
-        return self.labels.dose.format(
-            amount=self._plural(phrase, tablets),
-            dose=mg,
-            times=self._plural(self.labels.times_per_day, times_per_day),
+        return self._plural(phrase, count)
+
+    def how_much(self, form: str, tablets: int, strength_mg: float) -> str:
+        """E.g. '1 tablet of 350 mg' or '2 tablets of 500 mg (1,000 mg in all)'."""
+        template = self.labels.amount if tablets == 1 else self.labels.amount_total
+        return template.format(
+            amount=self.tablets(form, tablets),
+            strength=self.number(strength_mg),
+            total=self.number(tablets * strength_mg),
+        )
+
+    def how_often(self, times_per_day: int) -> str:
+        """E.g. '3 times a day'."""
+        return self._plural(self.labels.times_per_day, times_per_day)
+
+    def daily_max(self, form: str, tablets: int, strength_mg: float) -> str:
+        """E.g. '4 tablets (1,400 mg)'."""
+        return self.labels.daily_max.format(
+            amount=self.tablets(form, tablets), total=self.number(tablets * strength_mg)
         )
 
 

@@ -103,6 +103,8 @@ class Layout(StrictModel):
     """Show the clinic's logo (from the clinic settings) when it has one."""
     qr_code: bool = False
     """Show a QR code to the clinic's full-leaflet URL, with a line of text pointing to it."""
+    short_dates: bool = False
+    """Dates in the dose schedule in the short form (Nov 24, 2026), for narrow panels and columns."""
     text_over_color: bool = True
     """False: no text is set on a coloured fill (large print); warnings use borders and weight."""
 
@@ -148,6 +150,7 @@ class LayoutFile(StrictModel):
     footer: bool | None = None
     logo: bool | None = None
     qr_code: bool | None = None
+    short_dates: bool | None = None
     text_over_color: bool | None = None
 
 

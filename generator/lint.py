@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from generator.content import DEFAULT_LANGUAGE, SHARED_FOLDER, TOPIC_FILE, Block, Library, Topic
-from generator.dosing import check_course
-from generator.errors import ContentError
-from generator.inputs import Prescription, choose_clinic, read_personalisation
+from generator.content import DEFAULT_LANGUAGE, SAMPLE_FILE, SHARED_FOLDER, TOPIC_FILE, Block, Library, Topic
+from generator.dosing import make_schedule
+from generator.errors import ContentError, HandoutError
+from generator.inputs import choose_clinic, read_personalisation
 from generator.labels import LABELS_FOLDER, label_languages, load_wording
 from generator.paths import SAMPLES
 from generator.personalise import template_context
@@ -61,20 +61,21 @@ def _plain(markup: str) -> str:
 
 
 def _sample_context(library: Library, topic_name: str, topic: Topic, language: str, today: dt.date) -> dict[str, Any]:
-    """The names templates of `topic` may use, filled from the sample patient and clinic."""
-    data = read_personalisation(SAMPLES / "patient.yaml")
+    """The names templates of `topic` may use, filled from the topic's sample input and the sample clinic.
+
+    Raises ContentError when a medicine topic has no sample or its sample is refused.
+    """
+    sample = library.sample_path(topic_name)
+    if sample is None and topic.medicine:
+        raise ContentError(f"{SAMPLE_FILE}: missing: a medicine topic ships a sample prescription")
+    try:
+        data = read_personalisation(sample or SAMPLES / "patient.yaml")
+        schedule = make_schedule(data.prescription, topic, str(sample)) if topic.medicine else None
+    except HandoutError as exc:
+        raise ContentError(f"{SAMPLE_FILE}: {exc}") from None
     clinic = choose_clinic(data, None, None, SAMPLES / "clinic.yaml")
-    course = None
-    if topic.medicine and topic.limits:
-        strength = min(topic.medicine.strengths_mg)
-        days = min(7, topic.limits.max_days or 7)
-        rx = Prescription(
-            medicine=topic.medicine.name, dose_mg=strength, times_per_day=1, start=today, days_supply=days
-        )
-        data = data.model_copy(update={"prescription": rx})
-        course = check_course(rx, topic, "lint sample")
     wording = load_wording(library.root, language)
-    return template_context(data, clinic, topic, course, wording, today)
+    return template_context(data, clinic, topic, schedule, wording, today)
 
 
 class _Linter:
@@ -118,7 +119,11 @@ class _Linter:
         return sorted(found)
 
     def _topic_language(self, name: str, topic: Topic, language: str) -> None:
-        context = _sample_context(self.library, name, topic, language, self.today)
+        try:
+            context = _sample_context(self.library, name, topic, language, self.today)
+        except ContentError as exc:
+            self.report.add("error", self.library.topic_path(name).parent, str(exc))
+            return
         texts: list[str] = []
         for ref in topic.blocks:
             path = self.library.block_path(name, ref, language)
@@ -203,7 +208,7 @@ class _Linter:
                 self.report.add("warning", folder, f"no {TOPIC_FILE}, so no topic")
                 continue
             for path in sorted(folder.glob("*.yaml")):
-                if not path.name.startswith("topic.") and path not in self.used:
+                if not path.name.startswith("topic.") and path.name != SAMPLE_FILE and path not in self.used:
                     self.report.add("warning", path, "block not used by any topic")
 
 

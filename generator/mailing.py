@@ -10,7 +10,6 @@ from generator.labels import Labels
 from generator.mail_settings import EmailSettings
 from generator.message import build_message, encrypt_pdf, pdf_password
 from generator.pipeline import Handout
-from generator.verify import require_sentences
 
 
 def mail_handout(
@@ -30,7 +29,7 @@ def mail_handout(
     pdf = handout.pdf
     if password:
         pdf = encrypt_pdf(pdf, password)
-        require_sentences(pdf, list(handout.must_say), f"{where}: protected PDF", password)
+        handout.verify_copy(pdf, f"{where}: protected PDF", password)
     message = build_message(
         pdf,
         to=address,

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.content import Block, BodyItem, Library, Topic
-from generator.dosing import Course, DoseStep
 from generator.inputs import Clinic, Personalisation
 from generator.labels import Wording
 from generator.layouts import Layout
+from generator.schedule import Schedule
 from generator.templating import escape_text, holds, render_markup
 
 
@@ -43,6 +43,8 @@ class Leaflet:
     subtitle: str
     language: str
     facts: tuple[tuple[str, str], ...]
+    schedule: LeafletBlock | None
+    """The dose schedule the generator prints itself (medicine topics)."""
     blocks: tuple[LeafletBlock, ...]
     clinic_name: str
     clinic_phone: str
@@ -59,15 +61,6 @@ class Leaflet:
     leaflet_url: str | None
 
 
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
-def _dose_text(step: DoseStep, topic: Topic, wording: Wording) -> str:
-    form = topic.medicine.form if topic.medicine else "tablet"
-    return wording.dose(step.tablets, form, step.dose_mg, step.times_per_day)
-
-
 def age_on(patient_age: int | None, date_of_birth: dt.date | None, day: dt.date) -> int | None:
     """The age given, else the age on `day` worked out from the date of birth."""
     if patient_age is not None or date_of_birth is None:
@@ -76,9 +69,14 @@ def age_on(patient_age: int | None, date_of_birth: dt.date | None, day: dt.date)
 
 
 def template_context(
-    data: Personalisation, clinic: Clinic, topic: Topic, course: Course | None, wording: Wording, made_on: dt.date
+    data: Personalisation,
+    clinic: Clinic,
+    topic: Topic,
+    schedule: Schedule | None,
+    wording: Wording,
+    made_on: dt.date,
 ) -> dict[str, Any]:
-    """The names content templates may use (see docs/content-format.md); dose names only with a course."""
+    """The names content templates may use (see docs/content-format.md); schedule names only with a schedule."""
     patient = data.patient
     context: dict[str, Any] = {
         "patient": {
@@ -95,24 +93,52 @@ def template_context(
             "after_hours": clinic.after_hours or clinic.phone,
         },
     }
-    rx = data.prescription
-    if course is None or rx is None:
+    if schedule is None or topic.medicine is None:
         return context
-    return context | {
-        "rx": {
-            "dose_mg": _number(rx.dose_mg),
-            "times_per_day": rx.times_per_day,
-            "days_supply": rx.days_supply,
-            "taper": [
-                {"from": wording.date(s.from_), "dose_mg": _number(s.dose_mg), "times_per_day": s.times_per_day}
-                for s in rx.taper
-            ],
-        },
-        "medicine": topic.medicine.model_dump() if topic.medicine else {},
-        "dose_text": _dose_text(course.first, topic, wording),
-        "start_date": wording.date(rx.start),
-        "stop_by_date": wording.date(course.stop_by),
+    steps = [
+        {
+            "from": wording.date(step.start),
+            "until": wording.date(step.end),
+            "how_much": wording.how_much(schedule.form, step.tablets, step.strength_mg),
+            "how_often": wording.how_often(step.times_per_day),
+            "tablets": step.tablets,
+            "strength_mg": step.strength_mg,
+            "times_per_day": step.times_per_day,
+        }
+        for step in schedule.steps
+    ]
+    context |= {
+        "medicine": topic.medicine.model_dump(),
+        "schedule": steps,
+        "first_step": steps[0],
+        "full_dose_until": steps[0]["until"],
+        "last_day": wording.date(schedule.last_day),
     }
+    most = daily_max_tablets(topic, schedule)
+    if most:
+        context["daily_max"] = [wording.daily_max(schedule.form, count, strength) for strength, count in most]
+    return context
+
+
+def daily_max_tablets(topic: Topic, schedule: Schedule) -> list[tuple[float, int]]:
+    """The most whole tablets allowed in one day, for each strength the patient uses.
+
+    Only from rules that hold for the whole course; empty when the limits change during it
+    (then content must not print one maximum).
+    """
+    limits = topic.limits
+    if limits is None:
+        return []
+    whole = [limit for limit in limits.root if limit.from_day == 1 and limit.until_day is None]
+    per_dose = [limit.value for limit in whole if limit.rule == "max_dose_mg"]
+    per_day = [limit.value for limit in whole if limit.rule == "max_daily_mg"]
+    times = [limit.value for limit in whole if limit.rule == "max_times_per_day"]
+    if not (per_dose and per_day and times):
+        return []
+    return [
+        (strength, int(min(min(per_day) // strength, min(times) * (min(per_dose) // strength))))
+        for strength in schedule.strengths_mg
+    ]
 
 
 def select_blocks(blocks: list[tuple[str, Block]], layout: Layout) -> list[tuple[str, Block]]:
@@ -125,17 +151,30 @@ def select_blocks(blocks: list[tuple[str, Block]], layout: Layout) -> list[tuple
     return sorted(kept, key=lambda pair: order.get(pair[1].kind, len(order)))
 
 
-def _taper_rows(course: Course | None, topic: Topic, wording: Wording) -> tuple[tuple[str, ...], ...]:
-    if course is None:
-        return ()
+def schedule_rows(schedule: Schedule, wording: Wording, short_dates: bool) -> tuple[tuple[str, ...], ...]:
+    """The schedule table as printed: a header row, then one row per step (plain text)."""
     labels = wording.labels
-    rows = [(labels.taper_from, labels.taper_until, labels.taper_dose)]
-    for step in course.steps:
-        rows.append((wording.date(step.start), wording.date(step.end), _dose_text(step, topic, wording)))
+    rows = [(labels.schedule_from, labels.schedule_until, labels.schedule_how_much, labels.schedule_how_often)]
+    for step in schedule.steps:
+        rows.append(
+            (
+                wording.date(step.start, short_dates),
+                wording.date(step.end, short_dates),
+                wording.how_much(schedule.form, step.tablets, step.strength_mg),
+                wording.how_often(step.times_per_day),
+            )
+        )
     return tuple(rows)
 
 
-def _fill_item(item: BodyItem, where: str, context: dict[str, Any], taper_rows: tuple[tuple[str, ...], ...]) -> Item:
+def _schedule_block(schedule: Schedule, wording: Wording, short_dates: bool) -> LeafletBlock:
+    rows = schedule_rows(schedule, wording, short_dates)
+    rows = tuple(tuple(str(escape_text(cell)) for cell in row) for row in rows)
+    heading = str(escape_text(wording.labels.schedule_heading))
+    return LeafletBlock("schedule", heading, "info", True, (), (Item("table", rows=rows),))
+
+
+def _fill_item(item: BodyItem, where: str, context: dict[str, Any]) -> Item:
     def fill(source: str, field: str) -> str:
         return render_markup(source, context, f"{where}.{field}")
 
@@ -144,14 +183,10 @@ def _fill_item(item: BodyItem, where: str, context: dict[str, Any], taper_rows: 
     if item.kind == "table" and item.table:
         rows = [item.table.header, *item.table.rows]
         return Item("table", rows=tuple(tuple(fill(c, "table") for c in row) for row in rows))
-    if item.kind == "taper_table":
-        return Item("table", rows=tuple(tuple(str(escape_text(c)) for c in row) for row in taper_rows))
     return Item(item.kind, (fill(getattr(item, item.kind), item.kind),))
 
 
-def fill_block(
-    block: Block, where: str, context: dict[str, Any], taper_rows: tuple[tuple[str, ...], ...], shorten: bool = False
-) -> LeafletBlock | None:
+def fill_block(block: Block, where: str, context: dict[str, Any], shorten: bool = False) -> LeafletBlock | None:
     """Fill in one block, or None when its `when:` condition is false.
 
     With `shorten`, an optional block that has a `short` body prints that instead.
@@ -160,7 +195,7 @@ def fill_block(
         return None
     field, body = ("short", block.short) if shorten and block.short and not block.required else ("body", block.body)
     items = tuple(
-        _fill_item(item, f"{where}: {field}[{index}]", context, taper_rows)
+        _fill_item(item, f"{where}: {field}[{index}]", context)
         for index, item in enumerate(body)
         if not item.when or holds(item.when, context, f"{where}: {field}[{index}]")
     )
@@ -181,30 +216,28 @@ def personalise(
     layout: Layout,
     data: Personalisation,
     clinic: Clinic,
-    course: Course | None,
+    schedule: Schedule | None,
     wording: Wording,
     made_on: dt.date,
 ) -> Leaflet:
     """Fill in every block the layout places for this patient."""
     topic = library.topic(topic_name)
-    context = template_context(data, clinic, topic, course, wording, made_on)
-    taper_rows = _taper_rows(course, topic, wording)
+    context = template_context(data, clinic, topic, schedule, wording, made_on)
     blocks = library.blocks(topic_name, language)
     filled = []
     for ref, block in select_blocks(list(zip(topic.blocks, blocks, strict=True)), layout):
         where = str(library.block_path(topic_name, ref, language))
-        result = fill_block(block, where, context, taper_rows, shorten=block.kind in layout.may_shorten)
+        result = fill_block(block, where, context, shorten=block.kind in layout.may_shorten)
         if result is not None:
             filled.append(result)
     labels, esc = wording.labels, escape_text
     prescriber = data.prescriber.name + (f", {data.prescriber.phone}" if data.prescriber.phone else "")
-    clinician = labels.prescribed_by if course is not None else labels.clinician
+    clinician = labels.prescribed_by if schedule is not None else labels.clinician
     facts = ((labels.prepared_for, str(esc(data.patient.name))), (clinician, str(esc(prescriber))))
-    if course is not None:
+    if schedule is not None:
         facts += (
-            (labels.your_dose, f"<b>{esc(context['dose_text'])}</b>"),
-            (labels.start, str(esc(context["start_date"]))),
-            (labels.stop_by, f"<b>{esc(context['stop_by_date'])}</b>"),
+            (labels.start, str(esc(wording.date(schedule.start)))),
+            (labels.last_day, f"<b>{esc(wording.date(schedule.last_day))}</b>"),
         )
     reviewed = max(b.reviewed for b in blocks)
     words = library.topic_words(topic_name, language)
@@ -214,6 +247,7 @@ def personalise(
         subtitle=str(esc(words.subtitle)),
         language=language,
         facts=facts,
+        schedule=_schedule_block(schedule, wording, layout.short_dates) if schedule is not None else None,
         blocks=tuple(filled),
         clinic_name=clinic.name,
         clinic_phone=clinic.phone,

@@ -9,18 +9,21 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.cautions import staff_warnings
 from generator.content import Library
-from generator.dosing import check_course
+from generator.dosing import make_schedule
 from generator.errors import InputError, LayoutError, VerifyError
 from generator.inputs import Clinic, Personalisation
 from generator.labels import load_wording
 from generator.layouts import Layout, LayoutLibrary
 from generator.personalise import personalise
+from generator.policy import ClinicPolicy
 from generator.render import render_pdf
-from generator.verify import require_sentences
+from generator.verify import Expected, VisibilityRules, verify_pdf
+from generator.verify.expect import leaflet_expectations
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,16 @@ class HandoutRequest:
     paper: str | None = None
     language: str | None = None
     grayscale: bool = False
+    policy: ClinicPolicy = field(default_factory=ClinicPolicy)
+    """The clinic's own rules (course length per topic)."""
+
+
+@dataclass(frozen=True)
+class Checks:
+    """What the leaflet was verified against, so a copy (e.g. a protected one) can be verified the same way."""
+
+    expected: tuple[Expected, ...]
+    rules: VisibilityRules
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,13 @@ class Handout:
     pages: int
     language: str
     must_say: tuple[str, ...]
+    warnings: tuple[tuple[str, str], ...]
+    """(field, message) for staff to check before handing it out."""
+    checks: Checks
+
+    def verify_copy(self, pdf: bytes, where: str, password: str | None = None) -> None:
+        """Verify another rendition of this leaflet (e.g. encrypted) exactly as the original was."""
+        verify_pdf(pdf, list(self.checks.expected), self.checks.rules, where, password)
 
 
 class Generator:
@@ -69,7 +89,11 @@ class Generator:
         language = request.language or request.data.patient.language
         wording = load_wording(self.library.root, language)
         layout = self.layout(request.layout)
-        course = check_course(request.data.prescription, topic, where) if topic.medicine else None
+        schedule = None
+        if topic.medicine:
+            clinic_max_days = request.policy.max_days.get(request.topic)
+            schedule = make_schedule(request.data.prescription, topic, where, clinic_max_days)
+        warnings = staff_warnings(request.data, topic, schedule, request.made_on, where)
         leaflet = personalise(
             self.library,
             request.topic,
@@ -77,14 +101,18 @@ class Generator:
             layout,
             request.data,
             request.clinic,
-            course,
+            schedule,
             wording,
             request.made_on,
         )
         pdf = render_pdf(leaflet, layout, request.paper or layout.paper, request.grayscale)
         must_say = tuple(s for block in leaflet.blocks for s in block.must_say)
+        checks = Checks(
+            tuple(leaflet_expectations(must_say, request.data, request.clinic, schedule, wording, layout.short_dates)),
+            VisibilityRules(layout.min_font_size, margins_pt(layout)),
+        )
         try:
-            pages = require_sentences(pdf, list(must_say), f"{where}: generated PDF")
+            pages = verify_pdf(pdf, list(checks.expected), checks.rules, f"{where}: generated PDF")
         except VerifyError as exc:
             raise VerifyError(f"{exc} (refusing to write it)") from None
         if layout.max_pages and pages > layout.max_pages:
@@ -92,11 +120,27 @@ class Generator:
                 f"{where}: layout '{layout.name}' allows {layout.max_pages} page(s) but the content needs {pages}; "
                 "required blocks are never dropped and text is never shrunk below the layout's minimum size"
             )
-        return Handout(pdf, pages, language, must_say)
+        return Handout(pdf, pages, language, must_say, warnings, checks)
+
+    def visibility_rules(self, layout: str | None) -> VisibilityRules:
+        """The layout's visibility rules; without a layout, the loosest any installed layout allows."""
+        if layout is not None:
+            chosen = self.layout(layout)
+            return VisibilityRules(chosen.min_font_size, margins_pt(chosen))
+        every = [self.layouts.get(name) for name in self.layouts.names()]
+        margins = [margins_pt(each) for each in every]
+        loosest = (*(min(m[side] for m in margins) for side in range(4)),)
+        return VisibilityRules(min(each.min_font_size for each in every), loosest)  # type: ignore[arg-type]
 
     def required_sentences(self, topic: str, language: str) -> list[str]:
         """Every must_say sentence of the topic's required blocks."""
         return [s for block in self.library.blocks(topic, language) if block.required for s in block.must_say]
+
+
+def margins_pt(layout: Layout) -> tuple[float, float, float, float]:
+    """The layout's margins (top, right, bottom, left) in points."""
+    top, right, bottom, left = (m * 72 for m in layout.margins_in)
+    return (top, right, bottom, left)
 
 
 def write_atomically(path: Path, data: bytes) -> None:

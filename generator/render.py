@@ -18,7 +18,14 @@ from reportlab.platypus.doctemplate import LayoutError as PlatypusLayoutError
 
 from generator import __version__
 from generator.errors import RenderError
-from generator.flowables import back_panel, body_flowables, cover_panel, full_leaflet_pointer, intro_flowables
+from generator.flowables import (
+    back_panel,
+    blocks_flowables,
+    body_flowables,
+    cover_panel,
+    full_leaflet_pointer,
+    intro_flowables,
+)
 from generator.furniture import Furniture, NumberedCanvas, Page
 from generator.layouts import Layout
 from generator.personalise import Leaflet
@@ -107,7 +114,7 @@ def _trifold_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles)
         FrameBreak(),
         *back_panel(leaflet, width, styles, pointer=layout.qr_code),
         FrameBreak(),
-        *body_flowables(leaflet, width, styles),
+        *blocks_flowables(leaflet, width, styles),
     ]
     return templates, story
 

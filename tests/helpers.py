@@ -9,6 +9,14 @@ from pathlib import Path
 from pypdf import PdfReader
 
 
+def pdf_pages_text(pdf: bytes | Path, password: str | None = None) -> list[str]:
+    """The text of each page as pypdf extracts it (a reader independent of the generator's PDFium verifier)."""
+    reader = PdfReader(pdf if isinstance(pdf, Path) else io.BytesIO(pdf))
+    if password:
+        reader.decrypt(password)
+    return [page.extract_text() or "" for page in reader.pages]
+
+
 def pdf_text(pdf: bytes | Path) -> str:
     """All text of a PDF as pypdf extracts it, whitespace collapsed."""
     reader = PdfReader(pdf if isinstance(pdf, Path) else io.BytesIO(pdf))

@@ -94,8 +94,9 @@ def test_good_and_bad_rows(run_cli, tmp_path) -> None:
         "failed",
     ]
     reasons = {row: m["reason"] for row, m in manifest.items()}
-    assert reasons["3"].startswith(
-        "patients.csv row 3: prescription.dose_mg: 3,500 mg is above the 350 mg limit per dose for carisoprodol; "
+    assert (
+        reasons["3"]
+        == "patients.csv row 3: prescription.dose_mg: 3,500 mg a dose is above the 350 mg limit for carisoprodol"
     )
     assert reasons["4"] == "patients.csv row 4: patient.name: missing required field"
     assert reasons["5"].startswith("patients.csv row 5: prescription.taper: expected steps like 2026-12-08:350:2")

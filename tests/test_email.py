@@ -98,7 +98,7 @@ def _email(
 
     patient = patient or SAMPLES / "patient.yaml"
     return run_cli(
-        "email", "--patient", str(patient), "--to", to, "--config", str(config_file), "--made-on", "2026-11-25", *extra
+        "email", "--patient", str(patient), "--to", to, "--config", str(config_file), "--made-on", "2026-11-24", *extra
     )
 
 

@@ -10,8 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from generator.verify import pdf_pages_text
+from helpers import pdf_pages_text
 
 GOLDEN = Path(__file__).parent / "golden"
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"

@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 import yaml
-from helpers import pdf_text
+from helpers import pdf_pages_text, pdf_text
 
-from generator.verify import missing_sentences, pdf_pages_text
+from generator.verify import missing_sentences
 
 LAYOUTS = ["standard", "a4", "large-print", "one-page", "trifold", "grayscale"]
 
@@ -28,8 +28,12 @@ def test_spanish_leaflet_in_every_layout(run_cli, tmp_path, layout, generator) -
     assert missing_sentences(pages, spanish) == []
     assert missing_sentences(pages, english) == english  # never mixed with English warnings
     text = pdf_text(output)
-    assert "1 tableta (350 mg) 3 veces al día" in text
-    assert "24 de noviembre de 2026" in text
+    assert "Su horario de dosis Desde Hasta Cuánto Cuántas veces" in text
+    short = generator.layout(layout).short_dates
+    dates = "24 nov 2026 7 dic 2026" if short else "24 de noviembre de 2026 7 de diciembre de 2026"
+    assert f"{dates} 1 tableta de 350 mg 3 veces al día" in text
+    assert "Último día 13 de diciembre de 2026" in text
+    assert "Empezar el 24 de noviembre de 2026" in text
     if layout != "trifold":
         assert f"Página 1 de {len(pages)}" in text
 

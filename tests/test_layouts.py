@@ -6,13 +6,14 @@ import io
 
 import pytest
 import yaml
+from helpers import pdf_pages_text
 from layout_checks import text_runs
 from pypdf import PdfReader
 from reportlab.lib.units import inch
 
 from generator.errors import LayoutError
 from generator.render import page_geometry
-from generator.verify import missing_sentences, pdf_pages_text
+from generator.verify import missing_sentences
 
 PROFILES = ["standard", "a4", "large-print", "one-page", "trifold", "grayscale"]
 LONG_NAME = "Bartholomew Alexander Fitzgerald-Montgomery " * 4 + "Nguyễn Thị Minh Khai-Łukasz Zoë Müller"

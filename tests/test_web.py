@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from helpers import pdf_text
+from helpers import pdf_pages_text, pdf_text
 from pypdf import PdfReader
 
 from generator.inputs import read_clinic
 from generator.paths import SAMPLES, layouts_root, library_root
-from generator.verify import missing_sentences, pdf_pages_text
+from generator.verify import missing_sentences
 from generator.web.app import WebSettings, create_app
 
 VALID = {
@@ -72,7 +72,7 @@ def test_hostile_name_prints_literally(client) -> None:
         (
             {"prescription": {**VALID["prescription"], "dose_mg": 3500}},
             "prescription.dose_mg",
-            "3,500 mg is above the 350 mg limit per dose for carisoprodol",
+            "3,500 mg a dose is above the 350 mg limit for carisoprodol",
         ),
         ({"patient": {"preferred_name": "M"}}, "patient.name", "missing required field"),
         (
@@ -229,5 +229,5 @@ def test_a_user_fills_the_form_in_a_real_browser(live_server, tmp_path) -> None:
             shutil.copy(tmp_path / "page.png", Path(shot_dir) / "web-page.png")
         browser.close()
     text = pdf_text(saved)
-    assert "Zoë O'Brien" in text and "1 tablet (350 mg) 3 times a day" in text
+    assert "Zoë O'Brien" in text and "1 tablet of 350 mg 3 times a day" in text
     assert len(PdfReader(io.BytesIO(saved.read_bytes())).pages) >= 2

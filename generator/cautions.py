@@ -1,0 +1,45 @@
+"""Warnings for the person making a leaflet: things to check before handing it out.
+
+The leaflet is still made (the label does not forbid these), but the warnings are never
+silent: the CLI prints them, a batch lists them in the manifest, the web API returns them.
+A start date more than a year ahead is refused instead: it is almost surely a typing error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from generator.content import Topic
+from generator.errors import InputError
+from generator.inputs import Personalisation
+from generator.personalise import age_on
+from generator.schedule import Schedule
+
+Warning_ = tuple[str, str]
+"""(field, message), like an error's problems."""
+
+MAX_DAYS_AHEAD = 366
+
+
+def staff_warnings(
+    data: Personalisation, topic: Topic, schedule: Schedule | None, made_on: dt.date, where: str
+) -> tuple[Warning_, ...]:
+    """What staff should check for this patient and prescription; raise for a start date far ahead."""
+    found: list[Warning_] = []
+    age = age_on(data.patient.age, data.patient.date_of_birth, made_on)
+    field = "patient.age" if data.patient.age is not None else "patient.date_of_birth"
+    if age is not None:
+        for caution in topic.age_cautions:
+            if caution.applies_to(age):
+                bound = f"under {caution.under}" if caution.under is not None else f"{caution.from_age} or older"
+                found.append((field, f"{bound}: {caution.says} ({caution.source})"))
+    if schedule is None:
+        return tuple(found)
+    if (schedule.start - made_on).days > MAX_DAYS_AHEAD:
+        message = "more than a year after the leaflet's made-on date; check the year"
+        raise InputError(f"{where}: prescription.start: {message}", (("prescription.start", message),))
+    if schedule.last_day < made_on:
+        found.append(("prescription.start", "the whole course ended before the leaflet's made-on date"))
+    elif schedule.start < made_on:
+        found.append(("prescription.start", "the course started before the leaflet's made-on date"))
+    return tuple(found)

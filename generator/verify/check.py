@@ -1,0 +1,86 @@
+"""The verifier: everything a leaflet promises must be drawn where a patient can read it.
+
+It re-reads the finished bytes with PDFium and looks for each expected piece of text
+(required warnings, the dose schedule, the personal facts) in the text that is actually
+visible; a piece that is only in invisible text, or not there at all, refuses the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import VerifyError
+from generator.verify.reader import Page, read_pages
+from generator.verify.text import normalise
+from generator.verify.visibility import VisibilityRules, problems
+
+
+@dataclass(frozen=True)
+class Expected:
+    """A piece of text the page must show."""
+
+    what: str
+    """How messages name it; never patient data (e.g. 'the patient's name', or a warning's own text)."""
+    text: str
+    """The text as printed; compared after `normalise`."""
+
+
+@dataclass(frozen=True)
+class _Indexed:
+    """The normalised text of runs, with the run each character came from."""
+
+    text: str
+    owners: list[tuple[int, int]]
+    """(page index, run index) of each character of `text`."""
+
+
+def _index(pages: list[Page], rules: VisibilityRules, visible_only: bool) -> _Indexed:
+    parts: list[str] = []
+    owners: list[tuple[int, int]] = []
+    for page_index, page in enumerate(pages):
+        for run_index, run in enumerate(page.runs):
+            if visible_only and problems(run, page, rules):
+                continue
+            text = normalise(run.text)
+            parts.append(text)
+            owners.extend([(page_index, run_index)] * len(text))
+    return _Indexed("".join(parts), owners)
+
+
+def _why_hidden(pages: list[Page], everything: _Indexed, start: int, length: int, rules: VisibilityRules) -> str:
+    reasons: dict[str, None] = {}
+    for page_index, run_index in dict.fromkeys(everything.owners[start : start + length]):
+        page = pages[page_index]
+        for reason in problems(page.runs[run_index], page, rules):
+            reasons[f"page {page.number}: {reason}"] = None
+    return "; ".join(reasons) or "split by other text"
+
+
+def check_pages(pages: list[Page], expected: list[Expected], rules: VisibilityRules) -> list[str]:
+    """What is wrong with `pages`: each expected piece missing or not visible (empty when all is well)."""
+    visible = _index(pages, rules, visible_only=True)
+    everything: _Indexed | None = None
+    found = []
+    for item in expected:
+        needle = normalise(item.text)
+        if needle in visible.text:
+            continue
+        everything = everything or _index(pages, rules, visible_only=False)
+        at = everything.text.find(needle)
+        if at < 0:
+            found.append(f"{item.what}: missing")
+        else:
+            found.append(f"{item.what}: not visible ({_why_hidden(pages, everything, at, len(needle), rules)})")
+    return found
+
+
+def verify_pdf(
+    pdf: bytes | Path, expected: list[Expected], rules: VisibilityRules, where: str, password: str | None = None
+) -> int:
+    """Raise VerifyError listing every problem; return the page count."""
+    pages = read_pages(pdf, where, password)
+    found = check_pages(pages, expected, rules)
+    if found:
+        raise VerifyError(f"{where}: {len(found)} problem(s): " + "; ".join(found))
+    return len(pages)

@@ -1,0 +1,42 @@
+"""What a leaflet must show, worked out from the request, not from the rendered leaflet."""
+
+from __future__ import annotations
+
+from generator.inputs import Clinic, Personalisation
+from generator.labels import Wording
+from generator.personalise import schedule_rows
+from generator.schedule import Schedule
+from generator.verify.check import Expected
+
+
+def leaflet_expectations(
+    must_say: tuple[str, ...],
+    data: Personalisation,
+    clinic: Clinic,
+    schedule: Schedule | None,
+    wording: Wording,
+    short_dates: bool,
+) -> list[Expected]:
+    """Required warnings, the patient's name, the prescriber, the clinic's phone, the last day and the schedule."""
+    labels = wording.labels
+    prescriber = data.prescriber.name + (f", {data.prescriber.phone}" if data.prescriber.phone else "")
+    expected = [Expected(f'required warning "{sentence}"', sentence) for sentence in must_say]
+    expected += [
+        Expected("the patient's name in the prepared-for box", labels.prepared_for + data.patient.name),
+        Expected(
+            "the prescriber in the prepared-for box",
+            (labels.prescribed_by if schedule is not None else labels.clinician) + prescriber,
+        ),
+        Expected("the clinic's phone number", clinic.phone),
+    ]
+    if schedule is None:
+        return expected
+    header, *rows = schedule_rows(schedule, wording, short_dates)
+    expected.append(Expected("the last day to take it", labels.last_day + wording.date(schedule.last_day)))
+    expected.append(Expected("the dose schedule's heading", labels.schedule_heading + "".join(header)))
+    expected += [
+        Expected(f"dose schedule row {number} of {len(rows)}", "".join(row)) for number, row in enumerate(rows, 1)
+    ]
+    table = labels.schedule_heading + "".join(header) + "".join("".join(row) for row in rows)
+    expected.append(Expected("the dose schedule as one table, rows in order", table))
+    return expected

@@ -1,0 +1,187 @@
+"""Reads what a PDF draws, with PDFium (independent of ReportLab, which wrote it).
+
+For every text object: its text, effective size, render mode, fill colour, where it is,
+what is behind it and whether anything is drawn over it. Text inside form XObjects is not
+read, so a check that needs it fails closed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import dataclasses
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from generator.errors import VerifyError
+
+Box = tuple[float, float, float, float]
+"""left, bottom, right, top in points."""
+RGB = tuple[int, int, int]
+
+WHITE: RGB = (255, 255, 255)
+_BUFFER_CHARS = 4096
+_MIN_OVERLAP = 1.0
+"""Points a later shape must overlap a text object by, in both directions, to count as drawn over it."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One text object as drawn."""
+
+    text: str
+    size: float
+    """Effective font size in points (text size times the object's scale)."""
+    render_mode: int
+    fill: tuple[int, int, int, int]
+    """Fill colour and alpha, 0-255."""
+    box: Box
+    background: RGB | None
+    """The colour of the topmost filled shape behind the run's centre (white page if none); None over an image."""
+    covered: bool
+    """Something opaque is drawn over part of the run afterwards."""
+    mcid: int
+    """Marked-content id of the run (-1 when it has none)."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: its size and text runs in drawing order."""
+
+    number: int
+    width: float
+    height: float
+    runs: tuple[Run, ...]
+
+
+@dataclass(frozen=True)
+class _Shape:
+    index: int
+    box: Box
+    fill: RGB | None
+    """Fill colour of an opaque filled path; None for an image or form (colour unknown)."""
+
+
+def read_pages(pdf: bytes | Path, where: str, password: str | None = None) -> list[Page]:
+    """Every page's text runs, or a VerifyError naming `where` when the PDF cannot be read."""
+    try:
+        data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
+    except FileNotFoundError:
+        raise VerifyError(f"{where}: file not found") from None
+    except OSError as exc:
+        raise VerifyError(f"{where}: cannot read the file ({exc.strerror or exc.__class__.__name__})") from None
+    try:
+        document = pdfium.PdfDocument(data, password=password)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise VerifyError(f"{where}: the PDF is encrypted; give the right password") from None
+        raise VerifyError(f"{where}: not a readable PDF") from None
+    try:
+        return [_read_page(document, index) for index in range(len(document))]
+    finally:
+        document.close()
+
+
+def _read_page(document: pdfium.PdfDocument, index: int) -> Page:
+    page = document[index]
+    textpage = page.get_textpage()
+    try:
+        width, height = page.get_size()
+        runs = _runs(page.raw, textpage.raw)
+        return Page(index + 1, width, height, runs)
+    finally:
+        textpage.close()
+        page.close()
+
+
+class _Reader:
+    """Reusable ctypes out-parameters for the PDFium calls on one page."""
+
+    def __init__(self) -> None:
+        self.left, self.bottom, self.right, self.top = (ctypes.c_float() for _ in range(4))
+        self.red, self.green, self.blue, self.alpha = (ctypes.c_uint() for _ in range(4))
+        self.size = ctypes.c_float()
+        self.matrix = pdfium_c.FS_MATRIX()
+        self.fill_mode, self.stroke = ctypes.c_int(), ctypes.c_int()
+        self.buffer = (ctypes.c_ushort * _BUFFER_CHARS)()
+
+    def box(self, obj: object) -> Box:
+        pdfium_c.FPDFPageObj_GetBounds(obj, self.left, self.bottom, self.right, self.top)
+        return (self.left.value, self.bottom.value, self.right.value, self.top.value)
+
+    def fill(self, obj: object) -> tuple[int, int, int, int]:
+        pdfium_c.FPDFPageObj_GetFillColor(obj, self.red, self.green, self.blue, self.alpha)
+        return (self.red.value, self.green.value, self.blue.value, self.alpha.value)
+
+    def text(self, obj: object, textpage: object) -> str:
+        length = pdfium_c.FPDFTextObj_GetText(obj, textpage, self.buffer, _BUFFER_CHARS * 2)
+        if length > _BUFFER_CHARS * 2:
+            buffer = (ctypes.c_ushort * (length // 2))()
+            length = pdfium_c.FPDFTextObj_GetText(obj, textpage, buffer, length)
+            return bytes(buffer)[: max(0, length - 2)].decode("utf-16-le", "replace")
+        return bytes(self.buffer)[: max(0, length - 2)].decode("utf-16-le", "replace")
+
+    def size_of(self, obj: object) -> float:
+        pdfium_c.FPDFTextObj_GetFontSize(obj, self.size)
+        pdfium_c.FPDFPageObj_GetMatrix(obj, self.matrix)
+        return self.size.value * math.hypot(self.matrix.a, self.matrix.b)
+
+    def filled(self, obj: object) -> bool:
+        pdfium_c.FPDFPath_GetDrawMode(obj, self.fill_mode, self.stroke)
+        return self.fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE
+
+
+def _runs(page: object, textpage: object) -> tuple[Run, ...]:
+    read = _Reader()
+    shapes: list[_Shape] = []
+    runs: list[tuple[int, Run]] = []
+    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
+        obj = pdfium_c.FPDFPage_GetObject(page, index)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            box = read.box(obj)
+            run = Run(
+                text=read.text(obj, textpage),
+                size=read.size_of(obj),
+                render_mode=pdfium_c.FPDFTextObj_GetTextRenderMode(obj),
+                fill=read.fill(obj),
+                box=box,
+                background=_background(shapes, box),
+                covered=False,
+                mcid=pdfium_c.FPDFPageObj_GetMarkedContentID(obj),
+            )
+            runs.append((index, run))
+        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            if read.filled(obj):
+                red, green, blue, alpha = read.fill(obj)
+                if alpha:
+                    shapes.append(_Shape(index, read.box(obj), (red, green, blue) if alpha == 255 else None))
+        elif kind in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_SHADING):
+            shapes.append(_Shape(index, read.box(obj), None))
+    return tuple(dataclasses.replace(run, covered=True) if _covered(shapes, i, run.box) else run for i, run in runs)
+
+
+def _background(shapes: list[_Shape], box: Box) -> RGB | None:
+    """The colour behind a box's centre: the last shape drawn so far that contains it, else the white page."""
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    for shape in reversed(shapes):
+        left, bottom, right, top = shape.box
+        if left <= x <= right and bottom <= y <= top:
+            return shape.fill
+    return WHITE
+
+
+def _covered(shapes: list[_Shape], index: int, box: Box) -> bool:
+    """Whether an opaque shape drawn after object `index` overlaps its box."""
+    for shape in shapes:
+        if shape.index < index:
+            continue
+        left, bottom, right, top = shape.box
+        wide = min(right, box[2]) - max(left, box[0])
+        high = min(top, box[3]) - max(bottom, box[1])
+        if wide > _MIN_OVERLAP and high > _MIN_OVERLAP:
+            return True
+    return False
