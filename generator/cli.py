@@ -183,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="show topics, layouts and languages",
         description="Show the topics, layouts and languages available.",
     )
+    listing.add_argument("--codes", action="store_true", help="also show the RxNorm codes that select each topic")
     _add_library_options(listing)
     listing.set_defaults(func=cmd_list)
     return parser

@@ -220,4 +220,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     print("Languages:")
     for lang in label_languages(library.root):
         print(f"  {lang:<24} {load_wording(library.root, lang).labels.language_name}")
+    if args.codes:
+        from generator.codes import CodeIndex
+
+        print("Codes (RxNorm RxCUI -> topic):")
+        for rxcui, match in CodeIndex(library).items():
+            strength = f", {match.code.strength_mg:g} mg tablets" if match.code.strength_mg else ""
+            print(f"  {rxcui:<10} {match.code.tty:<4} {match.topic:<18} {match.code.name}{strength}")
+            print(f"  {'':<10} source: {match.code.source}")
     return 0

@@ -78,6 +78,8 @@ class TaperStep(StrictModel):
     """Dose each time, in mg."""
     times_per_day: Annotated[int, Field(ge=1)]
     """Doses a day."""
+    strength_mg: Annotated[float, Field(gt=0)] | None = None
+    """Tablet strength for this step; by default the step before's."""
 
 
 class Prescription(StrictModel):
