@@ -27,21 +27,38 @@ def make_generator(args: argparse.Namespace) -> Generator:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Make one leaflet."""
+    """Make one leaflet (from a patient file, the sample, or a FHIR Bundle with --fhir)."""
     from generator.inputs import choose_clinic, read_personalisation
     from generator.paths import SAMPLES, config_path
     from generator.pipeline import HandoutRequest, write_atomically
 
-    patient_file = Path(args.patient) if args.patient else SAMPLES / "patient.yaml"
-    data = read_personalisation(patient_file)
+    if args.fhir and args.patient:
+        raise InputError("--fhir: give either --fhir or --patient, not both")
+    if not args.fhir and not args.topic:
+        raise InputError("topic: missing (name a topic, or give --fhir bundle.json to take it from the medicine's code)")
+    generator = make_generator(args)
+    fhir = None
+    if args.fhir:
+        from generator.codes import CodeIndex
+        from generator.fhir.handout import read_bundle_file
+        from generator.fhir.mapping import read_fhir
+
+        patient_file = Path(args.fhir)
+        library = generator.library
+        fhir = read_fhir(read_bundle_file(patient_file), str(patient_file), library, CodeIndex(library), args.topic)
+        for warning in fhir.warnings:
+            print(f"Warning: {patient_file}: {warning}", file=sys.stderr)
+        data, topic = fhir.data, fhir.topic
+    else:
+        patient_file = Path(args.patient) if args.patient else SAMPLES / "patient.yaml"
+        data, topic = read_personalisation(patient_file), args.topic
     clinic_file = Path(args.clinic) if args.clinic else None
     clinic = choose_clinic(data, clinic_file, config_path(args.config), SAMPLES / "clinic.yaml")
-    output = Path(args.output or f"{args.topic}.pdf")
+    output = Path(args.output or f"{topic}.pdf")
     if output.is_dir():
         raise InputError(f"{output}: -o must name a file, not a folder")
-    generator = make_generator(args)
     request = HandoutRequest(
-        topic=args.topic,
+        topic=topic,
         data=data,
         clinic=clinic,
         made_on=args.made_on or dt.date.today(),
@@ -50,7 +67,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         language=args.lang,
         grayscale=args.grayscale,
     )
-    handout = generator.build(request, str(patient_file))
+    if fhir is not None:
+        from generator.fhir.handout import build_fhir
+
+        handout = build_fhir(generator, request, fhir, str(patient_file))
+    else:
+        handout = generator.build(request, str(patient_file))
     write_atomically(output, handout.pdf)
     print(f"Wrote {output} ({handout.pages} pages, {len(handout.must_say)} required warnings verified)")
     return 0
