@@ -35,7 +35,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.fhir and args.patient:
         raise InputError("--fhir: give either --fhir or --patient, not both")
     if not args.fhir and not args.topic:
-        raise InputError("topic: missing (name a topic, or give --fhir bundle.json to take it from the medicine's code)")
+        raise InputError("topic: missing (name a topic, or give --fhir FILE to take it from the medicine's code)")
     generator = make_generator(args)
     fhir = None
     if args.fhir:
