@@ -43,7 +43,7 @@ def _known_type(name: object) -> bool:
         return False
     try:
         get_fhir_model_class(name)
-    except KeyError:
+    except (KeyError, ValueError):
         return False
     return True
 
