@@ -48,9 +48,7 @@ def refusal(data: Any, generator, codes: CodeIndex, topic: str | None = None) ->
 
 def build(run_cli, tmp_path: Path, name: str, *extra: str) -> tuple[int, str, str]:
     out = tmp_path / "out.pdf"
-    code, _, stderr = run_cli(
-        "build", *extra, "--fhir", str(BUNDLES / name), "-o", str(out), "--made-on", "2026-11-25"
-    )
+    code, _, stderr = run_cli("build", *extra, "--fhir", str(BUNDLES / name), "-o", str(out), "--made-on", "2026-11-25")
     return code, (pdf_text(out) if out.exists() else ""), stderr
 
 
@@ -271,3 +269,52 @@ def test_structured_dosage_reads_back_exactly(generator, codes, tablets, times, 
         assert (step.from_, step.dose_mg, step.times_per_day) == (day, step_tablets * 350.0, step_times)
         day += dt.timedelta(days=step_days)
     assert rx.last_day == (day - dt.timedelta(days=1) if taper else None)
+
+
+def _manifest(out: Path) -> list[dict[str, str]]:
+    import csv
+
+    with (out / "manifest.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_batch_reads_fhir_ndjson_with_manifest_and_resume(run_cli, tmp_path) -> None:
+    names = ["carisoprodol-tid.json", "bad-text-only.json", "cyclobenzaprine-contained.json"]
+    lines = [json.dumps(bundle(name)) for name in names]
+    source = tmp_path / "export.ndjson"
+    source.write_text("\n".join([*lines, "[1, 2]"]) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ("batch", str(source), "--out", str(out), "--jobs", "1", "--made-on", "2026-11-25")
+    code, stdout, _ = run_cli(*args)
+    assert code == 1 and "2 made, 2 failed" in stdout
+    rows = _manifest(out)
+    assert [r["status"] for r in rows] == ["made", "failed", "made", "failed"]
+    assert "export.ndjson line 2: MedicationRequest.dosageInstruction[0].text" in rows[1]["reason"]
+    assert rows[3]["reason"] == "export.ndjson line 4: expected a FHIR Bundle (a JSON object)"
+    assert "1 tablet (350 mg) 3 times a day" in pdf_text(Path(rows[0]["output"]))
+    assert "2 tablets (10 mg) 3 times a day" in pdf_text(Path(rows[2]["output"]))
+    code, stdout, _ = run_cli(*args, "--resume")
+    assert "0 made, 2 failed, 2 skipped" in stdout
+
+
+def test_list_codes(run_cli) -> None:
+    code, stdout, _ = run_cli("list", "--codes")
+    assert code == 0
+    assert "197446     SCD  carisoprodol       carisoprodol 350 MG Oral Tablet, 350 mg tablets" in stdout
+    assert "source: openFDA NDC directory" in stdout
+
+
+def test_lint_refuses_a_code_that_selects_two_topics(library_copy, run_cli) -> None:
+    path = library_copy / "methocarbamol" / "topic.yaml"
+    path.write_text(path.read_text().replace('rxcui: "197943"', 'rxcui: "197446"'), encoding="utf-8")
+    code, stdout, _ = run_cli("lint", "--library", str(library_copy), "--today", "2026-11-27")
+    assert code == 1
+    assert "RxCUI 197446 selects more than one topic (carisoprodol, methocarbamol)" in stdout
+
+
+def test_a_product_code_must_name_a_strength_the_topic_sells(library_copy, run_cli) -> None:
+    path = library_copy / "methocarbamol" / "topic.yaml"
+    path.write_text(path.read_text().replace("strength_mg: 750", "strength_mg: 1000"), encoding="utf-8")
+    code, stdout, _ = run_cli("lint", "--library", str(library_copy), "--today", "2026-11-27")
+    assert code == 1
+    assert "codes[1].strength_mg: 1000 mg is not in medicine.strengths_mg" in stdout
