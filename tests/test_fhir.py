@@ -304,17 +304,20 @@ def test_list_codes(run_cli) -> None:
     assert "source: openFDA NDC directory" in stdout
 
 
-def test_lint_refuses_a_code_that_selects_two_topics(library_copy, run_cli) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            'rxcui: "197943"',
+            'rxcui: "197446"',
+            "RxCUI 197446 selects more than one topic (carisoprodol, methocarbamol)",
+        ),
+        ("strength_mg: 750", "strength_mg: 1000", "codes[1].strength_mg: 1000 mg is not in medicine.strengths_mg"),
+    ],
+)
+def test_lint_checks_the_codes(library_copy, run_cli, old, new, message) -> None:
     path = library_copy / "methocarbamol" / "topic.yaml"
-    path.write_text(path.read_text().replace('rxcui: "197943"', 'rxcui: "197446"'), encoding="utf-8")
+    path.write_text(path.read_text().replace(old, new), encoding="utf-8")
     code, stdout, _ = run_cli("lint", "--library", str(library_copy), "--today", "2026-11-27")
     assert code == 1
-    assert "RxCUI 197446 selects more than one topic (carisoprodol, methocarbamol)" in stdout
-
-
-def test_a_product_code_must_name_a_strength_the_topic_sells(library_copy, run_cli) -> None:
-    path = library_copy / "methocarbamol" / "topic.yaml"
-    path.write_text(path.read_text().replace("strength_mg: 750", "strength_mg: 1000"), encoding="utf-8")
-    code, stdout, _ = run_cli("lint", "--library", str(library_copy), "--today", "2026-11-27")
-    assert code == 1
-    assert "codes[1].strength_mg: 1000 mg is not in medicine.strengths_mg" in stdout
+    assert message in stdout

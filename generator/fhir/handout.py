@@ -9,17 +9,12 @@ from typing import Any
 from generator.errors import InputError
 from generator.fhir.mapping import FhirInput
 from generator.pipeline import Generator, Handout, HandoutRequest
+from generator.yamlio import load_data_file
 
 
 def read_bundle_file(path: Path) -> Any:
     """The decoded JSON of a bundle file; errors name the file, never its content."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read file ({exc.__class__.__name__})") from None
-    return decode_bundle(text, str(path))
+    return load_data_file(path, InputError)
 
 
 def decode_bundle(text: str, where: str) -> Any:
