@@ -203,6 +203,13 @@ def test_gaps_between_instructions_are_refused(generator, codes) -> None:
     assert "MedicationRequest.dosageInstruction[0].timing.repeat.boundsPeriod.start: must be the day after" in error
 
 
+def test_an_open_ended_first_instruction_never_swallows_the_taper(generator, codes) -> None:
+    data = bundle("carisoprodol-taper.json")
+    del order(data)["dosageInstruction"][1]["timing"]["repeat"]["boundsPeriod"]["end"]
+    error = refusal(data, generator, codes)
+    assert "MedicationRequest.dosageInstruction[1].timing.repeat: needs an end" in error
+
+
 def test_several_instructions_need_a_sequence(generator, codes) -> None:
     data = bundle("carisoprodol-taper.json")
     del order(data)["dosageInstruction"][1]["sequence"]

@@ -225,18 +225,20 @@ def _ordered(request: MedicationRequest, problems: Problems) -> list[tuple[int, 
 
 def read_course(request: MedicationRequest, strength_mg: float | None, problems: Problems) -> CourseFields:
     """The full-dose step, any taper steps and the last day, read from the order."""
+    instructions = _ordered(request, problems)
     steps: list[Step] = []
-    for index, dosage in _ordered(request, problems):
+    for index, dosage in instructions:
+        if steps and steps[-1].end is None:
+            if steps[-1].start is not None:
+                problems.add(
+                    f"{steps[-1].path}.timing.repeat",
+                    "needs an end (boundsPeriod.end or boundsDuration) before the next instruction",
+                )
+            break
         after = steps[-1].end if steps else None
-        if steps and after is None:
-            break  # the instruction before has no end: already reported
         steps.append(_step(dosage, f"{MR}.dosageInstruction[{index}]", after, strength_mg, problems))
-    _fill_last_end(request, steps, problems)
-    for step in steps[:-1]:
-        if step.end is None and step.start is not None:
-            problems.add(
-                f"{step.path}.timing.repeat", "needs an end (boundsPeriod.end or boundsDuration) before the next step"
-            )
+    if len(steps) == len(instructions):
+        _fill_last_end(request, steps, problems)
     _check_dispense(request, steps, problems)
     problems.raise_if_any()
     return _fields(steps, strength_mg)
