@@ -1,4 +1,4 @@
-"""`handout batch`: many leaflets from a CSV or JSON Lines file, in parallel, nothing lost.
+"""`handout batch`: many leaflets from a CSV, JSON Lines or FHIR NDJSON file, in parallel, nothing lost.
 
 Each row goes through the same `Generator.build` as a single handout (so it is
 verified), is written atomically, and is reported in the manifest. A failing row
@@ -24,8 +24,11 @@ from pathlib import Path
 
 from generator import __version__
 from generator.batch_input import BatchRow, personalisation_of
+from generator.codes import CodeIndex
 from generator.content import Library
 from generator.errors import HandoutError, InputError
+from generator.fhir.handout import build_fhir
+from generator.fhir.mapping import FhirInput
 from generator.inputs import Clinic, Personalisation, default_topic
 from generator.labels import labels_path
 from generator.layouts import LayoutLibrary
@@ -96,6 +99,7 @@ class RowMaker:
         self.settings = settings
         self.generator = Generator(Library(settings.library), LayoutLibrary(settings.layouts))
         self._fingerprints: dict[tuple[str, str, str], str] = {}
+        self._codes: CodeIndex | None = None
 
     def make(self, row: BatchRow) -> RowResult:
         """Build, verify and write one row; any failure becomes a failed result, never an exception."""
@@ -113,8 +117,9 @@ class RowMaker:
     def _make(self, row: BatchRow) -> RowResult:
         settings, extras = self.settings, row.extras
         name = output_name(row)
-        data = personalisation_of(row)
-        topic = extras.get("topic") or settings.topic or default_topic(data, row.where)
+        fhir = self._fhir(row) if row.fhir else None
+        data = fhir.data if fhir else personalisation_of(row)
+        topic = fhir.topic if fhir else extras.get("topic") or settings.topic or default_topic(data, row.where)
         request = HandoutRequest(
             topic=topic,
             data=data,
@@ -145,7 +150,10 @@ class RowMaker:
         if done and (settings.email is None or (address and done.get("emailed_to") == address)):
             already = "already sent" if settings.email else ""
             return RowResult(row.number, row_id, "skipped", str(output), done["pages"], done["sha256"], email=already)
-        handout = self.generator.build(request, row.where)
+        if fhir:
+            handout = build_fhir(self.generator, request, fhir, row.where)
+        else:
+            handout = self.generator.build(request, row.where)
         digest = hashlib.sha256(handout.pdf).hexdigest()
         record: dict[str, object] = {"inputs": inputs, "pages": handout.pages, "sha256": digest}
         if not done:
@@ -157,7 +165,18 @@ class RowMaker:
             if email == "sent":
                 write_atomically(state, json.dumps({**record, "emailed_to": address}).encode())
         status = "skipped" if done else "made"
-        return RowResult(row.number, row_id, status, str(output), handout.pages, digest, email=email)
+        warnings = "; ".join(f"warning: {w}" for w in fhir.warnings) if fhir else ""
+        return RowResult(row.number, row_id, status, str(output), handout.pages, digest, warnings, email)
+
+    def _fhir(self, row: BatchRow) -> FhirInput:
+        """Read a FHIR NDJSON row (a Bundle); --topic, when given, must agree with the medicine's code."""
+        from generator.fhir.mapping import read_fhir
+
+        if row.problem:
+            raise InputError(f"{row.where}: {row.problem}")
+        if self._codes is None:
+            self._codes = CodeIndex(self.generator.library)
+        return read_fhir(row.data, row.where, self.generator.library, self._codes, self.settings.topic)
 
     def _fingerprint(self, topic: str, language: str, layout: str) -> str:
         """A hash of every file the leaflet is made from, so --resume notices edited content or layouts."""

@@ -1,4 +1,4 @@
-"""Reading a batch: CSV (one row per patient, dotted column names) or JSON Lines.
+"""Reading a batch: CSV (one row per patient, dotted column names), JSON Lines, or FHIR NDJSON.
 
 Rows are streamed, never all held in memory. A header problem stops the batch
 before any work; a problem in one row only marks that row as failed.
@@ -39,6 +39,8 @@ class BatchRow:
     """id, topic, layout, language, email when given."""
     problem: str | None = None
     """Why the row could not even be read, if so."""
+    fhir: bool = False
+    """`data` is a FHIR R4 Bundle (a line of FHIR NDJSON) rather than the single-handout shape."""
 
 
 def _columns(model: type[BaseModel], prefix: str) -> dict[str, bool]:
@@ -133,8 +135,24 @@ def _jsonl_row(path: Path, number: int, line: str) -> BatchRow:
     return BatchRow(where, number, data, extras, problem)
 
 
+def _ndjson_row(path: Path, number: int, line: str) -> BatchRow:
+    """One line of FHIR NDJSON (Bulk Data export format): a whole Bundle, read later by generator.fhir."""
+    where = f"{path.name} line {number}"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return BatchRow(where, number, problem=f"invalid JSON: {exc.msg}", fhir=True)
+    if not isinstance(record, dict):
+        return BatchRow(where, number, problem="expected a FHIR Bundle (a JSON object)", fhir=True)
+    return BatchRow(where, number, record, fhir=True)
+
+
+def _is_ndjson(path: Path) -> bool:
+    return path.suffix.lower() == ".ndjson"
+
+
 def _is_jsonl(path: Path) -> bool:
-    return path.suffix.lower() in (".jsonl", ".ndjson")
+    return path.suffix.lower() == ".jsonl" or _is_ndjson(path)
 
 
 def read_rows(path: Path) -> Iterator[BatchRow]:
@@ -145,9 +163,10 @@ def read_rows(path: Path) -> Iterator[BatchRow]:
     """
     with _open(path) as handle:
         if _is_jsonl(path):
+            read_line = _ndjson_row if _is_ndjson(path) else _jsonl_row
             for number, line in enumerate(handle, start=1):
                 if line.strip():
-                    yield _jsonl_row(path, number, line)
+                    yield read_line(path, number, line)
             return
         reader = csv.reader(handle)
         header = [name.strip() for name in next(reader, [])]

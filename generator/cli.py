@@ -25,6 +25,7 @@ from generator.errors import HandoutError
 EXAMPLES = """examples:
   handout build carisoprodol -o leaflet.pdf
   handout build carisoprodol --patient patient.yaml --clinic clinic.yaml --layout standard --paper a4 -o out.pdf
+  handout build --fhir bundle.json -o out.pdf
   handout verify out.pdf --topic carisoprodol
   handout batch patients.csv --out leaflets/ --combine print.pdf
   handout list
@@ -78,12 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
         "build",
         help="make one leaflet",
         description="Make one personalised, verified leaflet. "
-        "Without --patient, uses the built-in sample patient and clinic.",
+        "Without --patient or --fhir, uses the built-in sample patient and clinic.",
     )
-    build.add_argument("topic", help="topic to print, e.g. carisoprodol (see 'handout list')")
+    build.add_argument(
+        "topic",
+        nargs="?",
+        help="topic to print, e.g. carisoprodol (see 'handout list'); with --fhir, by default the medicine's code's",
+    )
     build.add_argument("-o", "--output", metavar="FILE", help="PDF file to write (default: TOPIC.pdf)")
     build.add_argument(
         "--patient", metavar="FILE", help="personalisation input, YAML or JSON (default: built-in sample patient)"
+    )
+    build.add_argument(
+        "--fhir", metavar="FILE", help="a FHIR R4 Bundle (JSON): Patient, MedicationRequest, Practitioner, Medication"
     )
     build.add_argument(
         "--clinic",
@@ -188,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="show topics, layouts and languages",
         description="Show the topics, layouts and languages available.",
     )
+    listing.add_argument("--codes", action="store_true", help="also show the RxNorm codes that select each topic")
     _add_library_options(listing)
     listing.set_defaults(func=cmd_list)
     return parser

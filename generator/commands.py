@@ -34,23 +34,40 @@ def print_warnings(warnings: tuple[tuple[str, str], ...], where: str) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Make one leaflet."""
+    """Make one leaflet (from a patient file, the sample, or a FHIR Bundle with --fhir)."""
     from generator.inputs import choose_clinic, read_personalisation
     from generator.paths import SAMPLES, config_path
     from generator.pipeline import HandoutRequest, write_atomically
     from generator.policy import read_policy
 
+    if args.fhir and args.patient:
+        raise InputError("--fhir: give either --fhir or --patient, not both")
+    if not args.fhir and not args.topic:
+        raise InputError("topic: missing (name a topic, or give --fhir FILE to take it from the medicine's code)")
     generator = make_generator(args)
-    patient_file = Path(args.patient) if args.patient else sample_input(generator, args.topic)
-    data = read_personalisation(patient_file)
+    fhir = None
+    if args.fhir:
+        from generator.codes import CodeIndex
+        from generator.fhir.handout import read_bundle_file
+        from generator.fhir.mapping import read_fhir
+
+        patient_file = Path(args.fhir)
+        library = generator.library
+        fhir = read_fhir(read_bundle_file(patient_file), str(patient_file), library, CodeIndex(library), args.topic)
+        for warning in fhir.warnings:
+            print(f"Warning: {patient_file}: {warning}", file=sys.stderr)
+        data, topic = fhir.data, fhir.topic
+    else:
+        patient_file = Path(args.patient) if args.patient else sample_input(generator, args.topic)
+        data, topic = read_personalisation(patient_file), args.topic
     clinic_file = Path(args.clinic) if args.clinic else None
     config = config_path(args.config)
     clinic = choose_clinic(data, clinic_file, config, SAMPLES / "clinic.yaml")
-    output = Path(args.output or f"{args.topic}.pdf")
+    output = Path(args.output or f"{topic}.pdf")
     if output.is_dir():
         raise InputError(f"{output}: -o must name a file, not a folder")
     request = HandoutRequest(
-        topic=args.topic,
+        topic=topic,
         data=data,
         clinic=clinic,
         made_on=args.made_on or dt.date.today(),
@@ -60,12 +77,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         grayscale=args.grayscale,
         policy=read_policy(config),
     )
-    handout = generator.build(request, str(patient_file))
+    if fhir is not None:
+        from generator.fhir.handout import build_fhir
+
+        handout = build_fhir(generator, request, fhir, str(patient_file))
+    else:
+        handout = generator.build(request, str(patient_file))
     print_warnings(handout.warnings, str(patient_file))
     write_atomically(output, handout.pdf)
     print(
         f"Wrote {output} ({handout.pages} pages; verified on the page: {len(handout.must_say)} required warnings"
-        + (", the dose schedule" if generator.library.topic(args.topic).medicine else "")
+        + (", the dose schedule" if generator.library.topic(topic).medicine else "")
         + ", the patient's name and the clinic's phone)"
     )
     return 0
@@ -279,4 +301,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     print("Languages:")
     for lang in label_languages(library.root):
         print(f"  {lang:<24} {load_wording(library.root, lang).labels.language_name}")
+    if args.codes:
+        from generator.codes import CodeIndex
+
+        print("Codes (RxNorm RxCUI -> topic):")
+        for rxcui, match in CodeIndex(library).items():
+            strength = f", {match.code.strength_mg:g} mg tablets" if match.code.strength_mg else ""
+            print(f"  {rxcui:<10} {match.code.tty:<4} {match.topic:<18} {match.code.name}{strength}")
+            print(f"  {'':<10} source: {match.code.source}")
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, RootModel, model_validator
 
@@ -199,6 +199,35 @@ class Medicine(StrictModel):
     """Dose form, used in dose wording."""
     strengths_mg: list[float] = Field(min_length=1)
     """Tablet strengths sold."""
+    sources: list[str] = []
+    """Where the strengths come from (label HOW SUPPLIED, NDC directory)."""
+
+
+RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+"""The RxNorm code system URI (FHIR); its OID is 2.16.840.1.113883.6.88."""
+
+
+class TopicCode(StrictModel):
+    """An RxNorm concept that selects a topic (e.g. from an EHR's order or an Infobutton request)."""
+
+    rxcui: Annotated[str, Field(pattern=r"^[0-9]{1,10}$")]
+    """The RxNorm concept identifier."""
+    tty: Literal["IN", "SCD"]
+    """RxNorm term type: IN (ingredient) or SCD (clinical drug: ingredient, strength and dose form)."""
+    name: str
+    """The RxNorm name, e.g. 'carisoprodol 350 MG Oral Tablet'."""
+    strength_mg: Annotated[float, Field(gt=0)] | None = None
+    """Tablet strength a product (SCD) code names; none for an ingredient."""
+    source: str
+    """Where the code was checked (e.g. an NLM or FDA record)."""
+
+    @model_validator(mode="after")
+    def _strength_with_products_only(self) -> TopicCode:
+        if self.tty == "SCD" and self.strength_mg is None:
+            raise ValueError("a product (SCD) code needs strength_mg")
+        if self.tty == "IN" and self.strength_mg is not None:
+            raise ValueError("an ingredient (IN) code has no strength_mg")
+        return self
 
 
 class Topic(StrictModel):
@@ -218,6 +247,8 @@ class Topic(StrictModel):
     """Ages at which staff are warned (label minimum age, Beers Criteria)."""
     blocks: list[str] = Field(min_length=1)
     """Block names in reading order; `shared/NAME` for a shared block."""
+    codes: list[TopicCode] = []
+    """RxNorm codes that select this topic (medicine topics only)."""
 
     @model_validator(mode="after")
     def _medicine_needs_limits(self) -> Topic:
@@ -225,6 +256,19 @@ class Topic(StrictModel):
             raise ValueError("a medicine topic needs limits")
         if self.limits and not self.medicine:
             raise ValueError("limits are only for a medicine topic")
+        return self
+
+    @model_validator(mode="after")
+    def _codes_match_medicine(self) -> Topic:
+        if self.codes and self.medicine is None:
+            raise ValueError("codes: only a medicine topic is selected by medicine codes")
+        for index, code in enumerate(self.codes):
+            if self.medicine and code.strength_mg is not None and code.strength_mg not in self.medicine.strengths_mg:
+                raise ValueError(f"codes[{index}].strength_mg: {code.strength_mg:g} mg is not in medicine.strengths_mg")
+        rxcuis = [code.rxcui for code in self.codes]
+        duplicates = sorted({c for c in rxcuis if rxcuis.count(c) > 1})
+        if duplicates:
+            raise ValueError(f"codes: RxCUI {', '.join(duplicates)} listed twice")
         return self
 
 

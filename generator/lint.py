@@ -84,6 +84,7 @@ class _Linter:
         self.root, self.today, self.max_grade = root, today, max_grade
         self.report = LintReport()
         self.used: set[Path] = set()
+        self.codes: dict[str, list[str]] = {}
 
     def run(self) -> LintReport:
         for language in label_languages(self.root):
@@ -93,6 +94,9 @@ class _Linter:
                 self.report.add("error", self.root / LABELS_FOLDER / f"{language}.yaml", str(exc).split(": ", 1)[-1])
         for name in self.library.topic_names():
             self._topic(name)
+        for rxcui, topics in sorted(self.codes.items()):
+            if len(topics) > 1:
+                self.report.add("error", self.root, f"RxCUI {rxcui} selects more than one topic ({', '.join(topics)})")
         self._unused_files()
         return self.report
 
@@ -103,6 +107,8 @@ class _Linter:
         except ContentError as exc:
             self.report.add("error", path, str(exc).removeprefix(f"{path}: "))
             return
+        for code in topic.codes:
+            self.codes.setdefault(code.rxcui, []).append(name)
         languages = self._languages(name)
         for language in languages:
             if language != DEFAULT_LANGUAGE and not (self.root / LABELS_FOLDER / f"{language}.yaml").is_file():

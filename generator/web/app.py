@@ -28,6 +28,7 @@ from generator.inputs import Clinic, Personalisation, default_topic, parse_perso
 from generator.labels import label_languages, load_wording
 from generator.layouts import LayoutLibrary
 from generator.pipeline import Generator, HandoutRequest
+from generator.web.fhir_routes import fhir_router
 
 OPTIONS = ("topic", "layout", "language", "paper")
 """Keys a request may add beside the single-handout input shape."""
@@ -189,6 +190,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         headers = {"Content-Disposition": 'inline; filename="leaflet.pdf"', "Cache-Control": "no-store"}
         return Response(pdf, media_type="application/pdf", headers=headers)
 
+    app.include_router(fhir_router(generator, build_lock, settings.clinic, check_token))
     return app
 
 

@@ -1,0 +1,134 @@
+"""Reading a FHIR R4 Bundle with the fhir.resources R4B models and resolving references inside it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fhir.resources.R4B import get_fhir_model_class
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.reference import Reference
+from fhir.resources.R4B.resource import Resource
+from pydantic import ValidationError
+
+from generator.fhir.problems import Problems
+from generator.schema import describe_location
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One resource of the bundle, with where it sits."""
+
+    index: int
+    full_url: str | None
+    resource: Resource
+
+    @property
+    def type(self) -> str:
+        """The resource type, e.g. Patient."""
+        return self.resource.get_resource_type()
+
+
+def _message(err: dict[str, Any]) -> str:
+    if err["type"] == "extra_forbidden":
+        return "unknown element"
+    if err["type"] == "missing":
+        return "missing required element"
+    text = str(err["msg"]).removeprefix("Value error, ")
+    return text[0].lower() + text[1:]
+
+
+def _known_type(name: object) -> bool:
+    if not isinstance(name, str) or not name.isalpha():
+        return False
+    try:
+        get_fhir_model_class(name)
+    except (KeyError, ValueError):
+        return False
+    return True
+
+
+def _raw_entries(data: dict[str, Any], problems: Problems) -> list[dict[str, Any]]:
+    """The raw entries, after checking each holds a resource of a type FHIR R4 knows."""
+    entries = data.get("entry", [])
+    if not isinstance(entries, list):
+        raise problems.fail("Bundle.entry", "expected a list of entries")
+    for index, entry in enumerate(entries):
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(resource, dict):
+            problems.add(f"Bundle.entry[{index}].resource", "missing (every entry needs a resource)")
+        elif not _known_type(resource.get("resourceType")):
+            problems.add(f"Bundle.entry[{index}].resource.resourceType", "not a FHIR R4 resource type")
+    problems.raise_if_any()
+    return entries
+
+
+def parse_bundle(data: Any, where: str) -> ParsedBundle:
+    """Validate a Bundle (JSON already decoded); errors name FHIR paths such as Patient.birthDate."""
+    problems = Problems(where)
+    if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
+        raise problems.fail("Bundle.resourceType", "expected a FHIR Bundle (a JSON object with resourceType Bundle)")
+    raw = _raw_entries(data, problems)
+    try:
+        bundle = Bundle.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            if len(loc) >= 3 and loc[0] == "entry" and isinstance(loc[1], int) and loc[2] == "resource":
+                path = describe_location((raw[loc[1]]["resource"]["resourceType"], *loc[3:]))
+            else:
+                path = describe_location(("Bundle", *loc))
+            problems.add(path, _message(err))
+        raise problems.error() from None
+    entries = [Entry(i, e.fullUrl, e.resource) for i, e in enumerate(bundle.entry or []) if e.resource is not None]
+    return ParsedBundle(entries, where)
+
+
+class ParsedBundle:
+    """The resources of a validated bundle, found by type or by reference."""
+
+    def __init__(self, entries: list[Entry], where: str) -> None:
+        self.entries = entries
+        self.where = where
+
+    def of_type(self, resource_type: str) -> list[Entry]:
+        """Every entry of one resource type, in bundle order."""
+        return [entry for entry in self.entries if entry.type == resource_type]
+
+    def only(self, resource_type: str) -> Entry:
+        """The one entry of `resource_type`; none or several is an error."""
+        found = self.of_type(resource_type)
+        if len(found) != 1:
+            count = "none" if not found else f"{len(found)}"
+            raise Problems(self.where).fail(
+                f"Bundle.entry.resource.ofType({resource_type})", f"expected exactly one {resource_type}, found {count}"
+            )
+        return found[0]
+
+    def resolve(self, reference: Reference | None, holder: Resource) -> Resource | None:
+        """The resource a reference points to: contained in `holder` ('#id'), or an entry of the bundle."""
+        target = reference.reference if reference is not None else None
+        if not target:
+            return None
+        if target.startswith("#"):
+            return next((c for c in holder.contained or [] if c.id == target[1:]), None)
+        for entry in self.entries:
+            if entry.full_url == target:
+                return entry.resource
+        parts = target.rstrip("/").split("/")
+        if len(parts) >= 2:
+            kind, ident = parts[-2], parts[-1]
+            for entry in self.entries:
+                if entry.type == kind and entry.resource.id == ident:
+                    return entry.resource
+        return None
+
+    def reference_to(self, entry: Entry) -> str:
+        """How another resource refers to `entry`: Type/id, else its fullUrl."""
+        if entry.resource.id:
+            return f"{entry.type}/{entry.resource.id}"
+        if entry.full_url:
+            return entry.full_url
+        raise Problems(self.where).fail(
+            f"Bundle.entry[{entry.index}]", f"the {entry.type} needs a fullUrl or an id so others can refer to it"
+        )

@@ -1,0 +1,152 @@
+"""EHR-facing routes: POST /api/fhir/handouts (a FHIR Bundle in, the PDF or a DocumentReference out)
+and GET /infobutton (HL7 Infobutton knowledge requests, answered with a feed of matching leaflets).
+
+Like the rest of the API, nothing is written to disk and patient data never reaches the logs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from generator.codes import CodeIndex
+from generator.errors import ContentError, HandoutError, InputError
+from generator.fhir.document import document_reference, operation_outcome
+from generator.fhir.handout import build_fhir, decode_bundle
+from generator.fhir.infobutton import atom_feed, find_entries, json_feed, parse_query
+from generator.fhir.mapping import read_fhir
+from generator.inputs import Clinic
+from generator.labels import load_wording
+from generator.pipeline import Generator, HandoutRequest
+
+FHIR_JSON = "application/fhir+json"
+OUTPUTS = ("pdf", "DocumentReference")
+
+
+def _outcome(error: HandoutError, status: int) -> Response:
+    return Response(operation_outcome(error).model_dump_json(), status_code=status, media_type=FHIR_JSON)
+
+
+def _status(error: HandoutError) -> int:
+    """A problem with the library is the server's (500); any other is the request's (422)."""
+    return 500 if isinstance(error, ContentError) else 422
+
+
+def fhir_router(
+    generator: Generator, lock: threading.Lock, clinic: Clinic, check_token: Callable[[Request], Response | None]
+) -> APIRouter:
+    """The routes, over the server's generator (guarded by `lock`) and clinic."""
+    router = APIRouter()
+    codes = CodeIndex(generator.library)
+
+    def make(bundle: Any, options: dict[str, str | None]) -> tuple[bytes, dict[str, str]]:
+        library = generator.library
+        for key, known in (("layout", generator.layouts.names()), ("paper", ["letter", "a4"])):
+            if options[key] and options[key] not in known:
+                message = f"unknown {key} (known: {', '.join(known)})"
+                raise InputError(f"request: {key}: {message}", ((key, message),))
+        if options["topic"] and options["topic"] not in library.topic_names():
+            message = f"unknown topic (known: {', '.join(library.topic_names())})"
+            raise InputError(f"request: topic: {message}", (("topic", message),))
+        fhir = read_fhir(bundle, "request", library, codes, options["topic"])
+        request = HandoutRequest(
+            topic=fhir.topic,
+            data=fhir.data,
+            clinic=clinic,
+            made_on=dt.date.today(),
+            layout=options["layout"] or "standard",
+            paper=options["paper"],
+        )
+        with lock:
+            handout = build_fhir(generator, request, fhir, "request")
+        headers = {"X-Handout-Warning": " | ".join(fhir.warnings)} if fhir.warnings else {}
+        if options["output"] != "DocumentReference":
+            return handout.pdf, headers
+        words = library.topic_words(fhir.topic, handout.language)
+        title = load_wording(library.root, handout.language).labels.subject.format(title=words.title)
+        version = library.topic(fhir.topic).content_version
+        document = document_reference(
+            handout.pdf, fhir.patient_reference, fhir.topic, version, title, handout.language, request.made_on
+        )
+        return document.model_dump_json().encode(), headers
+
+    @router.post(
+        "/api/fhir/handouts",
+        summary="Make one verified leaflet from a FHIR R4 Bundle",
+        response_class=Response,
+        responses={
+            200: {"content": {"application/pdf": {}, FHIR_JSON: {}}, "description": "The PDF, or a DocumentReference"},
+            422: {"content": {FHIR_JSON: {}}, "description": "OperationOutcome: each issue names its FHIR path"},
+            401: {"description": "Access token missing or wrong"},
+        },
+    )
+    async def fhir_handout(
+        request: Request,
+        output: str = "pdf",
+        topic: str | None = None,
+        layout: str | None = None,
+        paper: str | None = None,
+    ) -> Response:
+        """The body is a Bundle (Patient, MedicationRequest, Practitioner, Medication); `?output=DocumentReference`
+        returns the leaflet as a FHIR DocumentReference to file in the chart."""
+        refused = check_token(request)
+        if refused:
+            return refused
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind not in (FHIR_JSON, "application/json"):
+            return _outcome(InputError(f"request: send the Bundle as {FHIR_JSON}"), 415)
+        if output not in OUTPUTS:
+            message = f"expected one of {', '.join(OUTPUTS)}"
+            return _outcome(InputError(f"request: output: {message}", (("output", message),)), 422)
+        try:
+            bundle = decode_bundle((await request.body()).decode("utf-8"), "request")
+        except UnicodeDecodeError:
+            return _outcome(InputError("request: body is not UTF-8 JSON"), 400)
+        except InputError as exc:
+            return _outcome(exc, 400)
+        options = {"output": output, "topic": topic, "layout": layout, "paper": paper}
+        try:
+            body, headers = await run_in_threadpool(make, bundle, options)
+        except HandoutError as exc:
+            return _outcome(exc, _status(exc))
+        except Exception:
+            return _outcome(HandoutError("internal error; the leaflet was not made"), 500)
+        headers["Cache-Control"] = "no-store"
+        if output == "DocumentReference":
+            return Response(body, media_type=FHIR_JSON, headers=headers)
+        headers["Content-Disposition"] = 'inline; filename="leaflet.pdf"'
+        return Response(body, media_type="application/pdf", headers=headers)
+
+    @router.get("/infobutton", summary="HL7 Infobutton knowledge request (URL-based)", response_class=Response)
+    def infobutton(request: Request) -> Response:
+        """mainSearchCriteria.v.c (an RxCUI) with mainSearchCriteria.v.cs 2.16.840.1.113883.6.88 -> a feed
+        (knowledgeResponseType text/xml or application/json) of the matching leaflet; unknown codes: an empty feed."""
+        refused = check_token(request)
+        if refused:
+            return refused
+        try:
+            query = parse_query(request.query_params)
+        except InputError as exc:
+            fields = [{"field": field, "message": text} for field, text in exc.problems]
+            return JSONResponse({"error": str(exc).removeprefix("request: "), "errors": fields}, status_code=400)
+        if query.response_type == "application/pdf":
+            message = (
+                "no generic PDF: a medicine leaflet is printed for one prescription (POST /api/fhir/handouts); "
+                "ask for text/xml or application/json to get the feed"
+            )
+            return JSONResponse({"error": message, "errors": []}, status_code=406)
+        entries = find_entries(query, generator.library, codes, clinic.leaflet_url)
+        updated = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        if query.response_type == "application/json":
+            return Response(json.dumps(json_feed(query, entries, updated)), media_type="application/json")
+        media = "application/atom+xml" if query.response_type == "application/atom+xml" else "text/xml"
+        return Response(atom_feed(query, entries, updated), media_type=media)
+
+    return router

@@ -1,0 +1,166 @@
+"""EHR-facing web routes: FHIR Bundle in (PDF or DocumentReference out), and HL7 Infobutton requests."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from fhir.resources.R4B.documentreference import DocumentReference
+from fhir.resources.R4B.operationoutcome import OperationOutcome
+from helpers import pdf_pages_text, pdf_text
+
+from generator.codes import CodeIndex
+from generator.fhir.infobutton import ATOM, RXNORM_OID
+from generator.inputs import read_clinic
+from generator.paths import SAMPLES, layouts_root, library_root
+from generator.verify import missing_sentences
+from generator.web.app import WebSettings, create_app
+
+BUNDLES = Path(__file__).parent / "fhir"
+FHIR_JSON = {"content-type": "application/fhir+json"}
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    settings = WebSettings(library_root(), layouts_root(), read_clinic(SAMPLES / "clinic.yaml"))
+    return TestClient(create_app(settings))
+
+
+def _post(client: TestClient, name: str, query: str = ""):
+    return client.post(f"/api/fhir/handouts{query}", content=(BUNDLES / name).read_bytes(), headers=FHIR_JSON)
+
+
+def test_bundle_gives_the_verified_pdf(client, generator) -> None:
+    response = _post(client, "carisoprodol-taper.json")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    assert "1 tablet of 350 mg 2 times a day" in pdf_text(response.content)
+    pages = pdf_pages_text(response.content)
+    assert missing_sentences(pages, generator.required_sentences("carisoprodol", "en")) == []
+
+
+def test_document_reference_validates_and_carries_the_pdf(client) -> None:
+    response = _post(client, "carisoprodol-spanish.json", "?output=DocumentReference")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/fhir+json")
+    document = DocumentReference.model_validate(response.json())  # the model library's own validation
+    assert document.status == "current"
+    assert document.subject.reference == "Patient/p-3003"
+    assert document.type.coding[0].system == "http://loinc.org" and document.type.coding[0].code == "34895-3"
+    content = document.content[0]
+    attachment = content.attachment
+    pdf = base64.b64decode(response.json()["content"][0]["attachment"]["data"])
+    assert attachment.contentType == "application/pdf" and attachment.language == "es"
+    assert attachment.size == len(pdf)
+    assert response.json()["content"][0]["attachment"]["hash"] == base64.b64encode(hashlib.sha1(pdf).digest()).decode()
+    assert attachment.title.startswith("Carisoprodol (Soma)")
+    assert content.format.code == "carisoprodol/2026.11.1"
+    assert "1 tableta de 250 mg 4 veces al día" in pdf_text(pdf)
+
+
+def test_errors_are_an_operation_outcome_with_fhir_paths(client) -> None:
+    response = _post(client, "bad-text-only.json")
+    assert response.status_code == 422
+    outcome = OperationOutcome.model_validate(response.json())
+    assert outcome.issue[0].expression == ["MedicationRequest.dosageInstruction[0].text"]
+    assert "Maria" not in response.text
+    bad = client.post("/api/fhir/handouts", content=b"{", headers=FHIR_JSON)
+    assert bad.status_code == 400 and "invalid JSON" in bad.text
+    wrong_type = client.post("/api/fhir/handouts", content=b"{}", headers={"content-type": "text/plain"})
+    assert wrong_type.status_code == 415
+
+
+def test_given_topic_must_agree_with_the_code(client) -> None:
+    response = _post(client, "carisoprodol-tid.json", "?topic=methocarbamol")
+    assert response.status_code == 422
+    assert "selects topic 'carisoprodol', not 'methocarbamol'" in response.text
+
+
+def _infobutton(client: TestClient, code: str, **params: str):
+    query = {"mainSearchCriteria.v.c": code, "mainSearchCriteria.v.cs": RXNORM_OID, "informationRecipient": "PAT"}
+    return client.get("/infobutton", params=query | params)
+
+
+@pytest.mark.parametrize(
+    ("rxcui", "topic"),
+    [
+        ("730794", "carisoprodol"),
+        ("197446", "carisoprodol"),
+        ("828320", "cyclobenzaprine"),
+        ("828299", "cyclobenzaprine"),
+        ("828348", "cyclobenzaprine"),
+        ("197943", "methocarbamol"),
+        ("197944", "methocarbamol"),
+    ],
+)
+def test_infobutton_finds_the_topic_of_each_rxcui(client, rxcui, topic) -> None:
+    response = _infobutton(client, rxcui, knowledgeResponseType="application/json", **{"age.v.v": "47", "age.v.u": "a"})
+    assert response.status_code == 200, response.text
+    entries = response.json()["feed"]["entry"]
+    assert [e["id"]["_value"].rsplit(":", 1)[1] for e in entries] == [f"{topic}/en"]
+    assert entries[0]["link"][0]["href"] == f"https://example.org/leaflets/{topic}"
+
+
+def test_every_listed_code_is_tested(generator) -> None:
+    listed = {rxcui for rxcui, _ in CodeIndex(generator.library).items()}
+    assert listed == {"730794", "197446", "828320", "828299", "828348", "197943", "197944"}
+
+
+def test_infobutton_atom_feed_in_spanish(client) -> None:
+    response = _infobutton(client, "197446", **{"informationRecipient.languageCode.c": "es"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/xml")
+    feed = ET.fromstring(response.content)
+    entries = feed.findall(f"{{{ATOM}}}entry")
+    assert len(entries) == 1
+    assert entries[0].find(f"{{{ATOM}}}title").text == "Carisoprodol (Soma)"
+    assert entries[0].find(f"{{{ATOM}}}link").get("href") == "https://example.org/leaflets/carisoprodol"
+    terms = {c.get("scheme"): c.get("term") for c in feed.findall(f"{{{ATOM}}}category")}
+    assert terms["mainSearchCriteria.v.c"] == "197446"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"mainSearchCriteria.v.c": "999999"},
+        {"mainSearchCriteria.v.cs": "2.16.840.1.113883.6.90"},  # ICD-10-CM: not a medicine code
+        {"informationRecipient.languageCode.c": "vi"},  # no Vietnamese leaflet
+        {"informationRecipient": "PROV"},  # nothing written for clinicians
+    ],
+)
+def test_infobutton_without_a_match_is_an_empty_feed(client, params) -> None:
+    query = {
+        "mainSearchCriteria.v.c": "197446",
+        "mainSearchCriteria.v.cs": RXNORM_OID,
+        "knowledgeResponseType": "application/json",
+    }
+    response = client.get("/infobutton", params=query | params)
+    assert response.status_code == 200
+    assert response.json()["feed"]["entry"] == []
+
+
+def test_infobutton_refuses_malformed_requests_and_the_pdf(client) -> None:
+    response = client.get("/infobutton", params={"mainSearchCriteria.v.cs": RXNORM_OID, "age.v.v": "old"})
+    assert response.status_code == 400
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert fields == {"mainSearchCriteria.v.c", "age.v.v", "age.v.u"}
+    pdf = _infobutton(client, "197446", knowledgeResponseType="application/pdf")
+    assert pdf.status_code == 406 and "POST /api/fhir/handouts" in pdf.json()["error"]
+
+
+def test_fhir_routes_need_the_token(tmp_path) -> None:
+    settings = WebSettings(library_root(), layouts_root(), read_clinic(SAMPLES / "clinic.yaml"), token="s3cret")
+    client = TestClient(create_app(settings))
+    assert _post(client, "carisoprodol-tid.json").status_code == 401
+    assert _infobutton(client, "197446").status_code == 401
+    ok = client.post(
+        "/api/fhir/handouts",
+        content=json.dumps(json.loads((BUNDLES / "carisoprodol-tid.json").read_text())),
+        headers=FHIR_JSON | {"authorization": "Bearer s3cret"},
+    )
+    assert ok.status_code == 200
