@@ -38,7 +38,7 @@ from generator.pipeline import Generator, Handout, HandoutRequest, write_atomica
 STATE_FOLDER = ".handout-state"
 EMAIL_OUTCOMES = ("sent", "written", "failed", "no address", "already sent")
 """How the manifest's email column begins."""
-MANIFEST_FIELDS = ("row", "id", "status", "output", "pages", "sha256", "reason", "email")
+MANIFEST_FIELDS = ("row", "id", "status", "output", "pages", "sha256", "reason", "warnings", "email")
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
@@ -73,6 +73,8 @@ class RowResult:
     pages: int = 0
     sha256: str = ""
     reason: str = ""
+    warnings: str = ""
+    """What staff should check before handing the leaflet out (age, start date, unknown codes), '; ' between."""
     email: str = ""
     """sent, no address, written to PATH, already sent, or failed: REASON (empty when not emailing)."""
 
@@ -85,6 +87,13 @@ def output_name(row: BatchRow) -> str:
     if not _SAFE_ID.fullmatch(row_id):
         raise InputError(f"{row.where}: id: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
     return row_id
+
+
+def _warnings_text(fhir: FhirInput | None, staff: tuple[tuple[str, str], ...]) -> str:
+    """The manifest's warnings cell: FHIR mapping warnings, then staff warnings."""
+    found = list(fhir.warnings) if fhir else []
+    found += [f"{field}: {message}" for field, message in staff]
+    return "; ".join(found)
 
 
 def _inputs_hash(row: BatchRow, request_key: dict[str, object]) -> str:
@@ -149,7 +158,10 @@ class RowMaker:
         address = extras.get("email")
         if done and (settings.email is None or (address and done.get("emailed_to") == address)):
             already = "already sent" if settings.email else ""
-            return RowResult(row.number, row_id, "skipped", str(output), done["pages"], done["sha256"], email=already)
+            warnings = _warnings_text(fhir, self.generator.check(request, row.where)[1])
+            return RowResult(
+                row.number, row_id, "skipped", str(output), done["pages"], done["sha256"], "", warnings, already
+            )
         if fhir:
             handout = build_fhir(self.generator, request, fhir, row.where)
         else:
@@ -165,8 +177,8 @@ class RowMaker:
             if email == "sent":
                 write_atomically(state, json.dumps({**record, "emailed_to": address}).encode())
         status = "skipped" if done else "made"
-        warnings = "; ".join(f"warning: {w}" for w in fhir.warnings) if fhir else ""
-        return RowResult(row.number, row_id, status, str(output), handout.pages, digest, warnings, email)
+        warnings = _warnings_text(fhir, handout.warnings)
+        return RowResult(row.number, row_id, status, str(output), handout.pages, digest, "", warnings, email)
 
     def _fhir(self, row: BatchRow) -> FhirInput:
         """Read a FHIR NDJSON row (a Bundle); --topic, when given, must agree with the medicine's code."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -214,6 +215,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Error: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `handout list | head`: the reader has gone; say nothing more
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (stays open until exit)
+        return 0
 
 
 if __name__ == "__main__":

@@ -295,6 +295,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         topic = library.topic(name)
         languages = ", ".join(library.languages(name))
         print(f"  {name:<24} {topic.title} (content {topic.content_version}; languages: {languages})")
+        sample = library.sample_path(name)
+        if sample is not None:
+            print(f"  {'':<24} sample: {sample} (handout build {name} -o {name}.pdf)")
     print("Layouts:")
     for name in layouts.names():
         print(f"  {name:<24} {layouts.get(name).description}")

@@ -22,6 +22,7 @@ from generator.layouts import Layout, LayoutLibrary
 from generator.personalise import personalise
 from generator.policy import ClinicPolicy
 from generator.render import render_pdf
+from generator.schedule import Schedule
 from generator.verify import Expected, VisibilityRules, verify_pdf
 from generator.verify.expect import leaflet_expectations
 
@@ -83,17 +84,21 @@ class Generator:
             self._checked_layouts.add(name)
         return layout
 
-    def build(self, request: HandoutRequest, where: str) -> Handout:
-        """Make and verify one leaflet; `where` names the input in error messages."""
+    def check(self, request: HandoutRequest, where: str) -> tuple[Schedule | None, tuple[tuple[str, str], ...]]:
+        """The request's dose schedule (refusing a prescription beyond the rules) and its staff warnings."""
         topic = self.library.topic(request.topic)
-        language = request.language or request.data.patient.language
-        wording = load_wording(self.library.root, language)
-        layout = self.layout(request.layout)
         schedule = None
         if topic.medicine:
             clinic_max_days = request.policy.max_days.get(request.topic)
             schedule = make_schedule(request.data.prescription, topic, where, clinic_max_days)
-        warnings = staff_warnings(request.data, topic, schedule, request.made_on, where)
+        return schedule, staff_warnings(request.data, topic, schedule, request.made_on, where)
+
+    def build(self, request: HandoutRequest, where: str) -> Handout:
+        """Make and verify one leaflet; `where` names the input in error messages."""
+        language = request.language or request.data.patient.language
+        wording = load_wording(self.library.root, language)
+        layout = self.layout(request.layout)
+        schedule, warnings = self.check(request, where)
         leaflet = personalise(
             self.library,
             request.topic,

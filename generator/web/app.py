@@ -27,8 +27,9 @@ from generator.errors import ContentError, HandoutError, InputError, LayoutError
 from generator.inputs import Clinic, Personalisation, default_topic, parse_personalisation
 from generator.labels import label_languages, load_wording
 from generator.layouts import LayoutLibrary
-from generator.pipeline import Generator, HandoutRequest
+from generator.pipeline import Generator, Handout, HandoutRequest
 from generator.web.fhir_routes import fhir_router
+from generator.web.headers import WARNINGS_HEADER, warnings_header
 
 OPTIONS = ("topic", "layout", "language", "paper")
 """Keys a request may add beside the single-handout input shape."""
@@ -180,15 +181,19 @@ def create_app(settings: WebSettings) -> FastAPI:
             return _error(InputError("request: expected a JSON object"), 422)
         options = {key: body.pop(key) for key in OPTIONS if key in body}
         try:
-            pdf = await run_in_threadpool(_build, generator, build_lock, settings.clinic, body, options)
+            handout = await run_in_threadpool(_build, generator, build_lock, settings.clinic, body, options)
         except (InputError, LayoutError) as exc:
             return _error(exc, 422)
         except HandoutError as exc:
             return _error(exc, 500 if isinstance(exc, ContentError) else 422)
         except Exception:
             return JSONResponse({"error": "internal error; the leaflet was not made", "errors": []}, status_code=500)
-        headers = {"Content-Disposition": 'inline; filename="leaflet.pdf"', "Cache-Control": "no-store"}
-        return Response(pdf, media_type="application/pdf", headers=headers)
+        headers = {
+            "Content-Disposition": 'inline; filename="leaflet.pdf"',
+            "Cache-Control": "no-store",
+            WARNINGS_HEADER: warnings_header(handout.warnings),
+        }
+        return Response(handout.pdf, media_type="application/pdf", headers=headers)
 
     app.include_router(fhir_router(generator, build_lock, settings.clinic, check_token))
     return app
@@ -196,7 +201,7 @@ def create_app(settings: WebSettings) -> FastAPI:
 
 def _build(
     generator: Generator, lock: threading.Lock, clinic: Clinic, body: dict[str, Any], options: dict[str, Any]
-) -> bytes:
+) -> Handout:
     for key, value in options.items():
         if not isinstance(value, str):
             raise InputError(f"request: {key}: expected a string", ((key, "expected a string"),))
@@ -221,4 +226,4 @@ def _build(
         language=options.get("language"),
     )
     with lock:
-        return generator.build(request, "request").pdf
+        return generator.build(request, "request")

@@ -25,6 +25,7 @@ from generator.fhir.mapping import read_fhir
 from generator.inputs import Clinic
 from generator.labels import load_wording
 from generator.pipeline import Generator, HandoutRequest
+from generator.web.headers import WARNINGS_HEADER, warnings_header
 
 FHIR_JSON = "application/fhir+json"
 OUTPUTS = ("pdf", "DocumentReference")
@@ -66,7 +67,8 @@ def fhir_router(
         )
         with lock:
             handout = build_fhir(generator, request, fhir, "request")
-        headers = {"X-Handout-Warning": " | ".join(fhir.warnings)} if fhir.warnings else {}
+        warnings = tuple(("bundle", warning) for warning in fhir.warnings) + handout.warnings
+        headers = {WARNINGS_HEADER: warnings_header(warnings)}
         if options["output"] != "DocumentReference":
             return handout.pdf, headers
         words = library.topic_words(fhir.topic, handout.language)
