@@ -20,6 +20,7 @@ from generator.personalise import template_context
 from generator.readability import Readability, measure
 from generator.schema import parse_model
 from generator.templating import holds, render_markup, template_problems
+from generator.terms import TERMS_FILE, TermList, TextPiece, load_terms, unexplained_terms
 from generator.verify import normalise
 from generator.yamlio import load_mapping
 
@@ -60,6 +61,11 @@ def _plain(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
 
+def _sentence(text: str) -> str:
+    """Text ending like a sentence, so readability counts a bullet as one."""
+    return text if text.rstrip().endswith((".", "?", "!", ":")) else text + "."
+
+
 def _sample_context(library: Library, topic_name: str, topic: Topic, language: str, today: dt.date) -> dict[str, Any]:
     """The names templates of `topic` may use, filled from the topic's sample input and the sample clinic.
 
@@ -85,6 +91,7 @@ class _Linter:
         self.report = LintReport()
         self.used: set[Path] = set()
         self.codes: dict[str, list[str]] = {}
+        self.terms = TermList(terms=[])
 
     def run(self) -> LintReport:
         for language in label_languages(self.root):
@@ -92,6 +99,7 @@ class _Linter:
                 load_wording(self.root, language)
             except ContentError as exc:
                 self.report.add("error", self.root / LABELS_FOLDER / f"{language}.yaml", str(exc).split(": ", 1)[-1])
+        self._load_terms()
         for name in self.library.topic_names():
             self._topic(name)
         for rxcui, topics in sorted(self.codes.items()):
@@ -120,6 +128,20 @@ class _Linter:
                 self.report.add("error", path.with_name(f"topic.{language}.yaml"), str(exc).split(": ", 1)[-1])
             self._topic_language(name, topic, language)
 
+    def _load_terms(self) -> None:
+        path = self.root / TERMS_FILE
+        try:
+            self.terms = load_terms(self.root)
+        except ContentError as exc:
+            self.report.add("error", path, str(exc).removeprefix(f"{path}: "))
+            return
+        for index, term in enumerate(self.terms.terms):
+            for language in label_languages(self.root):
+                if language not in term.words:
+                    self.report.add(
+                        "warning", path, f"terms[{index}] ({term.term}): no '{language}' words, not checked"
+                    )
+
     def _languages(self, name: str) -> list[str]:
         found = {DEFAULT_LANGUAGE} | {p.suffixes[-2].lstrip(".") for p in (self.root / name).glob("*.*.yaml")}
         return sorted(found)
@@ -131,6 +153,8 @@ class _Linter:
             self.report.add("error", self.library.topic_path(name).parent, str(exc))
             return
         texts: list[str] = []
+        pieces: list[TextPiece] = []
+        checked: list[tuple[Path, Block, list[TextPiece]]] = []
         for ref in topic.blocks:
             path = self.library.block_path(name, ref, language)
             self.used.add(path)
@@ -145,10 +169,39 @@ class _Linter:
             block = self._block(path)
             if block is None:
                 continue
-            block_text = self._block_checks(path, block, context)
+            block_pieces = self._block_checks(path, block, context)
+            pieces += block_pieces
+            checked.append((path, block, block_pieces))
+            block_text = "\n".join(_sentence(piece.text) for piece in block_pieces)
             texts.append(block_text)
             self._measure(name, ref, language, block_text)
         self._measure(name, "(whole topic)", language, "\n".join(texts))
+        self._shared_sentences(checked)
+        self._term_checks(pieces, language)
+
+    def _shared_sentences(self, checked: list[tuple[Path, Block, list[TextPiece]]]) -> None:
+        """A must_say sentence found in another block too could not show that its own block went missing."""
+        for path, block, _ in checked:
+            for index, sentence in enumerate(block.must_say):
+                wanted = normalise(sentence)
+                for other, _, other_pieces in checked:
+                    if other != path and any(wanted in normalise(piece.text) for piece in other_pieces):
+                        self.report.add(
+                            "error",
+                            path,
+                            f"must_say[{index}]: also in {other.name} of the same topic, so the check that "
+                            "this block was printed would pass without it; word it differently",
+                        )
+
+    def _term_checks(self, pieces: list[TextPiece], language: str) -> None:
+        for problem in unexplained_terms(pieces, self.terms, language):
+            among = " among the blocks every layout prints" if problem.always_only else ""
+            self.report.add(
+                "error",
+                problem.where,
+                f"'{problem.term}' is first used{among} here without its explanation "
+                f"(expected a match for '{problem.explained_by}' in the same item; see {TERMS_FILE})",
+            )
 
     def _block(self, path: Path) -> Block | None:
         try:
@@ -157,21 +210,24 @@ class _Linter:
             self.report.add("error", path, str(exc).removeprefix(f"{path}: "))
             return None
 
-    def _templates(self, block: Block) -> Iterator[tuple[str, str, bool]]:
-        yield "title", block.title, False
+    def _templates(self, block: Block) -> Iterator[tuple[str, str, bool, bool]]:
+        """(field, template, is a `when` expression, printed only under a condition) of each piece."""
+        optional = not block.required or bool(block.when)
+        yield "title", block.title, False, optional
         if block.when:
-            yield "when", block.when, True
+            yield "when", block.when, True, True
         for body_name, body in (("body", block.body), ("short", block.short or [])):
             for index, item in enumerate(body):
+                conditional = optional or bool(item.when)
                 if item.when:
-                    yield f"{body_name}[{index}].when", item.when, True
+                    yield f"{body_name}[{index}].when", item.when, True, conditional
                 for item_field, source in item.templates():
-                    yield f"{body_name}[{index}].{item_field}", source, False
+                    yield f"{body_name}[{index}].{item_field}", source, False, conditional
 
-    def _block_checks(self, path: Path, block: Block, context: dict[str, Any]) -> str:
-        """Template, must_say, review and source checks; returns the block's plain text."""
-        items: list[str] = []
-        for where, source, expression in self._templates(block):
+    def _block_checks(self, path: Path, block: Block, context: dict[str, Any]) -> list[TextPiece]:
+        """Template, must_say, review and source checks; returns the block's pieces of plain text."""
+        pieces: list[TextPiece] = []
+        for where, source, expression, conditional in self._templates(block):
             problems = template_problems(source, context, expression)
             for problem in problems:
                 self.report.add("error", path, f"{where}: {problem}")
@@ -186,8 +242,8 @@ class _Linter:
                 self.report.add("error", path, f"{where}: {str(exc).removeprefix(': ')}")
                 continue
             if not where.startswith("short"):
-                items.append(text)
-        found = [normalise(text) for text in items]
+                pieces.append(TextPiece(f"{path}: {where}", text, not conditional, heading=where == "title"))
+        found = [normalise(piece.text) for piece in pieces]
         for index, sentence in enumerate(block.must_say):
             if not any(normalise(sentence) in text for text in found):
                 self.report.add("error", path, f"must_say[{index}]: not found word for word in one item of the block")
@@ -195,7 +251,7 @@ class _Linter:
             self.report.add("warning", path, f"review_due: the review was due on {block.review_due.isoformat()}")
         if block.reviewed > self.today:
             self.report.add("error", path, f"reviewed: {block.reviewed.isoformat()} is in the future")
-        return "\n".join(t if t.rstrip().endswith((".", "?", "!", ":")) else t + "." for t in items)
+        return pieces
 
     def _measure(self, topic: str, block: str, language: str, text: str) -> None:
         result = measure(topic, block, language, text)

@@ -34,15 +34,54 @@ def sample() -> dict[str, Any]:
     return copy.deepcopy(yaml.safe_load((SAMPLES / "patient.yaml").read_text()))
 
 
+TOPIC_PRESCRIPTIONS: dict[str, dict[str, Any] | None] = {
+    "cyclobenzaprine": {
+        "medicine": "cyclobenzaprine",
+        "dose_mg": 5,
+        "strength_mg": 5,
+        "times_per_day": 3,
+        "start": dt.date(2026, 11, 24),
+        "days_supply": 10,
+    },
+    "methocarbamol": {
+        "medicine": "methocarbamol",
+        "dose_mg": 1500,
+        "strength_mg": 750,
+        "times_per_day": 4,
+        "start": dt.date(2026, 11, 24),
+        "days_supply": 3,
+    },
+    "low-back-pain": None,
+}
+"""Test prescriptions for the topics other than carisoprodol (whose is the built-in sample's)."""
+
+
+@pytest.fixture
+def topic_sample(sample: dict[str, Any]) -> Callable[[str], dict[str, Any]]:
+    """The sample patient with a prescription that suits `topic` (none for a non-drug topic)."""
+
+    def _sample(topic: str) -> dict[str, Any]:
+        data = copy.deepcopy(sample)
+        if topic in TOPIC_PRESCRIPTIONS:
+            rx = TOPIC_PRESCRIPTIONS[topic]
+            if rx is None:
+                data.pop("prescription")
+            else:
+                data["prescription"] = dict(rx)
+        return data
+
+    return _sample
+
+
 @pytest.fixture
 def make(generator: Generator):
     """Build a leaflet from a personalisation mapping, in-process."""
 
-    def _make(data: dict[str, Any], layout: str = "standard", **options: Any) -> Handout:
+    def _make(data: dict[str, Any], layout: str = "standard", topic: str = "carisoprodol", **options: Any) -> Handout:
         parsed = parse_personalisation(data, "test input")
         clinic = choose_clinic(parsed, None, None, SAMPLES / "clinic.yaml")
         options.setdefault("made_on", MADE_ON)
-        request = HandoutRequest("carisoprodol", parsed, clinic, layout=layout, **options)
+        request = HandoutRequest(topic, parsed, clinic, layout=layout, **options)
         return generator.build(request, "test input")
 
     return _make

@@ -155,9 +155,9 @@ def test_paper_sizes(make, sample, layout, paper, size) -> None:
     assert (round(float(box.width)), round(float(box.height))) == size
 
 
-def test_two_to_three_pages_with_page_x_of_y(make, sample) -> None:
+def test_two_to_four_pages_with_page_x_of_y(make, sample) -> None:
     handout = make(sample)
-    assert 2 <= handout.pages <= 3
+    assert 2 <= handout.pages <= 4
     pages = pdf_pages_text(handout.pdf)
     for number, text in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in text

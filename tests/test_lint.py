@@ -56,6 +56,22 @@ HARD_TEXT = (
     "contraindications, interactions, and idiosyncratic hypersensitivity manifestations."
 )
 
+MAOI = {"term": "MAO inhibitor", "words": {"en": {"uses": r"\bMAO inhibitors?\b", "explained_by": "phenelzine"}}}
+
+
+def _terms(root: Path, *terms: dict) -> None:
+    _write(root / "terms.yaml", {"terms": list(terms)})
+
+
+def _two_blocks(root: Path, first: dict, second: dict) -> None:
+    """A topic of two blocks: `first` (optional unless it says so), then the required `second`."""
+    _write(root / "demo/topic.yaml", {"title": "Demo", "content_version": "1", "blocks": ["first", "overview"]})
+    _write(root / "demo/first.yaml", first)
+    _write(root / "demo/overview.yaml", second)
+
+
+OPTIONAL = {"required": False, "must_say": None}
+
 RULES = {
     "unknown-key": (
         lambda root: _write(root / "demo/overview.yaml", _block(colour="red")),
@@ -142,6 +158,46 @@ RULES = {
         "ERROR",
         "sources: missing required field",
     ),
+    "unexplained-term": (
+        lambda root: (
+            _terms(root, MAOI),
+            _write(root / "demo/overview.yaml", _block(body=[*BLOCK["body"], {"text": "Avoid MAO inhibitors."}])),
+        ),
+        "ERROR",
+        "overview.yaml: body[2].text: 'MAO inhibitor' is first used here without its explanation",
+    ),
+    "term-explained-only-in-an-optional-block": (
+        lambda root: (
+            _terms(root, MAOI),
+            _two_blocks(
+                root,
+                _block(**OPTIONAL, body=[{"text": "MAO inhibitors, such as phenelzine."}]),
+                _block(body=[*BLOCK["body"], {"text": "Avoid MAO inhibitors."}]),
+            ),
+        ),
+        "ERROR",
+        "overview.yaml: body[2].text: 'MAO inhibitor' is first used among the blocks every layout prints here",
+    ),
+    "term-with-a-bad-pattern": (
+        lambda root: _terms(root, {"term": "x", "words": {"en": {"uses": "(", "explained_by": "y"}}}),
+        "ERROR",
+        "terms.yaml: terms[0].words.en.uses: not a valid regular expression",
+    ),
+    "term-without-a-language": (
+        lambda root: (
+            shutil.copy(library_root() / "labels/es.yaml", root / "labels/es.yaml"),
+            _write(root / "demo/topic.es.yaml", {"title": "Demo"}),
+            _write(root / "demo/overview.es.yaml", _block()),
+            _terms(root, MAOI),
+        ),
+        "WARNING",
+        "terms.yaml: terms[0] (MAO inhibitor): no 'es' words, not checked",
+    ),
+    "must-say-in-two-blocks": (
+        lambda root: _two_blocks(root, _block(**OPTIONAL, body=[{"text": "Rest is not the best cure."}]), BLOCK),
+        "ERROR",
+        "overview.yaml: must_say[0]: also in first.yaml of the same topic",
+    ),
     "hard-reading": (
         lambda root: _write(
             root / "demo/overview.yaml",
@@ -168,6 +224,29 @@ def test_rule(run_cli, small_library, rule) -> None:
     assert code == (1 if level == "ERROR" else 0), out
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MAO inhibitors, such as phenelzine, are medicines for depression.",
+        "Some medicines for depression (such as phenelzine) are MAO inhibitors.",
+    ],
+)
+def test_explained_term_passes(run_cli, small_library, text) -> None:
+    _terms(small_library, MAOI)
+    _write(small_library / "demo/overview.yaml", _block(body=[*BLOCK["body"], {"text": text}, {"text": "No MAOIs."}]))
+    code, out, _ = run_cli("lint", "--library", str(small_library), "--today", "2026-11-25")
+    assert code == 0, out
+    assert "lint: 0 error(s), 0 warning(s)" in out
+
+
+def test_term_in_a_title_explained_just_below(run_cli, small_library) -> None:
+    _terms(small_library, MAOI)
+    body = [{"text": "They are medicines such as phenelzine."}, {"warning": "Rest is not the best cure."}]
+    _write(small_library / "demo/overview.yaml", _block(title="What are MAO inhibitors?", body=body))
+    code, out, _ = run_cli("lint", "--library", str(small_library), "--today", "2026-11-25")
+    assert code == 0, out
+
+
 def test_max_grade_makes_reading_level_an_error(run_cli, small_library) -> None:
     code, out, _ = run_cli("lint", "--library", str(small_library), "--today", "2026-11-25", "--max-grade", "0.5")
     assert code == 1
@@ -175,7 +254,7 @@ def test_max_grade_makes_reading_level_an_error(run_cli, small_library) -> None:
 
 
 def test_shipped_library_passes_cleanly(run_cli) -> None:
-    code, out, _ = run_cli("lint", "--today", "2026-11-25")
+    code, out, _ = run_cli("lint", "--today", "2026-11-27")
     assert code == 0, out
     assert "lint: 0 error(s), 0 warning(s)" in out, out
 
