@@ -101,7 +101,7 @@ class Block(StrictModel):
     review_due: dt.date
     """When the block must be reviewed again."""
     short: list[BodyItem] | None = None
-    """A shorter body that compact layouts may use instead of `body`."""
+    """A shorter body that compact layouts may use instead of `body`; a required block's keeps every must_say."""
 
     @model_validator(mode="after")
     def _required_rules(self) -> Block:

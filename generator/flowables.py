@@ -220,7 +220,7 @@ def back_panel(leaflet: Leaflet, width: float, styles: Styles, pointer: bool) ->
         story.append(WholeParagraph(f"<b>{escape_text(label)}:</b> {escape_text(value)}", styles.body))
     if pointer:
         story += full_leaflet_pointer(leaflet, width, styles)
-    story += [Spacer(1, styles.body.fontSize), WholeParagraph(str(escape_text(leaflet.footer_version)), styles.small)]
+    story += [Spacer(1, styles.body.fontSize), WholeParagraph(str(escape_text(leaflet.footer_version)), styles.footer)]
     return story
 
 

@@ -58,10 +58,11 @@ class Furniture:
         self.header_left = Text(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.small)
         self.header_right = Text(f"<b>{escape_text(leaflet.clinic_phone)}</b>", styles.small_right)
         self.footer_left = Text(
-            f"{escape_text(leaflet.footer_phone)}<br/>{escape_text(leaflet.footer_version)}", styles.small
+            f"{escape_text(leaflet.footer_phone)}<br/>{escape_text(leaflet.footer_version)}", styles.footer
         )
         widest_label = leaflet.page_label.format(page=88, pages=88)
-        self.side = stringWidth(widest_label, styles.fonts.bold, styles.small.fontSize) + styles.small.fontSize
+        widest = max(styles.small.fontSize, styles.footer.fontSize)
+        self.side = stringWidth(widest_label, styles.fonts.bold, widest) + widest
         self.main = page.inner_width - self.side - 6
         self.gap = styles.small.fontSize
         text_height = max(
@@ -94,7 +95,7 @@ class Furniture:
         page = self.page
         self.footer_left.drawOn(canvas, page.left, page.bottom)
         label = self.leaflet.page_label.format(page=number, pages=total)
-        number_para = Text(f"<b>{escape_text(label)}</b>", self.styles.small_right)
+        number_para = Text(f"<b>{escape_text(label)}</b>", self.styles.footer_right)
         number_para.wrap(self.side, page.height)
         number_para.drawOn(canvas, page.width - page.right - self.side, page.bottom)
         rule_y = page.bottom + self.footer_height + self.gap * 0.4

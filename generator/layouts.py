@@ -14,6 +14,8 @@ from generator.schema import StrictModel, parse_model
 from generator.yamlio import load_mapping
 
 Color = str
+MIN_FOOTER_SIZE = 8
+"""The footer line may be smaller than the rest, but not smaller than this."""
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
@@ -35,8 +37,11 @@ class Sizes(StrictModel):
     """Leaflet title."""
     heading: float = 14.5
     """Block headings."""
-    small: float = 9
-    """Header, footer and table notes."""
+    small: float = 10
+    """Header and notes."""
+    footer: float | None = None
+    """The footer line (clinic phone, content version, page X of Y); by default `small`. The only text
+    allowed under min_font_size, and never under 8 pt."""
 
 
 class Colors(StrictModel):
@@ -69,8 +74,8 @@ class Layout(StrictModel):
     """Body type."""
     sizes: Sizes = Sizes()
     """Other text sizes."""
-    min_font_size: float = 8
-    """Nothing on any page is smaller, footer included."""
+    min_font_size: float = 10
+    """Nothing on any page is smaller, except the footer line (sizes.footer)."""
     colors: Colors = Colors()
     """Colour scheme."""
     grayscale: bool = False
@@ -88,7 +93,7 @@ class Layout(StrictModel):
     may_drop: list[str] = []
     """Optional block kinds this profile may leave out."""
     may_shorten: list[str] = []
-    """Optional block kinds this profile prints in their `short` form when they have one."""
+    """Block kinds this profile prints in their `short` form when they have one (required ones keep every must_say)."""
     max_pages: int | None = None
     """Most pages allowed, or none."""
     format: Literal["pages", "trifold"] = "pages"
@@ -117,6 +122,8 @@ class Layout(StrictModel):
         for field, size in sizes.items():
             if size < self.min_font_size:
                 raise ValueError(f"{field}: {size} pt is below min_font_size {self.min_font_size} pt")
+        if self.sizes.footer is not None and self.sizes.footer < MIN_FOOTER_SIZE:
+            raise ValueError(f"sizes.footer: {self.sizes.footer} pt is below {MIN_FOOTER_SIZE} pt")
         if self.format == "trifold" and self.orientation != "landscape":
             raise ValueError("format: a trifold needs orientation: landscape")
         return self

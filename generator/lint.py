@@ -227,6 +227,7 @@ class _Linter:
     def _block_checks(self, path: Path, block: Block, context: dict[str, Any]) -> list[TextPiece]:
         """Template, must_say, review and source checks; returns the block's pieces of plain text."""
         pieces: list[TextPiece] = []
+        short_texts: list[str] = []
         for where, source, expression, conditional in self._templates(block):
             problems = template_problems(source, context, expression)
             for problem in problems:
@@ -241,12 +242,16 @@ class _Linter:
             except ContentError as exc:
                 self.report.add("error", path, f"{where}: {str(exc).removeprefix(': ')}")
                 continue
-            if not where.startswith("short"):
+            if where.startswith("short"):
+                short_texts.append(normalise(text))
+            else:
                 pieces.append(TextPiece(f"{path}: {where}", text, not conditional, heading=where == "title"))
         found = [normalise(piece.text) for piece in pieces]
         for index, sentence in enumerate(block.must_say):
             if not any(normalise(sentence) in text for text in found):
                 self.report.add("error", path, f"must_say[{index}]: not found word for word in one item of the block")
+            if block.short is not None and not any(normalise(sentence) in text for text in short_texts):
+                self.report.add("error", path, f"must_say[{index}]: not found word for word in one item of `short`")
         if block.review_due < self.today:
             self.report.add("warning", path, f"review_due: the review was due on {block.review_due.isoformat()}")
         if block.reviewed > self.today:

@@ -189,11 +189,12 @@ def _fill_item(item: BodyItem, where: str, context: dict[str, Any]) -> Item:
 def fill_block(block: Block, where: str, context: dict[str, Any], shorten: bool = False) -> LeafletBlock | None:
     """Fill in one block, or None when its `when:` condition is false.
 
-    With `shorten`, an optional block that has a `short` body prints that instead.
+    With `shorten`, a block that has a `short` body prints that instead (a required block's
+    `short` keeps every must_say sentence: lint checks it, and the verifier refuses a leaflet without them).
     """
     if block.when and not holds(block.when, context, where):
         return None
-    field, body = ("short", block.short) if shorten and block.short and not block.required else ("body", block.body)
+    field, body = ("short", block.short) if shorten and block.short else ("body", block.body)
     items = tuple(
         _fill_item(item, f"{where}: {field}[{index}]", context)
         for index, item in enumerate(body)

@@ -59,6 +59,9 @@ class Styles:
     cell_header: ParagraphStyle
     small: ParagraphStyle
     small_right: ParagraphStyle
+    footer: ParagraphStyle
+    """The footer line: the only text that may be under the layout's minimum size."""
+    footer_right: ParagraphStyle
 
 
 def make_styles(layout: Layout, grayscale: bool) -> Styles:
@@ -109,6 +112,8 @@ def make_styles(layout: Layout, grayscale: bool) -> Styles:
         keepWithNext=1,
     )
     small = ParagraphStyle("small", parent=body, fontSize=sizes.small, leading=sizes.small * ratio, spaceAfter=0)
+    footer_size = sizes.footer or sizes.small
+    footer = ParagraphStyle("footer", parent=small, fontSize=footer_size, leading=footer_size * ratio)
     return Styles(
         fonts=fonts,
         palette=palette,
@@ -130,4 +135,6 @@ def make_styles(layout: Layout, grayscale: bool) -> Styles:
         cell_header=ParagraphStyle("cell_header", parent=body, fontName=fonts.bold, spaceAfter=0),
         small=small,
         small_right=ParagraphStyle("small_right", parent=small, alignment=2),
+        footer=footer,
+        footer_right=ParagraphStyle("footer_right", parent=footer, alignment=2),
     )

@@ -1,0 +1,256 @@
+"""Issue 10: the printed dose schedule equals the prescription, for every medicine topic and layout.
+
+The schedule is read back from the finished PDF with pypdf (not the generator's own PDFium
+verifier) and compared with what the test works out from the prescription by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from helpers import pdf_text
+
+from generator.errors import InputError
+from generator.inputs import choose_clinic, parse_personalisation
+from generator.paths import SAMPLES
+from generator.pipeline import HandoutRequest
+
+LAYOUTS = ["standard", "a4", "large-print", "one-page", "trifold", "grayscale"]
+START = dt.date(2026, 11, 24)
+MADE_ON = dt.date(2026, 11, 24)
+
+
+def _days(n: int) -> dt.date:
+    return START + dt.timedelta(days=n)
+
+
+def _rx(medicine: str, dose: float, times: int, days: int, strength: float | None = None, **extra: Any) -> dict:
+    rx: dict[str, Any] = {"medicine": medicine, "dose_mg": dose, "times_per_day": times, "start": START}
+    rx["days_supply"] = days
+    if strength is not None:
+        rx["strength_mg"] = strength
+    return rx | extra
+
+
+def _step(day: int, dose: float, times: int, strength: float | None = None) -> dict:
+    step: dict[str, Any] = {"from": _days(day), "dose_mg": dose, "times_per_day": times}
+    if strength is not None:
+        step["strength_mg"] = strength
+    return step
+
+
+# (prescription, the tablet strength of each step the leaflet must print)
+CASES: dict[str, dict[str, tuple[dict, list[float]]]] = {
+    "carisoprodol": {
+        "no-taper": (_rx("carisoprodol", 350, 3, 7), [350]),
+        "two-step-taper": (
+            _rx("carisoprodol", 350, 3, 7, taper=[_step(7, 350, 2), _step(10, 350, 1)], last_day=_days(12)),
+            [350, 350, 350],
+        ),
+        "strength-per-step": (
+            _rx("carisoprodol", 350, 4, 7, 350, taper=[_step(7, 250, 3, 250), _step(10, 250, 2)], last_day=_days(13)),
+            [350, 250, 250],
+        ),
+    },
+    "cyclobenzaprine": {
+        "no-taper": (_rx("cyclobenzaprine", 5, 3, 7), [5]),
+        "two-step-taper": (
+            _rx("cyclobenzaprine", 10, 3, 5, 5, taper=[_step(5, 5, 3), _step(8, 5, 2)], last_day=_days(10)),
+            [5, 5, 5],
+        ),
+        "strength-per-step": (
+            _rx("cyclobenzaprine", 10, 3, 5, 10, taper=[_step(5, 7.5, 3, 7.5), _step(8, 7.5, 2)], last_day=_days(10)),
+            [10, 7.5, 7.5],
+        ),
+    },
+    "methocarbamol": {
+        "no-taper": (_rx("methocarbamol", 1000, 4, 5), [500]),
+        "two-step-taper": (
+            _rx("methocarbamol", 1500, 4, 3, 750, taper=[_step(3, 1500, 3), _step(7, 750, 3)], last_day=_days(12)),
+            [750, 750, 750],
+        ),
+        "strength-per-step": (
+            _rx("methocarbamol", 1500, 4, 3, 500, taper=[_step(3, 750, 4, 750), _step(7, 750, 3)], last_day=_days(12)),
+            [500, 750, 750],
+        ),
+    },
+}
+
+DATE = r"(?:[A-Z][a-z]+\.? \d{1,2}, \d{4})"
+ROW = re.compile(
+    rf"({DATE}) ({DATE}) (\d+) tablets? of ([\d.,]+) mg(?: \(([\d,]+) mg in all\))? (once a day|\d+ times a day)"
+)
+
+
+def _date(text: str) -> dt.date:
+    for form in ("%B %d, %Y", "%b %d, %Y"):
+        try:
+            return dt.datetime.strptime(text.replace(".", ""), form).date()
+        except ValueError:
+            continue
+    raise AssertionError(f"not a date: {text}")
+
+
+def printed_schedule(text: str) -> list[tuple[dt.date, dt.date, int, float, int]]:
+    """(from, until, tablets, strength, times a day) of each row of the printed 'Your dose schedule'."""
+    heading = "Your dose schedule From Until How much How often "
+    assert heading in text
+    rest = text.split(heading, 1)[1]
+    rows = []
+    while match := ROW.match(rest):
+        start, end, tablets, strength, total, often = match.groups()
+        times = 1 if often == "once a day" else int(often.split()[0])
+        count, mg = int(tablets), float(strength.replace(",", ""))
+        if total is not None:
+            assert float(total.replace(",", "")) == count * mg  # "(1,500 mg in all)" adds up
+        rows.append((_date(start), _date(end), count, mg, times))
+        rest = rest[match.end() :].lstrip()
+    return rows
+
+
+def expected_schedule(rx: dict, strengths: list[float]) -> list[tuple[dt.date, dt.date, int, float, int]]:
+    """The schedule worked out by hand from the prescription."""
+    steps = [(rx["start"], rx["dose_mg"], rx["times_per_day"])]
+    steps += [(step["from"], step["dose_mg"], step["times_per_day"]) for step in rx.get("taper", [])]
+    ends = [step[0] - dt.timedelta(days=1) for step in steps[1:]]
+    ends.append(rx.get("last_day") or rx["start"] + dt.timedelta(days=rx["days_supply"] - 1))
+    return [
+        (start, end, int(dose / strength), strength, times)
+        for (start, dose, times), end, strength in zip(steps, ends, strengths, strict=True)
+    ]
+
+
+def _data(rx: dict, name: str = "Maria Lopez") -> dict:
+    return {"patient": {"name": name, "age": 47}, "prescriber": {"name": "Dr. Sam Lee"}, "prescription": rx}
+
+
+def _build(generator, topic: str, data: dict, layout: str = "standard"):
+    parsed = parse_personalisation(data, "test input")
+    clinic = choose_clinic(parsed, None, None, SAMPLES / "clinic.yaml")
+    request = HandoutRequest(topic, parsed, clinic, made_on=MADE_ON, layout=layout)
+    return generator.build(request, "test input")
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize(("topic", "case"), [(t, c) for t, cases in CASES.items() for c in cases])
+def test_printed_schedule_equals_the_prescription(generator, topic, case, layout) -> None:
+    rx, strengths = CASES[topic][case]
+    handout = _build(generator, topic, _data(rx), layout)
+    text = pdf_text(handout.pdf)
+    assert printed_schedule(text) == expected_schedule(rx, strengths)
+    last = expected_schedule(rx, strengths)[-1][1]
+    assert re.search(rf"Last day to take it {last:%B} {last.day}, {last.year}", text)
+
+
+def test_every_topic_builds_its_sample_from_the_readme_command(run_cli, tmp_path, generator) -> None:
+    for topic in generator.library.topic_names():
+        output = tmp_path / f"{topic}.pdf"
+        code, out, err = run_cli("build", topic, "-o", str(output))
+        assert code == 0, err
+        assert out.startswith(f"Wrote {output}")
+        if generator.library.topic(topic).medicine:
+            assert "Your dose schedule" in pdf_text(output)
+
+
+def test_list_shows_each_sample(run_cli, generator) -> None:
+    out = run_cli("list")[1]
+    for topic in generator.library.topic_names():
+        assert f"sample: {generator.library.sample_path(topic)}" in out
+
+
+@pytest.mark.parametrize(
+    ("topic", "rx", "field", "message"),
+    [
+        (
+            "methocarbamol",
+            _rx("methocarbamol", 1500, 4, 3),
+            "prescription.strength_mg",
+            "required: 1,500 mg can be made as 2 x 750 mg or 3 x 500 mg tablets; give the strength dispensed",
+        ),
+        (
+            "cyclobenzaprine",
+            _rx("cyclobenzaprine", 10, 3, 7),
+            "prescription.strength_mg",
+            "required: 10 mg can be made as 1 x 10 mg or 2 x 5 mg tablets; give the strength dispensed",
+        ),
+        (
+            "carisoprodol",
+            _rx("carisoprodol", 350, 3, 7, 300),
+            "prescription.strength_mg",
+            "300 mg is not a strength of carisoprodol (250 mg or 350 mg)",
+        ),
+        (
+            "carisoprodol",
+            _rx("carisoprodol", 350, 3, 7, taper=[_step(7, 250, 3)], last_day=_days(9)),
+            "prescription.taper[0].dose_mg",
+            "250 mg cannot be made from whole 350 mg tablets; give prescription.taper[0].strength_mg if another "
+            "strength is dispensed",
+        ),
+        (
+            "methocarbamol",
+            _rx("methocarbamol", 1500, 4, 5, 750),
+            "prescription.dose_mg",
+            "6,000 mg a day is above the 4,500 mg daily limit from day 4 of the course for methocarbamol",
+        ),
+        (
+            "carisoprodol",
+            _rx("carisoprodol", 350, 3, 7, taper=[_step(7, 350, 2)]),
+            "prescription.last_day",
+            "required with a taper plan: the last day of the last step",
+        ),
+    ],
+)
+def test_a_prescription_the_leaflet_cannot_print_exactly_is_refused(generator, topic, rx, field, message) -> None:
+    with pytest.raises(InputError) as caught:
+        _build(generator, topic, _data(rx))
+    assert (field, message) in caught.value.problems
+
+
+def test_inferred_strength_is_printed(generator) -> None:
+    text = pdf_text(_build(generator, "methocarbamol", _data(_rx("methocarbamol", 1000, 4, 3))).pdf)
+    assert "2 tablets of 500 mg (1,000 mg in all) 4 times a day" in text
+
+
+def test_methocarbamol_higher_first_days_then_a_lower_dose_is_accepted(generator) -> None:
+    rx = _rx("methocarbamol", 1500, 4, 3, 750, taper=[_step(3, 1500, 3)], last_day=_days(9))
+    handout = _build(generator, "methocarbamol", _data(rx))
+    text = pdf_text(handout.pdf)
+    assert "usually 6,000 mg" not in text and "8,000" not in text  # no generic label doses for every patient
+    assert "Take only the dose on this leaflet." in text
+
+
+def test_daily_maximum_is_in_the_patients_own_tablets(generator) -> None:
+    text = pdf_text(_build(generator, "carisoprodol", _data(_rx("carisoprodol", 250, 3, 7))).pdf)
+    assert "Never take more than 4 tablets (1,000 mg) in one day." in text  # 4 doses of one 250 mg tablet
+    text = pdf_text(_build(generator, "carisoprodol", _data(_rx("carisoprodol", 350, 3, 7))).pdf)
+    assert "Never take more than 4 tablets (1,400 mg) in one day." in text
+
+
+def test_without_a_taper_no_plan_to_lower_the_dose(generator) -> None:
+    text = pdf_text(_build(generator, "carisoprodol", _data(_rx("carisoprodol", 350, 3, 7))).pdf)
+    assert "Follow the plan" not in text and "follow Your dose schedule" not in text
+    assert "Take your last dose on November 30, 2026. You can usually stop then." in text
+    assert "do not stop suddenly without asking your prescriber" in text
+
+
+def test_with_a_taper_full_dose_until_then_the_schedule(generator) -> None:
+    rx, _ = CASES["carisoprodol"]["two-step-taper"]
+    text = pdf_text(_build(generator, "carisoprodol", _data(rx)).pdf)
+    assert "Take this full dose until November 30, 2026. Then follow Your dose schedule to lower your dose." in text
+    assert "Take your last dose on December 6, 2026." in text
+    assert "Stop by" not in text
+
+
+def test_clinic_course_limit_from_the_config(run_cli, tmp_path, write_yaml) -> None:
+    config = write_yaml(
+        "clinic.yaml", {"clinic": {"name": "C", "phone": "555"}, "policy": {"max_days": {"methocarbamol": 7}}}
+    )
+    patient = write_yaml("p.yaml", _data(_rx("methocarbamol", 1000, 4, 10)))
+    code, _, err = run_cli(
+        "build", "methocarbamol", "--patient", str(patient), "--config", str(config), "-o", str(tmp_path / "o.pdf")
+    )
+    assert code == 2
+    assert "prescription.days_supply: 10 days is above the 7-day limit set by the clinic for methocarbamol" in err
