@@ -188,15 +188,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     generator = make_generator(args)
     topic = generator.library.topic(args.topic)
+    rules = generator.visibility_rules(args.layout)
+    pages = read_pages(Path(args.pdf), args.pdf, args.password)
     if args.patient:
-        expected, language = _patient_expectations(args, generator)
+        variants, language = _patient_expectations(args, generator)
+        problems = min((check_pages(pages, expected, rules) for expected in variants), key=len)
+        expected = variants[0]
     else:
         language = args.lang or "en"
         sentences = generator.required_sentences(args.topic, language)
         expected = [Expected(f'required warning "{s}"', s) for s in sentences]
-    rules = generator.visibility_rules(args.layout)
-    pages = read_pages(Path(args.pdf), args.pdf, args.password)
-    problems = check_pages(pages, expected, rules)
+        problems = check_pages(pages, expected, rules)
     for problem in problems:
         print(f"PROBLEM: {problem}")
     checked = "required warnings" + (", the patient, prescriber and dose schedule" if args.patient else "")
@@ -210,8 +212,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
-def _patient_expectations(args: argparse.Namespace, generator: Generator) -> tuple[list[Expected], str]:
-    """What a leaflet made for --patient must show, as `handout build` would have made it."""
+def _patient_expectations(args: argparse.Namespace, generator: Generator) -> tuple[list[list[Expected]], str]:
+    """What a leaflet made for --patient must show, as `handout build` would have made it.
+
+    One list per way a layout can print the schedule (short or long dates, with or without the
+    calendar): --layout's only, else those of every installed layout.
+    """
     from generator.dosing import make_schedule
     from generator.inputs import choose_clinic, read_personalisation
     from generator.labels import load_wording
@@ -231,8 +237,12 @@ def _patient_expectations(args: argparse.Namespace, generator: Generator) -> tup
     language = args.lang or data.patient.language
     sentences = tuple(generator.required_sentences(args.topic, language))
     wording = load_wording(generator.library.root, language)
-    short_dates = bool(args.layout) and generator.layout(args.layout).short_dates
-    return leaflet_expectations(sentences, data, clinic, schedule, wording, short_dates), language
+    names = [args.layout] if args.layout else generator.layouts.names()
+    forms = dict.fromkeys((generator.layout(name).short_dates, generator.layout(name).calendar) for name in names)
+    variants = [
+        leaflet_expectations(sentences, data, clinic, schedule, wording, short, calendar) for short, calendar in forms
+    ]
+    return variants, language
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

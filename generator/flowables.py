@@ -7,6 +7,7 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
+from generator.boxes import Box, BoxStyle
 from generator.personalise import Item, Leaflet, LeafletBlock
 from generator.styles import Styles
 from generator.templating import escape_text
@@ -24,25 +25,19 @@ def _paragraphs(item: Item, styles: Styles) -> list[Flowable]:
     return [WholeParagraph(text, styles.body) for text in item.texts]
 
 
-def _callout(text: str, severity: str, width: float, styles: Styles) -> Table:
+def _callout(text: str, severity: str, styles: Styles) -> Box:
+    """A sentence in a tinted box with a thick bar on the left; never split."""
     pal = styles.palette
     line, fill = (pal.warning, pal.warning_fill) if severity == "warning" else (pal.caution, pal.caution_fill)
-    table = Table([[WholeParagraph(text, styles.callout)]], colWidths=[width])
-    table.setStyle(
-        _table_style(
-            styles,
-            [
-                ("BACKGROUND", (0, 0), (-1, -1), fill),
-                ("BOX", (0, 0), (-1, -1), 0.8, line),
-                ("LINEBEFORE", (0, 0), (0, -1), 5 if severity == "warning" else 3, line),
-                ("LEFTPADDING", (0, 0), (-1, -1), styles.space * 0.9),
-                ("RIGHTPADDING", (0, 0), (-1, -1), styles.space * 0.6),
-                ("TOPPADDING", (0, 0), (-1, -1), styles.space * 0.45),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), styles.space * 0.55),
-            ],
-        )
+    style = BoxStyle(
+        fill=fill,
+        border=line,
+        border_width=0.8,
+        bar=5 if severity == "warning" else 3,
+        pad_x=styles.space * 0.7,
+        pad_y=styles.space * 0.5,
     )
-    return table
+    return Box(None, [WholeParagraph(text, styles.callout)], style, space_after=styles.space * 0.5)
 
 
 def _data_table(
@@ -72,61 +67,53 @@ def _data_table(
     return table
 
 
-def _item_flowables(item: Item, width: float, styles: Styles, spacer: float) -> list[Flowable]:
+def _item_flowables(item: Item, width: float, styles: Styles) -> list[Flowable]:
     if item.kind in ("warning", "caution"):
-        return [_callout(item.texts[0], item.kind, width, styles), Spacer(1, spacer)]
+        return [_callout(item.texts[0], item.kind, styles)]
     if item.kind == "table":
-        return [_data_table(item, width, styles), Spacer(1, spacer)]
+        return [_data_table(item, width, styles), Spacer(1, styles.body.fontSize * 0.5)]
     return _paragraphs(item, styles)
 
 
-def _plain_block(block: LeafletBlock, width: float, styles: Styles) -> list[Flowable]:
-    spacer = styles.body.fontSize * 0.5
-    story: list[Flowable] = [Text(block.title, styles.heading)]
-    for item in block.items:
-        story += _item_flowables(item, width, styles, spacer)
-    return story
+def _plain_style(styles: Styles) -> BoxStyle:
+    return BoxStyle(gap=styles.heading.spaceAfter)
 
 
-def _boxed_block(block: LeafletBlock, width: float, styles: Styles) -> list[Flowable]:
-    """A caution or warning block: a bordered box whose rows may split across pages."""
+def _boxed_style(block: LeafletBlock, styles: Styles) -> BoxStyle:
     pal = styles.palette
     warning = block.severity == "warning"
-    inner = width - 2 * styles.space
-    band = warning and styles.heading_band
-    heading_color = pal.white if band else (pal.warning if warning else pal.text)
-    heading_style = styles.boxed_heading.clone("boxed_heading_now", textColor=heading_color)
-    rows: list[list[Flowable]] = [[Text(block.title, heading_style)]]
-    for item in block.items:
-        rows += [[f] for f in _item_flowables(item, inner, styles, styles.space * 0.3) if not isinstance(f, Spacer)]
-    table = Table(rows, colWidths=[width], repeatRows=1)
     line = pal.warning if warning else pal.caution
-    table.setStyle(
-        _table_style(
-            styles,
-            [
-                ("BOX", (0, 0), (-1, -1), 2.4 if warning else 1.4, line),
-                ("BACKGROUND", (0, 0), (-1, 0), line if band else pal.caution_fill),
-                ("LINEBELOW", (0, 0), (-1, 0), 1.4, line),
-                ("LEFTPADDING", (0, 0), (-1, -1), styles.space),
-                ("RIGHTPADDING", (0, 0), (-1, -1), styles.space),
-                ("TOPPADDING", (0, 0), (-1, -1), styles.space * 0.3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), styles.space * 0.3),
-                ("TOPPADDING", (0, 0), (-1, 0), styles.space * 0.55),
-                ("BOTTOMPADDING", (0, 0), (-1, 0), styles.space * 0.55),
-                ("BOTTOMPADDING", (0, -1), (-1, -1), styles.space * 0.8),
-                ("TOPPADDING", (0, 1), (-1, 1), styles.space * 0.7),
-            ],
-        )
+    return BoxStyle(
+        border=line,
+        border_width=2.4 if warning else 1.4,
+        pad_x=styles.space,
+        pad_y=styles.space * 0.5,
+        heading_fill=line if warning and styles.heading_band else pal.caution_fill,
+        heading_pad=styles.space * 0.5,
+        heading_rule=1.4,
+        gap=styles.space * 0.7,
     )
-    return [Spacer(1, styles.space * 0.7), table, Spacer(1, styles.space * 0.2)]
 
 
-def block_flowables(block: LeafletBlock, width: float, styles: Styles) -> list[Flowable]:
-    """Flowables for one block, styled by its severity."""
+def block_flowables(block: LeafletBlock, width: float, styles: Styles, continued: str) -> list[Flowable]:
+    """One block as a Box, styled by its severity; `continued` words its heading on the next page."""
+    pal = styles.palette
     if block.severity == "info":
-        return _plain_block(block, width, styles)
-    return _boxed_block(block, width, styles)
+        style, heading_style, inner = _plain_style(styles), styles.heading, width
+    else:
+        style = _boxed_style(block, styles)
+        band = block.severity == "warning" and styles.heading_band
+        color = pal.white if band else (pal.warning if block.severity == "warning" else pal.text)
+        heading_style = styles.boxed_heading.clone("boxed_heading_now", textColor=color)
+        inner = width - 2 * style.pad_x
+    content = [flowable for item in block.items for flowable in _item_flowables(item, inner, styles)]
+    title = block.title
+
+    def again() -> Flowable:
+        return Text(continued.format(title=title), heading_style)
+
+    space_before = styles.heading.spaceBefore if block.severity == "info" else styles.space * 0.9
+    return [Box(Text(title, heading_style), content, style, again, space_before, styles.space * 0.3)]
 
 
 def prepared_for_box(leaflet: Leaflet, width: float, styles: Styles) -> Table:
@@ -168,13 +155,17 @@ class WholeTable(Table):
 
 
 def schedule_flowables(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
-    """The dose schedule, if any: its heading (kept with the table) and the table, never split."""
+    """The dose schedule, if any: its heading and table, never split."""
     if leaflet.schedule is None:
         return []
-    story: list[Flowable] = [Text(leaflet.schedule.title, styles.heading)]
-    for item in leaflet.schedule.items:
-        story.append(_data_table(item, width, styles, WholeTable, SCHEDULE_COLUMNS))
-    return story
+    tables: list[Flowable] = [
+        _data_table(item, width, styles, WholeTable, SCHEDULE_COLUMNS) for item in leaflet.schedule.items
+    ]
+    if leaflet.calendar_pointer:
+        tables.append(WholeParagraph(str(escape_text(leaflet.calendar_pointer)), styles.body))
+        tables[0].spaceAfter = styles.body.spaceAfter
+    heading = Text(leaflet.schedule.title, styles.heading)
+    return [Box(heading, tables, _plain_style(styles), None, styles.heading.spaceBefore, styles.space * 0.3)]
 
 
 def intro_flowables(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
@@ -226,7 +217,8 @@ def back_panel(leaflet: Leaflet, width: float, styles: Styles, pointer: bool) ->
 
 def blocks_flowables(leaflet: Leaflet, column_width: float, styles: Styles) -> list[Flowable]:
     """Every block, in reading order, for columns of `column_width`."""
-    return [flowable for block in leaflet.blocks for flowable in block_flowables(block, column_width, styles)]
+    continued = leaflet.continued
+    return [f for block in leaflet.blocks for f in block_flowables(block, column_width, styles, continued)]
 
 
 def body_flowables(leaflet: Leaflet, column_width: float, styles: Styles) -> list[Flowable]:

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 
 from generator.errors import ContentError
@@ -58,6 +58,21 @@ class Labels(StrictModel):
     after_hours: str
     schedule_heading: str
     """Heading of the dose schedule table."""
+    continued: str
+    """A block's heading repeated on the next page or panel, from {title}."""
+    calendar_heading: str
+    """Heading of the dose calendar page."""
+    calendar_intro: str
+    """One line on how to use the calendar."""
+    calendar_day: str
+    calendar_how_much: str
+    calendar_doses: str
+    calendar_pointer: str
+    """In layouts without the calendar: where to get one, from {clinic}."""
+    calendar_help: str
+    """At the foot of the calendar page, from {clinic}, {phone} and {after_hours} (the after-hours phrase or empty)."""
+    calendar_after_hours: str
+    """The after-hours phrase of calendar_help, from {phone}."""
     schedule_from: str
     schedule_until: str
     schedule_how_much: str
@@ -103,6 +118,10 @@ class Wording:
     def _plural(self, phrase: Plural, count: int) -> str:
         form = getattr(phrase, self._locale.plural_form(count), None) or phrase.other
         return form.format(count=count)
+
+    def day(self, value: dt.date) -> str:
+        """A calendar day with its weekday, e.g. Tue, Nov 24."""
+        return format_skeleton("MMMEd", value, locale=self._locale)
 
     def number(self, value: float) -> str:
         """A number with the language's separators: 1,500 or 7.5."""

@@ -110,6 +110,8 @@ class Layout(StrictModel):
     """Show a QR code to the clinic's full-leaflet URL, with a line of text pointing to it."""
     short_dates: bool = False
     """Dates in the dose schedule in the short form (Nov 24, 2026), for narrow panels and columns."""
+    calendar: bool = True
+    """A dose calendar page to tick each dose; without it, a line says where to get one."""
     text_over_color: bool = True
     """False: no text is set on a coloured fill (large print); warnings use borders and weight."""
 
@@ -158,6 +160,7 @@ class LayoutFile(StrictModel):
     logo: bool | None = None
     qr_code: bool | None = None
     short_dates: bool | None = None
+    calendar: bool | None = None
     text_over_color: bool | None = None
 
 

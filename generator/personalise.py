@@ -24,6 +24,28 @@ class Item:
 
 
 @dataclass(frozen=True)
+class CalendarRow:
+    """One day of the dose calendar: the day, how much each time, how many boxes, and whether a step starts."""
+
+    day: str
+    how_much: str
+    doses: int
+    new_step: bool
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The dose calendar page, drawn from the schedule (plain text; the renderer escapes it)."""
+
+    heading: str
+    intro: str
+    header: tuple[str, str, str]
+    rows: tuple[CalendarRow, ...]
+    help: str
+    """Where to call, at the foot of the page (it is the leaflet's last page)."""
+
+
+@dataclass(frozen=True)
 class LeafletBlock:
     """A block ready to draw."""
 
@@ -45,6 +67,10 @@ class Leaflet:
     facts: tuple[tuple[str, str], ...]
     schedule: LeafletBlock | None
     """The dose schedule the generator prints itself (medicine topics)."""
+    calendar: Calendar | None
+    """The dose calendar, in layouts that have one (medicine topics)."""
+    calendar_pointer: str
+    """Where to get a dose calendar, in layouts without one (medicine topics; else empty)."""
     blocks: tuple[LeafletBlock, ...]
     clinic_name: str
     clinic_phone: str
@@ -59,6 +85,8 @@ class Leaflet:
     contact: tuple[tuple[str, str], ...]
     full_leaflet_line: str
     leaflet_url: str | None
+    continued: str
+    """How a block's heading repeats on the next page: a format with {title}."""
 
 
 def age_on(patient_age: int | None, date_of_birth: dt.date | None, day: dt.date) -> int | None:
@@ -167,6 +195,26 @@ def schedule_rows(schedule: Schedule, wording: Wording, short_dates: bool) -> tu
     return tuple(rows)
 
 
+def calendar_rows(schedule: Schedule, wording: Wording) -> tuple[CalendarRow, ...]:
+    """One row per day of the course, from the schedule."""
+    rows = []
+    for step in schedule.steps:
+        how_much = wording.how_much(schedule.form, step.tablets, step.strength_mg)
+        for offset in range(step.days):
+            day = step.start + dt.timedelta(days=offset)
+            rows.append(CalendarRow(wording.day(day), how_much, step.times_per_day, offset == 0))
+    return tuple(rows)
+
+
+def _calendar(schedule: Schedule, wording: Wording, clinic: Clinic) -> Calendar:
+    labels = wording.labels
+    header = (labels.calendar_day, labels.calendar_how_much, labels.calendar_doses)
+    after_hours = labels.calendar_after_hours.format(phone=clinic.after_hours) if clinic.after_hours else ""
+    help_line = labels.calendar_help.format(clinic=clinic.name, phone=clinic.phone, after_hours=after_hours)
+    rows = calendar_rows(schedule, wording)
+    return Calendar(labels.calendar_heading, labels.calendar_intro, header, rows, help_line)
+
+
 def _schedule_block(schedule: Schedule, wording: Wording, short_dates: bool) -> LeafletBlock:
     rows = schedule_rows(schedule, wording, short_dates)
     rows = tuple(tuple(str(escape_text(cell)) for cell in row) for row in rows)
@@ -249,6 +297,10 @@ def personalise(
         language=language,
         facts=facts,
         schedule=_schedule_block(schedule, wording, layout.short_dates) if schedule is not None else None,
+        calendar=_calendar(schedule, wording, clinic) if schedule is not None and layout.calendar else None,
+        calendar_pointer=labels.calendar_pointer.format(clinic=clinic.name)
+        if schedule is not None and not layout.calendar
+        else "",
         blocks=tuple(filled),
         clinic_name=clinic.name,
         clinic_phone=clinic.phone,
@@ -271,4 +323,5 @@ def personalise(
         if url
         else labels.full_leaflet_ask.format(clinic=clinic.name),
         leaflet_url=url,
+        continued=labels.continued,
     )

@@ -113,7 +113,11 @@ class Generator:
         pdf = render_pdf(leaflet, layout, request.paper or layout.paper, request.grayscale)
         must_say = tuple(s for block in leaflet.blocks for s in block.must_say)
         checks = Checks(
-            tuple(leaflet_expectations(must_say, request.data, request.clinic, schedule, wording, layout.short_dates)),
+            tuple(
+                leaflet_expectations(
+                    must_say, request.data, request.clinic, schedule, wording, layout.short_dates, layout.calendar
+                )
+            ),
             VisibilityRules(layout.min_font_size, margins_pt(layout)),
         )
         try:

@@ -13,10 +13,11 @@ import io
 
 from reportlab.lib.pagesizes import A4, LETTER, landscape
 from reportlab.lib.units import inch
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, FrameBreak, NextPageTemplate, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, FrameBreak, NextPageTemplate, PageBreak, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError as PlatypusLayoutError
 
 from generator import __version__
+from generator.dose_calendar import calendar_flowables
 from generator.errors import RenderError
 from generator.flowables import (
     back_panel,
@@ -92,6 +93,8 @@ def _pages_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles, f
     body = body_flowables(leaflet, column_width, styles)
     if layout.qr_code:
         body += full_leaflet_pointer(leaflet, column_width, styles)
+    if leaflet.calendar is not None:  # on a page of its own, to keep by the tablets
+        body += [PageBreak(), *calendar_flowables(leaflet.calendar, column_width, styles, leaflet.continued)]
     return templates, [NextPageTemplate("later"), *intro, FrameBreak(), *body]
 
 

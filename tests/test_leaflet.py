@@ -155,14 +155,16 @@ def test_paper_sizes(make, sample, layout, paper, size) -> None:
     assert (round(float(box.width)), round(float(box.height))) == size
 
 
-def test_two_to_four_pages_with_page_x_of_y(make, sample) -> None:
+def test_three_to_five_pages_with_page_x_of_y(make, sample) -> None:
     handout = make(sample)
-    assert 2 <= handout.pages <= 4
+    assert 3 <= handout.pages <= 5
     pages = pdf_pages_text(handout.pdf)
     for number, text in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in text
         assert "555-0199" in text  # clinic phone on every page
-    assert "555-0111" in pages[-1]  # after-hours line on the last page
+    assert "555-0111" in pages[-1]  # after-hours line on the last page (the dose calendar's)
+    last = " ".join(pages[-1].split())
+    assert "In an emergency, call 911. Poison Help: 1-800-222-1222." in last
 
 
 def test_age_from_date_of_birth_brings_the_older_adult_caution(make, sample, generator) -> None:

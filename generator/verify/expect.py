@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator.inputs import Clinic, Personalisation
 from generator.labels import Wording
-from generator.personalise import schedule_rows
+from generator.personalise import calendar_rows, schedule_rows
 from generator.schedule import Schedule
 from generator.verify.check import Expected
 
@@ -16,8 +16,10 @@ def leaflet_expectations(
     schedule: Schedule | None,
     wording: Wording,
     short_dates: bool,
+    calendar: bool,
 ) -> list[Expected]:
-    """Required warnings, the patient's name, the prescriber, the clinic's phone, the last day and the schedule."""
+    """Required warnings, the patient's name, the prescriber, the clinic's phone, the last day, the schedule
+    (dates short or long, as the layout prints them) and, in layouts that have it, each day of the dose calendar."""
     labels = wording.labels
     prescriber = data.prescriber.name + (f", {data.prescriber.phone}" if data.prescriber.phone else "")
     expected = [Expected(f'required warning "{sentence}"', sentence) for sentence in must_say]
@@ -39,4 +41,10 @@ def leaflet_expectations(
     ]
     table = labels.schedule_heading + "".join(header) + "".join("".join(row) for row in rows)
     expected.append(Expected("the dose schedule as one table, rows in order", table))
+    if calendar:
+        days = calendar_rows(schedule, wording)
+        expected += [
+            Expected(f"dose calendar day {number} of {len(days)}", day.day + day.how_much)
+            for number, day in enumerate(days, 1)
+        ]
     return expected
