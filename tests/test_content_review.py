@@ -222,7 +222,7 @@ def test_fda_side_effect_statement_in_spanish(make, sample) -> None:
 
 def test_carisoprodol_withdrawal_signs_follow_the_label(make, sample, generator) -> None:
     text = pdf_text(make(sample).pdf)
-    section = text[text.index("Can I get hooked on it?") : text.index("How do I stop taking it?")]
+    section = text[text.index("Can I get hooked on it?") : text.index("How do I lower my dose?")]
     signs = ("trouble sleeping", "throwing up", "stomach cramps", "headache", "shaking", "muscle twitching")
     signs += ("unsteadiness", "seeing or hearing things", "losing touch with reality")
     for sign in signs:

@@ -44,7 +44,7 @@ def test_bundle_gives_the_verified_pdf(client, generator) -> None:
     assert missing_sentences(pages, generator.required_sentences("carisoprodol", "en")) == []
 
 
-def test_document_reference_validates_and_carries_the_pdf(client) -> None:
+def test_document_reference_validates_and_carries_the_pdf(client, generator) -> None:
     response = _post(client, "carisoprodol-spanish.json", "?output=DocumentReference")
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("application/fhir+json")
@@ -59,7 +59,8 @@ def test_document_reference_validates_and_carries_the_pdf(client) -> None:
     assert attachment.size == len(pdf)
     assert response.json()["content"][0]["attachment"]["hash"] == base64.b64encode(hashlib.sha1(pdf).digest()).decode()
     assert attachment.title.startswith("Carisoprodol (Soma)")
-    assert content.format.code == "carisoprodol/2026.11.1"
+    version = generator.library.topic("carisoprodol").content_version
+    assert content.format.code == f"carisoprodol/{version}"
     assert "1 tableta de 250 mg 4 veces al día" in pdf_text(pdf)
 
 
