@@ -58,12 +58,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_email(args: argparse.Namespace) -> int:
     """Make one leaflet and email it (or save the message to --outbox)."""
-    from generator.inputs import choose_clinic, default_topic, read_personalisation
+    from generator.inputs import choose_clinic, read_personalisation
     from generator.labels import load_wording
     from generator.mail_settings import load_email_settings
     from generator.mailing import mail_handout
     from generator.paths import SAMPLES, config_path
     from generator.pipeline import HandoutRequest
+    from generator.selection import resolve_topic
 
     patient_file = Path(args.patient)
     data = read_personalisation(patient_file)
@@ -72,7 +73,7 @@ def cmd_email(args: argparse.Namespace) -> int:
     settings = load_email_settings(config)
     generator = make_generator(args)
     request = HandoutRequest(
-        topic=args.topic or default_topic(data, str(patient_file)),
+        topic=resolve_topic(generator.library, args.topic, data, str(patient_file)),
         data=data,
         clinic=clinic,
         made_on=args.made_on or dt.date.today(),
@@ -136,10 +137,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Check a PDF for every required warning of a topic."""
+    from generator.selection import resolve_language, resolve_topic
     from generator.verify import missing_sentences, pdf_pages_text
 
     generator = make_generator(args)
-    sentences = generator.required_sentences(args.topic, args.lang)
+    topic = resolve_topic(generator.library, args.topic, None, args.pdf)
+    language = resolve_language(generator.library, topic, args.lang, None, args.pdf)
+    sentences = generator.required_sentences(topic, language)
     pages = pdf_pages_text(Path(args.pdf), args.password)
     missing = missing_sentences(pages, sentences)
     for sentence in missing:

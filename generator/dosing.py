@@ -105,7 +105,7 @@ def check_course(rx: Prescription | None, topic: Topic, where: str) -> Course:
     medicine, limits = topic.medicine, topic.limits
     check = _Checker(where, medicine, limits)
     if rx.medicine.strip().lower() not in {medicine.name.lower(), (medicine.brand or "").lower()}:
-        check.fail("prescription.medicine", f"'{rx.medicine}' does not match the topic's medicine '{medicine.name}'")
+        check.fail("prescription.medicine", f"does not match the topic's medicine '{medicine.name}'")
     if rx.strength_mg and rx.strength_mg not in medicine.strengths_mg:
         sold = ", ".join(f"{_mg(s)} mg" for s in medicine.strengths_mg)
         check.fail(

@@ -8,7 +8,7 @@ from typing import Any
 
 from generator.content import Block, BodyItem, Library, Topic
 from generator.dosing import Course, DoseStep
-from generator.inputs import Clinic, Personalisation
+from generator.inputs import Clinic, Personalisation, age_on
 from generator.labels import Wording
 from generator.layouts import Layout
 from generator.templating import escape_text, holds, render_markup
@@ -66,13 +66,6 @@ def _number(value: float) -> int | float:
 def _dose_text(step: DoseStep, topic: Topic, wording: Wording) -> str:
     form = topic.medicine.form if topic.medicine else "tablet"
     return wording.dose(step.tablets, form, step.dose_mg, step.times_per_day)
-
-
-def age_on(patient_age: int | None, date_of_birth: dt.date | None, day: dt.date) -> int | None:
-    """The age given, else the age on `day` worked out from the date of birth."""
-    if patient_age is not None or date_of_birth is None:
-        return patient_age
-    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
 
 def template_context(

@@ -15,11 +15,12 @@ from pathlib import Path
 from generator.content import Library
 from generator.dosing import check_course
 from generator.errors import InputError, LayoutError, VerifyError
-from generator.inputs import Clinic, Personalisation
+from generator.inputs import Clinic, Personalisation, check_age
 from generator.labels import load_wording
 from generator.layouts import Layout, LayoutLibrary
 from generator.personalise import personalise
 from generator.render import render_pdf
+from generator.selection import resolve_language, resolve_topic
 from generator.verify import require_sentences
 
 
@@ -65,14 +66,16 @@ class Generator:
 
     def build(self, request: HandoutRequest, where: str) -> Handout:
         """Make and verify one leaflet; `where` names the input in error messages."""
-        topic = self.library.topic(request.topic)
-        language = request.language or request.data.patient.language
+        topic_name = resolve_topic(self.library, request.topic, request.data, where)
+        topic = self.library.topic(topic_name)
+        language = resolve_language(self.library, topic_name, request.language, request.data, where)
+        check_age(request.data.patient, request.made_on, where)
         wording = load_wording(self.library.root, language)
         layout = self.layout(request.layout)
         course = check_course(request.data.prescription, topic, where) if topic.medicine else None
         leaflet = personalise(
             self.library,
-            request.topic,
+            topic_name,
             language,
             layout,
             request.data,
