@@ -99,9 +99,9 @@ def test_good_and_bad_rows(run_cli, tmp_path) -> None:
     )
     assert reasons["4"] == "patients.csv row 4: patient.name: missing required field"
     assert reasons["5"].startswith("patients.csv row 5: prescription.taper: expected steps like 2026-12-08:350:2")
-    assert "unknown topic 'aspirin'" in reasons["6"]
+    assert reasons["6"].startswith("patients.csv row 6: prescription.medicine: no topic is about this medicine")
     assert reasons["8"].startswith("patients.csv row 8: id: use 1-64 letters")
-    assert reasons["9"] == "patients.csv row 9: id: 'P1' is used by an earlier row"
+    assert reasons["9"] == "patients.csv row 9: id: used by an earlier row"
     made = manifest["2"]
     assert made["pages"] == "3" and len(made["sha256"]) == 64 and made["output"].endswith("P1.pdf")
     assert "Maria Lopez" in pdf_text(out / "P1.pdf")
@@ -231,11 +231,11 @@ def test_shipped_example_file(run_cli, tmp_path) -> None:
 
 
 def test_spreadsheet_quirks(run_cli, tmp_path) -> None:
-    """Blank rows are skipped, a multi-line cell keeps row numbers as the spreadsheet shows them."""
+    """Blank rows are skipped; rows keep the numbers a spreadsheet shows them."""
     rows = [
         _row(id="Q1"),
         [""] * len(HEADER),
-        _row(id="Q2", **{"patient.name": "Two\nLines"}),
+        _row(id="Q2", **{"patient.name": "Tab\tinside"}),
         _row(id="Q3", **{"prescription.dose_mg": "3500"}),
     ]
     source = _csv(tmp_path / "p.csv", rows)
