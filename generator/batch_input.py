@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from generator.errors import InputError
 from generator.inputs import Personalisation
+from generator.schema import describe_kind
 from generator.strictdata import DataError, load_json
 
 EXTRA_COLUMNS = ("id", "topic", "layout", "language", "email")
@@ -107,7 +108,7 @@ def _split_extras(flat: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str],
         if value in (None, ""):
             continue
         if not isinstance(value, str):
-            return flat, extras, f"{key}: expected text, got {type(value).__name__}"
+            return flat, extras, f"{key}: expected text, got {describe_kind(value)}"
         extras[key] = value
     return flat, extras, None
 

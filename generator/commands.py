@@ -33,6 +33,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from generator.pipeline import HandoutRequest, write_atomically
 
     patient_file = Path(args.patient) if args.patient else SAMPLES / "patient.yaml"
+    where = str(patient_file) if args.patient else "the sample patient"
     data = read_personalisation(patient_file)
     clinic_file = Path(args.clinic) if args.clinic else None
     clinic = choose_clinic(data, clinic_file, config_path(args.config), SAMPLES / "clinic.yaml")
@@ -50,7 +51,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         language=args.lang,
         grayscale=args.grayscale,
     )
-    handout = generator.build(request, str(patient_file))
+    handout = generator.build(request, where)
     write_atomically(output, handout.pdf)
     print(f"Wrote {output} ({handout.pages} pages, {len(handout.must_say)} required warnings verified)")
     return 0

@@ -13,8 +13,8 @@ validators run first and accept only unambiguous forms:
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BeforeValidator
@@ -27,43 +27,39 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _LIMIT = 10**MAX_DIGITS
 
 
-def _refuse_oddities(value: Any, expected: str) -> None:
-    if isinstance(value, BadNumber):
-        raise ValueError(f"{value.reason}; expected {expected}")
-    if isinstance(value, bool):
-        raise ValueError(f"expected {expected}, not true or false")
+def _number_reader(
+    native: tuple[type, ...], text: re.Pattern[str], convert: type, expected: str, hint: str
+) -> Callable[[Any], Any]:
+    """A validator taking numbers of the `native` types, or text matching `text`; never true/false."""
+
+    def read(value: Any) -> Any:
+        if isinstance(value, BadNumber):
+            raise ValueError(f"{value.reason}; expected {expected}")
+        if isinstance(value, bool):
+            raise ValueError(f"expected {expected}, not true or false")
+        if isinstance(value, native):
+            if not abs(value) < _LIMIT:  # also NaN
+                raise ValueError(f"number too large or not finite; expected {expected}")
+            return convert(value)
+        if isinstance(value, str):
+            if not text.fullmatch(value):
+                raise ValueError(f"expected {expected} ({hint})")
+            return convert(value)
+        raise ValueError(f"expected {expected}")
+
+    return read
 
 
-def _whole_number(value: Any) -> Any:
-    expected = "a whole number in plain digits, e.g. 14"
-    _refuse_oddities(value, expected)
-    if isinstance(value, int):
-        if abs(value) >= _LIMIT:
-            raise ValueError(f"number too large; expected {expected}")
-        return value
-    if isinstance(value, str):
-        if not _WHOLE.fullmatch(value):
-            raise ValueError(f"expected {expected} (digits only, no leading zero)")
-        return int(value)
-    raise ValueError(f"expected {expected}")
-
-
-def _amount(value: Any) -> Any:
-    expected = "a number in plain digits, e.g. 350 or 37.5"
-    _refuse_oddities(value, expected)
-    if isinstance(value, int):
-        if abs(value) >= _LIMIT:
-            raise ValueError(f"number too large; expected {expected}")
-        return float(value)
-    if isinstance(value, float):
-        if not math.isfinite(value) or abs(value) >= _LIMIT:
-            raise ValueError(f"number too large; expected {expected}")
-        return value
-    if isinstance(value, str):
-        if not _AMOUNT.fullmatch(value):
-            raise ValueError(f"expected {expected} (digits and one point only, no leading zero)")
-        return float(value)
-    raise ValueError(f"expected {expected}")
+_whole_number = _number_reader(
+    (int,), _WHOLE, int, "a whole number in plain digits, e.g. 14", "digits only, no leading zero"
+)
+_amount = _number_reader(
+    (int, float),
+    _AMOUNT,
+    float,
+    "a number in plain digits, e.g. 350 or 37.5",
+    "digits and one point only, no leading zero",
+)
 
 
 def _date(value: Any) -> Any:

@@ -46,7 +46,7 @@ _EXPECTED = {
 }
 
 
-def _kind(value: Any) -> str:
+def describe_kind(value: Any) -> str:
     """What sort of value was given, never the value itself (it may be patient data)."""
     return next((name for kind, name in _KINDS if isinstance(value, kind)), "another kind of value")
 
@@ -67,7 +67,7 @@ def _message(err: dict[str, Any]) -> str:
     if kind.endswith(("_type", "_parsing")) or "literal" in kind:
         given = err.get("input")
         quote = " (put it in quotes to keep it as written)" if kind == "string_type" and _is_number(given) else ""
-        return f"{msg}, got {_kind(given)}{quote}"
+        return f"{msg}, got {describe_kind(given)}{quote}"
     return msg
 
 

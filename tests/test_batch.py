@@ -276,7 +276,8 @@ def test_json_lines_empty_extras_count_as_not_given(run_cli, tmp_path, sample) -
     source.write_text("\n".join(lines), encoding="utf-8")
     code, stdout, _ = _batch(run_cli, source, tmp_path / "out")
     assert code == 1 and "1 made, 1 failed" in stdout
-    assert [m["reason"] for m in _manifest(tmp_path / "out")][1] == "p.jsonl line 2: id: expected text, got int"
+    reason = [m["reason"] for m in _manifest(tmp_path / "out")][1]
+    assert reason == "p.jsonl line 2: id: expected text, got a whole number"
 
 
 def test_resume_notices_an_edited_layout(run_cli, tmp_path, layouts_copy) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import write_csv
+from helpers import INPUT, write_csv
 
 from generator.batch_output import Manifest, folder_lock
 
@@ -30,17 +30,7 @@ HEADER = [
     "prescription.days_supply",
 ]
 RX = ["Dr. Sam Lee", "carisoprodol", "350", "3", "2026-11-24", "14"]
-RECORD = {
-    "patient": {"name": "Maria Lopez"},
-    "prescriber": {"name": "Dr. Sam Lee"},
-    "prescription": {
-        "medicine": "carisoprodol",
-        "dose_mg": 350,
-        "times_per_day": 3,
-        "start": "2026-11-24",
-        "days_supply": 14,
-    },
-}
+RECORD = {**INPUT, "patient": {"name": "Maria Lopez"}}
 LINUX = sys.platform.startswith("linux")
 
 
@@ -77,11 +67,15 @@ def _tmpfs(path: Path, options: str) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(path)], check=False)
 
 
+def _raw_csv(path: Path, names: list[str]) -> Path:
+    """A CSV file written by hand, so a cell can hold a stray quote."""
+    lines = [",".join(HEADER), *(",".join([f"U{i}", name, *RX]) for i, name in enumerate(names, start=1))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def test_an_unclosed_quote_stops_the_batch_before_any_work(run_cli, tmp_path) -> None:
-    lines = [",".join(HEADER), ",".join(["U1", "Maria Lopez", *RX]), ",".join(["U2", '"Ann Lee', *RX])]
-    lines += [",".join(["U3", "Zoe Ng", *RX]), ",".join(["U4", "Ali Khan", *RX])]
-    source = tmp_path / "p.csv"
-    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    source = _raw_csv(tmp_path / "p.csv", ["Maria Lopez", '"Ann Lee', "Zoe Ng", "Ali Khan"])
     out = tmp_path / "out"
     code, _, err = _batch(run_cli, source, out)
     assert code == 2
@@ -92,10 +86,7 @@ def test_an_unclosed_quote_stops_the_batch_before_any_work(run_cli, tmp_path) ->
 
 def test_a_quote_that_closes_rows_later_stops_the_batch(run_cli, tmp_path) -> None:
     """The quote pairs up with one three lines down: rows 3-5 would have become one cell."""
-    lines = [",".join(HEADER), ",".join(["U1", '"Ann Lee', *RX]), ",".join(["U2", "Zoe", *RX])]
-    lines += [",".join(["U3", 'Ali "Bo"', *RX])]
-    source = tmp_path / "p.csv"
-    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    source = _raw_csv(tmp_path / "p.csv", ['"Ann Lee', "Zoe", 'Ali "Bo"'])
     out = tmp_path / "out"
     code, _, err = _batch(run_cli, source, out)
     assert code == 2

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from helpers import pdf_text
+from helpers import INPUT, pdf_text
 
 from generator.inputs import read_clinic
 from generator.paths import SAMPLES, layouts_root, library_root
@@ -23,17 +23,7 @@ prescription:
   start: 2026-11-24
   days_supply: 14
 """
-API_BODY = {
-    "patient": {"name": "Maria Lopez", "age": 47},
-    "prescriber": {"name": "Dr. Sam Lee"},
-    "prescription": {
-        "medicine": "carisoprodol",
-        "dose_mg": 350,
-        "times_per_day": 3,
-        "start": "2026-11-24",
-        "days_supply": 14,
-    },
-}
+API_BODY = INPUT
 HUGE = "9" * 5000
 BIG = "9" * 400
 DEEP = "[" * 50_000 + "]" * 50_000
