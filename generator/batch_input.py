@@ -27,6 +27,7 @@ from generator.strictdata import DataError, load_json
 EXTRA_COLUMNS = ("id", "topic", "layout", "language", "email")
 """Columns beside the personalisation fields."""
 TAPER_COLUMN = "prescription.taper"
+_COLUMN_LIKE = re.compile(r"[a-z][a-z_]*(\.[a-z][a-z_]*)?")
 MAX_LINE_CHARS = 64 * 1024
 """Longest JSON Lines line read; a longer one fails its row."""
 _TAPER_STEP = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*:\s*([0-9.]+)\s*:\s*(\d+)\s*$")
@@ -74,8 +75,14 @@ def check_header(path: Path, header: list[str]) -> None:
     """Refuse a CSV header with unknown, duplicate or missing columns, before any work starts."""
     columns = known_columns()
     unknown = [c for c in header if c not in columns]
+    if header and len(unknown) == len(header):
+        raise InputError(f"{path}: line 1 is not a header of known columns; is the header row missing?")
     if unknown:
-        raise InputError(f"{path}: unknown column(s) {', '.join(unknown)} (see the README's batch columns)")
+        # a name shaped like a column is shown; anything else might be patient data from a missing header
+        shown = [c for c in unknown if _COLUMN_LIKE.fullmatch(c)]
+        others = f"{len(unknown) - len(shown)} other unknown column(s)" if len(shown) < len(unknown) else ""
+        listed = ", ".join([*shown, others] if others else shown)
+        raise InputError(f"{path}: unknown column(s) {listed} (see the README's batch columns)")
     duplicates = sorted({c for c in header if header.count(c) > 1})
     if duplicates:
         raise InputError(f"{path}: column(s) given twice: {', '.join(duplicates)}")

@@ -94,6 +94,16 @@ def test_a_quote_that_closes_rows_later_stops_the_batch(run_cli, tmp_path) -> No
     assert "Nothing was made" in err and not out.exists()
 
 
+def test_a_missing_header_row_is_not_echoed(run_cli, tmp_path) -> None:
+    source = write_csv(tmp_path / "p.csv", ["A1", "Maria Lopez", *RX], _rows(1))
+    code, _, err = _batch(run_cli, source, tmp_path / "out")
+    assert (code, err) == (2, f"Error: {source}: line 1 is not a header of known columns; is the header row missing?\n")
+    source = write_csv(tmp_path / "q.csv", [*HEADER, "patient.nick", "Maria Lopez"], [])
+    code, _, err = _batch(run_cli, source, tmp_path / "out")
+    listed = "patient.nick, 1 other unknown column(s)"
+    assert err == f"Error: {source}: unknown column(s) {listed} (see the README's batch columns)\n"
+
+
 def test_every_csv_line_is_in_the_manifest(run_cli, tmp_path) -> None:
     rows = [*_rows(2), ["X1", "Ann", *RX[:2], "9" * 5000, *RX[3:]], ["X2", "Bo", *RX[:3], "[" * 50_000, *RX[4:]]]
     rows += [["X3", "Cy", *RX[:3], "9" * 400, *RX[4:]], *_rows(1, "C")]
