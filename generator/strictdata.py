@@ -32,6 +32,8 @@ from yaml.constructor import ConstructorError
 from yaml.events import AliasEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from generator.schema import describe_location
+
 MAX_DEPTH = 16
 """Deepest nesting of lists and mappings a data file may have (a patient file needs 4)."""
 MAX_DIGITS = 18
@@ -57,14 +59,6 @@ class DataError(ValueError):
         super().__init__(message)
         self.field = field
         self.line = line
-
-
-def describe_path(path: list[str | int]) -> str:
-    """['prescription', 'taper', 1, 'from'] -> 'prescription.taper[1].from'."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + part
-    return out
 
 
 def _number(text: str, pattern: re.Pattern[str], kind: type) -> int | float | BadNumber:
@@ -118,7 +112,7 @@ class StrictLoader(yaml.SafeLoader):
             seen.add(key_node.value)
 
     def _error(self, message: str, mark: yaml.Mark, path: list[str | int] | None = None) -> DataError:
-        return DataError(message, describe_path(self._path if path is None else path), mark.line + 1)
+        return DataError(message, describe_location(tuple(self._path if path is None else path)), mark.line + 1)
 
     def construct_strict_int(self, node: ScalarNode) -> int | BadNumber:
         """`!!int`: plain decimal only (never octal, hex or sexagesimal)."""
@@ -161,7 +155,7 @@ for _tag, _construct in (
 
 
 def load_yaml(text: str) -> Any:
-    """Parse YAML text with `StrictLoader`; raises yaml.YAMLError (with a line) on any problem."""
+    """Parse YAML text with `StrictLoader`; raises DataError or yaml.YAMLError, both with a line."""
     loader = StrictLoader(text)
     try:
         return loader.get_single_data()
@@ -228,7 +222,7 @@ def _json_path(stack: list[_Frame]) -> str:
             break
         shown = isinstance(frame.current, int) or _KEY_SHOWN.fullmatch(frame.current)
         parts.append(frame.current if shown else "(key)")
-    return describe_path(parts)
+    return describe_location(tuple(parts))
 
 
 def _line(text: str, offset: int) -> int:

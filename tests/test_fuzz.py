@@ -223,7 +223,7 @@ def test_csv_batch_rows(folder, change) -> None:
     try:
         total = count_rows(path)
     except InputError as exc:
-        assert "line 2" in str(exc) and "\n" in "".join(flat.values())  # only a cell with a line break
+        assert "line 2" in str(exc) and any(end in "".join(flat.values()) for end in "\r\n")  # a line break
         return
     rows = list(read_rows(path))
     assert total == len(rows) == 2 and [row.number for row in rows] == [2, 3]
