@@ -8,7 +8,6 @@ from the same inputs (row, content version, layout, made-on date).
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
 import hashlib
@@ -20,25 +19,29 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from generator import __version__
 from generator.batch_input import BatchRow, personalisation_of
+from generator.batch_output import Manifest, folder_lock, remove_stale_parts
 from generator.codes import CodeIndex
 from generator.content import Library
 from generator.errors import HandoutError, InputError
 from generator.fhir.handout import build_fhir
 from generator.fhir.mapping import FhirInput
-from generator.inputs import Clinic, Personalisation, default_topic
+from generator.inputs import Clinic, Personalisation
 from generator.labels import labels_path
 from generator.layouts import LayoutLibrary
 from generator.mail_settings import EmailSettings
 from generator.pipeline import Generator, Handout, HandoutRequest, write_atomically
+from generator.progress import Progress
+from generator.selection import resolve_topic
+from generator.worker_life import die_with_parent
 
 STATE_FOLDER = ".handout-state"
 EMAIL_OUTCOMES = ("sent", "written", "failed", "no address", "already sent")
 """How the manifest's email column begins."""
-MANIFEST_FIELDS = ("row", "id", "status", "output", "pages", "sha256", "reason", "warnings", "email")
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
@@ -128,7 +131,11 @@ class RowMaker:
         name = output_name(row)
         fhir = self._fhir(row) if row.fhir else None
         data = fhir.data if fhir else personalisation_of(row)
-        topic = fhir.topic if fhir else extras.get("topic") or settings.topic or default_topic(data, row.where)
+        topic = (
+            fhir.topic
+            if fhir
+            else resolve_topic(self.generator.library, extras.get("topic") or settings.topic, data, row.where)
+        )
         request = HandoutRequest(
             topic=topic,
             data=data,
@@ -168,9 +175,9 @@ class RowMaker:
             handout = self.generator.build(request, row.where)
         digest = hashlib.sha256(handout.pdf).hexdigest()
         record: dict[str, object] = {"inputs": inputs, "pages": handout.pages, "sha256": digest}
-        if not done:
-            write_atomically(output, handout.pdf)
+        if not done:  # the record first: a row whose PDF could not be written leaves no PDF behind
             write_atomically(state, json.dumps(record).encode())
+            write_atomically(output, handout.pdf)
         email = ""
         if settings.email is not None:
             email = self._email(row, data, request, handout, name)
@@ -246,9 +253,10 @@ def _unchanged(output: Path, state: Path, inputs: str) -> dict[str, object] | No
 _maker: RowMaker | None = None
 
 
-def _start_worker(settings: BatchSettings) -> None:
-    """Worker processes leave Ctrl-C and kill to the parent, which stops them between rows."""
+def _start_worker(settings: BatchSettings, batch_pid: int) -> None:
+    """Worker processes leave Ctrl-C and kill to the parent, which stops them between rows; they die with it."""
     global _maker
+    die_with_parent(batch_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _maker = RowMaker(settings)
@@ -273,7 +281,7 @@ def run_rows(rows: Iterator[BatchRow], settings: BatchSettings, jobs: int) -> It
                 row.number,
                 row.extras.get("id", ""),
                 "failed",
-                reason=f"{row.where}: id: '{name}' is used by an earlier row",
+                reason=f"{row.where}: id: used by an earlier row",
             )
         seen.add(name)
         return None
@@ -284,7 +292,7 @@ def run_rows(rows: Iterator[BatchRow], settings: BatchSettings, jobs: int) -> It
             yield claimed(row) or maker.make(row)
         return
     pending: deque[Future[RowResult] | RowResult] = deque()
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(settings,)) as pool:
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(settings, os.getpid())) as pool:
         try:
             for row in rows:
                 pending.append(claimed(row) or pool.submit(_make_in_worker, row))
@@ -299,35 +307,6 @@ def run_rows(rows: Iterator[BatchRow], settings: BatchSettings, jobs: int) -> It
 
 def _result(item: Future[RowResult] | RowResult) -> RowResult:
     return item.result() if isinstance(item, Future) else item
-
-
-def remove_stale_parts(out_dir: Path) -> None:
-    """Delete temporary files a killed run left behind (outputs themselves are always whole)."""
-    for folder in (out_dir, out_dir / STATE_FOLDER):
-        for part in folder.glob(".*.part"):
-            part.unlink(missing_ok=True)
-
-
-class Manifest:
-    """manifest.csv, written as rows finish and renamed into place only when the batch ends."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.temp = path.with_name(f".{path.name}.part")
-        self.handle = self.temp.open("w", encoding="utf-8", newline="")
-        self.writer = csv.DictWriter(self.handle, fieldnames=MANIFEST_FIELDS)
-        self.writer.writeheader()
-
-    def add(self, result: RowResult) -> None:
-        self.writer.writerow(dataclasses.asdict(result))
-
-    def finish(self) -> None:
-        self.handle.close()
-        os.replace(self.temp, self.path)
-
-    def abandon(self) -> None:
-        self.handle.close()
-        self.temp.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -346,11 +325,8 @@ class BatchSummary:
 
 def run_batch(source: Path, settings: BatchSettings, jobs: int, combine: Path | None) -> BatchSummary:
     """Make every row of `source`; header problems stop it before any file is written."""
-    from itertools import chain
-
     from generator.batch_input import count_rows, read_rows
     from generator.combine import combine_pdfs
-    from generator.progress import Progress
 
     total = count_rows(source)
     rows = read_rows(source)
@@ -359,33 +335,42 @@ def run_batch(source: Path, settings: BatchSettings, jobs: int, combine: Path | 
         settings.out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"{settings.out_dir}: --out: cannot make the folder ({exc.strerror})") from None
-    remove_stale_parts(settings.out_dir)
-    manifest = Manifest(settings.out_dir / "manifest.csv")
-    progress = Progress(total)
-    counts = {"made": 0, "skipped": 0, "failed": 0}
-    emails: dict[str, int] = {}
-    outputs: list[Path] = []
-    try:
-        for result in run_rows(chain([first] if first else [], rows), settings, jobs):
-            manifest.add(result)
-            counts[result.status] += 1
-            if result.email:
-                outcome = next(o for o in EMAIL_OUTCOMES if result.email.startswith(o))
-                emails[outcome] = emails.get(outcome, 0) + 1
-            if result.status == "failed":
-                progress.message(f"failed: {result.reason}")
-            else:
-                outputs.append(Path(result.output))  # made, even if its email failed
-                if result.email.startswith("failed"):
-                    progress.message(f"email {result.email}")
-            progress.step()
-    except BaseException:
+    with folder_lock(settings.out_dir):
+        remove_stale_parts(settings.out_dir, STATE_FOLDER)
+        manifest = Manifest(settings.out_dir / "manifest.csv", total)
+        progress = Progress(total)
+        try:
+            counts, emails, outputs = _run(chain([first] if first else [], rows), settings, jobs, manifest, progress)
+        except BaseException:
+            progress.close()
+            manifest.abandon()
+            raise
         progress.close()
-        manifest.abandon()
-        raise
-    progress.close()
-    manifest.finish()
+        manifest.finish()
     combined = combine_pdfs(outputs, combine) if combine else None
     return BatchSummary(
         counts["made"], counts["skipped"], counts["failed"], emails, progress.elapsed, manifest.path, combined
     )
+
+
+def _run(
+    rows: Iterator[BatchRow], settings: BatchSettings, jobs: int, manifest: Manifest, progress: Progress
+) -> tuple[dict[str, int], dict[str, int], list[Path]]:
+    """Make every row, writing each result to the manifest as it comes; counts, email outcomes, outputs."""
+    counts = {"made": 0, "skipped": 0, "failed": 0}
+    emails: dict[str, int] = {}
+    outputs: list[Path] = []
+    for result in run_rows(rows, settings, jobs):
+        manifest.add(dataclasses.asdict(result))
+        counts[result.status] += 1
+        if result.email:
+            outcome = next(o for o in EMAIL_OUTCOMES if result.email.startswith(o))
+            emails[outcome] = emails.get(outcome, 0) + 1
+        if result.status == "failed":
+            progress.message(f"failed: {result.reason}")
+        else:
+            outputs.append(Path(result.output))  # made, even if its email failed
+            if result.email.startswith("failed"):
+                progress.message(f"email {result.email}")
+        progress.step()
+    return counts, emails, outputs

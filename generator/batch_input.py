@@ -1,7 +1,10 @@
 """Reading a batch: CSV (one row per patient, dotted column names), JSON Lines, or FHIR NDJSON.
 
-Rows are streamed, never all held in memory. A header problem stops the batch
-before any work; a problem in one row only marks that row as failed.
+Rows are streamed, never all held in memory. A problem with the file as a whole (not
+UTF-8, a broken header, a quoted CSV cell running over several lines, as an unclosed
+quote does) stops the batch before any work, naming the line; a problem in one row or
+JSON line only marks that row as failed. A CSV row is one line: the row number is the
+line number a spreadsheet or editor shows.
 """
 
 from __future__ import annotations
@@ -18,10 +21,15 @@ from pydantic import BaseModel
 
 from generator.errors import InputError
 from generator.inputs import Personalisation
+from generator.schema import describe_kind
+from generator.strictdata import DataError, load_json
 
 EXTRA_COLUMNS = ("id", "topic", "layout", "language", "email")
 """Columns beside the personalisation fields."""
 TAPER_COLUMN = "prescription.taper"
+_COLUMN_LIKE = re.compile(r"[a-z][a-z_]*(\.[a-z][a-z_]*)?")
+MAX_LINE_CHARS = 64 * 1024
+"""Longest JSON Lines line read; a longer one fails its row."""
 _TAPER_STEP = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*:\s*([0-9.]+)\s*:\s*(\d+)\s*$")
 
 
@@ -69,8 +77,14 @@ def check_header(path: Path, header: list[str]) -> None:
     """Refuse a CSV header with unknown, duplicate or missing columns, before any work starts."""
     columns = known_columns()
     unknown = [c for c in header if c not in columns]
+    if header and len(unknown) == len(header):
+        raise InputError(f"{path}: line 1 is not a header of known columns; is the header row missing?")
     if unknown:
-        raise InputError(f"{path}: unknown column(s) {', '.join(unknown)} (see the README's batch columns)")
+        # a name shaped like a column is shown; anything else might be patient data from a missing header
+        shown = [c for c in unknown if _COLUMN_LIKE.fullmatch(c)]
+        others = f"{len(unknown) - len(shown)} other unknown column(s)" if len(shown) < len(unknown) else ""
+        listed = ", ".join([*shown, others] if others else shown)
+        raise InputError(f"{path}: unknown column(s) {listed} (see the README's batch columns)")
     duplicates = sorted({c for c in header if header.count(c) > 1})
     if duplicates:
         raise InputError(f"{path}: column(s) given twice: {', '.join(duplicates)}")
@@ -85,11 +99,11 @@ def check_header(path: Path, header: list[str]) -> None:
 def parse_taper(cell: str) -> list[dict[str, str]]:
     """'2026-12-08:350:2; 2026-12-11:350:1' -> taper steps (from, dose_mg, times_per_day)."""
     steps = []
-    for part in filter(str.strip, cell.split(";")):
+    for number, part in enumerate(filter(str.strip, cell.split(";")), start=1):
         match = _TAPER_STEP.match(part)
         if not match:
             raise ValueError(
-                f"{TAPER_COLUMN}: expected steps like 2026-12-08:350:2 separated by ';', got '{part.strip()}'"
+                f"{TAPER_COLUMN}: expected steps like 2026-12-08:350:2 separated by ';' (step {number} is not)"
             )
         steps.append(dict(zip(("from", "dose_mg", "times_per_day"), match.groups(), strict=True)))
     return steps
@@ -103,7 +117,7 @@ def _split_extras(flat: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str],
         if value in (None, ""):
             continue
         if not isinstance(value, str):
-            return flat, extras, f"{key}: expected text, got {type(value).__name__}"
+            return flat, extras, f"{key}: expected text, got {describe_kind(value)}"
         extras[key] = value
     return flat, extras, None
 
@@ -123,28 +137,36 @@ def _csv_row(path: Path, number: int, record: dict[str, str]) -> BatchRow:
     return BatchRow(where, number, data, extras)
 
 
-def _jsonl_row(path: Path, number: int, line: str) -> BatchRow:
-    where = f"{path.name} line {number}"
+def _json_object(where: str, number: int, line: str | None, fhir: bool) -> dict[str, Any] | BatchRow:
+    """The line's JSON object, or a failed row saying why (strict: no duplicate keys, no huge numbers)."""
+    if line is None:
+        return BatchRow(where, number, problem=f"longer than {MAX_LINE_CHARS // 1024} KiB", fhir=fhir)
     try:
-        record = json.loads(line)
+        record = load_json(line)
+    except DataError as exc:
+        return BatchRow(where, number, problem=f"{exc.field}: {exc}" if exc.field else str(exc), fhir=fhir)
     except json.JSONDecodeError as exc:
-        return BatchRow(where, number, problem=f"invalid JSON: {exc.msg}")
+        return BatchRow(where, number, problem=f"invalid JSON: {exc.msg}", fhir=fhir)
     if not isinstance(record, dict):
-        return BatchRow(where, number, problem="expected a JSON object")
+        expected = "a FHIR Bundle (a JSON object)" if fhir else "a JSON object"
+        return BatchRow(where, number, problem=f"expected {expected}", fhir=fhir)
+    return record
+
+
+def _jsonl_row(path: Path, number: int, line: str | None) -> BatchRow:
+    where = f"{path.name} line {number}"
+    record = _json_object(where, number, line, fhir=False)
+    if isinstance(record, BatchRow):
+        return record
     data, extras, problem = _split_extras(record)
     return BatchRow(where, number, data, extras, problem)
 
 
-def _ndjson_row(path: Path, number: int, line: str) -> BatchRow:
+def _ndjson_row(path: Path, number: int, line: str | None) -> BatchRow:
     """One line of FHIR NDJSON (Bulk Data export format): a whole Bundle, read later by generator.fhir."""
     where = f"{path.name} line {number}"
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return BatchRow(where, number, problem=f"invalid JSON: {exc.msg}", fhir=True)
-    if not isinstance(record, dict):
-        return BatchRow(where, number, problem="expected a FHIR Bundle (a JSON object)", fhir=True)
-    return BatchRow(where, number, record, fhir=True)
+    record = _json_object(where, number, line, fhir=True)
+    return record if isinstance(record, BatchRow) else BatchRow(where, number, record, fhir=True)
 
 
 def _is_ndjson(path: Path) -> bool:
@@ -155,25 +177,55 @@ def _is_jsonl(path: Path) -> bool:
     return path.suffix.lower() == ".jsonl" or _is_ndjson(path)
 
 
+def _lines(handle: TextIO) -> Iterator[tuple[int, str | None]]:
+    """(line number, text) of each non-blank line; None for a line over MAX_LINE_CHARS, never held whole."""
+    number = 0
+    while line := handle.readline(MAX_LINE_CHARS + 1):
+        number += 1
+        if len(line) > MAX_LINE_CHARS and not line.endswith(("\n", "\r")):
+            while (rest := handle.readline(MAX_LINE_CHARS)) and not rest.endswith(("\n", "\r")):
+                pass
+            yield number, None
+        elif line.strip():
+            yield number, line
+
+
+def _csv_records(path: Path, handle: TextIO) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of each CSV record; a record over several lines or bad quoting stops everything."""
+    reader = csv.reader(handle, strict=True)
+    line = 0
+    try:
+        for cells in reader:
+            if reader.line_num > line + 1:
+                raise InputError(
+                    f"{path} line {line + 1}: a quoted cell runs over {reader.line_num - line} lines "
+                    "(an unclosed quote?); cells cannot hold line breaks. Nothing was made"
+                )
+            line = reader.line_num
+            yield line, cells
+    except csv.Error as exc:
+        raise InputError(
+            f"{path} line {line + 1}: not readable as CSV ({exc}); check the quotes of this row. Nothing was made"
+        ) from None
+
+
 def read_rows(path: Path) -> Iterator[BatchRow]:
     """Stream the rows of a CSV or JSON Lines file; the CSV header is checked first.
 
-    CSV rows are numbered as a spreadsheet shows them (the header is row 1), and rows
-    with every cell empty are skipped.
+    Rows are numbered by their line in the file (the CSV header is row 1); blank rows are skipped.
     """
     with _open(path) as handle:
         if _is_jsonl(path):
             read_line = _ndjson_row if _is_ndjson(path) else _jsonl_row
-            for number, line in enumerate(handle, start=1):
-                if line.strip():
-                    yield read_line(path, number, line)
+            for number, line in _lines(handle):
+                yield read_line(path, number, line)
             return
-        reader = csv.reader(handle)
-        header = [name.strip() for name in next(reader, [])]
+        records = _csv_records(path, handle)
+        header = [name.strip() for name in next(records, (0, []))[1]]
         while header and not header[-1]:
             header.pop()  # a trailing comma after the last column name
         check_header(path, header)
-        for number, cells in enumerate(reader, start=2):
+        for number, cells in records:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
@@ -190,16 +242,19 @@ def _open(path: Path) -> TextIO:
 
 
 def count_rows(path: Path) -> int:
-    """How many rows the file has; also refuses, before any work, a file that is not UTF-8 text."""
+    """Read the whole file once before any work: how many rows it has.
+
+    Refuses a file that is not UTF-8 text, or a CSV file whose quoting is broken or
+    whose cells run over several lines, naming the line.
+    """
     try:
         with _open(path) as handle:
             if _is_jsonl(path):
-                return sum(1 for line in handle if line.strip())
-            return max(sum(1 for cells in csv.reader(handle) if any(c.strip() for c in cells)) - 1, 0)
+                return sum(1 for _ in _lines(handle))
+            rows = sum(1 for _, cells in _csv_records(path, handle) if any(c.strip() for c in cells))
+            return max(rows - 1, 0)
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text; save the file as 'CSV UTF-8' (or UTF-8 JSON Lines)") from None
-    except csv.Error as exc:
-        raise InputError(f"{path}: not a readable CSV file ({exc})") from None
 
 
 def personalisation_of(row: BatchRow) -> Personalisation:

@@ -11,8 +11,7 @@ import datetime as dt
 
 from generator.content import Topic
 from generator.errors import InputError
-from generator.inputs import Personalisation
-from generator.personalise import age_on
+from generator.inputs import Personalisation, age_on
 from generator.schedule import Schedule
 
 Warning_ = tuple[str, str]

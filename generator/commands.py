@@ -60,6 +60,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     else:
         patient_file = Path(args.patient) if args.patient else sample_input(generator, args.topic)
         data, topic = read_personalisation(patient_file), args.topic
+    where = str(patient_file) if args.patient or args.fhir else f"the {args.topic} sample"
     clinic_file = Path(args.clinic) if args.clinic else None
     config = config_path(args.config)
     clinic = choose_clinic(data, clinic_file, config, SAMPLES / "clinic.yaml")
@@ -80,10 +81,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     if fhir is not None:
         from generator.fhir.handout import build_fhir
 
-        handout = build_fhir(generator, request, fhir, str(patient_file))
+        handout = build_fhir(generator, request, fhir, where)
     else:
-        handout = generator.build(request, str(patient_file))
-    print_warnings(handout.warnings, str(patient_file))
+        handout = generator.build(request, where)
+    print_warnings(handout.warnings, where)
     write_atomically(output, handout.pdf)
     print(
         f"Wrote {output} ({handout.pages} pages; verified on the page: {len(handout.must_say)} required warnings"
@@ -102,13 +103,14 @@ def sample_input(generator: Generator, topic: str) -> Path:
 
 def cmd_email(args: argparse.Namespace) -> int:
     """Make one leaflet and email it (or save the message to --outbox)."""
-    from generator.inputs import choose_clinic, default_topic, read_personalisation
+    from generator.inputs import choose_clinic, read_personalisation
     from generator.labels import load_wording
     from generator.mail_settings import load_email_settings
     from generator.mailing import mail_handout
     from generator.paths import SAMPLES, config_path
     from generator.pipeline import HandoutRequest
     from generator.policy import read_policy
+    from generator.selection import resolve_topic
 
     patient_file = Path(args.patient)
     data = read_personalisation(patient_file)
@@ -117,7 +119,7 @@ def cmd_email(args: argparse.Namespace) -> int:
     settings = load_email_settings(config)
     generator = make_generator(args)
     request = HandoutRequest(
-        topic=args.topic or default_topic(data, str(patient_file)),
+        topic=resolve_topic(generator.library, args.topic, data, str(patient_file)),
         data=data,
         clinic=clinic,
         made_on=args.made_on or dt.date.today(),
@@ -183,36 +185,40 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Check that a PDF visibly shows every required warning of a topic (and, with --patient, the prescription)."""
+    from generator.selection import resolve_language, resolve_topic
     from generator.verify import Expected, check_pages
     from generator.verify.reader import read_pages
 
     generator = make_generator(args)
-    topic = generator.library.topic(args.topic)
+    topic_name = resolve_topic(generator.library, args.topic, None, args.pdf)
+    topic = generator.library.topic(topic_name)
     rules = generator.visibility_rules(args.layout)
     pages = read_pages(Path(args.pdf), args.pdf, args.password)
     if args.patient:
-        variants, language = _patient_expectations(args, generator)
+        variants, language = _patient_expectations(args, generator, topic_name)
         problems = min((check_pages(pages, expected, rules) for expected in variants), key=len)
         expected = variants[0]
     else:
-        language = args.lang or "en"
-        sentences = generator.required_sentences(args.topic, language)
+        language = resolve_language(generator.library, topic_name, args.lang, None, args.pdf)
+        sentences = generator.required_sentences(topic_name, language)
         expected = [Expected(f'required warning "{s}"', s) for s in sentences]
         problems = check_pages(pages, expected, rules)
     for problem in problems:
         print(f"PROBLEM: {problem}")
     checked = "required warnings" + (", the patient, prescriber and dose schedule" if args.patient else "")
     if problems:
-        print(f"Error: {args.pdf}: {len(problems)} problem(s) with the {checked} of '{args.topic}'", file=sys.stderr)
+        print(f"Error: {args.pdf}: {len(problems)} problem(s) with the {checked} of '{topic_name}'", file=sys.stderr)
         return 6
     shown = sum(item.what.startswith("required warning") for item in expected)
-    print(f"OK: {args.pdf}: {shown} required warnings of '{args.topic}' ({language}) visible", end="")
+    print(f"OK: {args.pdf}: {shown} required warnings of '{topic_name}' ({language}) visible", end="")
     print(f"; the {checked.split(', ', 1)[1]} match" if args.patient and topic.medicine else "", end="")
     print(f" ({len(pages)} pages)")
     return 0
 
 
-def _patient_expectations(args: argparse.Namespace, generator: Generator) -> tuple[list[list[Expected]], str]:
+def _patient_expectations(
+    args: argparse.Namespace, generator: Generator, topic_name: str
+) -> tuple[list[list[Expected]], str]:
     """What a leaflet made for --patient must show, as `handout build` would have made it.
 
     One list per way a layout can print the schedule (short or long dates, with or without the
@@ -223,19 +229,20 @@ def _patient_expectations(args: argparse.Namespace, generator: Generator) -> tup
     from generator.labels import load_wording
     from generator.paths import SAMPLES, config_path
     from generator.policy import read_policy
+    from generator.selection import resolve_language
     from generator.verify.expect import leaflet_expectations
 
     patient_file = Path(args.patient)
     data = read_personalisation(patient_file)
     config = config_path(args.config)
     clinic = choose_clinic(data, Path(args.clinic) if args.clinic else None, config, SAMPLES / "clinic.yaml")
-    topic = generator.library.topic(args.topic)
+    topic = generator.library.topic(topic_name)
     schedule = None
     if topic.medicine:
-        limit = read_policy(config).max_days.get(args.topic)
+        limit = read_policy(config).max_days.get(topic_name)
         schedule = make_schedule(data.prescription, topic, str(patient_file), limit)
-    language = args.lang or data.patient.language
-    sentences = tuple(generator.required_sentences(args.topic, language))
+    language = resolve_language(generator.library, topic_name, args.lang, data, str(patient_file))
+    sentences = tuple(generator.required_sentences(topic_name, language))
     wording = load_wording(generator.library.root, language)
     names = [args.layout] if args.layout else generator.layouts.names()
     forms = dict.fromkeys((generator.layout(name).short_dates, generator.layout(name).calendar) for name in names)

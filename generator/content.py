@@ -303,6 +303,18 @@ class Library:
             raise ContentError(f"unknown topic '{name}' in {self.root} (known: {known})")
         return path
 
+    def find_topic(self, name: str) -> str | None:
+        """The topic a name means: a topic's own name, or the generic or brand name of its medicine."""
+        wanted = name.strip().casefold()
+        names = self.topic_names()
+        if wanted in names:
+            return wanted
+        for topic_name in names:
+            medicine = self.topic(topic_name).medicine
+            if medicine and wanted in {medicine.name.casefold(), (medicine.brand or "").casefold()}:
+                return topic_name
+        return None
+
     def topic(self, name: str) -> Topic:
         """The parsed topic `name` (parsed once)."""
         if name not in self._topics:
@@ -354,6 +366,10 @@ class Library:
     def block_kinds(self) -> set[str]:
         """Every block kind some topic of the library has."""
         return {b.kind for name in self.topic_names() for b in self.blocks(name, DEFAULT_LANGUAGE)}
+
+    def has_any_block_in(self, topic: str, language: str) -> bool:
+        """Whether at least one block of `topic` exists in `language` (complete or not)."""
+        return any(self.block_path(topic, ref, language).is_file() for ref in self.topic(topic).blocks)
 
     def languages(self, topic: str) -> list[str]:
         """Languages in which every block of `topic` exists."""

@@ -7,9 +7,10 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from generator.errors import InputError
+from generator.fields import Amount, IsoDate, WholeNumber
 from generator.schema import StrictModel, parse_model
 from generator.yamlio import load_mapping
 
@@ -30,15 +31,25 @@ Text = Annotated[str, Field(max_length=200), AfterValidator(_no_control_characte
 
 def _plausible_date(value: dt.date) -> dt.date:
     if not 1900 <= value.year <= 2100:
-        raise ValueError(f"{value.isoformat()} is not a plausible date (years 1900 to 2100)")
+        raise ValueError("not a plausible date (years 1900 to 2100)")
     return value
 
 
-Date = Annotated[dt.date, AfterValidator(_plausible_date)]
+Date = Annotated[dt.date, IsoDate, AfterValidator(_plausible_date)]
 """A calendar date between 1900 and 2100."""
+Count = Annotated[int, WholeNumber]
+"""A whole number, never coerced from true/false, 3.0 or text such as 010."""
+Mg = Annotated[float, Amount]
+"""An amount in mg."""
 
 
-class Patient(StrictModel):
+class InputModel(StrictModel):
+    """A personalisation schema: strict types, so no value is silently converted (see generator.fields)."""
+
+    model_config = ConfigDict(strict=True)
+
+
+class Patient(InputModel):
     """Who the leaflet is for."""
 
     name: Text
@@ -47,7 +58,7 @@ class Patient(StrictModel):
     """How the leaflet greets the patient; defaults to the full name."""
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")] = "en"
     """Preferred language (e.g. en, es)."""
-    age: Annotated[int, Field(ge=0, le=130)] | None = None
+    age: Annotated[Count, Field(ge=0, le=130)] | None = None
     """Age in years, for age-specific cautions."""
     date_of_birth: Date | None = None
     """Date of birth, optional."""
@@ -60,7 +71,7 @@ class Patient(StrictModel):
         return self.preferred_name or self.name
 
 
-class Prescriber(StrictModel):
+class Prescriber(InputModel):
     """Who prescribed the medicine."""
 
     name: Text
@@ -69,33 +80,33 @@ class Prescriber(StrictModel):
     """Phone number for questions."""
 
 
-class TaperStep(StrictModel):
+class TaperStep(InputModel):
     """One step of a prescriber's plan to lower the dose."""
 
     from_: Date = Field(alias="from")
     """First day of this step."""
-    dose_mg: Annotated[float, Field(gt=0)]
+    dose_mg: Annotated[Mg, Field(gt=0)]
     """Dose each time, in mg."""
-    times_per_day: Annotated[int, Field(ge=1)]
+    times_per_day: Annotated[Count, Field(ge=1)]
     """Doses a day."""
-    strength_mg: Annotated[float, Field(gt=0)] | None = None
+    strength_mg: Annotated[Mg, Field(gt=0)] | None = None
     """Tablet strength for this step; by default the step before's."""
 
 
-class Prescription(StrictModel):
+class Prescription(InputModel):
     """What was prescribed."""
 
     medicine: Text
     """Generic name; must match the topic."""
-    dose_mg: Annotated[float, Field(gt=0)]
+    dose_mg: Annotated[Mg, Field(gt=0)]
     """Dose each time, in mg."""
-    times_per_day: Annotated[int, Field(ge=1)]
+    times_per_day: Annotated[Count, Field(ge=1)]
     """Doses a day."""
     start: Date
     """First day."""
-    days_supply: Annotated[int, Field(ge=1, le=366)]
+    days_supply: Annotated[Count, Field(ge=1, le=366)]
     """Days at the full dose, before any taper."""
-    strength_mg: Annotated[float, Field(gt=0)] | None = None
+    strength_mg: Annotated[Mg, Field(gt=0)] | None = None
     """Tablet strength dispensed; required when whole tablets of more than one strength could make the dose."""
     taper: list[TaperStep] = []
     """Optional steps down, in date order, after the full-dose days."""
@@ -103,7 +114,7 @@ class Prescription(StrictModel):
     """Optional last day of the whole course; by default the end of the full-dose days."""
 
 
-class Clinic(StrictModel):
+class Clinic(InputModel):
     """The clinic that hands out the leaflet."""
 
     name: Text
@@ -114,13 +125,13 @@ class Clinic(StrictModel):
     """Street address."""
     after_hours: Text | None = None
     """Phone line for nights and weekends."""
-    logo: Path | None = None
+    logo: Annotated[Path, Field(strict=False)] | None = None
     """Logo image file (PNG or JPEG); only from the clinic file or config, never from patient input."""
     leaflet_url: Annotated[str, Field(max_length=300, pattern=r"^https?://\S+$")] | None = None
     """Where the full leaflet is online; `{topic}` is replaced by the topic name. Shown as a QR code."""
 
 
-class Personalisation(StrictModel):
+class Personalisation(InputModel):
     """Everything that makes one leaflet personal (the single-handout input file)."""
 
     patient: Patient
@@ -166,11 +177,25 @@ def read_clinic(path: Path) -> Clinic:
     return clinic.model_copy(update={"logo": logo})
 
 
-def default_topic(data: Personalisation, where: str) -> str:
-    """The topic when none is named: the prescription's medicine."""
-    if data.prescription is None:
-        raise InputError(f"{where}: topic: missing (name a topic, or give a prescription)")
-    return data.prescription.medicine.strip().lower()
+def age_on(patient_age: int | None, date_of_birth: dt.date | None, day: dt.date) -> int | None:
+    """The age given, else the age on `day` worked out from the date of birth."""
+    if patient_age is not None or date_of_birth is None:
+        return patient_age
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def check_age(patient: Patient, day: dt.date, where: str) -> None:
+    """Refuse a date of birth after `day` (the made-on date), or an age that disagrees with it."""
+    born = patient.date_of_birth
+    if born is None:
+        return
+    if born > day:
+        message = "after the date the leaflet is made"
+        raise InputError(f"{where}: patient.date_of_birth: {message}", (("patient.date_of_birth", message),))
+    if patient.age is not None and patient.age != age_on(None, born, day):
+        message = "patient.age and patient.date_of_birth disagree on the made-on date; correct one or give only one"
+        problems = (("patient.age", message), ("patient.date_of_birth", message))
+        raise InputError(f"{where}: {message}", problems)
 
 
 def choose_clinic(data: Personalisation, clinic_file: Path | None, config_file: Path | None, sample: Path) -> Clinic:

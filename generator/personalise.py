@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.content import Block, BodyItem, Library, Topic
-from generator.inputs import Clinic, Personalisation
+from generator.inputs import Clinic, Personalisation, age_on
 from generator.labels import Wording
 from generator.layouts import Layout
 from generator.schedule import Schedule
@@ -87,13 +87,6 @@ class Leaflet:
     leaflet_url: str | None
     continued: str
     """How a block's heading repeats on the next page: a format with {title}."""
-
-
-def age_on(patient_age: int | None, date_of_birth: dt.date | None, day: dt.date) -> int | None:
-    """The age given, else the age on `day` worked out from the date of birth."""
-    if patient_age is not None or date_of_birth is None:
-        return patient_age
-    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
 
 def template_context(

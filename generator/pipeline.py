@@ -16,13 +16,14 @@ from generator.cautions import staff_warnings
 from generator.content import Library
 from generator.dosing import make_schedule
 from generator.errors import InputError, LayoutError, VerifyError
-from generator.inputs import Clinic, Personalisation
+from generator.inputs import Clinic, Personalisation, check_age
 from generator.labels import load_wording
 from generator.layouts import Layout, LayoutLibrary
 from generator.personalise import personalise
 from generator.policy import ClinicPolicy
 from generator.render import render_pdf
 from generator.schedule import Schedule
+from generator.selection import resolve_language, resolve_topic
 from generator.verify import Expected, VisibilityRules, verify_pdf
 from generator.verify.expect import leaflet_expectations
 
@@ -86,22 +87,25 @@ class Generator:
 
     def check(self, request: HandoutRequest, where: str) -> tuple[Schedule | None, tuple[tuple[str, str], ...]]:
         """The request's dose schedule (refusing a prescription beyond the rules) and its staff warnings."""
-        topic = self.library.topic(request.topic)
+        topic_name = resolve_topic(self.library, request.topic, request.data, where)
+        check_age(request.data.patient, request.made_on, where)
+        topic = self.library.topic(topic_name)
         schedule = None
         if topic.medicine:
-            clinic_max_days = request.policy.max_days.get(request.topic)
+            clinic_max_days = request.policy.max_days.get(topic_name)
             schedule = make_schedule(request.data.prescription, topic, where, clinic_max_days)
         return schedule, staff_warnings(request.data, topic, schedule, request.made_on, where)
 
     def build(self, request: HandoutRequest, where: str) -> Handout:
         """Make and verify one leaflet; `where` names the input in error messages."""
-        language = request.language or request.data.patient.language
+        topic_name = resolve_topic(self.library, request.topic, request.data, where)
+        language = resolve_language(self.library, topic_name, request.language, request.data, where)
         wording = load_wording(self.library.root, language)
         layout = self.layout(request.layout)
         schedule, warnings = self.check(request, where)
         leaflet = personalise(
             self.library,
-            request.topic,
+            topic_name,
             language,
             layout,
             request.data,

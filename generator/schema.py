@@ -28,19 +28,47 @@ def describe_location(loc: tuple[Any, ...]) -> str:
     return out
 
 
+_KINDS: tuple[tuple[type, str], ...] = (
+    (bool, "true/false"),
+    (int, "a whole number"),
+    (float, "a number"),
+    (str, "text"),
+    (dict, "a mapping"),
+    (list, "a list"),
+    (type(None), "nothing (null)"),
+)
+_EXPECTED = {
+    "string_type": "expected text",
+    "dict_type": "expected a mapping of fields",
+    "model_type": "expected a mapping of fields",
+    "model_attributes_type": "expected a mapping of fields",
+    "list_type": "expected a list",
+}
+
+
+def describe_kind(value: Any) -> str:
+    """What sort of value was given, never the value itself (it may be patient data)."""
+    return next((name for kind, name in _KINDS if isinstance(value, kind)), "another kind of value")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _message(err: dict[str, Any]) -> str:
-    if err["type"] == "extra_forbidden":
+    """The rule an input broke, in words; never the input, which may identify a patient."""
+    kind = err["type"]
+    if kind == "extra_forbidden":
         return "unknown field"
-    if err["type"] == "missing":
+    if kind == "missing":
         return "missing required field"
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    value = err.get("input")
-    if err["type"].endswith("_parsing") or err["type"].endswith("_type") or "literal" in err["type"]:
-        shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
-        if len(shown) > 40:
-            shown = shown[:37] + "..."
-        return f"{msg[0].lower()}{msg[1:]}, got {shown}"
-    return msg[0].lower() + msg[1:]
+    msg = _EXPECTED.get(kind) or str(err["msg"]).removeprefix("Value error, ")
+    msg = msg[0].lower() + msg[1:]
+    if kind.endswith(("_type", "_parsing")) or "literal" in kind:
+        given = err.get("input")
+        quote = " (put it in quotes to keep it as written)" if kind == "string_type" and _is_number(given) else ""
+        return f"{msg}, got {describe_kind(given)}{quote}"
+    return msg
 
 
 def parse_model(model: type[Model], data: Any, where: str, error: type[HandoutError], prefix: str = "") -> Model:

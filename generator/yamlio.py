@@ -1,4 +1,4 @@
-"""Reading YAML/JSON data files safely, with errors that name the file."""
+"""Reading YAML/JSON data files strictly (see generator.strictdata), with errors that name the file."""
 
 from __future__ import annotations
 
@@ -9,29 +9,51 @@ from typing import Any
 import yaml
 
 from generator.errors import HandoutError
+from generator.strictdata import DataError, load_json, load_yaml
+
+MAX_FILE_BYTES = 1024 * 1024
+"""Largest data file read (a patient file is well under 1 KiB)."""
+
+
+def read_text(path: Path, error: type[HandoutError]) -> str:
+    """The UTF-8 text of a data file of at most MAX_FILE_BYTES; `error` names the file otherwise."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise error(f"{path}: file not found") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read file ({exc.strerror or exc.__class__.__name__})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise error(f"{path}: larger than {MAX_FILE_BYTES // 1024} KiB; not a data file this tool reads")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise error(f"{path}: not UTF-8 text") from None
+
+
+def parse_data_text(text: str, where: str, is_json: bool, error: type[HandoutError]) -> Any:
+    """Parse JSON or YAML text strictly; `error` names `where`, the line and the field when known."""
+    try:
+        return load_json(text) if is_json else load_yaml(text)
+    except DataError as exc:
+        place = f"{where}:{exc.line}" if exc.line else where
+        field = f"{exc.field}: " if exc.field else ""
+        raise error(f"{place}: {field}{exc}", ((exc.field, str(exc)),) if exc.field else ()) from None
+    except json.JSONDecodeError as exc:
+        raise error(f"{where}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        place = f"{where}:{mark.line + 1}" if mark else where
+        strict = isinstance(exc, (yaml.composer.ComposerError, yaml.constructor.ConstructorError))
+        raise error(f"{place}: {'' if strict else 'invalid YAML: '}{exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise error(f"{where}: invalid YAML: {str(exc).splitlines()[0]}") from None
 
 
 def load_data_file(path: Path, error: type[HandoutError]) -> Any:
-    """Load a YAML (safe loader) or JSON file; raise `error` naming the file on failure."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise error(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"{path}: cannot read file ({exc.__class__.__name__})") from None
-    if path.suffix.lower() == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise error(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise error(f"{where}: invalid YAML: {exc.problem}") from None
-    except yaml.YAMLError as exc:
-        raise error(f"{path}: invalid YAML: {str(exc).splitlines()[0]}") from None
+    """Load a YAML or JSON (by suffix) file strictly; raise `error` naming the file on failure."""
+    return parse_data_text(read_text(path, error), str(path), path.suffix.lower() == ".json", error)
 
 
 def load_mapping(path: Path, error: type[HandoutError]) -> dict[str, Any]:

@@ -8,6 +8,19 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+INPUT = {
+    "patient": {"name": "Maria Lopez", "age": 47},
+    "prescriber": {"name": "Dr. Sam Lee"},
+    "prescription": {
+        "medicine": "carisoprodol",
+        "dose_mg": 350,
+        "times_per_day": 3,
+        "start": "2026-11-24",
+        "days_supply": 14,
+    },
+}
+"""A valid single-handout input, as JSON would give it (copy before changing)."""
+
 
 def pdf_pages_text(pdf: bytes | Path, password: str | None = None) -> list[str]:
     """The text of each page as pypdf extracts it (a reader independent of the generator's PDFium verifier)."""

@@ -58,8 +58,21 @@ def test_missing_translation_names_block_and_language(run_cli, library_copy, tmp
     assert not output.exists()
 
 
-def test_language_without_labels(run_cli, tmp_path) -> None:
+def test_unknown_language_is_an_input_error(run_cli, tmp_path, sample, write_yaml) -> None:
     code, _, err = run_cli("build", "carisoprodol", "--lang", "fr", "-o", str(tmp_path / "o.pdf"))
+    assert code == 2 and err.endswith(": language: no leaflet on 'carisoprodol' in this language (available: en, es)\n")
+    sample["patient"]["language"] = "fr"
+    patient = write_yaml("p.yaml", sample)
+    code, _, err = run_cli("build", "carisoprodol", "--patient", str(patient), "-o", str(tmp_path / "o.pdf"))
+    assert code == 2 and err.startswith(f"Error: {patient}: patient.language: no leaflet on 'carisoprodol'")
+
+
+def test_language_without_labels(run_cli, library_copy, tmp_path) -> None:
+    """Blocks translated but the generator's own words missing: the library is incomplete (content error)."""
+    for spanish in library_copy.glob("*/*.es.yaml"):
+        shutil.copy(spanish, spanish.with_name(spanish.name.replace(".es.", ".fr.")))
+    output = tmp_path / "o.pdf"
+    code, _, err = run_cli("build", "carisoprodol", "--lang", "fr", "--library", str(library_copy), "-o", str(output))
     assert code == 3 and "no labels for language 'fr'" in err
 
 

@@ -24,10 +24,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from generator import __version__
 from generator.content import Library
 from generator.errors import ContentError, HandoutError, InputError, LayoutError
-from generator.inputs import Clinic, Personalisation, default_topic, parse_personalisation
+from generator.inputs import Clinic, Personalisation, parse_personalisation
 from generator.labels import label_languages, load_wording
 from generator.layouts import LayoutLibrary
 from generator.pipeline import Generator, Handout, HandoutRequest
+from generator.selection import resolve_topic
+from generator.strictdata import DataError, load_json
 from generator.web.fhir_routes import fhir_router
 from generator.web.headers import WARNINGS_HEADER, warnings_header
 
@@ -174,7 +176,10 @@ def create_app(settings: WebSettings) -> FastAPI:
         if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
             return _error(InputError("request: send the body as application/json"), 415)
         try:
-            body = json.loads(await request.body())
+            body = load_json((await request.body()).decode("utf-8"))
+        except DataError as exc:
+            field = exc.field or "body"
+            return _error(InputError(f"request: {field}: {exc}", ((field, str(exc)),)), 422)
         except (json.JSONDecodeError, UnicodeDecodeError):
             return _error(InputError("request: body is not valid JSON"), 400)
         if not isinstance(body, dict):
@@ -205,19 +210,14 @@ def _build(
     for key, value in options.items():
         if not isinstance(value, str):
             raise InputError(f"request: {key}: expected a string", ((key, "expected a string"),))
-    known = {
-        "topic": generator.library.topic_names(),
-        "layout": generator.layouts.names(),
-        "language": label_languages(generator.library.root),
-        "paper": ["letter", "a4"],
-    }
+    known = {"layout": generator.layouts.names(), "paper": ["letter", "a4"]}
     for key, value in options.items():
-        if value and value not in known[key]:
+        if value and key in known and value not in known[key]:
             message = f"unknown {key} '{value}' (known: {', '.join(known[key])})"
             raise InputError(f"request: {key}: {message}", ((key, message),))
     data = parse_personalisation(body, "request")
     request = HandoutRequest(
-        topic=options.get("topic") or default_topic(data, "request"),
+        topic=resolve_topic(generator.library, options.get("topic"), data, "request"),
         data=data,
         clinic=data.clinic or clinic,
         made_on=dt.date.today(),

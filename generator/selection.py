@@ -1,0 +1,51 @@
+"""Which topic and language a request asks for.
+
+An unknown topic, medicine or language is the user's input error (exit 2, HTTP 422)
+naming the field it came from, not a content error about the installed library.
+Messages list what is known and never repeat what was given.
+"""
+
+from __future__ import annotations
+
+import re
+
+from generator.content import DEFAULT_LANGUAGE, Library
+from generator.errors import InputError
+from generator.inputs import Personalisation
+
+_LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z]{2,4})?")
+
+
+def _refuse(where: str, field: str, message: str) -> InputError:
+    return InputError(f"{where}: {field}: {message}", ((field, message),))
+
+
+def resolve_topic(library: Library, topic: str | None, data: Personalisation | None, where: str) -> str:
+    """The topic named (by topic, medicine or brand name), else the one about the prescription's medicine."""
+    known = ", ".join(library.topic_names()) or "none"
+    if topic:
+        found = library.find_topic(topic)
+        if found is None:
+            raise _refuse(where, "topic", f"unknown topic (known: {known})")
+        return found
+    if data is None or data.prescription is None:
+        raise _refuse(where, "topic", "missing (name a topic, or give a prescription)")
+    found = library.find_topic(data.prescription.medicine)
+    if found is None:
+        raise _refuse(where, "prescription.medicine", f"no topic is about this medicine (topics: {known})")
+    return found
+
+
+def resolve_language(
+    library: Library, topic: str, language: str | None, data: Personalisation | None, where: str
+) -> str:
+    """The language asked for (else the patient's), when the topic has any leaflet in it.
+
+    A topic translated only in part is left to the content checks, which name the missing block.
+    """
+    code = language or (data.patient.language if data else DEFAULT_LANGUAGE)
+    if code == DEFAULT_LANGUAGE or (_LANGUAGE.fullmatch(code) and library.has_any_block_in(topic, code)):
+        return code
+    field = "language" if language else "patient.language"
+    available = ", ".join(library.languages(topic))
+    raise _refuse(where, field, f"no leaflet on '{topic}' in this language (available: {available})")
