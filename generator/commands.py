@@ -58,9 +58,12 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"Warning: {patient_file}: {warning}", file=sys.stderr)
         data, topic = fhir.data, fhir.topic
     else:
-        patient_file = Path(args.patient) if args.patient else sample_input(generator, args.topic)
-        data, topic = read_personalisation(patient_file), args.topic
-    where = str(patient_file) if args.patient or args.fhir else f"the {args.topic} sample"
+        from generator.selection import resolve_topic
+
+        topic = resolve_topic(generator.library, args.topic, None, "command line")
+        patient_file = Path(args.patient) if args.patient else sample_input(generator, topic)
+        data = read_personalisation(patient_file)
+    where = str(patient_file) if args.patient or args.fhir else f"the {topic} sample"
     clinic_file = Path(args.clinic) if args.clinic else None
     config = config_path(args.config)
     clinic = choose_clinic(data, clinic_file, config, SAMPLES / "clinic.yaml")
