@@ -154,36 +154,71 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _web_token(args: argparse.Namespace) -> str | None:
+    """The access token, from $HANDOUT_WEB_TOKEN or --token-file; never from the command line."""
+    import os
+
+    from generator.web.app import MIN_TOKEN_LENGTH
+
+    if args.token is not None:
+        raise InputError(
+            "--token: a token on the command line is visible to every user of this computer (ps); "
+            "set HANDOUT_WEB_TOKEN or use --token-file FILE"
+        )
+    from_env = os.environ.get("HANDOUT_WEB_TOKEN")
+    if args.token_file and from_env:
+        raise InputError("--token-file: HANDOUT_WEB_TOKEN is set too; give the token in one place")
+    token, where = from_env, "HANDOUT_WEB_TOKEN"
+    if args.token_file:
+        where = args.token_file
+        try:
+            token = Path(args.token_file).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{where}: cannot read the token file ({exc.__class__.__name__})") from None
+    if token is not None and len(token.strip()) < MIN_TOKEN_LENGTH:
+        raise InputError(
+            f"{where}: the access token must be at least {MIN_TOKEN_LENGTH} characters "
+            "(make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(24))')"
+        )
+    return token.strip() if token else None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the staff web page and JSON API."""
     import ipaddress
-    import os
-
-    import uvicorn
 
     from generator.inputs import read_clinic
     from generator.paths import SAMPLES, config_path, layouts_root, library_root
-    from generator.web.app import WebSettings, create_app
+    from generator.web.app import LOOPBACK_NAMES, WebSettings
+    from generator.web.server import serve
 
-    token = args.token or os.environ.get("HANDOUT_WEB_TOKEN")
+    token = _web_token(args)
     try:
-        loopback = args.host == "localhost" or ipaddress.ip_address(args.host).is_loopback
+        address = ipaddress.ip_address(args.host)
     except ValueError:
-        loopback = False
+        address = None
+    loopback = args.host == "localhost" or (address is not None and address.is_loopback)
     if not loopback and not args.allow_remote:
         raise InputError(
-            f"--host {args.host}: not a loopback address; add --allow-remote and a --token to serve others"
+            f"--host {args.host}: not a loopback address; add --allow-remote and an access token to serve others"
         )
     if not loopback and not token:
-        raise InputError("--allow-remote: needs an access token (--token or HANDOUT_WEB_TOKEN) that staff enter once")
+        raise InputError("--allow-remote: needs an access token (HANDOUT_WEB_TOKEN or --token-file) that staff enter")
+    wildcard = address is not None and address.is_unspecified
+    if wildcard and not args.allowed_host:
+        raise InputError(
+            f"--host {args.host}: listens on every address; name the host browsers will use with --allowed-host"
+        )
+    hosts = (*LOOPBACK_NAMES, *([] if wildcard else [args.host]), *args.allowed_host)
     settings = WebSettings(
         library=library_root(args.library),
         layouts=layouts_root(args.layouts),
         clinic=read_clinic(config_path(args.config) or SAMPLES / "clinic.yaml"),
         token=token,
+        allowed_hosts=hosts,
     )
     print(f"Serving on http://{args.host}:{args.port}/ (API docs at /docs). Ctrl-C stops.")
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", access_log=True)
+    serve(settings, args.host, args.port)
     return 0
 
 
