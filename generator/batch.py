@@ -33,9 +33,10 @@ from generator.mail_settings import EmailSettings
 from generator.pipeline import Generator, Handout, HandoutRequest, write_atomically
 
 STATE_FOLDER = ".handout-state"
-EMAIL_OUTCOMES = ("sent", "written", "failed", "no address", "already sent")
+EMAIL_OUTCOMES = ("sent", "written", "failed", "no address", "already sent", "delivery uncertain")
 """How the manifest's email column begins."""
-MANIFEST_FIELDS = ("row", "id", "status", "output", "pages", "sha256", "reason", "email")
+MANIFEST_FIELDS = ("row", "id", "status", "output", "pages", "sha256", "reason", "email", "password")
+_NOT_RESENT = "delivery uncertain: not sent again by --resume; check with the patient first"
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
@@ -71,7 +72,9 @@ class RowResult:
     sha256: str = ""
     reason: str = ""
     email: str = ""
-    """sent, no address, written to PATH, already sent, or failed: REASON (empty when not emailing)."""
+    """sent, no address, written to PATH, already sent, delivery uncertain: REASON, or failed: REASON."""
+    password: str = ""
+    """The PDF's random code (pdf_password: random), for staff to give the patient by phone or in person."""
 
 
 def output_name(row: BatchRow) -> str:
@@ -142,22 +145,27 @@ class RowMaker:
         done = _unchanged(output, state, inputs) if settings.resume else None
         row_id = extras.get("id", "")
         address = extras.get("email")
-        if done and (settings.email is None or (address and done.get("emailed_to") == address)):
-            already = "already sent" if settings.email else ""
-            return RowResult(row.number, row_id, "skipped", str(output), done["pages"], done["sha256"], email=already)
+        previous = (done.get("emailed_to"), done.get("uncertain")) if done else ()
+        if done and (settings.email is None or (address and address in previous)):
+            email = ""
+            if settings.email is not None:
+                email = "already sent" if done.get("emailed_to") == address else _NOT_RESENT
+            pages, digest, code = done["pages"], done["sha256"], str(done.get("password", ""))
+            return RowResult(row.number, row_id, "skipped", str(output), pages, digest, email=email, password=code)
         handout = self.generator.build(request, row.where)
         digest = hashlib.sha256(handout.pdf).hexdigest()
         record: dict[str, object] = {"inputs": inputs, "pages": handout.pages, "sha256": digest}
         if not done:
             write_atomically(output, handout.pdf)
             write_atomically(state, json.dumps(record).encode())
-        email = ""
+        email, code = "", ""
         if settings.email is not None:
-            email = self._email(row, data, request, handout, name)
-            if email == "sent":
-                write_atomically(state, json.dumps({**record, "emailed_to": address}).encode())
+            email, code = self._email(row, data, request, handout, name)
+            sent = {"sent": "emailed_to", "delivery uncertain": "uncertain"}.get(email.split(":")[0])
+            if sent:
+                write_atomically(state, json.dumps({**record, sent: address, "password": code}).encode())
         status = "skipped" if done else "made"
-        return RowResult(row.number, row_id, status, str(output), handout.pages, digest, email=email)
+        return RowResult(row.number, row_id, status, str(output), handout.pages, digest, email=email, password=code)
 
     def _fingerprint(self, topic: str, language: str, layout: str) -> str:
         """A hash of every file the leaflet is made from, so --resume notices edited content or layouts."""
@@ -173,14 +181,16 @@ class RowMaker:
             self._fingerprints[key] = digest.hexdigest()
         return self._fingerprints[key]
 
-    def _email(self, row: BatchRow, data: Personalisation, request: HandoutRequest, handout: Handout, name: str) -> str:
-        """Send one row's leaflet; the outcome as the manifest's email column."""
+    def _email(
+        self, row: BatchRow, data: Personalisation, request: HandoutRequest, handout: Handout, name: str
+    ) -> tuple[str, str]:
+        """Send one row's leaflet; the manifest's email and password columns."""
         from generator.labels import load_wording
         from generator.mailing import mail_handout
 
         address = row.extras.get("email")
         if not address:
-            return "no address"
+            return "no address", ""
         assert self.settings.email is not None
         labels = load_wording(self.generator.library.root, handout.language).labels
         try:
@@ -196,8 +206,8 @@ class RowMaker:
                 name,
             )
         except HandoutError as exc:
-            return f"failed: {exc}"
-        return "sent" if done.startswith("sent") else done
+            return f"failed: {exc}", ""
+        return ("sent" if done.outcome.startswith("sent") else done.outcome), done.code or ""
 
 
 def _unchanged(output: Path, state: Path, inputs: str) -> dict[str, object] | None:
@@ -345,7 +355,7 @@ def run_batch(source: Path, settings: BatchSettings, jobs: int, combine: Path | 
                 progress.message(f"failed: {result.reason}")
             else:
                 outputs.append(Path(result.output))  # made, even if its email failed
-                if result.email.startswith("failed"):
+                if result.email.startswith(("failed", "delivery uncertain")):
                     progress.message(f"email {result.email}")
             progress.step()
     except BaseException:

@@ -58,6 +58,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_email(args: argparse.Namespace) -> int:
     """Make one leaflet and email it (or save the message to --outbox)."""
+    from generator.errors import DeliveryUncertainError
     from generator.inputs import choose_clinic, default_topic, read_personalisation
     from generator.labels import load_wording
     from generator.mail_settings import load_email_settings
@@ -82,8 +83,13 @@ def cmd_email(args: argparse.Namespace) -> int:
     handout = generator.build(request, str(patient_file))
     labels = load_wording(generator.library.root, handout.language).labels
     outbox = Path(args.outbox) if args.outbox else None
-    done = mail_handout(handout, data, clinic, args.to, settings, labels, str(patient_file), outbox)
-    print(f"Email {done} ({handout.pages}-page leaflet, {len(handout.must_say)} required warnings verified)")
+    where = str(patient_file)
+    done = mail_handout(handout, data, clinic, args.to, settings, labels, where, outbox)
+    if done.code:
+        print(f"PDF code for this patient (give it by phone or in person, never by email): {done.code}")
+    if done.uncertain:
+        raise DeliveryUncertainError(f"{where}: {done.outcome}")
+    print(f"Email {done.outcome} ({handout.pages}-page leaflet, {len(handout.must_say)} required warnings verified)")
     return 0
 
 
@@ -131,7 +137,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print("Email: " + ", ".join(f"{count} {outcome}" for outcome, count in sorted(summary.emails.items())))
     if args.combine:
         print(f"Combined: {args.combine} ({summary.combined_pages} pages, each leaflet starts on a front page)")
-    return 1 if summary.failed or summary.emails.get("failed") else 0
+    return 1 if summary.failed or summary.emails.get("failed") or summary.emails.get("delivery uncertain") else 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
