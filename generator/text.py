@@ -184,7 +184,9 @@ class _Setter:
         return chosen
 
     def _covered(self, family: str, index: int, char: str) -> bool:
-        return char in _IGNORABLE or ord(char) in _glyphs(family, self.pieces[index].bold)
+        if char in _IGNORABLE and self.shaping:
+            return True  # HarfBuzz uses them to choose forms and draws nothing for them
+        return ord(char) in _glyphs(family, self.pieces[index].bold)
 
     def _set_word(self, word: list[tuple[int, int]], chosen: list[list[str | None]]) -> None:
         chars = [(i, o, self.pieces[i].text[o]) for i, o in word]

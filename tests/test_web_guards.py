@@ -87,12 +87,29 @@ def test_a_clinic_in_the_request_is_refused(client) -> None:
     assert "clinic" not in schema["content"]["application/json"]["schema"]["properties"]
 
 
-def test_access_log_holds_method_path_status_and_time_only(client, caplog, monkeypatch) -> None:
-    monkeypatch.setattr(ACCESS_LOG, "propagate", True)  # the server's log config sends it to stderr only
-    with caplog.at_level(logging.INFO, logger=ACCESS_LOG.name):
+class _Lines(logging.Handler):
+    """Keeps the messages logged to it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def test_access_log_holds_method_path_status_and_time_only(client) -> None:
+    collect, level = _Lines(), ACCESS_LOG.level
+    ACCESS_LOG.setLevel(logging.INFO)
+    ACCESS_LOG.addHandler(collect)
+    try:
         client.get("/api/topics?patient=Maria+Lopez&dob=1979-03-05")
         client.post("/api/handouts?x=Lopez", json={**VALID, "patient": {"name": "Maria Lopez"}})
-    lines = [r.getMessage() for r in caplog.records if r.name == ACCESS_LOG.name]
+    finally:
+        ACCESS_LOG.removeHandler(collect)
+        ACCESS_LOG.setLevel(level)
+    lines = collect.lines
+    assert len(lines) == 2, lines
     assert re.fullmatch(r"GET /api/topics 200 \d+ ms", lines[0]), lines
     assert re.fullmatch(r"POST /api/handouts 200 \d+ ms", lines[1]), lines
     logged = " ".join(lines)
