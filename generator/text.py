@@ -43,6 +43,7 @@ _WORD_BREAK = frozenset(
 )
 """The characters ReportLab splits words at (not the no-break space)."""
 _PIECE = re.compile(r"<[^>]*>|[^<]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _BOLD_TAG = re.compile(r"<(/?)(b|strong)\s*>", re.IGNORECASE)
 _MIRROR = str.maketrans("()[]{}<>\u00ab\u00bb\u2039\u203a", ")(][}{><\u00bb\u00ab\u203a\u2039")
 
@@ -99,7 +100,7 @@ def visual_order(text: str) -> str:
     Each right-to-left run is isolated (like HTML's <bdi>): it is put in visual order on its own,
     so digits and punctuation beside a name stay where the sentence has them.
     """
-    if not any(not c.isascii() and _is_rtl_char(c) for c in text):
+    if text.isascii() or not any(_is_rtl_char(c) for c in "".join(_NON_ASCII.findall(text))):
         return text
     parts, end = [], 0
     for start, stop in _rtl_runs(text):
@@ -212,7 +213,9 @@ class _Setter:
 
 def prepare(markup: str, font_name: str) -> tuple[str, bool]:
     """Markup whose every character exists in the font it is set in, and whether it needs shaping."""
-    non_ascii = [c for c in markup if not c.isascii()]
+    if markup.isascii():
+        return markup, False
+    non_ascii = "".join(_NON_ASCII.findall(markup))
     shaping = any(_script(c) in SHAPED_SCRIPTS for c in non_ascii)
     glyphs = pdfmetrics.getFont(font_name).face.charToGlyph
     if not shaping and all(ord(c) in glyphs for c in non_ascii):
