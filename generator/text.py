@@ -14,6 +14,8 @@ word with the font of its first character, in the direction of its first strong 
   ReportLab's shaping.
 
 A character no font can print is an error naming its script, never a blank or a box.
+Bidirectional order is worked out within each run of text between markup tags (a name is
+one escaped value, so one run).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ _WORD_BREAK = frozenset(
     "\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000"
 )
 """The characters ReportLab splits words at (not the no-break space)."""
+_WORD_SPLIT = re.compile(f"([{''.join(sorted(_WORD_BREAK))}]+)")
 _PIECE = re.compile(r"<[^>]*>|[^<]+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _BOLD_TAG = re.compile(r"<(/?)(b|strong)\s*>", re.IGNORECASE)
@@ -108,8 +111,7 @@ def visual_order(text: str) -> str:
         parts += [text[end:start], get_display(run, base_dir="R")]
         end = stop
     visual = "".join([*parts, text[end:]])
-    words = re.split(f"([{''.join(sorted(_WORD_BREAK))}]+)", visual)
-    return "".join(_for_harfbuzz(word) for word in words)
+    return "".join(_for_harfbuzz(word) for word in _WORD_SPLIT.split(visual))
 
 
 def _for_harfbuzz(word: str) -> str:
@@ -239,11 +241,6 @@ def prepare(markup: str, font_name: str) -> tuple[str, bool]:
                 out.append(f'<font face="{face}">{run}</font>' if face else run)
                 start = end
     return "".join(out), shaping
-
-
-def with_fallback(markup: str, font_name: str) -> str:
-    """`markup` with every character the style's font lacks set in a font that has it."""
-    return prepare(markup, font_name)[0]
 
 
 def _shaped(style: ParagraphStyle) -> ParagraphStyle:
