@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from bidi import get_display
 from fontTools import unicodedata as ucd
 from reportlab.lib.fonts import ps2tt
 from reportlab.lib.styles import ParagraphStyle
@@ -32,23 +32,16 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
 from generator.errors import RenderError
-from generator.fonts import FALLBACK_FAMILY, SCRIPT_FAMILIES, register_face
+from generator.fonts import FALLBACK_FAMILY, SCRIPT_FAMILIES, face_name, register_face
+from generator.rtl import LINE_BREAK, NEUTRAL_SCRIPTS, WORD_BREAK, has_rtl, visual_order
 
 SHAPED_SCRIPTS = frozenset({"Arab", "Hebr", "Deva", "Thai"})
 """Scripts that print correctly only when shaped (joined letters, conjuncts, placed marks)."""
-_NEUTRAL_SCRIPTS = frozenset({"Zyyy", "Zinh", "Zzzz"})
 _IGNORABLE = frozenset("\u200c\u200d")
 """Zero-width (non-)joiners: shaping instructions, not glyphs."""
-_WORD_BREAK = frozenset(
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
-    "\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000"
-)
-"""The characters ReportLab splits words at (not the no-break space)."""
-_WORD_SPLIT = re.compile(f"([{''.join(sorted(_WORD_BREAK))}]+)")
 _PIECE = re.compile(r"<[^>]*>|[^<]+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _BOLD_TAG = re.compile(r"<(/?)(b|strong)\s*>", re.IGNORECASE)
-_MIRROR = str.maketrans("()[]{}<>\u00ab\u00bb\u2039\u203a", ")(][}{><\u00bb\u00ab\u203a\u2039")
 
 
 @dataclass
@@ -62,65 +55,10 @@ class _Piece:
 
 def _script(char: str) -> str:
     script = ucd.script(char)
-    if script in _NEUTRAL_SCRIPTS:
+    if script in NEUTRAL_SCRIPTS:
         extensions = sorted(ucd.script_extension(char) & SCRIPT_FAMILIES.keys())
         return extensions[0] if extensions else script
     return script
-
-
-def _is_rtl_char(char: str) -> bool:
-    return ucd.bidirectional(char) in ("R", "AL")
-
-
-def _shaped_right_to_left(word: str) -> bool:
-    """Whether HarfBuzz shapes `word` right to left: its first character of a real script decides."""
-    for char in word:
-        script = ucd.script(char)
-        if script not in _NEUTRAL_SCRIPTS:
-            return ucd.script_horizontal_direction(script, "LTR") == "RTL"
-    return False
-
-
-def _rtl_runs(text: str) -> list[tuple[int, int]]:
-    """Spans from a right-to-left letter to the last one after it with no left-to-right letter between."""
-    runs, start, last = [], None, None
-    for i, char in enumerate(text):
-        kind = ucd.bidirectional(char) if not char.isascii() else ("L" if char.isalpha() else "ON")
-        if kind in ("R", "AL"):
-            start = i if start is None else start
-            last = i
-        elif kind == "L" and start is not None and last is not None:
-            runs.append((start, last + 1))
-            start = last = None
-    if start is not None and last is not None:
-        runs.append((start, last + 1))
-    return runs
-
-
-def visual_order(text: str) -> str:
-    """`text` (in a left-to-right paragraph) as ReportLab with HarfBuzz must be given it to print in visual order.
-
-    Each right-to-left run is isolated (like HTML's <bdi>): it is put in visual order on its own,
-    so digits and punctuation beside a name stay where the sentence has them.
-    """
-    if text.isascii() or not any(_is_rtl_char(c) for c in "".join(_NON_ASCII.findall(text))):
-        return text
-    parts, end = [], 0
-    for start, stop in _rtl_runs(text):
-        run = text[start:stop].replace(" ", "\u00a0")
-        parts += [text[end:start], get_display(run, base_dir="R")]
-        end = stop
-    visual = "".join([*parts, text[end:]])
-    return "".join(_for_harfbuzz(word) for word in _WORD_SPLIT.split(visual))
-
-
-def _for_harfbuzz(word: str) -> str:
-    """A word in visual order as HarfBuzz must get it: reversed and mirrored when it shapes it right to left."""
-    if _shaped_right_to_left(word):
-        return word[::-1].translate(_MIRROR)
-    if any(not c.isascii() and _is_rtl_char(c) for c in word):
-        raise RenderError("a word starts with left-to-right letters and goes on in right-to-left ones; put a space")
-    return word
 
 
 def _pieces(markup: str, bold: bool) -> list[_Piece]:
@@ -140,7 +78,7 @@ def _pieces(markup: str, bold: bool) -> list[_Piece]:
 
 def _family_for(char: str) -> str:
     script = _script(char)
-    if script in _NEUTRAL_SCRIPTS:
+    if script in NEUTRAL_SCRIPTS:
         return FALLBACK_FAMILY
     family = SCRIPT_FAMILIES.get(script)
     name = ucd.script_name(script, script)
@@ -178,7 +116,7 @@ class _Setter:
                     word = []
                 continue
             for offset, char in enumerate(piece.text):
-                if char in _WORD_BREAK:
+                if char in WORD_BREAK:
                     self._set_word(word, chosen)
                     word = []
                 else:
@@ -213,20 +151,34 @@ class _Setter:
                 chosen[i][o] = family
 
 
-def prepare(markup: str, font_name: str) -> tuple[str, bool]:
-    """Markup whose every character exists in the font it is set in, and whether it needs shaping."""
+@dataclass(frozen=True)
+class Prepared:
+    """Paragraph markup ready for ReportLab."""
+
+    markup: str
+    shaping: bool
+    """Whether ReportLab must shape it (HarfBuzz)."""
+    bidi: bool
+    """Whether it holds right-to-left text, whose long runs are broken into lines to fit a width."""
+
+
+def prepare(markup: str, font_name: str, size: float = 0, width: float | None = None) -> Prepared:
+    """Markup whose every character exists in the font it is set in, right-to-left runs in visual order.
+
+    With `width`, a right-to-left run wider than it (at `size`) is broken into lines that fit, first words first.
+    """
     if markup.isascii():
-        return markup, False
+        return Prepared(markup, False, False)
     non_ascii = "".join(_NON_ASCII.findall(markup))
     shaping = any(_script(c) in SHAPED_SCRIPTS for c in non_ascii)
     glyphs = pdfmetrics.getFont(font_name).face.charToGlyph
     if not shaping and all(ord(c) in glyphs for c in non_ascii):
-        return markup, False
+        return Prepared(markup, False, False)
     family, bold, _ = ps2tt(font_name)
     pieces = _pieces(markup, bool(bold))
     for piece in pieces:
         if not piece.tag:
-            piece.text = visual_order(piece.text)
+            piece.text = visual_order(piece.text, _measure(size, piece.bold) if width else None, width)
     chosen = _Setter(pieces, family, shaping).fonts()
     out = []
     for piece, fonts in zip(pieces, chosen, strict=True):
@@ -236,11 +188,20 @@ def prepare(markup: str, font_name: str) -> tuple[str, bool]:
         start = 0
         for end in range(1, len(piece.text) + 1):
             if end == len(piece.text) or fonts[end] != fonts[start]:
-                run = html.escape(piece.text[start:end], quote=False)
+                run = html.escape(piece.text[start:end], quote=False).replace(LINE_BREAK, "<br/>")
                 face = fonts[start]
                 out.append(f'<font face="{face}">{run}</font>' if face else run)
                 start = end
-    return "".join(out), shaping
+    return Prepared("".join(out), shaping, has_rtl(non_ascii))
+
+
+def _measure(size: float, bold: bool) -> Callable[[str], float]:
+    """The width of a right-to-left run in its script's font, with room for shaping's wider forms."""
+
+    def width(text: str) -> float:
+        return pdfmetrics.stringWidth(text, face_name(_family_for(text[0]), bold), size) * 1.15
+
+    return width
 
 
 def _shaped(style: ParagraphStyle) -> ParagraphStyle:
@@ -251,8 +212,19 @@ class Text(Paragraph):
     """A paragraph whose characters all exist in the fonts it is set in, in visual order, shaped when needed."""
 
     def __init__(self, text: str, style: ParagraphStyle, **kwargs: object) -> None:
-        markup, shaping = prepare(text, style.fontName)
-        super().__init__(markup, _shaped(style) if shaping else style, **kwargs)  # type: ignore[arg-type]
+        prepared = prepare(text, style.fontName)
+        self._source = text if prepared.bidi else None
+        self._fitted: float | None = None
+        super().__init__(prepared.markup, _shaped(style) if prepared.shaping else style, **kwargs)  # type: ignore[arg-type]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        """Lay out; right-to-left runs too wide for the lines are first broken into lines that fit."""
+        width = availWidth - self.style.leftIndent - self.style.rightIndent
+        if self._source is not None and width != self._fitted:
+            self._fitted = width
+            markup = prepare(self._source, self.style.fontName, self.style.fontSize, width).markup
+            self.frags = Paragraph(markup, self.style).frags
+        return super().wrap(availWidth, availHeight)
 
 
 class WholeParagraph(Text):

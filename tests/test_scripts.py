@@ -89,6 +89,22 @@ def test_names_print_in_their_script(make, sample, tmp_path, layout, name, direc
     _runs_are_whole(pdf, name, family)
 
 
+@pytest.mark.parametrize("layout", ["large-print", "trifold"])
+def test_a_long_right_to_left_name_wraps_first_words_first(make, sample, tmp_path, layout) -> None:
+    name = "عبد الرحمن بن محمد بن عبد الله بن عبد العزيز بن فيصل بن تركي آل سعود"
+    sample["patient"]["name"] = name
+    pdf = make(sample, layout=layout).pdf
+    words = [(x, y, text) for x, y, text in _words(pdf, tmp_path) if not text.isascii()]
+    first = min(y for _, y, _ in words)
+    lines = collections.defaultdict(list)
+    for x, y, text in words:
+        if y - first < 60:  # the prepared-for box
+            lines[round(y)].append((x, text))
+    assert len(lines) >= 2
+    read = [text for y in sorted(lines) for _, text in sorted(lines[y], reverse=True)]  # each line right to left
+    assert [_letters(w) for w in read[: len(name.split())]] == [_letters(w) for w in name.split()]
+
+
 def _harfbuzz_text(word: str, font_name: str) -> str:
     """The characters ReportLab writes for `word` shaped by HarfBuzz in `font_name` (its features)."""
     face = pdfmetrics.getFont(font_name).face
@@ -118,11 +134,11 @@ def test_right_to_left_names_keep_the_sentence_around_them(sample) -> None:
 
     register_family("noto-sans")
     hebrew = "\u05d3\u05d5\u05d3 \u05db\u05d4\u05df"  # David Cohen
-    markup, shaping = prepare(f"Dr. {hebrew}, 555-0100 (call)", "noto-sans")
-    assert shaping
+    prepared = prepare(f"Dr. {hebrew}, 555-0100 (call)", "noto-sans")
+    assert prepared.shaping and prepared.bidi
     # HarfBuzz reverses the word again: the page shows "Dr. " + the name right to left + ", 555-0100 (call)"
     david, cohen = hebrew.split()
-    assert markup == f'Dr. <font face="heebo">,{david}\u00a0{cohen}</font> 555-0100 (call)'
+    assert prepared.markup == f'Dr. <font face="heebo">,{david}\u00a0{cohen}</font> 555-0100 (call)'
 
 
 def test_shaped_text_is_the_same_bytes_whatever_was_shaped_before(make, sample, tmp_path, write_yaml) -> None:
