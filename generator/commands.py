@@ -171,7 +171,7 @@ def _web_token(args: argparse.Namespace) -> str | None:
             "--token: a token on the command line is visible to every user of this computer (ps); "
             "set HANDOUT_WEB_TOKEN or use --token-file FILE"
         )
-    from_env = os.environ.get("HANDOUT_WEB_TOKEN")
+    from_env = os.environ.get("HANDOUT_WEB_TOKEN") or None
     if args.token_file and from_env:
         raise InputError("--token-file: HANDOUT_WEB_TOKEN is set too; give the token in one place")
     token, where = from_env, "HANDOUT_WEB_TOKEN"
