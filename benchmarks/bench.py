@@ -32,7 +32,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from generator.commands import make_generator
 from generator.dosing import check_course
-from generator.fonts import cache_dir
+from generator.fontfiles import cache_dir
 from generator.inputs import choose_clinic, read_personalisation
 from generator.labels import load_wording
 from generator.layouts import Layout
@@ -94,7 +94,7 @@ def weasy_html(pieces: list[tuple[str, str]]) -> str:
     """The same text as HTML, in the same font file."""
     tags = {"title": "h1", "heading": "h2", "bullet": "li", "text": "p"}
     body = "".join(f"<{tags[k]}>{t}</{tags[k]}>" for k, t in pieces)
-    font = next(cache_dir().glob("NotoSans*-w400-*.ttf"))
+    font = next(cache_dir().glob("NotoSans[[]wdth,wght]-*-w400-*.ttf"))
     css = (
         f"@font-face{{font-family:N;src:url('{font.as_uri()}')}} body{{font:11pt N}} @page{{size:letter;margin:.75in}}"
     )

@@ -40,8 +40,9 @@ from generator.selection import resolve_topic
 from generator.worker_life import die_with_parent
 
 STATE_FOLDER = ".handout-state"
-EMAIL_OUTCOMES = ("sent", "written", "failed", "no address", "already sent")
+EMAIL_OUTCOMES = ("sent", "written", "failed", "no address", "already sent", "delivery uncertain")
 """How the manifest's email column begins."""
+_NOT_RESENT = "delivery uncertain: not sent again by --resume; check with the patient first"
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
@@ -79,7 +80,9 @@ class RowResult:
     warnings: str = ""
     """What staff should check before handing the leaflet out (age, start date, unknown codes), '; ' between."""
     email: str = ""
-    """sent, no address, written to PATH, already sent, or failed: REASON (empty when not emailing)."""
+    """sent, no address, written to PATH, already sent, delivery uncertain: REASON, or failed: REASON."""
+    password: str = ""
+    """The PDF's random code (pdf_password: random), for staff to give the patient by phone or in person."""
 
 
 def output_name(row: BatchRow) -> str:
@@ -163,12 +166,14 @@ class RowMaker:
         done = _unchanged(output, state, inputs) if settings.resume else None
         row_id = extras.get("id", "")
         address = extras.get("email")
-        if done and (settings.email is None or (address and done.get("emailed_to") == address)):
-            already = "already sent" if settings.email else ""
+        previous = (done.get("emailed_to"), done.get("uncertain")) if done else ()
+        if done and (settings.email is None or (address and address in previous)):
+            email = ""
+            if settings.email is not None:
+                email = "already sent" if done.get("emailed_to") == address else _NOT_RESENT
+            pages, digest, code = done["pages"], done["sha256"], str(done.get("password", ""))
             warnings = _warnings_text(fhir, self.generator.check(request, row.where)[1])
-            return RowResult(
-                row.number, row_id, "skipped", str(output), done["pages"], done["sha256"], "", warnings, already
-            )
+            return RowResult(row.number, row_id, "skipped", str(output), pages, digest, "", warnings, email, code)
         if fhir:
             handout = build_fhir(self.generator, request, fhir, row.where)
         else:
@@ -178,14 +183,15 @@ class RowMaker:
         if not done:  # the record first: a row whose PDF could not be written leaves no PDF behind
             write_atomically(state, json.dumps(record).encode())
             write_atomically(output, handout.pdf)
-        email = ""
+        email, code = "", ""
         if settings.email is not None:
-            email = self._email(row, data, request, handout, name)
-            if email == "sent":
-                write_atomically(state, json.dumps({**record, "emailed_to": address}).encode())
+            email, code = self._email(row, data, request, handout, name)
+            sent = {"sent": "emailed_to", "delivery uncertain": "uncertain"}.get(email.split(":")[0])
+            if sent:
+                write_atomically(state, json.dumps({**record, sent: address, "password": code}).encode())
         status = "skipped" if done else "made"
         warnings = _warnings_text(fhir, handout.warnings)
-        return RowResult(row.number, row_id, status, str(output), handout.pages, digest, "", warnings, email)
+        return RowResult(row.number, row_id, status, str(output), handout.pages, digest, "", warnings, email, code)
 
     def _fhir(self, row: BatchRow) -> FhirInput:
         """Read a FHIR NDJSON row (a Bundle); --topic, when given, must agree with the medicine's code."""
@@ -211,14 +217,16 @@ class RowMaker:
             self._fingerprints[key] = digest.hexdigest()
         return self._fingerprints[key]
 
-    def _email(self, row: BatchRow, data: Personalisation, request: HandoutRequest, handout: Handout, name: str) -> str:
-        """Send one row's leaflet; the outcome as the manifest's email column."""
+    def _email(
+        self, row: BatchRow, data: Personalisation, request: HandoutRequest, handout: Handout, name: str
+    ) -> tuple[str, str]:
+        """Send one row's leaflet; the manifest's email and password columns."""
         from generator.labels import load_wording
         from generator.mailing import mail_handout
 
         address = row.extras.get("email")
         if not address:
-            return "no address"
+            return "no address", ""
         assert self.settings.email is not None
         labels = load_wording(self.generator.library.root, handout.language).labels
         try:
@@ -234,8 +242,8 @@ class RowMaker:
                 name,
             )
         except HandoutError as exc:
-            return f"failed: {exc}"
-        return "sent" if done.startswith("sent") else done
+            return f"failed: {exc}", ""
+        return ("sent" if done.outcome.startswith("sent") else done.outcome), done.code or ""
 
 
 def _unchanged(output: Path, state: Path, inputs: str) -> dict[str, object] | None:
@@ -370,7 +378,7 @@ def _run(
             progress.message(f"failed: {result.reason}")
         else:
             outputs.append(Path(result.output))  # made, even if its email failed
-            if result.email.startswith("failed"):
+            if result.email.startswith(("failed", "delivery uncertain")):
                 progress.message(f"email {result.email}")
         progress.step()
     return counts, emails, outputs

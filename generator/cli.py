@@ -174,7 +174,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--allow-remote", action="store_true", help="allow binding to a non-loopback address")
-    serve.add_argument("--token", help="access token staff must enter (default: $HANDOUT_WEB_TOKEN)")
+    serve.add_argument(
+        "--token-file",
+        metavar="FILE",
+        help="file holding the access token staff must enter (at least 16 characters; or set $HANDOUT_WEB_TOKEN)",
+    )
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name browsers use to reach the server (repeatable; loopback names are always allowed)",
+    )
+    serve.add_argument("--token", help=argparse.SUPPRESS)  # refused: argv is visible to every user (ps)
     _add_input_options(serve, made_on=False)
     serve.set_defaults(func=cmd_serve)
 

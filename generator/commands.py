@@ -106,6 +106,7 @@ def sample_input(generator: Generator, topic: str) -> Path:
 
 def cmd_email(args: argparse.Namespace) -> int:
     """Make one leaflet and email it (or save the message to --outbox)."""
+    from generator.errors import DeliveryUncertainError
     from generator.inputs import choose_clinic, read_personalisation
     from generator.labels import load_wording
     from generator.mail_settings import load_email_settings
@@ -134,8 +135,13 @@ def cmd_email(args: argparse.Namespace) -> int:
     print_warnings(handout.warnings, str(patient_file))
     labels = load_wording(generator.library.root, handout.language).labels
     outbox = Path(args.outbox) if args.outbox else None
-    done = mail_handout(handout, data, clinic, args.to, settings, labels, str(patient_file), outbox)
-    print(f"Email {done} ({handout.pages}-page leaflet, {len(handout.must_say)} required warnings verified)")
+    where = str(patient_file)
+    done = mail_handout(handout, data, clinic, args.to, settings, labels, where, outbox)
+    if done.code:
+        print(f"PDF code for this patient (give it by phone or in person, never by email): {done.code}")
+    if done.uncertain:
+        raise DeliveryUncertainError(f"{where}: {done.outcome}")
+    print(f"Email {done.outcome} ({handout.pages}-page leaflet, {len(handout.must_say)} required warnings verified)")
     return 0
 
 
@@ -183,7 +189,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print("Email: " + ", ".join(f"{count} {outcome}" for outcome, count in sorted(summary.emails.items())))
     if args.combine:
         print(f"Combined: {args.combine} ({summary.combined_pages} pages, each leaflet starts on a front page)")
-    return 1 if summary.failed or summary.emails.get("failed") else 0
+    return 1 if summary.failed or summary.emails.get("failed") or summary.emails.get("delivery uncertain") else 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -255,36 +261,71 @@ def _patient_expectations(
     return variants, language
 
 
+def _web_token(args: argparse.Namespace) -> str | None:
+    """The access token, from $HANDOUT_WEB_TOKEN or --token-file; never from the command line."""
+    import os
+
+    from generator.web.app import MIN_TOKEN_LENGTH
+
+    if args.token is not None:
+        raise InputError(
+            "--token: a token on the command line is visible to every user of this computer (ps); "
+            "set HANDOUT_WEB_TOKEN or use --token-file FILE"
+        )
+    from_env = os.environ.get("HANDOUT_WEB_TOKEN") or None
+    if args.token_file and from_env:
+        raise InputError("--token-file: HANDOUT_WEB_TOKEN is set too; give the token in one place")
+    token, where = from_env, "HANDOUT_WEB_TOKEN"
+    if args.token_file:
+        where = args.token_file
+        try:
+            token = Path(args.token_file).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{where}: cannot read the token file ({exc.__class__.__name__})") from None
+    if token is not None and len(token.strip()) < MIN_TOKEN_LENGTH:
+        raise InputError(
+            f"{where}: the access token must be at least {MIN_TOKEN_LENGTH} characters "
+            "(make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(24))')"
+        )
+    return token.strip() if token else None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the staff web page and JSON API."""
     import ipaddress
-    import os
-
-    import uvicorn
 
     from generator.inputs import read_clinic
     from generator.paths import SAMPLES, config_path, layouts_root, library_root
-    from generator.web.app import WebSettings, create_app
+    from generator.web.app import LOOPBACK_NAMES, WebSettings
+    from generator.web.server import serve
 
-    token = args.token or os.environ.get("HANDOUT_WEB_TOKEN")
+    token = _web_token(args)
     try:
-        loopback = args.host == "localhost" or ipaddress.ip_address(args.host).is_loopback
+        address = ipaddress.ip_address(args.host)
     except ValueError:
-        loopback = False
+        address = None
+    loopback = args.host == "localhost" or (address is not None and address.is_loopback)
     if not loopback and not args.allow_remote:
         raise InputError(
-            f"--host {args.host}: not a loopback address; add --allow-remote and a --token to serve others"
+            f"--host {args.host}: not a loopback address; add --allow-remote and an access token to serve others"
         )
     if not loopback and not token:
-        raise InputError("--allow-remote: needs an access token (--token or HANDOUT_WEB_TOKEN) that staff enter once")
+        raise InputError("--allow-remote: needs an access token (HANDOUT_WEB_TOKEN or --token-file) that staff enter")
+    wildcard = address is not None and address.is_unspecified
+    if wildcard and not args.allowed_host:
+        raise InputError(
+            f"--host {args.host}: listens on every address; name the host browsers will use with --allowed-host"
+        )
+    hosts = (*LOOPBACK_NAMES, *([] if wildcard else [args.host]), *args.allowed_host)
     settings = WebSettings(
         library=library_root(args.library),
         layouts=layouts_root(args.layouts),
         clinic=read_clinic(config_path(args.config) or SAMPLES / "clinic.yaml"),
         token=token,
+        allowed_hosts=hosts,
     )
     print(f"Serving on http://{args.host}:{args.port}/ (API docs at /docs). Ctrl-C stops.")
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", access_log=True)
+    serve(settings, args.host, args.port)
     return 0
 
 

@@ -55,3 +55,10 @@ class DeliveryError(HandoutError):
     """A leaflet could not be delivered (email settings, server, recipient, size)."""
 
     exit_code = 7
+
+
+class DeliveryUncertainError(DeliveryError):
+    """The message may have been delivered: the connection failed after its end was sent.
+
+    Never retried (it would arrive twice); staff check with the patient before sending again.
+    """

@@ -1,26 +1,23 @@
-"""Unicode TrueType fonts from maintained font packages, registered with ReportLab once.
+"""Unicode TrueType fonts from maintained font packages, registered with ReportLab on first use.
 
-Variable fonts (Noto Sans) are cut into static regular and bold instances with
-fontTools, because ReportLab embeds only static TrueType outlines. The instances are
-cached on disk (written atomically) so only the first run pays for them.
+A layout names one family for its text; characters that family lacks are set in a
+fallback family chosen by script (see generator.text). Fallback families are registered
+only when some text needs them, one weight at a time, so a leaflet in plain English never
+loads an Arabic or CJK font.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib.resources
-import os
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from generator.errors import LayoutError, RenderError
+from generator.fontfiles import FONT_DIRS_ENV, package_file, static_face, system_file
 
-CACHE_ENV = "HANDOUT_CACHE_DIR"
 FALLBACK_FAMILY = "noto-sans"
 """Sets characters a layout's font lacks; Noto Sans covers Latin (Vietnamese included), Greek and Cyrillic."""
 
@@ -29,18 +26,53 @@ FALLBACK_FAMILY = "noto-sans"
 class FontSource:
     """Where a family's regular and bold faces come from."""
 
-    package: str
     regular: str
     bold: str
-    variable: bool = False
+    package: str | None = None
+    """The Python package (fontpkg-*) holding the files; None for a system font."""
+    install: str = ""
+    """For a system font: how to install it (named in the error when it is missing)."""
+    index: int = 0
+    """Face number inside a font collection (.ttc)."""
 
 
 FAMILIES: dict[str, FontSource] = {
-    "noto-sans": FontSource("fontpkg_noto_sans", "NotoSans[wdth,wght].ttf", "NotoSans[wdth,wght].ttf", variable=True),
+    "noto-sans": FontSource("NotoSans[wdth,wght].ttf", "NotoSans[wdth,wght].ttf", "fontpkg_noto_sans"),
     "atkinson-hyperlegible": FontSource(
-        "fontpkg_atkinson_hyperlegible", "AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf"
+        "AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf", "fontpkg_atkinson_hyperlegible"
+    ),
+    "ibm-plex-sans-arabic": FontSource(
+        "IBMPlexSansArabic-Regular.ttf", "IBMPlexSansArabic-Bold.ttf", "fontpkg_ibm_plex_sans_arabic"
+    ),
+    "heebo": FontSource("Heebo[wght].ttf", "Heebo[wght].ttf", "fontpkg_heebo"),
+    "noto-sans-devanagari": FontSource(
+        "NotoSansDevanagari[wdth,wght].ttf", "NotoSansDevanagari[wdth,wght].ttf", "fontpkg_noto_sans_devanagari"
+    ),
+    "noto-sans-thai": FontSource(
+        "NotoSansThai[wdth,wght].ttf", "NotoSansThai[wdth,wght].ttf", "fontpkg_noto_sans_thai"
+    ),
+    "noto-sans-cjk": FontSource(
+        "NotoSansCJK-Regular.ttc",
+        "NotoSansCJK-Bold.ttc",
+        install=f"the Debian package fonts-noto-cjk, or set {FONT_DIRS_ENV} to the folder holding it",
     ),
 }
+
+SCRIPT_FAMILIES: dict[str, str] = {
+    "Latn": "noto-sans",
+    "Grek": "noto-sans",
+    "Cyrl": "noto-sans",
+    "Arab": "ibm-plex-sans-arabic",
+    "Hebr": "heebo",
+    "Deva": "noto-sans-devanagari",
+    "Thai": "noto-sans-thai",
+    "Hani": "noto-sans-cjk",
+    "Hira": "noto-sans-cjk",
+    "Kana": "noto-sans-cjk",
+    "Hang": "noto-sans-cjk",
+    "Bopo": "noto-sans-cjk",
+}
+"""The fallback family for each script (ISO 15924 code) a name may be written in."""
 
 
 @dataclass(frozen=True)
@@ -51,60 +83,34 @@ class FontNames:
     bold: str
 
 
-def cache_dir() -> Path:
-    """Where generated font instances are kept."""
-    base = os.environ.get(CACHE_ENV) or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "patient-handouts" / "fonts"
-
-
-def _package_file(source: FontSource, filename: str) -> Path:
-    return Path(str(importlib.resources.files(source.package) / "files" / filename))
-
-
-def _static_instance(source: FontSource, filename: str, weight: int) -> Path:
-    from fontTools.ttLib import TTFont as FontToolsFont
-    from fontTools.varLib import instancer
-
-    original = _package_file(source, filename)
-    target = cache_dir() / f"{original.stem}-w{weight}-{original.stat().st_size}-v2.ttf"
-    if target.is_file():
-        return target
-    font = instancer.instantiateVariableFont(
-        FontToolsFont(original), {"wght": weight, "wdth": 100}, updateFontNames=True
-    )
-    temp = None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        os.close(handle)
-        font.save(temp)
-        os.replace(temp, target)
-    except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
-        raise RenderError(
-            f"{target.parent}: cannot write the font cache ({reason}); set {CACHE_ENV} to a writable folder"
-        ) from None
-    finally:
-        if temp and os.path.exists(temp):
-            os.unlink(temp)
-    return target
-
-
-def _face(source: FontSource, filename: str, weight: int) -> Path:
-    return _static_instance(source, filename, weight) if source.variable else _package_file(source, filename)
+def face_name(family: str, bold: bool) -> str:
+    """The ReportLab name of one face of `family`."""
+    return f"{family}-bold" if bold else family
 
 
 @functools.cache
-def register_family(family: str) -> FontNames:
-    """Register `family` with ReportLab (once per process) so <b> picks the bold face."""
+def register_face(family: str, bold: bool) -> TTFont:
+    """Register one face of `family` with ReportLab (once per process); <b> then picks the bold face."""
     source = FAMILIES.get(family)
     if source is None:
         raise LayoutError(f"font.family: unknown font '{family}' (known: {', '.join(sorted(FAMILIES))})")
-    names = FontNames(regular=family, bold=f"{family}-bold")
-    pdfmetrics.registerFont(TTFont(names.regular, str(_face(source, source.regular, 400))))
-    pdfmetrics.registerFont(TTFont(names.bold, str(_face(source, source.bold, 700))))
-    addMapping(family, 0, 0, names.regular)
-    addMapping(family, 1, 0, names.bold)
-    addMapping(family, 0, 1, names.regular)
-    addMapping(family, 1, 1, names.bold)
-    return names
+    filename = source.bold if bold else source.regular
+    if source.package:
+        original = package_file(source.package, filename)
+    else:
+        found = system_file(filename)
+        if found is None:
+            raise RenderError(f"the font file {filename} is not installed; install {source.install}")
+        original = found
+    font = TTFont(face_name(family, bold), str(static_face(original, 700 if bold else 400, source.index)))
+    pdfmetrics.registerFont(font)
+    for italic in (0, 1):
+        addMapping(family, int(bold), italic, face_name(family, bold))
+    return font
+
+
+def register_family(family: str) -> FontNames:
+    """Register both faces of `family` (a layout's own font)."""
+    register_face(family, False)
+    register_face(family, True)
+    return FontNames(regular=face_name(family, False), bold=face_name(family, True))

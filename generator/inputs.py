@@ -3,30 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
+from generator.charset import text_problem
 from generator.errors import InputError
 from generator.fields import Amount, IsoDate, WholeNumber
 from generator.schema import StrictModel, parse_model
 from generator.yamlio import load_mapping
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
 
 def _no_control_characters(value: str) -> str:
-    if _CONTROL.search(value):
-        raise ValueError("contains a control character")
+    problem = text_problem(value)
+    if problem:
+        raise ValueError(problem)
     if not value.strip():
         raise ValueError("must not be blank")
     return value.strip()
 
 
 Text = Annotated[str, Field(max_length=200), AfterValidator(_no_control_characters)]
-"""Free text from the user: trimmed, at most 200 characters, one line, no control characters."""
+"""Free text from the user: trimmed, at most 200 characters, one line, printable (see generator.charset)."""
 
 
 def _plausible_date(value: dt.date) -> dt.date:

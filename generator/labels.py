@@ -91,6 +91,7 @@ class Labels(StrictModel):
     email_questions: str
     email_emergency: str
     email_password: str
+    email_password_code: str
     email_attachment_name: str
     form: dict[str, Plural]
     """Dose forms (tablet, capsule...) with plural forms."""

@@ -46,10 +46,14 @@ class EmailSettings(StrictModel):
     """Extra certificate authorities to trust (PEM), e.g. the clinic's own."""
     max_attachment_mb: Annotated[float, Field(gt=0)] = 10
     """Largest PDF attachment sent."""
-    pdf_password: Literal["none", "date_of_birth"] = "none"
-    """Protect the PDF (AES-256): 'date_of_birth' uses the patient's date of birth as DDMMYYYY."""
+    pdf_password: Literal["none", "date_of_birth", "random"] = "none"
+    """Protect the PDF (AES-256): 'random' with a new 12-character code per patient that staff give by phone or
+    in person (printed for staff, never emailed); 'date_of_birth' with the date of birth as DDMMYYYY (weak: see
+    the README)."""
     timeout_s: Annotated[float, Field(gt=0, le=600)] = 20
-    """Network timeout for one attempt."""
+    """Network timeout for each read or write."""
+    deadline_s: Annotated[float, Field(gt=0, le=3600)] = 60
+    """Longest time for one message, every attempt and wait included."""
     retries: Annotated[int, Field(ge=0, le=10)] = 2
     """Extra attempts after a temporary failure (server down, timeout, 4xx reply)."""
     retry_delay_s: Annotated[float, Field(ge=0, le=300)] = 2

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.delivery import check_address, send, write_outbox
+from generator.errors import DeliveryUncertainError
 from generator.inputs import Clinic, Personalisation
 from generator.labels import Labels
 from generator.mail_settings import EmailSettings
 from generator.message import build_message, encrypt_pdf, pdf_password
 from generator.pipeline import Handout
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What became of one leaflet's email."""
+
+    outcome: str
+    """sent, sent after N attempts, written to PATH, or delivery uncertain: REASON."""
+    code: str | None = None
+    """The random PDF password (pdf_password: random), for staff to give the patient by another channel."""
+
+    @property
+    def uncertain(self) -> bool:
+        """The server may have the message: staff must check before sending again."""
+        return self.outcome.startswith("delivery uncertain")
 
 
 def mail_handout(
@@ -22,8 +39,8 @@ def mail_handout(
     where: str,
     outbox: Path | None = None,
     name: str = "leaflet",
-) -> str:
-    """Send (or, with `outbox`, save as .eml) the leaflet; return what was done."""
+) -> Delivery:
+    """Send (or, with `outbox`, save as .eml) the leaflet; return what was done (never retried when uncertain)."""
     address = check_address(to, where)
     password = pdf_password(settings, data.patient, where)
     pdf = handout.pdf
@@ -41,7 +58,11 @@ def mail_handout(
         protected=password is not None,
         where=where,
     )
+    code = password if settings.pdf_password == "random" else None
     if outbox is not None:
-        return f"written to {write_outbox(message, outbox, name)}"
-    attempts = send(message, settings, where)
-    return "sent" if attempts == 1 else f"sent after {attempts} attempts"
+        return Delivery(f"written to {write_outbox(message, outbox, name)}", code)
+    try:
+        attempts = send(message, settings, where)
+    except DeliveryUncertainError as exc:
+        return Delivery(str(exc).removeprefix(f"{where}: "), code)
+    return Delivery("sent" if attempts == 1 else f"sent after {attempts} attempts", code)

@@ -1,12 +1,15 @@
 """The email that carries a leaflet: plain text and HTML saying the key warnings, the PDF attached.
 
-No patient name or medical detail goes in the subject or the attachment's file name.
+No patient name or medical detail goes in the subject or the attachment's file name. When the
+PDF is protected, the body names neither the medicine nor its warnings either: they stay
+behind the password.
 """
 
 from __future__ import annotations
 
 import html
 import io
+import secrets
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -17,11 +20,18 @@ from generator.inputs import Clinic, Patient
 from generator.labels import Labels
 from generator.mail_settings import EmailSettings
 
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+"""Letters and digits that cannot be mistaken for one another (no I, O, 0 or 1)."""
+CODE_LENGTH = 12
+"""32**12 = 2**60 codes: out of reach of an offline guessing attack on AES-256 PDFs."""
+
 
 def pdf_password(settings: EmailSettings, patient: Patient, where: str) -> str | None:
     """The attachment's password under the clinic's rule, or None when PDFs are not protected."""
     if settings.pdf_password == "none":
         return None
+    if settings.pdf_password == "random":
+        return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     if patient.date_of_birth is None:
         raise DeliveryError(f"{where}: patient.date_of_birth: needed for the PDF password rule 'date_of_birth'")
     return patient.date_of_birth.strftime("%d%m%Y")
@@ -48,7 +58,10 @@ def build_message(
     protected: bool,
     where: str,
 ) -> EmailMessage:
-    """One message: text and HTML bodies, the PDF attached; refused when the PDF is too large."""
+    """One message: text and HTML bodies, the PDF attached; refused when the PDF is too large.
+
+    A protected PDF's warnings are not listed in the body (they would tell any reader the medicine).
+    """
     limit = settings.max_attachment_mb * 1024 * 1024
     if len(pdf) > limit:
         size = len(pdf) / 1024 / 1024
@@ -58,16 +71,21 @@ def build_message(
         labels.email_attached.format(clinic=clinic.name),
     ]
     if protected:
-        paragraphs.append(labels.email_password)
+        rule = labels.email_password_code if settings.pdf_password == "random" else labels.email_password
+        paragraphs.append(rule.format(clinic=clinic.name))
     closing = [
         labels.email_questions.format(clinic=clinic.name, phone=clinic.phone),
         labels.email_emergency,
     ]
-    text = "\n\n".join(paragraphs) + f"\n\n{labels.email_warnings}\n"
-    text += "".join(f"- {w}\n" for w in warnings) + "\n" + "\n\n".join(closing) + f"\n\n{clinic.name}\n"
+    listed = () if protected else warnings
+    text = "\n\n".join(paragraphs) + "\n\n"
+    if listed:
+        text += f"{labels.email_warnings}\n" + "".join(f"- {w}\n" for w in listed) + "\n"
+    text += "\n\n".join(closing) + f"\n\n{clinic.name}\n"
     esc = html.escape
     body = "".join(f"<p>{esc(p)}</p>" for p in paragraphs)
-    body += f"<h2>{esc(labels.email_warnings)}</h2><ul>" + "".join(f"<li>{esc(w)}</li>" for w in warnings) + "</ul>"
+    if listed:
+        body += f"<h2>{esc(labels.email_warnings)}</h2><ul>" + "".join(f"<li>{esc(w)}</li>" for w in listed) + "</ul>"
     body += "".join(f"<p>{esc(p)}</p>" for p in closing) + f"<p>{esc(clinic.name)}</p>"
     message = EmailMessage()
     try:

@@ -1,47 +1,230 @@
-"""Paragraphs that never show a missing-glyph box, and paragraphs kept whole on one page."""
+"""Paragraphs that print every character: fallback fonts by script, right-to-left order, shaping.
+
+ReportLab sets a paragraph word by word, and when shaping (uharfbuzz) is on it shapes each
+word with the font of its first character, in the direction of its first strong script. So:
+
+- each word whose characters the style's font lacks is set whole in the fallback family of
+  its script (generator.fonts.SCRIPT_FAMILIES), one font per word;
+- right-to-left text (Arabic, Hebrew) is put in visual order with python-bidi (the Unicode
+  bidirectional algorithm, paragraphs being left-to-right); the words of a right-to-left run
+  are joined by no-break spaces so a name never breaks across lines in the wrong order, and
+  each word HarfBuzz will shape right to left is handed over reversed (and its brackets
+  mirrored), since HarfBuzz reverses and mirrors it again while joining its letters;
+- paragraphs holding a script that needs shaping (Arabic, Hebrew, Devanagari, Thai) get
+  ReportLab's shaping.
+
+A character no font can print is an error naming its script, never a blank or a box.
+Bidirectional order is worked out within each run of text between markup tags (a name is
+one escaped value, so one run).
+"""
 
 from __future__ import annotations
 
-import itertools
+import html
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from fontTools import unicodedata as ucd
+from reportlab.lib.fonts import ps2tt
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
-from generator.fonts import FALLBACK_FAMILY, register_family
+from generator.errors import RenderError
+from generator.fonts import FALLBACK_FAMILY, SCRIPT_FAMILIES, face_name, register_face
+from generator.rtl import LINE_BREAK, NEUTRAL_SCRIPTS, WORD_BREAK, has_rtl, visual_order
 
+SHAPED_SCRIPTS = frozenset({"Arab", "Hebr", "Deva", "Thai"})
+"""Scripts that print correctly only when shaped (joined letters, conjuncts, placed marks)."""
+_IGNORABLE = frozenset("\u200c\u200d")
+"""Zero-width (non-)joiners: shaping instructions, not glyphs."""
+_PIECE = re.compile(r"<[^>]*>|[^<]+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_BOLD_TAG = re.compile(r"<(/?)(b|strong)\s*>", re.IGNORECASE)
 
 
-def with_fallback(markup: str, font_name: str) -> str:
-    """Set any character the style's font lacks (e.g. Vietnamese in Atkinson) in the fallback font.
+@dataclass
+class _Piece:
+    """A tag, or a run of text (unescaped) and whether it is bold."""
 
-    Only non-ASCII text can be missing, and markup tags and entities are ASCII, so
-    wrapping non-ASCII runs never breaks the markup.
+    text: str
+    tag: bool
+    bold: bool = False
+
+
+def _script(char: str) -> str:
+    script = ucd.script(char)
+    if script in NEUTRAL_SCRIPTS:
+        extensions = sorted(ucd.script_extension(char) & SCRIPT_FAMILIES.keys())
+        return extensions[0] if extensions else script
+    return script
+
+
+def _pieces(markup: str, bold: bool) -> list[_Piece]:
+    pieces = []
+    depth = 0
+    for match in _PIECE.finditer(markup):
+        part = match.group(0)
+        if part.startswith("<"):
+            tag = _BOLD_TAG.fullmatch(part)
+            if tag:
+                depth += -1 if tag.group(1) else 1
+            pieces.append(_Piece(part, tag=True))
+        else:
+            pieces.append(_Piece(html.unescape(part), tag=False, bold=bold or depth > 0))
+    return pieces
+
+
+def _family_for(char: str) -> str:
+    script = _script(char)
+    if script in NEUTRAL_SCRIPTS:
+        return FALLBACK_FAMILY
+    family = SCRIPT_FAMILIES.get(script)
+    name = ucd.script_name(script, script)
+    if family is None:
+        raise RenderError(f"no font can print {name} letters (supported scripts: {_known()})")
+    try:
+        register_face(family, False)
+    except RenderError as exc:
+        raise RenderError(f"cannot print {name} letters: {exc}") from None
+    return family
+
+
+def _known() -> str:
+    return ", ".join(sorted({ucd.script_name(s) for s in SCRIPT_FAMILIES}))
+
+
+def _glyphs(family: str, bold: bool) -> dict[int, int]:
+    return register_face(family, bold).face.charToGlyph
+
+
+class _Setter:
+    """Assigns a font family to each character of a paragraph's text, word by word."""
+
+    def __init__(self, pieces: list[_Piece], family: str, shaping: bool) -> None:
+        self.pieces, self.family, self.shaping = pieces, family, shaping
+
+    def fonts(self) -> list[list[str | None]]:
+        """Per text piece, per character: the family to set it in (None: the style's own font)."""
+        chosen: list[list[str | None]] = [[None] * len(p.text) for p in self.pieces]
+        word: list[tuple[int, int]] = []
+        for index, piece in enumerate(self.pieces):
+            if piece.tag:
+                if piece.text.lower().startswith("<br"):
+                    self._set_word(word, chosen)
+                    word = []
+                continue
+            for offset, char in enumerate(piece.text):
+                if char in WORD_BREAK:
+                    self._set_word(word, chosen)
+                    word = []
+                else:
+                    word.append((index, offset))
+        self._set_word(word, chosen)
+        return chosen
+
+    def _covered(self, family: str, index: int, char: str) -> bool:
+        if char in _IGNORABLE and self.shaping:
+            return True  # HarfBuzz uses them to choose forms and draws nothing for them
+        return ord(char) in _glyphs(family, self.pieces[index].bold)
+
+    def _set_word(self, word: list[tuple[int, int]], chosen: list[list[str | None]]) -> None:
+        chars = [(i, o, self.pieces[i].text[o]) for i, o in word]
+        missing = [(i, c) for i, _, c in chars if not c.isascii() and not self._covered(self.family, i, c)]
+        if not missing:
+            return
+        families = {_family_for(c) for _, c in missing}
+        whole = next(iter(families)) if len(families) == 1 else None
+        if whole and all(self._covered(whole, i, c) for i, _, c in chars):
+            for i, o, _ in chars:
+                chosen[i][o] = whole
+            return
+        if self.shaping:
+            scripts = " and ".join(sorted({ucd.script_name(_script(c)) for _, c in missing}))
+            raise RenderError(f"a word mixes {scripts} letters that no one font holds; put a space between them")
+        for i, o, c in chars:
+            if not c.isascii() and not self._covered(self.family, i, c):
+                family = _family_for(c)
+                if not self._covered(family, i, c):
+                    raise RenderError(f"no installed font can print this {ucd.script_name(_script(c))} character")
+                chosen[i][o] = family
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Paragraph markup ready for ReportLab."""
+
+    markup: str
+    shaping: bool
+    """Whether ReportLab must shape it (HarfBuzz)."""
+    bidi: bool
+    """Whether it holds right-to-left text, whose long runs are broken into lines to fit a width."""
+
+
+def prepare(markup: str, font_name: str, size: float = 0, width: float | None = None) -> Prepared:
+    """Markup whose every character exists in the font it is set in, right-to-left runs in visual order.
+
+    With `width`, a right-to-left run wider than it (at `size`) is broken into lines that fit, first words first.
     """
     if markup.isascii():
-        return markup
+        return Prepared(markup, False, False)
+    non_ascii = "".join(_NON_ASCII.findall(markup))
+    shaping = any(_script(c) in SHAPED_SCRIPTS for c in non_ascii)
     glyphs = pdfmetrics.getFont(font_name).face.charToGlyph
-    if all(ord(c) in glyphs for c in markup if not c.isascii()):
-        return markup
-    register_family(FALLBACK_FAMILY)
+    if not shaping and all(ord(c) in glyphs for c in non_ascii):
+        return Prepared(markup, False, False)
+    family, bold, _ = ps2tt(font_name)
+    pieces = _pieces(markup, bool(bold))
+    for piece in pieces:
+        if not piece.tag:
+            piece.text = visual_order(piece.text, _measure(size, piece.bold) if width else None, width)
+    chosen = _Setter(pieces, family, shaping).fonts()
+    out = []
+    for piece, fonts in zip(pieces, chosen, strict=True):
+        if piece.tag:
+            out.append(piece.text)
+            continue
+        start = 0
+        for end in range(1, len(piece.text) + 1):
+            if end == len(piece.text) or fonts[end] != fonts[start]:
+                run = html.escape(piece.text[start:end], quote=False).replace(LINE_BREAK, "<br/>")
+                face = fonts[start]
+                out.append(f'<font face="{face}">{run}</font>' if face else run)
+                start = end
+    return Prepared("".join(out), shaping, has_rtl(non_ascii))
 
-    def wrap(match: re.Match[str]) -> str:
-        parts = []
-        for missing, chars in itertools.groupby(match.group(0), key=lambda c: ord(c) not in glyphs):
-            run = "".join(chars)
-            parts.append(f'<font face="{FALLBACK_FAMILY}">{run}</font>' if missing else run)
-        return "".join(parts)
 
-    return _NON_ASCII.sub(wrap, markup)
+def _measure(size: float, bold: bool) -> Callable[[str], float]:
+    """The width of a right-to-left run in its script's font, with room for shaping's wider forms."""
+
+    def width(text: str) -> float:
+        return pdfmetrics.stringWidth(text, face_name(_family_for(text[0]), bold), size) * 1.15
+
+    return width
+
+
+def _shaped(style: ParagraphStyle) -> ParagraphStyle:
+    return ParagraphStyle(f"{style.name}-shaped", parent=style, shaping=1)
 
 
 class Text(Paragraph):
-    """A paragraph whose characters all exist in the fonts it is set in."""
+    """A paragraph whose characters all exist in the fonts it is set in, in visual order, shaped when needed."""
 
     def __init__(self, text: str, style: ParagraphStyle, **kwargs: object) -> None:
-        super().__init__(with_fallback(text, style.fontName), style, **kwargs)  # type: ignore[arg-type]
+        prepared = prepare(text, style.fontName)
+        self._source = text if prepared.bidi else None
+        self._fitted: float | None = None
+        super().__init__(prepared.markup, _shaped(style) if prepared.shaping else style, **kwargs)  # type: ignore[arg-type]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        """Lay out; right-to-left runs too wide for the lines are first broken into lines that fit."""
+        width = availWidth - self.style.leftIndent - self.style.rightIndent
+        if self._source is not None and width != self._fitted:
+            self._fitted = width
+            markup = prepare(self._source, self.style.fontName, self.style.fontSize, width).markup
+            self.frags = Paragraph(markup, self.style).frags
+        return super().wrap(availWidth, availHeight)
 
 
 class WholeParagraph(Text):

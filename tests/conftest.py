@@ -5,6 +5,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import shutil
+import socket
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -139,3 +142,36 @@ def edit_block(library_copy: Path):
         return block
 
     return _edit
+
+
+@pytest.fixture
+def live_server():
+    """Start `handout serve`'s real uvicorn server on a free loopback port; a function taking WebSettings changes."""
+    import dataclasses
+
+    import uvicorn
+
+    from generator.inputs import read_clinic
+    from generator.web.app import WebSettings
+    from generator.web.server import server_config
+
+    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def _start(**changes: Any) -> str:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        settings = WebSettings(library_root(), layouts_root(), read_clinic(SAMPLES / "clinic.yaml"))
+        server = uvicorn.Server(server_config(dataclasses.replace(settings, **changes), "127.0.0.1", port))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        deadline = time.monotonic() + 20
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{port}"
+
+    yield _start
+    for server, thread in servers:
+        server.should_exit = True
+        thread.join(timeout=10)

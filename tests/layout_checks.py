@@ -10,8 +10,7 @@ from typing import Any
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
-
-from generator.fonts import FAMILIES, register_family
+from reportlab.pdfbase.ttfonts import TTFont
 
 
 @dataclass(frozen=True)
@@ -34,12 +33,16 @@ class TextRun:
 
 
 def _font_names() -> dict[str, str]:
-    """PDF base font names (without subset prefix) to ReportLab font names."""
+    """PDF base font names (without subset prefix) to ReportLab font names, for every TrueType font registered.
+
+    Fallback fonts are registered when a leaflet needs them, so every font a PDF made in this
+    process uses is among them.
+    """
     names = {}
-    for family in FAMILIES:
-        registered = register_family(family)
-        for name in (registered.regular, registered.bold):
-            names[pdfmetrics.getFont(name).face.name.decode()] = name
+    for name in pdfmetrics.getRegisteredFontNames():
+        font = pdfmetrics.getFont(name)
+        if isinstance(font, TTFont):
+            names[font.face.name.decode()] = name
     return names
 
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -40,7 +37,7 @@ def _settings(token: str | None = None) -> WebSettings:
 
 @pytest.fixture(scope="module")
 def client() -> TestClient:
-    return TestClient(create_app(_settings()))
+    return TestClient(create_app(_settings()), base_url="http://127.0.0.1:8000")
 
 
 def test_topics(client) -> None:
@@ -128,7 +125,7 @@ def test_oversized_bodies_are_refused(client) -> None:
 
 
 def test_token_is_enforced_when_set() -> None:
-    secured = TestClient(create_app(_settings(token="front-desk-7")))
+    secured = TestClient(create_app(_settings(token="front-desk-7")), base_url="http://localhost:8000")
     assert secured.get("/api/topics").status_code == 401
     assert secured.post("/api/handouts", json=VALID).status_code == 401
     wrong = {"Authorization": "Bearer nope"}
@@ -156,7 +153,7 @@ def test_no_files_are_written(client, tmp_path, monkeypatch) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--host", "0.0.0.0"], "not a loopback address; add --allow-remote and a --token"),
+        (["--host", "0.0.0.0"], "not a loopback address; add --allow-remote and an access token"),
         (["--host", "0.0.0.0", "--allow-remote"], "--allow-remote: needs an access token"),
     ],
 )
@@ -166,26 +163,9 @@ def test_serving_beyond_loopback_needs_a_flag_and_a_token(run_cli, monkeypatch, 
     assert code == 2 and message in err
 
 
-@pytest.fixture
-def live_server():
-    import uvicorn
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(_settings()), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's Chromium is not installed (apt-get install chromium)")
 def test_a_user_fills_the_form_in_a_real_browser(live_server, tmp_path) -> None:
+    """The whole page works under its Content-Security-Policy: no violation is reported."""
     from playwright.sync_api import sync_playwright
 
     flags = [
@@ -201,7 +181,9 @@ def test_a_user_fills_the_form_in_a_real_browser(live_server, tmp_path) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
         page = browser.new_page(viewport={"width": 1024, "height": 1366}, accept_downloads=True)  # a tablet
-        page.goto(live_server)
+        console: list[str] = []
+        page.on("console", lambda message: console.append(message.text))
+        page.goto(live_server())
         page.get_by_label("Topic").select_option("carisoprodol")
         page.get_by_label("Full name").fill("Zoë O'Brien")
         page.get_by_label("Preferred name").fill("Zoë")
@@ -223,11 +205,13 @@ def test_a_user_fills_the_form_in_a_real_browser(live_server, tmp_path) -> None:
             page.get_by_role("link", name="Download PDF").click()
         saved = tmp_path / "leaflet.pdf"
         download.value.save_as(saved)
+        assert page.locator("#preview").get_attribute("src").startswith("blob:")
         page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
         shot_dir = os.environ.get("HANDOUT_SCREENSHOT_DIR")
         if shot_dir:
             shutil.copy(tmp_path / "page.png", Path(shot_dir) / "web-page.png")
         browser.close()
+    assert not [line for line in console if "Content Security Policy" in line], console
     text = pdf_text(saved)
     assert "Zoë O'Brien" in text and "1 tablet of 350 mg 3 times a day" in text
     assert len(PdfReader(io.BytesIO(saved.read_bytes())).pages) >= 2

@@ -1,14 +1,18 @@
 """The FastAPI application: the staff page, `GET /api/topics` and `POST /api/handouts`.
 
-Nothing is written to disk: each leaflet is made in memory and returned. Request bodies
-are size-limited; patient data never goes into logs (only method, path and status do).
+Nothing is written to disk: each leaflet is made in memory and returned. The clinic comes
+from the server's config only. Request bodies are size-limited, only the configured host
+names are answered, and patient data never goes into logs (see generator.web.guards).
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import hmac
 import json
+import re
 import threading
 from dataclasses import dataclass
 from importlib import resources
@@ -16,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from generator import __version__
 from generator.content import Library
@@ -31,11 +35,14 @@ from generator.pipeline import Generator, Handout, HandoutRequest
 from generator.selection import resolve_topic
 from generator.strictdata import DataError, load_json
 from generator.web.fhir_routes import fhir_router
+from generator.web.guards import AccessLog, BodyLimit, HostCheck, SecurityHeaders
 from generator.web.headers import WARNINGS_HEADER, warnings_header
 
 OPTIONS = ("topic", "layout", "language", "paper")
 """Keys a request may add beside the single-handout input shape."""
 STATIC = resources.files("generator.web") / "static"
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+MIN_TOKEN_LENGTH = 16
 
 
 @dataclass(frozen=True)
@@ -48,44 +55,10 @@ class WebSettings:
     token: str | None = None
     """When set, every API call must send it (Authorization: Bearer TOKEN)."""
     max_body_bytes: int = 64 * 1024
-
-
-class BodyLimit:
-    """Refuse request bodies over the limit (413), whether or not they announce their length."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and int(length) > self.limit:
-            await _too_large(self.limit)(scope, receive, send)
-            return
-        seen = 0
-
-        async def limited() -> dict[str, Any]:
-            nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.limit:
-                raise _TooLargeError
-            return message
-
-        try:
-            await self.app(scope, limited, send)
-        except _TooLargeError:
-            await _too_large(self.limit)(scope, receive, send)
-
-
-class _TooLargeError(Exception):
-    pass
-
-
-def _too_large(limit: int) -> JSONResponse:
-    return JSONResponse({"error": f"request body is over the {limit // 1024} KiB limit", "errors": []}, status_code=413)
+    allowed_hosts: tuple[str, ...] = LOOPBACK_NAMES
+    """Host header names answered; any other gets 421 (DNS rebinding)."""
+    read_timeout_s: float = 5.0
+    """Each request, headers and body, must arrive within this time (see generator.web.server)."""
 
 
 def _error(exc: HandoutError, status: int) -> JSONResponse:
@@ -96,6 +69,7 @@ def _error(exc: HandoutError, status: int) -> JSONResponse:
 
 def _request_schema() -> dict[str, Any]:
     schema = Personalisation.model_json_schema(by_alias=True)
+    del schema["properties"]["clinic"]  # the clinic comes from the server's config
     schema["properties"] |= {
         "topic": {"type": "string", "description": "Topic name (default: the prescription's medicine)"},
         "layout": {"type": "string", "description": "Layout profile (default: standard)"},
@@ -114,8 +88,14 @@ def create_app(settings: WebSettings) -> FastAPI:
         version=__version__,
         description="Make verified, personalised medication leaflets (PDF). "
         "POST /api/handouts takes the single-handout input shape and returns the PDF.",
+        docs_url=None,
+        redoc_url=None,
     )
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    docs_page, docs_policy = _docs_page(app)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # the last added runs first
+    app.add_middleware(HostCheck, allowed=settings.allowed_hosts)
+    app.add_middleware(SecurityHeaders, policies={"/docs": docs_policy})
+    app.add_middleware(AccessLog)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     def check_token(request: Request) -> JSONResponse | None:
@@ -129,6 +109,10 @@ def create_app(settings: WebSettings) -> FastAPI:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page() -> HTMLResponse:
         return HTMLResponse((STATIC / "index.html").read_text(encoding="utf-8"))
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(docs_page)
 
     @app.get("/api/topics", summary="Topics, layouts and languages the library has")
     def topics(request: Request) -> Response:
@@ -184,6 +168,9 @@ def create_app(settings: WebSettings) -> FastAPI:
             return _error(InputError("request: body is not valid JSON"), 400)
         if not isinstance(body, dict):
             return _error(InputError("request: expected a JSON object"), 422)
+        if "clinic" in body:
+            message = "not accepted here: the clinic comes from the server's config"
+            return _error(InputError(f"request: clinic: {message}", (("clinic", message),)), 422)
         options = {key: body.pop(key) for key in OPTIONS if key in body}
         try:
             handout = await run_in_threadpool(_build, generator, build_lock, settings.clinic, body, options)
@@ -193,15 +180,31 @@ def create_app(settings: WebSettings) -> FastAPI:
             return _error(exc, 500 if isinstance(exc, ContentError) else 422)
         except Exception:
             return JSONResponse({"error": "internal error; the leaflet was not made", "errors": []}, status_code=500)
-        headers = {
+        headers = {  # no-store: see SecurityHeaders
             "Content-Disposition": 'inline; filename="leaflet.pdf"',
-            "Cache-Control": "no-store",
             WARNINGS_HEADER: warnings_header(handout.warnings),
         }
         return Response(handout.pdf, media_type="application/pdf", headers=headers)
 
     app.include_router(fhir_router(generator, build_lock, settings.clinic, check_token))
     return app
+
+
+def _docs_page(app: FastAPI) -> tuple[str, str]:
+    """Swagger UI's page (from its CDN) and a Content-Security-Policy allowing its one inline script by hash."""
+    page = get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} API").body
+    text = bytes(page).decode()
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+        for script in re.findall(r"<script>(.*?)</script>", text, re.DOTALL)
+    )
+    cdn = "https://cdn.jsdelivr.net"
+    policy = (
+        f"default-src 'self'; script-src 'self' {cdn} {hashes}; style-src 'self' {cdn} 'unsafe-inline'; "
+        "img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; object-src 'none'; "
+        "base-uri 'none'; frame-ancestors 'self'"
+    )
+    return text, policy
 
 
 def _build(
@@ -219,7 +222,7 @@ def _build(
     request = HandoutRequest(
         topic=resolve_topic(generator.library, options.get("topic"), data, "request"),
         data=data,
-        clinic=data.clinic or clinic,
+        clinic=clinic,
         made_on=dt.date.today(),
         layout=options.get("layout") or "standard",
         paper=options.get("paper"),

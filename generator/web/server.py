@@ -1,0 +1,84 @@
+"""Running the web application under uvicorn, with a deadline for reading each request.
+
+uvicorn closes idle kept-alive connections, but a client that sends its headers or body a
+byte at a time could hold a connection (and a worker's memory) open for ever. Here every
+request, headers and body, must arrive within `read_timeout_s` of its first byte (or of the
+connection opening), else the connection is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from typing import Any
+
+import h11
+import uvicorn
+from uvicorn.config import LOGGING_CONFIG
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from generator.web.app import WebSettings, create_app
+
+
+class DeadlineProtocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, closing connections whose request is not read in time."""
+
+    read_timeout_s = 5.0
+    _deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
+        super().connection_made(transport)  # type: ignore[arg-type]
+        self._arm()
+
+    def data_received(self, data: bytes) -> None:
+        if self._deadline is None:
+            self._arm()  # the first bytes of a next request on a kept-alive connection
+        super().data_received(data)
+        if self.conn.their_state is not h11.SEND_BODY and self.conn.their_state is not h11.IDLE:
+            self._disarm()  # the whole request is in (or the connection is over)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        self._deadline = self.loop.call_later(self.read_timeout_s, self._expire)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _expire(self) -> None:
+        self._deadline = None
+        if not self.transport.is_closing():
+            self.transport.close()
+
+
+def server_config(settings: WebSettings, host: str, port: int) -> uvicorn.Config:
+    """The uvicorn configuration `handout serve` runs with."""
+    protocol = type("Deadline", (DeadlineProtocol,), {"read_timeout_s": settings.read_timeout_s})
+    log_config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    log_config["formatters"]["plain"] = {"format": "%(asctime)s %(message)s", "datefmt": "%Y-%m-%d %H:%M:%S"}
+    log_config["handlers"]["plain"] = {
+        "class": "logging.StreamHandler",
+        "formatter": "plain",
+        "stream": "ext://sys.stderr",
+    }
+    log_config["loggers"]["generator.web.access"] = {"handlers": ["plain"], "level": "INFO", "propagate": False}
+    return uvicorn.Config(
+        create_app(settings),
+        host=host,
+        port=port,
+        http=protocol,
+        access_log=False,  # uvicorn's own access log holds the client address and the query string
+        log_config=log_config,
+        log_level="info",
+        timeout_keep_alive=5,
+        server_header=False,
+    )
+
+
+def serve(settings: WebSettings, host: str, port: int) -> None:
+    """Serve until Ctrl-C."""
+    uvicorn.Server(server_config(settings, host, port)).run()
