@@ -28,7 +28,7 @@ FHIR_JSON = {"content-type": "application/fhir+json"}
 @pytest.fixture(scope="module")
 def client() -> TestClient:
     settings = WebSettings(library_root(), layouts_root(), read_clinic(SAMPLES / "clinic.yaml"))
-    return TestClient(create_app(settings))
+    return TestClient(create_app(settings), base_url="http://127.0.0.1:8000")
 
 
 def _post(client: TestClient, name: str, query: str = ""):
@@ -156,7 +156,7 @@ def test_infobutton_refuses_malformed_requests_and_the_pdf(client) -> None:
 
 def test_fhir_routes_need_the_token(tmp_path) -> None:
     settings = WebSettings(library_root(), layouts_root(), read_clinic(SAMPLES / "clinic.yaml"), token="s3cret")
-    client = TestClient(create_app(settings))
+    client = TestClient(create_app(settings), base_url="http://127.0.0.1:8000")
     assert _post(client, "carisoprodol-tid.json").status_code == 401
     assert _infobutton(client, "197446").status_code == 401
     ok = client.post(

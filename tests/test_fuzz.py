@@ -258,7 +258,7 @@ def test_json_lines_batch_rows(folder, change) -> None:
 @pytest.fixture(scope="module")
 def client() -> TestClient:
     clinic = read_clinic(SAMPLES / "clinic.yaml")
-    return TestClient(create_app(WebSettings(library_root(), layouts_root(), clinic)))
+    return TestClient(create_app(WebSettings(library_root(), layouts_root(), clinic)), base_url="http://127.0.0.1:8000")
 
 
 ascii_text = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 .'-]{0,20}", fullmatch=True)

@@ -104,7 +104,8 @@ def test_web_api_returns_warnings_in_a_header() -> None:
     from generator.paths import SAMPLES, layouts_root, library_root
     from generator.web.app import WebSettings, create_app
 
-    client = TestClient(create_app(WebSettings(library_root(), layouts_root(), read_clinic(SAMPLES / "clinic.yaml"))))
+    settings = WebSettings(library_root(), layouts_root(), read_clinic(SAMPLES / "clinic.yaml"))
+    client = TestClient(create_app(settings), base_url="http://127.0.0.1:8000")
     data = _data(age=80, start=dt.date.today().isoformat())
     response = client.post("/api/handouts", json=data)
     assert response.status_code == 200

@@ -32,7 +32,7 @@ DEEP = "[" * 50_000 + "]" * 50_000
 @pytest.fixture(scope="module")
 def client() -> TestClient:
     clinic = read_clinic(SAMPLES / "clinic.yaml")
-    return TestClient(create_app(WebSettings(library_root(), layouts_root(), clinic)))
+    return TestClient(create_app(WebSettings(library_root(), layouts_root(), clinic)), base_url="http://127.0.0.1:8000")
 
 
 def _build(run_cli, tmp_path: Path, text: str, suffix: str = ".yaml", *extra: str) -> tuple[int, str, str, Path]:

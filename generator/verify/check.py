@@ -7,6 +7,7 @@ visible; a piece that is only in invisible text, or not there at all, refuses th
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,21 +58,56 @@ def _why_hidden(pages: list[Page], everything: _Indexed, start: int, length: int
     return "; ".join(reasons) or "split by other text"
 
 
+def _letters(index: _Indexed) -> _Indexed:
+    """The index with only letters, marks and digits kept (for text that mixes writing directions)."""
+    kept = [(char, owner) for char, owner in zip(index.text, index.owners, strict=True) if _is_letter(char)]
+    return _Indexed("".join(char for char, _ in kept), [owner for _, owner in kept])
+
+
+def _is_letter(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LMN"
+
+
+def _find(index: _Indexed, text: str) -> tuple[int, int]:
+    """(start, length) of `text` in the index, or (-1, 0).
+
+    Text with right-to-left letters (a name in Arabic or Hebrew) is found word by word: PDFium
+    puts a line that mixes directions in bidirectional display order, which moves words and
+    punctuation around (e.g. 'Prepared for' + a Hebrew name), so every word's letters must be
+    there, close together, in any order.
+    """
+    if not any(unicodedata.bidirectional(char) in ("R", "AL") for char in text):
+        needle = normalise(text)
+        at = index.text.find(needle)
+        return (at, len(needle)) if at >= 0 else (-1, 0)
+    words = [word for word in ("".join(filter(_is_letter, normalise(w))) for w in text.split()) if word]
+    span = 2 * sum(map(len, words)) + 8
+    first, *others = words
+    at = index.text.find(first)
+    while at >= 0:
+        window = index.text[max(0, at - span) : at + span]
+        if all(word in window for word in others):
+            return max(0, at - span), min(len(index.text), at + span) - max(0, at - span)
+        at = index.text.find(first, at + 1)
+    return -1, 0
+
+
 def check_pages(pages: list[Page], expected: list[Expected], rules: VisibilityRules) -> list[str]:
     """What is wrong with `pages`: each expected piece missing or not visible (empty when all is well)."""
     visible = _index(pages, rules, visible_only=True)
     everything: _Indexed | None = None
     found = []
     for item in expected:
-        needle = normalise(item.text)
-        if needle in visible.text:
+        mixed = any(unicodedata.bidirectional(char) in ("R", "AL") for char in item.text)
+        if _find(_letters(visible) if mixed else visible, item.text)[0] >= 0:
             continue
         everything = everything or _index(pages, rules, visible_only=False)
-        at = everything.text.find(needle)
+        at, length = _find(_letters(everything) if mixed else everything, item.text)
         if at < 0:
             found.append(f"{item.what}: missing")
         else:
-            found.append(f"{item.what}: not visible ({_why_hidden(pages, everything, at, len(needle), rules)})")
+            searched = _letters(everything) if mixed else everything
+            found.append(f"{item.what}: not visible ({_why_hidden(pages, searched, at, length, rules)})")
     return found
 
 

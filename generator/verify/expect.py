@@ -24,17 +24,17 @@ def leaflet_expectations(
     prescriber = data.prescriber.name + (f", {data.prescriber.phone}" if data.prescriber.phone else "")
     expected = [Expected(f'required warning "{sentence}"', sentence) for sentence in must_say]
     expected += [
-        Expected("the patient's name in the prepared-for box", labels.prepared_for + data.patient.name),
+        Expected("the patient's name in the prepared-for box", f"{labels.prepared_for} {data.patient.name}"),
         Expected(
             "the prescriber in the prepared-for box",
-            (labels.prescribed_by if schedule is not None else labels.clinician) + prescriber,
+            f"{labels.prescribed_by if schedule is not None else labels.clinician} {prescriber}",
         ),
         Expected("the clinic's phone number", clinic.phone),
     ]
     if schedule is None:
         return expected
     header, *rows = schedule_rows(schedule, wording, short_dates)
-    expected.append(Expected("the last day to take it", labels.last_day + wording.date(schedule.last_day)))
+    expected.append(Expected("the last day to take it", f"{labels.last_day} {wording.date(schedule.last_day)}"))
     expected.append(Expected("the dose schedule's heading", labels.schedule_heading + "".join(header)))
     expected += [
         Expected(f"dose schedule row {number} of {len(rows)}", "".join(row)) for number, row in enumerate(rows, 1)
