@@ -52,7 +52,7 @@ def mail_handout(
         to=address,
         patient=data.patient,
         clinic=clinic,
-        warnings=handout.must_say,
+        warnings=handout.key_warnings,
         labels=labels,
         settings=settings,
         protected=password is not None,

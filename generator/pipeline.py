@@ -28,6 +28,10 @@ from generator.verify import Expected, VisibilityRules, verify_pdf
 from generator.verify.expect import leaflet_expectations
 
 
+KEY_WARNINGS_KIND = "most-important"
+"""The block kind whose required sentences an email lists (the leaflet's page-1 summary)."""
+
+
 @dataclass(frozen=True)
 class HandoutRequest:
     """What to make: a topic for one patient, in a layout."""
@@ -60,6 +64,8 @@ class Handout:
     pages: int
     language: str
     must_say: tuple[str, ...]
+    key_warnings: tuple[str, ...]
+    """The few warnings a cover note lists: the "most important" block's, else every required one."""
     warnings: tuple[tuple[str, str], ...]
     """(field, message) for staff to check before handing it out."""
     checks: Checks
@@ -133,7 +139,8 @@ class Generator:
                 f"{where}: layout '{layout.name}' allows {layout.max_pages} page(s) but the content needs {pages}; "
                 "required blocks are never dropped and text is never shrunk below the layout's minimum size"
             )
-        return Handout(pdf, pages, language, must_say, warnings, checks)
+        key = tuple(s for block in leaflet.blocks if block.kind == KEY_WARNINGS_KIND for s in block.must_say)
+        return Handout(pdf, pages, language, must_say, key or must_say, warnings, checks)
 
     def visibility_rules(self, layout: str | None) -> VisibilityRules:
         """The layout's visibility rules; without a layout, the loosest any installed layout allows."""
