@@ -77,8 +77,8 @@ TOO_LONG_FOR_ONE_PAGE = {
     ("cyclobenzaprine", "en", "long-taper-81"),
     ("cyclobenzaprine", "es", "long-taper-81"),
 }
-"""Combinations the one-page cannot hold yet (the QR pointer, 85 pt, and 0-13 more lines do not fit);
-strict, so the test says when a change makes them fit."""
+"""Combinations the one-page cannot hold yet: 85-230 pt too long (the QR pointer, 85 pt, and up to 12 more
+lines); strict, so the test says when a change makes them fit."""
 
 
 def _input(generator, topic: str, case: str) -> dict[str, Any]:
