@@ -137,7 +137,10 @@ def test_one_page_refuses_content_that_cannot_fit(run_cli, library_copy, tmp_pat
     block = library_copy / "shared" / "get-help.yaml"
     text = block.read_text(encoding="utf-8")
     filler = "".join(f'  - text: "{"A long paragraph about staying safe. " * 12}"\n' for _ in range(12))
-    block.write_text(text.replace("body:\n", "body:\n" + filler, 1), encoding="utf-8")
+    # The one-page prints the block's `short` body: make both too long.
+    block.write_text(
+        text.replace("body:\n", "body:\n" + filler, 1).replace("short:\n", "short:\n" + filler, 1), encoding="utf-8"
+    )
     output = tmp_path / "o.pdf"
     code, _, err = run_cli(
         "build", "carisoprodol", "--layout", "one-page", "--library", str(library_copy), "-o", str(output)
