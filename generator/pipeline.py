@@ -27,7 +27,6 @@ from generator.selection import resolve_language, resolve_topic
 from generator.verify import Expected, VisibilityRules, verify_pdf
 from generator.verify.expect import leaflet_expectations
 
-
 KEY_WARNINGS_KIND = "most-important"
 """The block kind whose required sentences an email lists (the leaflet's page-1 summary)."""
 

@@ -31,7 +31,7 @@ PERSONAS = {
     "no-taper-older": {"patient": {"age": 81}, "prescription": {"taper": [], "last_day": None, "days_supply": 10}},
 }
 TOLERANCE = 0.6
-FOOTER_LINE = ("Questions? Call", "Content version", "Page ")
+FOOTER_LINE = ("Questions? Call", "Content version", "Page ", "Made ")
 """How the footer line's pieces begin (English)."""
 
 
