@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
+
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from generator.boxes import Box, BoxStyle
@@ -120,7 +123,11 @@ def prepared_for_box(leaflet: Leaflet, width: float, styles: Styles) -> Table:
     """The personal part: who, prescriber, dose, start and stop-by dates."""
     per_row = styles.facts_columns
     pair_width = width / per_row
-    label_width = min(pair_width * 0.36, styles.body.fontSize * 9)
+    pad = styles.space * 0.8
+    widest = max(
+        stringWidth(html.unescape(label), styles.fonts.bold, styles.cell_header.fontSize) for label, _ in leaflet.facts
+    )
+    label_width = min(widest + 2 * pad + 1, pair_width * 0.45)
     cells = [[Text(label, styles.cell_header), Text(value, styles.cell)] for label, value in leaflet.facts]
     cells += [[Text("", styles.cell), Text("", styles.cell)]] * (-len(cells) % per_row)
     rows = [[cell for pair in cells[i : i + per_row] for cell in pair] for i in range(0, len(cells), per_row)]
@@ -132,7 +139,8 @@ def prepared_for_box(leaflet: Leaflet, width: float, styles: Styles) -> Table:
                 ("BACKGROUND", (0, 0), (-1, -1), styles.palette.box_fill),
                 ("BOX", (0, 0), (-1, -1), 1.2, styles.palette.accent),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), styles.space * 0.8),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
                 ("TOPPADDING", (0, 0), (-1, -1), styles.space * 0.25),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), styles.space * 0.25),
                 ("TOPPADDING", (0, 0), (-1, 0), styles.space * 0.7),
@@ -143,6 +151,8 @@ def prepared_for_box(leaflet: Leaflet, width: float, styles: Styles) -> Table:
     return table
 
 
+POINTER_SHARE = 0.45
+"""Share of page 1's width the full-leaflet pointer takes beside the title (multi-column layouts)."""
 SCHEDULE_COLUMNS = (0.23, 0.23, 0.31, 0.23)
 """Shares of the width for From, Until, How much and How often."""
 
@@ -168,13 +178,22 @@ def schedule_flowables(leaflet: Leaflet, width: float, styles: Styles) -> list[F
     return [Box(heading, tables, _plain_style(styles), None, styles.heading.spaceBefore, styles.space * 0.3)]
 
 
-def intro_flowables(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
-    """Title, subtitle and prepared-for box, across the full width of page 1."""
-    story: list[Flowable] = [Text(leaflet.title, styles.title)]
+def intro_flowables(leaflet: Leaflet, width: float, styles: Styles, pointer: bool = False) -> list[Flowable]:
+    """Title, subtitle and prepared-for box, across the full width of page 1.
+
+    With `pointer`, the line (and QR code) pointing to the full leaflet sits beside the title.
+    """
+    heading: list[Flowable] = [Text(leaflet.title, styles.title)]
     if leaflet.subtitle:
-        story.append(Text(leaflet.subtitle, styles.subtitle))
-    story.append(prepared_for_box(leaflet, width, styles))
-    return story
+        heading.append(Text(leaflet.subtitle, styles.subtitle))
+    if pointer:
+        side = width * POINTER_SHARE
+        beside = full_leaflet_pointer(leaflet, side, styles)[1:]
+        table = Table([[heading, beside]], colWidths=[width - side, side])
+        commands = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]
+        table.setStyle(_table_style(styles, [*commands, ("BOTTOMPADDING", (0, 0), (-1, -1), styles.space * 0.5)]))
+        heading = [table]
+    return [*heading, prepared_for_box(leaflet, width, styles)]
 
 
 def full_leaflet_pointer(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
@@ -184,7 +203,7 @@ def full_leaflet_pointer(leaflet: Leaflet, width: float, styles: Styles) -> list
         return [Spacer(1, styles.body.fontSize * 0.6), line]
     widget = QrCodeWidget(leaflet.leaflet_url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
-    size = min(1.1 * inch, width * 0.35)
+    size = min(1.1 * inch, width * 0.3)
     code = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
     code.add(widget)
     table = Table([[code, line]], colWidths=[size + 8, width - size - 8])

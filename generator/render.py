@@ -75,7 +75,8 @@ def _pages_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles, f
             for i in range(layout.columns)
         ]
 
-    intro = intro_flowables(leaflet, page.inner_width, styles)
+    pointer_beside_title = layout.qr_code and layout.columns > 1
+    intro = intro_flowables(leaflet, page.inner_width, styles, pointer=pointer_beside_title)
     intro_height = _stacked_height(intro, page.inner_width, top - bottom) + 1  # rounding room
     below = top - intro_height - styles.body.fontSize * 0.8
     if below - bottom < 72:
@@ -91,7 +92,7 @@ def _pages_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles, f
         PageTemplate(id="later", frames=columns(top, "col")),
     ]
     body = body_flowables(leaflet, column_width, styles)
-    if layout.qr_code:
+    if layout.qr_code and not pointer_beside_title:
         body += full_leaflet_pointer(leaflet, column_width, styles)
     if leaflet.calendar is not None:  # on a page of its own, to keep by the tablets
         body += [PageBreak(), *calendar_flowables(leaflet.calendar, column_width, styles, leaflet.continued)]
