@@ -86,7 +86,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     print_warnings(handout.warnings, str(patient_file))
     write_atomically(output, handout.pdf)
     print(
-        f"Wrote {output} ({handout.pages} pages; verified on the page: {len(handout.must_say)} required warnings"
+        f"Wrote {output} ({handout.pages} pages; verified on the page and in the tags: "
+        f"{len(handout.must_say)} required warnings"
         + (", the dose schedule" if generator.library.topic(topic).medicine else "")
         + ", the patient's name and the clinic's phone)"
     )

@@ -1,4 +1,8 @@
-"""Turns a personalised Leaflet into ReportLab flowables: title, prepared-for box, blocks."""
+"""Turns a personalised Leaflet into ReportLab flowables: title, prepared-for box, blocks.
+
+Each flowable that prints text gets its structure role here (generator.tagging), so the PDF
+is tagged in reading order; see that package's docstring for how to tag a new flowable.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from generator.personalise import Item, Leaflet, LeafletBlock
 from generator.styles import Styles
+from generator.tagging import Figure, artifact, contain, group, tag, tag_list, tag_table
 from generator.templating import escape_text
 from generator.text import Text, WholeParagraph
 
@@ -18,16 +23,21 @@ def _table_style(styles: Styles, commands: list[tuple[object, ...]]) -> TableSty
     return TableStyle([("FONT", (0, 0), (-1, -1), styles.fonts.regular, styles.body.fontSize), *commands])
 
 
+def _flat(rows: list[list[Flowable]]) -> list[Flowable]:
+    return [cell for row in rows for cell in row]
+
+
 def _paragraphs(item: Item, styles: Styles) -> list[Flowable]:
     if item.kind == "bullets":
-        return [WholeParagraph(text, styles.bullet, bulletText="\u2022") for text in item.texts]
-    return [WholeParagraph(text, styles.body) for text in item.texts]
+        return tag_list([WholeParagraph(text, styles.bullet, bulletText="\u2022") for text in item.texts])
+    return [tag(WholeParagraph(text, styles.body), "P") for text in item.texts]
 
 
 def _callout(text: str, severity: str, width: float, styles: Styles) -> Table:
     pal = styles.palette
     line, fill = (pal.warning, pal.warning_fill) if severity == "warning" else (pal.caution, pal.caution_fill)
-    table = Table([[WholeParagraph(text, styles.callout)]], colWidths=[width])
+    text_cell = tag(WholeParagraph(text, styles.callout), "P")
+    table = contain(Table([[text_cell]], colWidths=[width]), [text_cell])
     table.setStyle(
         _table_style(
             styles,
@@ -52,9 +62,10 @@ def _data_table(
     header, *rows = item.rows
     cells = [[WholeParagraph(c, styles.cell_header) for c in header]]
     cells += [[WholeParagraph(c, styles.cell) for c in row] for row in rows]
+    tag_table(cells, header_rows=1)
     columns = len(header)
     shares = shares or (1 / columns,) * columns
-    table = kind(cells, colWidths=[width * share for share in shares], repeatRows=1)
+    table = contain(kind(cells, colWidths=[width * share for share in shares], repeatRows=1), _flat(cells))
     pad = styles.body.fontSize * 0.4
     table.setStyle(
         _table_style(
@@ -82,9 +93,10 @@ def _item_flowables(item: Item, width: float, styles: Styles, spacer: float) -> 
 
 def _plain_block(block: LeafletBlock, width: float, styles: Styles) -> list[Flowable]:
     spacer = styles.body.fontSize * 0.5
-    story: list[Flowable] = [Text(block.title, styles.heading)]
+    story: list[Flowable] = [tag(Text(block.title, styles.heading), "H2")]
     for item in block.items:
         story += _item_flowables(item, width, styles, spacer)
+    group("Sect", story)
     return story
 
 
@@ -96,10 +108,11 @@ def _boxed_block(block: LeafletBlock, width: float, styles: Styles) -> list[Flow
     band = warning and styles.heading_band
     heading_color = pal.white if band else (pal.warning if warning else pal.text)
     heading_style = styles.boxed_heading.clone("boxed_heading_now", textColor=heading_color)
-    rows: list[list[Flowable]] = [[Text(block.title, heading_style)]]
+    rows: list[list[Flowable]] = [[tag(Text(block.title, heading_style), "H2")]]
     for item in block.items:
         rows += [[f] for f in _item_flowables(item, inner, styles, styles.space * 0.3) if not isinstance(f, Spacer)]
-    table = Table(rows, colWidths=[width], repeatRows=1)
+    group("Sect", _flat(rows))
+    table = contain(Table(rows, colWidths=[width], repeatRows=1), _flat(rows))
     line = pal.warning if warning else pal.caution
     table.setStyle(
         _table_style(
@@ -135,9 +148,10 @@ def prepared_for_box(leaflet: Leaflet, width: float, styles: Styles) -> Table:
     pair_width = width / per_row
     label_width = min(pair_width * 0.36, styles.body.fontSize * 9)
     cells = [[Text(label, styles.cell_header), Text(value, styles.cell)] for label, value in leaflet.facts]
-    cells += [[Text("", styles.cell), Text("", styles.cell)]] * (-len(cells) % per_row)
+    tag_table(cells, header_columns=1)  # one row per fact, whatever the grid
+    cells += [[artifact(Text("", styles.cell)), artifact(Text("", styles.cell))]] * (-len(cells) % per_row)
     rows = [[cell for pair in cells[i : i + per_row] for cell in pair] for i in range(0, len(cells), per_row)]
-    table = Table(rows, colWidths=[label_width, pair_width - label_width] * per_row)
+    table = contain(Table(rows, colWidths=[label_width, pair_width - label_width] * per_row), _flat(cells))
     table.setStyle(
         _table_style(
             styles,
@@ -171,39 +185,42 @@ def schedule_flowables(leaflet: Leaflet, width: float, styles: Styles) -> list[F
     """The dose schedule, if any: its heading (kept with the table) and the table, never split."""
     if leaflet.schedule is None:
         return []
-    story: list[Flowable] = [Text(leaflet.schedule.title, styles.heading)]
+    story: list[Flowable] = [tag(Text(leaflet.schedule.title, styles.heading), "H2")]
     for item in leaflet.schedule.items:
         story.append(_data_table(item, width, styles, WholeTable, SCHEDULE_COLUMNS))
+    group("Sect", story)
     return story
 
 
 def intro_flowables(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
     """Title, subtitle and prepared-for box, across the full width of page 1."""
-    story: list[Flowable] = [Text(leaflet.title, styles.title)]
+    story: list[Flowable] = [tag(Text(leaflet.title, styles.title), "H1")]
     if leaflet.subtitle:
-        story.append(Text(leaflet.subtitle, styles.subtitle))
+        story.append(tag(Text(leaflet.subtitle, styles.subtitle), "P"))
     story.append(prepared_for_box(leaflet, width, styles))
     return story
 
 
 def full_leaflet_pointer(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
     """A line pointing to the full leaflet, beside a QR code of its URL when the clinic has one."""
-    line = WholeParagraph(str(escape_text(leaflet.full_leaflet_line)), styles.callout)
+    line = tag(WholeParagraph(str(escape_text(leaflet.full_leaflet_line)), styles.callout), "P")
     if not leaflet.leaflet_url:
         return [Spacer(1, styles.body.fontSize * 0.6), line]
     widget = QrCodeWidget(leaflet.leaflet_url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
     size = min(1.1 * inch, width * 0.35)
-    code = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    code.add(widget)
-    table = Table([[code, line]], colWidths=[size + 8, width - size - 8])
+    scale = [size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0]
+    drawing = Drawing(size, size, transform=scale, initialFontName=styles.fonts.regular)  # no base-14 font
+    drawing.add(widget)
+    code = Figure(drawing, leaflet.qr_code_alt)
+    table = contain(Table([[code, line]], colWidths=[size + 8, width - size - 8]), [code, line])
     table.setStyle(_table_style(styles, [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (0, 0), 0)]))
     return [Spacer(1, styles.body.fontSize * 0.6), table]
 
 
 def cover_panel(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
     """Trifold front cover: clinic, title and the prepared-for box."""
-    clinic = Text(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.subtitle)
+    clinic = tag(Text(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.subtitle), "P")
     intro = intro_flowables(leaflet, width, styles)
     return [clinic, Spacer(1, styles.body.fontSize), *intro, *schedule_flowables(leaflet, width, styles)]
 
@@ -211,16 +228,18 @@ def cover_panel(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable
 def back_panel(leaflet: Leaflet, width: float, styles: Styles, pointer: bool) -> list[Flowable]:
     """Trifold back panel: the clinic's contact details, the content version and made date."""
     story: list[Flowable] = [
-        Text(str(escape_text(leaflet.contact_heading)), styles.heading),
-        WholeParagraph(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.body),
+        tag(Text(str(escape_text(leaflet.contact_heading)), styles.heading), "H2"),
+        tag(WholeParagraph(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.body), "P"),
     ]
     if leaflet.clinic_address:
-        story.append(WholeParagraph(str(escape_text(leaflet.clinic_address)), styles.body))
+        story.append(tag(WholeParagraph(str(escape_text(leaflet.clinic_address)), styles.body), "P"))
     for label, value in leaflet.contact:
-        story.append(WholeParagraph(f"<b>{escape_text(label)}:</b> {escape_text(value)}", styles.body))
+        story.append(tag(WholeParagraph(f"<b>{escape_text(label)}:</b> {escape_text(value)}", styles.body), "P"))
     if pointer:
         story += full_leaflet_pointer(leaflet, width, styles)
-    story += [Spacer(1, styles.body.fontSize), WholeParagraph(str(escape_text(leaflet.footer_version)), styles.small)]
+    version = tag(WholeParagraph(str(escape_text(leaflet.footer_version)), styles.small), "P")
+    story += [Spacer(1, styles.body.fontSize), version]
+    group("Sect", story)
     return story
 
 

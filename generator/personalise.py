@@ -59,6 +59,11 @@ class Leaflet:
     contact: tuple[tuple[str, str], ...]
     full_leaflet_line: str
     leaflet_url: str | None
+    qr_code_alt: str
+    """Alternative text of the QR code (tagged PDF)."""
+    logo_alt: str
+    """Alternative text of the clinic's logo (tagged PDF)."""
+    made_on: dt.date
 
 
 def age_on(patient_age: int | None, date_of_birth: dt.date | None, day: dt.date) -> int | None:
@@ -270,4 +275,7 @@ def personalise(
         if url
         else labels.full_leaflet_ask.format(clinic=clinic.name),
         leaflet_url=url,
+        qr_code_alt=labels.qr_code_alt.format(url=url or ""),
+        logo_alt=labels.logo_alt.format(clinic=clinic.name),
+        made_on=made_on,
     )

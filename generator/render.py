@@ -3,11 +3,14 @@
 Two page formats: `pages` (a full-width intro on page 1, then one or more columns
 flowing down the pages) and `trifold` (one landscape sheet, two sides of three panels,
 ordered so the printed sheet folds into a brochure).
+
+The PDF is tagged (PDF/UA-1): the flowables mark what they draw (generator.tagging), and
+the structure tree is written after ReportLab is done, in reading order: for the trifold,
+cover, then the inside panels, then the back panel, whatever order the sheet prints them in.
 """
 
 from __future__ import annotations
 
-import functools
 import html
 import io
 
@@ -30,6 +33,7 @@ from generator.furniture import Furniture, NumberedCanvas, Page
 from generator.layouts import Layout
 from generator.personalise import Leaflet
 from generator.styles import Styles, make_styles
+from generator.tagging import Element, roots, write_structure
 
 PAPER = {"letter": LETTER, "a4": A4}
 
@@ -56,8 +60,8 @@ def _stacked_height(flowables: list[Flowable], width: float, height: float) -> f
     return total
 
 
-Story = tuple[list[PageTemplate], list[Flowable]]
-"""Page templates and the flowables that fill them."""
+Story = tuple[list[PageTemplate], list[Flowable], list[Flowable]]
+"""Page templates, the flowables that fill them, and the same flowables in reading order."""
 
 
 def _pages_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles, furniture: Furniture) -> Story:
@@ -92,7 +96,7 @@ def _pages_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles, f
     body = body_flowables(leaflet, column_width, styles)
     if layout.qr_code:
         body += full_leaflet_pointer(leaflet, column_width, styles)
-    return templates, [NextPageTemplate("later"), *intro, FrameBreak(), *body]
+    return templates, [NextPageTemplate("later"), *intro, FrameBreak(), *body], intro + body
 
 
 def _trifold_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles) -> Story:
@@ -108,15 +112,11 @@ def _trifold_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles)
         PageTemplate(id="outside", frames=[at(2, "cover"), at(1, "back"), at(0, "flap")]),
         PageTemplate(id="inside", frames=[at(0, "inside-left"), at(1, "inside-middle"), at(2, "inside-right")]),
     ]
-    story = [
-        NextPageTemplate("inside"),
-        *cover_panel(leaflet, width, styles),
-        FrameBreak(),
-        *back_panel(leaflet, width, styles, pointer=layout.qr_code),
-        FrameBreak(),
-        *blocks_flowables(leaflet, width, styles),
-    ]
-    return templates, story
+    cover = cover_panel(leaflet, width, styles)
+    back = back_panel(leaflet, width, styles, pointer=layout.qr_code)
+    inside = blocks_flowables(leaflet, width, styles)
+    story = [NextPageTemplate("inside"), *cover, FrameBreak(), *back, FrameBreak(), *inside]
+    return templates, story, cover + inside + back
 
 
 def render_pdf(leaflet: Leaflet, layout: Layout, paper: str, grayscale: bool = False) -> bytes:
@@ -125,9 +125,12 @@ def render_pdf(leaflet: Leaflet, layout: Layout, paper: str, grayscale: bool = F
     page = page_geometry(layout, paper)
     furniture = Furniture(leaflet, layout, page, styles)
     if layout.format == "trifold":
-        templates, story = _trifold_story(leaflet, layout, page, styles)
+        templates, story, reading = _trifold_story(leaflet, layout, page, styles)
     else:
-        templates, story = _pages_story(leaflet, layout, page, styles, furniture)
+        templates, story, reading = _pages_story(leaflet, layout, page, styles, furniture)
+    document = Element("Document")
+    for element in furniture.structure + roots(reading):
+        document.adopt(element)
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
@@ -147,13 +150,19 @@ def render_pdf(leaflet: Leaflet, layout: Layout, paper: str, grayscale: bool = F
         initialFontSize=styles.body.fontSize,
         pageTemplates=templates,
     )
+    canvases: list[NumberedCanvas] = []
+
+    def canvas(*args: object, **kwargs: object) -> NumberedCanvas:
+        canvases.append(NumberedCanvas(*args, decorate=furniture.draw, **kwargs))
+        return canvases[-1]
+
     try:
-        doc.build(story, canvasmaker=functools.partial(NumberedCanvas, decorate=furniture.draw))
+        doc.build(story, canvasmaker=canvas)
     except PlatypusLayoutError as exc:
         raise RenderError(f"layout '{layout.name}': content does not fit the page ({_first_line(exc)})") from None
     except ValueError as exc:
         raise RenderError(f"layout '{layout.name}': cannot draw the leaflet ({_first_line(exc)})") from None
-    return buffer.getvalue()
+    return write_structure(buffer.getvalue(), document, canvases[0].marked, leaflet.language, leaflet.made_on)
 
 
 def _first_line(exc: Exception) -> str:

@@ -1,4 +1,4 @@
-"""Paragraphs that never show a missing-glyph box, and paragraphs kept whole on one page."""
+"""Paragraphs that never show a missing-glyph box, and paragraphs kept whole on one page; both can be tagged."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
 from generator.fonts import FALLBACK_FAMILY, register_family
+from generator.tagging.marked import Tagged
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
@@ -37,8 +38,8 @@ def with_fallback(markup: str, font_name: str) -> str:
     return _NON_ASCII.sub(wrap, markup)
 
 
-class Text(Paragraph):
-    """A paragraph whose characters all exist in the fonts it is set in."""
+class Text(Tagged, Paragraph):
+    """A paragraph whose characters all exist in the fonts it is set in; `tag` gives it a role."""
 
     def __init__(self, text: str, style: ParagraphStyle, **kwargs: object) -> None:
         super().__init__(with_fallback(text, style.fontName), style, **kwargs)  # type: ignore[arg-type]
