@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.delivery import check_address, send, write_outbox
 from generator.inputs import Clinic, Personalisation
 from generator.labels import Labels
 from generator.mail_settings import EmailSettings
-from generator.message import build_message, encrypt_pdf, pdf_password
+from generator.message import build_message, encrypt_pdf, greeting, pdf_password
 from generator.pipeline import Handout
 
 
@@ -22,8 +23,12 @@ def mail_handout(
     where: str,
     outbox: Path | None = None,
     name: str = "leaflet",
+    html: Callable[[tuple[str, ...]], str] | None = None,
 ) -> str:
-    """Send (or, with `outbox`, save as .eml) the leaflet; return what was done."""
+    """Send (or, with `outbox`, save as .eml) the leaflet; return what was done.
+
+    `html` makes the verified HTML leaflet opening with the given paragraphs: the message's HTML body.
+    """
     address = check_address(to, where)
     password = pdf_password(settings, data.patient, where)
     pdf = handout.pdf
@@ -40,6 +45,7 @@ def mail_handout(
         settings=settings,
         protected=password is not None,
         where=where,
+        leaflet_page=html(greeting(data.patient, clinic, labels, password is not None)) if html else None,
     )
     if outbox is not None:
         return f"written to {write_outbox(message, outbox, name)}"

@@ -1,4 +1,5 @@
-"""The email that carries a leaflet: plain text and HTML saying the key warnings, the PDF attached.
+"""The email that carries a leaflet: plain text and HTML saying the key warnings (or, with --format html,
+the whole leaflet as the HTML body), the PDF attached.
 
 No patient name or medical detail goes in the subject or the attachment's file name.
 """
@@ -36,6 +37,15 @@ def encrypt_pdf(pdf: bytes, password: str) -> bytes:
     return buffer.getvalue()
 
 
+def greeting(patient: Patient, clinic: Clinic, labels: Labels, protected: bool) -> tuple[str, ...]:
+    """The paragraphs that open the message: hello, what is attached, and the password rule if any."""
+    paragraphs = (
+        labels.email_greeting.format(name=patient.greeting_name),
+        labels.email_attached.format(clinic=clinic.name),
+    )
+    return (*paragraphs, labels.email_password) if protected else paragraphs
+
+
 def build_message(
     pdf: bytes,
     *,
@@ -47,18 +57,17 @@ def build_message(
     settings: EmailSettings,
     protected: bool,
     where: str,
+    leaflet_page: str | None = None,
 ) -> EmailMessage:
-    """One message: text and HTML bodies, the PDF attached; refused when the PDF is too large."""
+    """One message: text and HTML bodies, the PDF attached; refused when the PDF is too large.
+
+    `leaflet_page` (the verified HTML leaflet, opening with `greeting`) replaces the short HTML body.
+    """
     limit = settings.max_attachment_mb * 1024 * 1024
     if len(pdf) > limit:
         size = len(pdf) / 1024 / 1024
         raise DeliveryError(f"{where}: attachment is {size:.1f} MB, above the {settings.max_attachment_mb:g} MB limit")
-    paragraphs = [
-        labels.email_greeting.format(name=patient.greeting_name),
-        labels.email_attached.format(clinic=clinic.name),
-    ]
-    if protected:
-        paragraphs.append(labels.email_password)
+    paragraphs = list(greeting(patient, clinic, labels, protected))
     closing = [
         labels.email_questions.format(clinic=clinic.name, phone=clinic.phone),
         labels.email_emergency,
@@ -82,6 +91,6 @@ def build_message(
     message["Message-ID"] = make_msgid(domain="patient-handouts.invalid")
     message.set_content(text)
     page = f'<!doctype html><html lang="{esc(labels.locale[:2])}"><body>{body}</body></html>'
-    message.add_alternative(page, subtype="html")
+    message.add_alternative(leaflet_page or page, subtype="html")
     message.add_attachment(pdf, maintype="application", subtype="pdf", filename=labels.email_attachment_name)
     return message

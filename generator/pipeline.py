@@ -1,7 +1,8 @@
 """One handout, end to end: load -> select -> personalise -> render -> verify.
 
-`Generator.build` is pure (inputs in, PDF bytes out); the CLI, batch and any other
-front end call it and decide where the bytes go.
+`Generator.build` is pure (inputs in, PDF bytes out), and `Generator.build_html` makes the
+HTML version of the same leaflet; the CLI, batch and any other front end call them and
+decide where the output goes.
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from generator.cautions import staff_warnings
 from generator.content import Library
 from generator.dosing import make_schedule
 from generator.errors import InputError, LayoutError, VerifyError
+from generator.html import render_html
 from generator.inputs import Clinic, Personalisation
 from generator.labels import load_wording
 from generator.layouts import Layout, LayoutLibrary
-from generator.personalise import personalise
+from generator.personalise import Leaflet, personalise
 from generator.policy import ClinicPolicy
 from generator.render import render_pdf
 from generator.verify import Expected, VisibilityRules, verify_pdf
 from generator.verify.expect import leaflet_expectations
+from generator.verify.html import verify_html
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,29 @@ class Handout:
         verify_pdf(pdf, list(self.checks.expected), self.checks.rules, where, password)
 
 
+@dataclass(frozen=True)
+class HtmlHandout:
+    """A finished, verified HTML version of a leaflet."""
+
+    html: str
+    language: str
+    must_say: tuple[str, ...]
+    warnings: tuple[tuple[str, str], ...]
+    """(field, message) for staff to check before handing it out."""
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A personalised leaflet, before rendering, and what it must show."""
+
+    leaflet: Leaflet
+    layout: Layout
+    language: str
+    must_say: tuple[str, ...]
+    warnings: tuple[tuple[str, str], ...]
+    expected: tuple[Expected, ...]
+
+
 class Generator:
     """Makes handouts from one content library and one folder of layouts (both cached)."""
 
@@ -83,8 +109,7 @@ class Generator:
             self._checked_layouts.add(name)
         return layout
 
-    def build(self, request: HandoutRequest, where: str) -> Handout:
-        """Make and verify one leaflet; `where` names the input in error messages."""
+    def _prepare(self, request: HandoutRequest, where: str) -> _Prepared:
         topic = self.library.topic(request.topic)
         language = request.language or request.data.patient.language
         wording = load_wording(self.library.root, language)
@@ -105,12 +130,16 @@ class Generator:
             wording,
             request.made_on,
         )
-        pdf = render_pdf(leaflet, layout, request.paper or layout.paper, request.grayscale)
         must_say = tuple(s for block in leaflet.blocks for s in block.must_say)
-        checks = Checks(
-            tuple(leaflet_expectations(must_say, request.data, request.clinic, schedule, wording, layout.short_dates)),
-            VisibilityRules(layout.min_font_size, margins_pt(layout)),
-        )
+        expected = leaflet_expectations(must_say, request.data, request.clinic, schedule, wording, layout.short_dates)
+        return _Prepared(leaflet, layout, language, must_say, warnings, tuple(expected))
+
+    def build(self, request: HandoutRequest, where: str) -> Handout:
+        """Make and verify one leaflet; `where` names the input in error messages."""
+        prepared = self._prepare(request, where)
+        leaflet, layout = prepared.leaflet, prepared.layout
+        pdf = render_pdf(leaflet, layout, request.paper or layout.paper, request.grayscale)
+        checks = Checks(prepared.expected, VisibilityRules(layout.min_font_size, margins_pt(layout)))
         try:
             pages = verify_pdf(pdf, list(checks.expected), checks.rules, f"{where}: generated PDF")
         except VerifyError as exc:
@@ -120,7 +149,17 @@ class Generator:
                 f"{where}: layout '{layout.name}' allows {layout.max_pages} page(s) but the content needs {pages}; "
                 "required blocks are never dropped and text is never shrunk below the layout's minimum size"
             )
-        return Handout(pdf, pages, language, must_say, warnings, checks)
+        return Handout(pdf, pages, prepared.language, prepared.must_say, prepared.warnings, checks)
+
+    def build_html(self, request: HandoutRequest, where: str, note: tuple[str, ...] = ()) -> HtmlHandout:
+        """Make and verify the HTML version of one leaflet; `note` adds paragraphs before the title (an email's)."""
+        prepared = self._prepare(request, where)
+        page = render_html(prepared.leaflet, prepared.layout, note)
+        try:
+            verify_html(page, list(prepared.expected), f"{where}: generated HTML")
+        except VerifyError as exc:
+            raise VerifyError(f"{exc} (refusing to write it)") from None
+        return HtmlHandout(page, prepared.language, prepared.must_say, prepared.warnings)
 
     def visibility_rules(self, layout: str | None) -> VisibilityRules:
         """The layout's visibility rules; without a layout, the loosest any installed layout allows."""

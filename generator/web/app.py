@@ -30,7 +30,7 @@ from generator.layouts import LayoutLibrary
 from generator.pipeline import Generator, HandoutRequest
 from generator.web.fhir_routes import fhir_router
 
-OPTIONS = ("topic", "layout", "language", "paper")
+OPTIONS = ("topic", "layout", "language", "paper", "format")
 """Keys a request may add beside the single-handout input shape."""
 STATIC = resources.files("generator.web") / "static"
 
@@ -98,6 +98,11 @@ def _request_schema() -> dict[str, Any]:
         "layout": {"type": "string", "description": "Layout profile (default: standard)"},
         "language": {"type": "string", "description": "Language (default: the patient's)"},
         "paper": {"type": "string", "enum": ["letter", "a4"], "description": "Paper size (default: the layout's)"},
+        "format": {
+            "type": "string",
+            "enum": ["pdf", "html"],
+            "description": "pdf (tagged PDF/UA-1, the default) or html (the same leaflet as one accessible web page)",
+        },
     }
     return schema
 
@@ -157,7 +162,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         summary="Make one verified leaflet",
         response_class=Response,
         responses={
-            200: {"content": {"application/pdf": {}}, "description": "The leaflet"},
+            200: {"content": {"application/pdf": {}, "text/html": {}}, "description": "The leaflet (PDF or HTML)"},
             422: {"description": "Input errors, each with its field"},
             401: {"description": "Access token missing or wrong"},
             413: {"description": "Request body too large"},
@@ -180,15 +185,18 @@ def create_app(settings: WebSettings) -> FastAPI:
             return _error(InputError("request: expected a JSON object"), 422)
         options = {key: body.pop(key) for key in OPTIONS if key in body}
         try:
-            pdf = await run_in_threadpool(_build, generator, build_lock, settings.clinic, body, options)
+            made = await run_in_threadpool(_build, generator, build_lock, settings.clinic, body, options)
         except (InputError, LayoutError) as exc:
             return _error(exc, 422)
         except HandoutError as exc:
             return _error(exc, 500 if isinstance(exc, ContentError) else 422)
         except Exception:
             return JSONResponse({"error": "internal error; the leaflet was not made", "errors": []}, status_code=500)
-        headers = {"Content-Disposition": 'inline; filename="leaflet.pdf"', "Cache-Control": "no-store"}
-        return Response(pdf, media_type="application/pdf", headers=headers)
+        extension, kind = (
+            ("html", "text/html; charset=utf-8") if options.get("format") == "html" else ("pdf", "application/pdf")
+        )
+        headers = {"Content-Disposition": f'inline; filename="leaflet.{extension}"', "Cache-Control": "no-store"}
+        return Response(made, media_type=kind, headers=headers)
 
     app.include_router(fhir_router(generator, build_lock, settings.clinic, check_token))
     return app
@@ -205,6 +213,7 @@ def _build(
         "layout": generator.layouts.names(),
         "language": label_languages(generator.library.root),
         "paper": ["letter", "a4"],
+        "format": ["pdf", "html"],
     }
     for key, value in options.items():
         if value and value not in known[key]:
@@ -221,4 +230,6 @@ def _build(
         language=options.get("language"),
     )
     with lock:
+        if options.get("format") == "html":
+            return generator.build_html(request, "request").html.encode("utf-8")
         return generator.build(request, "request").pdf
