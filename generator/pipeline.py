@@ -82,7 +82,7 @@ class HtmlHandout:
 
 
 @dataclass(frozen=True)
-class _Prepared:
+class Prepared:
     """A personalised leaflet, before rendering, and what it must show."""
 
     leaflet: Leaflet
@@ -109,7 +109,8 @@ class Generator:
             self._checked_layouts.add(name)
         return layout
 
-    def _prepare(self, request: HandoutRequest, where: str) -> _Prepared:
+    def prepare(self, request: HandoutRequest, where: str) -> Prepared:
+        """The personalised leaflet for `request` and what it must show, before it is rendered."""
         topic = self.library.topic(request.topic)
         language = request.language or request.data.patient.language
         wording = load_wording(self.library.root, language)
@@ -132,11 +133,11 @@ class Generator:
         )
         must_say = tuple(s for block in leaflet.blocks for s in block.must_say)
         expected = leaflet_expectations(must_say, request.data, request.clinic, schedule, wording, layout.short_dates)
-        return _Prepared(leaflet, layout, language, must_say, warnings, tuple(expected))
+        return Prepared(leaflet, layout, language, must_say, warnings, tuple(expected))
 
     def build(self, request: HandoutRequest, where: str) -> Handout:
         """Make and verify one leaflet; `where` names the input in error messages."""
-        prepared = self._prepare(request, where)
+        prepared = self.prepare(request, where)
         leaflet, layout = prepared.leaflet, prepared.layout
         pdf = render_pdf(leaflet, layout, request.paper or layout.paper, request.grayscale)
         checks = Checks(prepared.expected, VisibilityRules(layout.min_font_size, margins_pt(layout)))
@@ -153,7 +154,7 @@ class Generator:
 
     def build_html(self, request: HandoutRequest, where: str, note: tuple[str, ...] = ()) -> HtmlHandout:
         """Make and verify the HTML version of one leaflet; `note` adds paragraphs before the title (an email's)."""
-        prepared = self._prepare(request, where)
+        prepared = self.prepare(request, where)
         page = render_html(prepared.leaflet, prepared.layout, note)
         try:
             verify_html(page, list(prepared.expected), f"{where}: generated HTML")

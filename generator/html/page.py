@@ -73,7 +73,8 @@ def _item(item: Item) -> dict[str, Any]:
     if item.kind == "table":
         header, *rows = item.rows
         cells = [[to_html(cell) for cell in row] for row in rows]
-        return {"kind": "table", "header": [to_html(cell) for cell in header], "rows": cells}
+        labels = [to_text(cell) for cell in header]
+        return {"kind": "table", "header": [to_html(cell) for cell in header], "labels": labels, "rows": cells}
     return {"kind": item.kind, "texts": [to_html(text) for text in item.texts]}
 
 
