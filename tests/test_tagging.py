@@ -18,7 +18,7 @@ from generator.errors import LayoutError, RenderError, VerifyError
 from generator.furniture import NumberedCanvas
 from generator.html.markup import to_text
 from generator.styles import make_styles
-from generator.tagging import tag
+from generator.tagging import group, tag, write_structure
 from generator.text import Text
 
 CASES = [(topic, language, layout) for topic, language in TOPIC_LANGUAGES for layout in LAYOUTS]
@@ -233,3 +233,25 @@ def test_a_flowable_drawn_twice_is_an_artifact_the_second_time(generator) -> Non
     [sequences] = [[(tag_name, mcid) for tag_name, mcid in page] for page in _marked_sequences(buffer.getvalue())]
     assert [s for s in sequences if s[0] != "Artifact"] == [("P", 0)]
     assert len(paragraph.structure.kids) == 1
+
+
+def test_text_in_another_language_carries_its_own_lang(generator) -> None:
+    import datetime as dt
+
+    styles = make_styles(generator.layout("standard"), False)
+    story = [
+        tag(Text("Take it with food.", styles.body), "P"),
+        tag(Text("Tómelo con comida.", styles.body), "P", lang="es"),
+    ]
+    buffer, canvases = io.BytesIO(), []
+
+    def canvas(*args, **kwargs) -> NumberedCanvas:
+        canvases.append(_canvas(*args, **kwargs))
+        return canvases[-1]
+
+    document = group("Document", story)  # before the build, which consumes the story
+    SimpleDocTemplate(buffer).build(story, canvasmaker=canvas)
+    pdf = write_structure(buffer.getvalue(), document, canvases[0].marked, "en", dt.date(2026, 11, 25))
+    with pikepdf.open(io.BytesIO(pdf)) as written:
+        assert str(written.Root.Lang) == "en"
+        assert [str(kid.get("/Lang", "")) for kid in written.Root.StructTreeRoot.K.K] == ["", "es"]

@@ -61,17 +61,6 @@ class Element:
             element = element.parent
         return element
 
-    def elements(self) -> Iterable[Element]:
-        """This element and every element under it, in reading order."""
-        yield self
-        for kid in self.kids:
-            if isinstance(kid, Element):
-                yield from kid.elements()
-
-    def has_content(self) -> bool:
-        """Whether anything drawn belongs to this element or an element under it."""
-        return any(isinstance(kid, MarkedContent) or kid.has_content() for kid in self.kids)
-
 
 ARTIFACT = Element("Artifact")
 """Tag for a flowable that is decoration: drawn, never read out."""
