@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -80,11 +78,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         policy=read_policy(config),
     )
     where = str(patient_file)
-    make: Callable[[], Handout | HtmlHandout]
-    if args.format == "html":
-        make = functools.partial(generator.build_html, request, where)
-    else:
-        make = functools.partial(generator.build, request, where)
+
+    def make() -> Handout | HtmlHandout:
+        return generator.build_html(request, where) if args.format == "html" else generator.build(request, where)
+
+    handout: Handout | HtmlHandout
     if fhir is not None:
         from generator.fhir.handout import with_fhir_paths
 

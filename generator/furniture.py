@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
@@ -126,7 +127,7 @@ class Furniture:
 class NumberedCanvas(TaggingCanvas):
     """Holds each page until the end, so every page can say 'Page X of Y'."""
 
-    def __init__(self, *args: object, decorate: Callable[[TaggingCanvas, int, int], None], **kwargs: object) -> None:
+    def __init__(self, *args: Any, decorate: Callable[[TaggingCanvas, int, int], None], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._decorate = decorate
         self._pages: list[dict[str, object]] = []

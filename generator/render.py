@@ -11,6 +11,7 @@ cover, then the inside panels, then the back panel, whatever order the sheet pri
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 
@@ -33,7 +34,7 @@ from generator.furniture import Furniture, NumberedCanvas, Page
 from generator.layouts import Layout
 from generator.personalise import Leaflet
 from generator.styles import Styles, make_styles
-from generator.tagging import Element, roots, write_structure
+from generator.tagging import Element, Marked, roots, write_structure
 
 PAPER = {"letter": LETTER, "a4": A4}
 
@@ -150,19 +151,14 @@ def render_pdf(leaflet: Leaflet, layout: Layout, paper: str, grayscale: bool = F
         initialFontSize=styles.body.fontSize,
         pageTemplates=templates,
     )
-    canvases: list[NumberedCanvas] = []
-
-    def canvas(*args: object, **kwargs: object) -> NumberedCanvas:
-        canvases.append(NumberedCanvas(*args, decorate=furniture.draw, **kwargs))
-        return canvases[-1]
-
+    marked: Marked = {}
     try:
-        doc.build(story, canvasmaker=canvas)
+        doc.build(story, canvasmaker=functools.partial(NumberedCanvas, decorate=furniture.draw, marked=marked))
     except PlatypusLayoutError as exc:
         raise RenderError(f"layout '{layout.name}': content does not fit the page ({_first_line(exc)})") from None
     except ValueError as exc:
         raise RenderError(f"layout '{layout.name}': cannot draw the leaflet ({_first_line(exc)})") from None
-    return write_structure(buffer.getvalue(), document, canvases[0].marked, leaflet.language, leaflet.made_on)
+    return write_structure(buffer.getvalue(), document, marked, leaflet.language, leaflet.made_on)
 
 
 def _first_line(exc: Exception) -> str:

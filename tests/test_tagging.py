@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import re
@@ -243,15 +244,10 @@ def test_text_in_another_language_carries_its_own_lang(generator) -> None:
         tag(Text("Take it with food.", styles.body), "P"),
         tag(Text("Tómelo con comida.", styles.body), "P", lang="es"),
     ]
-    buffer, canvases = io.BytesIO(), []
-
-    def canvas(*args, **kwargs) -> NumberedCanvas:
-        canvases.append(_canvas(*args, **kwargs))
-        return canvases[-1]
-
+    buffer, marked = io.BytesIO(), {}
     document = group("Document", story)  # before the build, which consumes the story
-    SimpleDocTemplate(buffer).build(story, canvasmaker=canvas)
-    pdf = write_structure(buffer.getvalue(), document, canvases[0].marked, "en", dt.date(2026, 11, 25))
+    SimpleDocTemplate(buffer).build(story, canvasmaker=functools.partial(_canvas, marked=marked))
+    pdf = write_structure(buffer.getvalue(), document, marked, "en", dt.date(2026, 11, 25))
     with pikepdf.open(io.BytesIO(pdf)) as written:
         assert str(written.Root.Lang) == "en"
         assert [str(kid.get("/Lang", "")) for kid in written.Root.StructTreeRoot.K.K] == ["", "es"]

@@ -22,7 +22,7 @@ How to tag what a flowable draws (see generator/flowables.py for every case):
 - `lang=` on `tag` or `group` marks text in another language than the leaflet's.
 """
 
-from generator.tagging.canvas import TaggingCanvas
+from generator.tagging.canvas import Marked, TaggingCanvas
 from generator.tagging.marked import Figure, Tagged, artifact, tag, tag_list, tag_table
 from generator.tagging.pdf import write_structure
 from generator.tagging.structure import Element, contain, group, roots
@@ -30,6 +30,7 @@ from generator.tagging.structure import Element, contain, group, roots
 __all__ = [
     "Element",
     "Figure",
+    "Marked",
     "Tagged",
     "TaggingCanvas",
     "artifact",

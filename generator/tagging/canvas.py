@@ -21,6 +21,9 @@ from generator.tagging.structure import Element, MarkedContent
 
 _PLAIN_ARTIFACT = "/Artifact BMC"
 
+Marked = dict[int, list[Element]]
+"""Page number -> the element each marked-content id of the page belongs to (the id is the index)."""
+
 
 class _Targets:
     """The elements successive text objects of one flowable belong to: the last takes the rest.
@@ -45,10 +48,10 @@ class TaggingCanvas(Canvas):
     drawing a page and `close_page` before the page is written.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, marked: Marked | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.marked: dict[int, list[Element]] = {}
-        """Page number -> the element each MCID of the page belongs to (the MCID is the index)."""
+        self.marked: Marked = {} if marked is None else marked
+        """Where the canvas records what it marks (pass one in to read it after the build)."""
         self._artifacts: list[str] = []
         self._text: list[_Targets | None] = []
         self._in_figure = False

@@ -18,6 +18,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from generator.errors import RenderError
+from generator.tagging.canvas import Marked
 from generator.tagging.structure import Element, MarkedContent
 
 _XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
@@ -80,7 +81,7 @@ class _TreeWriter:
             fields["/Lang"] = String(element.lang)
         if element.scope is not None:
             fields["/A"] = Dictionary({"/O": Name.Table, "/Scope": _name(element.scope)})
-        entry = self.pdf.make_indirect(fields)
+        entry = self.pdf.make_indirect(Dictionary(fields))
         self.written[id(element)] = entry
         kids: list[object] = []
         for kid in element.kids:
@@ -100,9 +101,7 @@ def _name(value: str) -> Name:
     return Name("/" + value)
 
 
-def write_structure(
-    pdf: bytes, document: Element, marked: dict[int, list[Element]], language: str, made_on: dt.date
-) -> bytes:
+def write_structure(pdf: bytes, document: Element, marked: Marked, language: str, made_on: dt.date) -> bytes:
     """`pdf` (marked content from a TaggingCanvas) with `document` as its structure tree, ready for PDF/UA-1."""
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         root = doc.make_indirect(Dictionary(Type=Name.StructTreeRoot))
@@ -119,8 +118,8 @@ def write_structure(
             writer.pages[page - 1].StructParents = page - 1
         root.ParentTree = doc.make_indirect(Dictionary(Nums=Array(nums)))
         root.ParentTreeNextKey = len(writer.pages)
-        for page in writer.pages:
-            page.Tabs = Name.S
+        for page_object in writer.pages:
+            page_object.Tabs = Name.S
         info = doc.docinfo
         info.CreationDate = info.ModDate = String(f"D:{made_on:%Y%m%d}000000Z")
         xmp = _XMP.format(
