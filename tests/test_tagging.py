@@ -11,7 +11,7 @@ import pikepdf
 import pytest
 from helpers import LAYOUTS, TOPIC_LANGUAGES
 from pdfua import validate
-from reportlab.platypus import SimpleDocTemplate
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from structure_checks import marked_sequences as _marked_sequences
 from structure_checks import read_structure, same_text
 
@@ -19,7 +19,7 @@ from generator.errors import LayoutError, RenderError, VerifyError
 from generator.furniture import NumberedCanvas
 from generator.html.markup import to_text
 from generator.styles import make_styles
-from generator.tagging import group, tag, write_structure
+from generator.tagging import Tagged, group, tag, write_structure
 from generator.text import Text
 
 CASES = [(topic, language, layout) for topic, language in TOPIC_LANGUAGES for layout in LAYOUTS]
@@ -251,3 +251,22 @@ def test_text_in_another_language_carries_its_own_lang(generator) -> None:
     with pikepdf.open(io.BytesIO(pdf)) as written:
         assert str(written.Root.Lang) == "en"
         assert [str(kid.get("/Lang", "")) for kid in written.Root.StructTreeRoot.K.K] == ["", "es"]
+
+
+class _Splittable(Tagged, Paragraph):
+    """A tagged paragraph that may split (the leaflet's own paragraphs never do)."""
+
+
+def test_a_paragraph_split_across_pages_is_one_element(generator) -> None:
+    import datetime as dt
+
+    styles = make_styles(generator.layout("standard"), False)
+    words = " ".join(f"word{number}" for number in range(400))
+    story = [Spacer(1, 600), tag(_Splittable(words, styles.body), "P")]
+    buffer, marked = io.BytesIO(), {}
+    document = group("Document", story)
+    SimpleDocTemplate(buffer).build(story, canvasmaker=functools.partial(_canvas, marked=marked))
+    tagged = read_structure(write_structure(buffer.getvalue(), document, marked, "en", dt.date(2026, 11, 25)))
+    [paragraph] = tagged.document.kids
+    assert paragraph.role == "P" and [page for page, _ in paragraph.content()] == [0, 1]
+    assert same_text(paragraph.text, words) and tagged.problems == []

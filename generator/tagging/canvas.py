@@ -55,6 +55,8 @@ class TaggingCanvas(Canvas):
         self._artifacts: list[str] = []
         self._text: list[_Targets | None] = []
         self._in_figure = False
+        self._drawn: dict[int, object] = {}
+        """Every tagged flowable drawn so far, by id (kept, so no id is reused)."""
         self.open_page()
 
     def open_page(self) -> None:
@@ -67,6 +69,13 @@ class TaggingCanvas(Canvas):
         if len(self._artifacts) != 1 or self._text or self._in_figure:
             raise RenderError("tagging: a marked-content sequence is still open at the end of a page")
         self.addLiteral("EMC")
+
+    def first_time(self, flowable: object) -> bool:
+        """Whether `flowable` is drawn for the first time (a table's header row repeated on the next page is not)."""
+        if id(flowable) in self._drawn:
+            return False
+        self._drawn[id(flowable)] = flowable
+        return True
 
     def _begin(self, element: Element) -> None:
         page = self.getPageNumber()

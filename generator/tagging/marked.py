@@ -24,7 +24,6 @@ class Tagged(Flowable):
 
     structure: Element | None = None
     """Set by `tag`; None draws untagged (text then only allowed inside an artifact)."""
-    _drawn = False
 
     def draw(self) -> None:
         canvas = self.canv
@@ -33,13 +32,12 @@ class Tagged(Flowable):
                 super().draw()
         else:
             super().draw()
-        self._drawn = True
 
     def _marking(self, canvas: TaggingCanvas) -> AbstractContextManager[None]:
         element = self.structure
         if element is None:
             return nullcontext()
-        if element is ARTIFACT or self._drawn:
+        if element is ARTIFACT or not canvas.first_time(self):
             return canvas.artifact()
         if element.role in FIGURE_ROLES:
             return canvas.figure(element)
