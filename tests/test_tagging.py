@@ -270,3 +270,15 @@ def test_a_paragraph_split_across_pages_is_one_element(generator) -> None:
     [paragraph] = tagged.document.kids
     assert paragraph.role == "P" and [page for page, _ in paragraph.content()] == [0, 1]
     assert same_text(paragraph.text, words) and tagged.problems == []
+
+
+@pytest.mark.parametrize("layout", ["standard", "trifold", "large-print"])
+def test_the_verifier_reads_the_structure_tree_in_its_order(leaflet_pdf, layout) -> None:
+    from generator.verify.reader import read_pages
+
+    handout, _ = leaflet_pdf("carisoprodol", "en", layout)
+    pages = read_pages(handout.pdf, "test")
+    content = sorted((m.order, index, m.mcid) for index, page in enumerate(pages) for m in page.marked)
+    by_pdfium = [(index, mcid) for _, index, mcid in content]
+    assert by_pdfium == read_structure(handout.pdf).document.content()
+    assert len({page for page, _ in by_pdfium}) == len(pages)  # content on every page, in one order
