@@ -6,13 +6,17 @@ Prints, measured in the same run (medians; these machines are shared and noisy):
 1. one process, per leaflet and per page: the full pipeline (personalise + render +
    verify), render alone, and the floor: plain ReportLab laying out the same text with
    no generator around it; plus WeasyPrint and Typst on the same text when installed;
-2. `handout batch` of --rows rows with 1 and with 2 jobs: leaflets per second;
-3. peak memory (RSS) of a batch of rows/4 and of rows rows, to show it is flat.
+2. the cost of tagged PDF (PDF/UA-1) per leaflet: render as shipped against the same render
+   with the canvas' marks switched off and no structure tree written, run alternately, and
+   the part of it spent writing the structure tree with pikepdf;
+3. `handout batch` of --rows rows with 1 and with 2 jobs: leaflets per second;
+4. peak memory (RSS) of a batch of rows/4 and of rows rows, to show it is flat.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import html
@@ -23,24 +27,27 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import LETTER
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from generator.commands import make_generator
-from generator.dosing import check_course
 from generator.fontfiles import cache_dir
 from generator.inputs import choose_clinic, read_personalisation
-from generator.labels import load_wording
 from generator.layouts import Layout
 from generator.paths import SAMPLES
-from generator.personalise import Leaflet, personalise
-from generator.pipeline import HandoutRequest
+from generator.personalise import Leaflet
+from generator.pipeline import Generator, HandoutRequest
 from generator.render import render_pdf
 from generator.styles import make_styles
+from generator.tagging import TaggingCanvas, write_structure
+from generator.verify.reader import read_pages
 
 MADE_ON = dt.date(2026, 11, 25)
 
@@ -105,16 +112,19 @@ def _pages(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def one_process(runs: int) -> None:
-    """Section 1: per leaflet and per page, against the floor and other engines."""
+def sample() -> tuple[Generator, HandoutRequest, Leaflet, Layout]:
+    """The standard carisoprodol leaflet for the sample patient, personalised."""
     generator = make_generator(argparse.Namespace(library=None, layouts=None))
     data = read_personalisation(SAMPLES / "patient.yaml")
     clinic = choose_clinic(data, None, None, SAMPLES / "clinic.yaml")
-    layout = generator.layout("standard")
-    wording = load_wording(generator.library.root, "en")
-    course = check_course(data.prescription, generator.library.topic("carisoprodol"), "bench")
     request = HandoutRequest("carisoprodol", data, clinic, MADE_ON)
-    leaflet = personalise(generator.library, "carisoprodol", "en", layout, data, clinic, course, wording, MADE_ON)
+    prepared = generator.prepare(request, "bench")
+    return generator, request, prepared.leaflet, prepared.layout
+
+
+def one_process(runs: int) -> None:
+    """Section 1: per leaflet and per page, against the floor and other engines."""
+    generator, request, leaflet, layout = sample()
     pieces = leaflet_texts(leaflet)
     cases: list[tuple[str, Callable[[], bytes]]] = [
         ("full pipeline (personalise+render+verify)", lambda: generator.build(request, "bench").pdf),
@@ -142,6 +152,68 @@ def one_process(runs: int) -> None:
     for name, ms, count in results:
         per_page = ms / count / (floor_ms / floor_pages)
         print(f"{name:<44}{ms:>11.1f}{ms / floor_ms:>9.2f}{count:>7}{ms / count:>9.1f}{per_page:>14.2f}")
+
+
+@contextlib.contextmanager
+def marks_off() -> Iterator[None]:
+    """Render as before tagging: the canvas draws without marks and no structure tree is written."""
+    none = contextlib.nullcontext
+    with (
+        mock.patch.multiple(
+            TaggingCanvas,
+            open_page=lambda self: None,
+            close_page=lambda self: None,
+            text=lambda self, element: none(),
+            figure=lambda self, element: none(),
+            artifact=lambda self, kind=None: none(),
+            drawText=Canvas.drawText,
+        ),
+        mock.patch("generator.render.write_structure", lambda pdf, *rest: pdf),
+    ):
+        yield
+
+
+def tagging(runs: int) -> None:
+    """Section 2: the extra time per leaflet for tagged PDF, tagged and untagged renders alternating."""
+    _, _, leaflet, layout = sample()
+    written: list[tuple[Any, ...]] = []
+    with mock.patch("generator.render.write_structure", lambda *args: written.append(args) or write_structure(*args)):
+        tagged_pdf = render_pdf(leaflet, layout, "letter")
+
+    def untagged() -> bytes:
+        with marks_off():
+            return render_pdf(leaflet, layout, "letter")
+
+    def verify_untagged_reader() -> object:
+        with mock.patch("generator.verify.reader.read_structure", lambda page: ()):
+            return read_pages(tagged_pdf, "bench")
+
+    cases: dict[str, Callable[[], object]] = {
+        "render, untagged (marks off, no structure tree)": untagged,
+        "render, tagged (as shipped)": lambda: render_pdf(leaflet, layout, "letter"),
+        "  of which writing the structure tree (pikepdf)": lambda: write_structure(*written[0]),
+        "verify: reading the pages without the structure": verify_untagged_reader,
+        "verify: reading the pages and the structure": lambda: read_pages(tagged_pdf, "bench"),
+    }
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for action in cases.values():
+        action()
+    for _ in range(runs):
+        for name, action in cases.items():
+            start = time.perf_counter()
+            action()
+            times[name].append((time.perf_counter() - start) * 1000)
+    ms = {name: statistics.median(values) for name, values in times.items()}
+    untagged_ms, tagged_ms = ms["render, untagged (marks off, no structure tree)"], ms["render, tagged (as shipped)"]
+    extra = [t - u for t, u in zip(times["render, tagged (as shipped)"], times[next(iter(times))], strict=True)]
+    print(f"\n2. Tagged PDF (PDF/UA-1), standard leaflet, median of {runs} alternating runs")
+    for name, value in ms.items():
+        print(f"  {name:<52}{value:>8.1f} ms")
+    share = (tagged_ms / untagged_ms - 1) * 100
+    print(
+        f"  extra per leaflet for tagging: {tagged_ms - untagged_ms:.1f} ms ({share:.0f}% on top of the untagged "
+        f"render; median of per-run differences {statistics.median(extra):.1f} ms)"
+    )
 
 
 def write_rows(path: Path, rows: int) -> None:
@@ -172,12 +244,12 @@ def one_batch(rows: int, jobs: int) -> dict[str, float]:
 
 
 def batches(rows: int) -> None:
-    """Sections 2 and 3: batch throughput with 1 and 2 jobs, and peak memory against row count."""
+    """Sections 3 and 4: batch throughput with 1 and 2 jobs, and peak memory against row count."""
     one, two, quarter = one_batch(rows, 1), one_batch(rows, 2), one_batch(max(rows // 4, 1), 1)
-    print(f"\n2. handout batch of {rows} rows, fresh process each")
+    print(f"\n3. handout batch of {rows} rows, fresh process each")
     print(f"  1 job : {one['rate']:6.1f} leaflets/s ({one['seconds']:.1f} s)")
     print(f"  2 jobs: {two['rate']:6.1f} leaflets/s ({two['seconds']:.1f} s), {two['rate'] / one['rate']:.2f}x 1 job")
-    print(f"\n3. Peak RSS of the largest process, 1 job: {quarter['peak_mib']:.0f} MiB for {max(rows // 4, 1)} rows, ")
+    print(f"\n4. Peak RSS of the largest process, 1 job: {quarter['peak_mib']:.0f} MiB for {max(rows // 4, 1)} rows, ")
     print(f"  {one['peak_mib']:.0f} MiB for {rows} rows; 2 jobs: {two['peak_mib']:.0f} MiB")
 
 
@@ -187,6 +259,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     one_process(args.runs)
+    tagging(args.runs)
     batches(args.rows)
 
 

@@ -25,6 +25,7 @@ from generator.errors import HandoutError
 
 EXAMPLES = """examples:
   handout build carisoprodol -o leaflet.pdf
+  handout build carisoprodol --format html -o leaflet.html
   handout build carisoprodol --patient patient.yaml --clinic clinic.yaml --layout standard --paper a4 -o out.pdf
   handout build --fhir bundle.json -o out.pdf
   handout verify out.pdf --topic carisoprodol
@@ -87,7 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         help="topic to print, e.g. carisoprodol (see 'handout list'); with --fhir, by default the medicine's code's",
     )
-    build.add_argument("-o", "--output", metavar="FILE", help="PDF file to write (default: TOPIC.pdf)")
+    build.add_argument("-o", "--output", metavar="FILE", help="file to write (default: TOPIC.pdf or TOPIC.html)")
+    build.add_argument(
+        "--format",
+        choices=["pdf", "html"],
+        default="pdf",
+        help="pdf (tagged PDF/UA-1, the default) or html (one self-contained, accessible web page)",
+    )
     build.add_argument(
         "--patient", metavar="FILE", help="personalisation input, YAML or JSON (default: built-in sample patient)"
     )
@@ -144,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     email.add_argument("--lang", help="language (default: the patient's language)")
     email.add_argument("--clinic", metavar="FILE", help="clinic file (default: the patient file's, else the config's)")
     email.add_argument("--outbox", metavar="DIR", help="write the message as DIR/leaflet.eml instead of sending it")
+    email.add_argument(
+        "--format",
+        choices=["pdf", "html"],
+        default="pdf",
+        help="html: the whole leaflet as the message's HTML body, the PDF still attached (default: pdf, a short body)",
+    )
     _add_input_options(email)
     email.set_defaults(func=cmd_email)
 

@@ -37,7 +37,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     """Make one leaflet (from a patient file, the sample, or a FHIR Bundle with --fhir)."""
     from generator.inputs import choose_clinic, read_personalisation
     from generator.paths import SAMPLES, config_path
-    from generator.pipeline import HandoutRequest, write_atomically
+    from generator.pipeline import Handout, HandoutRequest, HtmlHandout, write_atomically
     from generator.policy import read_policy
 
     if args.fhir and args.patient:
@@ -67,7 +67,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     clinic_file = Path(args.clinic) if args.clinic else None
     config = config_path(args.config)
     clinic = choose_clinic(data, clinic_file, config, SAMPLES / "clinic.yaml")
-    output = Path(args.output or f"{topic}.pdf")
+    output = Path(args.output or f"{topic}.{args.format}")
     if output.is_dir():
         raise InputError(f"{output}: -o must name a file, not a folder")
     request = HandoutRequest(
@@ -81,19 +81,29 @@ def cmd_build(args: argparse.Namespace) -> int:
         grayscale=args.grayscale,
         policy=read_policy(config),
     )
-    if fhir is not None:
-        from generator.fhir.handout import build_fhir
 
-        handout = build_fhir(generator, request, fhir, where)
+    def make() -> Handout | HtmlHandout:
+        return generator.build_html(request, where) if args.format == "html" else generator.build(request, where)
+
+    handout: Handout | HtmlHandout
+    if fhir is not None:
+        from generator.fhir.handout import with_fhir_paths
+
+        handout = with_fhir_paths(fhir, where, make)
     else:
-        handout = generator.build(request, where)
+        handout = make()
     print_warnings(handout.warnings, where)
-    write_atomically(output, handout.pdf)
-    print(
-        f"Wrote {output} ({handout.pages} pages; verified on the page: {len(handout.must_say)} required warnings"
+    checked = (
+        f"{len(handout.must_say)} required warnings"
         + (", the dose schedule" if generator.library.topic(topic).medicine else "")
-        + ", the patient's name and the clinic's phone)"
+        + ", the patient's name and the clinic's phone"
     )
+    if isinstance(handout, HtmlHandout):
+        write_atomically(output, handout.html.encode("utf-8"))
+        print(f"Wrote {output} (HTML; verified in its text: {checked})")
+    else:
+        write_atomically(output, handout.pdf)
+        print(f"Wrote {output} ({handout.pages} pages; verified on the page and in the tags: {checked})")
     return 0
 
 
@@ -136,7 +146,8 @@ def cmd_email(args: argparse.Namespace) -> int:
     labels = load_wording(generator.library.root, handout.language).labels
     outbox = Path(args.outbox) if args.outbox else None
     where = str(patient_file)
-    done = mail_handout(handout, data, clinic, args.to, settings, labels, where, outbox)
+    html = (lambda note: generator.build_html(request, where, note).html) if args.format == "html" else None
+    done = mail_handout(handout, data, clinic, args.to, settings, labels, where, outbox, html=html)
     if done.code:
         print(f"PDF code for this patient (give it by phone or in person, never by email): {done.code}")
     if done.uncertain:

@@ -7,6 +7,7 @@ from reportlab.platypus import Flowable, Table
 from generator.boxes import Box, BoxStyle
 from generator.personalise import Calendar
 from generator.styles import Styles
+from generator.tagging import artifact, contain, group, tag, tag_table
 from generator.templating import escape_text
 from generator.text import Text, WholeParagraph
 
@@ -37,7 +38,9 @@ def calendar_flowables(calendar: Calendar, width: float, styles: Styles, continu
     """The calendar: heading, one line of use, and the table (its header repeats when it runs on)."""
     pal, esc = styles.palette, escape_text
     box = styles.body.fontSize * 1.3
-    cells: list[list[Flowable]] = [[Text(str(esc(text)), styles.cell_header) for text in calendar.header]]
+    header = [Text(str(esc(text)), styles.cell_header) for text in calendar.header]
+    logical: list[list[Text]] = [header]
+    cells: list[list[Flowable]] = [list(header)]
     commands: list[tuple[object, ...]] = [
         ("FONT", (0, 0), (-1, -1), styles.fonts.regular, styles.body.fontSize),
         ("BACKGROUND", (0, 0), (-1, 0), pal.box_fill),
@@ -48,23 +51,28 @@ def calendar_flowables(calendar: Calendar, width: float, styles: Styles, continu
         ("BOTTOMPADDING", (0, 1), (-1, -1), styles.body.fontSize * 0.3),
     ]
     for number, row in enumerate(calendar.rows, start=1):
-        cells.append(
-            [
-                WholeParagraph(str(esc(row.day)), styles.cell),
-                WholeParagraph(str(esc(row.how_much)), styles.cell),
-                TickBoxes(row.doses, box, pal.text),
-            ]
+        day, how_much = (
+            WholeParagraph(str(esc(row.day)), styles.cell),
+            WholeParagraph(str(esc(row.how_much)), styles.cell),
         )
+        logical.append([day, how_much])  # the boxes to tick are drawn, not read: the third column is empty
+        cells.append([day, how_much, TickBoxes(row.doses, box, pal.text)])
         if row.new_step and number > 1:
             commands.append(("LINEABOVE", (0, number), (-1, number), 2.4, pal.text))
+    tag_table(logical, header_rows=1, header_columns=1)
     table = Table(cells, colWidths=[width * share for share in COLUMNS], repeatRows=1, style=commands)
-    heading = Text(str(esc(calendar.heading)), styles.heading)
+    contain(table, [cell for row in logical for cell in row])
+    heading = tag(Text(str(esc(calendar.heading)), styles.heading), "H2")
     title = str(esc(calendar.heading))
 
-    def again() -> Flowable:
-        return Text(continued.format(title=title), styles.heading)
+    def again() -> Flowable:  # the heading said again on the next page: read once, so an artifact
+        return artifact(Text(continued.format(title=title), styles.heading))
 
-    intro = WholeParagraph(str(esc(calendar.intro)), styles.body)
-    help_line = WholeParagraph(str(esc(calendar.help)), styles.body)
+    intro = tag(WholeParagraph(str(esc(calendar.intro)), styles.body), "P")
+    help_line = tag(WholeParagraph(str(esc(calendar.help)), styles.body), "P")
     help_line.spaceBefore = styles.space
-    return [Box(heading, [intro, table], BoxStyle(gap=styles.heading.spaceAfter), again), help_line]
+    group("Sect", [heading, intro, table, help_line])
+    calendar_box = contain(
+        Box(heading, [intro, table], BoxStyle(gap=styles.heading.spaceAfter), again), [heading, intro, table]
+    )
+    return [calendar_box, help_line]

@@ -1,4 +1,8 @@
-"""Turns a personalised Leaflet into ReportLab flowables: title, prepared-for box, blocks."""
+"""Turns a personalised Leaflet into ReportLab flowables: title, prepared-for box, blocks.
+
+Each flowable that prints text gets its structure role here (generator.tagging), so the PDF
+is tagged in reading order; see that package's docstring for how to tag a new flowable.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from generator.boxes import Box, BoxStyle
 from generator.personalise import Item, Leaflet, LeafletBlock
 from generator.styles import Styles
+from generator.tagging import Figure, artifact, contain, group, tag, tag_list, tag_table
 from generator.templating import escape_text
 from generator.text import Text, WholeParagraph
 
@@ -22,10 +27,14 @@ def _table_style(styles: Styles, commands: list[tuple[object, ...]]) -> TableSty
     return TableStyle([("FONT", (0, 0), (-1, -1), styles.fonts.regular, styles.body.fontSize), *commands])
 
 
+def _flat(rows: list[list[Flowable]]) -> list[Flowable]:
+    return [cell for row in rows for cell in row]
+
+
 def _paragraphs(item: Item, styles: Styles) -> list[Flowable]:
     if item.kind == "bullets":
-        return [WholeParagraph(text, styles.bullet, bulletText="\u2022") for text in item.texts]
-    return [WholeParagraph(text, styles.body) for text in item.texts]
+        return tag_list([WholeParagraph(text, styles.bullet, bulletText="\u2022") for text in item.texts])
+    return [tag(WholeParagraph(text, styles.body), "P") for text in item.texts]
 
 
 def _callout(text: str, severity: str, styles: Styles) -> Box:
@@ -40,7 +49,8 @@ def _callout(text: str, severity: str, styles: Styles) -> Box:
         pad_x=styles.space * 0.7,
         pad_y=styles.space * 0.5,
     )
-    return Box(None, [WholeParagraph(text, styles.callout)], style, space_after=styles.space * 0.5)
+    text_cell = tag(WholeParagraph(text, styles.callout), "P")
+    return contain(Box(None, [text_cell], style, space_after=styles.space * 0.5), [text_cell])
 
 
 def _data_table(
@@ -50,9 +60,10 @@ def _data_table(
     header, *rows = item.rows
     cells = [[WholeParagraph(c, styles.cell_header) for c in header]]
     cells += [[WholeParagraph(c, styles.cell) for c in row] for row in rows]
+    tag_table(cells, header_rows=1)
     columns = len(header)
     shares = shares or (1 / columns,) * columns
-    table = kind(cells, colWidths=[width * share for share in shares], repeatRows=1)
+    table = contain(kind(cells, colWidths=[width * share for share in shares], repeatRows=1), _flat(cells))
     pad = styles.body.fontSize * 0.4
     table.setStyle(
         _table_style(
@@ -111,12 +122,15 @@ def block_flowables(block: LeafletBlock, width: float, styles: Styles, continued
         inner = width - 2 * style.pad_x
     content = [flowable for item in block.items for flowable in _item_flowables(item, inner, styles)]
     title = block.title
+    heading = tag(Text(title, heading_style), "H2")
+    group("Sect", [heading, *content])
 
-    def again() -> Flowable:
-        return Text(continued.format(title=title), heading_style)
+    def again() -> Flowable:  # the heading said again on the next page: read once, so an artifact
+        return artifact(Text(continued.format(title=title), heading_style))
 
     space_before = styles.heading.spaceBefore if block.severity == "info" else styles.space * 0.9
-    return [Box(Text(title, heading_style), content, style, again, space_before, styles.space * 0.3)]
+    box = Box(heading, content, style, again, space_before, styles.space * 0.3)
+    return [contain(box, [heading, *content])]
 
 
 def prepared_for_box(leaflet: Leaflet, width: float, styles: Styles) -> Table:
@@ -129,9 +143,10 @@ def prepared_for_box(leaflet: Leaflet, width: float, styles: Styles) -> Table:
     )
     label_width = min(widest + 2 * pad + 1, pair_width * 0.45)
     cells = [[Text(label, styles.cell_header), Text(value, styles.cell)] for label, value in leaflet.facts]
-    cells += [[Text("", styles.cell), Text("", styles.cell)]] * (-len(cells) % per_row)
+    tag_table(cells, header_columns=1)  # one row per fact, whatever the grid
+    cells += [[artifact(Text("", styles.cell)), artifact(Text("", styles.cell))]] * (-len(cells) % per_row)
     rows = [[cell for pair in cells[i : i + per_row] for cell in pair] for i in range(0, len(cells), per_row)]
-    table = Table(rows, colWidths=[label_width, pair_width - label_width] * per_row)
+    table = contain(Table(rows, colWidths=[label_width, pair_width - label_width] * per_row), _flat(cells))
     table.setStyle(
         _table_style(
             styles,
@@ -172,10 +187,12 @@ def schedule_flowables(leaflet: Leaflet, width: float, styles: Styles) -> list[F
         _data_table(item, width, styles, WholeTable, SCHEDULE_COLUMNS) for item in leaflet.schedule.items
     ]
     if leaflet.calendar_pointer:
-        tables.append(WholeParagraph(str(escape_text(leaflet.calendar_pointer)), styles.body))
+        tables.append(tag(WholeParagraph(str(escape_text(leaflet.calendar_pointer)), styles.body), "P"))
         tables[0].spaceAfter = styles.body.spaceAfter
-    heading = Text(leaflet.schedule.title, styles.heading)
-    return [Box(heading, tables, _plain_style(styles), None, styles.heading.spaceBefore, styles.space * 0.3)]
+    heading = tag(Text(leaflet.schedule.title, styles.heading), "H2")
+    group("Sect", [heading, *tables])
+    box = Box(heading, tables, _plain_style(styles), None, styles.heading.spaceBefore, styles.space * 0.3)
+    return [contain(box, [heading, *tables])]
 
 
 def intro_flowables(leaflet: Leaflet, width: float, styles: Styles, pointer: bool = False) -> list[Flowable]:
@@ -183,13 +200,13 @@ def intro_flowables(leaflet: Leaflet, width: float, styles: Styles, pointer: boo
 
     With `pointer`, the line (and QR code) pointing to the full leaflet sits beside the title.
     """
-    heading: list[Flowable] = [Text(leaflet.title, styles.title)]
+    heading: list[Flowable] = [tag(Text(leaflet.title, styles.title), "H1")]
     if leaflet.subtitle:
-        heading.append(Text(leaflet.subtitle, styles.subtitle))
+        heading.append(tag(Text(leaflet.subtitle, styles.subtitle), "P"))
     if pointer:
         side = width * POINTER_SHARE
         beside = full_leaflet_pointer(leaflet, side, styles)[1:]
-        table = Table([[heading, beside]], colWidths=[width - side, side])
+        table = contain(Table([[heading, beside]], colWidths=[width - side, side]), [*heading, *beside])
         commands = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]
         table.setStyle(_table_style(styles, [*commands, ("BOTTOMPADDING", (0, 0), (-1, -1), styles.space * 0.5)]))
         heading = [table]
@@ -198,22 +215,24 @@ def intro_flowables(leaflet: Leaflet, width: float, styles: Styles, pointer: boo
 
 def full_leaflet_pointer(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
     """A line pointing to the full leaflet, beside a QR code of its URL when the clinic has one."""
-    line = WholeParagraph(str(escape_text(leaflet.full_leaflet_line)), styles.callout)
+    line = tag(WholeParagraph(str(escape_text(leaflet.full_leaflet_line)), styles.callout), "P")
     if not leaflet.leaflet_url:
         return [Spacer(1, styles.body.fontSize * 0.6), line]
     widget = QrCodeWidget(leaflet.leaflet_url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
     size = min(1.1 * inch, width * 0.3)
-    code = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    code.add(widget)
-    table = Table([[code, line]], colWidths=[size + 8, width - size - 8])
+    scale = [size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0]
+    drawing = Drawing(size, size, transform=scale, initialFontName=styles.fonts.regular)  # no base-14 font
+    drawing.add(widget)
+    code = Figure(drawing, leaflet.qr_code_alt)
+    table = contain(Table([[code, line]], colWidths=[size + 8, width - size - 8]), [code, line])
     table.setStyle(_table_style(styles, [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (0, 0), 0)]))
     return [Spacer(1, styles.body.fontSize * 0.6), table]
 
 
 def cover_panel(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
     """Trifold front cover: clinic, title and the prepared-for box."""
-    clinic = Text(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.subtitle)
+    clinic = tag(Text(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.subtitle), "P")
     intro = intro_flowables(leaflet, width, styles)
     return [clinic, Spacer(1, styles.body.fontSize), *intro, *schedule_flowables(leaflet, width, styles)]
 
@@ -221,16 +240,18 @@ def cover_panel(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable
 def back_panel(leaflet: Leaflet, width: float, styles: Styles, pointer: bool) -> list[Flowable]:
     """Trifold back panel: the clinic's contact details, the content version and made date."""
     story: list[Flowable] = [
-        Text(str(escape_text(leaflet.contact_heading)), styles.heading),
-        WholeParagraph(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.body),
+        tag(Text(str(escape_text(leaflet.contact_heading)), styles.heading), "H2"),
+        tag(WholeParagraph(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.body), "P"),
     ]
     if leaflet.clinic_address:
-        story.append(WholeParagraph(str(escape_text(leaflet.clinic_address)), styles.body))
+        story.append(tag(WholeParagraph(str(escape_text(leaflet.clinic_address)), styles.body), "P"))
     for label, value in leaflet.contact:
-        story.append(WholeParagraph(f"<b>{escape_text(label)}:</b> {escape_text(value)}", styles.body))
+        story.append(tag(WholeParagraph(f"<b>{escape_text(label)}:</b> {escape_text(value)}", styles.body), "P"))
     if pointer:
         story += full_leaflet_pointer(leaflet, width, styles)
-    story += [Spacer(1, styles.body.fontSize), WholeParagraph(str(escape_text(leaflet.footer_version)), styles.footer)]
+    version = tag(WholeParagraph(str(escape_text(leaflet.footer_version)), styles.footer), "P")
+    story += [Spacer(1, styles.body.fontSize), version]
+    group("Sect", story)
     return story
 
 

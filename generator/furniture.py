@@ -1,19 +1,26 @@
-"""What every page carries: the clinic header (with logo) and the footer with 'Page X of Y'."""
+"""What every page carries: the clinic header (with logo) and the footer with 'Page X of Y'.
+
+In the tagged PDF, page 1's header is the leaflet's letterhead (the logo as a figure, then the
+clinic's name and phone as a paragraph, read before the title); every other header, every
+footer and every page number is a pagination artifact.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 
 from generator.errors import InputError
 from generator.layouts import Layout
 from generator.personalise import Leaflet
 from generator.styles import Styles
+from generator.tagging import Element, TaggingCanvas, tag
 from generator.templating import escape_text
 from generator.text import Text
 
@@ -55,8 +62,12 @@ class Furniture:
         self.show_header, self.show_footer = layout.header, layout.footer
         self.logo = _logo(leaflet.clinic_logo) if layout.logo and leaflet.clinic_logo and layout.header else None
         self.logo_width = self.logo[1] + styles.small.fontSize if self.logo else 0.0
-        self.header_left = Text(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.small)
-        self.header_right = Text(f"<b>{escape_text(leaflet.clinic_phone)}</b>", styles.small_right)
+        self.logo_figure = Element("Figure", alt=leaflet.logo_alt) if self.logo else None
+        letterhead = Element("P")
+        self.header_left = tag(Text(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.small), letterhead)
+        self.header_right = tag(Text(f"<b>{escape_text(leaflet.clinic_phone)}</b>", styles.small_right), letterhead)
+        self.structure = [e for e in (self.logo_figure, letterhead) if e is not None] if self.show_header else []
+        """Page 1's letterhead, for the document's structure (tagged flowables drawn again are artifacts)."""
         self.footer_left = Text(
             f"{escape_text(leaflet.footer_phone)}<br/>{escape_text(leaflet.footer_version)}", styles.footer
         )
@@ -72,26 +83,28 @@ class Furniture:
         self.header_height = max(text_height, LOGO_HEIGHT if self.logo else 0) if self.show_header else 0.0
         self.footer_height = self.footer_left.wrap(self.main, page.height)[1] if self.show_footer else 0.0
 
-    def draw(self, canvas: Canvas, number: int, total: int) -> None:
+    def draw(self, canvas: TaggingCanvas, number: int, total: int) -> None:
         """Draw the header and footer of page `number` of `total`."""
-        canvas.setStrokeColor(self.styles.palette.rule)
-        canvas.setLineWidth(0.7)
-        if self.show_header:
-            self._draw_header(canvas)
-        if self.show_footer:
-            self._draw_footer(canvas, number, total)
+        with canvas.artifact("Pagination"):
+            canvas.setStrokeColor(self.styles.palette.rule)
+            canvas.setLineWidth(0.7)
+            if self.show_header:
+                self._draw_header(canvas, number)
+            if self.show_footer:
+                self._draw_footer(canvas, number, total)
 
-    def _draw_header(self, canvas: Canvas) -> None:
+    def _draw_header(self, canvas: TaggingCanvas, number: int) -> None:
         page = self.page
         bottom = page.height - page.top - self.header_height
         if self.logo:
-            canvas.drawImage(self.logo[0], page.left, bottom, self.logo[1], LOGO_HEIGHT, mask="auto")
+            with canvas.figure(self.logo_figure) if number == 1 and self.logo_figure else nullcontext():
+                canvas.drawImage(self.logo[0], page.left, bottom, self.logo[1], LOGO_HEIGHT, mask="auto")
         self.header_left.drawOn(canvas, page.left + self.logo_width, bottom)
         self.header_right.drawOn(canvas, page.width - page.right - self.side, bottom)
         rule_y = bottom - self.gap * 0.4
         canvas.line(page.left, rule_y, page.width - page.right, rule_y)
 
-    def _draw_footer(self, canvas: Canvas, number: int, total: int) -> None:
+    def _draw_footer(self, canvas: TaggingCanvas, number: int, total: int) -> None:
         page = self.page
         self.footer_left.drawOn(canvas, page.left, page.bottom)
         label = self.leaflet.page_label.format(page=number, pages=total)
@@ -112,22 +125,24 @@ class Furniture:
         return self.footer_height + self.gap * 1.2 if self.show_footer else 0.0
 
 
-class NumberedCanvas(Canvas):
+class NumberedCanvas(TaggingCanvas):
     """Holds each page until the end, so every page can say 'Page X of Y'."""
 
-    def __init__(self, *args: object, decorate: Callable[[Canvas, int, int], None], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, decorate: Callable[[TaggingCanvas, int, int], None], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._decorate = decorate
         self._pages: list[dict[str, object]] = []
 
     def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
         self._pages.append(dict(self.__dict__))
         self._startPage()
+        self.open_page()
 
     def save(self) -> None:
         total = len(self._pages)
         for state in self._pages:
             self.__dict__.update(state)
             self._decorate(self, self._pageNumber, total)
+            self.close_page()
             super().showPage()
         super().save()

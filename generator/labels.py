@@ -83,6 +83,10 @@ class Labels(StrictModel):
     full_leaflet_url: str
     full_leaflet_ask: str
     contact_heading: str
+    qr_code_alt: str
+    """Alternative text of the QR code, from {url}."""
+    logo_alt: str
+    """Alternative text of the clinic's logo, from {clinic}."""
     phone: str
     email_subject: str
     email_greeting: str

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.delivery import check_address, send, write_outbox
-from generator.errors import DeliveryUncertainError
+from generator.errors import DeliveryError, DeliveryUncertainError
 from generator.inputs import Clinic, Personalisation
 from generator.labels import Labels
 from generator.mail_settings import EmailSettings
-from generator.message import build_message, encrypt_pdf, pdf_password
+from generator.message import build_message, encrypt_pdf, greeting, pdf_password
 from generator.pipeline import Handout
 
 
@@ -39,9 +40,19 @@ def mail_handout(
     where: str,
     outbox: Path | None = None,
     name: str = "leaflet",
+    html: Callable[[tuple[str, ...]], str] | None = None,
 ) -> Delivery:
-    """Send (or, with `outbox`, save as .eml) the leaflet; return what was done (never retried when uncertain)."""
+    """Send (or, with `outbox`, save as .eml) the leaflet; return what was done (never retried when uncertain).
+
+    `html` makes the verified HTML leaflet opening with the given paragraphs: the message's HTML body.
+    It is refused when the clinic protects PDFs: the leaflet in the body would show what the password hides.
+    """
     address = check_address(to, where)
+    if html is not None and settings.pdf_password != "none":
+        raise DeliveryError(
+            f"{where}: --format html: the clinic protects leaflets with a password (pdf_password); "
+            "a leaflet in the message body would show what the password protects"
+        )
     password = pdf_password(settings, data.patient, where)
     pdf = handout.pdf
     if password:
@@ -57,6 +68,7 @@ def mail_handout(
         settings=settings,
         protected=password is not None,
         where=where,
+        leaflet_page=html(greeting(data.patient, clinic, labels, None)) if html else None,
     )
     code = password if settings.pdf_password == "random" else None
     if outbox is not None:

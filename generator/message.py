@@ -1,4 +1,5 @@
-"""The email that carries a leaflet: plain text and HTML saying the key warnings, the PDF attached.
+"""The email that carries a leaflet: plain text and HTML saying the key warnings (or, with --format html,
+the whole leaflet as the HTML body), the PDF attached.
 
 No patient name or medical detail goes in the subject or the attachment's file name. When the
 PDF is protected, the body names neither the medicine nor its warnings either: they stay
@@ -46,6 +47,18 @@ def encrypt_pdf(pdf: bytes, password: str) -> bytes:
     return buffer.getvalue()
 
 
+def greeting(patient: Patient, clinic: Clinic, labels: Labels, password_rule: str | None) -> tuple[str, ...]:
+    """The paragraphs that open the message: hello, what is attached, and how to open it when protected."""
+    paragraphs = (
+        labels.email_greeting.format(name=patient.greeting_name),
+        labels.email_attached.format(clinic=clinic.name),
+    )
+    if password_rule is None:
+        return paragraphs
+    rule = labels.email_password_code if password_rule == "random" else labels.email_password
+    return (*paragraphs, rule.format(clinic=clinic.name))
+
+
 def build_message(
     pdf: bytes,
     *,
@@ -57,22 +70,19 @@ def build_message(
     settings: EmailSettings,
     protected: bool,
     where: str,
+    leaflet_page: str | None = None,
 ) -> EmailMessage:
     """One message: text and HTML bodies, the PDF attached; refused when the PDF is too large.
 
     A protected PDF's warnings are not listed in the body (they would tell any reader the medicine).
+    `leaflet_page` (the verified HTML leaflet, opening with `greeting`) replaces the short HTML body;
+    never with a protected PDF.
     """
     limit = settings.max_attachment_mb * 1024 * 1024
     if len(pdf) > limit:
         size = len(pdf) / 1024 / 1024
         raise DeliveryError(f"{where}: attachment is {size:.1f} MB, above the {settings.max_attachment_mb:g} MB limit")
-    paragraphs = [
-        labels.email_greeting.format(name=patient.greeting_name),
-        labels.email_attached.format(clinic=clinic.name),
-    ]
-    if protected:
-        rule = labels.email_password_code if settings.pdf_password == "random" else labels.email_password
-        paragraphs.append(rule.format(clinic=clinic.name))
+    paragraphs = list(greeting(patient, clinic, labels, settings.pdf_password if protected else None))
     closing = [
         labels.email_questions.format(clinic=clinic.name, phone=clinic.phone),
         labels.email_emergency,
@@ -100,6 +110,6 @@ def build_message(
     message["Message-ID"] = make_msgid(domain="patient-handouts.invalid")
     message.set_content(text)
     page = f'<!doctype html><html lang="{esc(labels.locale[:2])}"><body>{body}</body></html>'
-    message.add_alternative(page, subtype="html")
+    message.add_alternative(leaflet_page or page, subtype="html")
     message.add_attachment(pdf, maintype="application", subtype="pdf", filename=labels.email_attachment_name)
     return message

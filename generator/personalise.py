@@ -87,6 +87,11 @@ class Leaflet:
     leaflet_url: str | None
     continued: str
     """How a block's heading repeats on the next page: a format with {title}."""
+    qr_code_alt: str
+    """Alternative text of the QR code (tagged PDF)."""
+    logo_alt: str
+    """Alternative text of the clinic's logo (tagged PDF)."""
+    made_on: dt.date
 
 
 def template_context(
@@ -317,4 +322,7 @@ def personalise(
         else labels.full_leaflet_ask.format(clinic=clinic.name),
         leaflet_url=url,
         continued=labels.continued,
+        qr_code_alt=labels.qr_code_alt.format(url=url or ""),
+        logo_alt=labels.logo_alt.format(clinic=clinic.name),
+        made_on=made_on,
     )

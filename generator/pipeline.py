@@ -1,7 +1,8 @@
 """One handout, end to end: load -> select -> personalise -> render -> verify.
 
-`Generator.build` is pure (inputs in, PDF bytes out); the CLI, batch and any other
-front end call it and decide where the bytes go.
+`Generator.build` is pure (inputs in, PDF bytes out), and `Generator.build_html` makes the
+HTML version of the same leaflet; the CLI, batch and any other front end call them and
+decide where the output goes.
 """
 
 from __future__ import annotations
@@ -16,16 +17,18 @@ from generator.cautions import staff_warnings
 from generator.content import Library
 from generator.dosing import make_schedule
 from generator.errors import InputError, LayoutError, VerifyError
+from generator.html import render_html
 from generator.inputs import Clinic, Personalisation, check_age
 from generator.labels import load_wording
 from generator.layouts import Layout, LayoutLibrary
-from generator.personalise import personalise
+from generator.personalise import Leaflet, personalise
 from generator.policy import ClinicPolicy
 from generator.render import render_pdf
 from generator.schedule import Schedule
 from generator.selection import resolve_language, resolve_topic
 from generator.verify import Expected, VisibilityRules, verify_pdf
 from generator.verify.expect import leaflet_expectations
+from generator.verify.html import verify_html
 
 KEY_WARNINGS_KIND = "most-important"
 """The block kind whose required sentences an email lists (the leaflet's page-1 summary)."""
@@ -74,6 +77,33 @@ class Handout:
         verify_pdf(pdf, list(self.checks.expected), self.checks.rules, where, password)
 
 
+@dataclass(frozen=True)
+class HtmlHandout:
+    """A finished, verified HTML version of a leaflet."""
+
+    html: str
+    language: str
+    must_say: tuple[str, ...]
+    warnings: tuple[tuple[str, str], ...]
+    """(field, message) for staff to check before handing it out."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A personalised leaflet, before rendering, and what it must show."""
+
+    leaflet: Leaflet
+    layout: Layout
+    language: str
+    must_say: tuple[str, ...]
+    key_warnings: tuple[str, ...]
+    warnings: tuple[tuple[str, str], ...]
+    expected: tuple[Expected, ...]
+    """What the PDF must show (with the dose calendar in layouts that print one)."""
+    expected_html: tuple[Expected, ...]
+    """What the HTML version must show (it has no dose calendar)."""
+
+
 class Generator:
     """Makes handouts from one content library and one folder of layouts (both cached)."""
 
@@ -101,8 +131,8 @@ class Generator:
             schedule = make_schedule(request.data.prescription, topic, where, clinic_max_days)
         return schedule, staff_warnings(request.data, topic, schedule, request.made_on, where)
 
-    def build(self, request: HandoutRequest, where: str) -> Handout:
-        """Make and verify one leaflet; `where` names the input in error messages."""
+    def prepare(self, request: HandoutRequest, where: str) -> Prepared:
+        """The personalised leaflet for `request` and what it must show, before it is rendered."""
         topic_name = resolve_topic(self.library, request.topic, request.data, where)
         language = resolve_language(self.library, topic_name, request.language, request.data, where)
         wording = load_wording(self.library.root, language)
@@ -119,16 +149,23 @@ class Generator:
             wording,
             request.made_on,
         )
-        pdf = render_pdf(leaflet, layout, request.paper or layout.paper, request.grayscale)
         must_say = tuple(s for block in leaflet.blocks for s in block.must_say)
-        checks = Checks(
-            tuple(
-                leaflet_expectations(
-                    must_say, request.data, request.clinic, schedule, wording, layout.short_dates, layout.calendar
-                )
-            ),
-            VisibilityRules(layout.min_font_size, margins_pt(layout)),
+        key = tuple(s for block in leaflet.blocks if block.kind == KEY_WARNINGS_KIND for s in block.must_say)
+
+        def expected(calendar: bool) -> tuple[Expected, ...]:
+            facts = (must_say, request.data, request.clinic, schedule, wording, layout.short_dates)
+            return tuple(leaflet_expectations(*facts, calendar))
+
+        return Prepared(
+            leaflet, layout, language, must_say, key or must_say, warnings, expected(layout.calendar), expected(False)
         )
+
+    def build(self, request: HandoutRequest, where: str) -> Handout:
+        """Make and verify one leaflet; `where` names the input in error messages."""
+        prepared = self.prepare(request, where)
+        leaflet, layout = prepared.leaflet, prepared.layout
+        pdf = render_pdf(leaflet, layout, request.paper or layout.paper, request.grayscale)
+        checks = Checks(prepared.expected, VisibilityRules(layout.min_font_size, margins_pt(layout)))
         try:
             pages = verify_pdf(pdf, list(checks.expected), checks.rules, f"{where}: generated PDF")
         except VerifyError as exc:
@@ -138,8 +175,19 @@ class Generator:
                 f"{where}: layout '{layout.name}' allows {layout.max_pages} page(s) but the content needs {pages}; "
                 "required blocks are never dropped and text is never shrunk below the layout's minimum size"
             )
-        key = tuple(s for block in leaflet.blocks if block.kind == KEY_WARNINGS_KIND for s in block.must_say)
-        return Handout(pdf, pages, language, must_say, key or must_say, warnings, checks)
+        return Handout(
+            pdf, pages, prepared.language, prepared.must_say, prepared.key_warnings, prepared.warnings, checks
+        )
+
+    def build_html(self, request: HandoutRequest, where: str, note: tuple[str, ...] = ()) -> HtmlHandout:
+        """Make and verify the HTML version of one leaflet; `note` adds paragraphs before the title (an email's)."""
+        prepared = self.prepare(request, where)
+        page = render_html(prepared.leaflet, prepared.layout, note)
+        try:
+            verify_html(page, list(prepared.expected_html), f"{where}: generated HTML")
+        except VerifyError as exc:
+            raise VerifyError(f"{exc} (refusing to write it)") from None
+        return HtmlHandout(page, prepared.language, prepared.must_say, prepared.warnings)
 
     def visibility_rules(self, layout: str | None) -> VisibilityRules:
         """The layout's visibility rules; without a layout, the loosest any installed layout allows."""

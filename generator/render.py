@@ -3,6 +3,10 @@
 Two page formats: `pages` (a full-width intro on page 1, then one or more columns
 flowing down the pages) and `trifold` (one landscape sheet, two sides of three panels,
 ordered so the printed sheet folds into a brochure).
+
+The PDF is tagged (PDF/UA-1): the flowables mark what they draw (generator.tagging), and
+the structure tree is written after ReportLab is done, in reading order: for the trifold,
+cover, then the inside panels, then the back panel, whatever order the sheet prints them in.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from generator.furniture import Furniture, NumberedCanvas, Page
 from generator.layouts import Layout
 from generator.personalise import Leaflet
 from generator.styles import Styles, make_styles
+from generator.tagging import Element, Marked, roots, write_structure
 
 PAPER = {"letter": LETTER, "a4": A4}
 
@@ -57,8 +62,8 @@ def _stacked_height(flowables: list[Flowable], width: float, height: float) -> f
     return total
 
 
-Story = tuple[list[PageTemplate], list[Flowable]]
-"""Page templates and the flowables that fill them."""
+Story = tuple[list[PageTemplate], list[Flowable], list[Flowable]]
+"""Page templates, the flowables that fill them, and the same flowables in reading order."""
 
 
 def _pages_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles, furniture: Furniture) -> Story:
@@ -96,7 +101,7 @@ def _pages_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles, f
         body += full_leaflet_pointer(leaflet, column_width, styles)
     if leaflet.calendar is not None:  # on a page of its own, to keep by the tablets
         body += [PageBreak(), *calendar_flowables(leaflet.calendar, column_width, styles, leaflet.continued)]
-    return templates, [NextPageTemplate("later"), *intro, FrameBreak(), *body]
+    return templates, [NextPageTemplate("later"), *intro, FrameBreak(), *body], intro + body
 
 
 def _trifold_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles) -> Story:
@@ -112,15 +117,11 @@ def _trifold_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles)
         PageTemplate(id="outside", frames=[at(2, "cover"), at(1, "back"), at(0, "flap")]),
         PageTemplate(id="inside", frames=[at(0, "inside-left"), at(1, "inside-middle"), at(2, "inside-right")]),
     ]
-    story = [
-        NextPageTemplate("inside"),
-        *cover_panel(leaflet, width, styles),
-        FrameBreak(),
-        *back_panel(leaflet, width, styles, pointer=layout.qr_code),
-        FrameBreak(),
-        *blocks_flowables(leaflet, width, styles),
-    ]
-    return templates, story
+    cover = cover_panel(leaflet, width, styles)
+    back = back_panel(leaflet, width, styles, pointer=layout.qr_code)
+    inside = blocks_flowables(leaflet, width, styles)
+    story = [NextPageTemplate("inside"), *cover, FrameBreak(), *back, FrameBreak(), *inside]
+    return templates, story, cover + inside + back
 
 
 def render_pdf(leaflet: Leaflet, layout: Layout, paper: str, grayscale: bool = False) -> bytes:
@@ -129,9 +130,12 @@ def render_pdf(leaflet: Leaflet, layout: Layout, paper: str, grayscale: bool = F
     page = page_geometry(layout, paper)
     furniture = Furniture(leaflet, layout, page, styles)
     if layout.format == "trifold":
-        templates, story = _trifold_story(leaflet, layout, page, styles)
+        templates, story, reading = _trifold_story(leaflet, layout, page, styles)
     else:
-        templates, story = _pages_story(leaflet, layout, page, styles, furniture)
+        templates, story, reading = _pages_story(leaflet, layout, page, styles, furniture)
+    document = Element("Document")
+    for element in furniture.structure + roots(reading):
+        document.adopt(element)
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
@@ -151,13 +155,14 @@ def render_pdf(leaflet: Leaflet, layout: Layout, paper: str, grayscale: bool = F
         initialFontSize=styles.body.fontSize,
         pageTemplates=templates,
     )
+    marked: Marked = {}
     try:
-        doc.build(story, canvasmaker=functools.partial(NumberedCanvas, decorate=furniture.draw))
+        doc.build(story, canvasmaker=functools.partial(NumberedCanvas, decorate=furniture.draw, marked=marked))
     except PlatypusLayoutError as exc:
         raise RenderError(f"layout '{layout.name}': content does not fit the page ({_first_line(exc)})") from None
     except ValueError as exc:
         raise RenderError(f"layout '{layout.name}': cannot draw the leaflet ({_first_line(exc)})") from None
-    return buffer.getvalue()
+    return write_structure(buffer.getvalue(), document, marked, leaflet.language, leaflet.made_on)
 
 
 def _first_line(exc: Exception) -> str:

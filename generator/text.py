@@ -34,6 +34,7 @@ from reportlab.platypus import Flowable, Paragraph
 from generator.errors import RenderError
 from generator.fonts import FALLBACK_FAMILY, SCRIPT_FAMILIES, face_name, register_face
 from generator.rtl import LINE_BREAK, NEUTRAL_SCRIPTS, WORD_BREAK, has_rtl, visual_order
+from generator.tagging.marked import Tagged
 
 SHAPED_SCRIPTS = frozenset({"Arab", "Hebr", "Deva", "Thai"})
 """Scripts that print correctly only when shaped (joined letters, conjuncts, placed marks)."""
@@ -208,8 +209,9 @@ def _shaped(style: ParagraphStyle) -> ParagraphStyle:
     return ParagraphStyle(f"{style.name}-shaped", parent=style, shaping=1)
 
 
-class Text(Paragraph):
-    """A paragraph whose characters all exist in the fonts it is set in, in visual order, shaped when needed."""
+class Text(Tagged, Paragraph):
+    """A paragraph whose characters all exist in the fonts it is set in, in visual order, shaped when needed;
+    `tag` gives it a structure role."""
 
     def __init__(self, text: str, style: ParagraphStyle, **kwargs: object) -> None:
         prepared = prepare(text, style.fontName)

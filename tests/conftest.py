@@ -17,7 +17,7 @@ import yaml
 
 from generator.cli import main
 from generator.content import Library
-from generator.inputs import choose_clinic, parse_personalisation
+from generator.inputs import Clinic, choose_clinic, parse_personalisation, read_clinic, read_personalisation
 from generator.layouts import LayoutLibrary
 from generator.paths import SAMPLES, layouts_root, library_root
 from generator.pipeline import Generator, Handout, HandoutRequest
@@ -175,3 +175,27 @@ def live_server():
     for server, thread in servers:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def clinic_with_logo(tmp_path_factory: pytest.TempPathFactory) -> Clinic:
+    """The sample clinic with a logo and a full-leaflet URL (so leaflets carry both figures)."""
+    from PIL import Image
+
+    folder = tmp_path_factory.mktemp("clinic")
+    Image.new("RGB", (120, 60), (20, 80, 120)).save(folder / "logo.png")
+    return read_clinic(SAMPLES / "clinic.yaml").model_copy(update={"logo": folder / "logo.png"})
+
+
+@pytest.fixture
+def topic_request(generator: Generator):
+    """A request for a topic's own sample patient, in a language and layout."""
+
+    def _request(
+        topic: str, language: str = "en", layout: str = "standard", clinic: Clinic | None = None
+    ) -> HandoutRequest:
+        data = read_personalisation(generator.library.sample_path(topic) or SAMPLES / "patient.yaml")
+        chosen = clinic or choose_clinic(data, None, None, SAMPLES / "clinic.yaml")
+        return HandoutRequest(topic, data, chosen, MADE_ON, layout=layout, language=language)
+
+    return _request

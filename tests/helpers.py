@@ -1,4 +1,4 @@
-"""Helpers the tests share: reading PDFs back with pypdf."""
+"""Helpers the tests share: reading PDFs back with pypdf, and how the browser tests start Debian's Chromium."""
 
 from __future__ import annotations
 
@@ -20,6 +20,19 @@ INPUT = {
     },
 }
 """A valid single-handout input, as JSON would give it (copy before changing)."""
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+"""Debian's Chromium, offline and headless, for Playwright's `executable_path` and `args`."""
 
 
 def pdf_pages_text(pdf: bytes | Path, password: str | None = None) -> list[str]:
@@ -43,3 +56,15 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
         writer.writerow(header)
         writer.writerows(rows)
     return path
+
+
+TOPIC_LANGUAGES = [
+    ("carisoprodol", "en"),
+    ("carisoprodol", "es"),
+    ("cyclobenzaprine", "en"),
+    ("methocarbamol", "en"),
+    ("low-back-pain", "en"),
+]
+"""Every topic in every language the library has."""
+LAYOUTS = ["standard", "a4", "large-print", "one-page", "trifold", "grayscale"]
+"""Every layout profile."""

@@ -273,3 +273,26 @@ def test_batch_email(run_cli, smtp, config, tmp_path) -> None:
     code, stdout, _ = run_cli(*args, "--resume")  # sent rows are not sent again
     assert "Email: 2 already sent, 1 failed, 1 no address" in stdout
     assert len(smtp.messages) == 2
+
+
+def test_html_format_puts_the_whole_leaflet_in_the_body(
+    run_cli, smtp, config, tmp_path, sample, write_yaml, generator
+) -> None:
+    import datetime as dt
+
+    from generator.verify import missing_sentences
+    from generator.verify.html import html_text
+
+    sample["patient"]["date_of_birth"] = dt.date(1979, 3, 5)
+    patient = write_yaml("patient.yaml", sample)
+    settings = config(smtp.port, pdf_password="date_of_birth")
+    code, _, err = _email(run_cli, settings, tmp_path, "maria@example.org", patient, "--format", "html")
+    assert code == 0, err
+    [message] = smtp.messages
+    text = " ".join(html_text(message.get_body(("html",)).get_content()).split())
+    assert text.index("Hello Maria,") < text.index("protected with a password") < text.index("Carisoprodol (Soma)")
+    assert "1 tablet of 350 mg" in text and "1979" not in text
+    assert missing_sentences([text], generator.required_sentences("carisoprodol", "en")) == []
+    assert message.get_body(("plain",)).get_content().startswith("Hello Maria,")
+    name, pdf = _attachment(message)
+    assert name == "medicine-leaflet.pdf" and PdfReader(io.BytesIO(pdf)).is_encrypted

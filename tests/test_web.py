@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from helpers import pdf_pages_text, pdf_text
+from helpers import CHROMIUM, CHROMIUM_FLAGS, pdf_pages_text, pdf_text
 from pypdf import PdfReader
 
 from generator.inputs import read_clinic
 from generator.paths import SAMPLES, layouts_root, library_root
 from generator.verify import missing_sentences
+from generator.verify.html import html_text
 from generator.web.app import WebSettings, create_app
 
 VALID = {
@@ -28,7 +29,6 @@ VALID = {
         "days_supply": 14,
     },
 }
-CHROMIUM = "/usr/bin/chromium"
 
 
 def _settings(token: str | None = None) -> WebSettings:
@@ -54,6 +54,19 @@ def test_valid_request_gives_a_verified_pdf(client, generator) -> None:
     pages = pdf_pages_text(response.content)
     assert len(pages) == 1
     assert missing_sentences(pages, generator.required_sentences("carisoprodol", "es")) == []
+
+
+def test_html_format_gives_the_verified_web_page(client, generator) -> None:
+    response = client.post("/api/handouts", json={**VALID, "language": "es", "format": "html"})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.headers["content-disposition"] == 'inline; filename="leaflet.html"'
+    assert response.text.startswith("<!DOCTYPE html>") and '<html lang="es">' in response.text
+    text = html_text(response.text)
+    assert missing_sentences([text], generator.required_sentences("carisoprodol", "es")) == []
+    refused = client.post("/api/handouts", json={**VALID, "format": "docx"})
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [{"field": "format", "message": "unknown format 'docx' (known: pdf, html)"}]
 
 
 def test_hostile_name_prints_literally(client) -> None:
@@ -168,18 +181,8 @@ def test_a_user_fills_the_form_in_a_real_browser(live_server, tmp_path) -> None:
     """The whole page works under its Content-Security-Policy: no violation is reported."""
     from playwright.sync_api import sync_playwright
 
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1024, "height": 1366}, accept_downloads=True)  # a tablet
         console: list[str] = []
         page.on("console", lambda message: console.append(message.text))
@@ -206,6 +209,11 @@ def test_a_user_fills_the_form_in_a_real_browser(live_server, tmp_path) -> None:
         saved = tmp_path / "leaflet.pdf"
         download.value.save_as(saved)
         assert page.locator("#preview").get_attribute("src").startswith("blob:")
+        with page.expect_download() as web_page:
+            page.get_by_role("button", name="Download web page (HTML)").click()
+        assert web_page.value.suggested_filename == "leaflet.html"
+        web_page.value.save_as(tmp_path / "leaflet.html")
+        assert "Zoë O'Brien" in html_text((tmp_path / "leaflet.html").read_text(encoding="utf-8"))
         page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
         shot_dir = os.environ.get("HANDOUT_SCREENSHOT_DIR")
         if shot_dir:

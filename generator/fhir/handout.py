@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from generator.errors import InputError
 from generator.fhir.mapping import FhirInput
 from generator.pipeline import Generator, Handout, HandoutRequest
 from generator.yamlio import load_data_file
+
+T = TypeVar("T")
 
 
 def read_bundle_file(path: Path) -> Any:
@@ -25,9 +28,14 @@ def decode_bundle(text: str, where: str) -> Any:
         raise InputError(f"{where}:{exc.lineno}: invalid JSON: {exc.msg}") from None
 
 
-def build_fhir(generator: Generator, request: HandoutRequest, fhir: FhirInput, where: str) -> Handout:
-    """Make the leaflet; the generator's field errors name the FHIR elements they came from."""
+def with_fhir_paths(fhir: FhirInput, where: str, make: Callable[[], T]) -> T:
+    """Run `make`; the generator's field errors name the FHIR elements they came from."""
     try:
-        return generator.build(request, where)
+        return make()
     except InputError as exc:
         raise fhir.explain(exc, where) from None
+
+
+def build_fhir(generator: Generator, request: HandoutRequest, fhir: FhirInput, where: str) -> Handout:
+    """Make the leaflet; the generator's field errors name the FHIR elements they came from."""
+    return with_fhir_paths(fhir, where, lambda: generator.build(request, where))

@@ -3,6 +3,8 @@
 It re-reads the finished bytes with PDFium and looks for each expected piece of text
 (required warnings, the dose schedule, the personal facts) in the text that is actually
 visible; a piece that is only in invisible text, or not there at all, refuses the file.
+Each piece must also be read in the structure tree, as a screen reader reads it: in the text
+of tagged content, in the tree's reading order; a piece drawn as an artifact refuses the file.
 """
 
 from __future__ import annotations
@@ -49,6 +51,38 @@ def _index(pages: list[Page], rules: VisibilityRules, visible_only: bool) -> _In
     return _Indexed("".join(parts), owners)
 
 
+def _tagged_index(pages: list[Page], rules: VisibilityRules) -> _Indexed:
+    """The visible text of tagged content, in the structure tree's reading order."""
+    runs_by_mcid: list[dict[int, list[int]]] = []
+    for page in pages:
+        by_mcid: dict[int, list[int]] = {}
+        for run_index, run in enumerate(page.runs):
+            by_mcid.setdefault(run.mcid, []).append(run_index)
+        runs_by_mcid.append(by_mcid)
+    content = sorted(
+        (marked.order, page_index, marked.mcid) for page_index, page in enumerate(pages) for marked in page.marked
+    )
+    parts: list[str] = []
+    owners: list[tuple[int, int]] = []
+    for _, page_index, mcid in content:
+        page = pages[page_index]
+        for run_index in runs_by_mcid[page_index].get(mcid, ()):
+            if problems(page.runs[run_index], page, rules):
+                continue
+            text = normalise(page.runs[run_index].text)
+            parts.append(text)
+            owners.extend([(page_index, run_index)] * len(text))
+    return _Indexed("".join(parts), owners)
+
+
+def _why_untagged(pages: list[Page], visible: _Indexed, at: int, length: int) -> str:
+    tagged = [{marked.mcid for marked in page.marked} for page in pages]
+    for page_index, run_index in dict.fromkeys(visible.owners[at : at + length]):
+        if pages[page_index].runs[run_index].mcid not in tagged[page_index]:
+            return f"not in the tagged structure (page {pages[page_index].number}: drawn as an artifact or untagged)"
+    return "tagged, but not in this order in the structure tree"
+
+
 def _why_hidden(pages: list[Page], everything: _Indexed, start: int, length: int, rules: VisibilityRules) -> str:
     reasons: dict[str, None] = {}
     for page_index, run_index in dict.fromkeys(everything.owners[start : start + length]):
@@ -93,20 +127,25 @@ def _find(index: _Indexed, text: str) -> tuple[int, int]:
 
 
 def check_pages(pages: list[Page], expected: list[Expected], rules: VisibilityRules) -> list[str]:
-    """What is wrong with `pages`: each expected piece missing or not visible (empty when all is well)."""
+    """What is wrong with `pages`: each expected piece missing, not visible or not tagged (empty when all is well)."""
     visible = _index(pages, rules, visible_only=True)
+    tagged = _tagged_index(pages, rules) if any(page.marked for page in pages) else None
     everything: _Indexed | None = None
-    found = []
+    found = [] if tagged is not None else ["not a tagged PDF: there is no structure tree for a screen reader to read"]
     for item in expected:
         mixed = any(unicodedata.bidirectional(char) in ("R", "AL") for char in item.text)
-        if _find(_letters(visible) if mixed else visible, item.text)[0] >= 0:
+        shown = _letters(visible) if mixed else visible
+        at, length = _find(shown, item.text)
+        if at >= 0:
+            if tagged is not None and _find(_letters(tagged) if mixed else tagged, item.text)[0] < 0:
+                found.append(f"{item.what}: {_why_untagged(pages, shown, at, length)}")
             continue
         everything = everything or _index(pages, rules, visible_only=False)
-        at, length = _find(_letters(everything) if mixed else everything, item.text)
+        searched = _letters(everything) if mixed else everything
+        at, length = _find(searched, item.text)
         if at < 0:
             found.append(f"{item.what}: missing")
         else:
-            searched = _letters(everything) if mixed else everything
             found.append(f"{item.what}: not visible ({_why_hidden(pages, searched, at, length, rules)})")
     return found
 

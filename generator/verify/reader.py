@@ -1,8 +1,9 @@
 """Reads what a PDF draws, with PDFium (independent of ReportLab, which wrote it).
 
 For every text object: its text, effective size, render mode, fill colour, where it is,
-what is behind it and whether anything is drawn over it. Text inside form XObjects is not
-read, so a check that needs it fails closed.
+what is behind it and whether anything is drawn over it; and which marked content the
+structure tree tags, in reading order. Text inside form XObjects is not read, so a check
+that needs it fails closed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from generator.errors import VerifyError
+from generator.verify.structure import Marked, read_structure
 
 Box = tuple[float, float, float, float]
 """left, bottom, right, top in points."""
@@ -49,12 +51,13 @@ class Run:
 
 @dataclass(frozen=True)
 class Page:
-    """One page: its size and text runs in drawing order."""
+    """One page: its size, text runs in drawing order, and its tagged content in reading order."""
 
     number: int
     width: float
     height: float
     runs: tuple[Run, ...]
+    marked: tuple[Marked, ...]
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ def _read_page(document: pdfium.PdfDocument, index: int) -> Page:
     try:
         width, height = page.get_size()
         runs = _runs(page.raw, textpage.raw)
-        return Page(index + 1, width, height, runs)
+        return Page(index + 1, width, height, runs, read_structure(page.raw))
     finally:
         textpage.close()
         page.close()

@@ -31,14 +31,14 @@ from generator.errors import ContentError, HandoutError, InputError, LayoutError
 from generator.inputs import Clinic, Personalisation, parse_personalisation
 from generator.labels import label_languages, load_wording
 from generator.layouts import LayoutLibrary
-from generator.pipeline import Generator, Handout, HandoutRequest
+from generator.pipeline import Generator, Handout, HandoutRequest, HtmlHandout
 from generator.selection import resolve_topic
 from generator.strictdata import DataError, load_json
 from generator.web.fhir_routes import fhir_router
 from generator.web.guards import AccessLog, BodyLimit, HostCheck, SecurityHeaders
 from generator.web.headers import WARNINGS_HEADER, warnings_header
 
-OPTIONS = ("topic", "layout", "language", "paper")
+OPTIONS = ("topic", "layout", "language", "paper", "format")
 """Keys a request may add beside the single-handout input shape."""
 STATIC = resources.files("generator.web") / "static"
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
@@ -75,6 +75,11 @@ def _request_schema() -> dict[str, Any]:
         "layout": {"type": "string", "description": "Layout profile (default: standard)"},
         "language": {"type": "string", "description": "Language (default: the patient's)"},
         "paper": {"type": "string", "enum": ["letter", "a4"], "description": "Paper size (default: the layout's)"},
+        "format": {
+            "type": "string",
+            "enum": ["pdf", "html"],
+            "description": "pdf (tagged PDF/UA-1, the default) or html (the same leaflet as one accessible web page)",
+        },
     }
     return schema
 
@@ -144,7 +149,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         summary="Make one verified leaflet",
         response_class=Response,
         responses={
-            200: {"content": {"application/pdf": {}}, "description": "The leaflet"},
+            200: {"content": {"application/pdf": {}, "text/html": {}}, "description": "The leaflet (PDF or HTML)"},
             422: {"description": "Input errors, each with its field"},
             401: {"description": "Access token missing or wrong"},
             413: {"description": "Request body too large"},
@@ -173,18 +178,21 @@ def create_app(settings: WebSettings) -> FastAPI:
             return _error(InputError(f"request: clinic: {message}", (("clinic", message),)), 422)
         options = {key: body.pop(key) for key in OPTIONS if key in body}
         try:
-            handout = await run_in_threadpool(_build, generator, build_lock, settings.clinic, body, options)
+            made = await run_in_threadpool(_build, generator, build_lock, settings.clinic, body, options)
         except (InputError, LayoutError) as exc:
             return _error(exc, 422)
         except HandoutError as exc:
             return _error(exc, 500 if isinstance(exc, ContentError) else 422)
         except Exception:
             return JSONResponse({"error": "internal error; the leaflet was not made", "errors": []}, status_code=500)
+        html = isinstance(made, HtmlHandout)
+        extension, kind = ("html", "text/html; charset=utf-8") if html else ("pdf", "application/pdf")
         headers = {  # no-store: see SecurityHeaders
-            "Content-Disposition": 'inline; filename="leaflet.pdf"',
-            WARNINGS_HEADER: warnings_header(handout.warnings),
+            "Content-Disposition": f'inline; filename="leaflet.{extension}"',
+            WARNINGS_HEADER: warnings_header(made.warnings),
         }
-        return Response(handout.pdf, media_type="application/pdf", headers=headers)
+        content = made.html.encode("utf-8") if isinstance(made, HtmlHandout) else made.pdf
+        return Response(content, media_type=kind, headers=headers)
 
     app.include_router(fhir_router(generator, build_lock, settings.clinic, check_token))
     return app
@@ -209,11 +217,11 @@ def _docs_page(app: FastAPI) -> tuple[str, str]:
 
 def _build(
     generator: Generator, lock: threading.Lock, clinic: Clinic, body: dict[str, Any], options: dict[str, Any]
-) -> Handout:
+) -> Handout | HtmlHandout:
     for key, value in options.items():
         if not isinstance(value, str):
             raise InputError(f"request: {key}: expected a string", ((key, "expected a string"),))
-    known = {"layout": generator.layouts.names(), "paper": ["letter", "a4"]}
+    known = {"layout": generator.layouts.names(), "paper": ["letter", "a4"], "format": ["pdf", "html"]}
     for key, value in options.items():
         if value and key in known and value not in known[key]:
             message = f"unknown {key} '{value}' (known: {', '.join(known[key])})"
@@ -229,4 +237,6 @@ def _build(
         language=options.get("language"),
     )
     with lock:
+        if options.get("format") == "html":
+            return generator.build_html(request, "request")
         return generator.build(request, "request")

@@ -1,5 +1,6 @@
 // The staff page: fills the choices from /api/topics, sends the form to /api/handouts,
-// shows each error next to its field, and previews, downloads or prints the PDF.
+// shows each error next to its field, and previews, downloads or prints the PDF, or
+// downloads the same leaflet as an accessible web page (HTML).
 "use strict";
 
 const form = document.getElementById("leaflet-form");
@@ -8,6 +9,7 @@ const formError = document.getElementById("form-error");
 const preview = document.getElementById("preview");
 const download = document.getElementById("download");
 const printButton = document.getElementById("print");
+const htmlButton = document.getElementById("html");
 let topics = [];
 let languages = [];
 let pdfUrl = null;
@@ -183,12 +185,37 @@ async function make(event) {
   download.href = pdfUrl;
   download.hidden = false;
   printButton.hidden = false;
+  htmlButton.hidden = false;
   statusLine.textContent = "The leaflet is ready: preview it below, download it or print it.";
+}
+
+async function downloadHtml() {
+  statusLine.textContent = "Making the web page version…";
+  let response;
+  try {
+    response = await api("/api/handouts", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(Object.assign(body(), { format: "html" })) });
+  } catch (error) {
+    statusLine.textContent = "The server could not be reached. Please try again.";
+    return;
+  }
+  if (!response.ok) {
+    statusLine.textContent = "The web page version was not made (error " + response.status + ").";
+    return;
+  }
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = "leaflet.html";
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  statusLine.textContent = "The web page version (HTML) is downloaded.";
 }
 
 form.topic.addEventListener("change", fillLanguages);
 document.getElementById("add-step").addEventListener("click", addStep);
 printButton.addEventListener("click", () => preview.contentWindow.print());
+htmlButton.addEventListener("click", downloadHtml);
 document.getElementById("token").addEventListener("change", () => { localStorage.setItem("handout-token", value("token")); load(); });
 form.addEventListener("submit", make);
 load();

@@ -1,0 +1,153 @@
+"""The HTML version of a leaflet: one self-contained, semantic page built from the same Leaflet as the PDF.
+
+Headings, lists, tables with header cells (the dose schedule too), `lang`, the logo and QR
+code inline as data URIs with alternative text, CSS in the page and no scripts. It reflows
+down to 320 px wide and scales with the reader's text size. Rendered with the one sandboxed,
+autoescaping Jinja2 environment; the Leaflet's markup goes through `to_html`, never as is.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import itertools
+import re
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+from reportlab.graphics.barcode import qrencoder
+
+from generator.errors import InputError, LayoutError
+from generator.html.markup import to_html, to_text
+from generator.layouts import Layout
+from generator.personalise import Item, Leaflet, LeafletBlock
+from generator.templating import environment
+from generator.verify.visibility import MIN_CONTRAST, contrast
+
+_HEX = re.compile(r"#[0-9a-fA-F]{6}")
+_FILES = resources.files("generator.html")
+_QUIET_ZONE = 4
+"""Light modules around a QR code, as the standard asks."""
+_IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+@functools.cache
+def _template() -> jinja2.Template:
+    return environment().from_string(_FILES.joinpath("leaflet.html.j2").read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _stylesheet() -> str:
+    return _FILES.joinpath("leaflet.css").read_text(encoding="utf-8")
+
+
+def _rgb(value: str) -> tuple[int, int, int]:
+    return int(value[1:3], 16), int(value[3:5], 16), int(value[5:7], 16)
+
+
+def _colours(layout: Layout) -> dict[str, str]:
+    """The layout's colours as CSS values, checked: #rrggbb, and text readable on every fill it sits on."""
+    chosen = layout.colors.model_dump()
+    for name, value in chosen.items():
+        if not _HEX.fullmatch(value):
+            raise LayoutError(f"layout '{layout.name}': colors.{name}: expected #rrggbb, got '{value}'")
+    if not layout.text_over_color:
+        chosen |= {"box_fill": "#ffffff", "warning_fill": "#ffffff", "caution_fill": "#ffffff"}
+    pairs = [("text", "box_fill"), ("text", "warning_fill"), ("text", "caution_fill"), ("accent", "background")]
+    pairs += [("warning", "background"), ("caution", "background"), ("text", "background")]
+    chosen["background"] = "#ffffff"
+    for ink, paper in pairs:
+        ratio = contrast(_rgb(chosen[ink]), _rgb(chosen[paper]))
+        if ratio < MIN_CONTRAST:
+            raise LayoutError(
+                f"layout '{layout.name}': colors.{ink} on {paper}: contrast {ratio:.1f}:1 is below {MIN_CONTRAST}:1"
+            )
+    return {name.replace("_", "-"): value for name, value in chosen.items()}
+
+
+def _item(item: Item) -> dict[str, Any]:
+    if item.kind == "table":
+        header, *rows = item.rows
+        cells = [[to_html(cell) for cell in row] for row in rows]
+        labels = [to_text(cell) for cell in header]
+        return {"kind": "table", "header": [to_html(cell) for cell in header], "labels": labels, "rows": cells}
+    return {"kind": item.kind, "texts": [to_html(text) for text in item.texts]}
+
+
+def _block(block: LeafletBlock) -> dict[str, Any]:
+    return {"title": to_html(block.title), "severity": block.severity, "content": [_item(i) for i in block.items]}
+
+
+def _logo(path: str | None) -> str | None:
+    """The clinic's logo as a data URI (PNG or JPEG), so the page needs no other file."""
+    if path is None:
+        return None
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        raise InputError(f"clinic.logo: {path} is not a readable PNG or JPEG image") from None
+    kind = next((kind for magic, kind in _IMAGE_TYPES.items() if data.startswith(magic)), None)
+    if kind is None:
+        raise InputError(f"clinic.logo: {path} is not a readable PNG or JPEG image")
+    return f"data:{kind};base64,{base64.b64encode(data).decode()}"
+
+
+def _qr_code(url: str) -> str:
+    """A QR code of `url` (error correction M, as the PDF's) as a compact SVG data URI."""
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(url)
+    code.make()
+    size = code.getModuleCount() + 2 * _QUIET_ZONE
+    path = []
+    for row_index, row in enumerate(code.modules):
+        column = _QUIET_ZONE
+        for dark, run in itertools.groupby(bool(module) for module in row):
+            count = len(list(run))
+            if dark:
+                path.append(f"M{column} {row_index + _QUIET_ZONE}h{count}v1h-{count}z")
+            column += count
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" shape-rendering="crispEdges">'
+        f'<rect width="{size}" height="{size}" fill="#fff"/><path d="{"".join(path)}" fill="#000"/></svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def _pointer(leaflet: Leaflet) -> Markup:
+    """The line pointing to the full leaflet, its URL a link when it is a web address."""
+    line, url = leaflet.full_leaflet_line, leaflet.leaflet_url
+    if not url or not url.startswith(("https://", "http://")) or url not in line:
+        return escape(line)
+    before, _, after = line.partition(url)
+    return escape(before) + Markup('<a href="{0}">{0}</a>').format(url) + escape(after)
+
+
+def render_html(leaflet: Leaflet, layout: Layout, note: Sequence[str] = ()) -> str:
+    """The leaflet as one HTML page; `note` adds plain-text paragraphs before the title (an email's greeting)."""
+    page = {
+        "lang": leaflet.language,
+        "title": to_text(leaflet.title),
+        "heading": to_html(leaflet.title),
+        "subtitle": to_html(leaflet.subtitle) if leaflet.subtitle else None,
+        "description": leaflet.subject,
+        "colours": _colours(layout),
+        "stylesheet": Markup(_stylesheet()),
+        "note": list(note),
+        "clinic": {"name": leaflet.clinic_name, "phone": leaflet.clinic_phone, "address": leaflet.clinic_address},
+        "logo": _logo(leaflet.clinic_logo) if layout.logo else None,
+        "logo_alt": leaflet.logo_alt,
+        "facts": [(to_html(label), to_html(value)) for label, value in leaflet.facts],
+        "schedule": _block(leaflet.schedule) if leaflet.schedule else None,
+        "blocks": [_block(block) for block in leaflet.blocks],
+        "pointer": _pointer(leaflet) if layout.qr_code else None,
+        "qr_code": _qr_code(leaflet.leaflet_url) if layout.qr_code and leaflet.leaflet_url else None,
+        "qr_code_alt": leaflet.qr_code_alt,
+        "contact_heading": leaflet.contact_heading,
+        "contact": list(leaflet.contact),
+        "version": leaflet.footer_version,
+    }
+    return _template().render(page=page)

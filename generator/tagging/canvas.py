@@ -1,0 +1,144 @@
+"""A ReportLab canvas that marks what it draws, for tagged PDF.
+
+Everything on a page is an artifact (rules, boxes, backgrounds) unless marked otherwise:
+each text object drawn inside `text(element)` becomes a marked-content sequence with its
+own MCID, recorded as content of `element`; everything drawn inside `figure(element)` is
+one sequence. Text drawn outside both and outside an explicit `artifact()` stops the
+render, so no text is ever silently left out of the structure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
+
+from generator.errors import RenderError
+from generator.tagging.structure import Element, MarkedContent
+
+_PLAIN_ARTIFACT = "/Artifact BMC"
+
+Marked = dict[int, list[Element]]
+"""Page number -> the element each marked-content id of the page belongs to (the id is the index)."""
+
+
+class _Targets:
+    """The elements successive text objects of one flowable belong to: the last takes the rest.
+
+    An element with element kids (a list item: label, then body) spreads its text over them.
+    """
+
+    def __init__(self, element: Element) -> None:
+        self.elements = [kid for kid in element.kids if isinstance(kid, Element)] or [element]
+        self.drawn = 0
+
+    def next(self) -> Element:
+        element = self.elements[min(self.drawn, len(self.elements) - 1)]
+        self.drawn += 1
+        return element
+
+
+class TaggingCanvas(Canvas):
+    """A canvas whose pages are artifacts except for the text and figures it is told belong to elements.
+
+    A subclass that holds pages back (see generator.furniture) calls `open_page` when it starts
+    drawing a page and `close_page` before the page is written.
+    """
+
+    def __init__(self, *args: Any, marked: Marked | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.marked: Marked = {} if marked is None else marked
+        """Where the canvas records what it marks (pass one in to read it after the build)."""
+        self._artifacts: list[str] = []
+        self._text: list[_Targets | None] = []
+        self._in_figure = False
+        self._drawn: dict[int, object] = {}
+        """Every tagged flowable drawn so far, by id (kept, so no id is reused)."""
+        self.open_page()
+
+    def open_page(self) -> None:
+        """Start the page's content as an artifact."""
+        self._artifacts, self._text, self._in_figure = [_PLAIN_ARTIFACT], [], False
+        self.addLiteral(_PLAIN_ARTIFACT)
+
+    def close_page(self) -> None:
+        """End the page's last artifact sequence."""
+        if len(self._artifacts) != 1 or self._text or self._in_figure:
+            raise RenderError("tagging: a marked-content sequence is still open at the end of a page")
+        self.addLiteral("EMC")
+
+    def first_time(self, flowable: object) -> bool:
+        """Whether `flowable` is drawn for the first time (a table's header row repeated on the next page is not)."""
+        if id(flowable) in self._drawn:
+            return False
+        self._drawn[id(flowable)] = flowable
+        return True
+
+    def _begin(self, element: Element) -> None:
+        page = self.getPageNumber()
+        mcids = self.marked.setdefault(page, [])
+        element.kids.append(MarkedContent(page, len(mcids)))
+        self.addLiteral(f"EMC /{element.role} <</MCID {len(mcids)}>> BDC")
+        mcids.append(element)
+
+    def _end(self) -> None:
+        self.addLiteral("EMC " + self._artifacts[-1])
+
+    @contextmanager
+    def text(self, element: Element) -> Iterator[None]:
+        """Text objects drawn inside belong to `element` (or, for a list item, to its label and then its body)."""
+        self._text.append(_Targets(element))
+        try:
+            yield
+        finally:
+            self._text.pop()
+
+    @contextmanager
+    def figure(self, element: Element) -> Iterator[None]:
+        """Everything drawn inside is one figure: `element`'s content."""
+        if self._in_figure:
+            raise RenderError(f"tagging: a {element.role} drawn inside a figure")
+        self._begin(element)
+        self._in_figure = True
+        try:
+            yield
+        finally:
+            self._in_figure = False
+            self._end()
+
+    @contextmanager
+    def artifact(self, kind: str | None = None) -> Iterator[None]:
+        """What is drawn inside, text included, is an artifact (of `kind`, e.g. Pagination, when given)."""
+        if self._in_figure:
+            raise RenderError("tagging: an artifact drawn inside a figure")
+        opener = f"/Artifact <</Type /{kind}>> BDC" if kind else _PLAIN_ARTIFACT
+        switch = opener != self._artifacts[-1]
+        if switch:
+            self.addLiteral("EMC " + opener)
+        self._artifacts.append(opener)
+        self._text.append(None)
+        try:
+            yield
+        finally:
+            self._text.pop()
+            self._artifacts.pop()
+            if switch:
+                self.addLiteral("EMC " + self._artifacts[-1])
+
+    def drawText(self, aTextObject: PDFTextObject) -> None:  # noqa: N802, N803 (ReportLab's names)
+        """Draw a text object as content of the current element, or as an artifact inside `artifact()`."""
+        if self._in_figure:
+            super().drawText(aTextObject)
+            return
+        if not self._text:
+            raise RenderError("tagging: text drawn outside any structure element or artifact (tag its flowable)")
+        targets = self._text[-1]
+        if targets is None:
+            super().drawText(aTextObject)
+            return
+        self._begin(targets.next())
+        super().drawText(aTextObject)
+        self._end()
