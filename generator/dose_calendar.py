@@ -7,7 +7,7 @@ from reportlab.platypus import Flowable, Table
 from generator.boxes import Box, BoxStyle
 from generator.personalise import Calendar
 from generator.styles import Styles
-from generator.tagging import artifact, contain, group, tag, tag_table
+from generator.tagging import Figure, Tagged, artifact, contain, group, tag, tag_table
 from generator.templating import escape_text
 from generator.text import Text, WholeParagraph
 
@@ -39,8 +39,9 @@ def calendar_flowables(calendar: Calendar, width: float, styles: Styles, continu
     pal, esc = styles.palette, escape_text
     box = styles.body.fontSize * 1.3
     header = [Text(str(esc(text)), styles.cell_header) for text in calendar.header]
-    logical: list[list[Text]] = [header]
+    logical: list[list[Tagged]] = [header]
     cells: list[list[Flowable]] = [list(header)]
+    boxes: list[tuple[Figure, str]] = []
     commands: list[tuple[object, ...]] = [
         ("FONT", (0, 0), (-1, -1), styles.fonts.regular, styles.body.fontSize),
         ("BACKGROUND", (0, 0), (-1, 0), pal.box_fill),
@@ -55,11 +56,18 @@ def calendar_flowables(calendar: Calendar, width: float, styles: Styles, continu
             WholeParagraph(str(esc(row.day)), styles.cell),
             WholeParagraph(str(esc(row.how_much)), styles.cell),
         )
-        logical.append([day, how_much])  # the boxes to tick are drawn, not read: the third column is empty
-        cells.append([day, how_much, TickBoxes(row.doses, box, pal.text)])
+        alt = calendar.boxes_alt.format(count=row.doses)
+        ticks = Figure(TickBoxes(row.doses, box, pal.text), alt)
+        boxes.append((ticks, alt))
+        logical.append([day, how_much, ticks])
+        cells.append([day, how_much, ticks])
         if row.new_step and number > 1:
             commands.append(("LINEABOVE", (0, number), (-1, number), 2.4, pal.text))
     tag_table(logical, header_rows=1, header_columns=1)
+    for ticks, alt in boxes:  # each row's boxes: a figure, with its alternative text, inside the row's last cell
+        cell = ticks.structure
+        assert cell is not None
+        ticks.structure = cell.add("Figure", alt=alt)
     table = Table(cells, colWidths=[width * share for share in COLUMNS], repeatRows=1, style=commands)
     contain(table, [cell for row in logical for cell in row])
     heading = tag(Text(str(esc(calendar.heading)), styles.heading), "H2")

@@ -67,6 +67,8 @@ class Labels(StrictModel):
     calendar_day: str
     calendar_how_much: str
     calendar_doses: str
+    calendar_boxes_alt: str
+    """What a row's boxes are, for a screen reader, from {count}."""
     calendar_pointer: str
     """In layouts without the calendar: where to get one, from {clinic}."""
     calendar_help: str

@@ -43,6 +43,8 @@ class Calendar:
     rows: tuple[CalendarRow, ...]
     help: str
     """Where to call, at the foot of the page (it is the leaflet's last page)."""
+    boxes_alt: str
+    """What a row's boxes are, for a screen reader, from {count}."""
 
 
 @dataclass(frozen=True)
@@ -210,7 +212,7 @@ def _calendar(schedule: Schedule, wording: Wording, clinic: Clinic) -> Calendar:
     after_hours = labels.calendar_after_hours.format(phone=clinic.after_hours) if clinic.after_hours else ""
     help_line = labels.calendar_help.format(clinic=clinic.name, phone=clinic.phone, after_hours=after_hours)
     rows = calendar_rows(schedule, wording)
-    return Calendar(labels.calendar_heading, labels.calendar_intro, header, rows, help_line)
+    return Calendar(labels.calendar_heading, labels.calendar_intro, header, rows, help_line, labels.calendar_boxes_alt)
 
 
 def _schedule_block(schedule: Schedule, wording: Wording, short_dates: bool) -> LeafletBlock:

@@ -263,7 +263,8 @@ def test_batch_email(run_cli, smtp, config, tmp_path) -> None:
     code, stdout, stderr = run_cli(*args, "--combine", str(tmp_path / "all.pdf"))
     assert code == 1
     assert "4 made, 0 failed" in stdout and "Email: 1 failed, 1 no address, 2 sent" in stdout
-    assert "(16 pages" in stdout  # every leaflet made is printed, whether or not its email went
+    pages = [len(PdfReader(out / f"E{n}.pdf").pages) for n in range(1, 5)]
+    assert f"({sum(p + p % 2 for p in pages)} pages" in stdout  # every leaflet made is printed, emailed or not
     with (out / "manifest.csv").open(encoding="utf-8") as handle:
         emails = {m["id"]: m["email"] for m in csv.DictReader(handle)}
     assert emails["E1"] == "sent" and emails["E2"] == "no address" and emails["E4"] == "sent"
@@ -275,24 +276,32 @@ def test_batch_email(run_cli, smtp, config, tmp_path) -> None:
     assert len(smtp.messages) == 2
 
 
-def test_html_format_puts_the_whole_leaflet_in_the_body(
-    run_cli, smtp, config, tmp_path, sample, write_yaml, generator
-) -> None:
-    import datetime as dt
-
+def test_html_format_puts_the_whole_leaflet_in_the_body(run_cli, smtp, config, tmp_path, generator) -> None:
     from generator.verify import missing_sentences
     from generator.verify.html import html_text
 
-    sample["patient"]["date_of_birth"] = dt.date(1979, 3, 5)
-    patient = write_yaml("patient.yaml", sample)
-    settings = config(smtp.port, pdf_password="date_of_birth")
-    code, _, err = _email(run_cli, settings, tmp_path, "maria@example.org", patient, "--format", "html")
+    code, _, err = _email(run_cli, config(smtp.port), tmp_path, "maria@example.org", None, "--format", "html")
     assert code == 0, err
     [message] = smtp.messages
     text = " ".join(html_text(message.get_body(("html",)).get_content()).split())
-    assert text.index("Hello Maria,") < text.index("protected with a password") < text.index("Carisoprodol (Soma)")
-    assert "1 tablet of 350 mg" in text and "1979" not in text
+    assert text.index("Hello Maria,") < text.index("Carisoprodol (Soma)")
+    assert "1 tablet of 350 mg" in text
     assert missing_sentences([text], generator.required_sentences("carisoprodol", "en")) == []
     assert message.get_body(("plain",)).get_content().startswith("Hello Maria,")
     name, pdf = _attachment(message)
-    assert name == "medicine-leaflet.pdf" and PdfReader(io.BytesIO(pdf)).is_encrypted
+    assert name == "medicine-leaflet.pdf" and len(PdfReader(io.BytesIO(pdf)).pages) > 1
+
+
+@pytest.mark.parametrize("rule", ["date_of_birth", "random"])
+def test_html_format_is_refused_when_pdfs_are_protected(run_cli, smtp, config, tmp_path, sample, write_yaml, rule):
+    import datetime as dt
+
+    sample["patient"]["date_of_birth"] = dt.date(1979, 3, 5)
+    sample["patient"]["age"] = 47
+    patient = write_yaml("patient.yaml", sample)
+    code, _, err = _email(
+        run_cli, config(smtp.port, pdf_password=rule), tmp_path, "maria@example.org", patient, "--format", "html"
+    )
+    assert code == 7
+    assert "a leaflet in the message body would show what the password protects" in err
+    assert smtp.messages == []

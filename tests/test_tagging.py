@@ -23,7 +23,7 @@ from generator.tagging import Tagged, group, tag, write_structure
 from generator.text import Text
 
 CASES = [(topic, language, layout) for topic, language in TOPIC_LANGUAGES for layout in LAYOUTS]
-DOES_NOT_FIT = {("cyclobenzaprine", "en", "one-page")}
+DOES_NOT_FIT: set[tuple[str, str, str]] = set()
 """Combinations whose required content does not fit the layout (refused with the one-page error)."""
 
 
@@ -55,7 +55,7 @@ def _headings(document) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("topic", "language", "layout"), CASES)
-def test_tagged_pdf(leaflet_pdf, tmp_path, topic, language, layout) -> None:
+def test_tagged_pdf(leaflet_pdf, tmp_path, generator, topic, language, layout) -> None:
     if (topic, language, layout) in DOES_NOT_FIT:
         with pytest.raises(LayoutError, match="allows 1 page"):
             leaflet_pdf(topic, language, layout)
@@ -95,6 +95,7 @@ def test_tagged_pdf(leaflet_pdf, tmp_path, topic, language, layout) -> None:
 
     # Reading order: the blocks in the leaflet's order (the trifold's contact panel last, after the inside panels).
     titles = ([leaflet.schedule.title] if leaflet.schedule else []) + [block.title for block in leaflet.blocks]
+    titles += [leaflet.calendar.heading] if leaflet.calendar else []  # the dose calendar page comes last
     titles += [leaflet.contact_heading] if layout == "trifold" else []
     assert len(titles) == len(headings) - 1
     assert all(same_text(text, to_text(title)) for (_, text), title in zip(headings[1:], titles, strict=True))
@@ -111,8 +112,11 @@ def test_tagged_pdf(leaflet_pdf, tmp_path, topic, language, layout) -> None:
 
     # Figures: the logo on page 1, the QR code where the layout has one; each with alternative text.
     figures = [node.alt for node in document.walk() if node.role == "Figure"]
-    expected = ["Logo of Riverside Family Clinic"] if layout != "trifold" and language == "en" else []
+    letterhead = generator.layout(layout).header  # the logo is in the page header
+    expected = ["Logo of Riverside Family Clinic"] if letterhead and language == "en" else []
     expected += [leaflet.qr_code_alt] if layout in ("one-page", "trifold") else []
+    if leaflet.calendar:  # each day's boxes to tick, in the calendar's last column
+        expected += [leaflet.calendar.boxes_alt.format(count=row.doses) for row in leaflet.calendar.rows]
     assert figures == expected and all(alt for alt in figures)
 
 
