@@ -218,6 +218,8 @@ class Text(Tagged, Paragraph):
         self._source = text if prepared.bidi else None
         self._fitted: float | None = None
         super().__init__(prepared.markup, _shaped(style) if prepared.shaping else style, **kwargs)  # type: ignore[arg-type]
+        if prepared.shaping:  # shaped glyphs (conjuncts, joined letters) do not map back to letters: say them
+            self.actual_text = html.unescape(re.sub(r"<[^>]*>", "", text.replace("<br/>", " ")))
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         """Lay out; right-to-left runs too wide for the lines are first broken into lines that fit."""

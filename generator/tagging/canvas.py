@@ -31,9 +31,11 @@ class _Targets:
     An element with element kids (a list item: label, then body) spreads its text over them.
     """
 
-    def __init__(self, element: Element) -> None:
+    def __init__(self, element: Element, actual_text: str | None = None) -> None:
         self.elements = [kid for kid in element.kids if isinstance(kid, Element)] or [element]
         self.drawn = 0
+        self.actual_text = actual_text if len(self.elements) == 1 else None
+        """What the flowable's one text object says (when its glyphs do not map back to it)."""
 
     def next(self) -> Element:
         element = self.elements[min(self.drawn, len(self.elements) - 1)]
@@ -88,9 +90,12 @@ class TaggingCanvas(Canvas):
         self.addLiteral("EMC " + self._artifacts[-1])
 
     @contextmanager
-    def text(self, element: Element) -> Iterator[None]:
-        """Text objects drawn inside belong to `element` (or, for a list item, to its label and then its body)."""
-        self._text.append(_Targets(element))
+    def text(self, element: Element, actual_text: str | None = None) -> Iterator[None]:
+        """Text objects drawn inside belong to `element` (or, for a list item, to its label and then its body).
+
+        With `actual_text`, the text object is also a Span whose ActualText says it.
+        """
+        self._text.append(_Targets(element, actual_text))
         try:
             yield
         finally:
@@ -140,5 +145,15 @@ class TaggingCanvas(Canvas):
             super().drawText(aTextObject)
             return
         self._begin(targets.next())
-        super().drawText(aTextObject)
+        if targets.actual_text is not None:
+            self.addLiteral(f"/Span <</ActualText <{_utf16_hex(targets.actual_text)}>>> BDC")
+            super().drawText(aTextObject)
+            self.addLiteral("EMC")
+        else:
+            super().drawText(aTextObject)
         self._end()
+
+
+def _utf16_hex(text: str) -> str:
+    """A PDF text string in UTF-16BE with its byte-order mark, as hexadecimal."""
+    return "FEFF" + text.encode("utf-16-be").hex().upper()

@@ -24,6 +24,9 @@ class Tagged(Flowable):
 
     structure: Element | None = None
     """Set by `tag`; None draws untagged (text then only allowed inside an artifact)."""
+    actual_text: str | None = None
+    """What the text says, for text whose glyphs do not map back to it (shaped scripts): written as
+    ActualText, so screen readers, copying and the verifier get the letters, not the glyphs."""
 
     def draw(self) -> None:
         canvas = self.canv
@@ -41,13 +44,14 @@ class Tagged(Flowable):
             return canvas.artifact()
         if element.role in FIGURE_ROLES:
             return canvas.figure(element)
-        return canvas.text(element)
+        return canvas.text(element, self.actual_text)
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803 (ReportLab's names)
         parts = super().split(availWidth, availHeight)
         for part in parts:
             if isinstance(part, Tagged):
                 part.structure = self.structure
+                part.actual_text = None  # it says only part of the text: the glyphs must do
         return parts
 
 

@@ -107,8 +107,9 @@ def _find(index: _Indexed, text: str) -> tuple[int, int]:
 
     Text with right-to-left letters (a name in Arabic or Hebrew) is found word by word: PDFium
     puts a line that mixes directions in bidirectional display order, which moves words and
-    punctuation around (e.g. 'Prepared for' + a Hebrew name), so every word's letters must be
-    there, close together, in any order.
+    punctuation around (e.g. 'Prepared for' + a Hebrew name) and may give a right-to-left word's
+    letters last to first, so every word's letters must be there, either way round, close
+    together, in any order.
     """
     if not any(unicodedata.bidirectional(char) in ("R", "AL") for char in text):
         needle = normalise(text)
@@ -117,12 +118,13 @@ def _find(index: _Indexed, text: str) -> tuple[int, int]:
     words = [word for word in ("".join(filter(_is_letter, normalise(w))) for w in text.split()) if word]
     span = 2 * sum(map(len, words)) + 8
     first, *others = words
-    at = index.text.find(first)
-    while at >= 0:
-        window = index.text[max(0, at - span) : at + span]
-        if all(word in window for word in others):
-            return max(0, at - span), min(len(index.text), at + span) - max(0, at - span)
-        at = index.text.find(first, at + 1)
+    for start in (first, first[::-1]):
+        at = index.text.find(start)
+        while at >= 0:
+            window = index.text[max(0, at - span) : at + span]
+            if all(word in window or word[::-1] in window for word in others):
+                return max(0, at - span), min(len(index.text), at + span) - max(0, at - span)
+            at = index.text.find(start, at + 1)
     return -1, 0
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fontTools import unicodedata as ucd
+
 from generator.verify.reader import RGB, Page, Run
 
+SHAPED_SCRIPTS = frozenset({"Arab", "Hebr", "Deva", "Thai"})
+"""Scripts whose printed glyphs do not map one to one to letters."""
 MIN_CONTRAST = 4.5
 """WCAG 2.1 AA contrast for body text."""
 MARGIN_SLACK = 6.0
@@ -40,6 +44,12 @@ def contrast(one: RGB, other: RGB) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+def _said_for_glyphs(text: str) -> bool:
+    """Whether the text is in a script printed as shaped glyphs, read back from ActualText: its
+    letter count says nothing about the width the glyphs take (one conjunct glyph for several letters)."""
+    return any(ucd.script(char) in SHAPED_SCRIPTS for char in text if not char.isascii())
+
+
 def problems(run: Run, page: Page, rules: VisibilityRules) -> list[str]:
     """Why a patient could not read `run` on `page` (empty when they can)."""
     found = []
@@ -52,7 +62,7 @@ def problems(run: Run, page: Page, rules: VisibilityRules) -> list[str]:
     if x0 < left or y0 < bottom or x1 > page.width - right or y1 > page.height - top:
         found.append("outside the page margins")
     letters = sum(not c.isspace() for c in run.text)
-    if letters >= SQUEEZE_LETTERS and (x1 - x0) < MIN_ADVANCE * run.size * letters:
+    if letters >= SQUEEZE_LETTERS and (x1 - x0) < MIN_ADVANCE * run.size * letters and not _said_for_glyphs(run.text):
         found.append("squeezed too narrow to read")
     if run.fill[3] != 255:
         found.append("not opaque")
