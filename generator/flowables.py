@@ -166,7 +166,7 @@ def prepared_for_box(leaflet: Leaflet, width: float, styles: Styles) -> Table:
     return table
 
 
-POINTER_SHARE = 0.45
+POINTER_SHARE = 0.4
 """Share of page 1's width the full-leaflet pointer takes beside the title (multi-column layouts)."""
 SCHEDULE_COLUMNS = (0.23, 0.23, 0.31, 0.23)
 """Shares of the width for From, Until, How much and How often."""

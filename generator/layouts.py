@@ -111,7 +111,9 @@ class Layout(StrictModel):
     short_dates: bool = False
     """Dates in the dose schedule in the short form (Nov 24, 2026), for narrow panels and columns."""
     calendar: bool = True
-    """A dose calendar page to tick each dose; without it, a line says where to get one."""
+    """A dose calendar page to tick each dose."""
+    calendar_pointer: bool = True
+    """Without the calendar: a line under the schedule says where to get one."""
     text_over_color: bool = True
     """False: no text is set on a coloured fill (large print); warnings use borders and weight."""
 
@@ -161,6 +163,7 @@ class LayoutFile(StrictModel):
     qr_code: bool | None = None
     short_dates: bool | None = None
     calendar: bool | None = None
+    calendar_pointer: bool | None = None
     text_over_color: bool | None = None
 
 

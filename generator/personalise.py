@@ -299,7 +299,7 @@ def personalise(
         schedule=_schedule_block(schedule, wording, layout.short_dates) if schedule is not None else None,
         calendar=_calendar(schedule, wording, clinic) if schedule is not None and layout.calendar else None,
         calendar_pointer=labels.calendar_pointer.format(clinic=clinic.name)
-        if schedule is not None and not layout.calendar
+        if schedule is not None and not layout.calendar and layout.calendar_pointer
         else "",
         blocks=tuple(filled),
         clinic_name=clinic.name,
