@@ -210,7 +210,7 @@ def intro_flowables(leaflet: Leaflet, width: float, styles: Styles, pointer: boo
         commands = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]
         table.setStyle(_table_style(styles, [*commands, ("BOTTOMPADDING", (0, 0), (-1, -1), styles.space * 0.5)]))
         heading = [table]
-    return [*heading, prepared_for_box(leaflet, width, styles)]
+    return [*heading, prepared_for_box(leaflet, width, styles)] if leaflet.facts else heading
 
 
 def full_leaflet_pointer(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:

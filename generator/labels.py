@@ -50,6 +50,8 @@ class Labels(StrictModel):
     prescribed_by: str
     clinician: str
     """Instead of prescribed_by on a leaflet that is not about a medicine."""
+    generic_prescriber: str
+    """Who `prescriber.name` is on the generic leaflet (no patient): 'your prescriber'."""
     subject: str
     """PDF subject from {title}."""
     start: str

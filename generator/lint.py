@@ -16,7 +16,7 @@ from generator.errors import ContentError, HandoutError
 from generator.inputs import choose_clinic, read_personalisation
 from generator.labels import LABELS_FOLDER, label_languages, load_wording
 from generator.paths import SAMPLES
-from generator.personalise import template_context
+from generator.personalise import fill_block, template_context
 from generator.readability import Readability, measure
 from generator.schema import parse_model
 from generator.templating import holds, render_markup, template_problems
@@ -177,6 +177,8 @@ class _Linter:
             self._measure(name, ref, language, block_text)
         self._measure(name, "(whole topic)", language, "\n".join(texts))
         self._shared_sentences(checked)
+        if topic.medicine:
+            self._generic(name, topic, language, checked)
         self._term_checks(pieces, language)
 
     def _shared_sentences(self, checked: list[tuple[Path, Block, list[TextPiece]]]) -> None:
@@ -202,6 +204,22 @@ class _Linter:
                 f"'{problem.term}' is first used{among} here without its explanation "
                 f"(expected a match for '{problem.explained_by}' in the same item; see {TERMS_FILE})",
             )
+
+    def _generic(
+        self, name: str, topic: Topic, language: str, checked: list[tuple[Path, Block, list[TextPiece]]]
+    ) -> None:
+        """The generic leaflet (no patient, no schedule: Infobutton) must fill in too: items that use the
+        schedule need a `when: "schedule is defined"`, and something must say how to take it."""
+        wording = load_wording(self.root, language)
+        clinic = choose_clinic(read_personalisation(SAMPLES / "patient.yaml"), None, None, SAMPLES / "clinic.yaml")
+        context = template_context(None, clinic, topic, None, wording, self.today)
+        for path, block, _ in checked:
+            for shorten in (False, True):
+                try:
+                    fill_block(block, str(path), context, shorten=shorten)
+                except ContentError as exc:
+                    message = str(exc).removeprefix(f"{path}: ")
+                    self.report.add("error", path, f"generic leaflet (no prescription): {message}")
 
     def _block(self, path: Path) -> Block | None:
         try:

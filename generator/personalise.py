@@ -97,23 +97,31 @@ class Leaflet:
 
 
 def template_context(
-    data: Personalisation,
+    data: Personalisation | None,
     clinic: Clinic,
     topic: Topic,
     schedule: Schedule | None,
     wording: Wording,
     made_on: dt.date,
 ) -> dict[str, Any]:
-    """The names content templates may use (see docs/content-format.md); schedule names only with a schedule."""
-    patient = data.patient
+    """The names content templates may use (see docs/content-format.md); schedule names only with a schedule.
+
+    Without `data`, the generic leaflet's: no patient (no name, an unknown age), "your prescriber".
+    """
+    if data is None:
+        patient = {"name": "", "preferred_name": "", "age": None, "language": wording.labels.locale[:2]}
+        prescriber = {"name": wording.labels.generic_prescriber, "phone": ""}
+    else:
+        patient = {
+            "name": data.patient.name,
+            "preferred_name": data.patient.greeting_name,
+            "age": age_on(data.patient.age, data.patient.date_of_birth, made_on),
+            "language": data.patient.language,
+        }
+        prescriber = {"name": data.prescriber.name, "phone": data.prescriber.phone or ""}
     context: dict[str, Any] = {
-        "patient": {
-            "name": patient.name,
-            "preferred_name": patient.greeting_name,
-            "age": age_on(patient.age, patient.date_of_birth, made_on),
-            "language": patient.language,
-        },
-        "prescriber": {"name": data.prescriber.name, "phone": data.prescriber.phone or ""},
+        "patient": patient,
+        "prescriber": prescriber,
         "clinic": {
             "name": clinic.name,
             "phone": clinic.phone,
@@ -258,18 +266,32 @@ def fill_block(block: Block, where: str, context: dict[str, Any], shorten: bool 
     )
 
 
+def _facts(data: Personalisation, schedule: Schedule | None, wording: Wording) -> tuple[tuple[str, str], ...]:
+    """The prepared-for box: who, the prescriber, and with a schedule the start and last day."""
+    labels, esc = wording.labels, escape_text
+    prescriber = data.prescriber.name + (f", {data.prescriber.phone}" if data.prescriber.phone else "")
+    clinician = labels.prescribed_by if schedule is not None else labels.clinician
+    facts = ((labels.prepared_for, str(esc(data.patient.name))), (clinician, str(esc(prescriber))))
+    if schedule is not None:
+        facts += (
+            (labels.start, str(esc(wording.date(schedule.start)))),
+            (labels.last_day, f"<b>{esc(wording.date(schedule.last_day))}</b>"),
+        )
+    return facts
+
+
 def personalise(
     library: Library,
     topic_name: str,
     language: str,
     layout: Layout,
-    data: Personalisation,
+    data: Personalisation | None,
     clinic: Clinic,
     schedule: Schedule | None,
     wording: Wording,
     made_on: dt.date,
 ) -> Leaflet:
-    """Fill in every block the layout places for this patient."""
+    """Fill in every block the layout places for this patient (or, without `data`, the generic leaflet)."""
     topic = library.topic(topic_name)
     context = template_context(data, clinic, topic, schedule, wording, made_on)
     blocks = library.blocks(topic_name, language)
@@ -280,14 +302,7 @@ def personalise(
         if result is not None:
             filled.append(result)
     labels, esc = wording.labels, escape_text
-    prescriber = data.prescriber.name + (f", {data.prescriber.phone}" if data.prescriber.phone else "")
-    clinician = labels.prescribed_by if schedule is not None else labels.clinician
-    facts = ((labels.prepared_for, str(esc(data.patient.name))), (clinician, str(esc(prescriber))))
-    if schedule is not None:
-        facts += (
-            (labels.start, str(esc(wording.date(schedule.start)))),
-            (labels.last_day, f"<b>{esc(wording.date(schedule.last_day))}</b>"),
-        )
+    facts = _facts(data, schedule, wording) if data is not None else ()
     reviewed = max(b.reviewed for b in blocks)
     words = library.topic_words(topic_name, language)
     url = clinic.leaflet_url.replace("{topic}", topic_name) if clinic.leaflet_url else None

@@ -27,7 +27,7 @@ from generator.render import render_pdf
 from generator.schedule import Schedule
 from generator.selection import resolve_language, resolve_topic
 from generator.verify import Expected, VisibilityRules, verify_pdf
-from generator.verify.expect import leaflet_expectations
+from generator.verify.expect import generic_expectations, leaflet_expectations
 from generator.verify.html import verify_html
 
 KEY_WARNINGS_KIND = "most-important"
@@ -162,9 +162,32 @@ class Generator:
 
     def build(self, request: HandoutRequest, where: str) -> Handout:
         """Make and verify one leaflet; `where` names the input in error messages."""
-        prepared = self.prepare(request, where)
+        return self._render(self.prepare(request, where), request.paper, request.grayscale, where)
+
+    def build_generic(
+        self, topic: str, language: str, layout: str, clinic: Clinic, made_on: dt.date, where: str
+    ) -> Handout:
+        """Make and verify a medicine topic's generic leaflet: for no one in particular, so no prepared-for
+        box and no dose schedule (an EHR's Infobutton asks for these)."""
+        topic_name = resolve_topic(self.library, topic, None, where)
+        if self.library.topic(topic_name).medicine is None:
+            raise InputError(
+                f"{where}: topic: only a medicine topic has a generic leaflet", (("topic", "not a medicine"),)
+            )
+        language = resolve_language(self.library, topic_name, language, None, where)
+        wording = load_wording(self.library.root, language)
+        chosen = self.layout(layout)
+        leaflet = personalise(self.library, topic_name, language, chosen, None, clinic, None, wording, made_on)
+        must_say = tuple(s for block in leaflet.blocks for s in block.must_say)
+        key = tuple(s for block in leaflet.blocks if block.kind == KEY_WARNINGS_KIND for s in block.must_say)
+        expected = tuple(generic_expectations(must_say, clinic))
+        prepared = Prepared(leaflet, chosen, language, must_say, key or must_say, (), expected, expected)
+        return self._render(prepared, None, False, where)
+
+    def _render(self, prepared: Prepared, paper: str | None, grayscale: bool, where: str) -> Handout:
+        """Render the prepared leaflet and verify the finished PDF, refusing it when anything is amiss."""
         leaflet, layout = prepared.leaflet, prepared.layout
-        pdf = render_pdf(leaflet, layout, request.paper or layout.paper, request.grayscale)
+        pdf = render_pdf(leaflet, layout, paper or layout.paper, grayscale)
         checks = Checks(prepared.expected, VisibilityRules(layout.min_font_size, margins_pt(layout)))
         try:
             pages = verify_pdf(pdf, list(checks.expected), checks.rules, f"{where}: generated PDF")

@@ -145,13 +145,28 @@ def test_infobutton_without_a_match_is_an_empty_feed(client, params) -> None:
     assert response.json()["feed"]["entry"] == []
 
 
-def test_infobutton_refuses_malformed_requests_and_the_pdf(client) -> None:
+def test_infobutton_refuses_malformed_requests(client) -> None:
     response = client.get("/infobutton", params={"mainSearchCriteria.v.cs": RXNORM_OID, "age.v.v": "old"})
     assert response.status_code == 400
     fields = {e["field"] for e in response.json()["errors"]}
     assert fields == {"mainSearchCriteria.v.c", "age.v.v", "age.v.u"}
-    pdf = _infobutton(client, "197446", knowledgeResponseType="application/pdf")
-    assert pdf.status_code == 406 and "POST /api/fhir/handouts" in pdf.json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("rxcui", "language", "title"), [("197446", "en", "Carisoprodol (Soma)"), ("197944", "es", "Metocarbamol")]
+)
+def test_infobutton_gives_the_generic_leaflet_pdf(client, generator, rxcui, language, title) -> None:
+    response = _infobutton(
+        client, rxcui, knowledgeResponseType="application/pdf", **{"informationRecipient.languageCode.c": language}
+    )
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert title in text
+    assert "Prepared for" not in text and "Paciente" not in text  # no one in particular
+    assert "Your dose schedule" not in text and "Su horario de dosis" not in text
+    topic = "carisoprodol" if rxcui == "197446" else "methocarbamol"
+    assert missing_sentences(pdf_pages_text(response.content), generator.required_sentences(topic, language)) == []
+    assert _infobutton(client, "999999", knowledgeResponseType="application/pdf").status_code == 404
 
 
 def test_fhir_routes_need_the_token(tmp_path) -> None:

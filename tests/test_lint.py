@@ -269,3 +269,14 @@ def test_a_language_textstat_does_not_know(run_cli, small_library) -> None:
     code, out, _ = run_cli("lint", "--library", str(small_library), "--today", "2026-11-25")
     assert code == 0, out
     assert "vi" in out
+
+
+def test_schedule_items_need_a_guard_for_the_generic_leaflet(run_cli, library_copy, edit_block) -> None:
+    def unguard(block: dict) -> None:
+        del block["body"][1]["when"]  # "Take {{ first_step.how_much }} ..." without `when: schedule is defined`
+
+    edit_block("methocarbamol/how-to-take", unguard)
+    code, out, _ = run_cli("lint", "--library", str(library_copy), "--today", "2026-11-27")
+    assert code == 1
+    assert "how-to-take.yaml: generic leaflet (no prescription): body[1]" in out
+    assert "first_step" in out

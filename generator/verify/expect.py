@@ -22,14 +22,13 @@ def leaflet_expectations(
     (dates short or long, as the layout prints them) and, in layouts that have it, each day of the dose calendar."""
     labels = wording.labels
     prescriber = data.prescriber.name + (f", {data.prescriber.phone}" if data.prescriber.phone else "")
-    expected = [Expected(f'required warning "{sentence}"', sentence) for sentence in must_say]
+    expected = generic_expectations(must_say, clinic)
     expected += [
         Expected("the patient's name in the prepared-for box", f"{labels.prepared_for} {data.patient.name}"),
         Expected(
             "the prescriber in the prepared-for box",
             f"{labels.prescribed_by if schedule is not None else labels.clinician} {prescriber}",
         ),
-        Expected("the clinic's phone number", clinic.phone),
     ]
     if schedule is None:
         return expected
@@ -48,3 +47,9 @@ def leaflet_expectations(
             for number, day in enumerate(days, 1)
         ]
     return expected
+
+
+def generic_expectations(must_say: tuple[str, ...], clinic: Clinic) -> list[Expected]:
+    """What every leaflet must show, a generic one (no patient) too: the required warnings and the clinic's phone."""
+    expected = [Expected(f'required warning "{sentence}"', sentence) for sentence in must_say]
+    return [*expected, Expected("the clinic's phone number", clinic.phone)]

@@ -126,10 +126,18 @@ def fhir_router(
         headers["Content-Disposition"] = 'inline; filename="leaflet.pdf"'
         return Response(body, media_type="application/pdf", headers=headers)
 
+    def generic_pdf(topic: str, language: str) -> Response:
+        """The topic's generic leaflet (no patient, no schedule), verified like any other."""
+        with lock:
+            handout = generator.build_generic(topic, language, "standard", clinic, dt.date.today(), "request")
+        disposition = f'inline; filename="{topic}-{language}.pdf"'
+        return Response(handout.pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})
+
     @router.get("/infobutton", summary="HL7 Infobutton knowledge request (URL-based)", response_class=Response)
     def infobutton(request: Request) -> Response:
         """mainSearchCriteria.v.c (an RxCUI) with mainSearchCriteria.v.cs 2.16.840.1.113883.6.88 -> a feed
-        (knowledgeResponseType text/xml or application/json) of the matching leaflet; unknown codes: an empty feed."""
+        (knowledgeResponseType text/xml or application/json) of the matching leaflet, or its generic PDF
+        (application/pdf); unknown codes: an empty feed (404 for a PDF)."""
         refused = check_token(request)
         if refused:
             return refused
@@ -138,13 +146,9 @@ def fhir_router(
         except InputError as exc:
             fields = [{"field": field, "message": text} for field, text in exc.problems]
             return JSONResponse({"error": str(exc).removeprefix("request: "), "errors": fields}, status_code=400)
-        if query.response_type == "application/pdf":
-            message = (
-                "no generic PDF: a medicine leaflet is printed for one prescription (POST /api/fhir/handouts); "
-                "ask for text/xml or application/json to get the feed"
-            )
-            return JSONResponse({"error": message, "errors": []}, status_code=406)
         entries = find_entries(query, generator.library, codes, clinic.leaflet_url)
+        if query.response_type == "application/pdf":
+            return generic_pdf(entries[0].topic, query.language) if entries else _no_leaflet()
         updated = dt.datetime.now(dt.UTC).replace(microsecond=0)
         if query.response_type == "application/json":
             return Response(json.dumps(json_feed(query, entries, updated)), media_type="application/json")
@@ -152,3 +156,8 @@ def fhir_router(
         return Response(atom_feed(query, entries, updated), media_type=media)
 
     return router
+
+
+def _no_leaflet() -> JSONResponse:
+    message = "no leaflet for this code, code system, language and recipient (the feed is empty)"
+    return JSONResponse({"error": message, "errors": []}, status_code=404)
