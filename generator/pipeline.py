@@ -15,7 +15,7 @@ from pathlib import Path
 from generator.cautions import staff_warnings
 from generator.content import Library
 from generator.dosing import make_schedule
-from generator.errors import InputError, LayoutError, VerifyError
+from generator.errors import InputError, TooLongError, VerifyError
 from generator.inputs import Clinic, Personalisation, check_age
 from generator.labels import load_wording
 from generator.layouts import Layout, LayoutLibrary
@@ -129,9 +129,11 @@ class Generator:
         except VerifyError as exc:
             raise VerifyError(f"{exc} (refusing to write it)") from None
         if layout.max_pages and pages > layout.max_pages:
-            raise LayoutError(
+            raise TooLongError(
                 f"{where}: layout '{layout.name}' allows {layout.max_pages} page(s) but the content needs {pages}; "
-                "required blocks are never dropped and text is never shrunk below the layout's minimum size"
+                "required blocks are never dropped and text is never shrunk below the layout's minimum size",
+                pages,
+                layout.max_pages,
             )
         return Handout(pdf, pages, language, must_say, warnings, checks)
 
