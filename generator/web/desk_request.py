@@ -29,6 +29,7 @@ OPTIONS = ("topics", "language", "layout", "paper", "grayscale")
 """Keys a desk request adds beside the single-handout input shape."""
 
 Problem = tuple[str, str]
+_TAPER_FIELDS = ("prescription.taper", "prescription.last_day")
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,30 @@ def _section(model: type[Any], body: dict[str, Any], key: str) -> Any:
         return None
 
 
+def _full_dose_part(body: dict[str, Any]) -> tuple[Prescription | None, bool]:
+    """The prescription parsed on its own, else its full-dose part alone (and True: the taper was left out).
+
+    So a blank taper step does not hide a full-dose problem (a dose above the daily limit).
+    """
+    rx = body.get("prescription")
+    whole = _section(Prescription, body, "prescription")
+    if whole is not None or not isinstance(rx, dict):
+        return whole, False
+    full_dose = {key: value for key, value in rx.items() if key not in ("taper", "last_day")}
+    return _section(Prescription, {"prescription": full_dose}, "prescription"), True
+
+
+def _patient_without_failed_fields(body: dict[str, Any], problems: _Problems) -> Patient | None:
+    """The patient without its failed fields, for the age checks only (a blank name must not hide them)."""
+    given = body.get("patient")
+    if not isinstance(given, dict):
+        return None
+    failed = {field.removeprefix("patient.") for field, _ in problems.found if field.startswith("patient.")}
+    kept = {key: value for key, value in given.items() if key not in failed}
+    kept.setdefault("name", "-")  # a stand-in: this copy is never printed
+    return _section(Patient, {"patient": kept}, "patient")
+
+
 def read_desk_request(
     library: Library, layouts: LayoutLibrary, policy: ClinicPolicy, body: dict[str, Any], made_on: dt.date
 ) -> DeskRequest:
@@ -125,12 +150,14 @@ def read_desk_request(
         problems.add("grayscale", "expected true or false")
     topics = _topics(library, options.get("topics"), language, problems)
     data: Personalisation | None = None
+    taper_left_out = False
     try:
         data = parse_personalisation(body, WHERE)
         patient, prescription = data.patient, data.prescription
     except InputError as exc:
         problems.add_all(exc)
-        patient, prescription = _section(Patient, body, "patient"), _section(Prescription, body, "prescription")
+        patient = _patient_without_failed_fields(body, problems)
+        prescription, taper_left_out = _full_dose_part(body)
     if patient is not None:
         try:
             check_age(patient, made_on, WHERE)
@@ -145,7 +172,9 @@ def read_desk_request(
             if data is not None:
                 staff_warnings(data, topic, schedule, made_on, WHERE)  # refuses a start date far ahead
         except InputError as exc:
-            problems.add_all(exc)
+            for field, message in exc.problems:
+                if not (taper_left_out and field.startswith(_TAPER_FIELDS)):
+                    problems.add(field, message)
     if problems.found or data is None:
         text = "; ".join(f"{field}: {message}" if field else message for field, message in problems.found)
         raise InputError(f"{WHERE}: {text}", tuple(problems.found))

@@ -1,19 +1,28 @@
-// The staff page: fills the choices from /api/topics, sends the form to /api/handouts,
-// shows each error next to its field, and previews, downloads or prints the PDF.
-"use strict";
+// The front-desk page: one patient, one or more leaflets, the prescription in one pass.
+// Choices come from GET /api/topics; POST /api/leaflets makes the PDF (several leaflets joined
+// for one print job); any edit clears a leaflet already made, so only what the form says is printed.
 
-const form = document.getElementById("leaflet-form");
-const statusLine = document.getElementById("status");
-const formError = document.getElementById("form-error");
-const preview = document.getElementById("preview");
-const download = document.getElementById("download");
-const printButton = document.getElementById("print");
-let topics = [];
-let languages = [];
-let pdfUrl = null;
+import { addDays, fromIso, toIso } from "./dates.js";
+import { fillDoses, fillStrengths, scheduleText } from "./dose.js";
+import { clearErrors, showErrors, showGeneral } from "./errors.js";
+import { Prescribers } from "./prescribers.js";
+import { makeStep, part, renumber } from "./steps.js";
+import { warningWords } from "./wording.js";
+
+const $ = (id) => document.getElementById(id);
+const form = $("leaflet-form");
+const topicList = $("topic-list");
+const steps = $("taper-steps");
+const preview = $("preview");
+let catalog = null;
+let prescribers = null;
+let version = 0; // every edit counts up: a leaflet made from an older form is never shown
+let made = null; // {url, fileName, body}
+let busy = false;
+let medicineShown = null;
 
 function token() {
-  return document.getElementById("token").value || localStorage.getItem("handout-token") || "";
+  return $("token").value || localStorage.getItem("handout-token") || "";
 }
 
 async function api(path, options = {}) {
@@ -21,8 +30,8 @@ async function api(path, options = {}) {
   if (token()) headers["Authorization"] = "Bearer " + token();
   const response = await fetch(path, Object.assign({}, options, { headers }));
   if (response.status === 401) {
-    document.getElementById("token-box").hidden = false;
-    document.getElementById("token").focus();
+    $("token-box").hidden = false;
+    $("token").focus();
   }
   return response;
 }
@@ -34,161 +43,454 @@ function option(select, value, text) {
   select.appendChild(item);
 }
 
-function fillLanguages() {
-  const topic = topics.find((t) => t.name === form.topic.value);
-  const select = form.language;
-  const keep = select.value;
-  select.textContent = "";
-  for (const language of languages) {
-    if (topic && topic.languages.includes(language.code)) option(select, language.code, language.name);
-  }
-  if ([...select.options].some((o) => o.value === keep)) select.value = keep;
-  document.getElementById("prescription").hidden = !(topic && topic.medicine);
+function say(text) {
+  $("status").textContent = text;
 }
 
-async function load() {
-  const response = await api("/api/topics");
-  if (!response.ok) {
-    statusLine.textContent = "Enter the access token, then choose Make leaflet.";
-    return;
+function languageName(code) {
+  const found = catalog.languages.find((l) => l.code === code);
+  return found ? found.name : code;
+}
+
+function topicOf(name) {
+  return catalog.topics.find((t) => t.name === name) || null;
+}
+
+// ---- leaflets (topics), in print order ----
+
+function topicSelects() {
+  return [...topicList.querySelectorAll("select")];
+}
+
+function addTopic(value = "") {
+  const row = document.createElement("li");
+  row.className = "field topic-row";
+  const label = document.createElement("label");
+  const select = document.createElement("select");
+  const note = document.createElement("p");
+  note.className = "note";
+  note.hidden = true;
+  const remove = document.createElement("button");
+  remove.type = "button";
+  remove.className = "small remove-topic";
+  option(select, "", "Choose a leaflet…");
+  for (const topic of catalog.topics) {
+    option(select, topic.name, topic.title + " (" + topic.languages.map(languageName).join(", ") + ")");
   }
-  const data = await response.json();
-  topics = data.topics;
-  languages = data.languages;
-  document.getElementById("clinic-line").textContent = data.clinic.name + " · " + data.clinic.phone;
-  form.topic.textContent = "";
-  form.layout.textContent = "";
-  for (const topic of topics) option(form.topic, topic.name, topic.title);
-  for (const layout of data.layouts) option(form.layout, layout.name, layout.name + " — " + layout.description);
-  form.layout.value = "standard";
-  fillLanguages();
-  statusLine.textContent = "";
+  select.value = value;
+  const line = document.createElement("div");
+  line.className = "topic-line";
+  line.append(select, remove);
+  row.append(label, line, note);
+  topicList.appendChild(row);
+  renumberTopics();
+  return select;
+}
+
+function renumberTopics() {
+  const rows = [...topicList.children];
+  rows.forEach((row, index) => {
+    const select = row.querySelector("select");
+    select.id = "topic-" + index;
+    select.dataset.field = "topics[" + index + "]";
+    row.querySelector("label").htmlFor = select.id;
+    row.querySelector("label").textContent = rows.length > 1 ? "Leaflet " + (index + 1) : "Leaflet";
+    const note = row.querySelector(".note");
+    note.id = "topic-note-" + index;
+    const remove = row.querySelector(".remove-topic");
+    remove.textContent = "Remove";
+    remove.setAttribute("aria-label", "Remove leaflet " + (index + 1));
+    remove.hidden = rows.length < 2;
+  });
+  $("add-topic").textContent = rows.length ? "Add another leaflet to print with it" : "Add a leaflet";
+}
+
+// Say beside each leaflet when it is not in the chosen language (never switch language silently).
+function languageNotes() {
+  const language = $("language").value;
+  for (const select of topicSelects()) {
+    const note = select.closest("li").querySelector(".note");
+    const topic = topicOf(select.value);
+    const missing = topic && !topic.languages.includes(language);
+    note.hidden = !missing;
+    note.textContent = missing
+      ? "Not available in " + languageName(language) + ": only in " + topic.languages.map(languageName).join(", ") +
+        ". Choose that language, or another leaflet."
+      : "";
+    if (missing) select.setAttribute("aria-describedby", note.id);
+    else select.removeAttribute("aria-describedby");
+  }
+}
+
+function medicineTopic() {
+  return topicSelects().map((s) => topicOf(s.value)).find((t) => t && t.medicine) || null;
+}
+
+// ---- prescription ----
+
+function showPrescription() {
+  const topic = medicineTopic();
+  $("prescription").hidden = !topic;
+  if (!topic || topic === medicineShown) return;
+  medicineShown = topic;
+  $("prescription-legend").textContent = "Prescription: " + topic.title;
+  fillStrengths($("rx-strength"), topic.medicine, "");
+  fillDoses($("rx-dose"), topic.medicine, $("rx-strength").value, "");
+  steps.textContent = "";
+  stepsChanged();
+}
+
+function stepsChanged() {
+  $("last-day-field").hidden = steps.children.length === 0;
+  renumber(steps);
+}
+
+function fullDoseEnd() {
+  const start = toIso($("rx-start").value);
+  const days = Number($("rx-days").value);
+  return start && Number.isInteger(days) && days > 0 ? addDays(start, days) : null;
+}
+
+// The first step starts the day after the full-dose days, until staff type another date.
+function fillFirstStep() {
+  const first = steps.children[0];
+  const next = fullDoseEnd();
+  if (first && first.dataset.auto === "yes" && next) part(first, "from").value = fromIso(next);
 }
 
 function addStep() {
-  const steps = document.getElementById("taper-steps");
-  const index = steps.children.length;
-  const step = document.createElement("div");
-  step.className = "step";
-  step.innerHTML =
-    '<p class="help">Step ' + (index + 1) + " of the plan to lower the dose</p>" +
-    '<div class="step-grid">' +
-    '<div class="field"><label for="step-from-' + index + '">From</label><input type="date" id="step-from-' + index +
-    '" data-field="prescription.taper[' + index + '].from"></div>' +
-    '<div class="field"><label for="step-dose-' + index + '">mg each time</label><input type="number" step="any" id="step-dose-' +
-    index + '" data-field="prescription.taper[' + index + '].dose_mg"></div>' +
-    '<div class="field"><label for="step-times-' + index + '">Times a day</label><input type="number" min="1" id="step-times-' +
-    index + '" data-field="prescription.taper[' + index + '].times_per_day"></div></div>';
-  steps.appendChild(step);
-  document.getElementById("last-day-field").hidden = false;
-  document.getElementById("step-from-" + index).focus();
+  const medicine = medicineTopic().medicine;
+  const before = steps.children.length ? part(steps.lastElementChild, "strength").value : $("rx-strength").value;
+  const step = makeStep(steps, medicine, before);
+  step.dataset.auto = steps.children.length === 1 ? "yes" : "no";
+  stepsChanged();
+  fillFirstStep();
+  part(step, steps.children.length === 1 && fullDoseEnd() ? "times" : "from").focus();
 }
 
-function value(id) {
-  return document.getElementById(id).value.trim();
+// ---- the request ----
+
+function text(id) {
+  return $(id).value.trim();
 }
 
-function number(id) {
-  const text = value(id);
-  return text === "" ? undefined : Number(text);
+function readNumber(control, problems) {
+  if (control.validity.badInput) problems.push({ field: control.dataset.field, message: "Enter a number in digits.", own: true });
+  return control.value.trim() === "" ? undefined : Number(control.value);
 }
 
-function body() {
+function readDate(control, problems) {
+  const typed = control.value.trim();
+  if (!typed) return undefined;
+  const iso = toIso(typed);
+  if (!iso) problems.push({ field: control.dataset.field, message: "Enter the date as MM/DD/YYYY, e.g. 11/24/2026.", own: true });
+  return iso || undefined;
+}
+
+// The body for POST /api/leaflets, and the problems the page finds itself (a date it cannot read).
+function request() {
+  const problems = [];
+  const topics = [];
+  for (const select of topicSelects()) {
+    if (select.value) topics.push(select.value);
+    else problems.push({ field: select.dataset.field, message: "Required: choose a leaflet, or remove this line.", own: true });
+  }
   const data = {
-    topic: form.topic.value,
-    layout: form.layout.value,
-    language: form.language.value,
-    patient: { name: value("patient-name"), language: form.language.value },
-    prescriber: { name: value("prescriber-name") },
+    topics,
+    language: $("language").value,
+    layout: $("layout").value,
+    paper: $("paper").value,
+    grayscale: $("colour").value === "grayscale",
+    patient: { name: text("patient-name") },
+    prescriber: { name: text("prescriber-name") },
   };
-  if (value("patient-preferred")) data.patient.preferred_name = value("patient-preferred");
-  if (value("patient-age")) data.patient.age = number("patient-age");
-  if (value("patient-dob")) data.patient.date_of_birth = value("patient-dob");
-  if (value("prescriber-phone")) data.prescriber.phone = value("prescriber-phone");
-  if (!document.getElementById("prescription").hidden) {
-    const rx = { medicine: form.topic.value, dose_mg: number("rx-dose"), times_per_day: number("rx-times"),
-      start: value("rx-start") || undefined, days_supply: number("rx-days") };
-    const steps = document.getElementById("taper-steps").children.length;
-    rx.taper = [];
-    for (let i = 0; i < steps; i++) {
-      if (value("step-from-" + i) || value("step-dose-" + i)) {
-        rx.taper.push({ from: value("step-from-" + i), dose_mg: number("step-dose-" + i), times_per_day: number("step-times-" + i) });
-      }
-    }
-    if (value("rx-last")) rx.last_day = value("rx-last");
+  if (text("patient-preferred")) data.patient.preferred_name = text("patient-preferred");
+  const age = readNumber($("patient-age"), problems);
+  if (age !== undefined) data.patient.age = age;
+  const born = readDate($("patient-dob"), problems);
+  if (born) data.patient.date_of_birth = born;
+  if (text("prescriber-phone")) data.prescriber.phone = text("prescriber-phone");
+  const topic = medicineTopic();
+  if (topic) {
+    const rx = {
+      medicine: topic.medicine.name,
+      strength_mg: $("rx-strength").value ? Number($("rx-strength").value) : undefined,
+      dose_mg: $("rx-dose").value ? Number($("rx-dose").value) : undefined,
+      times_per_day: readNumber($("rx-times"), problems),
+      start: readDate($("rx-start"), problems),
+      days_supply: readNumber($("rx-days"), problems),
+      taper: [...steps.children].map((step) => ({
+        from: readDate(part(step, "from"), problems),
+        strength_mg: part(step, "strength").value ? Number(part(step, "strength").value) : undefined,
+        dose_mg: part(step, "dose").value ? Number(part(step, "dose").value) : undefined,
+        times_per_day: readNumber(part(step, "times"), problems),
+      })),
+    };
+    const last = readDate($("rx-last"), problems);
+    if (last && steps.children.length) rx.last_day = last;
     data.prescription = rx;
   }
-  return data;
+  return { data, problems };
 }
 
-function clearErrors() {
-  formError.hidden = true;
-  formError.textContent = "";
-  for (const old of form.querySelectorAll(".error")) old.remove();
-  for (const input of form.querySelectorAll("[aria-invalid]")) {
-    input.removeAttribute("aria-invalid");
-    input.removeAttribute("aria-describedby");
-  }
+function updateSummary() {
+  const topic = medicineTopic();
+  $("rx-summary").textContent = topic ? scheduleText(request().data.prescription, topic.medicine.form) : "";
 }
 
-function showErrors(result) {
-  let first = null;
-  const general = [];
-  for (const problem of result.errors || []) {
-    const input = form.querySelector('[data-field="' + problem.field + '"]');
-    if (!input) {
-      general.push((problem.field ? problem.field + ": " : "") + problem.message);
-      continue;
-    }
-    const note = document.createElement("p");
-    note.className = "error";
-    note.id = "error-" + input.id;
-    note.textContent = problem.message;
-    input.setAttribute("aria-invalid", "true");
-    input.setAttribute("aria-describedby", note.id);
-    input.closest(".field").appendChild(note);
-    first = first || input;
+// ---- what was made ----
+
+function setReady(ready) {
+  for (const id of ["print", "download", "send-email"]) $(id).disabled = !ready;
+  preview.hidden = !ready;
+}
+
+// Any edit: the leaflet made before no longer matches the form, so it goes.
+function invalidate() {
+  version += 1;
+  if (!made) return;
+  URL.revokeObjectURL(made.url);
+  made = null;
+  preview.removeAttribute("src");
+  setReady(false);
+  $("warnings").hidden = true;
+  $("result-heading").textContent = "Leaflet cleared: the form changed";
+  say("The form changed, so the leaflet made before was cleared. Choose Make leaflet again.");
+}
+
+function fileName(response) {
+  const found = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+  return found ? found[1] : "leaflet.pdf";
+}
+
+function showWarnings(response) {
+  let warnings = [];
+  try {
+    warnings = JSON.parse(response.headers.get("X-Handout-Warnings") || "[]");
+  } catch (error) {
+    warnings = [];
   }
-  if (general.length || !(result.errors || []).length) {
-    formError.textContent = general.length ? general.join("; ") : result.error;
-    formError.hidden = false;
+  const list = $("warning-list");
+  list.textContent = "";
+  for (const warning of warnings) {
+    const item = document.createElement("li");
+    item.textContent = warningWords(warning);
+    list.appendChild(item);
   }
-  (first || formError).focus?.();
-  statusLine.textContent = "The leaflet was not made. Please check the marked fields.";
+  $("warnings").hidden = warnings.length === 0;
+  return warnings.length;
+}
+
+async function failure(response) {
+  let result = { error: "The leaflet was not made (the server answered " + response.status + "). Try again.", errors: [] };
+  try {
+    result = await response.json();
+  } catch (error) {
+    /* keep the message above */
+  }
+  return result;
+}
+
+function setBusy(on, label) {
+  busy = on;
+  form.setAttribute("aria-busy", String(on));
+  $("make").setAttribute("aria-disabled", String(on));
+  $("make").textContent = on ? label : "Make leaflet";
 }
 
 async function make(event) {
   event.preventDefault();
+  if (busy) return;
   clearErrors();
-  if (value("token")) localStorage.setItem("handout-token", value("token"));
-  statusLine.textContent = "Making the leaflet…";
+  if (text("token")) localStorage.setItem("handout-token", text("token"));
+  const { data, problems } = request();
+  const sent = version;
+  setBusy(true, "Making the leaflet…");
+  say("Making the leaflet…");
   let response;
   try {
-    response = await api("/api/handouts", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body()) });
+    response = await api("/api/leaflets", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(data) });
   } catch (error) {
-    statusLine.textContent = "The server could not be reached. Please try again.";
+    setBusy(false);
+    say("");
+    showGeneral("The server could not be reached. Check the network connection, then choose Make leaflet again.");
+    return;
+  }
+  setBusy(false);
+  if (sent !== version) {
+    say("The form changed while the leaflet was being made. Choose Make leaflet again.");
     return;
   }
   if (!response.ok) {
-    let result = { error: "The leaflet was not made (error " + response.status + ").", errors: [] };
-    try { result = await response.json(); } catch (error) { /* keep the generic message */ }
-    if (response.status === 401) { topics.length || load(); }
-    showErrors(result);
+    const result = await failure(response);
+    const own = new Set(problems.map((p) => p.field));
+    const all = problems.concat((result.errors || []).filter((p) => !own.has(p.field)));
+    const onFields = showErrors(all, result.error);
+    say(onFields ? "The leaflet was not made: " + onFields + (onFields > 1 ? " problems are" : " problem is") + " marked on the form." : "The leaflet was not made.");
+    return;
+  }
+  if (problems.length) {  // the server accepted what it got, but the page could not read a field: never print that
+    showErrors(problems, "");
+    say("The leaflet was not made: correct the marked fields.");
     return;
   }
   const blob = await response.blob();
-  if (pdfUrl) URL.revokeObjectURL(pdfUrl);
-  pdfUrl = URL.createObjectURL(blob);
-  preview.src = pdfUrl;
-  download.href = pdfUrl;
-  download.hidden = false;
-  printButton.hidden = false;
-  statusLine.textContent = "The leaflet is ready: preview it below, download it or print it.";
+  made = { url: URL.createObjectURL(blob), fileName: fileName(response), body: data };
+  preview.src = made.url;
+  setReady(true);
+  const warnings = showWarnings(response);
+  const titles = data.topics.map((name) => topicOf(name).title).join(" + ");
+  $("result-heading").textContent = "Leaflet ready: " + titles;
+  $("result").hidden = false;
+  say("The leaflet is ready" + (warnings ? ": check the warnings before you hand it out." : ": print it, download it or email it."));
+  $("result").scrollIntoView({ block: "start" });
+  $("result-heading").focus({ preventScroll: true });
 }
 
-form.topic.addEventListener("change", fillLanguages);
-document.getElementById("add-step").addEventListener("click", addStep);
-printButton.addEventListener("click", () => preview.contentWindow.print());
-document.getElementById("token").addEventListener("change", () => { localStorage.setItem("handout-token", value("token")); load(); });
+function download() {
+  const link = document.createElement("a");
+  link.href = made.url;
+  link.download = made.fileName;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+}
+
+async function sendEmail() {
+  if (busy || !made) return;
+  clearErrors();
+  setBusy(true, "Sending…");
+  say("Sending the email…");
+  let response;
+  try {
+    const body = JSON.stringify(Object.assign({ to: $("email-to").value.trim() }, made.body));
+    response = await api("/api/leaflets/email", { method: "POST", headers: { "Content-Type": "application/json" }, body });
+  } catch (error) {
+    response = null;
+  }
+  setBusy(false);
+  if (!response || !response.ok) {
+    const result = response ? await failure(response) : { error: "The server could not be reached. Try again.", errors: [] };
+    showErrors(result.errors || [], result.error);
+    say("The email was not sent.");
+    return;
+  }
+  const result = await response.json();
+  say(result.sent.map((one) => one.title + ": email " + one.outcome +
+    (one.code ? ". PDF code (give it by phone or in person, never by email): " + one.code : "")).join(". ") + ".");
+}
+
+// ---- next patient: everything but the prescriber (and the printer's paper and colour) ----
+
+function nextPatient() {
+  invalidate();
+  clearErrors();
+  const keep = { name: $("prescriber-name").value, phone: $("prescriber-phone").value, saved: $("saved-prescriber").value };
+  const printer = { paper: $("paper").value, colour: $("colour").value };
+  form.reset();
+  Object.assign($("prescriber-name"), { value: keep.name });
+  Object.assign($("prescriber-phone"), { value: keep.phone });
+  $("saved-prescriber").value = keep.saved;
+  $("paper").value = printer.paper;
+  $("colour").value = printer.colour;
+  $("layout").value = catalog.layouts[0].name;
+  $("email-to").value = "";
+  topicList.textContent = "";
+  medicineShown = null;
+  steps.textContent = "";
+  stepsChanged();
+  addTopic();
+  showPrescription();
+  languageNotes();
+  updateSummary();
+  $("result").hidden = true;
+  say("Ready for the next patient.");
+  topicSelects()[0].focus();
+}
+
+// ---- start ----
+
+async function load() {
+  const response = await api("/api/topics");
+  if (!response.ok) {
+    say("Enter the access token to start.");
+    return;
+  }
+  catalog = await response.json();
+  $("clinic-line").textContent = catalog.clinic.name + " · " + catalog.clinic.phone;
+  $("language").textContent = "";
+  for (const language of catalog.languages) option($("language"), language.code, language.name);
+  $("layout").textContent = "";
+  for (const layout of catalog.layouts.filter((l) => !l.variant_of)) option($("layout"), layout.name, layout.title);
+  $("paper").textContent = "";
+  for (const paper of catalog.papers) option($("paper"), paper.name, paper.title);
+  $("paper").value = catalog.layouts[0].paper;
+  $("email-box").hidden = !catalog.email;
+  prescribers = new Prescribers(catalog.prescribers, $("saved-prescriber"), $("prescriber-name"), $("prescriber-phone"), $("forget-prescriber"));
+  topicList.textContent = "";
+  addTopic();
+  say("");
+}
+
+form.addEventListener("input", (event) => {
+  if (event.target.id === "token") return;
+  if (event.target.closest(".step") && event.target.dataset.part === "from") event.target.closest(".step").dataset.auto = "no";
+  invalidate();
+  if (event.target.id === "rx-start" || event.target.id === "rx-days") fillFirstStep();
+  updateSummary();
+});
+form.addEventListener("change", (event) => {
+  if (event.target.id === "token") return;
+  invalidate();
+  const target = event.target;
+  if (target.dataset.field && target.dataset.field.startsWith("topics[")) showPrescription();
+  if (target.id === "rx-strength") fillDoses($("rx-dose"), medicineTopic().medicine, target.value, "");
+  if (target.dataset.part === "strength") fillDoses(part(target.closest(".step"), "dose"), medicineTopic().medicine, target.value, "");
+  languageNotes();
+  updateSummary();
+});
+form.addEventListener("click", (event) => {
+  const button = event.target.closest("button");
+  if (!button) return;
+  if (button.classList.contains("remove-step")) {
+    const step = button.closest(".step");
+    const next = step.nextElementSibling;
+    step.remove();
+    stepsChanged();
+    (next ? part(next, "from") : $("add-step")).focus();
+  } else if (button.classList.contains("remove-topic")) {
+    const row = button.closest("li");
+    const next = row.nextElementSibling || row.previousElementSibling;
+    row.remove();
+    renumberTopics();
+    showPrescription();
+    next.querySelector("select").focus();
+  } else if (button.id === "add-topic") {
+    addTopic().focus();
+  } else if (button.id === "add-step") {
+    addStep();
+  } else if (button.id === "save-prescriber") {
+    say(prescribers.save());
+    return;
+  } else if (button.id === "forget-prescriber") {
+    say(prescribers.forgetChosen());
+    $("saved-prescriber").focus();
+    return;
+  } else {
+    return;
+  }
+  invalidate();
+  languageNotes();
+  updateSummary();
+});
 form.addEventListener("submit", make);
+$("next-patient").addEventListener("click", nextPatient);
+$("next-patient-done").addEventListener("click", nextPatient);
+$("print").addEventListener("click", () => preview.contentWindow.print());
+$("download").addEventListener("click", download);
+$("send-email").addEventListener("click", sendEmail);
+$("token").addEventListener("change", () => {
+  localStorage.setItem("handout-token", text("token"));
+  load();
+});
 load();
