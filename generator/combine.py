@@ -17,13 +17,18 @@ def combine_pdf_bytes(parts: Iterable[bytes | Path]) -> tuple[bytes, int]:
     So every leaflet starts on an odd (front) page. Returns the PDF and its page count.
     """
     writer = PdfWriter()
+    titles = []
     for part in parts:
         reader = PdfReader(io.BytesIO(part) if isinstance(part, bytes) else part)
+        if reader.metadata and reader.metadata.title:
+            titles.append(reader.metadata.title)
         for page in reader.pages:
             writer.add_page(page)
         if len(reader.pages) % 2:
             last = reader.pages[-1].mediabox
             writer.add_blank_page(width=float(last.width), height=float(last.height))
+    if titles:
+        writer.add_metadata({"/Title": " + ".join(dict.fromkeys(titles))})  # each title once
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue(), len(writer.pages)

@@ -121,6 +121,8 @@ def test_two_leaflets_in_one_print_job_each_on_a_front_page(client) -> None:
     second_starts = counts[0] + counts[0] % 2
     assert "Methocarbamol" in pages[0] and "Low back pain" in pages[second_starts]
     assert second_starts % 2 == 0  # page index even: a front page when printed double-sided
+    title = PdfReader(io.BytesIO(response.content)).metadata.title
+    assert title.startswith("Methocarbamol (Robaxin)") and "+ Low back pain" in title
 
 
 def test_combine_pdf_bytes_pads_odd_leaflets(client) -> None:

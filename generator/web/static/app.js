@@ -6,15 +6,17 @@ import { addDays, fromIso, toIso } from "./dates.js";
 import { fillDoses, fillStrengths, scheduleText } from "./dose.js";
 import { clearErrors, showErrors, showGeneral } from "./errors.js";
 import { Prescribers } from "./prescribers.js";
+import { Leaflets, option } from "./leaflets.js";
+import { readForm, text } from "./request.js";
 import { makeStep, part, renumber } from "./steps.js";
 import { warningWords } from "./wording.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("leaflet-form");
-const topicList = $("topic-list");
 const steps = $("taper-steps");
 const preview = $("preview");
 let catalog = null;
+let leaflets = null;
 let prescribers = null;
 let version = 0; // every edit counts up: a leaflet made from an older form is never shown
 let made = null; // {url, fileName, body}
@@ -36,100 +38,14 @@ async function api(path, options = {}) {
   return response;
 }
 
-function option(select, value, text) {
-  const item = document.createElement("option");
-  item.value = value;
-  item.textContent = text;
-  select.appendChild(item);
-}
-
 function say(text) {
   $("status").textContent = text;
-}
-
-function languageName(code) {
-  const found = catalog.languages.find((l) => l.code === code);
-  return found ? found.name : code;
-}
-
-function topicOf(name) {
-  return catalog.topics.find((t) => t.name === name) || null;
-}
-
-// ---- leaflets (topics), in print order ----
-
-function topicSelects() {
-  return [...topicList.querySelectorAll("select")];
-}
-
-function addTopic(value = "") {
-  const row = document.createElement("li");
-  row.className = "field topic-row";
-  const label = document.createElement("label");
-  const select = document.createElement("select");
-  const note = document.createElement("p");
-  note.className = "note";
-  note.hidden = true;
-  const remove = document.createElement("button");
-  remove.type = "button";
-  remove.className = "small remove-topic";
-  option(select, "", "Choose a leaflet…");
-  for (const topic of catalog.topics) {
-    option(select, topic.name, topic.title + " (" + topic.languages.map(languageName).join(", ") + ")");
-  }
-  select.value = value;
-  const line = document.createElement("div");
-  line.className = "topic-line";
-  line.append(select, remove);
-  row.append(label, line, note);
-  topicList.appendChild(row);
-  renumberTopics();
-  return select;
-}
-
-function renumberTopics() {
-  const rows = [...topicList.children];
-  rows.forEach((row, index) => {
-    const select = row.querySelector("select");
-    select.id = "topic-" + index;
-    select.dataset.field = "topics[" + index + "]";
-    row.querySelector("label").htmlFor = select.id;
-    row.querySelector("label").textContent = rows.length > 1 ? "Leaflet " + (index + 1) : "Leaflet";
-    const note = row.querySelector(".note");
-    note.id = "topic-note-" + index;
-    const remove = row.querySelector(".remove-topic");
-    remove.textContent = "Remove";
-    remove.setAttribute("aria-label", "Remove leaflet " + (index + 1));
-    remove.hidden = rows.length < 2;
-  });
-  $("add-topic").textContent = rows.length ? "Add another leaflet to print with it" : "Add a leaflet";
-}
-
-// Say beside each leaflet when it is not in the chosen language (never switch language silently).
-function languageNotes() {
-  const language = $("language").value;
-  for (const select of topicSelects()) {
-    const note = select.closest("li").querySelector(".note");
-    const topic = topicOf(select.value);
-    const missing = topic && !topic.languages.includes(language);
-    note.hidden = !missing;
-    note.textContent = missing
-      ? "Not available in " + languageName(language) + ": only in " + topic.languages.map(languageName).join(", ") +
-        ". Choose that language, or another leaflet."
-      : "";
-    if (missing) select.setAttribute("aria-describedby", note.id);
-    else select.removeAttribute("aria-describedby");
-  }
-}
-
-function medicineTopic() {
-  return topicSelects().map((s) => topicOf(s.value)).find((t) => t && t.medicine) || null;
 }
 
 // ---- prescription ----
 
 function showPrescription() {
-  const topic = medicineTopic();
+  const topic = leaflets.medicineTopic();
   $("prescription").hidden = !topic;
   if (!topic || topic === medicineShown) return;
   medicineShown = topic;
@@ -159,7 +75,7 @@ function fillFirstStep() {
 }
 
 function addStep() {
-  const medicine = medicineTopic().medicine;
+  const medicine = leaflets.medicineTopic().medicine;
   const before = steps.children.length ? part(steps.lastElementChild, "strength").value : $("rx-strength").value;
   const step = makeStep(steps, medicine, before);
   step.dataset.auto = steps.children.length === 1 ? "yes" : "no";
@@ -168,74 +84,9 @@ function addStep() {
   part(step, steps.children.length === 1 && fullDoseEnd() ? "times" : "from").focus();
 }
 
-// ---- the request ----
-
-function text(id) {
-  return $(id).value.trim();
-}
-
-function readNumber(control, problems) {
-  if (control.validity.badInput) problems.push({ field: control.dataset.field, message: "Enter a number in digits.", own: true });
-  return control.value.trim() === "" ? undefined : Number(control.value);
-}
-
-function readDate(control, problems) {
-  const typed = control.value.trim();
-  if (!typed) return undefined;
-  const iso = toIso(typed);
-  if (!iso) problems.push({ field: control.dataset.field, message: "Enter the date as MM/DD/YYYY, e.g. 11/24/2026.", own: true });
-  return iso || undefined;
-}
-
-// The body for POST /api/leaflets, and the problems the page finds itself (a date it cannot read).
-function request() {
-  const problems = [];
-  const topics = [];
-  for (const select of topicSelects()) {
-    if (select.value) topics.push(select.value);
-    else problems.push({ field: select.dataset.field, message: "Required: choose a leaflet, or remove this line.", own: true });
-  }
-  const data = {
-    topics,
-    language: $("language").value,
-    layout: $("layout").value,
-    paper: $("paper").value,
-    grayscale: $("colour").value === "grayscale",
-    patient: { name: text("patient-name") },
-    prescriber: { name: text("prescriber-name") },
-  };
-  if (text("patient-preferred")) data.patient.preferred_name = text("patient-preferred");
-  const age = readNumber($("patient-age"), problems);
-  if (age !== undefined) data.patient.age = age;
-  const born = readDate($("patient-dob"), problems);
-  if (born) data.patient.date_of_birth = born;
-  if (text("prescriber-phone")) data.prescriber.phone = text("prescriber-phone");
-  const topic = medicineTopic();
-  if (topic) {
-    const rx = {
-      medicine: topic.medicine.name,
-      strength_mg: $("rx-strength").value ? Number($("rx-strength").value) : undefined,
-      dose_mg: $("rx-dose").value ? Number($("rx-dose").value) : undefined,
-      times_per_day: readNumber($("rx-times"), problems),
-      start: readDate($("rx-start"), problems),
-      days_supply: readNumber($("rx-days"), problems),
-      taper: [...steps.children].map((step) => ({
-        from: readDate(part(step, "from"), problems),
-        strength_mg: part(step, "strength").value ? Number(part(step, "strength").value) : undefined,
-        dose_mg: part(step, "dose").value ? Number(part(step, "dose").value) : undefined,
-        times_per_day: readNumber(part(step, "times"), problems),
-      })),
-    };
-    const last = readDate($("rx-last"), problems);
-    if (last && steps.children.length) rx.last_day = last;
-    data.prescription = rx;
-  }
-  return { data, problems };
-}
-
 function updateSummary() {
-  const topic = medicineTopic();
-  $("rx-summary").textContent = topic ? scheduleText(request().data.prescription, topic.medicine.form) : "";
+  const topic = leaflets.medicineTopic();
+  $("rx-summary").textContent = topic ? scheduleText(readForm(leaflets, steps).data.prescription, topic.medicine.form) : "";
 }
 
 // ---- what was made ----
@@ -303,7 +154,7 @@ async function make(event) {
   if (busy) return;
   clearErrors();
   if (text("token")) localStorage.setItem("handout-token", text("token"));
-  const { data, problems } = request();
+  const { data, problems } = readForm(leaflets, steps);
   const sent = version;
   setBusy(true, "Making the leaflet…");
   say("Making the leaflet…");
@@ -339,7 +190,7 @@ async function make(event) {
   preview.src = made.url;
   setReady(true);
   const warnings = showWarnings(response);
-  const titles = data.topics.map((name) => topicOf(name).title).join(" + ");
+  const titles = data.topics.map((name) => leaflets.topicOf(name).title).join(" + ");
   $("result-heading").textContent = "Leaflet ready: " + titles;
   $("result").hidden = false;
   say("The leaflet is ready" + (warnings ? ": check the warnings before you hand it out." : ": print it, download it or email it."));
@@ -395,17 +246,16 @@ function nextPatient() {
   $("colour").value = printer.colour;
   $("layout").value = catalog.layouts[0].name;
   $("email-to").value = "";
-  topicList.textContent = "";
   medicineShown = null;
   steps.textContent = "";
   stepsChanged();
-  addTopic();
+  leaflets.clear();
   showPrescription();
-  languageNotes();
+  leaflets.languageNotes();
   updateSummary();
   $("result").hidden = true;
   say("Ready for the next patient.");
-  topicSelects()[0].focus();
+  leaflets.selects()[0].focus();
 }
 
 // ---- start ----
@@ -427,8 +277,8 @@ async function load() {
   $("paper").value = catalog.layouts[0].paper;
   $("email-box").hidden = !catalog.email;
   prescribers = new Prescribers(catalog.prescribers, $("saved-prescriber"), $("prescriber-name"), $("prescriber-phone"), $("forget-prescriber"));
-  topicList.textContent = "";
-  addTopic();
+  leaflets = new Leaflets(catalog, $("topic-list"), $("add-topic"), $("language"));
+  leaflets.clear();
   say("");
 }
 
@@ -444,9 +294,9 @@ form.addEventListener("change", (event) => {
   invalidate();
   const target = event.target;
   if (target.dataset.field && target.dataset.field.startsWith("topics[")) showPrescription();
-  if (target.id === "rx-strength") fillDoses($("rx-dose"), medicineTopic().medicine, target.value, "");
-  if (target.dataset.part === "strength") fillDoses(part(target.closest(".step"), "dose"), medicineTopic().medicine, target.value, "");
-  languageNotes();
+  if (target.id === "rx-strength") fillDoses($("rx-dose"), leaflets.medicineTopic().medicine, target.value, "");
+  if (target.dataset.part === "strength") fillDoses(part(target.closest(".step"), "dose"), leaflets.medicineTopic().medicine, target.value, "");
+  leaflets.languageNotes();
   updateSummary();
 });
 form.addEventListener("click", (event) => {
@@ -462,11 +312,11 @@ form.addEventListener("click", (event) => {
     const row = button.closest("li");
     const next = row.nextElementSibling || row.previousElementSibling;
     row.remove();
-    renumberTopics();
+    leaflets.renumber();
     showPrescription();
     next.querySelector("select").focus();
   } else if (button.id === "add-topic") {
-    addTopic().focus();
+    leaflets.add().focus();
   } else if (button.id === "add-step") {
     addStep();
   } else if (button.id === "save-prescriber") {
@@ -480,7 +330,7 @@ form.addEventListener("click", (event) => {
     return;
   }
   invalidate();
-  languageNotes();
+  leaflets.languageNotes();
   updateSummary();
 });
 form.addEventListener("submit", make);

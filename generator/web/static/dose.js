@@ -3,16 +3,10 @@
 // every prescription again; the page only helps staff pick what the prescription says.
 
 import { addDays, fromIso } from "./dates.js";
+import { option } from "./leaflets.js";
 
 export function mg(value) {
   return Number(value).toLocaleString("en-US", { maximumFractionDigits: 3 });
-}
-
-function option(select, value, text) {
-  const item = document.createElement("option");
-  item.value = value;
-  item.textContent = text;
-  select.appendChild(item);
 }
 
 // Strengths as "750 mg tablets"; the one before kept when still offered; the only one chosen.
