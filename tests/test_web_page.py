@@ -39,9 +39,11 @@ FLAGS = [
 TODAY = dt.date.today()
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
+NO_CHROMIUM = "Debian's Chromium is not installed (apt-get install chromium)"
+NO_AXE = "axe-core is not installed (npm ci --prefix tests/axe; .ci/run does it)"
 pytestmark = [
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's Chromium is not installed (apt-get install chromium)"),
-    pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (npm ci --prefix tests/axe; .ci/run does it)"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=NO_CHROMIUM),
+    pytest.mark.skipif(not AXE.exists(), reason=NO_AXE),
 ]
 
 
