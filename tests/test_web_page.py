@@ -90,6 +90,8 @@ def check(page: Any, state: str) -> None:
         "async () => (await axe.run(document)).violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(', '))"
     )
     assert violations == [], (state, violations)
+    ids = page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert len(ids) == len(set(ids)), state
     folder = os.environ.get("HANDOUT_SCREENSHOT_DIR")
     if folder:
         from PIL import Image
@@ -243,8 +245,6 @@ def test_taper_step_first_date_filled_in(open_page, tmp_path) -> None:
     step.get_by_label("Times a day").fill("2")
     step.get_by_label("Each time").select_option("350")
     page.fill("#rx-last", typed(TODAY + dt.timedelta(days=12)))
-    ids = page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)")
-    assert len(ids) == len(set(ids))
     check(page, "taper")
     page.click("#make")
     page.locator("#preview:not([hidden])").wait_for()
@@ -360,3 +360,33 @@ def test_small_screens(open_page, viewport) -> None:
         page.click("#make")
         page.locator("#preview:not([hidden])").wait_for()
         check(page, "success")
+
+
+def test_email_and_saved_prescribers(open_page, tmp_path) -> None:
+    from generator.inputs import Prescriber
+    from generator.mail_settings import EmailSettings
+
+    settings = EmailSettings.model_validate({"from": "Clinic <leaflets@clinic.example>"})
+    outbox = tmp_path / "outbox"
+    page = open_page(email=settings, outbox=outbox, prescribers=(Prescriber(name="Dr. Ana Ruiz", phone="555-0101"),))
+    page.select_option("#saved-prescriber", "Dr. Ana Ruiz")
+    assert (
+        page.input_value("#prescriber-name") == "Dr. Ana Ruiz" and page.input_value("#prescriber-phone") == "555-0101"
+    )
+    page.fill("#prescriber-name", "Dr. Sam Lee")
+    page.fill("#prescriber-phone", "555-0100")
+    page.click("#save-prescriber")
+    fill_methocarbamol(page)
+    stored = page.evaluate("JSON.stringify(localStorage)")
+    assert "Dr. Sam Lee" in stored and "Maria" not in stored  # prescribers only, never patient data
+    page.click("#make")
+    page.locator("#preview:not([hidden])").wait_for()
+    assert page.locator("#email-box").is_visible()
+    page.fill("#email-to", "maria@example.org")
+    page.click("#send-email")
+    page.locator("#status", has_text="email written to").wait_for()
+    assert [path.name.split("-")[0] for path in outbox.glob("*.eml")] == ["methocarbamol"]
+    page.reload()
+    page.locator("#topic-0 option").nth(1).wait_for(state="attached")
+    options = page.locator("#saved-prescriber option").all_inner_texts()
+    assert options == ["Type a new one below", "Dr. Ana Ruiz, 555-0101", "Dr. Sam Lee, 555-0100"]
