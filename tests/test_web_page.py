@@ -110,15 +110,20 @@ def tab_to(page: Any, element_id: str, most: int = 60) -> None:
     raise AssertionError(f"#{element_id} not reached with Tab")
 
 
-def fill_methocarbamol(page: Any, times: str = "4") -> None:
-    page.select_option("#topic-0", "methocarbamol")
+def fill(page: Any, topic: str, strength: str, dose: str, times: str, days: str) -> None:
+    """A patient, a prescriber and a prescription of the medicine `topic`, starting today."""
+    page.select_option("#topic-0", topic)
     page.fill("#patient-name", "Maria Lopez")
     page.fill("#prescriber-name", "Dr. Sam Lee")
-    page.select_option("#rx-strength", "750")
-    page.select_option("#rx-dose", "1500")
+    page.select_option("#rx-strength", strength)
+    page.select_option("#rx-dose", dose)
     page.fill("#rx-times", times)
-    page.fill("#rx-days", "3")
     page.fill("#rx-start", typed(TODAY))
+    page.fill("#rx-days", days)
+
+
+def fill_methocarbamol(page: Any, times: str = "4") -> None:
+    fill(page, "methocarbamol", "750", "1500", times, "3")
 
 
 def download(page: Any, tmp_path: Path) -> tuple[str, bytes]:
@@ -140,23 +145,20 @@ def test_made_leaflet_is_cleared_by_any_edit_and_next_patient_keeps_the_prescrib
     check(page, "empty")
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url) if "/api/leaflets" in request.url else None)
-    tab_to(page, "topic-0")  # keyboard only from here to the download
-    page.keyboard.type("Carisoprodol")
-    assert page.input_value("#topic-0") == "carisoprodol"
-    tab_to(page, "patient-name")
-    page.keyboard.type("Zoë O'Brien")
-    tab_to(page, "prescriber-name")
-    page.keyboard.type("Dr. Sam Lee")
-    tab_to(page, "rx-strength")
-    page.keyboard.type("350")
-    tab_to(page, "rx-dose")
-    page.keyboard.type("1")
-    tab_to(page, "rx-times")
-    page.keyboard.type("3")
-    tab_to(page, "rx-days")
-    page.keyboard.type("10")
-    tab_to(page, "rx-start")
-    page.keyboard.type(typed(TODAY))
+    keys = [
+        ("topic-0", "Carisoprodol"),  # a closed select picks the option typed
+        ("patient-name", "Zoë O'Brien"),
+        ("prescriber-name", "Dr. Sam Lee"),
+        ("rx-strength", "350"),
+        ("rx-dose", "1"),
+        ("rx-times", "3"),
+        ("rx-days", "10"),
+        ("rx-start", typed(TODAY)),
+    ]
+    for element_id, keys_typed in keys:  # keyboard only from here to the download
+        tab_to(page, element_id)
+        page.keyboard.type(keys_typed)
+    assert page.input_value("#topic-0") == "carisoprodol" and page.input_value("#rx-dose") == "350"
     assert "1 tablet of 350 mg, 3 times a day (1,050 mg a day)" in page.inner_text("#rx-summary")
     assert page.locator("#make").bounding_box()["y"] + 44 <= DESKTOP["height"]  # Make in view without scrolling
     page.keyboard.press("Enter")
@@ -221,14 +223,7 @@ def test_methocarbamol_picked_from_offered_strengths(open_page, tmp_path) -> Non
 
 def test_taper_step_first_date_filled_in(open_page, tmp_path) -> None:
     page = open_page()
-    page.select_option("#topic-0", "carisoprodol")
-    page.fill("#patient-name", "Maria Lopez")
-    page.fill("#prescriber-name", "Dr. Sam Lee")
-    page.select_option("#rx-strength", "350")
-    page.select_option("#rx-dose", "350")
-    page.fill("#rx-times", "3")
-    page.fill("#rx-start", typed(TODAY))
-    page.fill("#rx-days", "14")
+    fill(page, "carisoprodol", "350", "350", "3", "14")
     assert page.locator("#last-day-field").is_hidden()
     page.click("#add-step")
     step = page.get_by_role("group", name="Lower dose, step 1")
@@ -296,17 +291,10 @@ def test_a_general_error_is_next_to_make_and_focused(open_page) -> None:
 
 def test_two_leaflets_in_one_print_with_warnings_first(open_page, tmp_path) -> None:
     page = open_page()
-    page.select_option("#topic-0", "carisoprodol")
+    fill(page, "carisoprodol", "350", "350", "3", "7")
+    page.fill("#patient-age", "70")
     page.click("#add-topic")
     page.select_option("#topic-1", "low-back-pain")
-    page.fill("#patient-name", "Maria Lopez")
-    page.fill("#patient-age", "70")
-    page.fill("#prescriber-name", "Dr. Sam Lee")
-    page.select_option("#rx-strength", "350")
-    page.select_option("#rx-dose", "350")
-    page.fill("#rx-times", "3")
-    page.fill("#rx-start", typed(TODAY))
-    page.fill("#rx-days", "7")
     page.click("#make")
     page.locator("#preview:not([hidden])").wait_for()
     warnings = page.inner_text("#warnings")
