@@ -142,11 +142,13 @@ async function failure(response) {
   return result;
 }
 
-function setBusy(on, label) {
+// While a request is on its way, its button says so and further presses are ignored (it keeps the focus).
+function setBusy(on, button = $("make"), label = "Making the leaflet…") {
   busy = on;
   form.setAttribute("aria-busy", String(on));
-  $("make").setAttribute("aria-disabled", String(on));
-  $("make").textContent = on ? label : "Make leaflet";
+  if (on) button.dataset.idle = button.textContent;
+  button.setAttribute("aria-disabled", String(on));
+  button.textContent = on ? label : button.dataset.idle;
 }
 
 async function make(event) {
@@ -156,7 +158,7 @@ async function make(event) {
   if (text("token")) localStorage.setItem("handout-token", text("token"));
   const { data, problems } = readForm(leaflets, steps);
   const sent = version;
-  setBusy(true, "Making the leaflet…");
+  setBusy(true);
   say("Making the leaflet…");
   let response;
   try {
@@ -210,7 +212,7 @@ function download() {
 async function sendEmail() {
   if (busy || !made) return;
   clearErrors();
-  setBusy(true, "Sending…");
+  setBusy(true, $("send-email"), "Sending…");
   say("Sending the email…");
   let response;
   try {
@@ -219,7 +221,7 @@ async function sendEmail() {
   } catch (error) {
     response = null;
   }
-  setBusy(false);
+  setBusy(false, $("send-email"));
   if (!response || !response.ok) {
     const result = response ? await failure(response) : { error: "The server could not be reached. Try again.", errors: [] };
     showErrors(result.errors || [], result.error);
