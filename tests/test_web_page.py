@@ -96,6 +96,8 @@ def check(page: Any, state: str) -> None:
     if folder:
         from PIL import Image
 
+        if page.locator("#preview").is_visible():
+            page.wait_for_timeout(2000)  # let the PDF viewer draw the first page for the picture
         size = page.viewport_size
         target = Path(folder) / f"{state}-{size['width']}x{size['height']}.png"
         Image.open(io.BytesIO(page.screenshot())).convert("RGB").quantize(64).save(target, optimize=True)
