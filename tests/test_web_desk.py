@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from helpers import pdf_pages_text, pdf_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from generator.combine import combine_pdf_bytes
+from generator.errors import InputError
 from generator.inputs import read_clinic, read_prescribers
 from generator.mail_settings import EmailSettings
 from generator.paths import SAMPLES, layouts_root, library_root
@@ -257,3 +260,49 @@ def test_serve_outbox_needs_email_settings(run_cli, tmp_path: Path, monkeypatch)
         monkeypatch.delenv(variable, raising=False)
     code, _, err = run_cli("serve", "--outbox", str(tmp_path))
     assert code == 2 and "--outbox: email is not set up" in err
+
+
+_SECRET = "Zq7Secret"
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5000),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(["", " ", _SECRET, "2026-11-24", "11/24/2026", "methocarbamol", "low-back-pain", "es", "a4"]),
+    st.lists(st.sampled_from(["methocarbamol", "carisoprodol", "low-back-pain", _SECRET]), max_size=3),
+)
+_FIELDS = {
+    "topics": _VALUES,
+    "language": _VALUES,
+    "layout": _VALUES,
+    "paper": _VALUES,
+    "grayscale": _VALUES,
+    "patient": st.fixed_dictionaries(
+        {}, optional={"name": _VALUES, "age": _VALUES, "date_of_birth": _VALUES, "preferred_name": _VALUES}
+    ),
+    "prescription": st.fixed_dictionaries(
+        {},
+        optional={
+            key: _VALUES
+            for key in ("medicine", "dose_mg", "strength_mg", "times_per_day", "start", "days_supply", "last_day")
+        }
+        | {"taper": st.lists(st.fixed_dictionaries({}, optional={"from": _VALUES, "dose_mg": _VALUES}), max_size=2)},
+    ),
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.fixed_dictionaries({}, optional=_FIELDS))
+def test_any_desk_request_is_read_or_refused_field_by_field(body) -> None:
+    """Whatever the form sends: a request, or an InputError whose problems each name a field and never a value."""
+    from generator.content import Library
+    from generator.layouts import LayoutLibrary
+    from generator.policy import ClinicPolicy
+    from generator.web.desk_request import read_desk_request
+
+    body["prescriber"] = {"name": "Dr. Sam Lee"}
+    try:
+        read_desk_request(Library(library_root()), LayoutLibrary(layouts_root()), ClinicPolicy(), body, TODAY)
+    except InputError as exc:
+        assert exc.problems and all(field for field, _ in exc.problems), exc.problems
+        assert _SECRET not in str(exc)
