@@ -199,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="a host name browsers use to reach the server (repeatable; loopback names are always allowed)",
     )
+    serve.add_argument(
+        "--outbox", metavar="DIR", help="email from the page writes DIR/<topic>-<date>-<code>.eml instead of sending"
+    )
     serve.add_argument("--token", help=argparse.SUPPRESS)  # refused: argv is visible to every user (ps)
     _add_input_options(serve, made_on=False)
     serve.set_defaults(func=cmd_serve)

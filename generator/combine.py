@@ -11,20 +11,31 @@ from pypdf import PdfReader, PdfWriter
 from generator.pipeline import write_atomically
 
 
-def combine_pdfs(parts: Iterable[Path], target: Path) -> int:
-    """Join `parts` in order, adding a blank page after any leaflet with an odd page count.
+def combine_pdf_bytes(parts: Iterable[bytes | Path]) -> tuple[bytes, int]:
+    """Join `parts` (PDF bytes or files) in order, adding a blank page after any leaflet with an odd page count.
 
-    So every leaflet starts on an odd (front) page. Returns the total page count.
+    So every leaflet starts on an odd (front) page. Returns the PDF and its page count.
     """
     writer = PdfWriter()
+    titles = []
     for part in parts:
-        reader = PdfReader(part)
+        reader = PdfReader(io.BytesIO(part) if isinstance(part, bytes) else part)
+        if reader.metadata and reader.metadata.title:
+            titles.append(reader.metadata.title)
         for page in reader.pages:
             writer.add_page(page)
         if len(reader.pages) % 2:
             last = reader.pages[-1].mediabox
             writer.add_blank_page(width=float(last.width), height=float(last.height))
+    if titles:
+        writer.add_metadata({"/Title": " + ".join(dict.fromkeys(titles))})  # each title once
     buffer = io.BytesIO()
     writer.write(buffer)
-    write_atomically(target, buffer.getvalue())
-    return len(writer.pages)
+    return buffer.getvalue(), len(writer.pages)
+
+
+def combine_pdfs(parts: Iterable[Path], target: Path) -> int:
+    """Join the leaflet files `parts` into `target` (see combine_pdf_bytes); returns the total page count."""
+    pdf, pages = combine_pdf_bytes(parts)
+    write_atomically(target, pdf)
+    return pages

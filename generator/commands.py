@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from generator.errors import InputError
 
 if TYPE_CHECKING:
+    from generator.mail_settings import EmailSettings
     from generator.pipeline import Generator
     from generator.verify import Expected
 
@@ -301,12 +302,26 @@ def _web_token(args: argparse.Namespace) -> str | None:
     return token.strip() if token else None
 
 
+def _web_email(config: Path | None) -> EmailSettings | None:
+    """The email settings when the config has an email: section or the environment sets the sender; else none."""
+    import os
+
+    from generator.mail_settings import ENVIRONMENT, load_email_settings
+    from generator.yamlio import load_mapping
+
+    in_config = config is not None and "email" in load_mapping(config, InputError)
+    if not in_config and not any(os.environ.get(variable) for variable in ENVIRONMENT):
+        return None
+    return load_email_settings(config)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the staff web page and JSON API."""
     import ipaddress
 
-    from generator.inputs import read_clinic
+    from generator.inputs import read_clinic, read_prescribers
     from generator.paths import SAMPLES, config_path, layouts_root, library_root
+    from generator.policy import read_policy
     from generator.web.app import LOOPBACK_NAMES, WebSettings
     from generator.web.server import serve
 
@@ -328,12 +343,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"--host {args.host}: listens on every address; name the host browsers will use with --allowed-host"
         )
     hosts = (*LOOPBACK_NAMES, *([] if wildcard else [args.host]), *args.allowed_host)
+    config = config_path(args.config)
+    email = _web_email(config)
+    if args.outbox and email is None:
+        raise InputError("--outbox: email is not set up (an email: section in the config, or HANDOUT_MAIL_FROM)")
     settings = WebSettings(
         library=library_root(args.library),
         layouts=layouts_root(args.layouts),
-        clinic=read_clinic(config_path(args.config) or SAMPLES / "clinic.yaml"),
+        clinic=read_clinic(config or SAMPLES / "clinic.yaml"),
         token=token,
         allowed_hosts=hosts,
+        policy=read_policy(config),
+        prescribers=read_prescribers(config) if config else (),
+        email=email,
+        outbox=Path(args.outbox) if args.outbox else None,
     )
     print(f"Serving on http://{args.host}:{args.port}/ (API docs at /docs). Ctrl-C stops.")
     serve(settings, args.host, args.port)

@@ -39,6 +39,14 @@ class LayoutError(HandoutError):
     exit_code = 4
 
 
+class TooLongError(LayoutError):
+    """The content needs more pages than the layout allows (required blocks are never dropped)."""
+
+    def __init__(self, message: str, pages: int, max_pages: int) -> None:
+        super().__init__(message)
+        self.pages, self.max_pages = pages, max_pages
+
+
 class RenderError(HandoutError):
     """ReportLab could not lay out the leaflet."""
 

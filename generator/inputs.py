@@ -176,6 +176,19 @@ def read_clinic(path: Path) -> Clinic:
     return clinic.model_copy(update={"logo": logo})
 
 
+def read_prescribers(path: Path) -> tuple[Prescriber, ...]:
+    """The clinic config's `prescribers:` list (name and phone each), offered on the web page; none without one."""
+    data = load_mapping(path, InputError).get("prescribers")
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        raise InputError(f"{path}: prescribers: expected a list of name and phone entries")
+    return tuple(
+        parse_model(Prescriber, item, str(path), InputError, prefix=f"prescribers[{index}]")
+        for index, item in enumerate(data)
+    )
+
+
 def age_on(patient_age: int | None, date_of_birth: dt.date | None, day: dt.date) -> int | None:
     """The age given, else the age on `day` worked out from the date of birth."""
     if patient_age is not None or date_of_birth is None:

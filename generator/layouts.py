@@ -64,6 +64,8 @@ class Layout(StrictModel):
     """The profile's name (its file name)."""
     description: str = ""
     """One line for `handout list`."""
+    title: str = ""
+    """The name staff choose it by on the web page, in plain words (default: the description)."""
     paper: Literal["letter", "a4"] = "letter"
     """Paper size; overridable per run."""
     orientation: Literal["portrait", "landscape"] = "portrait"
@@ -139,6 +141,7 @@ class LayoutFile(StrictModel):
     extends: str | None = None
     """The profile this one changes."""
     description: str | None = None
+    title: str | None = None
     paper: Literal["letter", "a4"] | None = None
     orientation: Literal["portrait", "landscape"] | None = None
     margins_in: tuple[float, float, float, float] | None = None

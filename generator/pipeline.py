@@ -16,7 +16,7 @@ from pathlib import Path
 from generator.cautions import staff_warnings
 from generator.content import Library
 from generator.dosing import make_schedule
-from generator.errors import InputError, LayoutError, VerifyError
+from generator.errors import InputError, TooLongError, VerifyError
 from generator.html import render_html
 from generator.inputs import Clinic, Personalisation, check_age
 from generator.labels import load_wording
@@ -194,9 +194,11 @@ class Generator:
         except VerifyError as exc:
             raise VerifyError(f"{exc} (refusing to write it)") from None
         if layout.max_pages and pages > layout.max_pages:
-            raise LayoutError(
+            raise TooLongError(
                 f"{where}: layout '{layout.name}' allows {layout.max_pages} page(s) but the content needs {pages}; "
-                "required blocks are never dropped and text is never shrunk below the layout's minimum size"
+                "required blocks are never dropped and text is never shrunk below the layout's minimum size",
+                pages,
+                layout.max_pages,
             )
         return Handout(
             pdf, pages, prepared.language, prepared.must_say, prepared.key_warnings, prepared.warnings, checks

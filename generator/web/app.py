@@ -11,10 +11,9 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import json
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,15 +27,19 @@ from starlette.concurrency import run_in_threadpool
 from generator import __version__
 from generator.content import Library
 from generator.errors import ContentError, HandoutError, InputError, LayoutError
-from generator.inputs import Clinic, Personalisation, parse_personalisation
-from generator.labels import label_languages, load_wording
+from generator.inputs import Clinic, Personalisation, Prescriber, parse_personalisation
 from generator.layouts import LayoutLibrary
+from generator.mail_settings import EmailSettings
 from generator.pipeline import Generator, Handout, HandoutRequest, HtmlHandout
+from generator.policy import ClinicPolicy
 from generator.selection import resolve_topic
-from generator.strictdata import DataError, load_json
+from generator.web.catalog import catalog
+from generator.web.desk import DeskSettings, desk_router
 from generator.web.fhir_routes import fhir_router
 from generator.web.guards import AccessLog, BodyLimit, HostCheck, SecurityHeaders
 from generator.web.headers import WARNINGS_HEADER, warnings_header
+from generator.web.replies import error_reply as _error
+from generator.web.replies import json_object
 
 OPTIONS = ("topic", "layout", "language", "paper", "format")
 """Keys a request may add beside the single-handout input shape."""
@@ -59,12 +62,14 @@ class WebSettings:
     """Host header names answered; any other gets 421 (DNS rebinding)."""
     read_timeout_s: float = 5.0
     """Each request, headers and body, must arrive within this time (see generator.web.server)."""
-
-
-def _error(exc: HandoutError, status: int) -> JSONResponse:
-    message = str(exc).removeprefix("request: ")
-    fields = [{"field": field, "message": text} for field, text in exc.problems]
-    return JSONResponse({"error": message, "errors": fields}, status_code=status)
+    policy: ClinicPolicy = field(default_factory=ClinicPolicy)
+    """The clinic's own rules (course length per topic), from the config file's policy: section."""
+    prescribers: tuple[Prescriber, ...] = ()
+    """Prescribers the page offers, from the config file's prescribers: list."""
+    email: EmailSettings | None = None
+    """Email settings; without them the page offers no email."""
+    outbox: Path | None = None
+    """With email: write each message to this folder as .eml instead of sending it."""
 
 
 def _request_schema() -> dict[str, Any]:
@@ -124,24 +129,14 @@ def create_app(settings: WebSettings) -> FastAPI:
         refused = check_token(request)
         if refused:
             return refused
-        library, layouts = generator.library, generator.layouts
-        body = {
-            "clinic": {"name": settings.clinic.name, "phone": settings.clinic.phone},
-            "topics": [
-                {
-                    "name": name,
-                    "title": library.topic(name).title,
-                    "medicine": library.topic(name).medicine is not None,
-                    "languages": library.languages(name),
-                }
-                for name in library.topic_names()
-            ],
-            "layouts": [{"name": n, "description": layouts.get(n).description} for n in layouts.names()],
-            "languages": [
-                {"code": code, "name": load_wording(library.root, code).labels.language_name}
-                for code in label_languages(library.root)
-            ],
-        }
+        body = catalog(
+            generator.library,
+            generator.layouts,
+            settings.clinic,
+            settings.policy,
+            settings.prescribers,
+            settings.email is not None,
+        )
         return JSONResponse(body)
 
     @app.post(
@@ -162,20 +157,9 @@ def create_app(settings: WebSettings) -> FastAPI:
         refused = check_token(request)
         if refused:
             return refused
-        if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
-            return _error(InputError("request: send the body as application/json"), 415)
-        try:
-            body = load_json((await request.body()).decode("utf-8"))
-        except DataError as exc:
-            field = exc.field or "body"
-            return _error(InputError(f"request: {field}: {exc}", ((field, str(exc)),)), 422)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return _error(InputError("request: body is not valid JSON"), 400)
-        if not isinstance(body, dict):
-            return _error(InputError("request: expected a JSON object"), 422)
-        if "clinic" in body:
-            message = "not accepted here: the clinic comes from the server's config"
-            return _error(InputError(f"request: clinic: {message}", (("clinic", message),)), 422)
+        body = await json_object(request)
+        if isinstance(body, JSONResponse):
+            return body
         options = {key: body.pop(key) for key in OPTIONS if key in body}
         try:
             made = await run_in_threadpool(_build, generator, build_lock, settings.clinic, body, options)
@@ -194,6 +178,8 @@ def create_app(settings: WebSettings) -> FastAPI:
         content = made.html.encode("utf-8") if isinstance(made, HtmlHandout) else made.pdf
         return Response(content, media_type=kind, headers=headers)
 
+    desk = DeskSettings(settings.clinic, settings.policy, settings.email, settings.outbox)
+    app.include_router(desk_router(generator, build_lock, desk, check_token))
     app.include_router(fhir_router(generator, build_lock, settings.clinic, check_token))
     return app
 

@@ -1,21 +1,30 @@
-// The staff page: fills the choices from /api/topics, sends the form to /api/handouts,
-// shows each error next to its field, and previews, downloads or prints the PDF, or
-// downloads the same leaflet as an accessible web page (HTML).
-"use strict";
+// The front-desk page: one patient, one or more leaflets, the prescription in one pass.
+// Choices come from GET /api/topics; POST /api/leaflets makes the PDF (several leaflets joined
+// for one print job); any edit clears a leaflet already made, so only what the form says is printed.
 
-const form = document.getElementById("leaflet-form");
-const statusLine = document.getElementById("status");
-const formError = document.getElementById("form-error");
-const preview = document.getElementById("preview");
-const download = document.getElementById("download");
-const printButton = document.getElementById("print");
-const htmlButton = document.getElementById("html");
-let topics = [];
-let languages = [];
-let pdfUrl = null;
+import { addDays, fromIso, toIso } from "./dates.js";
+import { fillDoses, fillStrengths, scheduleText } from "./dose.js";
+import { clearErrors, showErrors, showGeneral } from "./errors.js";
+import { Prescribers } from "./prescribers.js";
+import { Leaflets, option } from "./leaflets.js";
+import { readForm, text } from "./request.js";
+import { makeStep, part, renumber } from "./steps.js";
+import { warningWords } from "./wording.js";
+
+const $ = (id) => document.getElementById(id);
+const form = $("leaflet-form");
+const steps = $("taper-steps");
+const preview = $("preview");
+let catalog = null;
+let leaflets = null;
+let prescribers = null;
+let version = 0; // every edit counts up: a leaflet made from an older form is never shown
+let made = null; // {url, fileName, body}
+let busy = false;
+let medicineShown = null;
 
 function token() {
-  return document.getElementById("token").value || localStorage.getItem("handout-token") || "";
+  return $("token").value || localStorage.getItem("handout-token") || "";
 }
 
 async function api(path, options = {}) {
@@ -23,199 +32,345 @@ async function api(path, options = {}) {
   if (token()) headers["Authorization"] = "Bearer " + token();
   const response = await fetch(path, Object.assign({}, options, { headers }));
   if (response.status === 401) {
-    document.getElementById("token-box").hidden = false;
-    document.getElementById("token").focus();
+    $("token-box").hidden = false;
+    $("token").focus();
   }
   return response;
 }
 
-function option(select, value, text) {
-  const item = document.createElement("option");
-  item.value = value;
-  item.textContent = text;
-  select.appendChild(item);
+function say(text) {
+  $("status").textContent = text;
 }
 
-function fillLanguages() {
-  const topic = topics.find((t) => t.name === form.topic.value);
-  const select = form.language;
-  const keep = select.value;
-  select.textContent = "";
-  for (const language of languages) {
-    if (topic && topic.languages.includes(language.code)) option(select, language.code, language.name);
-  }
-  if ([...select.options].some((o) => o.value === keep)) select.value = keep;
-  document.getElementById("prescription").hidden = !(topic && topic.medicine);
+// ---- prescription ----
+
+function showPrescription() {
+  const topic = leaflets.medicineTopic();
+  $("prescription").hidden = !topic;
+  if (!topic || topic === medicineShown) return;
+  medicineShown = topic;
+  $("prescription-legend").textContent = "Prescription: " + topic.title;
+  fillStrengths($("rx-strength"), topic.medicine, "");
+  fillDoses($("rx-dose"), topic.medicine, $("rx-strength").value, "");
+  steps.textContent = "";
+  stepsChanged();
 }
 
-async function load() {
-  const response = await api("/api/topics");
-  if (!response.ok) {
-    statusLine.textContent = "Enter the access token, then choose Make leaflet.";
-    return;
-  }
-  const data = await response.json();
-  topics = data.topics;
-  languages = data.languages;
-  document.getElementById("clinic-line").textContent = data.clinic.name + " · " + data.clinic.phone;
-  form.topic.textContent = "";
-  form.layout.textContent = "";
-  for (const topic of topics) option(form.topic, topic.name, topic.title);
-  for (const layout of data.layouts) option(form.layout, layout.name, layout.name + " — " + layout.description);
-  form.layout.value = "standard";
-  fillLanguages();
-  statusLine.textContent = "";
+function stepsChanged() {
+  $("last-day-field").hidden = steps.children.length === 0;
+  renumber(steps);
+}
+
+function fullDoseEnd() {
+  const start = toIso($("rx-start").value);
+  const days = Number($("rx-days").value);
+  return start && Number.isInteger(days) && days > 0 ? addDays(start, days) : null;
+}
+
+// The first step starts the day after the full-dose days, until staff type another date.
+function fillFirstStep() {
+  const first = steps.children[0];
+  const next = fullDoseEnd();
+  if (first && first.dataset.auto === "yes" && next) part(first, "from").value = fromIso(next);
 }
 
 function addStep() {
-  const steps = document.getElementById("taper-steps");
-  const index = steps.children.length;
-  const step = document.createElement("div");
-  step.className = "step";
-  step.innerHTML =
-    '<p class="help">Step ' + (index + 1) + " of the plan to lower the dose</p>" +
-    '<div class="step-grid">' +
-    '<div class="field"><label for="step-from-' + index + '">From</label><input type="date" id="step-from-' + index +
-    '" data-field="prescription.taper[' + index + '].from"></div>' +
-    '<div class="field"><label for="step-dose-' + index + '">mg each time</label><input type="number" step="any" id="step-dose-' +
-    index + '" data-field="prescription.taper[' + index + '].dose_mg"></div>' +
-    '<div class="field"><label for="step-times-' + index + '">Times a day</label><input type="number" min="1" id="step-times-' +
-    index + '" data-field="prescription.taper[' + index + '].times_per_day"></div></div>';
-  steps.appendChild(step);
-  document.getElementById("last-day-field").hidden = false;
-  document.getElementById("step-from-" + index).focus();
+  const medicine = leaflets.medicineTopic().medicine;
+  const before = steps.children.length ? part(steps.lastElementChild, "strength").value : $("rx-strength").value;
+  const step = makeStep(steps, medicine, before);
+  step.dataset.auto = steps.children.length === 1 ? "yes" : "no";
+  stepsChanged();
+  fillFirstStep();
+  part(step, steps.children.length === 1 && fullDoseEnd() ? "times" : "from").focus();
 }
 
-function value(id) {
-  return document.getElementById(id).value.trim();
+function updateSummary() {
+  const topic = leaflets.medicineTopic();
+  $("rx-summary").textContent = topic ? scheduleText(readForm(leaflets, steps).data.prescription, topic.medicine.form) : "";
 }
 
-function number(id) {
-  const text = value(id);
-  return text === "" ? undefined : Number(text);
+// ---- what was made ----
+
+function setReady(ready) {
+  for (const id of ["print", "download", "download-html", "send-email"]) $(id).disabled = !ready;
+  preview.hidden = !ready;
 }
 
-function body() {
-  const data = {
-    topic: form.topic.value,
-    layout: form.layout.value,
-    language: form.language.value,
-    patient: { name: value("patient-name"), language: form.language.value },
-    prescriber: { name: value("prescriber-name") },
-  };
-  if (value("patient-preferred")) data.patient.preferred_name = value("patient-preferred");
-  if (value("patient-age")) data.patient.age = number("patient-age");
-  if (value("patient-dob")) data.patient.date_of_birth = value("patient-dob");
-  if (value("prescriber-phone")) data.prescriber.phone = value("prescriber-phone");
-  if (!document.getElementById("prescription").hidden) {
-    const rx = { medicine: form.topic.value, dose_mg: number("rx-dose"), times_per_day: number("rx-times"),
-      start: value("rx-start") || undefined, days_supply: number("rx-days") };
-    const steps = document.getElementById("taper-steps").children.length;
-    rx.taper = [];
-    for (let i = 0; i < steps; i++) {
-      if (value("step-from-" + i) || value("step-dose-" + i)) {
-        rx.taper.push({ from: value("step-from-" + i), dose_mg: number("step-dose-" + i), times_per_day: number("step-times-" + i) });
-      }
-    }
-    if (value("rx-last")) rx.last_day = value("rx-last");
-    data.prescription = rx;
+// Any edit: the leaflet made before no longer matches the form, so it goes.
+function invalidate() {
+  version += 1;
+  if (!made) return;
+  URL.revokeObjectURL(made.url);
+  made = null;
+  preview.removeAttribute("src");
+  setReady(false);
+  $("warnings").hidden = true;
+  $("result-heading").textContent = "Leaflet cleared: the form changed";
+  say("The form changed, so the leaflet made before was cleared. Choose Make leaflet again.");
+}
+
+function fileName(response) {
+  const found = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+  return found ? found[1] : "leaflet.pdf";
+}
+
+function showWarnings(response) {
+  let warnings = [];
+  try {
+    warnings = JSON.parse(response.headers.get("X-Handout-Warnings") || "[]");
+  } catch (error) {
+    warnings = [];
   }
-  return data;
+  const list = $("warning-list");
+  list.textContent = "";
+  for (const warning of warnings) {
+    const item = document.createElement("li");
+    item.textContent = warningWords(warning);
+    list.appendChild(item);
+  }
+  $("warnings").hidden = warnings.length === 0;
+  return warnings.length;
 }
 
-function clearErrors() {
-  formError.hidden = true;
-  formError.textContent = "";
-  for (const old of form.querySelectorAll(".error")) old.remove();
-  for (const input of form.querySelectorAll("[aria-invalid]")) {
-    input.removeAttribute("aria-invalid");
-    input.removeAttribute("aria-describedby");
+async function failure(response) {
+  let result = { error: "The leaflet was not made (the server answered " + response.status + "). Try again.", errors: [] };
+  try {
+    result = await response.json();
+  } catch (error) {
+    /* keep the message above */
   }
+  return result;
 }
 
-function showErrors(result) {
-  let first = null;
-  const general = [];
-  for (const problem of result.errors || []) {
-    const input = form.querySelector('[data-field="' + problem.field + '"]');
-    if (!input) {
-      general.push((problem.field ? problem.field + ": " : "") + problem.message);
-      continue;
-    }
-    const note = document.createElement("p");
-    note.className = "error";
-    note.id = "error-" + input.id;
-    note.textContent = problem.message;
-    input.setAttribute("aria-invalid", "true");
-    input.setAttribute("aria-describedby", note.id);
-    input.closest(".field").appendChild(note);
-    first = first || input;
-  }
-  if (general.length || !(result.errors || []).length) {
-    formError.textContent = general.length ? general.join("; ") : result.error;
-    formError.hidden = false;
-  }
-  (first || formError).focus?.();
-  statusLine.textContent = "The leaflet was not made. Please check the marked fields.";
+// While a request is on its way, its button says so and further presses are ignored (it keeps the focus).
+function setBusy(on, button = $("make"), label = "Making the leaflet…") {
+  busy = on;
+  form.setAttribute("aria-busy", String(on));
+  if (on) button.dataset.idle = button.textContent;
+  button.setAttribute("aria-disabled", String(on));
+  button.textContent = on ? label : button.dataset.idle;
 }
 
 async function make(event) {
   event.preventDefault();
+  if (busy) return;
   clearErrors();
-  if (value("token")) localStorage.setItem("handout-token", value("token"));
-  statusLine.textContent = "Making the leaflet…";
+  if (text("token")) localStorage.setItem("handout-token", text("token"));
+  const { data, problems } = readForm(leaflets, steps);
+  const sent = version;
+  setBusy(true);
+  say("Making the leaflet…");
   let response;
   try {
-    response = await api("/api/handouts", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body()) });
+    response = await api("/api/leaflets", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(data) });
   } catch (error) {
-    statusLine.textContent = "The server could not be reached. Please try again.";
+    setBusy(false);
+    say("");
+    showGeneral("The server could not be reached. Check the network connection, then choose Make leaflet again.");
+    return;
+  }
+  setBusy(false);
+  if (sent !== version) {
+    say("The form changed while the leaflet was being made. Choose Make leaflet again.");
     return;
   }
   if (!response.ok) {
-    let result = { error: "The leaflet was not made (error " + response.status + ").", errors: [] };
-    try { result = await response.json(); } catch (error) { /* keep the generic message */ }
-    if (response.status === 401) { topics.length || load(); }
-    showErrors(result);
+    const result = await failure(response);
+    const own = new Set(problems.map((p) => p.field));
+    const all = problems.concat((result.errors || []).filter((p) => !own.has(p.field)));
+    const onFields = showErrors(all, result.error);
+    say(onFields ? "The leaflet was not made: " + onFields + (onFields > 1 ? " problems are" : " problem is") + " marked on the form." : "The leaflet was not made.");
+    return;
+  }
+  if (problems.length) {  // the server accepted what it got, but the page could not read a field: never print that
+    showErrors(problems, "");
+    say("The leaflet was not made: correct the marked fields.");
     return;
   }
   const blob = await response.blob();
-  if (pdfUrl) URL.revokeObjectURL(pdfUrl);
-  pdfUrl = URL.createObjectURL(blob);
-  preview.src = pdfUrl;
-  download.href = pdfUrl;
-  download.hidden = false;
-  printButton.hidden = false;
-  htmlButton.hidden = false;
-  statusLine.textContent = "The leaflet is ready: preview it below, download it or print it.";
+  made = { url: URL.createObjectURL(blob), fileName: fileName(response), body: data };
+  preview.src = made.url;
+  setReady(true);
+  const warnings = showWarnings(response);
+  const titles = data.topics.map((name) => leaflets.topicOf(name).title).join(" + ");
+  $("result-heading").textContent = "Leaflet ready: " + titles;
+  $("result").hidden = false;
+  say("The leaflet is ready" + (warnings ? ": check the warnings before you hand it out." : ": print it, download it or email it."));
+  $("result").scrollIntoView({ block: "start" });
+  $("result-heading").focus({ preventScroll: true });
 }
 
-async function downloadHtml() {
-  statusLine.textContent = "Making the web page version…";
+function download() {
+  const link = document.createElement("a");
+  link.href = made.url;
+  link.download = made.fileName;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+}
+
+// The same leaflet as one accessible web page (one leaflet at a time), for a patient portal or a screen reader.
+async function downloadPage() {
+  if (busy || !made) return;
+  clearErrors();
+  setBusy(true, $("download-html"), "Making the web page…");
   let response;
   try {
-    response = await api("/api/handouts", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(Object.assign(body(), { format: "html" })) });
+    response = await api("/api/leaflets/html", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(made.body) });
   } catch (error) {
-    statusLine.textContent = "The server could not be reached. Please try again.";
+    setBusy(false, $("download-html"));
+    showGeneral("The server could not be reached. Check the network connection, then try again.");
     return;
   }
+  setBusy(false, $("download-html"));
   if (!response.ok) {
-    statusLine.textContent = "The web page version was not made (error " + response.status + ").";
+    const result = await failure(response);
+    showGeneral(result.error || "The web page was not made.");
     return;
   }
   const link = document.createElement("a");
   link.href = URL.createObjectURL(await response.blob());
-  link.download = "leaflet.html";
-  document.body.append(link);
+  link.download = fileName(response);
+  document.body.appendChild(link);
   link.click();
   link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-  statusLine.textContent = "The web page version (HTML) is downloaded.";
 }
 
-form.topic.addEventListener("change", fillLanguages);
-document.getElementById("add-step").addEventListener("click", addStep);
-printButton.addEventListener("click", () => preview.contentWindow.print());
-htmlButton.addEventListener("click", downloadHtml);
-document.getElementById("token").addEventListener("change", () => { localStorage.setItem("handout-token", value("token")); load(); });
+async function sendEmail() {
+  if (busy || !made) return;
+  clearErrors();
+  setBusy(true, $("send-email"), "Sending…");
+  say("Sending the email…");
+  let response;
+  try {
+    const body = JSON.stringify(Object.assign({ to: $("email-to").value.trim() }, made.body));
+    response = await api("/api/leaflets/email", { method: "POST", headers: { "Content-Type": "application/json" }, body });
+  } catch (error) {
+    response = null;
+  }
+  setBusy(false, $("send-email"));
+  if (!response || !response.ok) {
+    const result = response ? await failure(response) : { error: "The server could not be reached. Try again.", errors: [] };
+    showErrors(result.errors || [], result.error);
+    say("The email was not sent.");
+    return;
+  }
+  const result = await response.json();
+  say(result.sent.map((one) => one.title + ": email " + one.outcome +
+    (one.code ? ". PDF code (give it by phone or in person, never by email): " + one.code : "")).join(". ") + ".");
+}
+
+// ---- next patient: everything but the prescriber (and the printer's paper and colour) ----
+
+function nextPatient() {
+  invalidate();
+  clearErrors();
+  const keep = { name: $("prescriber-name").value, phone: $("prescriber-phone").value, saved: $("saved-prescriber").value };
+  const printer = { paper: $("paper").value, colour: $("colour").value };
+  form.reset();
+  Object.assign($("prescriber-name"), { value: keep.name });
+  Object.assign($("prescriber-phone"), { value: keep.phone });
+  $("saved-prescriber").value = keep.saved;
+  $("paper").value = printer.paper;
+  $("colour").value = printer.colour;
+  $("layout").value = catalog.layouts[0].name;
+  $("email-to").value = "";
+  medicineShown = null;
+  steps.textContent = "";
+  stepsChanged();
+  leaflets.clear();
+  showPrescription();
+  leaflets.languageNotes();
+  updateSummary();
+  $("result").hidden = true;
+  say("Ready for the next patient.");
+  leaflets.selects()[0].focus();
+}
+
+// ---- start ----
+
+async function load() {
+  const response = await api("/api/topics");
+  if (!response.ok) {
+    say("Enter the access token to start.");
+    return;
+  }
+  catalog = await response.json();
+  $("clinic-line").textContent = catalog.clinic.name + " · " + catalog.clinic.phone;
+  $("language").textContent = "";
+  for (const language of catalog.languages) option($("language"), language.code, language.name);
+  $("layout").textContent = "";
+  for (const layout of catalog.layouts.filter((l) => !l.variant_of)) option($("layout"), layout.name, layout.title);
+  $("paper").textContent = "";
+  for (const paper of catalog.papers) option($("paper"), paper.name, paper.title);
+  $("paper").value = catalog.layouts[0].paper;
+  $("email-box").hidden = !catalog.email;
+  prescribers = new Prescribers(catalog.prescribers, $("saved-prescriber"), $("prescriber-name"), $("prescriber-phone"), $("forget-prescriber"));
+  leaflets = new Leaflets(catalog, $("topic-list"), $("add-topic"), $("language"));
+  leaflets.clear();
+  say("");
+}
+
+form.addEventListener("input", (event) => {
+  if (event.target.id === "token") return;
+  if (event.target.closest(".step") && event.target.dataset.part === "from") event.target.closest(".step").dataset.auto = "no";
+  invalidate();
+  if (event.target.id === "rx-start" || event.target.id === "rx-days") fillFirstStep();
+  updateSummary();
+});
+form.addEventListener("change", (event) => {
+  if (event.target.id === "token") return;
+  invalidate();
+  const target = event.target;
+  if (target.dataset.field && target.dataset.field.startsWith("topics[")) showPrescription();
+  if (target.id === "rx-strength") fillDoses($("rx-dose"), leaflets.medicineTopic().medicine, target.value, "");
+  if (target.dataset.part === "strength") fillDoses(part(target.closest(".step"), "dose"), leaflets.medicineTopic().medicine, target.value, "");
+  leaflets.languageNotes();
+  updateSummary();
+});
+form.addEventListener("click", (event) => {
+  const button = event.target.closest("button");
+  if (!button) return;
+  if (button.classList.contains("remove-step")) {
+    const step = button.closest(".step");
+    const next = step.nextElementSibling;
+    step.remove();
+    stepsChanged();
+    (next ? part(next, "from") : $("add-step")).focus();
+  } else if (button.classList.contains("remove-topic")) {
+    const row = button.closest("li");
+    const next = row.nextElementSibling || row.previousElementSibling;
+    row.remove();
+    leaflets.renumber();
+    showPrescription();
+    next.querySelector("select").focus();
+  } else if (button.id === "add-topic") {
+    leaflets.add().focus();
+  } else if (button.id === "add-step") {
+    addStep();
+  } else if (button.id === "save-prescriber") {
+    say(prescribers.save());
+    return;
+  } else if (button.id === "forget-prescriber") {
+    say(prescribers.forgetChosen());
+    $("saved-prescriber").focus();
+    return;
+  } else {
+    return;
+  }
+  invalidate();
+  leaflets.languageNotes();
+  updateSummary();
+});
 form.addEventListener("submit", make);
+$("next-patient").addEventListener("click", nextPatient);
+$("next-patient-done").addEventListener("click", nextPatient);
+$("print").addEventListener("click", () => preview.contentWindow.print());
+$("download").addEventListener("click", download);
+$("download-html").addEventListener("click", downloadPage);
+$("send-email").addEventListener("click", sendEmail);
+$("token").addEventListener("change", () => {
+  localStorage.setItem("handout-token", text("token"));
+  load();
+});
 load();

@@ -1,0 +1,264 @@
+"""The front-desk routes: POST /api/leaflets (one or more leaflets for one patient, one PDF to print)
+and POST /api/leaflets/email (the same leaflets emailed to the patient, as `handout email` does).
+
+Every problem with the form comes back in one answer, each on its field (see desk_request);
+problems that belong to no field come back in plain words saying what to do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from generator.combine import combine_pdf_bytes
+from generator.delivery import check_address
+from generator.errors import ContentError, DeliveryError, HandoutError, InputError, TooLongError
+from generator.inputs import Clinic
+from generator.labels import load_wording
+from generator.mail_settings import EmailSettings
+from generator.mailing import mail_handout
+from generator.pipeline import Generator, Handout, HandoutRequest, HtmlHandout
+from generator.policy import ClinicPolicy
+from generator.web.catalog import DEFAULT_LAYOUT
+from generator.web.desk_request import WHERE, DeskRequest, read_desk_request
+from generator.web.headers import WARNINGS_HEADER, warnings_header
+from generator.web.replies import error_reply, json_object
+
+TRY_AGAIN = "Try again; if it happens again, tell whoever looks after this system."
+
+
+@dataclass(frozen=True)
+class DeskSettings:
+    """What the desk routes need from the server's settings."""
+
+    clinic: Clinic
+    policy: ClinicPolicy
+    email: EmailSettings | None
+    outbox: Path | None
+
+
+@dataclass(frozen=True)
+class _Made:
+    request: DeskRequest
+    handouts: tuple[tuple[str, Handout | HtmlHandout], ...]
+    made_on: dt.date
+
+    @property
+    def warnings(self) -> tuple[tuple[str, str], ...]:
+        return tuple(dict.fromkeys(warning for _, handout in self.handouts for warning in handout.warnings))
+
+    @property
+    def file_name(self) -> str:
+        """Named from the topics and the date, never the patient."""
+        return f"{'-'.join(self.request.topics)}-{self.made_on.isoformat()}.pdf"
+
+
+def _plain(exc: Exception, generator: Generator, topic: str | None) -> tuple[str, int]:
+    """A problem that belongs to no field, in plain words with what to do, and its status."""
+    if isinstance(exc, TooLongError) and topic is not None:
+        title = generator.library.topic(topic).title
+        default = generator.layouts.get(DEFAULT_LAYOUT).title
+        return (
+            f"The {title} leaflet is too long for this layout: it needs {exc.pages} pages and the layout holds "
+            f"{exc.max_pages}. Choose the layout '{default}' and make it again.",
+            422,
+        )
+    if isinstance(exc, DeliveryError):
+        reason = str(exc).removeprefix(f"{WHERE}: ")
+        return f"The email was not sent ({reason}). Check the address, or print the leaflet instead.", 502
+    if isinstance(exc, ContentError):
+        return f"The leaflet library has a problem, so no leaflet was made. {TRY_AGAIN} ({exc})", 500
+    if isinstance(exc, HandoutError):
+        return f"The leaflet did not pass its own checks, so it was not made. {TRY_AGAIN}", 500
+    return f"Something went wrong and no leaflet was made. {TRY_AGAIN}", 500
+
+
+class _NotMadeError(Exception):
+    """A leaflet that could not be made, for a reason that belongs to no field."""
+
+    def __init__(self, topic: str | None, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.topic, self.cause = topic, cause
+
+
+def desk_router(
+    generator: Generator,
+    lock: threading.Lock,
+    settings: DeskSettings,
+    check_token: Callable[[Request], Response | None],
+) -> APIRouter:
+    """The routes, over the server's generator (guarded by `lock`) and settings."""
+    router = APIRouter()
+
+    def make(body: dict[str, Any], problems: tuple[tuple[str, str], ...] = (), html: bool = False) -> _Made:
+        """Every leaflet of the request (as HTML pages with `html`); `problems` found beforehand are
+        reported with the form's."""
+        made_on = dt.date.today()
+        try:
+            request = read_desk_request(generator.library, generator.layouts, settings.policy, body, made_on)
+        except InputError as exc:
+            raise _refusal(exc.problems + problems) from None
+        if problems:
+            raise _refusal(problems)
+        handouts = []
+        for topic in request.topics:
+            one = HandoutRequest(
+                topic=topic,
+                data=request.data,
+                clinic=settings.clinic,
+                made_on=made_on,
+                layout=request.layout,
+                paper=request.paper,
+                language=request.language,
+                grayscale=request.grayscale,
+                policy=settings.policy,
+            )
+            try:
+                with lock:
+                    handouts.append((topic, generator.build_html(one, WHERE) if html else generator.build(one, WHERE)))
+            except InputError:
+                raise
+            except Exception as exc:
+                raise _NotMadeError(topic, exc) from None
+        return _Made(request, tuple(handouts), made_on)
+
+    async def read(request: Request) -> dict[str, Any] | Response:
+        refused = check_token(request)
+        return refused if refused else await json_object(request)
+
+    async def build(
+        body: dict[str, Any], problems: tuple[tuple[str, str], ...] = (), html: bool = False
+    ) -> _Made | Response:
+        try:
+            return await run_in_threadpool(make, body, problems, html)
+        except InputError as exc:
+            return error_reply(exc, 422)
+        except _NotMadeError as exc:
+            return _plain_reply(exc.cause, generator, exc.topic)
+        except Exception as exc:
+            return _plain_reply(exc, generator, None)
+
+    @router.post(
+        "/api/leaflets",
+        summary="Make one or more verified leaflets for one patient, as one PDF to print",
+        response_class=Response,
+        responses={
+            200: {"content": {"application/pdf": {}}, "description": "The leaflets, each starting on a front page"},
+            422: {"description": "Every input problem, each with its field; or a plain-words error"},
+        },
+    )
+    async def leaflets(request: Request) -> Response:
+        """The single-handout input shape plus `topics` (a list, in print order), `language`, `layout`,
+        `paper` and `grayscale`. Several leaflets are joined as `handout batch --combine` does."""
+        body = await read(request)
+        if isinstance(body, Response):
+            return body
+        result = await build(body)
+        if isinstance(result, Response):
+            return result
+        parts = [handout.pdf for _, handout in result.handouts if isinstance(handout, Handout)]
+        pdf = parts[0] if len(parts) == 1 else combine_pdf_bytes(parts)[0]
+        headers = {
+            "Content-Disposition": f'inline; filename="{result.file_name}"',
+            WARNINGS_HEADER: warnings_header(result.warnings),
+        }
+        return Response(pdf, media_type="application/pdf", headers=headers)
+
+    @router.post(
+        "/api/leaflets/html",
+        summary="The same leaflet as one accessible web page (HTML), for one leaflet at a time",
+        response_class=Response,
+        responses={200: {"content": {"text/html": {}}, "description": "The leaflet as a web page"}},
+    )
+    async def leaflet_page(request: Request) -> Response:
+        """As POST /api/leaflets, for one topic: the verified HTML version (for a patient portal or a screen reader)."""
+        body = await read(request)
+        if isinstance(body, Response):
+            return body
+        topics = body.get("topics")
+        if isinstance(topics, list) and len(topics) > 1:
+            message = "A web page holds one leaflet: choose one leaflet, or download the PDF for several."
+            return JSONResponse({"error": message, "errors": []}, status_code=422)
+        result = await build(body, html=True)
+        if isinstance(result, Response):
+            return result
+        [(_, page)] = result.handouts
+        assert isinstance(page, HtmlHandout)
+        name = result.file_name.removesuffix(".pdf") + ".html"
+        headers = {
+            "Content-Disposition": f'attachment; filename="{name}"',
+            WARNINGS_HEADER: warnings_header(result.warnings),
+        }
+        return Response(page.html.encode("utf-8"), media_type="text/html; charset=utf-8", headers=headers)
+
+    @router.post(
+        "/api/leaflets/email",
+        summary="Make the leaflets and email each to the patient (or save it to the outbox)",
+        responses={404: {"description": "Email is not set up on this server"}},
+    )
+    async def email(request: Request) -> Response:
+        """As POST /api/leaflets, plus `to` (the patient's address): one message per leaflet."""
+        if settings.email is None:
+            message = "Email is not set up on this server: print the leaflet instead."
+            return JSONResponse({"error": message, "errors": []}, status_code=404)
+        body = await read(request)
+        if isinstance(body, Response):
+            return body
+        to = body.pop("to", None)
+        try:
+            check_address(to if isinstance(to, str) else "", WHERE)
+            problems: tuple[tuple[str, str], ...] = ()
+        except DeliveryError:
+            problems = (("to", "not a valid email address"),)
+        result = await build(body, problems)
+        if isinstance(result, Response):
+            return result
+        try:
+            sent = await run_in_threadpool(_send, generator, settings, result, str(to))
+        except DeliveryError as exc:
+            return _plain_reply(exc, generator, None)
+        return JSONResponse({"sent": sent}, headers={WARNINGS_HEADER: warnings_header(result.warnings)})
+
+    return router
+
+
+def _refusal(problems: tuple[tuple[str, str], ...]) -> InputError:
+    text = "; ".join(f"{field}: {message}" if field else message for field, message in problems)
+    return InputError(f"{WHERE}: {text}", problems)
+
+
+def _plain_reply(exc: Exception, generator: Generator, topic: str | None) -> JSONResponse:
+    message, status = _plain(exc, generator, topic)
+    return JSONResponse({"error": message, "errors": []}, status_code=status)
+
+
+def _send(generator: Generator, settings: DeskSettings, made: _Made, to: str) -> list[dict[str, Any]]:
+    """Email each leaflet as `handout email` does; what became of each."""
+    assert settings.email is not None
+    sent = []
+    for topic, handout in made.handouts:
+        assert isinstance(handout, Handout)  # emailed leaflets are made as PDFs
+        labels = load_wording(generator.library.root, handout.language).labels
+        name = f"{topic}-{made.made_on.isoformat()}-{secrets.token_hex(4)}"
+        done = mail_handout(
+            handout, made.request.data, settings.clinic, to, settings.email, labels, WHERE, settings.outbox, name
+        )
+        sent.append(
+            {
+                "topic": topic,
+                "title": generator.library.topic(topic).title,
+                "outcome": done.outcome,
+                "uncertain": done.uncertain,
+                "code": done.code,
+            }
+        )
+    return sent

@@ -1,0 +1,41 @@
+"""Reading a JSON request body and answering errors, shared by the API's routes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+from generator.errors import HandoutError, InputError
+from generator.strictdata import DataError, load_json
+
+
+def error_reply(exc: HandoutError, status: int) -> JSONResponse:
+    """`{"error": message, "errors": [{"field", "message"}]}` with `status`."""
+    message = str(exc).removeprefix("request: ")
+    fields = [{"field": field, "message": text} for field, text in exc.problems]
+    return JSONResponse({"error": message, "errors": fields}, status_code=status)
+
+
+async def json_object(request: Request) -> dict[str, Any] | JSONResponse:
+    """The body as a JSON object read by the strict JSON reader, or the error answer to send instead.
+
+    A `clinic` in the body is refused: the clinic comes from the server's config only.
+    """
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        return error_reply(InputError("request: send the body as application/json"), 415)
+    try:
+        body = load_json((await request.body()).decode("utf-8"))
+    except DataError as exc:
+        field = exc.field or "body"
+        return error_reply(InputError(f"request: {field}: {exc}", ((field, str(exc)),)), 422)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return error_reply(InputError("request: body is not valid JSON"), 400)
+    if not isinstance(body, dict):
+        return error_reply(InputError("request: expected a JSON object"), 422)
+    if "clinic" in body:
+        message = "not accepted here: the clinic comes from the server's config"
+        return error_reply(InputError(f"request: clinic: {message}", (("clinic", message),)), 422)
+    return body

@@ -1,0 +1,70 @@
+// The form as the body of POST /api/leaflets, and the problems the page finds itself
+// (a date or number it cannot read): those fields are left out and marked in the page's words.
+
+import { toIso } from "./dates.js";
+import { part } from "./steps.js";
+
+const $ = (id) => document.getElementById(id);
+
+export function text(id) {
+  return $(id).value.trim();
+}
+
+function readNumber(control, problems) {
+  if (control.validity.badInput) problems.push({ field: control.dataset.field, message: "Enter a number in digits.", own: true });
+  return control.value.trim() === "" ? undefined : Number(control.value);
+}
+
+function readDate(control, problems) {
+  const typed = control.value.trim();
+  if (!typed) return undefined;
+  const iso = toIso(typed);
+  if (!iso) problems.push({ field: control.dataset.field, message: "Enter the date as MM/DD/YYYY, e.g. 11/24/2026.", own: true });
+  return iso || undefined;
+}
+
+// The body for POST /api/leaflets, and the problems the page finds itself (a date it cannot read).
+export function readForm(leaflets, steps) {
+  const problems = [];
+  const topics = [];
+  for (const select of leaflets.selects()) {
+    if (select.value) topics.push(select.value);
+    else problems.push({ field: select.dataset.field, message: "Required: choose a leaflet, or remove this line.", own: true });
+  }
+  const data = {
+    topics,
+    language: $("language").value,
+    layout: $("layout").value,
+    paper: $("paper").value,
+    grayscale: $("colour").value === "grayscale",
+    patient: { name: text("patient-name") },
+    prescriber: { name: text("prescriber-name") },
+  };
+  if (text("patient-preferred")) data.patient.preferred_name = text("patient-preferred");
+  const age = readNumber($("patient-age"), problems);
+  if (age !== undefined) data.patient.age = age;
+  const born = readDate($("patient-dob"), problems);
+  if (born) data.patient.date_of_birth = born;
+  if (text("prescriber-phone")) data.prescriber.phone = text("prescriber-phone");
+  const topic = leaflets.medicineTopic();
+  if (topic) {
+    const rx = {
+      medicine: topic.medicine.name,
+      strength_mg: $("rx-strength").value ? Number($("rx-strength").value) : undefined,
+      dose_mg: $("rx-dose").value ? Number($("rx-dose").value) : undefined,
+      times_per_day: readNumber($("rx-times"), problems),
+      start: readDate($("rx-start"), problems),
+      days_supply: readNumber($("rx-days"), problems),
+      taper: [...steps.children].map((step) => ({
+        from: readDate(part(step, "from"), problems),
+        strength_mg: part(step, "strength").value ? Number(part(step, "strength").value) : undefined,
+        dose_mg: part(step, "dose").value ? Number(part(step, "dose").value) : undefined,
+        times_per_day: readNumber(part(step, "times"), problems),
+      })),
+    };
+    const last = readDate($("rx-last"), problems);
+    if (last && steps.children.length) rx.last_day = last;
+    data.prescription = rx;
+  }
+  return { data, problems };
+}

@@ -1,0 +1,308 @@
+"""The front-desk API: what the page is offered, several leaflets in one PDF, every problem in one round,
+plain words for problems that belong to no field, email from the page."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import email
+import io
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from helpers import pdf_pages_text, pdf_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from generator.combine import combine_pdf_bytes
+from generator.errors import InputError
+from generator.inputs import read_clinic, read_prescribers
+from generator.mail_settings import EmailSettings
+from generator.paths import SAMPLES, layouts_root, library_root
+from generator.web.app import WebSettings, create_app
+
+TODAY = dt.date.today()
+START = TODAY.isoformat()
+METHOCARBAMOL = {
+    "topics": ["methocarbamol"],
+    "patient": {"name": "Maria Lopez", "age": 47},
+    "prescriber": {"name": "Dr. Sam Lee", "phone": "555-0100"},
+    "prescription": {
+        "medicine": "methocarbamol",
+        "strength_mg": 750,
+        "dose_mg": 1500,
+        "times_per_day": 4,
+        "start": START,
+        "days_supply": 3,
+    },
+}
+
+
+def _settings(**changes: object) -> WebSettings:
+    settings = WebSettings(library_root(), layouts_root(), read_clinic(SAMPLES / "clinic.yaml"))
+    return dataclasses.replace(settings, **changes)
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app(_settings()), base_url="http://127.0.0.1:8000")
+
+
+def _with(**changes: object) -> dict:
+    body = json.loads(json.dumps(METHOCARBAMOL))
+    for path, value in changes.items():
+        *parents, last = path.split("__")
+        target = body
+        for parent in parents:
+            target = target[parent]
+        if value is None:
+            target.pop(last, None)
+        else:
+            target[last] = value
+    return body
+
+
+def test_topics_offer_strengths_doses_limits_languages_and_sample(client) -> None:
+    data = client.get("/api/topics").json()
+    topics = {topic["name"]: topic for topic in data["topics"]}
+    methocarbamol = topics["methocarbamol"]
+    assert methocarbamol["medicine"]["strengths_mg"] == [500, 750]
+    assert methocarbamol["medicine"]["doses"] == [
+        {"strength_mg": 500, "tablets": [1, 2, 3]},  # within the 1,500 mg a dose limit
+        {"strength_mg": 750, "tablets": [1, 2]},
+    ]
+    daily = [limit for limit in methocarbamol["limits"] if limit["rule"] == "max_daily_mg"]
+    assert {(limit["value"], limit["from_day"], limit["until_day"]) for limit in daily} == {
+        (8000, 1, 3),
+        (4500, 4, None),
+    }
+    assert methocarbamol["languages"] == ["en", "es"]
+    assert methocarbamol["sample"]["strength_mg"] == 750
+    assert topics["low-back-pain"]["medicine"] is None and topics["low-back-pain"]["sample"] is None
+    assert data["email"] is False and data["prescribers"] == []
+
+
+def test_layouts_in_plain_words_with_paper_and_colour_variants_folded(client) -> None:
+    layouts = client.get("/api/topics").json()["layouts"]
+    assert layouts[0]["name"] == "standard" and layouts[0]["title"] == "Standard leaflet (3 to 5 pages)"
+    variants = {layout["name"]: layout["variant_of"] for layout in layouts}
+    assert variants["a4"] == "standard" and variants["grayscale"] == "standard"
+    assert variants["one-page"] is None and variants["large-print"] is None
+    assert client.get("/api/topics").json()["papers"] == [
+        {"name": "letter", "title": "US Letter"},
+        {"name": "a4", "title": "A4"},
+    ]
+
+
+def test_one_leaflet_named_from_topic_and_date(client) -> None:
+    response = client.post("/api/leaflets", json=METHOCARBAMOL)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"] == f'inline; filename="methocarbamol-{START}.pdf"'
+    assert "Maria" not in response.headers["content-disposition"]
+    assert "2 tablets of 750 mg" in pdf_text(response.content)
+
+
+def test_paper_and_black_and_white(client) -> None:
+    response = client.post("/api/leaflets", json=_with(paper="a4", grayscale=True))
+    assert response.status_code == 200, response.text
+    box = PdfReader(io.BytesIO(response.content)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
+def test_two_leaflets_in_one_print_job_each_on_a_front_page(client) -> None:
+    body = _with(topics=["methocarbamol", "low-back-pain"])
+    response = client.post("/api/leaflets", json=body)
+    assert response.status_code == 200, response.text
+    assert f'filename="methocarbamol-low-back-pain-{START}.pdf"' in response.headers["content-disposition"]
+    alone = [client.post("/api/leaflets", json=_with(topics=[topic])).content for topic in body["topics"]]
+    counts = [len(PdfReader(io.BytesIO(pdf)).pages) for pdf in alone]
+    pages = pdf_pages_text(response.content)
+    assert len(pages) == sum(count + count % 2 for count in counts)
+    second_starts = counts[0] + counts[0] % 2
+    assert "Methocarbamol" in pages[0] and "Low back pain" in pages[second_starts]
+    assert second_starts % 2 == 0  # page index even: a front page when printed double-sided
+    title = PdfReader(io.BytesIO(response.content)).metadata.title
+    assert title.startswith("Methocarbamol (Robaxin)") and "+ Low back pain" in title
+
+
+def test_combine_pdf_bytes_pads_odd_leaflets(client) -> None:
+    one_page = client.post("/api/leaflets", json=_with(topics=["low-back-pain"], layout="one-page")).content
+    pdf, pages = combine_pdf_bytes([one_page, one_page])
+    assert pages == 4 and len(PdfReader(io.BytesIO(pdf)).pages) == 4
+
+
+def test_every_problem_in_one_round(client) -> None:
+    body = _with(patient__name=" ", prescription__times_per_day=6, patient__date_of_birth="2099-01-01")
+    body["prescription"]["taper"] = [{"from": START}]  # an unfinished taper step
+    response = client.post("/api/leaflets", json=body)
+    assert response.status_code == 422
+    errors = {(e["field"], e["message"]) for e in response.json()["errors"]}
+    assert ("patient.name", "must not be blank") in errors
+    assert ("patient.date_of_birth", "after the date the leaflet is made") in errors
+    assert ("prescription.taper[0].dose_mg", "missing required field") in errors
+    daily = "9,000 mg a day is above the 8,000 mg daily limit on days 1 to 3 of the course for methocarbamol"
+    assert ("prescription.dose_mg", daily) in errors  # the daily limit belongs to the dose
+    assert not [field for field, _ in errors if field == "prescription.times_per_day"]
+
+
+def test_taper_problems_are_kept_when_only_the_patient_is_wrong(client) -> None:
+    body = _with(patient__name=" ")
+    body["prescription"]["taper"] = [{"from": START, "dose_mg": 750, "strength_mg": 750, "times_per_day": 4}]
+    errors = {e["field"] for e in client.post("/api/leaflets", json=body).json()["errors"]}
+    assert {"patient.name", "prescription.taper[0].from", "prescription.last_day"} <= errors
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"topics": []}, "topics", "choose at least one leaflet"),
+        ({"topics": ["methocarbamol", "methocarbamol"]}, "topics[1]", "this leaflet is already chosen"),
+        ({"topics": ["methocarbamol", "carisoprodol"]}, "topics[1]", "one medicine leaflet at a time"),
+        ({"topics": ["aspirin"]}, "topics[0]", "unknown leaflet"),
+        ({"language": "fr"}, "language", "expected one of en, es"),
+        ({"paper": "legal"}, "paper", "expected one of letter, a4"),
+        ({"grayscale": "yes"}, "grayscale", "expected true or false"),
+    ],
+)
+def test_options_are_checked(client, change, field, message) -> None:
+    response = client.post("/api/leaflets", json={**METHOCARBAMOL, **change})
+    assert response.status_code == 422
+    assert any(e["field"] == field and e["message"].startswith(message) for e in response.json()["errors"])
+
+
+def test_a_leaflet_not_in_the_language_says_so(tmp_path) -> None:
+    import shutil
+
+    library = tmp_path / "handouts"
+    shutil.copytree(library_root(), library)
+    for path in (library / "low-back-pain").glob("*.es.yaml"):
+        path.unlink()
+    client = TestClient(create_app(_settings(library=library)), base_url="http://127.0.0.1:8000")
+    body = _with(topics=["methocarbamol", "low-back-pain"], language="es")
+    errors = client.post("/api/leaflets", json=body).json()["errors"]
+    assert errors == [{"field": "topics[1]", "message": "not available in Español (available: English)"}]
+
+
+def test_too_long_for_the_layout_in_plain_words(client) -> None:
+    response = client.post("/api/leaflets", json=_with(layout="one-page"))
+    assert response.status_code == 422
+    body = response.json()
+    assert body["errors"] == []
+    assert body["error"].startswith("The Methocarbamol (Robaxin) leaflet is too long for this layout")
+    assert body["error"].endswith("Choose the layout 'Standard leaflet (3 to 5 pages)' and make it again.")
+
+
+def test_clinic_course_limit_applies(client) -> None:
+    from generator.policy import ClinicPolicy
+
+    strict = TestClient(
+        create_app(_settings(policy=ClinicPolicy(max_days={"methocarbamol": 2}))), base_url="http://127.0.0.1:8000"
+    )
+    errors = strict.post("/api/leaflets", json=METHOCARBAMOL).json()["errors"]
+    assert errors[0]["field"] == "prescription.days_supply" and "set by the clinic" in errors[0]["message"]
+    assert strict.get("/api/topics").json()["topics"][-1]["clinic_max_days"] == 2
+
+
+def test_email_is_offered_only_when_set_up(client) -> None:
+    response = client.post("/api/leaflets/email", json={**METHOCARBAMOL, "to": "maria@example.org"})
+    assert response.status_code == 404
+    assert "print the leaflet instead" in response.json()["error"]
+
+
+def test_email_from_the_page_goes_to_the_outbox(tmp_path) -> None:
+    settings = EmailSettings.model_validate({"from": "Clinic <leaflets@clinic.example>"})
+    outbox = tmp_path / "outbox"
+    client = TestClient(create_app(_settings(email=settings, outbox=outbox)), base_url="http://127.0.0.1:8000")
+    assert client.get("/api/topics").json()["email"] is True
+    body = {**_with(topics=["methocarbamol", "low-back-pain"]), "to": "maria@example.org"}
+    response = client.post("/api/leaflets/email", json=body)
+    assert response.status_code == 200, response.text
+    sent = response.json()["sent"]
+    assert [one["topic"] for one in sent] == ["methocarbamol", "low-back-pain"]
+    files = sorted(outbox.glob("*.eml"))
+    assert len(files) == 2 and all(f.name.startswith(("methocarbamol-", "low-back-pain-")) for f in files)
+    assert all("Maria" not in f.name for f in files)
+    message = email.message_from_bytes(files[0].read_bytes())
+    assert message["To"] == "maria@example.org" and "Maria" not in message["Subject"]
+
+
+def test_email_address_problem_comes_with_the_form_problems(tmp_path) -> None:
+    settings = EmailSettings.model_validate({"from": "Clinic <leaflets@clinic.example>"})
+    client = TestClient(create_app(_settings(email=settings, outbox=tmp_path)), base_url="http://127.0.0.1:8000")
+    response = client.post("/api/leaflets/email", json={**_with(patient__name=" "), "to": "not an address"})
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert fields == {"patient.name", "to"}
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_prescribers_from_the_config(tmp_path) -> None:
+    config = tmp_path / "clinic.yaml"
+    config.write_text(
+        "clinic: {name: Riverside, phone: 555-0199}\n"
+        "prescribers:\n  - {name: Dr. Sam Lee, phone: 555-0100}\n  - {name: Dr. Ana Ruiz}\n"
+    )
+    prescribers = read_prescribers(config)
+    client = TestClient(create_app(_settings(prescribers=prescribers)), base_url="http://127.0.0.1:8000")
+    assert client.get("/api/topics").json()["prescribers"] == [
+        {"name": "Dr. Sam Lee", "phone": "555-0100"},
+        {"name": "Dr. Ana Ruiz"},
+    ]
+    config.write_text("clinic: {name: Riverside, phone: 555-0199}\nprescribers:\n  - {name: Dr. X, email: x@y}\n")
+    with pytest.raises(Exception, match=r"prescribers\[0\]\.email: unknown field"):
+        read_prescribers(config)
+
+
+def test_serve_outbox_needs_email_settings(run_cli, tmp_path: Path, monkeypatch) -> None:
+    for variable in ("HANDOUT_SMTP_HOST", "HANDOUT_MAIL_FROM", "HANDOUT_CONFIG"):
+        monkeypatch.delenv(variable, raising=False)
+    code, _, err = run_cli("serve", "--outbox", str(tmp_path))
+    assert code == 2 and "--outbox: email is not set up" in err
+
+
+_SECRET = "Zq7Secret"
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5000),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(["", " ", _SECRET, "2026-11-24", "11/24/2026", "methocarbamol", "low-back-pain", "es", "a4"]),
+    st.lists(st.sampled_from(["methocarbamol", "carisoprodol", "low-back-pain", _SECRET]), max_size=3),
+)
+_FIELDS = {
+    "topics": _VALUES,
+    "language": _VALUES,
+    "layout": _VALUES,
+    "paper": _VALUES,
+    "grayscale": _VALUES,
+    "patient": st.fixed_dictionaries(
+        {}, optional={"name": _VALUES, "age": _VALUES, "date_of_birth": _VALUES, "preferred_name": _VALUES}
+    ),
+    "prescription": st.fixed_dictionaries(
+        {},
+        optional={
+            key: _VALUES
+            for key in ("medicine", "dose_mg", "strength_mg", "times_per_day", "start", "days_supply", "last_day")
+        }
+        | {"taper": st.lists(st.fixed_dictionaries({}, optional={"from": _VALUES, "dose_mg": _VALUES}), max_size=2)},
+    ),
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.fixed_dictionaries({}, optional=_FIELDS))
+def test_any_desk_request_is_read_or_refused_field_by_field(body) -> None:
+    """Whatever the form sends: a request, or an InputError whose problems each name a field and never a value."""
+    from generator.content import Library
+    from generator.layouts import LayoutLibrary
+    from generator.policy import ClinicPolicy
+    from generator.web.desk_request import read_desk_request
+
+    body["prescriber"] = {"name": "Dr. Sam Lee"}
+    try:
+        read_desk_request(Library(library_root()), LayoutLibrary(layouts_root()), ClinicPolicy(), body, TODAY)
+    except InputError as exc:
+        assert exc.problems and all(field for field, _ in exc.problems), exc.problems
+        assert _SECRET not in str(exc)

@@ -1,0 +1,389 @@
+"""The front-desk page in a real browser (Debian's Chromium, driven by Playwright), checked with axe-core.
+
+Each state a receptionist meets (empty, errors, taper, success, general error) is checked for
+accessibility violations at desktop (1366x768) and tablet (820x1180) sizes; with
+HANDOUT_SCREENSHOT_DIR set, each state's screenshot is saved there (docs/screenshots/ in the repo).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import pdf_pages_text, pdf_text
+from pypdf import PdfReader
+
+from generator.paths import library_root
+from generator.verify.html import html_text
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+DESKTOP = {"width": 1366, "height": 768}
+TABLET = {"width": 820, "height": 1180}
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TODAY = dt.date.today()
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+NO_CHROMIUM = "Debian's Chromium is not installed (apt-get install chromium)"
+NO_AXE = "axe-core is not installed (npm ci --prefix tests/axe; .ci/run does it)"
+pytestmark = [
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=NO_CHROMIUM),
+    pytest.mark.skipif(not AXE.exists(), reason=NO_AXE),
+]
+
+
+def typed(day: dt.date) -> str:
+    """A date as staff type it."""
+    return day.strftime("%m/%d/%Y")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server) -> Iterator[Any]:
+    """Open the page at a viewport size (against a server started with `changes`); no CSP violation allowed."""
+    pages: list[Any] = []
+    console: list[str] = []
+
+    def _open(viewport: dict[str, int] = DESKTOP, **changes: Any) -> Any:
+        page = browser.new_page(viewport=viewport, accept_downloads=True)
+        page.on("console", lambda message: console.append(message.text))
+        page.goto(live_server(**changes))
+        page.locator("#topic-0 option").nth(1).wait_for(state="attached")
+        pages.append(page)
+        return page
+
+    yield _open
+    for page in pages:
+        page.close()
+    assert not [line for line in console if "Content Security Policy" in line], console
+
+
+def check(page: Any, state: str) -> None:
+    """No axe-core violation in this state; its screenshot saved when asked for."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(AXE.read_text())
+    violations = page.evaluate(
+        "async () => (await axe.run(document)).violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(', '))"
+    )
+    assert violations == [], (state, violations)
+    ids = page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert len(ids) == len(set(ids)), state
+    folder = os.environ.get("HANDOUT_SCREENSHOT_DIR")
+    if folder:
+        from PIL import Image
+
+        if page.locator("#preview").is_visible():
+            page.wait_for_timeout(2000)  # let the PDF viewer draw the first page for the picture
+        size = page.viewport_size
+        target = Path(folder) / f"{state}-{size['width']}x{size['height']}.png"
+        Image.open(io.BytesIO(page.screenshot())).convert("RGB").quantize(64).save(target, optimize=True)
+
+
+def tab_to(page: Any, element_id: str, most: int = 60) -> None:
+    """Reach an element with the Tab key alone."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == element_id:
+            return
+    raise AssertionError(f"#{element_id} not reached with Tab")
+
+
+def fill(page: Any, topic: str, strength: str, dose: str, times: str, days: str) -> None:
+    """A patient, a prescriber and a prescription of the medicine `topic`, starting today."""
+    page.select_option("#topic-0", topic)
+    page.fill("#patient-name", "Maria Lopez")
+    page.fill("#prescriber-name", "Dr. Sam Lee")
+    page.select_option("#rx-strength", strength)
+    page.select_option("#rx-dose", dose)
+    page.fill("#rx-times", times)
+    page.fill("#rx-start", typed(TODAY))
+    page.fill("#rx-days", days)
+
+
+def fill_methocarbamol(page: Any, times: str = "4") -> None:
+    fill(page, "methocarbamol", "750", "1500", times, "3")
+
+
+def download(page: Any, tmp_path: Path) -> tuple[str, bytes]:
+    with page.expect_download() as started:
+        page.click("#download")
+    saved = tmp_path / started.value.suggested_filename
+    started.value.save_as(saved)
+    return started.value.suggested_filename, saved.read_bytes()
+
+
+def errors_of(page: Any, control: str) -> list[str]:
+    ids = (page.get_attribute(control, "aria-describedby") or "").split()
+    return [page.inner_text(f"#{i}") for i in ids if i.startswith("error-")]
+
+
+def test_made_leaflet_is_cleared_by_any_edit_and_next_patient_keeps_the_prescriber(open_page, tmp_path) -> None:
+    page = open_page()
+    assert page.locator("#preview").is_hidden() and page.locator("#result").is_hidden()  # no empty preview box
+    check(page, "empty")
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url) if "/api/leaflets" in request.url else None)
+    keys = [
+        ("topic-0", "Carisoprodol"),  # a closed select picks the option typed
+        ("patient-name", "Zoë O'Brien"),
+        ("prescriber-name", "Dr. Sam Lee"),
+        ("rx-strength", "350"),
+        ("rx-dose", "1"),
+        ("rx-times", "3"),
+        ("rx-days", "10"),
+        ("rx-start", typed(TODAY)),
+    ]
+    for element_id, keys_typed in keys:  # keyboard only from here to the download
+        tab_to(page, element_id)
+        page.keyboard.type(keys_typed)
+    assert page.input_value("#topic-0") == "carisoprodol" and page.input_value("#rx-dose") == "350"
+    assert "1 tablet of 350 mg, 3 times a day (1,050 mg a day)" in page.inner_text("#rx-summary")
+    assert page.locator("#make").bounding_box()["y"] + 44 <= DESKTOP["height"]  # Make in view without scrolling
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # a second submit while the first is on its way is ignored
+    assert page.get_attribute("#make", "aria-disabled") == "true"
+    page.locator("#preview:not([hidden])").wait_for()
+    assert len(requests) == 1
+    assert page.evaluate("document.activeElement.id") == "result-heading"
+    box = page.locator("#preview").bounding_box()
+    assert 0 <= box["y"] < DESKTOP["height"] / 2  # the preview is in view after Make
+    check(page, "success")
+    outlined = {"#preview": ".frame"}  # a focused frame's document has the focus: its box draws the outline
+    for selector in ("#preview", "#print", "#download", "#patient-name", "#topic-0", "#make", "#result-heading"):
+        page.focus(selector)
+        box = outlined.get(selector, selector)
+        outline = page.eval_on_selector(box, "e => getComputedStyle(e).outlineStyle + getComputedStyle(e).outlineWidth")
+        assert outline == "solid3px", (selector, outline)
+    page.focus("#download")
+    with page.expect_download() as started:
+        page.keyboard.press("Enter")
+    name = started.value.suggested_filename
+    assert name == f"carisoprodol-{TODAY.isoformat()}.pdf"
+    saved = tmp_path / name
+    started.value.save_as(saved)
+    text = pdf_text(saved)
+    assert "Zoë O'Brien" in text and "1 tablet of 350 mg 3 times a day" in text
+
+    page.focus("#patient-name")
+    page.keyboard.press("End")
+    page.keyboard.type("n")  # any edit: the leaflet made before must not be printed
+    assert page.is_disabled("#download") and page.is_disabled("#print")
+    assert page.locator("#preview").is_hidden() and page.get_attribute("#preview", "src") is None
+    assert "changed" in page.inner_text("#status")
+
+    page.click("#next-patient")
+    assert page.input_value("#patient-name") == "" and page.input_value("#topic-0") == ""
+    assert page.input_value("#prescriber-name") == "Dr. Sam Lee"
+    assert page.locator("#result").is_hidden() and page.locator("#prescription").is_hidden()
+
+
+def test_methocarbamol_picked_from_offered_strengths(open_page, tmp_path) -> None:
+    page = open_page()
+    page.select_option("#topic-0", "methocarbamol")
+    options = page.locator("#rx-strength option").all_inner_texts()
+    assert options == ["Choose…", "500 mg tablets", "750 mg tablets"]
+    page.select_option("#rx-strength", "500")
+    assert page.locator("#rx-dose option").all_inner_texts()[1:] == [
+        "1 tablet (500 mg)",
+        "2 tablets (1,000 mg)",
+        "3 tablets (1,500 mg)",
+    ]
+    fill_methocarbamol(page)
+    assert page.locator("#rx-dose option").all_inner_texts()[1:] == ["1 tablet (750 mg)", "2 tablets (1,500 mg)"]
+    assert page.inner_text("#rx-summary").startswith("2 tablets of 750 mg, 4 times a day (6,000 mg a day)")
+    assert page.evaluate("document.scrollingElement.scrollHeight") <= 2 * DESKTOP["height"]
+    page.click("#make")
+    page.locator("#preview:not([hidden])").wait_for()
+    name, pdf = download(page, tmp_path)
+    assert name == f"methocarbamol-{TODAY.isoformat()}.pdf"
+    assert "2 tablets of 750 mg (1,500 mg in all) 4 times a day" in pdf_text(pdf)
+    with page.expect_download() as started:  # the same leaflet as an accessible web page
+        page.click("#download-html")
+    assert started.value.suggested_filename == f"methocarbamol-{TODAY.isoformat()}.html"
+    started.value.save_as(tmp_path / "leaflet.html")
+    web_page = (tmp_path / "leaflet.html").read_text(encoding="utf-8")
+    assert "2 tablets of 750 mg (1,500 mg in all)" in " ".join(html_text(web_page).split())
+
+
+def test_taper_step_first_date_filled_in(open_page, tmp_path) -> None:
+    page = open_page()
+    fill(page, "carisoprodol", "350", "350", "3", "14")
+    assert page.locator("#last-day-field").is_hidden()
+    page.click("#add-step")
+    step = page.get_by_role("group", name="Lower dose, step 1")
+    assert step.get_by_label("From").input_value() == typed(TODAY + dt.timedelta(days=14))
+    assert page.evaluate("document.activeElement.id") == "step-times-0"  # the date is filled: on to the next field
+    page.fill("#rx-days", "10")  # the filled-in date follows the full-dose days
+    assert step.get_by_label("From").input_value() == typed(TODAY + dt.timedelta(days=10))
+    assert page.get_by_label("Last day to take it (required)").is_visible()
+    page.click("#add-step")
+    assert page.get_by_role("group", name="Lower dose, step 2").get_by_label("From").input_value() == ""
+    page.get_by_role("button", name="Remove step 2").click()
+    assert page.locator(".step").count() == 1
+    assert page.evaluate("document.activeElement.id") == "add-step"
+    step.get_by_label("Times a day").fill("2")
+    step.get_by_label("Each time").select_option("350")
+    page.fill("#rx-last", typed(TODAY + dt.timedelta(days=12)))
+    check(page, "taper")
+    page.click("#make")
+    page.locator("#preview:not([hidden])").wait_for()
+    _, pdf = download(page, tmp_path)
+    text = pdf_text(pdf)
+    assert "1 tablet of 350 mg 3 times a day" in text and "1 tablet of 350 mg 2 times a day" in text
+
+
+def test_all_errors_in_one_round_on_their_fields(open_page) -> None:
+    page = open_page()
+    fill_methocarbamol(page, times="6")
+    page.select_option("#rx-dose", "750")  # 750 mg 6 times a day: 4,500 mg a day, within the first days' limit
+    page.fill("#patient-name", "")
+    page.fill("#patient-dob", "13/45/1960")
+    page.click("#add-step")
+    page.select_option("#step-dose-0", "1500")  # more than before, and 9,000 mg a day from day 4
+    page.fill("#step-times-0", "6")
+    page.click("#make")
+    page.locator(".error").first.wait_for()
+    assert errors_of(page, "#patient-name") == ["Required: fill this in."]
+    assert errors_of(page, "#patient-dob") == ["Enter the date as MM/DD/YYYY, e.g. 11/24/2026."]
+    assert page.get_attribute("#patient-dob", "aria-describedby").split()[0] == "patient-dob-hint"
+    step_dose = errors_of(page, "#step-dose-0")  # two errors on one field: both read with it
+    assert any("above the 4,500 mg daily limit from day 4" in message for message in step_dose)
+    assert any(message.startswith("More than the step before (750 mg)") for message in step_dose)
+    assert len(step_dose) == 2
+    assert errors_of(page, "#step-times-0") == []  # a daily limit belongs to the dose
+    assert errors_of(page, "#rx-last") == ["Required with a taper plan: the last day of the last step."]
+    every = page.locator(".error").all_inner_texts()
+    assert not [m for m in every if ISO_DATE.search(m) or "_" in m or "input should" in m.lower()], every
+    assert page.evaluate("document.activeElement.id") == "patient-name"
+    assert page.locator("#form-error").is_hidden()
+    check(page, "errors")
+
+
+def test_a_general_error_is_next_to_make_and_focused(open_page) -> None:
+    page = open_page()
+    fill_methocarbamol(page)
+    page.select_option("#layout", "one-page")
+    page.click("#make")
+    page.locator("#form-error:not([hidden])").wait_for()
+    assert page.evaluate("document.activeElement.id") == "form-error"
+    message = page.inner_text("#form-error")
+    assert "too long for this layout" in message and "Choose the layout 'Standard leaflet (3 to 5 pages)'" in message
+    make, error = page.locator("#make").bounding_box(), page.locator("#form-error").bounding_box()
+    assert error["y"] < make["y"] + make["height"] and make["y"] < error["y"] + error["height"]  # side by side
+    check(page, "general-error")
+
+
+def test_two_leaflets_in_one_print_with_warnings_first(open_page, tmp_path) -> None:
+    page = open_page()
+    fill(page, "carisoprodol", "350", "350", "3", "7")
+    page.fill("#patient-age", "70")
+    page.click("#add-topic")
+    page.select_option("#topic-1", "low-back-pain")
+    page.click("#make")
+    page.locator("#preview:not([hidden])").wait_for()
+    warnings = page.inner_text("#warnings")
+    assert "Age: 65 or older" in warnings and "Beers" in warnings
+    assert page.locator("#warnings").bounding_box()["y"] < page.locator("#print").bounding_box()["y"]
+    check(page, "success-two-leaflets")
+    name, pdf = download(page, tmp_path)
+    assert name == f"carisoprodol-low-back-pain-{TODAY.isoformat()}.pdf"
+    pages = pdf_pages_text(pdf)
+    first = next(i for i, text in enumerate(pages) if "Low back pain" in text)
+    assert "Carisoprodol" in pages[0] and first % 2 == 0  # the second leaflet starts on a front page
+    assert len(PdfReader(io.BytesIO(pdf)).pages) % 2 == 0
+
+
+def test_a_leaflet_without_the_chosen_language_says_so(open_page, tmp_path) -> None:
+    library = tmp_path / "handouts"
+    shutil.copytree(library_root(), library)
+    for path in (library / "low-back-pain").glob("*.es.yaml"):
+        path.unlink()
+    page = open_page(library=library)
+    assert "(English)" in page.locator("#topic-0 option[value='low-back-pain']").inner_text()
+    page.select_option("#language", "es")
+    page.select_option("#topic-0", "low-back-pain")
+    note = page.locator("#topic-note-0")
+    assert note.is_visible() and note.inner_text().startswith("Not available in Español: only in English.")
+    assert page.input_value("#language") == "es"  # never switched silently
+
+
+@pytest.mark.parametrize("viewport", [TABLET, {"width": 320, "height": 640}], ids=["tablet", "phone"])
+def test_small_screens(open_page, viewport) -> None:
+    page = open_page(viewport)
+    wide = "document.scrollingElement.scrollWidth"
+    assert page.evaluate(wide) <= viewport["width"]
+    check(page, "empty")
+    fill_methocarbamol(page, times="6")
+    page.fill("#patient-name", "")
+    page.click("#add-step")
+    page.click("#make")
+    page.locator(".error").first.wait_for()
+    assert page.evaluate(wide) <= viewport["width"]  # no sideways scroll, errors shown
+    check(page, "errors")
+    if viewport == TABLET:
+        page.fill("#patient-name", "Maria Lopez")
+        page.click(".remove-step")
+        page.fill("#rx-times", "4")
+        page.select_option("#layout", "one-page")
+        page.click("#make")
+        page.locator("#form-error:not([hidden])").wait_for()
+        check(page, "general-error")
+        page.select_option("#layout", "standard")
+        page.click("#make")
+        page.locator("#preview:not([hidden])").wait_for()
+        check(page, "success")
+
+
+def test_email_and_saved_prescribers(open_page, tmp_path) -> None:
+    from generator.inputs import Prescriber
+    from generator.mail_settings import EmailSettings
+
+    settings = EmailSettings.model_validate({"from": "Clinic <leaflets@clinic.example>"})
+    outbox = tmp_path / "outbox"
+    page = open_page(email=settings, outbox=outbox, prescribers=(Prescriber(name="Dr. Ana Ruiz", phone="555-0101"),))
+    page.select_option("#saved-prescriber", "Dr. Ana Ruiz")
+    assert (
+        page.input_value("#prescriber-name") == "Dr. Ana Ruiz" and page.input_value("#prescriber-phone") == "555-0101"
+    )
+    page.fill("#prescriber-name", "Dr. Sam Lee")
+    page.fill("#prescriber-phone", "555-0100")
+    page.click("#save-prescriber")
+    fill_methocarbamol(page)
+    stored = page.evaluate("JSON.stringify(localStorage)")
+    assert "Dr. Sam Lee" in stored and "Maria" not in stored  # prescribers only, never patient data
+    page.click("#make")
+    page.locator("#preview:not([hidden])").wait_for()
+    assert page.locator("#email-box").is_visible()
+    page.fill("#email-to", "maria@example.org")
+    page.click("#send-email")
+    page.locator("#status", has_text="email written to").wait_for()
+    assert [path.name.split("-")[0] for path in outbox.glob("*.eml")] == ["methocarbamol"]
+    page.reload()
+    page.locator("#topic-0 option").nth(1).wait_for(state="attached")
+    options = page.locator("#saved-prescriber option").all_inner_texts()
+    assert options == ["Type a new one below", "Dr. Ana Ruiz, 555-0101", "Dr. Sam Lee, 555-0100"]
