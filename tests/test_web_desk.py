@@ -186,12 +186,40 @@ def test_a_leaflet_not_in_the_language_says_so(tmp_path) -> None:
     assert errors == [{"field": "topics[1]", "message": "not available in Español (available: English)"}]
 
 
+TOO_LONG_FOR_ONE_PAGE = {  # an 81-year-old with a two-step taper: the one-page cannot hold it
+    "topics": ["carisoprodol"],
+    "layout": "one-page",
+    "patient": {"name": "Maria Lopez", "age": 81},
+    "prescriber": {"name": "Dr. Sam Lee"},
+    "prescription": {
+        "medicine": "carisoprodol",
+        "dose_mg": 350,
+        "times_per_day": 3,
+        "start": START,
+        "days_supply": 5,
+        "taper": [
+            {
+                "from": (dt.date.fromisoformat(START) + dt.timedelta(days=5)).isoformat(),
+                "dose_mg": 350,
+                "times_per_day": 2,
+            },
+            {
+                "from": (dt.date.fromisoformat(START) + dt.timedelta(days=7)).isoformat(),
+                "dose_mg": 350,
+                "times_per_day": 1,
+            },
+        ],
+        "last_day": (dt.date.fromisoformat(START) + dt.timedelta(days=9)).isoformat(),
+    },
+}
+
+
 def test_too_long_for_the_layout_in_plain_words(client) -> None:
-    response = client.post("/api/leaflets", json=_with(layout="one-page"))
+    response = client.post("/api/leaflets", json=TOO_LONG_FOR_ONE_PAGE)
     assert response.status_code == 422
     body = response.json()
     assert body["errors"] == []
-    assert body["error"].startswith("The Methocarbamol (Robaxin) leaflet is too long for this layout")
+    assert body["error"].startswith("The Carisoprodol (Soma) leaflet is too long for this layout")
     assert body["error"].endswith("Choose the layout 'Standard leaflet (3 to 5 pages)' and make it again.")
 
 

@@ -284,10 +284,23 @@ def test_all_errors_in_one_round_on_their_fields(open_page) -> None:
     check(page, "errors")
 
 
+def fill_too_long_for_one_page(page: Any) -> None:
+    """An 81-year-old with a two-step taper, on the one-page layout: it cannot hold all of it."""
+    fill(page, "carisoprodol", "350", "350", "3", "5")
+    page.fill("#patient-age", "81")
+    for number, times in enumerate(("2", "1")):
+        page.click("#add-step")
+        step = page.get_by_role("group", name=f"Lower dose, step {number + 1}")
+        step.get_by_label("From").fill(typed(TODAY + dt.timedelta(days=5 + 2 * number)))
+        step.get_by_label("Times a day").fill(times)
+        step.get_by_label("Each time").select_option("350")
+    page.fill("#rx-last", typed(TODAY + dt.timedelta(days=9)))
+    page.select_option("#layout", "one-page")
+
+
 def test_a_general_error_is_next_to_make_and_focused(open_page) -> None:
     page = open_page()
-    fill_methocarbamol(page)
-    page.select_option("#layout", "one-page")
+    fill_too_long_for_one_page(page)
     page.click("#make")
     page.locator("#form-error:not([hidden])").wait_for()
     assert page.evaluate("document.activeElement.id") == "form-error"
@@ -346,10 +359,8 @@ def test_small_screens(open_page, viewport) -> None:
     assert page.evaluate(wide) <= viewport["width"]  # no sideways scroll, errors shown
     check(page, "errors")
     if viewport == TABLET:
-        page.fill("#patient-name", "Maria Lopez")
-        page.click(".remove-step")
-        page.fill("#rx-times", "4")
-        page.select_option("#layout", "one-page")
+        page.click("#next-patient")
+        fill_too_long_for_one_page(page)
         page.click("#make")
         page.locator("#form-error:not([hidden])").wait_for()
         check(page, "general-error")
