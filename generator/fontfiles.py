@@ -1,8 +1,8 @@
 """Static TrueType faces ReportLab can embed, made once from maintained font files and cached.
 
 ReportLab embeds only static TrueType outlines, so a variable font (Noto Sans) is cut into
-a static instance and a CFF-flavoured OpenType collection (Debian's Noto Sans CJK) is
-converted to quadratic outlines, both with fontTools. Every glyph that no character maps
+a static instance and a CFF-flavoured OpenType collection (Debian's Noto Sans CJK) is cut
+to the characters a paragraph needs and converted to quadratic outlines, all with fontTools. Every glyph that no character maps
 to (ligatures, conjuncts, contextual forms) is given a private-use code point in glyph
 order, so the codes ReportLab writes for shaped text never depend on which text a
 process happened to shape first (same inputs, same bytes). Results are cached on disk,
@@ -11,6 +11,7 @@ written atomically, so only the first run pays for them.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.resources
 import os
 import tempfile
@@ -79,6 +80,48 @@ def static_face(original: Path, weight: int, index: int = 0) -> Path:
     _map_unmapped_glyphs(font)
     _save(font, target)
     return target
+
+
+def subset_face(original: Path, index: int, chars: str) -> Path:
+    """A cached static TrueType face holding only `chars`, cut from a very large font (CJK).
+
+    Converting a whole CJK collection's 65,000 outlines takes minutes; cutting out the few
+    characters a name needs takes well under a second. The face's PostScript name carries
+    the characters' digest, so two subsets never pass for one another.
+    """
+    digest = hashlib.sha256("".join(sorted(set(chars))).encode("utf-8")).hexdigest()[:16]
+    target = cache_dir() / f"{original.stem}-{index}-{digest}-{original.stat().st_size}-{_VERSION}.ttf"
+    if target.is_file():
+        return target
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(original), fontNumber=index) as font:
+        _cut(font, chars, original, digest, target)
+    return target
+
+
+def _cut(font: TTFont, chars: str, original: Path, digest: str, target: Path) -> None:
+    from fontTools import subset
+
+    options = subset.Options()
+    options.name_IDs, options.notdef_outline, options.recalc_bounds = ["*"], True, True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted({ord(char) for char in chars}))
+    subsetter.subset(font)
+    if "CFF " in font:
+        _to_truetype(font)
+    names = font["name"]
+    postscript = str(names.getDebugName(6) or original.stem)
+    names.setName(f"{postscript}-{digest}", 6, 3, 1, 0x409)
+    _save(font, target)
+
+
+def cmap_of(original: Path, index: int = 0) -> frozenset[int]:
+    """The characters a font file maps, read without loading its outlines."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(original), fontNumber=index, lazy=True) as font:
+        return frozenset(font.getBestCmap())
 
 
 def _to_truetype(font: TTFont) -> None:

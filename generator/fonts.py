@@ -9,14 +9,16 @@ loads an Arabic or CJK font.
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from generator.errors import LayoutError, RenderError
-from generator.fontfiles import FONT_DIRS_ENV, package_file, static_face, system_file
+from generator.fontfiles import FONT_DIRS_ENV, cmap_of, package_file, static_face, subset_face, system_file
 
 FALLBACK_FAMILY = "noto-sans"
 """Sets characters a layout's font lacks; Noto Sans covers Latin (Vietnamese included), Greek and Cyrillic."""
@@ -34,6 +36,8 @@ class FontSource:
     """For a system font: how to install it (named in the error when it is missing)."""
     index: int = 0
     """Face number inside a font collection (.ttc)."""
+    subset: bool = False
+    """Too big to convert whole (CJK): each paragraph gets a face cut to the characters it sets."""
 
 
 FAMILIES: dict[str, FontSource] = {
@@ -55,6 +59,7 @@ FAMILIES: dict[str, FontSource] = {
         "NotoSansCJK-Regular.ttc",
         "NotoSansCJK-Bold.ttc",
         install=f"the Debian package fonts-noto-cjk, or set {FONT_DIRS_ENV} to the folder holding it",
+        subset=True,
     ),
 }
 
@@ -88,25 +93,58 @@ def face_name(family: str, bold: bool) -> str:
     return f"{family}-bold" if bold else family
 
 
-@functools.cache
-def register_face(family: str, bold: bool) -> TTFont:
-    """Register one face of `family` with ReportLab (once per process); <b> then picks the bold face."""
+def original_file(family: str, bold: bool) -> Path:
+    """The installed font file of one face of `family`, or an error saying how to install it."""
     source = FAMILIES.get(family)
     if source is None:
         raise LayoutError(f"font.family: unknown font '{family}' (known: {', '.join(sorted(FAMILIES))})")
     filename = source.bold if bold else source.regular
     if source.package:
-        original = package_file(source.package, filename)
-    else:
-        found = system_file(filename)
-        if found is None:
-            raise RenderError(f"the font file {filename} is not installed; install {source.install}")
-        original = found
-    font = TTFont(face_name(family, bold), str(static_face(original, 700 if bold else 400, source.index)))
+        return package_file(source.package, filename)
+    found = system_file(filename)
+    if found is None:
+        raise RenderError(f"the font file {filename} is not installed; install {source.install}")
+    return found
+
+
+@functools.cache
+def register_face(family: str, bold: bool) -> TTFont:
+    """Register one face of `family` with ReportLab (once per process); <b> then picks the bold face."""
+    source = FAMILIES[family]
+    face = static_face(original_file(family, bold), 700 if bold else 400, source.index)
+    return _register(family, bold, face)
+
+
+def _register(family: str, bold: bool, face: Path) -> TTFont:
+    font = TTFont(face_name(family, bold), str(face))
     pdfmetrics.registerFont(font)
     for italic in (0, 1):
         addMapping(family, int(bold), italic, face_name(family, bold))
     return font
+
+
+def is_subset_family(family: str) -> bool:
+    """Whether `family` is set from faces cut to each paragraph's characters (see FontSource.subset)."""
+    source = FAMILIES.get(family)
+    return source is not None and source.subset
+
+
+@functools.cache
+def coverage(family: str, bold: bool) -> frozenset[int] | dict[int, int]:
+    """The characters one face of `family` can print."""
+    if is_subset_family(family):
+        return cmap_of(original_file(family, bold), FAMILIES[family].index)
+    return register_face(family, bold).face.charToGlyph
+
+
+@functools.cache
+def subset_family(family: str, chars: str) -> str:
+    """A family registered for just `chars` (both weights), cut from the big `family`; its name."""
+    digest = hashlib.sha256("".join(sorted(set(chars))).encode("utf-8")).hexdigest()[:16]
+    name = f"{family}-{digest}"
+    for bold in (False, True):
+        _register(name, bold, subset_face(original_file(family, bold), FAMILIES[family].index, chars))
+    return name
 
 
 def register_family(family: str) -> FontNames:

@@ -32,7 +32,15 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
 from generator.errors import RenderError
-from generator.fonts import FALLBACK_FAMILY, SCRIPT_FAMILIES, face_name, register_face
+from generator.fonts import (
+    FALLBACK_FAMILY,
+    SCRIPT_FAMILIES,
+    coverage,
+    face_name,
+    is_subset_family,
+    original_file,
+    subset_family,
+)
 from generator.rtl import LINE_BREAK, NEUTRAL_SCRIPTS, WORD_BREAK, has_rtl, visual_order
 from generator.tagging.marked import Tagged
 
@@ -86,7 +94,7 @@ def _family_for(char: str) -> str:
     if family is None:
         raise RenderError(f"no font can print {name} letters (supported scripts: {_known()})")
     try:
-        register_face(family, False)
+        original_file(family, False)
     except RenderError as exc:
         raise RenderError(f"cannot print {name} letters: {exc}") from None
     return family
@@ -96,8 +104,8 @@ def _known() -> str:
     return ", ".join(sorted({ucd.script_name(s) for s in SCRIPT_FAMILIES}))
 
 
-def _glyphs(family: str, bold: bool) -> dict[int, int]:
-    return register_face(family, bold).face.charToGlyph
+def _glyphs(family: str, bold: bool) -> frozenset[int] | dict[int, int]:
+    return coverage(family, bold)
 
 
 class _Setter:
@@ -180,7 +188,7 @@ def prepare(markup: str, font_name: str, size: float = 0, width: float | None = 
     for piece in pieces:
         if not piece.tag:
             piece.text = visual_order(piece.text, _measure(size, piece.bold) if width else None, width)
-    chosen = _Setter(pieces, family, shaping).fonts()
+    chosen = _cut_subsets(pieces, _Setter(pieces, family, shaping).fonts())
     out = []
     for piece, fonts in zip(pieces, chosen, strict=True):
         if piece.tag:
@@ -194,6 +202,19 @@ def prepare(markup: str, font_name: str, size: float = 0, width: float | None = 
                 out.append(f'<font face="{face}">{run}</font>' if face else run)
                 start = end
     return Prepared("".join(out), shaping, has_rtl(non_ascii))
+
+
+def _cut_subsets(pieces: list[_Piece], chosen: list[list[str | None]]) -> list[list[str | None]]:
+    """Families too big to embed whole (CJK) become faces cut to the characters this paragraph sets in them."""
+    chars: dict[str, str] = {}
+    for piece, fonts in zip(pieces, chosen, strict=True):
+        for char, family in zip(piece.text, fonts, strict=True):
+            if family is not None and is_subset_family(family):
+                chars[family] = chars.get(family, "") + char
+    if not chars:
+        return chosen
+    cut = {family: subset_family(family, "".join(sorted(set(text)))) for family, text in chars.items()}
+    return [[cut.get(family, family) if family else None for family in fonts] for fonts in chosen]
 
 
 def _measure(size: float, bold: bool) -> Callable[[str], float]:

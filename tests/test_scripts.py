@@ -107,7 +107,8 @@ def _runs_are_whole(pdf: bytes, name: str, family: str) -> None:
     runs = text_runs(pdf)
     assert all(not run.missing_glyphs() for run in runs), [r for r in runs if r.missing_glyphs()]
     name_runs = [r for r in runs if _letters(name) & _letters(r.text) and not r.text.isascii()]
-    assert any(r.font.removesuffix("-bold") == family for r in name_runs), name_runs
+    # a CJK name is set in a face cut from its family for the characters it needs ("noto-sans-cjk-<digest>")
+    assert any(r.font.removesuffix("-bold").startswith(family) for r in name_runs), name_runs
 
 
 @pytest.mark.parametrize("layout", ["standard", "large-print"])
