@@ -2,8 +2,9 @@
 
 ReportLab embeds only static TrueType outlines, so a variable font (Noto Sans) is cut into
 a static instance and a CFF-flavoured OpenType collection (Debian's Noto Sans CJK) is cut
-to the characters a paragraph needs and converted to quadratic outlines, all with fontTools. Every glyph that no character maps
-to (ligatures, conjuncts, contextual forms) is given a private-use code point in glyph
+to the characters a paragraph needs and converted to quadratic outlines, all with fontTools.
+Every glyph that no character maps to (ligatures, conjuncts, contextual forms) is given a
+private-use code point in glyph
 order, so the codes ReportLab writes for shaped text never depend on which text a
 process happened to shape first (same inputs, same bytes). Results are cached on disk,
 written atomically, so only the first run pays for them.
