@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import datetime as dt
 import html
 import io
+import itertools
 import re
 import statistics
 import subprocess
@@ -31,7 +33,7 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from generator.commands import make_generator
-from generator.dosing import check_course
+from generator.dosing import make_schedule
 from generator.fonts import cache_dir
 from generator.inputs import choose_clinic, read_personalisation
 from generator.labels import load_wording
@@ -41,30 +43,43 @@ from generator.personalise import Leaflet, personalise
 from generator.pipeline import HandoutRequest
 from generator.render import render_pdf
 from generator.styles import make_styles
+from generator.verify import verify_pdf
 
 MADE_ON = dt.date(2026, 11, 25)
 
 
-def median_ms(action: Callable[[], object], runs: int) -> float:
-    """Median wall time of `action` in ms, after one warm-up call."""
-    action()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
+def interleaved_ms(actions: list[Callable[[], object]], runs: int) -> list[list[float]]:
+    """Wall times in ms of each action, `runs` rounds in turn after one warm-up round (load drifts alike)."""
+    for action in actions:
         action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    times: list[list[float]] = [[] for _ in actions]
+    for _ in range(runs):
+        for index, action in enumerate(actions):
+            start = time.perf_counter()
+            action()
+            times[index].append((time.perf_counter() - start) * 1000)
+    return times
 
 
 def leaflet_texts(leaflet: Leaflet) -> list[tuple[str, str]]:
-    """(kind, markup) of every piece of text, in reading order, for the other renderers."""
+    """(kind, markup) of every piece of text, in reading order, for the other renderers.
+
+    The dose schedule and the dose calendar are included (a table row as one line), so the
+    floor sets the same words the leaflet does."""
     pieces = [("title", leaflet.title), ("text", leaflet.subtitle)]
     pieces += [("text", f"<b>{label}</b>: {value}") for label, value in leaflet.facts]
-    for block in leaflet.blocks:
+    blocks = ([leaflet.schedule] if leaflet.schedule else []) + list(leaflet.blocks)
+    for block in blocks:
         pieces.append(("heading", block.title))
         for item in block.items:
             pieces += [("bullet" if item.kind == "bullets" else "text", t) for t in item.texts]
             pieces += [("text", " | ".join(row)) for row in item.rows]
+    if leaflet.calendar is not None:
+        calendar = leaflet.calendar
+        pieces += [("heading", html.escape(calendar.heading)), ("text", html.escape(calendar.intro))]
+        pieces.append(("text", html.escape(" | ".join(calendar.header))))
+        pieces += [("text", html.escape(f"{row.day} | {row.how_much}")) for row in calendar.rows]
+        pieces.append(("text", html.escape(calendar.help)))
     return pieces
 
 
@@ -101,6 +116,12 @@ def weasy_html(pieces: list[tuple[str, str]]) -> str:
     return f"<html><head><style>{css}</style></head><body>{body}</body></html>"
 
 
+def _other_patient(request: HandoutRequest, number: int) -> HandoutRequest:
+    """The same request for another patient (so per-patient text is never cached from an earlier leaflet)."""
+    patient = request.data.patient.model_copy(update={"name": f"Patient {number:06d}", "preferred_name": f"P{number}"})
+    return dataclasses.replace(request, data=request.data.model_copy(update={"patient": patient}))
+
+
 def _pages(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
@@ -112,14 +133,20 @@ def one_process(runs: int) -> None:
     clinic = choose_clinic(data, None, None, SAMPLES / "clinic.yaml")
     layout = generator.layout("standard")
     wording = load_wording(generator.library.root, "en")
-    course = check_course(data.prescription, generator.library.topic("carisoprodol"), "bench")
+    schedule = make_schedule(data.prescription, generator.library.topic("carisoprodol"), "bench")
     request = HandoutRequest("carisoprodol", data, clinic, MADE_ON)
-    leaflet = personalise(generator.library, "carisoprodol", "en", layout, data, clinic, course, wording, MADE_ON)
+    leaflet = personalise(generator.library, "carisoprodol", "en", layout, data, clinic, schedule, wording, MADE_ON)
     pieces = leaflet_texts(leaflet)
-    cases: list[tuple[str, Callable[[], bytes]]] = [
+    pdf = render_pdf(leaflet, layout, "letter")
+    handout = generator.build(request, "bench")
+    expected, rules = list(handout.checks.expected), handout.checks.rules
+    others = (_other_patient(request, n) for n in itertools.count())
+    cases: list[tuple[str, Callable[[], object]]] = [
         ("full pipeline (personalise+render+verify)", lambda: generator.build(request, "bench").pdf),
+        ("full pipeline, another patient each time", lambda: generator.build(next(others), "bench").pdf),
         ("render only", lambda: render_pdf(leaflet, layout, "letter")),
         ("floor: plain ReportLab, same text", lambda: reportlab_floor(pieces, layout)),
+        ("verify only (PDFium re-read + checks)", lambda: verify_pdf(pdf, expected, rules, "bench")),
     ]
     try:
         import typst
@@ -135,13 +162,17 @@ def one_process(runs: int) -> None:
         cases.append(("WeasyPrint, same text", lambda: weasyprint.HTML(string=page).write_pdf()))
     except ImportError:
         print("WeasyPrint: not installed (pip install weasyprint)")
-    results = [(name, median_ms(make, runs), _pages(make())) for name, make in cases]
-    floor_ms, floor_pages = results[2][1], results[2][2]
-    print(f"1. One process, median of {runs} runs")
+    pages = {name: _pages(pdf) if name.startswith("verify") else _pages(make()) for name, make in cases}  # type: ignore[arg-type]
+    times = interleaved_ms([make for _, make in cases], runs)
+    floor = 3
+    floor_pages = pages[cases[floor][0]]
+    print(f"1. One process, median of {runs} runs (cases interleaved; ratios are medians of per-run ratios)")
     print(f"{'':<44}{'ms/leaflet':>11}{'x floor':>9}{'pages':>7}{'ms/page':>9}{'x floor/page':>14}")
-    for name, ms, count in results:
-        per_page = ms / count / (floor_ms / floor_pages)
-        print(f"{name:<44}{ms:>11.1f}{ms / floor_ms:>9.2f}{count:>7}{ms / count:>9.1f}{per_page:>14.2f}")
+    for index, (name, _) in enumerate(cases):
+        ms, count = statistics.median(times[index]), pages[name]
+        ratio = statistics.median(t / f for t, f in zip(times[index], times[floor], strict=True))
+        per_page = ratio * floor_pages / count
+        print(f"{name:<44}{ms:>11.1f}{ratio:>9.2f}{count:>7}{ms / count:>9.1f}{per_page:>14.2f}")
 
 
 def write_rows(path: Path, rows: int) -> None:

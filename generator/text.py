@@ -10,6 +10,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
 from generator.fonts import FALLBACK_FAMILY, register_family
+from generator.paracache import MemoWrap
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
@@ -37,8 +38,8 @@ def with_fallback(markup: str, font_name: str) -> str:
     return _NON_ASCII.sub(wrap, markup)
 
 
-class Text(Paragraph):
-    """A paragraph whose characters all exist in the fonts it is set in."""
+class Text(MemoWrap, Paragraph):
+    """A paragraph whose characters all exist in the fonts it is set in (lines broken once per width)."""
 
     def __init__(self, text: str, style: ParagraphStyle, **kwargs: object) -> None:
         super().__init__(with_fallback(text, style.fontName), style, **kwargs)  # type: ignore[arg-type]
@@ -50,6 +51,8 @@ class WholeParagraph(Text):
     Keeps every sentence (and so every required warning) on one page, so page
     furniture never lands in the middle of it.
     """
+
+    shared = True  # never split, so its parsed text and lines are shared across leaflets (generator.paracache)
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         return []
