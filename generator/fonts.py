@@ -62,13 +62,13 @@ def _package_file(source: FontSource, filename: str) -> Path:
 
 
 def _static_instance(source: FontSource, filename: str, weight: int) -> Path:
-    from fontTools.ttLib import TTFont as FontToolsFont
-    from fontTools.varLib import instancer
-
     original = _package_file(source, filename)
     target = cache_dir() / f"{original.stem}-w{weight}-{original.stat().st_size}-v2.ttf"
     if target.is_file():
         return target
+    from fontTools.ttLib import TTFont as FontToolsFont  # only when the cache is cold: ~0.3 s to import
+    from fontTools.varLib import instancer
+
     font = instancer.instantiateVariableFont(
         FontToolsFont(original), {"wght": weight, "wdth": 100}, updateFontNames=True
     )
