@@ -1,13 +1,17 @@
 """Benchmarks for the standard carisoprodol leaflet. Run from the repository root:
 
-    python benchmarks/bench.py [--rows 2000] [--runs 15]
+    python benchmarks/bench.py [--rows 2000] [--rate-rows 400] [--runs 15] [--only SECTION]
 
 Prints, measured in the same run (medians; these machines are shared and noisy):
 1. one process, per leaflet and per page: the full pipeline (personalise + render +
-   verify), render alone, and the floor: plain ReportLab laying out the same text with
-   no generator around it; plus WeasyPrint and Typst on the same text when installed;
-2. `handout batch` of --rows rows with 1 and with 2 jobs: leaflets per second;
-3. peak memory (RSS) of a batch of rows/4 and of rows rows, to show it is flat.
+   verify; the same patient, and another patient each time), render alone, verify alone
+   (PDFium re-reading the finished bytes), and the floor: plain ReportLab laying out the
+   same text with no generator around it; plus WeasyPrint and Typst on the same text when
+   installed;
+2. `handout batch` of --rate-rows rows with 1 and with 2 jobs: leaflets per second;
+3. peak memory (RSS) of a 2-job batch of 1,000 rows and of --rows rows, to show it is flat;
+4. the --rate-rows rows on a Dask LocalCluster of 2 workers against --jobs 2 (with `.[dask]`);
+5. `handout build` of one leaflet from a cold process.
 """
 
 from __future__ import annotations
@@ -186,14 +190,15 @@ def write_rows(path: Path, rows: int) -> None:
             writer.writerow([f"B{n:06d}", f"Patient {n}", "Dr. Sam Lee", "carisoprodol", 350, 3, "2026-11-24", 14])
 
 
-def one_batch(rows: int, jobs: int) -> dict[str, float]:
+def one_batch(rows: int, jobs: int, scheduler: str | None = None) -> dict[str, float]:
     """`handout batch` in a fresh process: wall time, rate and peak RSS of its largest process (MiB)."""
     with tempfile.TemporaryDirectory() as folder:
         source, out = Path(folder) / "rows.csv", Path(folder) / "out"
         write_rows(source, rows)
+        where = ["--scheduler", scheduler] if scheduler else ["--jobs", str(jobs)]
         code = (
             "import resource, time\nfrom generator.cli import main\nt = time.perf_counter()\n"
-            f"main(['batch', {str(source)!r}, '--out', {str(out)!r}, '--jobs', '{jobs}', '--made-on', '2026-11-25'])\n"
+            f"main(['batch', {str(source)!r}, '--out', {str(out)!r}, *{where!r}, '--made-on', '2026-11-25'])\n"
             "peak = max(resource.getrusage(w).ru_maxrss for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))\n"
             "print('RESULT', time.perf_counter() - t, peak / 1024)\n"
         )
@@ -202,23 +207,66 @@ def one_batch(rows: int, jobs: int) -> dict[str, float]:
     return {"seconds": seconds, "rate": rows / seconds, "peak_mib": peak}
 
 
-def batches(rows: int) -> None:
-    """Sections 2 and 3: batch throughput with 1 and 2 jobs, and peak memory against row count."""
-    one, two, quarter = one_batch(rows, 1), one_batch(rows, 2), one_batch(max(rows // 4, 1), 1)
-    print(f"\n2. handout batch of {rows} rows, fresh process each")
+def batches(rate_rows: int, rows: int) -> None:
+    """Sections 2 and 3: batch throughput with 1 and 2 jobs, and peak memory from 1,000 to `rows` rows."""
+    one, two = one_batch(rate_rows, 1), one_batch(rate_rows, 2)
+    print(f"\n2. handout batch of {rate_rows} rows, fresh process each")
     print(f"  1 job : {one['rate']:6.1f} leaflets/s ({one['seconds']:.1f} s)")
     print(f"  2 jobs: {two['rate']:6.1f} leaflets/s ({two['seconds']:.1f} s), {two['rate'] / one['rate']:.2f}x 1 job")
-    print(f"\n3. Peak RSS of the largest process, 1 job: {quarter['peak_mib']:.0f} MiB for {max(rows // 4, 1)} rows, ")
-    print(f"  {one['peak_mib']:.0f} MiB for {rows} rows; 2 jobs: {two['peak_mib']:.0f} MiB")
+    small_rows = min(1000, rows)
+    small, large = one_batch(small_rows, 2), one_batch(rows, 2)
+    print("\n3. Peak RSS of the largest process (batch process or a worker), 2 jobs:")
+    print(f"  {small['peak_mib']:.0f} MiB for {small_rows} rows, {large['peak_mib']:.0f} MiB for {rows} rows")
+
+
+def on_dask(rows: int) -> None:
+    """Section 4: the same rows on a LocalCluster of 2 single-threaded worker processes against --jobs 2."""
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        print("\n4. Dask: not installed (pip install '.[dask]')")
+        return
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        dask = one_batch(rows, 2, cluster.scheduler_address)
+    local = one_batch(rows, 2)
+    overhead = local["rate"] / dask["rate"] - 1
+    print(f"\n4. {rows} rows: --jobs 2 {local['rate']:.1f} leaflets/s, LocalCluster (2 workers) {dask['rate']:.1f}/s")
+    print(f"  Dask overhead: {overhead * 100:+.0f}%")
+
+
+def cold_start(runs: int) -> None:
+    """Section 5: wall time of `handout build` (one leaflet) from a cold process, median of `runs`."""
+    with tempfile.TemporaryDirectory() as folder:
+        command = [sys.executable, "-m", "generator", "build", "carisoprodol", "-o", f"{folder}/l.pdf"]
+        command += ["--made-on", "2026-11-25"]
+        subprocess.run(command, check=True, capture_output=True)  # warm the disk cache and the font cache
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True)
+            times.append(time.perf_counter() - start)
+    print(f"\n5. handout build, one leaflet from a cold process: median {statistics.median(times):.2f} s of {runs}")
+
+
+SECTIONS = ("process", "batch", "dask", "start")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=2000)
+    parser.add_argument("--rows", type=int, default=2000, help="rows of the larger memory run (e.g. 100000)")
+    parser.add_argument("--rate-rows", type=int, default=400, help="rows of the throughput and Dask runs")
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--only", choices=SECTIONS, action="append", help="run only these sections")
     args = parser.parse_args()
-    one_process(args.runs)
-    batches(args.rows)
+    chosen = args.only or SECTIONS
+    if "process" in chosen:
+        one_process(args.runs)
+    if "batch" in chosen:
+        batches(args.rate_rows, args.rows)
+    if "dask" in chosen:
+        on_dask(args.rate_rows)
+    if "start" in chosen:
+        cold_start(max(args.runs // 3, 3))
 
 
 if __name__ == "__main__":

@@ -8,16 +8,14 @@ from the same inputs (row, content version, layout, made-on date).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
 import json
-import os
 import re
-import signal
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -25,6 +23,7 @@ from pathlib import Path
 from generator import __version__
 from generator.batch_input import BatchRow, personalisation_of
 from generator.batch_output import Manifest, folder_lock, remove_stale_parts
+from generator.batch_pool import Runner, Waiter, inline_runner, pool_runner
 from generator.codes import CodeIndex
 from generator.content import Library
 from generator.errors import HandoutError, InputError
@@ -37,7 +36,6 @@ from generator.mail_settings import EmailSettings
 from generator.pipeline import Generator, Handout, HandoutRequest, write_atomically
 from generator.progress import Progress
 from generator.selection import resolve_topic
-from generator.worker_life import die_with_parent
 
 STATE_FOLDER = ".handout-state"
 EMAIL_OUTCOMES = ("sent", "written", "failed", "no address", "already sent")
@@ -112,6 +110,26 @@ class RowMaker:
         self.generator = Generator(Library(settings.library), LayoutLibrary(settings.layouts))
         self._fingerprints: dict[tuple[str, str, str], str] = {}
         self._codes: CodeIndex | None = None
+
+    def warm_up(self) -> None:
+        """Load what every row needs (layout, fonts, templates, shared paragraphs) by making a sample leaflet once.
+
+        Forked workers then start warm. A sample the library cannot make is no error here: rows report their own.
+        """
+        from generator.commands import sample_input
+        from generator.inputs import read_personalisation
+
+        library = self.generator.library
+        named = library.find_topic(self.settings.topic) if self.settings.topic else None
+        topic = named or next((name for name in library.topic_names() if library.sample_path(name)), None)
+        if topic is None:
+            return
+        try:
+            data = read_personalisation(sample_input(self.generator, topic))
+            request = HandoutRequest(topic, data, self.settings.clinic, self.settings.made_on, self.settings.layout)
+            self.generator.build(request, "warm-up")
+        except HandoutError:
+            pass
 
     def make(self, row: BatchRow) -> RowResult:
         """Build, verify and write one row; any failure becomes a failed result, never an exception."""
@@ -250,25 +268,14 @@ def _unchanged(output: Path, state: Path, inputs: str) -> dict[str, object] | No
     return record if same else None
 
 
-_maker: RowMaker | None = None
+def run_rows(
+    rows: Iterator[BatchRow], settings: BatchSettings, jobs: int, scheduler: str | None = None
+) -> Iterator[RowResult]:
+    """Results in row order; only a few chunks of rows are in flight at a time, so memory stays flat.
 
-
-def _start_worker(settings: BatchSettings, batch_pid: int) -> None:
-    """Worker processes leave Ctrl-C and kill to the parent, which stops them between rows; they die with it."""
-    global _maker
-    die_with_parent(batch_pid)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    _maker = RowMaker(settings)
-
-
-def _make_in_worker(row: BatchRow) -> RowResult:
-    assert _maker is not None
-    return _maker.make(row)
-
-
-def run_rows(rows: Iterator[BatchRow], settings: BatchSettings, jobs: int) -> Iterator[RowResult]:
-    """Results in row order; at most a few rows per job are in flight, so memory stays flat."""
+    Rows go to a Dask cluster when `scheduler` is given, else to `jobs` local worker
+    processes (forked after warming up here), else are made in this process.
+    """
     seen: set[str] = set()
 
     def claimed(row: BatchRow) -> RowResult | None:
@@ -286,27 +293,45 @@ def run_rows(rows: Iterator[BatchRow], settings: BatchSettings, jobs: int) -> It
         seen.add(name)
         return None
 
-    if jobs <= 1:
-        maker = RowMaker(settings)
+    with _runner(settings, jobs, scheduler) as runner:
+        pending: deque[Waiter | RowResult] = deque()
+        chunk: list[BatchRow] = []
+
+        def flush() -> None:
+            if chunk:
+                pending.append(runner.submit(chunk.copy()))
+                chunk.clear()
+
         for row in rows:
-            yield claimed(row) or maker.make(row)
-        return
-    pending: deque[Future[RowResult] | RowResult] = deque()
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(settings, os.getpid())) as pool:
-        try:
-            for row in rows:
-                pending.append(claimed(row) or pool.submit(_make_in_worker, row))
-                while len(pending) >= jobs * 4:
-                    yield _result(pending.popleft())
-            while pending:
-                yield _result(pending.popleft())
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+            refused = claimed(row)
+            if refused is None:
+                chunk.append(row)
+                if len(chunk) >= runner.chunk:
+                    flush()
+            else:
+                flush()  # keep row order: the rows before it go first
+                pending.append(refused)
+            while len(pending) >= runner.window:
+                yield from _results(pending.popleft())
+        flush()
+        while pending:
+            yield from _results(pending.popleft())
 
 
-def _result(item: Future[RowResult] | RowResult) -> RowResult:
-    return item.result() if isinstance(item, Future) else item
+def _runner(settings: BatchSettings, jobs: int, scheduler: str | None) -> contextlib.AbstractContextManager[Runner]:
+    if scheduler:
+        from generator.batch_dask import dask_runner
+
+        return dask_runner(settings, scheduler)
+    maker = RowMaker(settings)
+    if jobs <= 1:
+        return inline_runner(maker)
+    maker.warm_up()  # once here, so every forked worker starts warm
+    return pool_runner(maker, jobs)
+
+
+def _results(item: Waiter | RowResult) -> list[RowResult]:
+    return [item] if isinstance(item, RowResult) else item()
 
 
 @dataclass(frozen=True)
@@ -340,7 +365,8 @@ def run_batch(source: Path, settings: BatchSettings, jobs: int, combine: Path | 
         manifest = Manifest(settings.out_dir / "manifest.csv", total)
         progress = Progress(total)
         try:
-            counts, emails, outputs = _run(chain([first] if first else [], rows), settings, jobs, manifest, progress)
+            every = chain([first] if first else [], rows)
+            counts, emails, outputs = _run(every, settings, jobs, manifest, progress, keep_outputs=bool(combine))
         except BaseException:
             progress.close()
             manifest.abandon()
@@ -354,9 +380,15 @@ def run_batch(source: Path, settings: BatchSettings, jobs: int, combine: Path | 
 
 
 def _run(
-    rows: Iterator[BatchRow], settings: BatchSettings, jobs: int, manifest: Manifest, progress: Progress
+    rows: Iterator[BatchRow],
+    settings: BatchSettings,
+    jobs: int,
+    manifest: Manifest,
+    progress: Progress,
+    keep_outputs: bool,
 ) -> tuple[dict[str, int], dict[str, int], list[Path]]:
-    """Make every row, writing each result to the manifest as it comes; counts, email outcomes, outputs."""
+    """Make every row, writing each result to the manifest as it comes; counts, email outcomes and
+    (when `keep_outputs`, for --combine) the outputs made, so memory does not grow with the rows otherwise."""
     counts = {"made": 0, "skipped": 0, "failed": 0}
     emails: dict[str, int] = {}
     outputs: list[Path] = []
@@ -369,7 +401,8 @@ def _run(
         if result.status == "failed":
             progress.message(f"failed: {result.reason}")
         else:
-            outputs.append(Path(result.output))  # made, even if its email failed
+            if keep_outputs:
+                outputs.append(Path(result.output))  # made, even if its email failed
             if result.email.startswith("failed"):
                 progress.message(f"email {result.email}")
         progress.step()

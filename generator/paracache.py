@@ -5,10 +5,11 @@ a table sizes its cells, a frame asks again before drawing, the page-1 intro is 
 before layout). Line breaking is a pure function of the markup, the style and the width,
 so the result of the first wrap at a width is kept on the paragraph and reused.
 
-Paragraphs that never split (`shared = True`) also share their parsed markup and their
-line breaks across leaflets, through a bounded LRU cache keyed by the class, the markup,
-every value of the style and the bullet: the same text in the same style is parsed once
-per process, not once per leaflet. Nothing is keyed by identity, so edited content or
+Paragraphs also share their parsed markup and their line breaks across leaflets, through
+a bounded LRU cache keyed by the class, the markup, every value of the style and the
+bullet: the same text in the same style is parsed once per process, not once per leaflet.
+A paragraph that splits (which edits its fragments and lines in place) first takes its
+own copies. Nothing is keyed by identity, so edited content or
 layouts can only miss the cache, never hit a stale entry; `clear()` drops it all (a new
 Generator does, when content or layouts are loaded). The drawn lines, and so the PDF
 bytes, are the same as without the cache.
@@ -16,11 +17,12 @@ bytes, are the same as without the cache.
 
 from __future__ import annotations
 
+import copy
 import threading
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 MAX_PARAGRAPHS = 4096
 """Most paragraphs kept across leaflets (a leaflet has a few hundred; each entry is a few KiB)."""
@@ -102,13 +104,10 @@ def style_key(style: Any) -> tuple[Any, ...]:
 
 
 class MemoWrap:
-    """Mixin for a ReportLab Paragraph: lines broken once per width; shared across leaflets when `shared`."""
-
-    shared: ClassVar[bool] = False
-    """True for paragraphs that never split (splitting edits the broken lines in place)."""
+    """Mixin for a ReportLab Paragraph: parsed once per markup and style, lines broken once per width."""
 
     def __init__(self, text: str, style: Any, bulletText: Any = None, **kwargs: Any) -> None:  # noqa: N803
-        if not self.shared or kwargs:
+        if kwargs:  # made from fragments (the second half of a split): nothing to share
             super().__init__(text, style, bulletText=bulletText, **kwargs)  # type: ignore[call-arg]
             return
         key = (type(self), text, style_key(style), _hashable(bulletText))
@@ -121,6 +120,7 @@ class MemoWrap:
             self.__dict__.update(entry.state)
             self.style = style  # equal in every value to the cached paragraph's style
         self._wrap_memo = entry.wrapped
+        self._shared = True
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (ReportLab's name)
         memo: dict[float, _Wrapped] = self.__dict__.setdefault("_wrap_memo", {})
@@ -133,3 +133,12 @@ class MemoWrap:
         if lines is not None:  # a width too narrow to set any text leaves no lines to keep
             memo[availWidth] = (width, height, lines, self._wrapWidths)
         return width, height
+
+    def split(self, availWidth: float, availHeight: float) -> Any:  # noqa: N803 (ReportLab's name)
+        if self.__dict__.pop("_shared", False):  # splitting edits fragments and lines in place: use own copies
+            state = self.__dict__
+            state["frags"], lines = copy.deepcopy((self.frags, state.get("blPara")))
+            if lines is not None:
+                state["blPara"] = lines
+            self._wrap_memo = {}
+        return super().split(availWidth, availHeight)  # type: ignore[misc]

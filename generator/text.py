@@ -39,7 +39,7 @@ def with_fallback(markup: str, font_name: str) -> str:
 
 
 class Text(MemoWrap, Paragraph):
-    """A paragraph whose characters all exist in the fonts it is set in (lines broken once per width)."""
+    """A paragraph whose characters all exist in the fonts it is set in (parsed and wrapped once: paracache)."""
 
     def __init__(self, text: str, style: ParagraphStyle, **kwargs: object) -> None:
         super().__init__(with_fallback(text, style.fontName), style, **kwargs)  # type: ignore[arg-type]
@@ -51,8 +51,6 @@ class WholeParagraph(Text):
     Keeps every sentence (and so every required warning) on one page, so page
     furniture never lands in the middle of it.
     """
-
-    shared = True  # never split, so its parsed text and lines are shared across leaflets (generator.paracache)
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         return []

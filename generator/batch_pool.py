@@ -1,0 +1,107 @@
+"""Where a batch's rows are made: in this process, or in a pool of local worker processes.
+
+The pool's workers are forked from the batch process after it has warmed up (library,
+layouts, fonts, templates and shared paragraphs loaded), so each starts ready instead of
+importing and loading everything again (~0.5 s a worker with spawn or forkserver).
+Forking is only safe while no other thread runs (a thread holding a lock at fork time
+leaves that lock held forever in the child; Python 3.12+ warns): when another thread is
+alive, or the platform cannot fork, the pool starts its workers with forkserver or spawn
+instead and each worker loads what it needs itself.
+
+A runner takes rows in chunks and hands back, per chunk, a way to wait for its results;
+`generator.batch` keeps the results in row order and bounds how many chunks are in flight.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing.context import BaseContext
+from typing import TYPE_CHECKING
+
+from generator.worker_life import die_with_parent
+
+if TYPE_CHECKING:
+    from generator.batch import BatchSettings, RowMaker, RowResult
+    from generator.batch_input import BatchRow
+
+Waiter = Callable[[], "list[RowResult]"]
+"""Waits for one chunk's results, in the chunk's row order."""
+
+
+@dataclass(frozen=True)
+class Runner:
+    """How rows are sent out: `chunk` rows per task, at most `window` tasks in flight."""
+
+    submit: Callable[[list[BatchRow]], Waiter]
+    chunk: int
+    window: int
+
+
+def start_context() -> BaseContext:
+    """fork when it is safe (no other thread alive), else forkserver or spawn."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+@contextlib.contextmanager
+def inline_runner(maker: RowMaker) -> Iterator[Runner]:
+    """Rows made one by one in this process."""
+
+    def submit(rows: list[BatchRow]) -> Waiter:
+        return lambda: [maker.make(row) for row in rows]
+
+    yield Runner(submit, chunk=1, window=1)
+
+
+_maker: RowMaker | None = None
+"""The worker's row maker: inherited, warm, from the batch process when forked; else made by `_start_worker`."""
+
+
+def _start_worker(settings: BatchSettings, batch_pid: int) -> None:
+    """Worker processes leave Ctrl-C and kill to the parent, which stops them between rows; they die with it."""
+    global _maker
+    die_with_parent(batch_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if _maker is None:
+        from generator.batch import RowMaker
+
+        _maker = RowMaker(settings)
+
+
+def _make_in_worker(row: BatchRow) -> RowResult:
+    assert _maker is not None
+    return _maker.make(row)
+
+
+@contextlib.contextmanager
+def pool_runner(maker: RowMaker, jobs: int) -> Iterator[Runner]:
+    """Rows made by `jobs` worker processes, forked from this warm process when that is safe."""
+    global _maker
+    context = start_context()
+    _maker = maker if context.get_start_method() == "fork" else None
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(maker.settings, os.getpid())
+    )
+
+    def submit(rows: list[BatchRow]) -> Waiter:
+        future = pool.submit(_make_in_worker, rows[0])
+        return lambda: [future.result()]
+
+    try:
+        yield Runner(submit, chunk=1, window=jobs * 4)
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        _maker = None
+    pool.shutdown(wait=True)
