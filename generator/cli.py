@@ -46,6 +46,12 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got '{value}'") from None
 
 
+def _count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{value}'")
+    return int(value)
+
+
 def _add_input_options(parser: argparse.ArgumentParser, made_on: bool = True) -> None:
     """Options every command that makes leaflets shares: clinic config, made-on date, library, layouts."""
     parser.add_argument("--config", metavar="FILE", help="clinic config file (default: $HANDOUT_CONFIG)")
@@ -175,6 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--allow-remote", action="store_true", help="allow binding to a non-loopback address")
     serve.add_argument("--token", help="access token staff must enter (default: $HANDOUT_WEB_TOKEN)")
+    serve.add_argument(
+        "--workers", type=_count, metavar="N", help="processes that make leaflets (default: the number of CPUs)"
+    )
+    serve.add_argument(
+        "--queue", type=_count, default=8, metavar="N", help="builds that may wait; more get 503 (default: 8)"
+    )
     _add_input_options(serve, made_on=False)
     serve.set_defaults(func=cmd_serve)
 

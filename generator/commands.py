@@ -282,6 +282,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         layouts=layouts_root(args.layouts),
         clinic=read_clinic(config_path(args.config) or SAMPLES / "clinic.yaml"),
         token=token,
+        workers=(os.cpu_count() or 1) if args.workers is None else args.workers,
+        queue=args.queue,
     )
     print(f"Serving on http://{args.host}:{args.port}/ (API docs at /docs). Ctrl-C stops.")
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", access_log=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import json
-import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -18,7 +17,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from generator import __version__
@@ -30,6 +28,7 @@ from generator.layouts import LayoutLibrary
 from generator.pipeline import Generator, Handout, HandoutRequest
 from generator.selection import resolve_topic
 from generator.strictdata import DataError, load_json
+from generator.web.builds import BuildPool, BusyError, busy
 from generator.web.fhir_routes import fhir_router
 from generator.web.headers import WARNINGS_HEADER, warnings_header
 
@@ -48,6 +47,10 @@ class WebSettings:
     token: str | None = None
     """When set, every API call must send it (Authorization: Bearer TOKEN)."""
     max_body_bytes: int = 64 * 1024
+    workers: int = 0
+    """Worker processes that make leaflets (0: one at a time on a thread of the server); see generator.web.builds."""
+    queue: int = 8
+    """Builds that may wait for a worker; more are refused with 503 and Retry-After."""
 
 
 class BodyLimit:
@@ -108,13 +111,15 @@ def _request_schema() -> dict[str, Any]:
 def create_app(settings: WebSettings) -> FastAPI:
     """The web application over one content library and clinic."""
     generator = Generator(Library(settings.library), LayoutLibrary(settings.layouts))
-    build_lock = threading.Lock()  # the generator's caches and ReportLab's font registry are per process
+    pool = BuildPool(generator, settings.workers, settings.queue)
     app = FastAPI(
         title="patient-handouts",
         version=__version__,
         description="Make verified, personalised medication leaflets (PDF). "
         "POST /api/handouts takes the single-handout input shape and returns the PDF.",
+        on_shutdown=[pool.close],
     )
+    app.state.builds = pool
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
@@ -130,30 +135,14 @@ def create_app(settings: WebSettings) -> FastAPI:
     def page() -> HTMLResponse:
         return HTMLResponse((STATIC / "index.html").read_text(encoding="utf-8"))
 
+    topics_json = json.dumps(_topics(generator, settings.clinic)).encode()  # once: the event loop only sends it
+
     @app.get("/api/topics", summary="Topics, layouts and languages the library has")
-    def topics(request: Request) -> Response:
+    async def topics(request: Request) -> Response:
         refused = check_token(request)
         if refused:
             return refused
-        library, layouts = generator.library, generator.layouts
-        body = {
-            "clinic": {"name": settings.clinic.name, "phone": settings.clinic.phone},
-            "topics": [
-                {
-                    "name": name,
-                    "title": library.topic(name).title,
-                    "medicine": library.topic(name).medicine is not None,
-                    "languages": library.languages(name),
-                }
-                for name in library.topic_names()
-            ],
-            "layouts": [{"name": n, "description": layouts.get(n).description} for n in layouts.names()],
-            "languages": [
-                {"code": code, "name": load_wording(library.root, code).labels.language_name}
-                for code in label_languages(library.root)
-            ],
-        }
-        return JSONResponse(body)
+        return Response(topics_json, media_type="application/json")
 
     @app.post(
         "/api/handouts",
@@ -186,7 +175,9 @@ def create_app(settings: WebSettings) -> FastAPI:
             return _error(InputError("request: expected a JSON object"), 422)
         options = {key: body.pop(key) for key in OPTIONS if key in body}
         try:
-            handout = await run_in_threadpool(_build, generator, build_lock, settings.clinic, body, options)
+            handout = await pool.run(_build, settings.clinic, body, options)
+        except BusyError as exc:
+            return busy(exc)
         except (InputError, LayoutError) as exc:
             return _error(exc, 422)
         except HandoutError as exc:
@@ -200,13 +191,33 @@ def create_app(settings: WebSettings) -> FastAPI:
         }
         return Response(handout.pdf, media_type="application/pdf", headers=headers)
 
-    app.include_router(fhir_router(generator, build_lock, settings.clinic, check_token))
+    app.include_router(fhir_router(generator, pool, settings.clinic, check_token))
     return app
 
 
-def _build(
-    generator: Generator, lock: threading.Lock, clinic: Clinic, body: dict[str, Any], options: dict[str, Any]
-) -> Handout:
+def _topics(generator: Generator, clinic: Clinic) -> dict[str, Any]:
+    """What GET /api/topics answers: the clinic, and the library's topics, layouts and languages."""
+    library, layouts = generator.library, generator.layouts
+    return {
+        "clinic": {"name": clinic.name, "phone": clinic.phone},
+        "topics": [
+            {
+                "name": name,
+                "title": library.topic(name).title,
+                "medicine": library.topic(name).medicine is not None,
+                "languages": library.languages(name),
+            }
+            for name in library.topic_names()
+        ],
+        "layouts": [{"name": n, "description": layouts.get(n).description} for n in layouts.names()],
+        "languages": [
+            {"code": code, "name": load_wording(library.root, code).labels.language_name}
+            for code in label_languages(library.root)
+        ],
+    }
+
+
+def _build(generator: Generator, clinic: Clinic, body: dict[str, Any], options: dict[str, Any]) -> Handout:
     for key, value in options.items():
         if not isinstance(value, str):
             raise InputError(f"request: {key}: expected a string", ((key, "expected a string"),))
@@ -225,5 +236,4 @@ def _build(
         paper=options.get("paper"),
         language=options.get("language"),
     )
-    with lock:
-        return generator.build(request, "request")
+    return generator.build(request, "request")
