@@ -9,7 +9,8 @@ alive, or the platform cannot fork, the pool starts its workers with forkserver 
 instead and each worker loads what it needs itself.
 
 A runner takes rows in chunks and hands back, per chunk, a way to wait for its results;
-`generator.batch` keeps the results in row order and bounds how many chunks are in flight.
+`run_rows` keeps the results in row order and bounds how many chunks are in flight, for
+these runners and for the Dask one (generator.batch_dask).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import multiprocessing
 import os
 import signal
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -105,3 +107,74 @@ def pool_runner(maker: RowMaker, jobs: int) -> Iterator[Runner]:
     finally:
         _maker = None
     pool.shutdown(wait=True)
+
+
+def run_rows(
+    rows: Iterator[BatchRow], settings: BatchSettings, jobs: int, scheduler: str | None = None
+) -> Iterator[RowResult]:
+    """Results in row order; only a few chunks of rows are in flight at a time, so memory stays flat.
+
+    Rows go to a Dask cluster when `scheduler` is given, else to `jobs` local worker
+    processes (forked after warming up here), else are made in this process.
+    """
+    from generator.batch import RowResult, output_name
+    from generator.errors import InputError
+
+    seen: set[str] = set()
+
+    def claimed(row: BatchRow) -> RowResult | None:
+        try:
+            name = output_name(row)
+        except InputError as exc:
+            return RowResult(row.number, row.extras.get("id", ""), "failed", reason=str(exc))
+        if name in seen:
+            return RowResult(
+                row.number,
+                row.extras.get("id", ""),
+                "failed",
+                reason=f"{row.where}: id: used by an earlier row",
+            )
+        seen.add(name)
+        return None
+
+    with _runner(settings, jobs, scheduler) as runner:
+        pending: deque[Waiter | RowResult] = deque()
+        chunk: list[BatchRow] = []
+
+        def flush() -> None:
+            if chunk:
+                pending.append(runner.submit(chunk.copy()))
+                chunk.clear()
+
+        for row in rows:
+            refused = claimed(row)
+            if refused is None:
+                chunk.append(row)
+                if len(chunk) >= runner.chunk:
+                    flush()
+            else:
+                flush()  # keep row order: the rows before it go first
+                pending.append(refused)
+            while len(pending) >= runner.window:
+                yield from _results(pending.popleft())
+        flush()
+        while pending:
+            yield from _results(pending.popleft())
+
+
+def _runner(settings: BatchSettings, jobs: int, scheduler: str | None) -> contextlib.AbstractContextManager[Runner]:
+    if scheduler:
+        from generator.batch_dask import dask_runner
+
+        return dask_runner(settings, scheduler)
+    from generator.batch import RowMaker
+
+    maker = RowMaker(settings)
+    if jobs <= 1:
+        return inline_runner(maker)
+    maker.warm_up()  # once here, so every forked worker starts warm
+    return pool_runner(maker, jobs)
+
+
+def _results(item: Waiter | RowResult) -> list[RowResult]:
+    return item() if callable(item) else [item]

@@ -36,6 +36,7 @@ environment:
   HANDOUT_LAYOUTS   layout profiles folder (like --layouts)
   HANDOUT_CONFIG    clinic config file (like --config)
   HANDOUT_CACHE_DIR where generated font files are cached
+  HANDOUT_DASK_SCHEDULER  Dask scheduler for handout batch (like --scheduler)
 """
 
 
@@ -121,7 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
         "Exit 0 when every row was made, 1 when any row failed.",
     )
     batch.add_argument("input", help="patients file: .csv or .jsonl")
-    batch.add_argument("--out", required=True, metavar="DIR", help="folder for the leaflets and manifest.csv")
+    batch.add_argument(
+        "--out", required=True, metavar="DIR", help="folder (or fsspec URL, e.g. s3://bucket/prefix) for the leaflets"
+    )
+    batch.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:8786",
+        help="make the rows on this Dask cluster (default: $HANDOUT_DASK_SCHEDULER, else local processes)",
+    )
     batch.add_argument(
         "--layout", default="standard", help="layout for rows without a layout column (default: standard)"
     )

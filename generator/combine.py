@@ -11,14 +11,14 @@ from pypdf import PdfReader, PdfWriter
 from generator.pipeline import write_atomically
 
 
-def combine_pdfs(parts: Iterable[Path], target: Path) -> int:
+def combine_pdfs(parts: Iterable[bytes], target: Path) -> int:
     """Join `parts` in order, adding a blank page after any leaflet with an odd page count.
 
     So every leaflet starts on an odd (front) page. Returns the total page count.
     """
     writer = PdfWriter()
     for part in parts:
-        reader = PdfReader(part)
+        reader = PdfReader(io.BytesIO(part))
         for page in reader.pages:
             writer.add_page(page)
         if len(reader.pages) % 2:
