@@ -36,8 +36,9 @@ from generator.paths import builtin_root
 
 CHUNK_ROWS = 4
 """Rows per Dask task: enough to make the scheduler's share of the time small, few enough to spread the work."""
-CHUNKS_PER_THREAD = 2
-"""Chunks in flight per worker thread: one being made, one waiting, so no worker idles."""
+CHUNKS_PER_THREAD = 3
+"""Chunks in flight per worker thread: one being made and two waiting, so no worker idles while
+the oldest chunk (whose results come first) is still being made elsewhere."""
 CONNECT_SECONDS = 30
 MAKERS_KEPT = 2
 """Row makers a worker keeps (one per batch settings it has seen), least recently used dropped."""
