@@ -194,15 +194,17 @@ def _load_with(loader_class: type[Any], text: str) -> Any:
         loader.dispose()
 
 
-def load_yaml(text: str) -> Any:
+def load_yaml(text: str, fast: bool = False) -> Any:
     """Parse YAML text strictly; raises DataError or yaml.YAMLError, both with a line.
 
-    Well-formed text is read through libyaml's parser (about 8 times faster) when PyYAML has it.
-    Text it refuses for any reason is read again by the pure-Python `StrictLoader`, so a
-    refusal is worded and located exactly as it always was (libyaml words syntax errors its
-    own way and stops at 1,000 levels of nesting before our 16-level rule can name the field).
+    With `fast`, well-formed text is read through libyaml's parser (about 8 times faster)
+    when PyYAML has it. libyaml reads a few odd texts otherwise than PyYAML (a BOM inside
+    the text, a bare `!` tag, a comment glued to a block scalar's `|`), so it is used only
+    for the library's own files (content and layouts); patient, clinic and config files are
+    always read by the pure-Python `StrictLoader`. Text libyaml refuses for any reason is
+    read again by `StrictLoader`, so a refusal is worded and located as it always was.
     """
-    if CParser is not None:
+    if fast and CParser is not None:
         try:
             return _load_with(StrictCLoader, text)
         except (DataError, yaml.YAMLError):

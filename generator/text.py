@@ -42,7 +42,8 @@ class Text(MemoWrap, Paragraph):
     """A paragraph whose characters all exist in the fonts it is set in (parsed and wrapped once: paracache)."""
 
     def __init__(self, text: str, style: ParagraphStyle, **kwargs: object) -> None:
-        super().__init__(with_fallback(text, style.fontName), style, **kwargs)  # type: ignore[arg-type]
+        markup = text if text is None else with_fallback(text, style.fontName)  # None: the rest of a split
+        super().__init__(markup, style, **kwargs)  # type: ignore[arg-type]
 
 
 class WholeParagraph(Text):
