@@ -127,6 +127,8 @@ def dask_runner(settings: BatchSettings, scheduler: str) -> Iterator[Runner]:
                     f"--scheduler {scheduler}: lost the Dask cluster ({exc.__class__.__name__}); "
                     "rows made so far are kept, run again with --resume"
                 ) from None
+            except Exception as exc:  # e.g. the worker cannot load this version's code: these rows fail, not the batch
+                return [_failed(row, f"internal error on the Dask worker ({exc.__class__.__name__})") for row in rows]
             finally:
                 sent.remove(future)
 
