@@ -6,9 +6,11 @@ are size-limited; patient data never goes into logs (only method, path and statu
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hmac
 import json
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -112,12 +114,18 @@ def create_app(settings: WebSettings) -> FastAPI:
     """The web application over one content library and clinic."""
     generator = Generator(Library(settings.library), LayoutLibrary(settings.layouts))
     pool = BuildPool(generator, settings.workers, settings.queue)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        pool.close()  # stop the build workers with the server
+
     app = FastAPI(
         title="patient-handouts",
         version=__version__,
         description="Make verified, personalised medication leaflets (PDF). "
         "POST /api/handouts takes the single-handout input shape and returns the PDF.",
-        on_shutdown=[pool.close],
+        lifespan=lifespan,
     )
     app.state.builds = pool
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
