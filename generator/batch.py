@@ -333,7 +333,10 @@ def _manifest_place(out: str) -> Iterator[tuple[Path, Callable[[Path], str]]]:
         raise InputError(f"{folder}: --out: cannot make the folder ({exc.strerror})") from None
     with folder_lock(folder):
         remove_stale_parts(folder, STATE_FOLDER)
-        yield folder, str
+        try:
+            yield folder, str
+        finally:
+            remove_stale_parts(folder, STATE_FOLDER)  # what a worker killed mid-write left
 
 
 def _run(
