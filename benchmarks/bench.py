@@ -1,16 +1,22 @@
 """Benchmarks for the standard carisoprodol leaflet. Run from the repository root:
 
-    python benchmarks/bench.py [--rows 2000] [--runs 15]
+    python benchmarks/bench.py [--rows 2000] [--rate-rows 400] [--runs 15] [--only SECTION]
 
 Prints, measured in the same run (medians; these machines are shared and noisy):
 1. one process, per leaflet and per page: the full pipeline (personalise + render +
-   verify), render alone, and the floor: plain ReportLab laying out the same text with
-   no generator around it; plus WeasyPrint and Typst on the same text when installed;
+   verify; the same patient, and another patient each time), render alone, verify alone
+   (PDFium re-reading the finished bytes), and the floor: plain ReportLab laying out the
+   same text with no generator around it; plus WeasyPrint and Typst on the same text when
+   installed;
 2. the cost of tagged PDF (PDF/UA-1) per leaflet: render as shipped against the same render
    with the canvas' marks switched off and no structure tree written, run alternately, and
    the part of it spent writing the structure tree with pikepdf;
-3. `handout batch` of --rows rows with 1 and with 2 jobs: leaflets per second;
-4. peak memory (RSS) of a batch of rows/4 and of rows rows, to show it is flat.
+3. `handout batch` of --rate-rows rows with 1 and with 2 jobs: leaflets per second;
+4. peak memory (RSS) of a 2-job batch of 1,000 rows and of --rows rows, to show it is flat; and
+   of 1,000 and --refused-rows (100,000) rows that are all refused before layout, which costs the
+   batch process everything a row costs it but the PDF, so a long file is quick to measure;
+5. the --rate-rows rows on a Dask LocalCluster of 2 workers against --jobs 2 (with `.[dask]`);
+6. `handout build` of one leaflet from a cold process.
 """
 
 from __future__ import annotations
@@ -18,9 +24,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import dataclasses
 import datetime as dt
 import html
 import io
+import itertools
+import os
 import re
 import statistics
 import subprocess
@@ -47,31 +56,44 @@ from generator.pipeline import Generator, HandoutRequest
 from generator.render import render_pdf
 from generator.styles import make_styles
 from generator.tagging import TaggingCanvas, write_structure
+from generator.verify import verify_pdf
 from generator.verify.reader import read_pages
 
 MADE_ON = dt.date(2026, 11, 25)
 
 
-def median_ms(action: Callable[[], object], runs: int) -> float:
-    """Median wall time of `action` in ms, after one warm-up call."""
-    action()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
+def interleaved_ms(actions: list[Callable[[], object]], runs: int) -> list[list[float]]:
+    """Wall times in ms of each action, `runs` rounds in turn after one warm-up round (load drifts alike)."""
+    for action in actions:
         action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    times: list[list[float]] = [[] for _ in actions]
+    for _ in range(runs):
+        for index, action in enumerate(actions):
+            start = time.perf_counter()
+            action()
+            times[index].append((time.perf_counter() - start) * 1000)
+    return times
 
 
 def leaflet_texts(leaflet: Leaflet) -> list[tuple[str, str]]:
-    """(kind, markup) of every piece of text, in reading order, for the other renderers."""
+    """(kind, markup) of every piece of text, in reading order, for the other renderers.
+
+    The dose schedule and the dose calendar are included (a table row as one line), so the
+    floor sets the same words the leaflet does."""
     pieces = [("title", leaflet.title), ("text", leaflet.subtitle)]
     pieces += [("text", f"<b>{label}</b>: {value}") for label, value in leaflet.facts]
-    for block in leaflet.blocks:
+    blocks = ([leaflet.schedule] if leaflet.schedule else []) + list(leaflet.blocks)
+    for block in blocks:
         pieces.append(("heading", block.title))
         for item in block.items:
             pieces += [("bullet" if item.kind == "bullets" else "text", t) for t in item.texts]
             pieces += [("text", " | ".join(row)) for row in item.rows]
+    if leaflet.calendar is not None:
+        calendar = leaflet.calendar
+        pieces += [("heading", html.escape(calendar.heading)), ("text", html.escape(calendar.intro))]
+        pieces.append(("text", html.escape(" | ".join(calendar.header))))
+        pieces += [("text", html.escape(f"{row.day} | {row.how_much}")) for row in calendar.rows]
+        pieces.append(("text", html.escape(calendar.help)))
     return pieces
 
 
@@ -108,6 +130,12 @@ def weasy_html(pieces: list[tuple[str, str]]) -> str:
     return f"<html><head><style>{css}</style></head><body>{body}</body></html>"
 
 
+def _other_patient(request: HandoutRequest, number: int) -> HandoutRequest:
+    """The same request for another patient (so per-patient text is never cached from an earlier leaflet)."""
+    patient = request.data.patient.model_copy(update={"name": f"Patient {number:06d}", "preferred_name": f"P{number}"})
+    return dataclasses.replace(request, data=request.data.model_copy(update={"patient": patient}))
+
+
 def _pages(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
@@ -126,10 +154,16 @@ def one_process(runs: int) -> None:
     """Section 1: per leaflet and per page, against the floor and other engines."""
     generator, request, leaflet, layout = sample()
     pieces = leaflet_texts(leaflet)
-    cases: list[tuple[str, Callable[[], bytes]]] = [
+    pdf = render_pdf(leaflet, layout, "letter")
+    handout = generator.build(request, "bench")
+    expected, rules = list(handout.checks.expected), handout.checks.rules
+    others = (_other_patient(request, n) for n in itertools.count())
+    cases: list[tuple[str, Callable[[], object]]] = [
         ("full pipeline (personalise+render+verify)", lambda: generator.build(request, "bench").pdf),
+        ("full pipeline, another patient each time", lambda: generator.build(next(others), "bench").pdf),
         ("render only", lambda: render_pdf(leaflet, layout, "letter")),
         ("floor: plain ReportLab, same text", lambda: reportlab_floor(pieces, layout)),
+        ("verify only (PDFium re-read + checks)", lambda: verify_pdf(pdf, expected, rules, "bench")),
     ]
     try:
         import typst
@@ -145,13 +179,17 @@ def one_process(runs: int) -> None:
         cases.append(("WeasyPrint, same text", lambda: weasyprint.HTML(string=page).write_pdf()))
     except ImportError:
         print("WeasyPrint: not installed (pip install weasyprint)")
-    results = [(name, median_ms(make, runs), _pages(make())) for name, make in cases]
-    floor_ms, floor_pages = results[2][1], results[2][2]
-    print(f"1. One process, median of {runs} runs")
+    pages = {name: _pages(pdf) if name.startswith("verify") else _pages(make()) for name, make in cases}  # type: ignore[arg-type]
+    times = interleaved_ms([make for _, make in cases], runs)
+    floor = 3
+    floor_pages = pages[cases[floor][0]]
+    print(f"1. One process, median of {runs} runs (cases interleaved; ratios are medians of per-run ratios)")
     print(f"{'':<44}{'ms/leaflet':>11}{'x floor':>9}{'pages':>7}{'ms/page':>9}{'x floor/page':>14}")
-    for name, ms, count in results:
-        per_page = ms / count / (floor_ms / floor_pages)
-        print(f"{name:<44}{ms:>11.1f}{ms / floor_ms:>9.2f}{count:>7}{ms / count:>9.1f}{per_page:>14.2f}")
+    for index, (name, _) in enumerate(cases):
+        ms, count = statistics.median(times[index]), pages[name]
+        ratio = statistics.median(t / f for t, f in zip(times[index], times[floor], strict=True))
+        per_page = ratio * floor_pages / count
+        print(f"{name:<44}{ms:>11.1f}{ratio:>9.2f}{count:>7}{ms / count:>9.1f}{per_page:>14.2f}")
 
 
 @contextlib.contextmanager
@@ -216,51 +254,114 @@ def tagging(runs: int) -> None:
     )
 
 
-def write_rows(path: Path, rows: int) -> None:
-    """A CSV of `rows` patients for the standard leaflet."""
+def write_rows(path: Path, rows: int, refused: bool = False) -> None:
+    """A CSV of `rows` patients for the standard leaflet (`refused`: each with a dose over the limit)."""
     header = ["id", "patient.name", "prescriber.name", "prescription.medicine", "prescription.dose_mg"]
     header += ["prescription.times_per_day", "prescription.start", "prescription.days_supply"]
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
         for n in range(rows):
-            writer.writerow([f"B{n:06d}", f"Patient {n}", "Dr. Sam Lee", "carisoprodol", 350, 3, "2026-11-24", 14])
+            dose = 3500 if refused else 350
+            writer.writerow([f"B{n:06d}", f"Patient {n}", "Dr. Sam Lee", "carisoprodol", dose, 3, "2026-11-24", 14])
 
 
-def one_batch(rows: int, jobs: int) -> dict[str, float]:
+def one_batch(rows: int, jobs: int, scheduler: str | None = None, refused: bool = False) -> dict[str, float]:
     """`handout batch` in a fresh process: wall time, rate and peak RSS of its largest process (MiB)."""
     with tempfile.TemporaryDirectory() as folder:
         source, out = Path(folder) / "rows.csv", Path(folder) / "out"
-        write_rows(source, rows)
+        write_rows(source, rows, refused)
+        where = ["--scheduler", scheduler] if scheduler else ["--jobs", str(jobs)]
         code = (
             "import resource, time\nfrom generator.cli import main\nt = time.perf_counter()\n"
-            f"main(['batch', {str(source)!r}, '--out', {str(out)!r}, '--jobs', '{jobs}', '--made-on', '2026-11-25'])\n"
-            "peak = max(resource.getrusage(w).ru_maxrss for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))\n"
-            "print('RESULT', time.perf_counter() - t, peak / 1024)\n"
+            f"main(['batch', {str(source)!r}, '--out', {str(out)!r}, *{where!r}, '--made-on', '2026-11-25'])\n"
+            "use = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]\n"
+            "cpu = sum(u.ru_utime + u.ru_stime for u in use)\n"
+            "print('RESULT', time.perf_counter() - t, max(u.ru_maxrss for u in use) / 1024, cpu)\n"
         )
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-        seconds, peak = (float(v) for v in done.stdout.split("RESULT")[1].split())
-    return {"seconds": seconds, "rate": rows / seconds, "peak_mib": peak}
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+        seconds, peak, cpu = (float(v) for v in done.stdout.split("RESULT")[1].split())
+    return {"seconds": seconds, "rate": rows / seconds, "peak_mib": peak, "cpu_ms": cpu * 1000 / rows}
 
 
-def batches(rows: int) -> None:
-    """Sections 3 and 4: batch throughput with 1 and 2 jobs, and peak memory against row count."""
-    one, two, quarter = one_batch(rows, 1), one_batch(rows, 2), one_batch(max(rows // 4, 1), 1)
-    print(f"\n3. handout batch of {rows} rows, fresh process each")
-    print(f"  1 job : {one['rate']:6.1f} leaflets/s ({one['seconds']:.1f} s)")
-    print(f"  2 jobs: {two['rate']:6.1f} leaflets/s ({two['seconds']:.1f} s), {two['rate'] / one['rate']:.2f}x 1 job")
-    print(f"\n4. Peak RSS of the largest process, 1 job: {quarter['peak_mib']:.0f} MiB for {max(rows // 4, 1)} rows, ")
-    print(f"  {one['peak_mib']:.0f} MiB for {rows} rows; 2 jobs: {two['peak_mib']:.0f} MiB")
+def batches(rate_rows: int, rows: int, refused_rows: int) -> None:
+    """Sections 3 and 4: batch throughput with 1 and 2 jobs, and peak memory from 1,000 to `rows` rows."""
+    one, two = one_batch(rate_rows, 1), one_batch(rate_rows, 2)
+    print(f"\n3. handout batch of {rate_rows} rows, fresh process each")
+    print(f"  1 job : {one['rate']:6.1f} leaflets/s ({one['seconds']:.1f} s), {one['cpu_ms']:.0f} ms CPU a leaflet")
+    print(
+        f"  2 jobs: {two['rate']:6.1f} leaflets/s ({two['seconds']:.1f} s), {two['cpu_ms']:.0f} ms CPU a leaflet, ",
+        end="",
+    )
+    print(f"{two['rate'] / one['rate']:.2f}x 1 job")
+    print(f"  (CPU time counts every process of the batch; the machine's load average was {os.getloadavg()[0]:.1f})")
+    small_rows = min(1000, rows)
+    small, large = one_batch(small_rows, 2), one_batch(rows, 2)
+    print("\n4. Peak RSS of the largest process (batch process or a worker), 2 jobs:")
+    print(f"  {small['peak_mib']:.0f} MiB for {small_rows} rows, {large['peak_mib']:.0f} MiB for {rows} rows made")
+    few, many = one_batch(small_rows, 2, refused=True), one_batch(refused_rows, 2, refused=True)
+    print(
+        f"  {few['peak_mib']:.0f} MiB for {small_rows} rows, {many['peak_mib']:.0f} MiB for {refused_rows} rows refused"
+    )
+    print("  (refused rows: a dose over the limit, refused before layout; everything else a row costs the batch,")
+    print(
+        f"  {many['rate']:.0f} rows/s: reading, dispatch to the workers, manifest line, duplicate-id check, progress)"
+    )
+
+
+def on_dask(rows: int) -> None:
+    """Section 5: the same rows on a LocalCluster of 2 single-threaded worker processes against --jobs 2."""
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        print("\n5. Dask: not installed (pip install '.[dask]')")
+        return
+    dask_rates, local_rates = [], []
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        for _ in range(3):  # alternated, so load from elsewhere falls on both alike
+            dask_rates.append(one_batch(rows, 2, cluster.scheduler_address)["rate"])
+            local_rates.append(one_batch(rows, 2)["rate"])
+    dask, local = statistics.median(dask_rates), statistics.median(local_rates)
+    print(f"\n5. {rows} rows, median of 3 alternated runs: --jobs 2 {local:.1f} leaflets/s, ", end="")
+    print(f"LocalCluster (2 workers, 1 thread each) {dask:.1f}/s; Dask overhead {(local / dask - 1) * 100:+.0f}%")
+
+
+def cold_start(runs: int) -> None:
+    """Section 6: wall time of `handout build` (one leaflet) from a cold process, median of `runs`."""
+    with tempfile.TemporaryDirectory() as folder:
+        command = [sys.executable, "-m", "generator", "build", "carisoprodol", "-o", f"{folder}/l.pdf"]
+        command += ["--made-on", "2026-11-25"]
+        subprocess.run(command, check=True, capture_output=True)  # warm the disk cache and the font cache
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True)
+            times.append(time.perf_counter() - start)
+    print(f"\n6. handout build, one leaflet from a cold process: median {statistics.median(times):.2f} s of {runs}")
+
+
+SECTIONS = ("process", "tagging", "batch", "dask", "start")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=2000)
+    parser.add_argument("--rows", type=int, default=2000, help="rows of the larger memory run (e.g. 100000)")
+    parser.add_argument("--rate-rows", type=int, default=400, help="rows of the throughput and Dask runs")
+    parser.add_argument("--refused-rows", type=int, default=100000, help="rows of the refused-rows memory run")
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--only", choices=SECTIONS, action="append", help="run only these sections")
     args = parser.parse_args()
-    one_process(args.runs)
-    tagging(args.runs)
-    batches(args.rows)
+    chosen = args.only or SECTIONS
+    if "process" in chosen:
+        one_process(args.runs)
+    if "tagging" in chosen:
+        tagging(args.runs)
+    if "batch" in chosen:
+        batches(args.rate_rows, args.rows, args.refused_rows)
+    if "dask" in chosen:
+        on_dask(args.rate_rows)
+    if "start" in chosen:
+        cold_start(max(args.runs // 3, 3))
 
 
 if __name__ == "__main__":

@@ -8,16 +8,14 @@ from the same inputs (row, content version, layout, made-on date).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
 import json
-import os
 import re
-import signal
-from collections import deque
-from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -25,6 +23,8 @@ from pathlib import Path
 from generator import __version__
 from generator.batch_input import BatchRow, personalisation_of
 from generator.batch_output import Manifest, folder_lock, remove_stale_parts
+from generator.batch_pool import run_rows
+from generator.batch_store import STATE_FOLDER, Store, is_url
 from generator.codes import CodeIndex
 from generator.content import Library
 from generator.errors import HandoutError, InputError
@@ -34,12 +34,10 @@ from generator.inputs import Clinic, Personalisation
 from generator.labels import labels_path
 from generator.layouts import LayoutLibrary
 from generator.mail_settings import EmailSettings
-from generator.pipeline import Generator, Handout, HandoutRequest, write_atomically
+from generator.pipeline import Generator, Handout, HandoutRequest
 from generator.progress import Progress
 from generator.selection import resolve_topic
-from generator.worker_life import die_with_parent
 
-STATE_FOLDER = ".handout-state"
 EMAIL_OUTCOMES = ("sent", "written", "failed", "no address", "already sent", "delivery uncertain")
 """How the manifest's email column begins."""
 _NOT_RESENT = "delivery uncertain: not sent again by --resume; check with the patient first"
@@ -50,7 +48,8 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 class BatchSettings:
     """What every row shares."""
 
-    out_dir: Path
+    out: str
+    """Folder, or fsspec URL (see generator.batch_store), for the leaflets and manifest.csv."""
     library: Path
     layouts: Path
     clinic: Clinic
@@ -113,8 +112,29 @@ class RowMaker:
     def __init__(self, settings: BatchSettings) -> None:
         self.settings = settings
         self.generator = Generator(Library(settings.library), LayoutLibrary(settings.layouts))
+        self.store = Store(settings.out)
         self._fingerprints: dict[tuple[str, str, str], str] = {}
         self._codes: CodeIndex | None = None
+
+    def warm_up(self) -> None:
+        """Load what every row needs (layout, fonts, templates, shared paragraphs) by making a sample leaflet once.
+
+        Forked workers then start warm. A sample the library cannot make is no error here: rows report their own.
+        """
+        from generator.inputs import read_personalisation
+        from generator.paths import SAMPLES
+
+        library = self.generator.library
+        named = library.find_topic(self.settings.topic) if self.settings.topic else None
+        topic = named or next((name for name in library.topic_names() if library.sample_path(name)), None)
+        if topic is None:
+            return
+        try:
+            data = read_personalisation(library.sample_path(topic) or SAMPLES / "patient.yaml")
+            request = HandoutRequest(topic, data, self.settings.clinic, self.settings.made_on, self.settings.layout)
+            self.generator.build(request, "warm-up")
+        except HandoutError:
+            pass
 
     def make(self, row: BatchRow) -> RowResult:
         """Build, verify and write one row; any failure becomes a failed result, never an exception."""
@@ -161,9 +181,9 @@ class RowMaker:
             "generator": __version__,
         }
         inputs = _inputs_hash(row, key)
-        output = settings.out_dir / f"{name}.pdf"
-        state = settings.out_dir / STATE_FOLDER / f"{name}.json"
-        done = _unchanged(output, state, inputs) if settings.resume else None
+        store, pdf_name, state_name = self.store, f"{name}.pdf", f"{STATE_FOLDER}/{name}.json"
+        output = store.location(pdf_name)
+        done = store.unchanged(name, inputs) if settings.resume else None
         row_id = extras.get("id", "")
         address = extras.get("email")
         previous = (done.get("emailed_to"), done.get("uncertain")) if done else ()
@@ -173,7 +193,7 @@ class RowMaker:
                 email = "already sent" if done.get("emailed_to") == address else _NOT_RESENT
             pages, digest, code = done["pages"], done["sha256"], str(done.get("password", ""))
             warnings = _warnings_text(fhir, self.generator.check(request, row.where)[1])
-            return RowResult(row.number, row_id, "skipped", str(output), pages, digest, "", warnings, email, code)
+            return RowResult(row.number, row_id, "skipped", output, pages, digest, "", warnings, email, code)
         if fhir:
             handout = build_fhir(self.generator, request, fhir, row.where)
         else:
@@ -181,17 +201,17 @@ class RowMaker:
         digest = hashlib.sha256(handout.pdf).hexdigest()
         record: dict[str, object] = {"inputs": inputs, "pages": handout.pages, "sha256": digest}
         if not done:  # the record first: a row whose PDF could not be written leaves no PDF behind
-            write_atomically(state, json.dumps(record).encode())
-            write_atomically(output, handout.pdf)
+            store.write(state_name, json.dumps(record).encode())
+            store.write(pdf_name, handout.pdf)
         email, code = "", ""
         if settings.email is not None:
             email, code = self._email(row, data, request, handout, name)
             sent = {"sent": "emailed_to", "delivery uncertain": "uncertain"}.get(email.split(":")[0])
             if sent:
-                write_atomically(state, json.dumps({**record, sent: address, "password": code}).encode())
+                store.write(state_name, json.dumps({**record, sent: address, "password": code}).encode())
         status = "skipped" if done else "made"
         warnings = _warnings_text(fhir, handout.warnings)
-        return RowResult(row.number, row_id, status, str(output), handout.pages, digest, "", warnings, email, code)
+        return RowResult(row.number, row_id, status, output, handout.pages, digest, "", warnings, email, code)
 
     def _fhir(self, row: BatchRow) -> FhirInput:
         """Read a FHIR NDJSON row (a Bundle); --topic, when given, must agree with the medicine's code."""
@@ -213,7 +233,8 @@ class RowMaker:
             paths += [labels_path(library.root, language), *self.generator.layouts.files(layout)]
             digest = hashlib.sha256()
             for path in paths:
-                digest.update(str(path).encode() + b"\0" + (path.read_bytes() if path.is_file() else b""))
+                shown = _relative(path, library.root, self.generator.layouts.root)  # the same on every machine
+                digest.update(shown.encode() + b"\0" + (path.read_bytes() if path.is_file() else b""))
             self._fingerprints[key] = digest.hexdigest()
         return self._fingerprints[key]
 
@@ -246,75 +267,11 @@ class RowMaker:
         return ("sent" if done.outcome.startswith("sent") else done.outcome), done.code or ""
 
 
-def _unchanged(output: Path, state: Path, inputs: str) -> dict[str, object] | None:
-    """The saved record when `output` exists whole and was made from the same inputs."""
-    try:
-        record = json.loads(state.read_text(encoding="utf-8"))
-        same = record.get("inputs") == inputs and hashlib.sha256(output.read_bytes()).hexdigest() == record.get(
-            "sha256"
-        )
-    except (OSError, ValueError, AttributeError):
-        return None
-    return record if same else None
-
-
-_maker: RowMaker | None = None
-
-
-def _start_worker(settings: BatchSettings, batch_pid: int) -> None:
-    """Worker processes leave Ctrl-C and kill to the parent, which stops them between rows; they die with it."""
-    global _maker
-    die_with_parent(batch_pid)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    _maker = RowMaker(settings)
-
-
-def _make_in_worker(row: BatchRow) -> RowResult:
-    assert _maker is not None
-    return _maker.make(row)
-
-
-def run_rows(rows: Iterator[BatchRow], settings: BatchSettings, jobs: int) -> Iterator[RowResult]:
-    """Results in row order; at most a few rows per job are in flight, so memory stays flat."""
-    seen: set[str] = set()
-
-    def claimed(row: BatchRow) -> RowResult | None:
-        try:
-            name = output_name(row)
-        except InputError as exc:
-            return RowResult(row.number, row.extras.get("id", ""), "failed", reason=str(exc))
-        if name in seen:
-            return RowResult(
-                row.number,
-                row.extras.get("id", ""),
-                "failed",
-                reason=f"{row.where}: id: used by an earlier row",
-            )
-        seen.add(name)
-        return None
-
-    if jobs <= 1:
-        maker = RowMaker(settings)
-        for row in rows:
-            yield claimed(row) or maker.make(row)
-        return
-    pending: deque[Future[RowResult] | RowResult] = deque()
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(settings, os.getpid())) as pool:
-        try:
-            for row in rows:
-                pending.append(claimed(row) or pool.submit(_make_in_worker, row))
-                while len(pending) >= jobs * 4:
-                    yield _result(pending.popleft())
-            while pending:
-                yield _result(pending.popleft())
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-
-
-def _result(item: Future[RowResult] | RowResult) -> RowResult:
-    return item.result() if isinstance(item, Future) else item
+def _relative(path: Path, *roots: Path) -> str:
+    for root in roots:
+        if path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+    return str(path)
 
 
 @dataclass(frozen=True)
@@ -327,48 +284,85 @@ class BatchSummary:
     emails: dict[str, int]
     """Rows per email outcome: sent, written, failed, no address, already sent."""
     seconds: float
-    manifest: Path
+    manifest: str
+    """Where manifest.csv is (a path, or a URL)."""
     combined_pages: int | None
 
 
-def run_batch(source: Path, settings: BatchSettings, jobs: int, combine: Path | None) -> BatchSummary:
-    """Make every row of `source`; header problems stop it before any file is written."""
+def run_batch(
+    source: Path, settings: BatchSettings, jobs: int, combine: Path | None, scheduler: str | None = None
+) -> BatchSummary:
+    """Make every row of `source` (on a Dask cluster when `scheduler` is given); header problems stop it
+    before any file is written."""
     from generator.batch_input import count_rows, read_rows
     from generator.combine import combine_pdfs
 
     total = count_rows(source)
     rows = read_rows(source)
     first = next(rows, None)
-    try:
-        settings.out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"{settings.out_dir}: --out: cannot make the folder ({exc.strerror})") from None
-    with folder_lock(settings.out_dir):
-        remove_stale_parts(settings.out_dir, STATE_FOLDER)
-        manifest = Manifest(settings.out_dir / "manifest.csv", total)
+    every = chain([first] if first else [], rows)
+    with _manifest_place(settings.out) as (folder, publish):
+        manifest = Manifest(folder / "manifest.csv", total)
         progress = Progress(total)
         try:
-            counts, emails, outputs = _run(chain([first] if first else [], rows), settings, jobs, manifest, progress)
+            counts, emails, outputs = _run(every, settings, jobs, scheduler, manifest, progress, bool(combine))
         except BaseException:
             progress.close()
             manifest.abandon()
             raise
         progress.close()
         manifest.finish()
-    combined = combine_pdfs(outputs, combine) if combine else None
-    return BatchSummary(
-        counts["made"], counts["skipped"], counts["failed"], emails, progress.elapsed, manifest.path, combined
-    )
+        shown = publish(manifest.path)
+    store = Store(settings.out)
+    combined = combine_pdfs((store.read(name) or b"" for name in outputs), combine) if combine else None
+    return BatchSummary(counts["made"], counts["skipped"], counts["failed"], emails, progress.elapsed, shown, combined)
+
+
+@contextlib.contextmanager
+def _manifest_place(out: str) -> Iterator[tuple[Path, Callable[[Path], str]]]:
+    """A local folder to write the manifest in, and how to publish it when finished.
+
+    A folder --out holds the batch lock and keeps the manifest where it is; a URL --out gets
+    the finished manifest uploaded (in one piece) beside the leaflets.
+    """
+    if is_url(out):
+        with tempfile.TemporaryDirectory(prefix="handout-batch-") as temp:
+
+            def upload(path: Path) -> str:
+                Store(out).write(path.name, path.read_bytes())
+                return Store(out).location(path.name)
+
+            yield Path(temp), upload
+        return
+    folder = Path(out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{folder}: --out: cannot make the folder ({exc.strerror})") from None
+    with folder_lock(folder):
+        remove_stale_parts(folder, STATE_FOLDER)
+        try:
+            yield folder, str
+        finally:
+            remove_stale_parts(folder, STATE_FOLDER)  # what a worker killed mid-write left
 
 
 def _run(
-    rows: Iterator[BatchRow], settings: BatchSettings, jobs: int, manifest: Manifest, progress: Progress
-) -> tuple[dict[str, int], dict[str, int], list[Path]]:
-    """Make every row, writing each result to the manifest as it comes; counts, email outcomes, outputs."""
+    rows: Iterator[BatchRow],
+    settings: BatchSettings,
+    jobs: int,
+    scheduler: str | None,
+    manifest: Manifest,
+    progress: Progress,
+    keep_outputs: bool,
+) -> tuple[dict[str, int], dict[str, int], list[str]]:
+    """Make every row, writing each result to the manifest as it comes; counts, email outcomes and
+    (when `keep_outputs`, for --combine) the names of the leaflets made, so memory does not grow with
+    the rows otherwise."""
     counts = {"made": 0, "skipped": 0, "failed": 0}
     emails: dict[str, int] = {}
-    outputs: list[Path] = []
-    for result in run_rows(rows, settings, jobs):
+    outputs: list[str] = []
+    for result in run_rows(rows, settings, jobs, scheduler):
         manifest.add(dataclasses.asdict(result))
         counts[result.status] += 1
         if result.email:
@@ -377,7 +371,8 @@ def _run(
         if result.status == "failed":
             progress.message(f"failed: {result.reason}")
         else:
-            outputs.append(Path(result.output))  # made, even if its email failed
+            if keep_outputs:
+                outputs.append(Path(result.output).name)  # made, even if its email failed
             if result.email.startswith(("failed", "delivery uncertain")):
                 progress.message(f"email {result.email}")
         progress.step()

@@ -37,6 +37,7 @@ environment:
   HANDOUT_LAYOUTS   layout profiles folder (like --layouts)
   HANDOUT_CONFIG    clinic config file (like --config)
   HANDOUT_CACHE_DIR where generated font files are cached
+  HANDOUT_DASK_SCHEDULER  Dask scheduler for handout batch (like --scheduler)
 """
 
 
@@ -45,6 +46,12 @@ def _date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got '{value}'") from None
+
+
+def _count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{value}'")
+    return int(value)
 
 
 def _add_input_options(parser: argparse.ArgumentParser, made_on: bool = True) -> None:
@@ -122,7 +129,14 @@ def build_parser() -> argparse.ArgumentParser:
         "Exit 0 when every row was made, 1 when any row failed.",
     )
     batch.add_argument("input", help="patients file: .csv or .jsonl")
-    batch.add_argument("--out", required=True, metavar="DIR", help="folder for the leaflets and manifest.csv")
+    batch.add_argument(
+        "--out", required=True, metavar="DIR", help="folder (or fsspec URL, e.g. s3://bucket/prefix) for the leaflets"
+    )
+    batch.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:8786",
+        help="make the rows on this Dask cluster (default: $HANDOUT_DASK_SCHEDULER, else local processes)",
+    )
     batch.add_argument(
         "--layout", default="standard", help="layout for rows without a layout column (default: standard)"
     )
@@ -203,6 +217,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--outbox", metavar="DIR", help="email from the page writes DIR/<topic>-<date>-<code>.eml instead of sending"
     )
     serve.add_argument("--token", help=argparse.SUPPRESS)  # refused: argv is visible to every user (ps)
+    serve.add_argument(
+        "--workers", type=_count, metavar="N", help="processes that make leaflets (default: the number of CPUs)"
+    )
+    serve.add_argument(
+        "--queue", type=_count, default=8, metavar="N", help="builds that may wait; more get 503 (default: 8)"
+    )
     _add_input_options(serve, made_on=False)
     serve.set_defaults(func=cmd_serve)
 

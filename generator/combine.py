@@ -11,15 +11,15 @@ from pypdf import PdfReader, PdfWriter
 from generator.pipeline import write_atomically
 
 
-def combine_pdf_bytes(parts: Iterable[bytes | Path]) -> tuple[bytes, int]:
-    """Join `parts` (PDF bytes or files) in order, adding a blank page after any leaflet with an odd page count.
+def combine_pdf_bytes(parts: Iterable[bytes]) -> tuple[bytes, int]:
+    """Join `parts` (PDFs) in order, adding a blank page after any leaflet with an odd page count.
 
     So every leaflet starts on an odd (front) page. Returns the PDF and its page count.
     """
     writer = PdfWriter()
     titles = []
     for part in parts:
-        reader = PdfReader(io.BytesIO(part) if isinstance(part, bytes) else part)
+        reader = PdfReader(io.BytesIO(part))
         if reader.metadata and reader.metadata.title:
             titles.append(reader.metadata.title)
         for page in reader.pages:
@@ -34,8 +34,8 @@ def combine_pdf_bytes(parts: Iterable[bytes | Path]) -> tuple[bytes, int]:
     return buffer.getvalue(), len(writer.pages)
 
 
-def combine_pdfs(parts: Iterable[Path], target: Path) -> int:
-    """Join the leaflet files `parts` into `target` (see combine_pdf_bytes); returns the total page count."""
+def combine_pdfs(parts: Iterable[bytes], target: Path) -> int:
+    """Join the leaflets `parts` into the file `target` (see combine_pdf_bytes); returns the total page count."""
     pdf, pages = combine_pdf_bytes(parts)
     write_atomically(target, pdf)
     return pages

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -171,12 +172,18 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from generator.mail_settings import load_email_settings
     from generator.paths import SAMPLES, config_path, layouts_root, library_root
 
+    scheduler = args.scheduler or os.environ.get("HANDOUT_DASK_SCHEDULER") or None
+    if scheduler and args.email:
+        raise InputError(
+            "--email: not sent from a Dask cluster (the SMTP password would travel to every worker); "
+            "run the batch without --scheduler to email it"
+        )
     clinic_file = Path(args.clinic) if args.clinic else config_path(args.config) or SAMPLES / "clinic.yaml"
     email = load_email_settings(config_path(args.config)) if args.email else None
     if args.outbox and not args.email:
         raise InputError("--outbox: only used with --email")
     settings = BatchSettings(
-        out_dir=Path(args.out),
+        out=args.out,
         library=library_root(args.library),
         layouts=layouts_root(args.layouts),
         clinic=read_clinic(clinic_file),
@@ -191,7 +198,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     make_generator(args).layout(args.layout)  # a bad --layout fails before any row
     signal.signal(signal.SIGTERM, _raise_interrupt)
     jobs = args.jobs or os.cpu_count() or 1
-    summary = run_batch(Path(args.input), settings, jobs, Path(args.combine) if args.combine else None)
+    combine = Path(args.combine) if args.combine else None
+    summary = run_batch(Path(args.input), settings, jobs, combine, scheduler)
     rate = (summary.made + summary.skipped) / summary.seconds if summary.seconds else 0.0
     print(
         f"Batch: {summary.made} made, {summary.failed} failed, {summary.skipped} skipped (unchanged) "
@@ -357,6 +365,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         prescribers=read_prescribers(config) if config else (),
         email=email,
         outbox=Path(args.outbox) if args.outbox else None,
+        workers=(os.cpu_count() or 1) if args.workers is None else args.workers,
+        queue=args.queue,
     )
     print(f"Serving on http://{args.host}:{args.port}/ (API docs at /docs). Ctrl-C stops.")
     serve(settings, args.host, args.port)

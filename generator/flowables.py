@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import html
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
@@ -218,6 +216,9 @@ def full_leaflet_pointer(leaflet: Leaflet, width: float, styles: Styles) -> list
     line = tag(WholeParagraph(str(escape_text(leaflet.full_leaflet_line)), styles.callout), "P")
     if not leaflet.leaflet_url:
         return [Spacer(1, styles.body.fontSize * 0.6), line]
+    from reportlab.graphics.barcode.qr import QrCodeWidget  # only layouts with a QR code pay for its import
+    from reportlab.graphics.shapes import Drawing
+
     widget = QrCodeWidget(leaflet.leaflet_url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
     size = min(1.1 * inch, width * 0.3)

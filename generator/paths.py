@@ -17,6 +17,11 @@ def _bundled(name: str) -> Path:
     return installed if installed.is_dir() else PACKAGE.parent / name
 
 
+def builtin_root(name: str) -> Path:
+    """This installation's built-in `handouts` (content) or `layouts` folder."""
+    return _bundled(name)
+
+
 def library_root(option: str | None = None) -> Path:
     """The content library: --library, else $HANDOUT_LIBRARY, else the built-in one."""
     chosen = option or os.environ.get(LIBRARY_ENV)

@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import paracache
 from generator.cautions import staff_warnings
 from generator.content import Library
 from generator.dosing import make_schedule
@@ -108,6 +109,7 @@ class Generator:
     """Makes handouts from one content library and one folder of layouts (both cached)."""
 
     def __init__(self, library: Library, layouts: LayoutLibrary) -> None:
+        paracache.clear()  # content or layouts loaded anew: shared paragraphs of the old ones are of no use
         self.library = library
         self.layouts = layouts
         self._checked_layouts: set[str] = set()

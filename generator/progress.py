@@ -9,6 +9,12 @@ from typing import TextIO
 from tqdm import tqdm
 
 
+class _Bar(tqdm):  # type: ignore[type-arg]
+    """A bar without tqdm's monitor thread: the batch forks its workers and no thread may be alive then."""
+
+    monitor_interval = 0
+
+
 class Progress:
     """Counts finished rows; never prints patient data, only counts and rates."""
 
@@ -17,7 +23,7 @@ class Progress:
         self.total, self.stream, self.every = total, stream, every_seconds
         self.done = 0
         self.start = self.last = time.monotonic()
-        self.bar = tqdm(total=total, unit="leaflet", file=stream, dynamic_ncols=True) if stream.isatty() else None
+        self.bar = _Bar(total=total, unit="leaflet", file=stream, dynamic_ncols=True) if stream.isatty() else None
 
     def step(self) -> None:
         """One more row finished."""

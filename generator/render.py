@@ -15,6 +15,7 @@ import functools
 import html
 import io
 
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, LETTER, landscape
 from reportlab.lib.units import inch
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, FrameBreak, NextPageTemplate, PageBreak, PageTemplate
@@ -38,6 +39,9 @@ from generator.styles import Styles, make_styles
 from generator.tagging import Element, Marked, roots, write_structure
 
 PAPER = {"letter": LETTER, "a4": A4}
+
+rl_config.useA85 = 0
+"""Streams are Flate only: ASCII85 on top makes them a quarter larger and slower to write and to verify."""
 
 
 def page_geometry(layout: Layout, paper: str) -> Page:

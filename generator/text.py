@@ -41,6 +41,7 @@ from generator.fonts import (
     original_file,
     subset_family,
 )
+from generator.paracache import MemoWrap
 from generator.rtl import LINE_BREAK, NEUTRAL_SCRIPTS, WORD_BREAK, has_rtl, visual_order
 from generator.tagging.marked import Tagged
 
@@ -230,14 +231,17 @@ def _shaped(style: ParagraphStyle) -> ParagraphStyle:
     return ParagraphStyle(f"{style.name}-shaped", parent=style, shaping=1)
 
 
-class Text(Tagged, Paragraph):
+class Text(Tagged, MemoWrap, Paragraph):
     """A paragraph whose characters all exist in the fonts it is set in, in visual order, shaped when needed;
-    `tag` gives it a structure role."""
+    `tag` gives it a structure role; parsed and wrapped once (generator.paracache)."""
 
-    def __init__(self, text: str, style: ParagraphStyle, **kwargs: object) -> None:
+    def __init__(self, text: str | None, style: ParagraphStyle, **kwargs: object) -> None:
+        self._source, self._fitted = None, None
+        if text is None:  # the rest of a split, made by ReportLab from the first part's fragments
+            super().__init__(text, style, **kwargs)  # type: ignore[arg-type]
+            return
         prepared = prepare(text, style.fontName)
         self._source = text if prepared.bidi else None
-        self._fitted: float | None = None
         super().__init__(prepared.markup, _shaped(style) if prepared.shaping else style, **kwargs)  # type: ignore[arg-type]
         if prepared.shaping:  # shaped glyphs (conjuncts, joined letters) do not map back to letters: say them
             self.actual_text = html.unescape(re.sub(r"<[^>]*>", "", text.replace("<br/>", " ")))

@@ -8,9 +8,10 @@ from typing import Any
 
 import yaml
 
-from generator.errors import HandoutError
+from generator.errors import ContentError, HandoutError, LayoutError
 from generator.strictdata import DataError, load_json, load_yaml
 
+_LIBRARY_ERRORS = (ContentError, LayoutError)
 MAX_FILE_BYTES = 1024 * 1024
 """Largest data file read (a patient file is well under 1 KiB)."""
 
@@ -33,9 +34,13 @@ def read_text(path: Path, error: type[HandoutError]) -> str:
 
 
 def parse_data_text(text: str, where: str, is_json: bool, error: type[HandoutError]) -> Any:
-    """Parse JSON or YAML text strictly; `error` names `where`, the line and the field when known."""
+    """Parse JSON or YAML text strictly; `error` names `where`, the line and the field when known.
+
+    The library's own files (those whose problems are ContentError or LayoutError) are read
+    with libyaml's parser; input files (patient, clinic, config) with the pure-Python one.
+    """
     try:
-        return load_json(text) if is_json else load_yaml(text)
+        return load_json(text) if is_json else load_yaml(text, fast=issubclass(error, _LIBRARY_ERRORS))
     except DataError as exc:
         place = f"{where}:{exc.line}" if exc.line else where
         field = f"{exc.field}: " if exc.field else ""

@@ -120,12 +120,13 @@ class _Reader:
         return (self.red.value, self.green.value, self.blue.value, self.alpha.value)
 
     def text(self, obj: object, textpage: object) -> str:
-        length = pdfium_c.FPDFTextObj_GetText(obj, textpage, self.buffer, _BUFFER_CHARS * 2)
+        buffer = self.buffer
+        length = pdfium_c.FPDFTextObj_GetText(obj, textpage, buffer, _BUFFER_CHARS * 2)
         if length > _BUFFER_CHARS * 2:
             buffer = (ctypes.c_ushort * (length // 2))()
             length = pdfium_c.FPDFTextObj_GetText(obj, textpage, buffer, length)
-            return bytes(buffer)[: max(0, length - 2)].decode("utf-16-le", "replace")
-        return bytes(self.buffer)[: max(0, length - 2)].decode("utf-16-le", "replace")
+        # copy only the characters written (not the whole buffer), without the closing NUL
+        return ctypes.string_at(buffer, max(0, length - 2)).decode("utf-16-le", "replace")
 
     def size_of(self, obj: object) -> float:
         pdfium_c.FPDFTextObj_GetFontSize(obj, self.size)

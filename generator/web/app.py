@@ -8,11 +8,13 @@ names are answered, and patient data never goes into logs (see generator.web.gua
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
+import json
 import re
-import threading
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -22,7 +24,6 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.concurrency import run_in_threadpool
 
 from generator import __version__
 from generator.content import Library
@@ -33,6 +34,7 @@ from generator.mail_settings import EmailSettings
 from generator.pipeline import Generator, Handout, HandoutRequest, HtmlHandout
 from generator.policy import ClinicPolicy
 from generator.selection import resolve_topic
+from generator.web.builds import BuildPool, BusyError, busy
 from generator.web.catalog import catalog
 from generator.web.desk import DeskSettings, desk_router
 from generator.web.fhir_routes import fhir_router
@@ -70,6 +72,10 @@ class WebSettings:
     """Email settings; without them the page offers no email."""
     outbox: Path | None = None
     """With email: write each message to this folder as .eml instead of sending it."""
+    workers: int = 0
+    """Worker processes that make leaflets (0: one at a time on a thread of the server); see generator.web.builds."""
+    queue: int = 8
+    """Builds that may wait for a worker; more are refused with 503 and Retry-After."""
 
 
 def _request_schema() -> dict[str, Any]:
@@ -92,7 +98,13 @@ def _request_schema() -> dict[str, Any]:
 def create_app(settings: WebSettings) -> FastAPI:
     """The web application over one content library and clinic."""
     generator = Generator(Library(settings.library), LayoutLibrary(settings.layouts))
-    build_lock = threading.Lock()  # the generator's caches and ReportLab's font registry are per process
+    pool = BuildPool(generator, settings.workers, settings.queue)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        pool.close()  # stop the build workers with the server
+
     app = FastAPI(
         title="patient-handouts",
         version=__version__,
@@ -100,7 +112,9 @@ def create_app(settings: WebSettings) -> FastAPI:
         "POST /api/handouts takes the single-handout input shape and returns the PDF.",
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
+    app.state.builds = pool
     docs_page, docs_policy = _docs_page(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # the last added runs first
     app.add_middleware(HostCheck, allowed=settings.allowed_hosts)
@@ -124,12 +138,8 @@ def create_app(settings: WebSettings) -> FastAPI:
     def docs() -> HTMLResponse:
         return HTMLResponse(docs_page)
 
-    @app.get("/api/topics", summary="Topics, layouts and languages the library has")
-    def topics(request: Request) -> Response:
-        refused = check_token(request)
-        if refused:
-            return refused
-        body = catalog(
+    topics_json = json.dumps(
+        catalog(
             generator.library,
             generator.layouts,
             settings.clinic,
@@ -137,7 +147,14 @@ def create_app(settings: WebSettings) -> FastAPI:
             settings.prescribers,
             settings.email is not None,
         )
-        return JSONResponse(body)
+    ).encode()  # once, at start: the event loop only sends it
+
+    @app.get("/api/topics", summary="Topics, layouts and languages the library has")
+    async def topics(request: Request) -> Response:
+        refused = check_token(request)
+        if refused:
+            return refused
+        return Response(topics_json, media_type="application/json")
 
     @app.post(
         "/api/handouts",
@@ -162,7 +179,9 @@ def create_app(settings: WebSettings) -> FastAPI:
             return body
         options = {key: body.pop(key) for key in OPTIONS if key in body}
         try:
-            made = await run_in_threadpool(_build, generator, build_lock, settings.clinic, body, options)
+            made = await pool.run(_build, settings.clinic, body, options)
+        except BusyError as exc:
+            return busy(exc)
         except (InputError, LayoutError) as exc:
             return _error(exc, 422)
         except HandoutError as exc:
@@ -179,8 +198,8 @@ def create_app(settings: WebSettings) -> FastAPI:
         return Response(content, media_type=kind, headers=headers)
 
     desk = DeskSettings(settings.clinic, settings.policy, settings.email, settings.outbox)
-    app.include_router(desk_router(generator, build_lock, desk, check_token))
-    app.include_router(fhir_router(generator, build_lock, settings.clinic, check_token))
+    app.include_router(desk_router(generator, pool, desk, check_token))
+    app.include_router(fhir_router(generator, pool, settings.clinic, check_token))
     return app
 
 
@@ -202,8 +221,9 @@ def _docs_page(app: FastAPI) -> tuple[str, str]:
 
 
 def _build(
-    generator: Generator, lock: threading.Lock, clinic: Clinic, body: dict[str, Any], options: dict[str, Any]
+    generator: Generator, clinic: Clinic, body: dict[str, Any], options: dict[str, Any]
 ) -> Handout | HtmlHandout:
+    """The leaflet of one POST /api/handouts request; run in a build worker."""
     for key, value in options.items():
         if not isinstance(value, str):
             raise InputError(f"request: {key}: expected a string", ((key, "expected a string"),))
@@ -222,7 +242,6 @@ def _build(
         paper=options.get("paper"),
         language=options.get("language"),
     )
-    with lock:
-        if options.get("format") == "html":
-            return generator.build_html(request, "request")
-        return generator.build(request, "request")
+    if options.get("format") == "html":
+        return generator.build_html(request, "request")
+    return generator.build(request, "request")

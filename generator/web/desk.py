@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from generator.mail_settings import EmailSettings
 from generator.mailing import mail_handout
 from generator.pipeline import Generator, Handout, HandoutRequest, HtmlHandout
 from generator.policy import ClinicPolicy
+from generator.web.builds import BuildPool, BusyError, busy
 from generator.web.catalog import DEFAULT_LAYOUT
 from generator.web.desk_request import WHERE, DeskRequest, read_desk_request
 from generator.web.headers import WARNINGS_HEADER, warnings_header
@@ -82,33 +82,36 @@ def _plain(exc: Exception, generator: Generator, topic: str | None) -> tuple[str
     return f"Something went wrong and no leaflet was made. {TRY_AGAIN}", 500
 
 
-class _NotMadeError(Exception):
-    """A leaflet that could not be made, for a reason that belongs to no field."""
-
-    def __init__(self, topic: str | None, cause: Exception) -> None:
-        super().__init__(str(cause))
-        self.topic, self.cause = topic, cause
+def _build_one(generator: Generator, request: HandoutRequest, html: bool) -> Handout | HtmlHandout:
+    """One leaflet of the form (as an HTML page with `html`); run in a build worker."""
+    return generator.build_html(request, WHERE) if html else generator.build(request, WHERE)
 
 
 def desk_router(
     generator: Generator,
-    lock: threading.Lock,
+    pool: BuildPool,
     settings: DeskSettings,
     check_token: Callable[[Request], Response | None],
 ) -> APIRouter:
-    """The routes, over the server's generator (guarded by `lock`) and settings."""
+    """The routes, over the server's generator, its build pool and settings."""
     router = APIRouter()
 
-    def make(body: dict[str, Any], problems: tuple[tuple[str, str], ...] = (), html: bool = False) -> _Made:
-        """Every leaflet of the request (as HTML pages with `html`); `problems` found beforehand are
-        reported with the form's."""
+    async def read(request: Request) -> dict[str, Any] | Response:
+        refused = check_token(request)
+        return refused if refused else await json_object(request)
+
+    async def build(
+        body: dict[str, Any], problems: tuple[tuple[str, str], ...] = (), html: bool = False
+    ) -> _Made | Response:
+        """Every leaflet of the request (as HTML pages with `html`), or the answer saying why not;
+        `problems` found beforehand are reported with the form's."""
         made_on = dt.date.today()
         try:
             request = read_desk_request(generator.library, generator.layouts, settings.policy, body, made_on)
         except InputError as exc:
-            raise _refusal(exc.problems + problems) from None
+            return error_reply(_refusal(exc.problems + problems), 422)
         if problems:
-            raise _refusal(problems)
+            return error_reply(_refusal(problems), 422)
         handouts = []
         for topic in request.topics:
             one = HandoutRequest(
@@ -123,29 +126,14 @@ def desk_router(
                 policy=settings.policy,
             )
             try:
-                with lock:
-                    handouts.append((topic, generator.build_html(one, WHERE) if html else generator.build(one, WHERE)))
-            except InputError:
-                raise
+                handouts.append((topic, await pool.run(_build_one, one, html)))
+            except BusyError as exc:
+                return busy(exc)
+            except InputError as exc:
+                return error_reply(exc, 422)
             except Exception as exc:
-                raise _NotMadeError(topic, exc) from None
+                return _plain_reply(exc, generator, topic)
         return _Made(request, tuple(handouts), made_on)
-
-    async def read(request: Request) -> dict[str, Any] | Response:
-        refused = check_token(request)
-        return refused if refused else await json_object(request)
-
-    async def build(
-        body: dict[str, Any], problems: tuple[tuple[str, str], ...] = (), html: bool = False
-    ) -> _Made | Response:
-        try:
-            return await run_in_threadpool(make, body, problems, html)
-        except InputError as exc:
-            return error_reply(exc, 422)
-        except _NotMadeError as exc:
-            return _plain_reply(exc.cause, generator, exc.topic)
-        except Exception as exc:
-            return _plain_reply(exc, generator, None)
 
     @router.post(
         "/api/leaflets",

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from generator.codes import CodeIndex
 from generator.errors import ContentError, HandoutError, InputError
@@ -25,6 +23,7 @@ from generator.fhir.mapping import read_fhir
 from generator.inputs import Clinic
 from generator.labels import load_wording
 from generator.pipeline import Generator, HandoutRequest
+from generator.web.builds import BUSY_MESSAGE, BuildPool, BusyError, busy
 from generator.web.headers import WARNINGS_HEADER, warnings_header
 
 FHIR_JSON = "application/fhir+json"
@@ -40,44 +39,52 @@ def _status(error: HandoutError) -> int:
     return 500 if isinstance(error, ContentError) else 422
 
 
+def _make(
+    generator: Generator, clinic: Clinic, bundle: Any, options: dict[str, str | None]
+) -> tuple[bytes, dict[str, str]]:
+    """The leaflet (PDF, or a DocumentReference) of a Bundle, and its headers; run in a build worker."""
+    library = generator.library
+    for key, known in (("layout", generator.layouts.names()), ("paper", ["letter", "a4"])):
+        if options[key] and options[key] not in known:
+            message = f"unknown {key} (known: {', '.join(known)})"
+            raise InputError(f"request: {key}: {message}", ((key, message),))
+    if options["topic"] and options["topic"] not in library.topic_names():
+        message = f"unknown topic (known: {', '.join(library.topic_names())})"
+        raise InputError(f"request: topic: {message}", (("topic", message),))
+    fhir = read_fhir(bundle, "request", library, CodeIndex(library), options["topic"])
+    request = HandoutRequest(
+        topic=fhir.topic,
+        data=fhir.data,
+        clinic=clinic,
+        made_on=dt.date.today(),
+        layout=options["layout"] or "standard",
+        paper=options["paper"],
+    )
+    handout = build_fhir(generator, request, fhir, "request")
+    warnings = tuple(("bundle", warning) for warning in fhir.warnings) + handout.warnings
+    headers = {WARNINGS_HEADER: warnings_header(warnings)}
+    if options["output"] != "DocumentReference":
+        return handout.pdf, headers
+    words = library.topic_words(fhir.topic, handout.language)
+    title = load_wording(library.root, handout.language).labels.subject.format(title=words.title)
+    version = library.topic(fhir.topic).content_version
+    document = document_reference(
+        handout.pdf, fhir.patient_reference, fhir.topic, version, title, handout.language, request.made_on
+    )
+    return document.model_dump_json().encode(), headers
+
+
+def _generic(generator: Generator, topic: str, language: str, clinic: Clinic) -> bytes:
+    """The topic's generic leaflet (no patient, no schedule), verified like any other; run in a build worker."""
+    return generator.build_generic(topic, language, "standard", clinic, dt.date.today(), "request").pdf
+
+
 def fhir_router(
-    generator: Generator, lock: threading.Lock, clinic: Clinic, check_token: Callable[[Request], Response | None]
+    generator: Generator, pool: BuildPool, clinic: Clinic, check_token: Callable[[Request], Response | None]
 ) -> APIRouter:
-    """The routes, over the server's generator (guarded by `lock`) and clinic."""
+    """The routes, over the server's generator, its build pool and clinic."""
     router = APIRouter()
     codes = CodeIndex(generator.library)
-
-    def make(bundle: Any, options: dict[str, str | None]) -> tuple[bytes, dict[str, str]]:
-        library = generator.library
-        for key, known in (("layout", generator.layouts.names()), ("paper", ["letter", "a4"])):
-            if options[key] and options[key] not in known:
-                message = f"unknown {key} (known: {', '.join(known)})"
-                raise InputError(f"request: {key}: {message}", ((key, message),))
-        if options["topic"] and options["topic"] not in library.topic_names():
-            message = f"unknown topic (known: {', '.join(library.topic_names())})"
-            raise InputError(f"request: topic: {message}", (("topic", message),))
-        fhir = read_fhir(bundle, "request", library, codes, options["topic"])
-        request = HandoutRequest(
-            topic=fhir.topic,
-            data=fhir.data,
-            clinic=clinic,
-            made_on=dt.date.today(),
-            layout=options["layout"] or "standard",
-            paper=options["paper"],
-        )
-        with lock:
-            handout = build_fhir(generator, request, fhir, "request")
-        warnings = tuple(("bundle", warning) for warning in fhir.warnings) + handout.warnings
-        headers = {WARNINGS_HEADER: warnings_header(warnings)}
-        if options["output"] != "DocumentReference":
-            return handout.pdf, headers
-        words = library.topic_words(fhir.topic, handout.language)
-        title = load_wording(library.root, handout.language).labels.subject.format(title=words.title)
-        version = library.topic(fhir.topic).content_version
-        document = document_reference(
-            handout.pdf, fhir.patient_reference, fhir.topic, version, title, handout.language, request.made_on
-        )
-        return document.model_dump_json().encode(), headers
 
     @router.post(
         "/api/fhir/handouts",
@@ -115,7 +122,11 @@ def fhir_router(
             return _outcome(exc, 400)
         options = {"output": output, "topic": topic, "layout": layout, "paper": paper}
         try:
-            body, headers = await run_in_threadpool(make, bundle, options)
+            body, headers = await pool.run(_make, clinic, bundle, options)
+        except BusyError as exc:
+            outcome = operation_outcome(HandoutError(BUSY_MESSAGE)).model_dump_json()
+            headers = {"Retry-After": str(exc.retry_after)}
+            return Response(outcome, status_code=503, media_type=FHIR_JSON, headers=headers)
         except HandoutError as exc:
             return _outcome(exc, _status(exc))
         except Exception:
@@ -126,15 +137,8 @@ def fhir_router(
         headers["Content-Disposition"] = 'inline; filename="leaflet.pdf"'
         return Response(body, media_type="application/pdf", headers=headers)
 
-    def generic_pdf(topic: str, language: str) -> Response:
-        """The topic's generic leaflet (no patient, no schedule), verified like any other."""
-        with lock:
-            handout = generator.build_generic(topic, language, "standard", clinic, dt.date.today(), "request")
-        disposition = f'inline; filename="{topic}-{language}.pdf"'
-        return Response(handout.pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})
-
     @router.get("/infobutton", summary="HL7 Infobutton knowledge request (URL-based)", response_class=Response)
-    def infobutton(request: Request) -> Response:
+    async def infobutton(request: Request) -> Response:
         """mainSearchCriteria.v.c (an RxCUI) with mainSearchCriteria.v.cs 2.16.840.1.113883.6.88 -> a feed
         (knowledgeResponseType text/xml or application/json) of the matching leaflet, or its generic PDF
         (application/pdf); unknown codes: an empty feed (404 for a PDF)."""
@@ -148,7 +152,14 @@ def fhir_router(
             return JSONResponse({"error": str(exc).removeprefix("request: "), "errors": fields}, status_code=400)
         entries = find_entries(query, generator.library, codes, clinic.leaflet_url)
         if query.response_type == "application/pdf":
-            return generic_pdf(entries[0].topic, query.language) if entries else _no_leaflet()
+            if not entries:
+                return _no_leaflet()
+            try:
+                pdf = await pool.run(_generic, entries[0].topic, query.language, clinic)
+            except BusyError as exc:
+                return busy(exc)
+            disposition = f'inline; filename="{entries[0].topic}-{query.language}.pdf"'
+            return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})
         updated = dt.datetime.now(dt.UTC).replace(microsecond=0)
         if query.response_type == "application/json":
             return Response(json.dumps(json_feed(query, entries, updated)), media_type="application/json")

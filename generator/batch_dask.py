@@ -1,0 +1,148 @@
+"""Making a batch's rows on a Dask distributed cluster (`handout batch --scheduler tcp://HOST:8786`).
+
+The batch process reads the input, sends rows in chunks of `CHUNK_ROWS` with at most two
+chunks per worker thread in flight (never the whole input), and writes the manifest from
+the results in row order, exactly as with local processes. Each worker makes its rows with
+the same RowMaker (so each leaflet is verified) and writes them itself to `--out`, which
+every worker must see: a shared folder at the same path, or a URL (generator.batch_store).
+
+When a worker dies, the scheduler gives its chunks to another worker and they are made
+again; leaflets are deterministic and written atomically, so a row made twice is the
+same bytes written twice, never two different files. A chunk whose workers keep dying
+(Dask's `allowed-failures`, 3 by default) fails its rows, named in the manifest; the rest go
+on. Losing the scheduler stops the batch (exit 2); what was made is kept for `--resume`.
+
+Workers must run the same version of patient-handouts as the batch (rows fail, saying so,
+otherwise). The built-in library and layouts are each worker's own copy; a `--library` or
+`--layouts` folder must be at the same path on every worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import pickle
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from generator import __version__
+from generator.batch import BatchSettings, RowMaker, RowResult
+from generator.batch_input import BatchRow
+from generator.batch_pool import Runner, Waiter
+from generator.errors import InputError
+from generator.paths import builtin_root
+
+CHUNK_ROWS = 4
+"""Rows per Dask task: enough to make the scheduler's share of the time small, few enough to spread the work."""
+CHUNKS_PER_THREAD = 3
+"""Chunks in flight per worker thread: one being made and two waiting, so no worker idles while
+the oldest chunk (whose results come first) is still being made elsewhere."""
+CONNECT_SECONDS = 30
+MAKERS_KEPT = 2
+"""Row makers a worker keeps (one per batch settings it has seen), least recently used dropped."""
+
+
+@dataclass(frozen=True)
+class ClusterJob:
+    """What every chunk of one batch shares, as sent to the workers."""
+
+    settings: BatchSettings
+    builtin_library: bool
+    """The batch uses the built-in library: each worker uses its own built-in copy."""
+    builtin_layouts: bool
+    version: str
+
+    key: str
+    """Tells one batch's settings from another's on a worker."""
+
+
+def cluster_job(settings: BatchSettings) -> ClusterJob:
+    """The job for `settings`, marking built-in folders so workers installed elsewhere find their own."""
+    builtin_library = settings.library == builtin_root("handouts")
+    builtin_layouts = settings.layouts == builtin_root("layouts")
+    key = hashlib.sha256(pickle.dumps(settings)).hexdigest()
+    return ClusterJob(settings, builtin_library, builtin_layouts, __version__, key)
+
+
+_makers: OrderedDict[str, RowMaker] = OrderedDict()
+
+
+def _maker(job: ClusterJob) -> RowMaker:
+    """This worker's row maker for `job` (kept warm across chunks)."""
+    maker = _makers.get(job.key)
+    if maker is None:
+        settings = job.settings
+        if job.builtin_library:
+            settings = dataclasses.replace(settings, library=builtin_root("handouts"))
+        if job.builtin_layouts:
+            settings = dataclasses.replace(settings, layouts=builtin_root("layouts"))
+        maker = _makers[job.key] = RowMaker(settings)
+    _makers.move_to_end(job.key)
+    while len(_makers) > MAKERS_KEPT:
+        _makers.popitem(last=False)
+    return maker
+
+
+def make_rows(job: ClusterJob, rows: list[BatchRow]) -> list[RowResult]:
+    """Runs on a Dask worker: make (verify, write) each row of a chunk."""
+    if job.version != __version__:
+        reason = f"the Dask worker runs patient-handouts {__version__}, the batch {job.version}; not made"
+        return [_failed(row, reason) for row in rows]
+    maker = _maker(job)
+    return [maker.make(row) for row in rows]
+
+
+@contextlib.contextmanager
+def dask_runner(settings: BatchSettings, scheduler: str) -> Iterator[Runner]:
+    """Rows made on the cluster whose scheduler is at `scheduler`."""
+    try:
+        from distributed import Client
+        from distributed.scheduler import KilledWorker
+    except ImportError:
+        raise InputError("--scheduler: needs Dask (pip install 'patient-handouts[dask]')") from None
+    try:
+        client = Client(scheduler, timeout=CONNECT_SECONDS, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        reason = str(exc).splitlines()[0][:200] if str(exc) else exc.__class__.__name__
+        raise InputError(
+            f"--scheduler {scheduler}: cannot reach the Dask scheduler ({reason}); nothing was made"
+        ) from None
+    job = cluster_job(settings)
+    sent: list[object] = []
+
+    def submit(rows: list[BatchRow]) -> Waiter:
+        future = client.submit(make_rows, job, rows, pure=False)
+        sent.append(future)
+
+        def wait() -> list[RowResult]:
+            try:
+                return future.result()
+            except KilledWorker:
+                reason = "the Dask workers making this row kept dying; not made (see the workers' logs)"
+                return [_failed(row, reason) for row in rows]
+            except (OSError, TimeoutError) as exc:
+                raise InputError(
+                    f"--scheduler {scheduler}: lost the Dask cluster ({exc.__class__.__name__}); "
+                    "rows made so far are kept, run again with --resume"
+                ) from None
+            except Exception as exc:  # e.g. the worker cannot load this version's code: these rows fail, not the batch
+                return [_failed(row, f"internal error on the Dask worker ({exc.__class__.__name__})") for row in rows]
+            finally:
+                sent.remove(future)
+
+        return wait
+
+    threads = sum(client.nthreads().values()) or 1
+    try:
+        yield Runner(submit, chunk=CHUNK_ROWS, window=max(threads, 1) * CHUNKS_PER_THREAD)
+    except BaseException:
+        client.cancel(sent)
+        raise
+    finally:
+        client.close()
+
+
+def _failed(row: BatchRow, reason: str) -> RowResult:
+    return RowResult(row.number, row.extras.get("id", ""), "failed", reason=f"{row.where}: {reason}")
