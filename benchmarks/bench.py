@@ -47,14 +47,14 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from generator.commands import make_generator
-from generator.fontfiles import cache_dir
-from generator.inputs import choose_clinic, read_personalisation
+from generator.inputs.personalisation import choose_clinic, read_personalisation
 from generator.layouts import Layout
 from generator.paths import SAMPLES
 from generator.personalise import Leaflet
 from generator.pipeline import Generator, HandoutRequest
-from generator.render import render_pdf
-from generator.styles import make_styles
+from generator.render.document import render_pdf
+from generator.render.fontfiles import cache_dir
+from generator.render.styles import make_styles
 from generator.tagging import TaggingCanvas, write_structure
 from generator.verify import verify_pdf
 from generator.verify.reader import read_pages
@@ -206,7 +206,7 @@ def marks_off() -> Iterator[None]:
             artifact=lambda self, kind=None: none(),
             drawText=Canvas.drawText,
         ),
-        mock.patch("generator.render.write_structure", lambda pdf, *rest: pdf),
+        mock.patch("generator.render.document.write_structure", lambda pdf, *rest: pdf),
     ):
         yield
 
@@ -215,7 +215,9 @@ def tagging(runs: int) -> None:
     """Section 2: the extra time per leaflet for tagged PDF, tagged and untagged renders alternating."""
     _, _, leaflet, layout = sample()
     written: list[tuple[Any, ...]] = []
-    with mock.patch("generator.render.write_structure", lambda *args: written.append(args) or write_structure(*args)):
+    with mock.patch(
+        "generator.render.document.write_structure", lambda *args: written.append(args) or write_structure(*args)
+    ):
         tagged_pdf = render_pdf(leaflet, layout, "letter")
 
     def untagged() -> bytes:

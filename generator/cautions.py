@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.content import Topic
+from generator.content.library import Topic
 from generator.errors import InputError
-from generator.inputs import Personalisation, age_on
+from generator.inputs.personalisation import Personalisation, age_on
 from generator.schedule import Schedule
 
 Warning_ = tuple[str, str]

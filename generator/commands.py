@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 from generator.errors import InputError
 
 if TYPE_CHECKING:
-    from generator.mail_settings import EmailSettings
+    from generator.mail.settings import EmailSettings
     from generator.pipeline import Generator
     from generator.verify import Expected
 
 
 def make_generator(args: argparse.Namespace) -> Generator:
-    from generator.content import Library
+    from generator.content.library import Library
     from generator.layouts import LayoutLibrary
     from generator.paths import layouts_root, library_root
     from generator.pipeline import Generator
@@ -37,7 +37,7 @@ def print_warnings(warnings: tuple[tuple[str, str], ...], where: str) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Make one leaflet (from a patient file, the sample, or a FHIR Bundle with --fhir)."""
-    from generator.inputs import choose_clinic, read_personalisation
+    from generator.inputs.personalisation import choose_clinic, read_personalisation
     from generator.paths import SAMPLES, config_path
     from generator.pipeline import Handout, HandoutRequest, HtmlHandout, write_atomically
     from generator.policy import read_policy
@@ -49,7 +49,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     generator = make_generator(args)
     fhir = None
     if args.fhir:
-        from generator.codes import CodeIndex
+        from generator.content.codes import CodeIndex
         from generator.fhir.handout import read_bundle_file
         from generator.fhir.mapping import read_fhir
 
@@ -60,7 +60,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"Warning: {patient_file}: {warning}", file=sys.stderr)
         data, topic = fhir.data, fhir.topic
     else:
-        from generator.selection import resolve_topic
+        from generator.inputs.selection import resolve_topic
 
         topic = resolve_topic(generator.library, args.topic, None, "command line")
         patient_file = Path(args.patient) if args.patient else sample_input(generator, topic)
@@ -118,15 +118,15 @@ def sample_input(generator: Generator, topic: str) -> Path:
 
 def cmd_email(args: argparse.Namespace) -> int:
     """Make one leaflet and email it (or save the message to --outbox)."""
+    from generator.content.labels import load_wording
     from generator.errors import DeliveryUncertainError
-    from generator.inputs import choose_clinic, read_personalisation
-    from generator.labels import load_wording
-    from generator.mail_settings import load_email_settings
-    from generator.mailing import mail_handout
+    from generator.inputs.personalisation import choose_clinic, read_personalisation
+    from generator.inputs.selection import resolve_topic
+    from generator.mail.handout import mail_handout
+    from generator.mail.settings import load_email_settings
     from generator.paths import SAMPLES, config_path
     from generator.pipeline import HandoutRequest
     from generator.policy import read_policy
-    from generator.selection import resolve_topic
 
     patient_file = Path(args.patient)
     data = read_personalisation(patient_file)
@@ -167,9 +167,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
     import os
     import signal
 
-    from generator.batch import BatchSettings, run_batch
-    from generator.inputs import read_clinic
-    from generator.mail_settings import load_email_settings
+    from generator.batch.run import BatchSettings, run_batch
+    from generator.inputs.personalisation import read_clinic
+    from generator.mail.settings import load_email_settings
     from generator.paths import SAMPLES, config_path, layouts_root, library_root
 
     scheduler = args.scheduler or os.environ.get("HANDOUT_DASK_SCHEDULER") or None
@@ -214,7 +214,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Check that a PDF visibly shows every required warning of a topic (and, with --patient, the prescription)."""
-    from generator.selection import resolve_language, resolve_topic
+    from generator.inputs.selection import resolve_language, resolve_topic
     from generator.verify import Expected, check_pages
     from generator.verify.reader import read_pages
 
@@ -253,12 +253,12 @@ def _patient_expectations(
     One list per way a layout can print the schedule (short or long dates, with or without the
     calendar): --layout's only, else those of every installed layout.
     """
+    from generator.content.labels import load_wording
     from generator.dosing import make_schedule
-    from generator.inputs import choose_clinic, read_personalisation
-    from generator.labels import load_wording
+    from generator.inputs.personalisation import choose_clinic, read_personalisation
+    from generator.inputs.selection import resolve_language
     from generator.paths import SAMPLES, config_path
     from generator.policy import read_policy
-    from generator.selection import resolve_language
     from generator.verify.expect import leaflet_expectations
 
     patient_file = Path(args.patient)
@@ -314,7 +314,7 @@ def _web_email(config: Path | None) -> EmailSettings | None:
     """The email settings when the config has an email: section or the environment sets the sender; else none."""
     import os
 
-    from generator.mail_settings import ENVIRONMENT, load_email_settings
+    from generator.mail.settings import ENVIRONMENT, load_email_settings
     from generator.yamlio import load_mapping
 
     in_config = config is not None and "email" in load_mapping(config, InputError)
@@ -327,7 +327,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the staff web page and JSON API."""
     import ipaddress
 
-    from generator.inputs import read_clinic, read_prescribers
+    from generator.inputs.personalisation import read_clinic, read_prescribers
     from generator.paths import SAMPLES, config_path, layouts_root, library_root
     from generator.policy import read_policy
     from generator.web.app import LOOPBACK_NAMES, WebSettings
@@ -375,9 +375,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_lint(args: argparse.Namespace) -> int:
     """Check the whole content library."""
-    from generator.lint import lint_library
+    from generator.content.lint import lint_library
+    from generator.content.readability import table
     from generator.paths import library_root
-    from generator.readability import table
 
     report = lint_library(library_root(args.library), args.today or dt.date.today(), args.max_grade)
     for finding in report.findings:
@@ -391,7 +391,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Show topics, layouts and languages."""
-    from generator.labels import label_languages, load_wording
+    from generator.content.labels import label_languages, load_wording
 
     generator = make_generator(args)
     library, layouts = generator.library, generator.layouts
@@ -410,7 +410,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     for lang in label_languages(library.root):
         print(f"  {lang:<24} {load_wording(library.root, lang).labels.language_name}")
     if args.codes:
-        from generator.codes import CodeIndex
+        from generator.content.codes import CodeIndex
 
         print("Codes (RxNorm RxCUI -> topic):")
         for rxcui, match in CodeIndex(library).items():

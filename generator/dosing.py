@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from generator.content import Limit, Limits, Medicine, Topic
+from generator.content.library import Limit, Limits, Medicine, Topic
 from generator.errors import InputError
-from generator.inputs import Prescription
+from generator.inputs.personalisation import Prescription
 from generator.schedule import Schedule, ScheduleStep
 
 _NO_INCREASE = "a taper must not increase the dose"

@@ -8,9 +8,9 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from generator.content.schema import StrictModel, parse_model
 from generator.errors import LayoutError
-from generator.fonts import FAMILIES
-from generator.schema import StrictModel, parse_model
+from generator.render.fonts import FAMILIES
 from generator.yamlio import load_mapping
 
 Color = str
@@ -23,7 +23,7 @@ class FontSpec(StrictModel):
     """Body type."""
 
     family: str = "noto-sans"
-    """A font family known to generator.fonts."""
+    """A font family known to generator.render.fonts."""
     size: float = Field(default=11.5, ge=6, le=40)
     """Body size in points."""
     leading: float = Field(default=15.5, ge=6, le=60)

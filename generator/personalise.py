@@ -6,12 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from generator.content import Block, BodyItem, Library, Topic
-from generator.inputs import Clinic, Personalisation, age_on
-from generator.labels import Wording
+from generator.content.labels import Wording
+from generator.content.library import Block, BodyItem, Library, Topic
+from generator.content.templating import escape_text, holds, render_markup
+from generator.inputs.personalisation import Clinic, Personalisation, age_on
 from generator.layouts import Layout
 from generator.schedule import Schedule
-from generator.templating import escape_text, holds, render_markup
 
 
 @dataclass(frozen=True)

@@ -13,20 +13,20 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import paracache
 from generator.cautions import staff_warnings
-from generator.content import Library
+from generator.content.labels import load_wording
+from generator.content.library import Library
 from generator.dosing import make_schedule
 from generator.errors import InputError, TooLongError, VerifyError
 from generator.html import render_html
-from generator.inputs import Clinic, Personalisation, check_age
-from generator.labels import load_wording
+from generator.inputs.personalisation import Clinic, Personalisation, check_age
+from generator.inputs.selection import resolve_language, resolve_topic
 from generator.layouts import Layout, LayoutLibrary
 from generator.personalise import Leaflet, personalise
 from generator.policy import ClinicPolicy
-from generator.render import render_pdf
+from generator.render import paracache
+from generator.render.document import render_pdf
 from generator.schedule import Schedule
-from generator.selection import resolve_language, resolve_topic
 from generator.verify import Expected, VisibilityRules, verify_pdf
 from generator.verify.expect import generic_expectations, leaflet_expectations
 from generator.verify.html import verify_html

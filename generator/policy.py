@@ -7,8 +7,8 @@ from typing import Annotated
 
 from pydantic import Field
 
+from generator.content.schema import StrictModel, parse_model
 from generator.errors import InputError
-from generator.schema import StrictModel, parse_model
 from generator.yamlio import load_mapping
 
 

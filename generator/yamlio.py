@@ -1,4 +1,4 @@
-"""Reading YAML/JSON data files strictly (see generator.strictdata), with errors that name the file."""
+"""Reading YAML/JSON data files strictly (see generator.inputs.strictdata), with errors that name the file."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from generator.errors import ContentError, HandoutError, LayoutError
-from generator.strictdata import DataError, load_json, load_yaml
+from generator.inputs.strictdata import DataError, load_json, load_yaml
 
 _LIBRARY_ERRORS = (ContentError, LayoutError)
 MAX_FILE_BYTES = 1024 * 1024

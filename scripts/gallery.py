@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from generator.commands import make_generator
-from generator.inputs import choose_clinic, read_personalisation
+from generator.inputs.personalisation import choose_clinic, read_personalisation
 from generator.paths import SAMPLES
 from generator.pipeline import HandoutRequest, write_atomically
 

@@ -16,8 +16,14 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.content import Library
-from generator.inputs import Clinic, choose_clinic, parse_personalisation, read_clinic, read_personalisation
+from generator.content.library import Library
+from generator.inputs.personalisation import (
+    Clinic,
+    choose_clinic,
+    parse_personalisation,
+    read_clinic,
+    read_personalisation,
+)
 from generator.layouts import LayoutLibrary
 from generator.paths import SAMPLES, layouts_root, library_root
 from generator.pipeline import Generator, Handout, HandoutRequest
@@ -151,7 +157,7 @@ def live_server():
 
     import uvicorn
 
-    from generator.inputs import read_clinic
+    from generator.inputs.personalisation import read_clinic
     from generator.web.app import WebSettings
     from generator.web.server import server_config
 

@@ -21,11 +21,11 @@ from distributed import Client, LocalCluster, get_task_stream
 from helpers import pdf_text, write_csv
 from pypdf import PdfReader
 
-from generator import batch_dask
-from generator.batch import BatchSettings
-from generator.batch_input import BatchRow, read_rows
-from generator.batch_pool import run_rows
-from generator.inputs import read_clinic
+from generator.batch import on_dask
+from generator.batch.pool import run_rows
+from generator.batch.rows import BatchRow, read_rows
+from generator.batch.run import BatchSettings
+from generator.inputs.personalisation import read_clinic
 from generator.paths import SAMPLES, layouts_root, library_root
 
 HEADER = ["id", "patient.name", "prescriber.name", "prescription.medicine", "prescription.dose_mg"]
@@ -117,8 +117,8 @@ def test_rows_stream_to_the_cluster_in_bounded_chunks(cluster, tmp_path) -> None
     for done, result in enumerate(run_rows(counted(), settings, 1, cluster.scheduler_address), start=1):
         assert result.status == "made", result.reason
         ahead.append(consumed - done)
-    in_flight = 2 * batch_dask.CHUNKS_PER_THREAD * batch_dask.CHUNK_ROWS  # 2 worker threads
-    assert max(ahead) <= in_flight + batch_dask.CHUNK_ROWS
+    in_flight = 2 * on_dask.CHUNKS_PER_THREAD * on_dask.CHUNK_ROWS  # 2 worker threads
+    assert max(ahead) <= in_flight + on_dask.CHUNK_ROWS
     assert len(ahead) == 40
 
 
@@ -186,7 +186,7 @@ def test_email_is_not_sent_from_a_cluster(run_cli, tmp_path) -> None:
 
 
 def test_an_unreachable_scheduler_is_one_error(run_cli, tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(batch_dask, "CONNECT_SECONDS", 1)
+    monkeypatch.setattr(on_dask, "CONNECT_SECONDS", 1)
     with socket_closed() as address:
         code, _, err = _batch(run_cli, _rows(tmp_path / "rows.csv", 1), str(tmp_path / "out"), "--scheduler", address)
     assert code == 2 and "cannot reach the Dask scheduler" in err and err.count("\n") == 1

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from helpers import INPUT, write_csv
 
-from generator.batch_output import Manifest, folder_lock
+from generator.batch.output import Manifest, folder_lock
 
 HEADER = [
     "id",
@@ -293,7 +293,7 @@ def test_the_watchdog_ends_a_worker_whose_batch_is_gone(tmp_path) -> None:
         [
             sys.executable,
             "-c",
-            "import sys, time; from generator.worker_life import watch_parent; "
+            "import sys, time; from generator.batch.worker_life import watch_parent; "
             "watch_parent(int(sys.argv[1])); time.sleep(60)",
             str(stand_in.pid),
         ]

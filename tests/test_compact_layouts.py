@@ -15,13 +15,13 @@ import pytest
 import yaml
 from helpers import pdf_pages_text, pdf_text
 
+from generator.content.labels import load_wording
+from generator.content.terms import TextPiece, load_terms, unexplained_terms
 from generator.errors import LayoutError
-from generator.inputs import choose_clinic, parse_personalisation
-from generator.labels import load_wording
+from generator.inputs.personalisation import choose_clinic, parse_personalisation
 from generator.paths import SAMPLES
 from generator.personalise import personalise
 from generator.pipeline import HandoutRequest
-from generator.terms import TextPiece, load_terms, unexplained_terms
 from generator.verify import missing_sentences
 
 TOPICS = ["carisoprodol", "cyclobenzaprine", "methocarbamol", "low-back-pain"]

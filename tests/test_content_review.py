@@ -10,8 +10,8 @@ import pytest
 import yaml
 from helpers import pdf_pages_text, pdf_text
 
-from generator.content import DEFAULT_LANGUAGE, Library
-from generator.inputs import choose_clinic, parse_personalisation
+from generator.content.library import DEFAULT_LANGUAGE, Library
+from generator.inputs.personalisation import choose_clinic, parse_personalisation
 from generator.layouts import LayoutLibrary
 from generator.paths import SAMPLES, layouts_root, library_root
 from generator.personalise import select_blocks

@@ -17,10 +17,10 @@ import pytest
 from helpers import write_csv
 from pypdf import PdfReader
 
-from generator.delivery import send
 from generator.errors import DeliveryError
-from generator.mail_settings import EmailSettings
-from generator.message import CODE_ALPHABET, CODE_LENGTH
+from generator.mail.delivery import send
+from generator.mail.message import CODE_ALPHABET, CODE_LENGTH
+from generator.mail.settings import EmailSettings
 from generator.paths import SAMPLES
 
 

@@ -13,7 +13,7 @@ from helpers import pdf_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.codes import CodeIndex
+from generator.content.codes import CodeIndex
 from generator.errors import InputError
 from generator.fhir.mapping import read_fhir
 

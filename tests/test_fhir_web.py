@@ -14,9 +14,9 @@ from fhir.resources.R4B.documentreference import DocumentReference
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from helpers import pdf_pages_text, pdf_text
 
-from generator.codes import CodeIndex
+from generator.content.codes import CodeIndex
 from generator.fhir.infobutton import ATOM, RXNORM_OID
-from generator.inputs import read_clinic
+from generator.inputs.personalisation import read_clinic
 from generator.paths import SAMPLES, layouts_root, library_root
 from generator.verify import missing_sentences
 from generator.web.app import WebSettings, create_app

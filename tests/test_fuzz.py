@@ -21,9 +21,9 @@ from helpers import pdf_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.batch_input import count_rows, personalisation_of, read_rows
+from generator.batch.rows import count_rows, personalisation_of, read_rows
 from generator.errors import InputError
-from generator.inputs import Personalisation, read_clinic, read_personalisation
+from generator.inputs.personalisation import Personalisation, read_clinic, read_personalisation
 from generator.paths import SAMPLES, layouts_root, library_root
 from generator.web.app import WebSettings, create_app
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from helpers import pdf_pages_text
 
-from generator.content import Library
+from generator.content.library import Library
 from generator.paths import library_root
 
 GOLDEN = Path(__file__).parent / "golden"

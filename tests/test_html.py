@@ -14,7 +14,7 @@ from markupsafe import escape
 
 from generator.errors import RenderError, VerifyError
 from generator.html.markup import to_html
-from generator.inputs import parse_personalisation
+from generator.inputs.personalisation import parse_personalisation
 from generator.verify import Expected
 from generator.verify.html import html_text, verify_html
 

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from reportlab.lib.units import inch
 
 from generator.errors import LayoutError
-from generator.render import page_geometry
+from generator.render.document import page_geometry
 from generator.verify import missing_sentences
 
 PROFILES = ["standard", "a4", "large-print", "one-page", "trifold", "grayscale"]

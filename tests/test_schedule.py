@@ -14,7 +14,7 @@ import pytest
 from helpers import pdf_text
 
 from generator.errors import InputError
-from generator.inputs import choose_clinic, parse_personalisation
+from generator.inputs.personalisation import choose_clinic, parse_personalisation
 from generator.paths import SAMPLES
 from generator.pipeline import HandoutRequest
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from generator.dosing import make_schedule
 from generator.errors import InputError
-from generator.inputs import parse_personalisation
+from generator.inputs.personalisation import parse_personalisation
 
 START = dt.date(2026, 11, 24)
 TOPICS = {"carisoprodol": [250, 350], "cyclobenzaprine": [5, 7.5, 10], "methocarbamol": [500, 750]}

@@ -27,9 +27,9 @@ import uharfbuzz
 from layout_checks import text_runs
 from reportlab.pdfbase import pdfmetrics
 
-from generator.fontfiles import system_file
-from generator.inputs import parse_personalisation
-from generator.text import prepare
+from generator.inputs.personalisation import parse_personalisation
+from generator.render.fontfiles import system_file
+from generator.render.text import prepare
 
 _CJK = system_file("NotoSansCJK-Regular.ttc") is not None
 _needs_cjk = pytest.mark.skipif(not _CJK, reason="Debian's fonts-noto-cjk is not installed")
@@ -166,7 +166,7 @@ def test_devanagari_conjuncts_are_shaped(make, sample, tmp_path, layout, font_na
 
 def test_right_to_left_names_keep_the_sentence_around_them(sample) -> None:
     """A right-to-left name is isolated: the comma and phone number after it stay after it."""
-    from generator.fonts import register_family
+    from generator.render.fonts import register_family
 
     register_family("noto-sans")
     hebrew = "\u05d3\u05d5\u05d3 \u05db\u05d4\u05df"  # David Cohen

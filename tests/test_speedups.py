@@ -12,16 +12,16 @@ from reportlab.lib.pagesizes import A6
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-from generator import paracache
-from generator.batch_pool import start_context
-from generator.content import Library
+from generator.batch.pool import start_context
+from generator.batch.progress import Progress
+from generator.content.library import Library
 from generator.errors import InputError
+from generator.inputs.strictdata import CParser, StrictCLoader, StrictLoader, _load_with, load_yaml
 from generator.layouts import LayoutLibrary
 from generator.paths import layouts_root, library_root
 from generator.pipeline import Generator
-from generator.progress import Progress
-from generator.strictdata import CParser, StrictCLoader, StrictLoader, _load_with, load_yaml
-from generator.text import Text
+from generator.render import paracache
+from generator.render.text import Text
 from generator.yamlio import load_mapping
 
 LONG = " ".join(f"Take <b>one tablet</b> with water, step {n}." for n in range(120))

@@ -11,7 +11,7 @@ from helpers import write_csv
 
 from generator.cautions import staff_warnings
 from generator.errors import InputError
-from generator.inputs import parse_personalisation
+from generator.inputs.personalisation import parse_personalisation
 
 
 def _data(age: int | None = 47, start: str = "2026-11-24", medicine: str = "carisoprodol", dose: float = 350) -> dict:
@@ -100,7 +100,7 @@ def test_batch_manifest_lists_warnings_per_row(run_cli, tmp_path) -> None:
 def test_web_api_returns_warnings_in_a_header() -> None:
     import json
 
-    from generator.inputs import read_clinic
+    from generator.inputs.personalisation import read_clinic
     from generator.paths import SAMPLES, layouts_root, library_root
     from generator.web.app import WebSettings, create_app
 

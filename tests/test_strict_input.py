@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from helpers import INPUT, pdf_text
 
-from generator.inputs import read_clinic
+from generator.inputs.personalisation import read_clinic
 from generator.paths import SAMPLES, layouts_root, library_root
 from generator.web.app import WebSettings, create_app
 

@@ -16,11 +16,11 @@ from structure_checks import marked_sequences as _marked_sequences
 from structure_checks import read_structure, same_text
 
 from generator.errors import LayoutError, RenderError, VerifyError
-from generator.furniture import NumberedCanvas
 from generator.html.markup import to_text
-from generator.styles import make_styles
+from generator.render.furniture import NumberedCanvas
+from generator.render.styles import make_styles
+from generator.render.text import Text
 from generator.tagging import Tagged, group, tag, write_structure
-from generator.text import Text
 
 CASES = [(topic, language, layout) for topic, language in TOPIC_LANGUAGES for layout in LAYOUTS]
 DOES_NOT_FIT: set[tuple[str, str, str]] = set()

@@ -17,11 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from generator.combine import combine_pdf_bytes
 from generator.errors import InputError
-from generator.inputs import read_clinic, read_prescribers
-from generator.mail_settings import EmailSettings
+from generator.inputs.personalisation import read_clinic, read_prescribers
+from generator.mail.settings import EmailSettings
 from generator.paths import SAMPLES, layouts_root, library_root
+from generator.render.combine import combine_pdf_bytes
 from generator.web.app import WebSettings, create_app
 
 TODAY = dt.date.today()
@@ -323,7 +323,7 @@ _FIELDS = {
 @given(st.fixed_dictionaries({}, optional=_FIELDS))
 def test_any_desk_request_is_read_or_refused_field_by_field(body) -> None:
     """Whatever the form sends: a request, or an InputError whose problems each name a field and never a value."""
-    from generator.content import Library
+    from generator.content.library import Library
     from generator.layouts import LayoutLibrary
     from generator.policy import ClinicPolicy
     from generator.web.desk_request import read_desk_request

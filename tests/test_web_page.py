@@ -371,8 +371,8 @@ def test_small_screens(open_page, viewport) -> None:
 
 
 def test_email_and_saved_prescribers(open_page, tmp_path) -> None:
-    from generator.inputs import Prescriber
-    from generator.mail_settings import EmailSettings
+    from generator.inputs.personalisation import Prescriber
+    from generator.mail.settings import EmailSettings
 
     settings = EmailSettings.model_validate({"from": "Clinic <leaflets@clinic.example>"})
     outbox = tmp_path / "outbox"

@@ -11,8 +11,8 @@ from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError
 
+from generator.content.schema import describe_location
 from generator.fhir.problems import Problems
-from generator.schema import describe_location
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from generator.codes import CodeIndex
-from generator.content import Library
+from generator.content.codes import CodeIndex
+from generator.content.library import Library
 from generator.errors import InputError
 
 RXNORM_OID = "2.16.840.1.113883.6.88"

@@ -8,15 +8,15 @@ from typing import Any
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.practitioner import Practitioner
 
-from generator.codes import CodeIndex
-from generator.content import Library
+from generator.content.codes import CodeIndex
+from generator.content.library import Library
 from generator.errors import InputError
 from generator.fhir.bundle import parse_bundle
 from generator.fhir.dosage import read_course
 from generator.fhir.medication import choose_medicine, rxnorm_codes
 from generator.fhir.people import patient_fields, prescriber_fields
 from generator.fhir.problems import Problems
-from generator.inputs import Personalisation, parse_personalisation
+from generator.inputs.personalisation import Personalisation, parse_personalisation
 
 ORDER_STATUSES = ("active",)
 ORDER_INTENTS = ("order", "original-order", "reflex-order", "filler-order", "instance-order")

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from fhir.resources.R4B.medication import Medication
 from fhir.resources.R4B.medicationrequest import MedicationRequest
 
-from generator.codes import CodeIndex
-from generator.content import RXNORM, Library
+from generator.content.codes import CodeIndex
+from generator.content.library import RXNORM, Library
 from generator.fhir.bundle import ParsedBundle
 from generator.fhir.problems import Problems
 

@@ -21,11 +21,11 @@ import jinja2
 from markupsafe import Markup, escape
 from reportlab.graphics.barcode import qrencoder
 
+from generator.content.templating import environment
 from generator.errors import InputError, LayoutError
 from generator.html.markup import to_html, to_text
 from generator.layouts import Layout
 from generator.personalise import Item, Leaflet, LeafletBlock
-from generator.templating import environment
 from generator.verify.visibility import MIN_CONTRAST, contrast
 
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")

@@ -1,6 +1,6 @@
 """Tagged PDF (PDF/UA-1) for ReportLab flowables: marked content while drawing, a structure tree after.
 
-How to tag what a flowable draws (see generator/flowables.py for every case):
+How to tag what a flowable draws (see generator/render/flowables.py for every case):
 
     heading = tag(Text(title, styles.heading), "H2")          # a role: H1, H2, P, ...
     note = tag(WholeParagraph(text, styles.body), "P")

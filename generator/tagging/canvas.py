@@ -46,7 +46,7 @@ class _Targets:
 class TaggingCanvas(Canvas):
     """A canvas whose pages are artifacts except for the text and figures it is told belong to elements.
 
-    A subclass that holds pages back (see generator.furniture) calls `open_page` when it starts
+    A subclass that holds pages back (see generator.render.furniture) calls `open_page` when it starts
     drawing a page and `close_page` before the page is written.
     """
 

@@ -26,14 +26,14 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from generator import __version__
-from generator.content import Library
+from generator.content.library import Library
 from generator.errors import ContentError, HandoutError, InputError, LayoutError
-from generator.inputs import Clinic, Personalisation, Prescriber, parse_personalisation
+from generator.inputs.personalisation import Clinic, Personalisation, Prescriber, parse_personalisation
+from generator.inputs.selection import resolve_topic
 from generator.layouts import LayoutLibrary
-from generator.mail_settings import EmailSettings
+from generator.mail.settings import EmailSettings
 from generator.pipeline import Generator, Handout, HandoutRequest, HtmlHandout
 from generator.policy import ClinicPolicy
-from generator.selection import resolve_topic
 from generator.web.builds import BuildPool, BusyError, busy
 from generator.web.catalog import catalog
 from generator.web.desk import DeskSettings, desk_router

@@ -26,9 +26,9 @@ from typing import Any, TypeVar
 
 from fastapi.responses import JSONResponse
 
-from generator.batch_pool import start_context
+from generator.batch.pool import start_context
+from generator.batch.worker_life import die_with_parent
 from generator.pipeline import Generator
-from generator.worker_life import die_with_parent
 
 T = TypeVar("T")
 Job = Callable[..., T]
@@ -62,7 +62,7 @@ def _start_worker(library: Path, layouts: Path, server_pid: int) -> None:
     die_with_parent(server_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _generator is None:
-        from generator.content import Library
+        from generator.content.library import Library
         from generator.layouts import LayoutLibrary
 
         _generator = Generator(Library(library), LayoutLibrary(layouts))

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from generator.content import Library, Limits, Medicine
+from generator.content.labels import label_languages, load_wording
+from generator.content.library import Library, Limits, Medicine
 from generator.errors import ContentError
-from generator.inputs import Clinic, Prescriber
-from generator.labels import label_languages, load_wording
+from generator.inputs.personalisation import Clinic, Prescriber
 from generator.layouts import LayoutLibrary
 from generator.policy import ClinicPolicy
 from generator.yamlio import load_mapping

@@ -18,15 +18,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from generator.combine import combine_pdf_bytes
-from generator.delivery import check_address
+from generator.content.labels import load_wording
 from generator.errors import ContentError, DeliveryError, HandoutError, InputError, TooLongError
-from generator.inputs import Clinic
-from generator.labels import load_wording
-from generator.mail_settings import EmailSettings
-from generator.mailing import mail_handout
+from generator.inputs.personalisation import Clinic
+from generator.mail.delivery import check_address
+from generator.mail.handout import mail_handout
+from generator.mail.settings import EmailSettings
 from generator.pipeline import Generator, Handout, HandoutRequest, HtmlHandout
 from generator.policy import ClinicPolicy
+from generator.render.combine import combine_pdf_bytes
 from generator.web.builds import BuildPool, BusyError, busy
 from generator.web.catalog import DEFAULT_LAYOUT
 from generator.web.desk_request import WHERE, DeskRequest, read_desk_request

@@ -14,14 +14,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from generator.codes import CodeIndex
+from generator.content.codes import CodeIndex
+from generator.content.labels import load_wording
 from generator.errors import ContentError, HandoutError, InputError
 from generator.fhir.document import document_reference, operation_outcome
 from generator.fhir.handout import build_fhir, decode_bundle
 from generator.fhir.infobutton import atom_feed, find_entries, json_feed, parse_query
 from generator.fhir.mapping import read_fhir
-from generator.inputs import Clinic
-from generator.labels import load_wording
+from generator.inputs.personalisation import Clinic
 from generator.pipeline import Generator, HandoutRequest
 from generator.web.builds import BUSY_MESSAGE, BuildPool, BusyError, busy
 from generator.web.headers import WARNINGS_HEADER, warnings_header

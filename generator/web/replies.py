@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from generator.errors import HandoutError, InputError
-from generator.strictdata import DataError, load_json
+from generator.inputs.strictdata import DataError, load_json
 
 
 def error_reply(exc: HandoutError, status: int) -> JSONResponse:

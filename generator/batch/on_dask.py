@@ -4,7 +4,7 @@ The batch process reads the input, sends rows in chunks of `CHUNK_ROWS` with at 
 chunks per worker thread in flight (never the whole input), and writes the manifest from
 the results in row order, exactly as with local processes. Each worker makes its rows with
 the same RowMaker (so each leaflet is verified) and writes them itself to `--out`, which
-every worker must see: a shared folder at the same path, or a URL (generator.batch_store).
+every worker must see: a shared folder at the same path, or a URL (generator.batch.store).
 
 When a worker dies, the scheduler gives its chunks to another worker and they are made
 again; leaflets are deterministic and written atomically, so a row made twice is the
@@ -28,9 +28,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from generator import __version__
-from generator.batch import BatchSettings, RowMaker, RowResult
-from generator.batch_input import BatchRow
-from generator.batch_pool import Runner, Waiter
+from generator.batch.pool import Runner, Waiter
+from generator.batch.rows import BatchRow
+from generator.batch.run import BatchSettings, RowMaker, RowResult
 from generator.errors import InputError
 from generator.paths import builtin_root
 

@@ -8,10 +8,10 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
-from generator.charset import text_problem
+from generator.content.schema import StrictModel, parse_model
 from generator.errors import InputError
-from generator.fields import Amount, IsoDate, WholeNumber
-from generator.schema import StrictModel, parse_model
+from generator.inputs.charset import text_problem
+from generator.inputs.fields import Amount, IsoDate, WholeNumber
 from generator.yamlio import load_mapping
 
 
@@ -25,7 +25,7 @@ def _no_control_characters(value: str) -> str:
 
 
 Text = Annotated[str, Field(max_length=200), AfterValidator(_no_control_characters)]
-"""Free text from the user: trimmed, at most 200 characters, one line, printable (see generator.charset)."""
+"""Free text from the user: trimmed, at most 200 characters, one line, printable (see generator.inputs.charset)."""
 
 
 def _plausible_date(value: dt.date) -> dt.date:
@@ -43,7 +43,7 @@ Mg = Annotated[float, Amount]
 
 
 class InputModel(StrictModel):
-    """A personalisation schema: strict types, so no value is silently converted (see generator.fields)."""
+    """A personalisation schema: strict types, so no value is silently converted (see generator.inputs.fields)."""
 
     model_config = ConfigDict(strict=True)
 

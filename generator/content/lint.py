@@ -10,17 +10,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from generator.content import DEFAULT_LANGUAGE, SAMPLE_FILE, SHARED_FOLDER, TOPIC_FILE, Block, Library, Topic
+from generator.content.labels import LABELS_FOLDER, label_languages, load_wording
+from generator.content.library import DEFAULT_LANGUAGE, SAMPLE_FILE, SHARED_FOLDER, TOPIC_FILE, Block, Library, Topic
+from generator.content.readability import Readability, measure
+from generator.content.schema import parse_model
+from generator.content.templating import holds, render_markup, template_problems
+from generator.content.terms import TERMS_FILE, TermList, TextPiece, load_terms, unexplained_terms
 from generator.dosing import make_schedule
 from generator.errors import ContentError, HandoutError
-from generator.inputs import choose_clinic, read_personalisation
-from generator.labels import LABELS_FOLDER, label_languages, load_wording
+from generator.inputs.personalisation import choose_clinic, read_personalisation
 from generator.paths import SAMPLES
 from generator.personalise import fill_block, template_context
-from generator.readability import Readability, measure
-from generator.schema import parse_model
-from generator.templating import holds, render_markup, template_problems
-from generator.terms import TERMS_FILE, TermList, TextPiece, load_terms, unexplained_terms
 from generator.verify import normalise
 from generator.yamlio import load_mapping
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BeforeValidator
 
-from generator.strictdata import MAX_DIGITS, BadNumber
+from generator.inputs.strictdata import MAX_DIGITS, BadNumber
 
 _WHOLE = re.compile(rf"-?(?:0|[1-9][0-9]{{0,{MAX_DIGITS - 1}}})")
 _AMOUNT = re.compile(rf"-?(?:0|[1-9][0-9]{{0,{MAX_DIGITS - 1}}})(?:\.[0-9]{{1,{MAX_DIGITS}}})?")

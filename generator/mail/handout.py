@@ -6,12 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.delivery import check_address, send, write_outbox
+from generator.content.labels import Labels
 from generator.errors import DeliveryError, DeliveryUncertainError
-from generator.inputs import Clinic, Personalisation
-from generator.labels import Labels
-from generator.mail_settings import EmailSettings
-from generator.message import build_message, encrypt_pdf, greeting, pdf_password
+from generator.inputs.personalisation import Clinic, Personalisation
+from generator.mail.delivery import check_address, send, write_outbox
+from generator.mail.message import build_message, encrypt_pdf, greeting, pdf_password
+from generator.mail.settings import EmailSettings
 from generator.pipeline import Handout
 
 

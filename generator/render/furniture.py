@@ -16,13 +16,13 @@ from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from generator.content.templating import escape_text
 from generator.errors import InputError
 from generator.layouts import Layout
 from generator.personalise import Leaflet
-from generator.styles import Styles
+from generator.render.styles import Styles
+from generator.render.text import Text
 from generator.tagging import Element, TaggingCanvas, tag
-from generator.templating import escape_text
-from generator.text import Text
 
 LOGO_HEIGHT = 0.45 * inch
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, Table
 
-from generator.boxes import Box, BoxStyle
+from generator.content.templating import escape_text
 from generator.personalise import Calendar
-from generator.styles import Styles
+from generator.render.boxes import Box, BoxStyle
+from generator.render.styles import Styles
+from generator.render.text import Text, WholeParagraph
 from generator.tagging import Figure, Tagged, artifact, contain, group, tag, tag_table
-from generator.templating import escape_text
-from generator.text import Text, WholeParagraph
 
 COLUMNS = (0.3, 0.38, 0.32)
 """Shares of the width for the day, how much, and the boxes."""

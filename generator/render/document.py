@@ -22,9 +22,11 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, FrameBreak, Nex
 from reportlab.platypus.doctemplate import LayoutError as PlatypusLayoutError
 
 from generator import __version__
-from generator.dose_calendar import calendar_flowables
 from generator.errors import RenderError
-from generator.flowables import (
+from generator.layouts import Layout
+from generator.personalise import Leaflet
+from generator.render.dose_calendar import calendar_flowables
+from generator.render.flowables import (
     back_panel,
     blocks_flowables,
     body_flowables,
@@ -32,10 +34,8 @@ from generator.flowables import (
     full_leaflet_pointer,
     intro_flowables,
 )
-from generator.furniture import Furniture, NumberedCanvas, Page
-from generator.layouts import Layout
-from generator.personalise import Leaflet
-from generator.styles import Styles, make_styles
+from generator.render.furniture import Furniture, NumberedCanvas, Page
+from generator.render.styles import Styles, make_styles
 from generator.tagging import Element, Marked, roots, write_structure
 
 PAPER = {"letter": LETTER, "a4": A4}

@@ -8,8 +8,8 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 
-from generator.fonts import FontNames, register_family
 from generator.layouts import Layout
+from generator.render.fonts import FontNames, register_family
 
 
 def make_color(hex_value: str, grayscale: bool) -> colors.Color:

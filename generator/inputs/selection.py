@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from generator.content import DEFAULT_LANGUAGE, Library
+from generator.content.library import DEFAULT_LANGUAGE, Library
 from generator.errors import InputError
-from generator.inputs import Personalisation
+from generator.inputs.personalisation import Personalisation
 
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z]{2,4})?")
 

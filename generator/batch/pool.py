@@ -10,7 +10,7 @@ instead and each worker loads what it needs itself.
 
 A runner takes rows in chunks and hands back, per chunk, a way to wait for its results;
 `run_rows` keeps the results in row order and bounds how many chunks are in flight, for
-these runners and for the Dask one (generator.batch_dask).
+these runners and for the Dask one (generator.batch.on_dask).
 """
 
 from __future__ import annotations
@@ -30,11 +30,11 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.worker_life import die_with_parent
+from generator.batch.worker_life import die_with_parent
 
 if TYPE_CHECKING:
-    from generator.batch import BatchSettings, RowMaker, RowResult
-    from generator.batch_input import BatchRow
+    from generator.batch.rows import BatchRow
+    from generator.batch.run import BatchSettings, RowMaker, RowResult
 
 Waiter = Callable[[], "list[RowResult]"]
 """Waits for one chunk's results, in the chunk's row order."""
@@ -78,7 +78,7 @@ def _start_worker(settings: BatchSettings, batch_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if _maker is None:
-        from generator.batch import RowMaker
+        from generator.batch.run import RowMaker
 
         _maker = RowMaker(settings)
 
@@ -144,7 +144,7 @@ def run_rows(
     Rows go to a Dask cluster when `scheduler` is given, else to `jobs` local worker
     processes (forked after warming up here), else are made in this process.
     """
-    from generator.batch import RowResult, output_name
+    from generator.batch.run import RowResult, output_name
     from generator.errors import InputError
 
     seen = NameSet()
@@ -190,10 +190,10 @@ def run_rows(
 
 def _runner(settings: BatchSettings, jobs: int, scheduler: str | None) -> contextlib.AbstractContextManager[Runner]:
     if scheduler:
-        from generator.batch_dask import dask_runner
+        from generator.batch.on_dask import dask_runner
 
         return dask_runner(settings, scheduler)
-    from generator.batch import RowMaker
+    from generator.batch.run import RowMaker
 
     maker = RowMaker(settings)
     if jobs <= 1:

@@ -39,7 +39,7 @@ try:
 except ImportError:  # PyYAML built without libyaml: the pure-Python parser reads the same
     CParser = None
 
-from generator.schema import describe_location
+from generator.content.schema import describe_location
 
 MAX_DEPTH = 16
 """Deepest nesting of lists and mappings a data file may have (a patient file needs 4)."""

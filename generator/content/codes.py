@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.content import Library, TopicCode
+from generator.content.library import Library, TopicCode
 from generator.errors import ContentError
 
 

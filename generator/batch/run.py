@@ -21,22 +21,22 @@ from itertools import chain
 from pathlib import Path
 
 from generator import __version__
-from generator.batch_input import BatchRow, personalisation_of
-from generator.batch_output import Manifest, folder_lock, remove_stale_parts
-from generator.batch_pool import run_rows
-from generator.batch_store import STATE_FOLDER, Store, is_url
-from generator.codes import CodeIndex
-from generator.content import Library
+from generator.batch.output import Manifest, folder_lock, remove_stale_parts
+from generator.batch.pool import run_rows
+from generator.batch.progress import Progress
+from generator.batch.rows import BatchRow, personalisation_of
+from generator.batch.store import STATE_FOLDER, Store, is_url
+from generator.content.codes import CodeIndex
+from generator.content.labels import labels_path
+from generator.content.library import Library
 from generator.errors import HandoutError, InputError
 from generator.fhir.handout import build_fhir
 from generator.fhir.mapping import FhirInput
-from generator.inputs import Clinic, Personalisation
-from generator.labels import labels_path
+from generator.inputs.personalisation import Clinic, Personalisation
+from generator.inputs.selection import resolve_topic
 from generator.layouts import LayoutLibrary
-from generator.mail_settings import EmailSettings
+from generator.mail.settings import EmailSettings
 from generator.pipeline import Generator, Handout, HandoutRequest
-from generator.progress import Progress
-from generator.selection import resolve_topic
 
 EMAIL_OUTCOMES = ("sent", "written", "failed", "no address", "already sent", "delivery uncertain")
 """How the manifest's email column begins."""
@@ -49,7 +49,7 @@ class BatchSettings:
     """What every row shares."""
 
     out: str
-    """Folder, or fsspec URL (see generator.batch_store), for the leaflets and manifest.csv."""
+    """Folder, or fsspec URL (see generator.batch.store), for the leaflets and manifest.csv."""
     library: Path
     layouts: Path
     clinic: Clinic
@@ -121,7 +121,7 @@ class RowMaker:
 
         Forked workers then start warm. A sample the library cannot make is no error here: rows report their own.
         """
-        from generator.inputs import read_personalisation
+        from generator.inputs.personalisation import read_personalisation
         from generator.paths import SAMPLES
 
         library = self.generator.library
@@ -242,8 +242,8 @@ class RowMaker:
         self, row: BatchRow, data: Personalisation, request: HandoutRequest, handout: Handout, name: str
     ) -> tuple[str, str]:
         """Send one row's leaflet; the manifest's email and password columns."""
-        from generator.labels import load_wording
-        from generator.mailing import mail_handout
+        from generator.content.labels import load_wording
+        from generator.mail.handout import mail_handout
 
         address = row.extras.get("email")
         if not address:
@@ -294,8 +294,8 @@ def run_batch(
 ) -> BatchSummary:
     """Make every row of `source` (on a Dask cluster when `scheduler` is given); header problems stop it
     before any file is written."""
-    from generator.batch_input import count_rows, read_rows
-    from generator.combine import combine_pdfs
+    from generator.batch.rows import count_rows, read_rows
+    from generator.render.combine import combine_pdfs
 
     total = count_rows(source)
     rows = read_rows(source)

@@ -11,8 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from generator.content.schema import StrictModel, parse_model
 from generator.errors import DeliveryError
-from generator.schema import StrictModel, parse_model
 from generator.yamlio import load_mapping
 
 ENVIRONMENT = {

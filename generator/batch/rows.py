@@ -19,10 +19,10 @@ from typing import Any, TextIO
 
 from pydantic import BaseModel
 
+from generator.content.schema import describe_kind
 from generator.errors import InputError
-from generator.inputs import Personalisation
-from generator.schema import describe_kind
-from generator.strictdata import DataError, load_json
+from generator.inputs.personalisation import Personalisation
+from generator.inputs.strictdata import DataError, load_json
 
 EXTRA_COLUMNS = ("id", "topic", "layout", "language", "email")
 """Columns beside the personalisation fields."""
@@ -64,7 +64,7 @@ def _columns(model: type[BaseModel], prefix: str) -> dict[str, bool]:
 
 def known_columns() -> dict[str, bool]:
     """Every CSV column a batch may have, and whether it is required."""
-    from generator.inputs import Clinic, Patient, Prescriber, Prescription
+    from generator.inputs.personalisation import Clinic, Patient, Prescriber, Prescription
 
     columns = {**_columns(Patient, "patient."), **_columns(Prescriber, "prescriber.")}
     columns |= _columns(Prescription, "prescription.") | {TAPER_COLUMN: False}
@@ -259,7 +259,7 @@ def count_rows(path: Path) -> int:
 
 def personalisation_of(row: BatchRow) -> Personalisation:
     """The validated personalisation of a row; errors name the row."""
-    from generator.inputs import parse_personalisation
+    from generator.inputs.personalisation import parse_personalisation
 
     if row.problem:
         raise InputError(f"{row.where}: {row.problem}")

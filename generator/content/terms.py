@@ -14,8 +14,8 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 
+from generator.content.schema import StrictModel, parse_model
 from generator.errors import ContentError
-from generator.schema import StrictModel, parse_model
 from generator.yamlio import load_mapping
 
 TERMS_FILE = "terms.yaml"

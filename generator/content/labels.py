@@ -15,8 +15,8 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 
+from generator.content.schema import StrictModel, parse_model
 from generator.errors import ContentError
-from generator.schema import StrictModel, parse_model
 from generator.yamlio import load_mapping
 
 LABELS_FOLDER = "labels"

@@ -1,7 +1,7 @@
 """Unicode TrueType fonts from maintained font packages, registered with ReportLab on first use.
 
 A layout names one family for its text; characters that family lacks are set in a
-fallback family chosen by script (see generator.text). Fallback families are registered
+fallback family chosen by script (see generator.render.text). Fallback families are registered
 only when some text needs them, one weight at a time, so a leaflet in plain English never
 loads an Arabic or CJK font.
 """
@@ -18,7 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from generator.errors import LayoutError, RenderError
-from generator.fontfiles import FONT_DIRS_ENV, cmap_of, package_file, static_face, subset_face, system_file
+from generator.render.fontfiles import FONT_DIRS_ENV, cmap_of, package_file, static_face, subset_face, system_file
 
 FALLBACK_FAMILY = "noto-sans"
 """Sets characters a layout's font lacks; Noto Sans covers Latin (Vietnamese included), Greek and Cyrillic."""

@@ -9,8 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, RootModel, model_validator
 
+from generator.content.schema import StrictModel, parse_model
 from generator.errors import ContentError
-from generator.schema import StrictModel, parse_model
 from generator.yamlio import load_mapping
 
 DEFAULT_LANGUAGE = "en"

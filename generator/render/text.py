@@ -4,7 +4,7 @@ ReportLab sets a paragraph word by word, and when shaping (uharfbuzz) is on it s
 word with the font of its first character, in the direction of its first strong script. So:
 
 - each word whose characters the style's font lacks is set whole in the fallback family of
-  its script (generator.fonts.SCRIPT_FAMILIES), one font per word;
+  its script (generator.render.fonts.SCRIPT_FAMILIES), one font per word;
 - right-to-left text (Arabic, Hebrew) is put in visual order with python-bidi (the Unicode
   bidirectional algorithm, paragraphs being left-to-right); the words of a right-to-left run
   are joined by no-break spaces so a name never breaks across lines in the wrong order, and
@@ -32,7 +32,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
 from generator.errors import RenderError
-from generator.fonts import (
+from generator.render.fonts import (
     FALLBACK_FAMILY,
     SCRIPT_FAMILIES,
     coverage,
@@ -41,8 +41,8 @@ from generator.fonts import (
     original_file,
     subset_family,
 )
-from generator.paracache import MemoWrap
-from generator.rtl import LINE_BREAK, NEUTRAL_SCRIPTS, WORD_BREAK, has_rtl, visual_order
+from generator.render.paracache import MemoWrap
+from generator.render.rtl import LINE_BREAK, NEUTRAL_SCRIPTS, WORD_BREAK, has_rtl, visual_order
 from generator.tagging.marked import Tagged
 
 SHAPED_SCRIPTS = frozenset({"Arab", "Hebr", "Deva", "Thai"})
@@ -233,7 +233,7 @@ def _shaped(style: ParagraphStyle) -> ParagraphStyle:
 
 class Text(Tagged, MemoWrap, Paragraph):
     """A paragraph whose characters all exist in the fonts it is set in, in visual order, shaped when needed;
-    `tag` gives it a structure role; parsed and wrapped once (generator.paracache)."""
+    `tag` gives it a structure role; parsed and wrapped once (generator.render.paracache)."""
 
     def __init__(self, text: str | None, style: ParagraphStyle, **kwargs: object) -> None:
         self._source, self._fitted = None, None

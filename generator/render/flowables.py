@@ -12,12 +12,12 @@ from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from generator.boxes import Box, BoxStyle
+from generator.content.templating import escape_text
 from generator.personalise import Item, Leaflet, LeafletBlock
-from generator.styles import Styles
+from generator.render.boxes import Box, BoxStyle
+from generator.render.styles import Styles
+from generator.render.text import Text, WholeParagraph
 from generator.tagging import Figure, artifact, contain, group, tag, tag_list, tag_table
-from generator.templating import escape_text
-from generator.text import Text, WholeParagraph
 
 
 def _table_style(styles: Styles, commands: list[tuple[object, ...]]) -> TableStyle:

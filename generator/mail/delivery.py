@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import DeliveryError, DeliveryUncertainError
-from generator.mail_settings import EmailSettings, smtp_password
+from generator.mail.settings import EmailSettings, smtp_password
 from generator.pipeline import write_atomically
 
 _ADDRESS = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[A-Za-z]{2,}")

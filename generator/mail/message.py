@@ -16,10 +16,10 @@ from email.utils import formatdate, make_msgid
 
 from pypdf import PdfReader, PdfWriter
 
+from generator.content.labels import Labels
 from generator.errors import DeliveryError
-from generator.inputs import Clinic, Patient
-from generator.labels import Labels
-from generator.mail_settings import EmailSettings
+from generator.inputs.personalisation import Clinic, Patient
+from generator.mail.settings import EmailSettings
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 """Letters and digits that cannot be mistaken for one another (no I, O, 0 or 1)."""

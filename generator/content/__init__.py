@@ -1,0 +1,1 @@
+"""The content library: topics, blocks, wording, templates, medicine codes and the linter."""

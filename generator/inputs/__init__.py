@@ -1,0 +1,1 @@
+"""Personalisation input: the patient, prescriber and prescription, read strictly from any source."""

@@ -1,0 +1,1 @@
+"""Email: the message that carries a leaflet, its protection and its delivery."""

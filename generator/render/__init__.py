@@ -1,0 +1,1 @@
+"""Rendering: the leaflet laid out and drawn with ReportLab (fonts, text, boxes, the dose calendar, pages)."""
