@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from helpers import INPUT as VALID
 from helpers import pdf_pages_text, pdf_text
 
 from generator.inputs.personalisation import read_clinic
 from generator.paths import SAMPLES, layouts_root, library_root
 from generator.verify import missing_sentences
 from generator.web.app import WebSettings, create_app
-
-VALID = {
-    "patient": {"name": "Maria Lopez", "preferred_name": "Maria", "age": 47},
-    "prescriber": {"name": "Dr. Sam Lee", "phone": "555-0100"},
-    "prescription": {
-        "medicine": "carisoprodol",
-        "dose_mg": 350,
-        "times_per_day": 3,
-        "start": "2026-11-24",
-        "days_supply": 14,
-    },
-}
 
 
 def _settings(token: str | None = None) -> WebSettings:

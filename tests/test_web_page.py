@@ -17,26 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import pdf_pages_text, pdf_text
+from helpers import CHROMIUM, CHROMIUM_FLAGS, pdf_pages_text, pdf_text
 from pypdf import PdfReader
 
 from generator.paths import library_root
 from generator.verify.html import html_text
 
-CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1366, "height": 768}
 TABLET = {"width": 820, "height": 1180}
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TODAY = dt.date.today()
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -58,7 +47,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield launched
         launched.close()
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from helpers import INPUT as VALID
 from helpers import pdf_text
 
 from generator.inputs.personalisation import read_clinic
@@ -23,17 +24,6 @@ from generator.pipeline import Generator
 from generator.web.app import WebSettings, create_app
 from generator.web.builds import BuildPool, BusyError
 
-VALID = {
-    "patient": {"name": "Maria Lopez", "preferred_name": "Maria", "age": 47},
-    "prescriber": {"name": "Dr. Sam Lee", "phone": "555-0100"},
-    "prescription": {
-        "medicine": "carisoprodol",
-        "dose_mg": 350,
-        "times_per_day": 3,
-        "start": "2026-11-24",
-        "days_supply": 14,
-    },
-}
 BUNDLE = Path(__file__).parent / "fhir" / "carisoprodol-tid.json"
 WAIT = 60.0
 """Seconds a test waits for something that should happen at once; only a safety bound, never a measure."""
