@@ -201,7 +201,7 @@ def marks_off() -> Iterator[None]:
             TaggingCanvas,
             open_page=lambda self: None,
             close_page=lambda self: None,
-            text=lambda self, element: none(),
+            text=lambda self, element, actual_text=None: none(),
             figure=lambda self, element: none(),
             artifact=lambda self, kind=None: none(),
             drawText=Canvas.drawText,
