@@ -21,6 +21,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -140,25 +141,28 @@ def serve(workers: int, clients: list[int], seconds: float, max_requests: int) -
     """Start a server with `workers` workers, run each client count; PDFs/s per client count."""
     port = _free_port()
     command = [sys.executable, "-m", "generator", "serve", "--host", HOST, "--port", str(port)]
-    server = subprocess.Popen([*command, "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    command += ["--workers", str(workers)]
     rates: dict[int, float] = {}
-    try:
-        _wait_until_up(port, server)
-        run(port, 2, 2.0, 50)  # warm every worker up
-        print(f"\n{workers} worker(s): clients  PDFs/s  PDF p50/p95/p99 ms  topics p50/p95/p99 ms  503s  errors")
-        for count in clients:
-            tally, elapsed = run(port, count, seconds, max_requests)
-            rates[count] = len(tally.pdf_ms) / elapsed
-            print(
-                f"{'':13}{count:7} {rates[count]:7.1f}  {_percentiles(tally.pdf_ms)}    "
-                f"{_percentiles(tally.topics_ms)}   {tally.busy:5} {tally.errors:6}"
-            )
-    finally:
-        server.terminate()
+    # the server's access log goes to a file: a pipe nobody reads would fill up and stall the server
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
         try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+            _wait_until_up(port, server)
+            run(port, 2, 2.0, 50)  # warm every worker up
+            print(f"\n{workers} worker(s): clients  PDFs/s  PDF p50/p95/p99 ms  topics p50/p95/p99 ms  503s  errors")
+            for count in clients:
+                tally, elapsed = run(port, count, seconds, max_requests)
+                rates[count] = len(tally.pdf_ms) / elapsed
+                print(
+                    f"{'':13}{count:7} {rates[count]:7.1f}  {_percentiles(tally.pdf_ms)}    "
+                    f"{_percentiles(tally.topics_ms)}   {tally.busy:5} {tally.errors:6}"
+                )
+        finally:
+            server.terminate()
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
     return rates
 
 
