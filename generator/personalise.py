@@ -152,7 +152,7 @@ def template_context(
     }
     most = daily_max_tablets(topic, schedule)
     if most:
-        context["daily_max"] = [wording.daily_max(schedule.form, count, strength) for strength, count in most]
+        context["daily_max"] = [wording.how_much(schedule.form, count, strength) for strength, count in most]
     return context
 
 

@@ -224,9 +224,19 @@ def test_methocarbamol_higher_first_days_then_a_lower_dose_is_accepted(generator
 
 def test_daily_maximum_is_in_the_patients_own_tablets(generator) -> None:
     text = pdf_text(_build(generator, "carisoprodol", _data(_rx("carisoprodol", 250, 3, 7))).pdf)
-    assert "Never take more than 4 tablets (1,000 mg) in one day." in text  # 4 doses of one 250 mg tablet
+    assert "Never take more than 4 tablets of 250 mg (1,000 mg in all) in one day." in text  # 4 doses of 1 tablet
     text = pdf_text(_build(generator, "carisoprodol", _data(_rx("carisoprodol", 350, 3, 7))).pdf)
-    assert "Never take more than 4 tablets (1,400 mg) in one day." in text
+    assert "Never take more than 4 tablets of 350 mg (1,400 mg in all) in one day." in text
+
+
+def test_daily_maximum_with_two_strengths_names_each_tablet(generator) -> None:
+    rx = _rx("cyclobenzaprine", 10, 3, 5, 5, taper=[_step(5, 7.5, 3, 7.5)], last_day=_days(8))
+    text = pdf_text(_build(generator, "cyclobenzaprine", _data(rx)).pdf)
+    # 6 tablets of 5 mg is the limit for those tablets only; 6 of 7.5 mg would be 45 mg
+    assert (
+        "Never take more than 6 tablets of 5 mg (30 mg in all) or 3 tablets of 7.5 mg (22.5 mg in all) in one day."
+        in text
+    )
 
 
 def test_without_a_taper_no_plan_to_lower_the_dose(generator) -> None:

@@ -109,8 +109,6 @@ class Labels(StrictModel):
     """One tablet or more of one strength, from {amount} and {strength}: '1 tablet of 350 mg'."""
     amount_total: str
     """More than one tablet, adding {total}: '2 tablets of 500 mg (1,000 mg in all)'."""
-    daily_max: str
-    """The most in one day in the patient's tablets, from {amount} and {total}: '4 tablets (1,400 mg)'."""
 
 
 class Wording:
@@ -155,12 +153,6 @@ class Wording:
     def how_often(self, times_per_day: int) -> str:
         """E.g. '3 times a day'."""
         return self._plural(self.labels.times_per_day, times_per_day)
-
-    def daily_max(self, form: str, tablets: int, strength_mg: float) -> str:
-        """E.g. '4 tablets (1,400 mg)'."""
-        return self.labels.daily_max.format(
-            amount=self.tablets(form, tablets), total=self.number(tablets * strength_mg)
-        )
 
 
 def labels_path(library_root: Path, language: str) -> Path:
