@@ -171,6 +171,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from generator.inputs.personalisation import read_clinic
     from generator.mail.settings import load_email_settings
     from generator.paths import SAMPLES, config_path, layouts_root, library_root
+    from generator.policy import read_policy
 
     scheduler = args.scheduler or os.environ.get("HANDOUT_DASK_SCHEDULER") or None
     if scheduler and args.email:
@@ -194,6 +195,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         resume=args.resume,
         email=email,
         outbox=Path(args.outbox) if args.outbox else None,
+        policy=read_policy(config_path(args.config)),
     )
     make_generator(args).layout(args.layout)  # a bad --layout fails before any row
     signal.signal(signal.SIGTERM, _raise_interrupt)

@@ -294,3 +294,18 @@ def test_resume_notices_an_edited_layout(run_cli, tmp_path, layouts_copy) -> Non
     standard = layouts_copy / "standard.yaml"
     standard.write_text(standard.read_text().replace("size: 11,", "size: 10.5,"), encoding="utf-8")
     assert "1 made, 0 failed, 0 skipped" in _batch(run_cli, source, out, *args)[1]
+
+
+def test_clinic_course_limit_holds_in_a_batch(run_cli, tmp_path, write_yaml) -> None:
+    config = write_yaml(
+        "clinic.yaml", {"clinic": {"name": "C", "phone": "555"}, "policy": {"max_days": {"carisoprodol": 14}}}
+    )
+    rows = [_row(id="P1"), _row(id="P2", **{"prescription.taper": "", "prescription.last_day": ""})]
+    out = tmp_path / "out"
+    code, _, _ = _batch(run_cli, _csv(tmp_path / "patients.csv", rows), out, "--config", str(config))
+    assert code == 1
+    refused, made = _manifest(out)
+    # P1 tapers to December 13: 20 days in all; P2 stops after its 14 days' supply
+    assert (made["id"], made["status"]) == ("P2", "made")
+    assert refused["id"] == "P1" and refused["status"] == "failed"
+    assert "above the 14-day limit set by the clinic for carisoprodol" in refused["reason"]

@@ -16,7 +16,7 @@ import json
 import re
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
@@ -37,6 +37,7 @@ from generator.inputs.selection import resolve_topic
 from generator.layouts import LayoutLibrary
 from generator.mail.settings import EmailSettings
 from generator.pipeline import Generator, Handout, HandoutRequest
+from generator.policy import ClinicPolicy
 
 EMAIL_OUTCOMES = ("sent", "written", "failed", "no address", "already sent", "delivery uncertain")
 """How the manifest's email column begins."""
@@ -62,6 +63,8 @@ class BatchSettings:
     """Send each row's leaflet to its email column (None: do not send)."""
     outbox: Path | None = None
     """With email: write .eml files here instead of sending."""
+    policy: ClinicPolicy = field(default_factory=ClinicPolicy)
+    """The clinic's own rules (course length per topic), from the config file's policy: section."""
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,7 @@ class RowMaker:
             layout=extras.get("layout") or settings.layout,
             paper=settings.paper,
             language=extras.get("language"),
+            policy=settings.policy,
         )
         language = request.language or data.patient.language
         key = {
