@@ -11,6 +11,7 @@ import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,30 @@ def test_two_workers_build_at_the_same_time_in_other_processes(tmp_path: Path, g
         pool.close()
     assert len(set(pids)) == 2 and os.getpid() not in pids
     assert pool.accepted == 0
+
+
+def _crash(generator: Generator) -> None:
+    """A job whose worker dies, as one killed for lack of memory would."""
+    os._exit(1)
+
+
+def test_a_dead_worker_fails_its_requests_and_the_pool_is_replaced_once(
+    tmp_path: Path, generator: Generator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pool = BuildPool(generator, workers=2, queue=2)
+    started = []
+    replace = pool._processes
+    monkeypatch.setattr(pool, "_processes", lambda g: started.append(1) or replace(g))
+
+    async def crash_two_then_build() -> int:
+        crashed = await asyncio.gather(pool.run(_crash), pool.run(_crash), return_exceptions=True)
+        assert all(isinstance(result, BrokenProcessPool) for result in crashed)
+        return await pool.run(_hold, str(tmp_path))
+
+    (tmp_path / "release").touch()
+    try:
+        pid = asyncio.run(asyncio.wait_for(crash_two_then_build(), WAIT))
+    finally:
+        pool.close()
+    assert pid != os.getpid()
+    assert len(started) == 1  # both failed requests saw the same broken pool; one new pool replaced it

@@ -114,13 +114,15 @@ class BuildPool:
             raise BusyError(self.retry_after())
         self.accepted += 1
         start = time.monotonic()
+        executor = self._executor
         try:
             if self.workers <= 0:
-                return await asyncio.wrap_future(self._executor.submit(job, self.generator, *args))
-            return await asyncio.wrap_future(self._executor.submit(_call, job, *args))
+                return await asyncio.wrap_future(executor.submit(job, self.generator, *args))
+            return await asyncio.wrap_future(executor.submit(_call, job, *args))
         except BrokenProcessPool:  # a worker died (e.g. out of memory): this request fails, the next get new workers
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = self._processes(self.generator)
+            if self._executor is executor:  # only the first request to see the broken pool replaces it
+                executor.shutdown(wait=False, cancel_futures=True)
+                self._executor = self._processes(self.generator)
             raise
         finally:
             self.accepted -= 1

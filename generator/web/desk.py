@@ -154,7 +154,7 @@ def desk_router(
         if isinstance(result, Response):
             return result
         parts = [handout.pdf for _, handout in result.handouts if isinstance(handout, Handout)]
-        pdf = parts[0] if len(parts) == 1 else combine_pdf_bytes(parts)[0]
+        pdf = parts[0] if len(parts) == 1 else (await run_in_threadpool(combine_pdf_bytes, parts))[0]
         headers = {
             "Content-Disposition": f'inline; filename="{result.file_name}"',
             WARNINGS_HEADER: warnings_header(result.warnings),
