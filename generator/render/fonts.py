@@ -93,6 +93,7 @@ def face_name(family: str, bold: bool) -> str:
     return f"{family}-bold" if bold else family
 
 
+@functools.cache  # a system font is found by walking the font folders: once per face
 def original_file(family: str, bold: bool) -> Path:
     """The installed font file of one face of `family`, or an error saying how to install it."""
     source = FAMILIES.get(family)

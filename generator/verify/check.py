@@ -9,6 +9,7 @@ of tagged content, in the tree's reading order; a piece drawn as an artifact ref
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,21 +38,36 @@ class _Indexed:
     owners: list[tuple[int, int]]
     """(page index, run index) of each character of `text`."""
 
+    @functools.cached_property
+    def letters(self) -> _Indexed:
+        """The index with only letters, marks and digits kept (for text that mixes writing directions)."""
+        kept = [(char, owner) for char, owner in zip(self.text, self.owners, strict=True) if _is_letter(char)]
+        return _Indexed("".join(char for char, _ in kept), [owner for _, owner in kept])
 
-def _index(pages: list[Page], rules: VisibilityRules, visible_only: bool) -> _Indexed:
+
+Shown = list[list[str | None]]
+"""For each page, each run's normalised text, or None when the run is not visible."""
+
+
+def _shown(pages: list[Page], rules: VisibilityRules) -> Shown:
+    return [[None if problems(run, page, rules) else normalise(run.text) for run in page.runs] for page in pages]
+
+
+def _index(pages: list[Page], shown: Shown | None) -> _Indexed:
+    """The text of every run (`shown`: of the visible runs only), in drawing order."""
     parts: list[str] = []
     owners: list[tuple[int, int]] = []
     for page_index, page in enumerate(pages):
         for run_index, run in enumerate(page.runs):
-            if visible_only and problems(run, page, rules):
+            text = normalise(run.text) if shown is None else shown[page_index][run_index]
+            if text is None:
                 continue
-            text = normalise(run.text)
             parts.append(text)
             owners.extend([(page_index, run_index)] * len(text))
     return _Indexed("".join(parts), owners)
 
 
-def _tagged_index(pages: list[Page], rules: VisibilityRules) -> _Indexed:
+def _tagged_index(pages: list[Page], shown: Shown) -> _Indexed:
     """The visible text of tagged content, in the structure tree's reading order."""
     runs_by_mcid: list[dict[int, list[int]]] = []
     for page in pages:
@@ -65,11 +81,10 @@ def _tagged_index(pages: list[Page], rules: VisibilityRules) -> _Indexed:
     parts: list[str] = []
     owners: list[tuple[int, int]] = []
     for _, page_index, mcid in content:
-        page = pages[page_index]
         for run_index in runs_by_mcid[page_index].get(mcid, ()):
-            if problems(page.runs[run_index], page, rules):
+            text = shown[page_index][run_index]
+            if text is None:
                 continue
-            text = normalise(page.runs[run_index].text)
             parts.append(text)
             owners.extend([(page_index, run_index)] * len(text))
     return _Indexed("".join(parts), owners)
@@ -92,17 +107,15 @@ def _why_hidden(pages: list[Page], everything: _Indexed, start: int, length: int
     return "; ".join(reasons) or "split by other text"
 
 
-def _letters(index: _Indexed) -> _Indexed:
-    """The index with only letters, marks and digits kept (for text that mixes writing directions)."""
-    kept = [(char, owner) for char, owner in zip(index.text, index.owners, strict=True) if _is_letter(char)]
-    return _Indexed("".join(char for char, _ in kept), [owner for _, owner in kept])
-
-
 def _is_letter(char: str) -> bool:
     return unicodedata.category(char)[0] in "LMN"
 
 
-def _find(index: _Indexed, text: str) -> tuple[int, int]:
+def _has_rtl(text: str) -> bool:
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
+
+
+def _find(index: _Indexed, text: str, mixed: bool) -> tuple[int, int]:
     """(start, length) of `text` in the index, or (-1, 0).
 
     Text with right-to-left letters (a name in Arabic or Hebrew) is found word by word: PDFium
@@ -111,7 +124,7 @@ def _find(index: _Indexed, text: str) -> tuple[int, int]:
     letters last to first, so every word's letters must be there, either way round, close
     together, in any order.
     """
-    if not any(unicodedata.bidirectional(char) in ("R", "AL") for char in text):
+    if not mixed:
         needle = normalise(text)
         at = index.text.find(needle)
         return (at, len(needle)) if at >= 0 else (-1, 0)
@@ -130,21 +143,22 @@ def _find(index: _Indexed, text: str) -> tuple[int, int]:
 
 def check_pages(pages: list[Page], expected: list[Expected], rules: VisibilityRules) -> list[str]:
     """What is wrong with `pages`: each expected piece missing, not visible or not tagged (empty when all is well)."""
-    visible = _index(pages, rules, visible_only=True)
-    tagged = _tagged_index(pages, rules) if any(page.marked for page in pages) else None
+    shown = _shown(pages, rules)
+    visible = _index(pages, shown)
+    tagged = _tagged_index(pages, shown) if any(page.marked for page in pages) else None
     everything: _Indexed | None = None
     found = [] if tagged is not None else ["not a tagged PDF: there is no structure tree for a screen reader to read"]
     for item in expected:
-        mixed = any(unicodedata.bidirectional(char) in ("R", "AL") for char in item.text)
-        shown = _letters(visible) if mixed else visible
-        at, length = _find(shown, item.text)
+        mixed = _has_rtl(item.text)
+        seen = visible.letters if mixed else visible
+        at, length = _find(seen, item.text, mixed)
         if at >= 0:
-            if tagged is not None and _find(_letters(tagged) if mixed else tagged, item.text)[0] < 0:
-                found.append(f"{item.what}: {_why_untagged(pages, shown, at, length)}")
+            if tagged is not None and _find(tagged.letters if mixed else tagged, item.text, mixed)[0] < 0:
+                found.append(f"{item.what}: {_why_untagged(pages, seen, at, length)}")
             continue
-        everything = everything or _index(pages, rules, visible_only=False)
-        searched = _letters(everything) if mixed else everything
-        at, length = _find(searched, item.text)
+        everything = everything or _index(pages, None)
+        searched = everything.letters if mixed else everything
+        at, length = _find(searched, item.text, mixed)
         if at < 0:
             found.append(f"{item.what}: missing")
         else:
