@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.content.library import Limit, Limits, Medicine, Topic
 from generator.errors import InputError
@@ -133,7 +133,7 @@ def _steps(rx: Prescription, check: _Checker) -> list[_Step]:
             check.fail(f"{field}from", f"must be {day_after}, the day after the full-dose days (days_supply)")
         elif taper.from_ <= before.start:
             check.fail(f"{field}from", f"must be after the step before starts ({before.start.isoformat()})")
-        steps[-1] = _Step(before.field, before.start, taper.from_ - dt.timedelta(days=1), *_dose_of(before))
+        steps[-1] = replace(before, end=taper.from_ - dt.timedelta(days=1))
         steps.append(_Step(field, taper.from_, taper.from_, taper.dose_mg, taper.times_per_day, taper.strength_mg))
     if rx.taper and rx.last_day is None:
         check.fail("prescription.last_day", "required with a taper plan: the last day of the last step")
@@ -144,13 +144,8 @@ def _steps(rx: Prescription, check: _Checker) -> list[_Step]:
     elif rx.last_day and rx.last_day < steps[-1].start:
         check.fail("prescription.last_day", f"is before the last step starts ({steps[-1].start.isoformat()})")
     elif rx.last_day:
-        last = steps[-1]
-        steps[-1] = _Step(last.field, last.start, rx.last_day, *_dose_of(last))
+        steps[-1] = replace(steps[-1], end=rx.last_day)
     return steps
-
-
-def _dose_of(step: _Step) -> tuple[float, int, float | None]:
-    return step.dose_mg, step.times_per_day, step.strength_mg
 
 
 def make_schedule(rx: Prescription | None, topic: Topic, where: str, clinic_max_days: int | None = None) -> Schedule:

@@ -26,11 +26,6 @@ class ScheduleStep:
         return self.tablets * self.strength_mg
 
     @property
-    def daily_mg(self) -> float:
-        """Milligrams a day."""
-        return self.dose_mg * self.times_per_day
-
-    @property
     def days(self) -> int:
         """How many days the step lasts."""
         return (self.end - self.start).days + 1
@@ -45,16 +40,6 @@ class Schedule:
     """The dose form, e.g. tablet."""
 
     @property
-    def first(self) -> ScheduleStep:
-        """The full-dose step."""
-        return self.steps[0]
-
-    @property
-    def taper(self) -> tuple[ScheduleStep, ...]:
-        """The steps down, possibly none."""
-        return self.steps[1:]
-
-    @property
     def start(self) -> dt.date:
         """The first day to take it."""
         return self.steps[0].start
@@ -65,15 +50,6 @@ class Schedule:
         return self.steps[-1].end
 
     @property
-    def days(self) -> int:
-        """How many days the whole course lasts."""
-        return (self.last_day - self.start).days + 1
-
-    @property
     def strengths_mg(self) -> tuple[float, ...]:
         """The tablet strengths the course uses, in the order first used."""
         return tuple(dict.fromkeys(step.strength_mg for step in self.steps))
-
-    def step_on(self, day: dt.date) -> ScheduleStep | None:
-        """The step that covers `day`, or None outside the course."""
-        return next((step for step in self.steps if step.start <= day <= step.end), None)
