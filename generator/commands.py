@@ -164,7 +164,6 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Make a leaflet for every row of a CSV or JSON Lines file."""
-    import os
     import signal
 
     from generator.batch.run import BatchSettings, run_batch
@@ -285,7 +284,6 @@ def _patient_expectations(
 
 def _web_token(args: argparse.Namespace) -> str | None:
     """The access token, from $HANDOUT_WEB_TOKEN or --token-file; never from the command line."""
-    import os
 
     from generator.web.app import MIN_TOKEN_LENGTH
 
@@ -314,7 +312,6 @@ def _web_token(args: argparse.Namespace) -> str | None:
 
 def _web_email(config: Path | None) -> EmailSettings | None:
     """The email settings when the config has an email: section or the environment sets the sender; else none."""
-    import os
 
     from generator.mail.settings import ENVIRONMENT, load_email_settings
     from generator.yamlio import load_mapping

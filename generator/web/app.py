@@ -36,12 +36,12 @@ from generator.pipeline import Generator, Handout, HandoutRequest, HtmlHandout
 from generator.policy import ClinicPolicy
 from generator.web.builds import BuildPool, BusyError, busy
 from generator.web.catalog import catalog
-from generator.web.desk import DeskSettings, desk_router
+from generator.web.desk import DeskSettings, build_one, desk_router
 from generator.web.fhir_routes import fhir_router
 from generator.web.guards import AccessLog, BodyLimit, HostCheck, SecurityHeaders
 from generator.web.headers import WARNINGS_HEADER, warnings_header
 from generator.web.replies import error_reply as _error
-from generator.web.replies import json_object
+from generator.web.replies import json_object, message_reply
 
 OPTIONS = ("topic", "layout", "language", "paper", "format")
 """Keys a request may add beside the single-handout input shape."""
@@ -128,7 +128,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), settings.token.encode()):
             return None
-        return JSONResponse({"error": "access token missing or wrong", "errors": []}, status_code=401)
+        return message_reply("access token missing or wrong", 401)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page() -> HTMLResponse:
@@ -187,14 +187,14 @@ def create_app(settings: WebSettings) -> FastAPI:
         except HandoutError as exc:
             return _error(exc, 500 if isinstance(exc, ContentError) else 422)
         except Exception:
-            return JSONResponse({"error": "internal error; the leaflet was not made", "errors": []}, status_code=500)
+            return message_reply("internal error; the leaflet was not made", 500)
         html = isinstance(made, HtmlHandout)
         extension, kind = ("html", "text/html; charset=utf-8") if html else ("pdf", "application/pdf")
         headers = {  # no-store: see SecurityHeaders
             "Content-Disposition": f'inline; filename="leaflet.{extension}"',
             WARNINGS_HEADER: warnings_header(made.warnings),
         }
-        content = made.html.encode("utf-8") if isinstance(made, HtmlHandout) else made.pdf
+        content = made.html.encode("utf-8") if html else made.pdf
         return Response(content, media_type=kind, headers=headers)
 
     desk = DeskSettings(settings.clinic, settings.policy, settings.email, settings.outbox)
@@ -242,6 +242,4 @@ def _build(
         paper=options.get("paper"),
         language=options.get("language"),
     )
-    if options.get("format") == "html":
-        return generator.build_html(request, "request")
-    return generator.build(request, "request")
+    return build_one(generator, request, options.get("format") == "html")

@@ -29,6 +29,7 @@ from fastapi.responses import JSONResponse
 from generator.batch.pool import start_context
 from generator.batch.worker_life import die_with_parent
 from generator.pipeline import Generator
+from generator.web.replies import message_reply
 
 T = TypeVar("T")
 Job = Callable[..., T]
@@ -49,7 +50,7 @@ class BusyError(Exception):
 def busy(exc: BusyError) -> JSONResponse:
     """The API's answer when the queue is full: 503 with Retry-After."""
     headers = {"Retry-After": str(exc.retry_after)}
-    return JSONResponse({"error": BUSY_MESSAGE, "errors": []}, status_code=503, headers=headers)
+    return message_reply(BUSY_MESSAGE, 503, headers)
 
 
 _generator: Generator | None = None

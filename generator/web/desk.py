@@ -31,7 +31,7 @@ from generator.web.builds import BuildPool, BusyError, busy
 from generator.web.catalog import DEFAULT_LAYOUT
 from generator.web.desk_request import WHERE, DeskRequest, read_desk_request
 from generator.web.headers import WARNINGS_HEADER, warnings_header
-from generator.web.replies import error_reply, json_object
+from generator.web.replies import error_reply, json_object, message_reply
 
 TRY_AGAIN = "Try again; if it happens again, tell whoever looks after this system."
 
@@ -82,8 +82,8 @@ def _plain(exc: Exception, generator: Generator, topic: str | None) -> tuple[str
     return f"Something went wrong and no leaflet was made. {TRY_AGAIN}", 500
 
 
-def _build_one(generator: Generator, request: HandoutRequest, html: bool) -> Handout | HtmlHandout:
-    """One leaflet of the form (as an HTML page with `html`); run in a build worker."""
+def build_one(generator: Generator, request: HandoutRequest, html: bool) -> Handout | HtmlHandout:
+    """One leaflet (as an HTML page with `html`); run in a build worker."""
     return generator.build_html(request, WHERE) if html else generator.build(request, WHERE)
 
 
@@ -126,7 +126,7 @@ def desk_router(
                 policy=settings.policy,
             )
             try:
-                handouts.append((topic, await pool.run(_build_one, one, html)))
+                handouts.append((topic, await pool.run(build_one, one, html)))
             except BusyError as exc:
                 return busy(exc)
             except InputError as exc:
@@ -175,7 +175,7 @@ def desk_router(
         topics = body.get("topics")
         if isinstance(topics, list) and len(topics) > 1:
             message = "A web page holds one leaflet: choose one leaflet, or download the PDF for several."
-            return JSONResponse({"error": message, "errors": []}, status_code=422)
+            return message_reply(message, 422)
         result = await build(body, html=True)
         if isinstance(result, Response):
             return result
@@ -197,7 +197,7 @@ def desk_router(
         """As POST /api/leaflets, plus `to` (the patient's address): one message per leaflet."""
         if settings.email is None:
             message = "Email is not set up on this server: print the leaflet instead."
-            return JSONResponse({"error": message, "errors": []}, status_code=404)
+            return message_reply(message, 404)
         body = await read(request)
         if isinstance(body, Response):
             return body
@@ -226,7 +226,7 @@ def _refusal(problems: tuple[tuple[str, str], ...]) -> InputError:
 
 def _plain_reply(exc: Exception, generator: Generator, topic: str | None) -> JSONResponse:
     message, status = _plain(exc, generator, topic)
-    return JSONResponse({"error": message, "errors": []}, status_code=status)
+    return message_reply(message, status)
 
 
 def _send(generator: Generator, settings: DeskSettings, made: _Made, to: str) -> list[dict[str, Any]]:

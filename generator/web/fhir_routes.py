@@ -25,13 +25,15 @@ from generator.inputs.personalisation import Clinic
 from generator.pipeline import Generator, HandoutRequest
 from generator.web.builds import BUSY_MESSAGE, BuildPool, BusyError, busy
 from generator.web.headers import WARNINGS_HEADER, warnings_header
+from generator.web.replies import error_reply, message_reply
 
 FHIR_JSON = "application/fhir+json"
 OUTPUTS = ("pdf", "DocumentReference")
 
 
-def _outcome(error: HandoutError, status: int) -> Response:
-    return Response(operation_outcome(error).model_dump_json(), status_code=status, media_type=FHIR_JSON)
+def _outcome(error: HandoutError, status: int, headers: dict[str, str] | None = None) -> Response:
+    outcome = operation_outcome(error).model_dump_json()
+    return Response(outcome, status_code=status, media_type=FHIR_JSON, headers=headers)
 
 
 def _status(error: HandoutError) -> int:
@@ -124,14 +126,11 @@ def fhir_router(
         try:
             body, headers = await pool.run(_make, clinic, bundle, options)
         except BusyError as exc:
-            outcome = operation_outcome(HandoutError(BUSY_MESSAGE)).model_dump_json()
-            headers = {"Retry-After": str(exc.retry_after)}
-            return Response(outcome, status_code=503, media_type=FHIR_JSON, headers=headers)
+            return _outcome(HandoutError(BUSY_MESSAGE), 503, {"Retry-After": str(exc.retry_after)})
         except HandoutError as exc:
             return _outcome(exc, _status(exc))
         except Exception:
             return _outcome(HandoutError("internal error; the leaflet was not made"), 500)
-        headers["Cache-Control"] = "no-store"
         if output == "DocumentReference":
             return Response(body, media_type=FHIR_JSON, headers=headers)
         headers["Content-Disposition"] = 'inline; filename="leaflet.pdf"'
@@ -148,8 +147,7 @@ def fhir_router(
         try:
             query = parse_query(request.query_params)
         except InputError as exc:
-            fields = [{"field": field, "message": text} for field, text in exc.problems]
-            return JSONResponse({"error": str(exc).removeprefix("request: "), "errors": fields}, status_code=400)
+            return error_reply(exc, 400)
         entries = find_entries(query, generator.library, codes, clinic.leaflet_url)
         if query.response_type == "application/pdf":
             if not entries:
@@ -171,4 +169,4 @@ def fhir_router(
 
 def _no_leaflet() -> JSONResponse:
     message = "no leaflet for this code, code system, language and recipient (the feed is empty)"
-    return JSONResponse({"error": message, "errors": []}, status_code=404)
+    return message_reply(message, 404)

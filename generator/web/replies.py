@@ -12,6 +12,11 @@ from generator.errors import HandoutError, InputError
 from generator.inputs.strictdata import DataError, load_json
 
 
+def message_reply(message: str, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
+    """`{"error": message, "errors": []}` with `status`: a problem that belongs to no field."""
+    return JSONResponse({"error": message, "errors": []}, status_code=status, headers=headers)
+
+
 def error_reply(exc: HandoutError, status: int) -> JSONResponse:
     """`{"error": message, "errors": [{"field", "message"}]}` with `status`."""
     message = str(exc).removeprefix("request: ")
