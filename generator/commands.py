@@ -255,7 +255,6 @@ def _patient_expectations(
     calendar): --layout's only, else those of every installed layout.
     """
     from generator.content.labels import load_wording
-    from generator.dosing import make_schedule
     from generator.inputs.personalisation import choose_clinic, read_personalisation
     from generator.inputs.selection import resolve_language
     from generator.paths import SAMPLES, config_path
@@ -266,11 +265,7 @@ def _patient_expectations(
     data = read_personalisation(patient_file)
     config = config_path(args.config)
     clinic = choose_clinic(data, Path(args.clinic) if args.clinic else None, config, SAMPLES / "clinic.yaml")
-    topic = generator.library.topic(topic_name)
-    schedule = None
-    if topic.medicine:
-        limit = read_policy(config).max_days.get(topic_name)
-        schedule = make_schedule(data.prescription, topic, str(patient_file), limit)
+    schedule = generator.schedule(topic_name, data, read_policy(config), str(patient_file))
     language = resolve_language(generator.library, topic_name, args.lang, data, str(patient_file))
     sentences = tuple(generator.required_sentences(topic_name, language))
     wording = load_wording(generator.library.root, language)

@@ -28,7 +28,7 @@ from generator.render import paracache
 from generator.render.document import render_pdf
 from generator.schedule import Schedule
 from generator.verify import Expected, VisibilityRules, verify_pdf
-from generator.verify.expect import generic_expectations, leaflet_expectations
+from generator.verify.expect import calendar_expectations, generic_expectations, leaflet_expectations
 from generator.verify.html import verify_html
 
 KEY_WARNINGS_KIND = "most-important"
@@ -122,15 +122,24 @@ class Generator:
             self._checked_layouts.add(name)
         return layout
 
+    def schedule(self, topic_name: str, data: Personalisation, policy: ClinicPolicy, where: str) -> Schedule | None:
+        """The dose schedule of a medicine topic's prescription, refusing one beyond the label's or the clinic's
+        rules; None for a topic that is not about a medicine."""
+        topic = self.library.topic(topic_name)
+        if not topic.medicine:
+            return None
+        return make_schedule(data.prescription, topic, where, policy.max_days.get(topic_name))
+
     def check(self, request: HandoutRequest, where: str) -> tuple[Schedule | None, tuple[tuple[str, str], ...]]:
         """The request's dose schedule (refusing a prescription beyond the rules) and its staff warnings."""
-        topic_name = resolve_topic(self.library, request.topic, request.data, where)
+        return self._check(request, resolve_topic(self.library, request.topic, request.data, where), where)
+
+    def _check(
+        self, request: HandoutRequest, topic_name: str, where: str
+    ) -> tuple[Schedule | None, tuple[tuple[str, str], ...]]:
         check_age(request.data.patient, request.made_on, where)
+        schedule = self.schedule(topic_name, request.data, request.policy, where)
         topic = self.library.topic(topic_name)
-        schedule = None
-        if topic.medicine:
-            clinic_max_days = request.policy.max_days.get(topic_name)
-            schedule = make_schedule(request.data.prescription, topic, where, clinic_max_days)
         return schedule, staff_warnings(request.data, topic, schedule, request.made_on, where)
 
     def prepare(self, request: HandoutRequest, where: str) -> Prepared:
@@ -139,7 +148,7 @@ class Generator:
         language = resolve_language(self.library, topic_name, request.language, request.data, where)
         wording = load_wording(self.library.root, language)
         layout = self.layout(request.layout)
-        schedule, warnings = self.check(request, where)
+        schedule, warnings = self._check(request, topic_name, where)
         leaflet = personalise(
             self.library,
             topic_name,
@@ -151,16 +160,13 @@ class Generator:
             wording,
             request.made_on,
         )
-        must_say = tuple(s for block in leaflet.blocks for s in block.must_say)
-        key = tuple(s for block in leaflet.blocks if block.kind == KEY_WARNINGS_KIND for s in block.must_say)
-
-        def expected(calendar: bool) -> tuple[Expected, ...]:
-            facts = (must_say, request.data, request.clinic, schedule, wording, layout.short_dates)
-            return tuple(leaflet_expectations(*facts, calendar))
-
-        return Prepared(
-            leaflet, layout, language, must_say, key or must_say, warnings, expected(layout.calendar), expected(False)
+        must_say, key = _sentences(leaflet)
+        facts = (must_say, request.data, request.clinic, schedule, wording, layout.short_dates)
+        html = tuple(leaflet_expectations(*facts, calendar=False))  # the web page has no dose calendar
+        pdf = (
+            html + tuple(calendar_expectations(schedule, wording)) if schedule is not None and layout.calendar else html
         )
+        return Prepared(leaflet, layout, language, must_say, key, warnings, pdf, html)
 
     def build(self, request: HandoutRequest, where: str) -> Handout:
         """Make and verify one leaflet; `where` names the input in error messages."""
@@ -180,17 +186,16 @@ class Generator:
         wording = load_wording(self.library.root, language)
         chosen = self.layout(layout)
         leaflet = personalise(self.library, topic_name, language, chosen, None, clinic, None, wording, made_on)
-        must_say = tuple(s for block in leaflet.blocks for s in block.must_say)
-        key = tuple(s for block in leaflet.blocks if block.kind == KEY_WARNINGS_KIND for s in block.must_say)
+        must_say, key = _sentences(leaflet)
         expected = tuple(generic_expectations(must_say, clinic))
-        prepared = Prepared(leaflet, chosen, language, must_say, key or must_say, (), expected, expected)
+        prepared = Prepared(leaflet, chosen, language, must_say, key, (), expected, expected)
         return self._render(prepared, None, False, where)
 
     def _render(self, prepared: Prepared, paper: str | None, grayscale: bool, where: str) -> Handout:
         """Render the prepared leaflet and verify the finished PDF, refusing it when anything is amiss."""
         leaflet, layout = prepared.leaflet, prepared.layout
         pdf = render_pdf(leaflet, layout, paper or layout.paper, grayscale)
-        checks = Checks(prepared.expected, VisibilityRules(layout.min_font_size, margins_pt(layout)))
+        checks = Checks(prepared.expected, layout_rules(layout))
         try:
             pages = verify_pdf(pdf, list(checks.expected), checks.rules, f"{where}: generated PDF")
         except VerifyError as exc:
@@ -219,8 +224,7 @@ class Generator:
     def visibility_rules(self, layout: str | None) -> VisibilityRules:
         """The layout's visibility rules; without a layout, the loosest any installed layout allows."""
         if layout is not None:
-            chosen = self.layout(layout)
-            return VisibilityRules(chosen.min_font_size, margins_pt(chosen))
+            return layout_rules(self.layout(layout))
         every = [self.layouts.get(name) for name in self.layouts.names()]
         margins = [margins_pt(each) for each in every]
         loosest = (*(min(m[side] for m in margins) for side in range(4)),)
@@ -229,6 +233,18 @@ class Generator:
     def required_sentences(self, topic: str, language: str) -> list[str]:
         """Every must_say sentence of the topic's required blocks."""
         return [s for block in self.library.blocks(topic, language) if block.required for s in block.must_say]
+
+
+def _sentences(leaflet: Leaflet) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every required sentence, and those a cover note lists: the "most important" block's, else every one."""
+    must_say = tuple(s for block in leaflet.blocks for s in block.must_say)
+    key = tuple(s for block in leaflet.blocks if block.kind == KEY_WARNINGS_KIND for s in block.must_say)
+    return must_say, key or must_say
+
+
+def layout_rules(layout: Layout) -> VisibilityRules:
+    """What the verifier holds the layout's text to: its minimum size and its margins."""
+    return VisibilityRules(layout.min_font_size, margins_pt(layout))
 
 
 def margins_pt(layout: Layout) -> tuple[float, float, float, float]:

@@ -40,13 +40,16 @@ def leaflet_expectations(
     ]
     table = labels.schedule_heading + "".join(header) + "".join("".join(row) for row in rows)
     expected.append(Expected("the dose schedule as one table, rows in order", table))
-    if calendar:
-        days = calendar_rows(schedule, wording)
-        expected += [
-            Expected(f"dose calendar day {number} of {len(days)}", day.day + day.how_much)
-            for number, day in enumerate(days, 1)
-        ]
-    return expected
+    return expected + calendar_expectations(schedule, wording) if calendar else expected
+
+
+def calendar_expectations(schedule: Schedule, wording: Wording) -> list[Expected]:
+    """Each day of the dose calendar, in layouts that print one."""
+    days = calendar_rows(schedule, wording)
+    return [
+        Expected(f"dose calendar day {number} of {len(days)}", day.day + day.how_much)
+        for number, day in enumerate(days, 1)
+    ]
 
 
 def generic_expectations(must_say: tuple[str, ...], clinic: Clinic) -> list[Expected]:
