@@ -20,7 +20,7 @@ from generator.html.markup import to_text
 from generator.render.furniture import NumberedCanvas
 from generator.render.styles import make_styles
 from generator.render.text import Text
-from generator.tagging import Tagged, group, tag, write_structure
+from generator.tagging import Structure, Tagged, group, tag
 
 CASES = [(topic, language, layout) for topic, language in TOPIC_LANGUAGES for layout in LAYOUTS]
 DOES_NOT_FIT: set[tuple[str, str, str]] = set()
@@ -248,11 +248,10 @@ def test_text_in_another_language_carries_its_own_lang(generator) -> None:
         tag(Text("Take it with food.", styles.body), "P"),
         tag(Text("Tómelo con comida.", styles.body), "P", lang="es"),
     ]
-    buffer, marked = io.BytesIO(), {}
-    document = group("Document", story)  # before the build, which consumes the story
-    SimpleDocTemplate(buffer).build(story, canvasmaker=functools.partial(_canvas, marked=marked))
-    pdf = write_structure(buffer.getvalue(), document, marked, "en", dt.date(2026, 11, 25))
-    with pikepdf.open(io.BytesIO(pdf)) as written:
+    buffer = io.BytesIO()
+    structure = Structure(group("Document", story), "en", dt.date(2026, 11, 25))  # before the build consumes the story
+    SimpleDocTemplate(buffer).build(story, canvasmaker=functools.partial(_canvas, structure=structure))
+    with pikepdf.open(buffer) as written:
         assert str(written.Root.Lang) == "en"
         assert [str(kid.get("/Lang", "")) for kid in written.Root.StructTreeRoot.K.K] == ["", "es"]
 
@@ -267,10 +266,10 @@ def test_a_paragraph_split_across_pages_is_one_element(generator) -> None:
     styles = make_styles(generator.layout("standard"), False)
     words = " ".join(f"word{number}" for number in range(400))
     story = [Spacer(1, 600), tag(_Splittable(words, styles.body), "P")]
-    buffer, marked = io.BytesIO(), {}
-    document = group("Document", story)
-    SimpleDocTemplate(buffer).build(story, canvasmaker=functools.partial(_canvas, marked=marked))
-    tagged = read_structure(write_structure(buffer.getvalue(), document, marked, "en", dt.date(2026, 11, 25)))
+    buffer = io.BytesIO()
+    structure = Structure(group("Document", story), "en", dt.date(2026, 11, 25))
+    SimpleDocTemplate(buffer).build(story, canvasmaker=functools.partial(_canvas, structure=structure))
+    tagged = read_structure(buffer.getvalue())
     [paragraph] = tagged.document.kids
     assert paragraph.role == "P" and [page for page, _ in paragraph.content()] == [0, 1]
     assert same_text(paragraph.text, words) and tagged.problems == []

@@ -111,6 +111,25 @@ class Labels(StrictModel):
     """More than one tablet, adding {total}: '2 tablets of 500 mg (1,000 mg in all)'."""
 
 
+_FORMATS = 4096
+"""Dates and numbers formatted, remembered per locale (a batch repeats the same start dates and doses)."""
+
+
+@functools.lru_cache(maxsize=_FORMATS)
+def _date(locale: Locale, value: dt.date, length: str) -> str:
+    return format_date(value, format=length, locale=locale)
+
+
+@functools.lru_cache(maxsize=_FORMATS)
+def _day(locale: Locale, value: dt.date) -> str:
+    return format_skeleton("MMMEd", value, locale=locale)
+
+
+@functools.lru_cache(maxsize=_FORMATS)
+def _number(locale: Locale, value: float) -> str:
+    return format_decimal(value, locale=locale)
+
+
 class Wording:
     """Formats dates and doses the way a patient reads them in one language."""
 
@@ -120,7 +139,7 @@ class Wording:
 
     def date(self, value: dt.date, short: bool = False) -> str:
         """A date in the language's long format (November 24, 2026), or medium when `short` (Nov 24, 2026)."""
-        return format_date(value, format="medium" if short else "long", locale=self._locale)
+        return _date(self._locale, value, "medium" if short else "long")
 
     def _plural(self, phrase: Plural, count: int) -> str:
         form = getattr(phrase, self._locale.plural_form(count), None) or phrase.other
@@ -128,11 +147,11 @@ class Wording:
 
     def day(self, value: dt.date) -> str:
         """A calendar day with its weekday, e.g. Tue, Nov 24."""
-        return format_skeleton("MMMEd", value, locale=self._locale)
+        return _day(self._locale, value)
 
     def number(self, value: float) -> str:
         """A number with the language's separators: 1,500 or 7.5."""
-        return format_decimal(value, locale=self._locale)
+        return _number(self._locale, value)
 
     def tablets(self, form: str, count: int) -> str:
         """E.g. '2 tablets'."""

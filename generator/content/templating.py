@@ -45,10 +45,22 @@ def _describe(exc: Exception) -> str:
     return f"template error: {exc}"
 
 
+_DELIMITERS = ("{{", "{%", "{#")
+
+
+@functools.cache
+def _constant(source: str) -> str | None:
+    """What a template without any Jinja2 syntax renders to (rendered once), or None when it has some."""
+    if any(delimiter in source for delimiter in _DELIMITERS):
+        return None
+    return str(_template(source).render())
+
+
 def render_markup(source: str, context: dict[str, Any], where: str) -> str:
     """Render a content template to ReportLab paragraph markup."""
     try:
-        return str(_template(source).render(context))
+        constant = _constant(source)
+        return constant if constant is not None else str(_template(source).render(context))
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
         raise ContentError(f"{where}: {_describe(exc)}") from None
 

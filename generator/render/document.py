@@ -5,7 +5,7 @@ flowing down the pages) and `trifold` (one landscape sheet, two sides of three p
 ordered so the printed sheet folds into a brochure).
 
 The PDF is tagged (PDF/UA-1): the flowables mark what they draw (generator.tagging), and
-the structure tree is written after ReportLab is done, in reading order: for the trifold,
+the structure tree is written with the file when ReportLab saves it, in reading order: for the trifold,
 cover, then the inside panels, then the back panel, whatever order the sheet prints them in.
 """
 
@@ -36,7 +36,7 @@ from generator.render.flowables import (
 )
 from generator.render.furniture import Furniture, NumberedCanvas, Page
 from generator.render.styles import Styles, make_styles
-from generator.tagging import Element, Marked, roots, write_structure
+from generator.tagging import Element, Structure, roots
 
 PAPER = {"letter": LETTER, "a4": A4}
 
@@ -159,14 +159,15 @@ def render_pdf(leaflet: Leaflet, layout: Layout, paper: str, grayscale: bool = F
         initialFontSize=styles.body.fontSize,
         pageTemplates=templates,
     )
-    marked: Marked = {}
+    structure = Structure(document, leaflet.language, leaflet.made_on)
+    canvas = functools.partial(NumberedCanvas, decorate=furniture.draw, structure=structure)
     try:
-        doc.build(story, canvasmaker=functools.partial(NumberedCanvas, decorate=furniture.draw, marked=marked))
+        doc.build(story, canvasmaker=canvas)
     except PlatypusLayoutError as exc:
         raise RenderError(f"layout '{layout.name}': content does not fit the page ({_first_line(exc)})") from None
     except ValueError as exc:
         raise RenderError(f"layout '{layout.name}': cannot draw the leaflet ({_first_line(exc)})") from None
-    return write_structure(buffer.getvalue(), document, marked, leaflet.language, leaflet.made_on)
+    return buffer.getvalue()
 
 
 def _first_line(exc: Exception) -> str:

@@ -31,15 +31,16 @@ How to tag what a flowable draws (see generator/render/flowables.py for every ca
 - `lang=` on `tag` or `group` marks text in another language than the leaflet's.
 """
 
-from generator.tagging.canvas import Marked, TaggingCanvas
+from generator.tagging.canvas import TaggingCanvas
 from generator.tagging.marked import Figure, Tagged, artifact, tag, tag_list, tag_table
-from generator.tagging.pdf import write_structure
+from generator.tagging.pdf import Marked, Structure
 from generator.tagging.structure import Element, contain, group, roots
 
 __all__ = [
     "Element",
     "Figure",
     "Marked",
+    "Structure",
     "Tagged",
     "TaggingCanvas",
     "artifact",
@@ -49,5 +50,4 @@ __all__ = [
     "tag",
     "tag_list",
     "tag_table",
-    "write_structure",
 ]

@@ -17,12 +17,10 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
 from generator.errors import RenderError
+from generator.tagging.pdf import Marked, Structure, add_structure
 from generator.tagging.structure import Element, MarkedContent
 
 _PLAIN_ARTIFACT = "/Artifact BMC"
-
-Marked = dict[int, list[Element]]
-"""Page number -> the element each marked-content id of the page belongs to (the id is the index)."""
 
 
 class _Targets:
@@ -50,10 +48,15 @@ class TaggingCanvas(Canvas):
     drawing a page and `close_page` before the page is written.
     """
 
-    def __init__(self, *args: Any, marked: Marked | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, marked: Marked | None = None, structure: Structure | None = None, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("pdfVersion", (1, 7))
         super().__init__(*args, **kwargs)
         self.marked: Marked = {} if marked is None else marked
         """Where the canvas records what it marks (pass one in to read it after the build)."""
+        self.structure = structure
+        """The structure tree written with the file (none: marked content only)."""
         self._artifacts: list[str] = []
         self._text: list[_Targets | None] = []
         self._in_figure = False
@@ -71,6 +74,12 @@ class TaggingCanvas(Canvas):
         if len(self._artifacts) != 1 or self._text or self._in_figure:
             raise RenderError("tagging: a marked-content sequence is still open at the end of a page")
         self.addLiteral("EMC")
+
+    def save(self) -> None:
+        """Write the file, with the structure tree when there is one (every page must be shown by now)."""
+        if self.structure is not None:
+            add_structure(self._doc, self.structure, self.marked)
+        super().save()
 
     def first_time(self, flowable: object) -> bool:
         """Whether `flowable` is drawn for the first time (a table's header row repeated on the next page is not)."""

@@ -1,25 +1,31 @@
-"""Writes the structure tree into a PDF ReportLab made, with pikepdf: the last step of a tagged render.
+"""Adds the structure tree to the PDF a TaggingCanvas is saving: the last step of a tagged render.
 
 Adds what PDF/UA-1 asks of the document beside the marked content: the structure tree
 and its ParentTree, /MarkInfo, /Lang, /ViewerPreferences /DisplayDocTitle, each page's
 /StructParents and /Tabs /S, and XMP metadata with dc:title and pdfuaid:part 1. Dates
 come from the leaflet's made-on date, so the same inputs still give the same bytes.
+
+The objects go into ReportLab's own document before it writes the file, so the PDF is
+written once (reading it back and saving it again with another library cost a fifth of
+a render). Each structure element formats itself as bytes when ReportLab writes it, by
+which time every object has its number.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import io
 import re
+from dataclasses import dataclass
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
-import pikepdf
-from pikepdf import Array, Dictionary, Name, String
+from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFDocument, PDFName, PDFObject, PDFPage, PDFString
 
 from generator.errors import RenderError
-from generator.tagging.canvas import Marked
 from generator.tagging.structure import Element, MarkedContent
+
+Marked = dict[int, list[Element]]
+"""Page number -> the element each marked-content id of the page belongs to (the id is the index)."""
 
 _XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
@@ -44,10 +50,51 @@ _XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <?xpacket end="w"?>"""
 """XMP metadata: the document information, plus the PDF/UA-1 identification."""
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ROLE = re.compile("[A-Za-z][A-Za-z0-9]*")
+_PAGE_KEYS = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
+"""What a page dictionary writes when set: ReportLab's keys and the two a tagged page adds."""
+
+
+@dataclass(frozen=True)
+class Structure:
+    """The structure tree a TaggingCanvas writes when it saves, and what the document's metadata says of it."""
+
+    document: Element
+    language: str
+    made_on: dt.date
 
 
 def _xml(value: object) -> str:
     return escape(_NOT_XML.sub("", str(value)))
+
+
+def _name(value: str) -> bytes:
+    if not _ROLE.fullmatch(value):
+        raise RenderError(f"tagging: '{value[:40]}' is not a structure name")
+    return b"/" + value.encode("ascii")
+
+
+class _Body(PDFObject):
+    """An indirect object written as given: bytes, and text strings ReportLab formats (and would encrypt)."""
+
+    __RefOnly__ = 1
+    parts: list[bytes | PDFString]
+
+    def format(self, document: PDFDocument) -> bytes:
+        return b"".join(part if isinstance(part, bytes) else part.format(document) for part in self.parts)
+
+
+class _Metadata(PDFObject):
+    """The XMP metadata stream, uncompressed as PDF/A and PDF/UA readers expect."""
+
+    __RefOnly__ = 1
+
+    def __init__(self, xmp: str) -> None:
+        self.xmp = xmp.encode("utf-8")
+
+    def format(self, document: PDFDocument) -> bytes:
+        content = document.encrypt.encode(self.xmp)
+        return b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n%s\nendstream\n" % (len(content), content)
 
 
 def _with_content(element: Element, found: set[int]) -> bool:
@@ -60,90 +107,116 @@ def _with_content(element: Element, found: set[int]) -> bool:
     return has
 
 
-class _TreeWriter:
-    """Turns elements into PDF structure element dictionaries, remembering which is which."""
+class _Written(NamedTuple):
+    element: Element
+    body: _Body
+    parent: bytes
+    """Reference of the parent element (or of the StructTreeRoot)."""
 
-    def __init__(self, pdf: pikepdf.Pdf, document: Element) -> None:
-        self.pdf = pdf
-        self.pages = [page.obj for page in pdf.pages]
-        self.written: dict[int, pikepdf.Object] = {}
-        self.kept: set[int] = set()
-        _with_content(document, self.kept)
 
-    def write(self, element: Element, parent: pikepdf.Object) -> pikepdf.Object:
-        fields: dict[str, object] = {"/Type": Name.StructElem, "/S": _name(element.role), "/P": parent}
-        home = next((kid.page for kid in element.kids if isinstance(kid, MarkedContent)), None)
-        if home is not None:
-            fields["/Pg"] = self.pages[home - 1]
-        if element.alt is not None:
-            fields["/Alt"] = String(element.alt)
-        if element.lang is not None:
-            fields["/Lang"] = String(element.lang)
-        if element.scope is not None:
-            fields["/A"] = Dictionary({"/O": Name.Table, "/Scope": _name(element.scope)})
-        entry = self.pdf.make_indirect(Dictionary(fields))
-        self.written[id(element)] = entry
-        kids: list[object] = []
+class _Registry:
+    """Objects registered with ReportLab's document, whose `N 0 R` is known as soon as they are."""
+
+    def __init__(self, document: PDFDocument) -> None:
+        self.document = document
+        self.pages = [self.ref(page) for page in document.Pages.pages]
+
+    def ref(self, obj: PDFObject) -> bytes:
+        name = self.document.Reference(obj).name
+        return b"%d %d R" % self.document.idToObjectNumberAndVersion[name]
+
+    def add(self, parts: list[bytes | PDFString]) -> bytes:
+        body = _Body()
+        body.parts = parts
+        return self.ref(body)
+
+
+def _register(tree: Element, parent: bytes, registry: _Registry) -> tuple[list[_Written], dict[int, bytes]]:
+    """Register an object for `tree` and every element under it with content, in tree order; and their
+    references by element id (all known before any dictionary is written, so each is written once)."""
+    kept: set[int] = set()
+    _with_content(tree, kept)
+    written: list[_Written] = []
+    refs: dict[int, bytes] = {}
+
+    def visit(element: Element, parent: bytes) -> None:
+        body = _Body()
+        refs[id(element)] = ref = registry.ref(body)
+        written.append(_Written(element, body, parent))
         for kid in element.kids:
-            if isinstance(kid, Element):
-                if id(kid) in self.kept:
-                    kids.append(self.write(kid, entry))
-            elif kid.page == home:
-                kids.append(kid.mcid)
-            else:
-                kids.append(Dictionary({"/Type": Name.MCR, "/Pg": self.pages[kid.page - 1], "/MCID": kid.mcid}))
-        entry.K = kids[0] if len(kids) == 1 else kids
-        return entry
+            if isinstance(kid, Element) and id(kid) in kept:
+                visit(kid, ref)
+
+    visit(tree, parent)
+    return written, refs
 
 
-@functools.cache
-def _name(value: str) -> Name:
-    return Name("/" + value)
+def _element_parts(
+    element: Element, parent: bytes, refs: dict[int, bytes], pages: list[bytes]
+) -> list[bytes | PDFString]:
+    """A structure element's dictionary: its role, parent, page, attributes and kids."""
+    home = next((kid.page for kid in element.kids if isinstance(kid, MarkedContent)), None)
+    parts: list[bytes | PDFString] = [b"<< /Type /StructElem /S ", _name(element.role), b" /P ", parent]
+    if home is not None:
+        parts += [b" /Pg ", pages[home - 1]]
+    if element.alt is not None:
+        parts += [b" /Alt ", PDFString(element.alt)]
+    if element.lang is not None:
+        parts += [b" /Lang ", PDFString(element.lang)]
+    if element.scope is not None:
+        parts += [b" /A << /O /Table /Scope ", _name(element.scope), b" >>"]
+    kids: list[bytes] = []
+    for kid in element.kids:
+        if isinstance(kid, Element):
+            if id(kid) in refs:
+                kids.append(refs[id(kid)])
+        elif kid.page == home:
+            kids.append(b"%d" % kid.mcid)
+        else:
+            kids.append(b"<< /Type /MCR /Pg %s /MCID %d >>" % (pages[kid.page - 1], kid.mcid))
+    parts += [b" /K ", kids[0] if len(kids) == 1 else b"[" + b" ".join(kids) + b"]", b" >>"]
+    return parts
 
 
-def write_structure(pdf: bytes, document: Element, marked: Marked, language: str, made_on: dt.date) -> bytes:
-    """`pdf` (marked content from a TaggingCanvas) with `document` as its structure tree, ready for PDF/UA-1."""
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        root = doc.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-        writer = _TreeWriter(doc, document)
-        root.K = writer.write(document, root)
-        nums: list[object] = []
-        for page, elements in sorted(marked.items()):
-            missing = [e.role for e in elements if id(e) not in writer.written]
-            if missing:
-                raise RenderError(
-                    f"tagging: page {page} has content of a {missing[0]} outside the document's structure"
-                )
-            nums += [page - 1, doc.make_indirect(Array([writer.written[id(e)] for e in elements]))]
-            writer.pages[page - 1].StructParents = page - 1
-        root.ParentTree = doc.make_indirect(Dictionary(Nums=Array(nums)))
-        root.ParentTreeNextKey = len(writer.pages)
-        for page_object in writer.pages:
-            page_object.Tabs = Name.S
-        info = doc.docinfo
-        info.CreationDate = info.ModDate = String(f"D:{made_on:%Y%m%d}000000Z")
-        xmp = _XMP.format(
-            title=_xml(info.Title),
-            subject=_xml(info.Subject),
-            author=_xml(info.Author),
-            language=_xml(language),
-            keywords=_xml(info.Keywords),
-            producer=_xml(info.Producer),
-            creator=_xml(info.Creator),
-            date=f"{made_on.isoformat()}T00:00:00Z",
-        )
-        catalog = doc.Root
-        catalog.Metadata = doc.make_stream(xmp.encode("utf-8"), Type=Name.Metadata, Subtype=Name.XML)
-        catalog.StructTreeRoot = root
-        catalog.MarkInfo = Dictionary(Marked=True)
-        catalog.Lang = String(language)
-        catalog.ViewerPreferences = Dictionary(DisplayDocTitle=True)
-        out = io.BytesIO()
-        doc.save(
-            out,
-            deterministic_id=True,
-            min_version="1.7",
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,
-            fix_metadata_version=False,
-        )
-    return out.getvalue()
+def add_structure(document: PDFDocument, structure: Structure, marked: Marked) -> None:
+    """Put `structure` into ReportLab's `document` (all pages shown, not yet saved) as its structure tree."""
+    registry = _Registry(document)
+    root = _Body()
+    written, refs = _register(structure.document, registry.ref(root), registry)
+    for element, body, parent in written:
+        body.parts = _element_parts(element, parent, refs, registry.pages)
+    nums: list[bytes] = []
+    for page, content in sorted(marked.items()):
+        missing = [e.role for e in content if id(e) not in refs]
+        if missing:
+            raise RenderError(f"tagging: page {page} has content of a {missing[0]} outside the document's structure")
+        nums.append(b"%d %s" % (page - 1, registry.add([b"[", b" ".join(refs[id(e)] for e in content), b"]"])))
+        document.Pages.pages[page - 1].StructParents = page - 1
+    parent_tree = registry.add([b"<< /Nums [", b" ".join(nums), b"] >>"])
+    top, count = refs[id(structure.document)], len(registry.pages)
+    root.parts = [b"<< /Type /StructTreeRoot /K %s /ParentTree %s /ParentTreeNextKey %d >>" % (top, parent_tree, count)]
+    for page_object in document.Pages.pages:
+        page_object.__NoDefault__ = _PAGE_KEYS
+        page_object.Tabs = PDFName("S")
+    document.Catalog.StructTreeRoot = root
+    _add_metadata(document, structure)
+
+
+def _add_metadata(document: PDFDocument, structure: Structure) -> None:
+    info, catalog = document.info, document.Catalog
+    stamp = f"D:{structure.made_on:%Y%m%d}000000Z"
+    info._dateFormatter = lambda *_: stamp
+    xmp = _XMP.format(
+        title=_xml(info.title),
+        subject=_xml(info.subject),
+        author=_xml(info.author),
+        language=_xml(structure.language),
+        keywords=_xml(info.keywords),
+        producer=_xml(info.producer),
+        creator=_xml(info.creator),
+        date=f"{structure.made_on.isoformat()}T00:00:00Z",
+    )
+    catalog.Metadata = _Metadata(xmp)
+    catalog.MarkInfo = PDFDictionary({"Marked": "true"})
+    catalog.Lang = PDFString(structure.language)
+    catalog.ViewerPreferences = PDFDictionary({"DisplayDocTitle": "true"})

@@ -111,8 +111,14 @@ def _is_letter(char: str) -> bool:
     return unicodedata.category(char)[0] in "LMN"
 
 
+_FIRST_RTL = "\u0590"
+"""Hebrew, the first right-to-left block: every strong right-to-left letter is at or after it."""
+
+
 def _has_rtl(text: str) -> bool:
-    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
+    return not text.isascii() and any(
+        char >= _FIRST_RTL and unicodedata.bidirectional(char) in ("R", "AL") for char in text
+    )
 
 
 def _find(index: _Indexed, text: str, mixed: bool) -> tuple[int, int]:

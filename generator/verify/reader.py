@@ -8,11 +8,12 @@ that needs it fails closed.
 
 from __future__ import annotations
 
+import bisect
 import ctypes
-import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -26,13 +27,14 @@ RGB = tuple[int, int, int]
 
 WHITE: RGB = (255, 255, 255)
 _BUFFER_CHARS = 4096
+_TEXT, _PATH = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH
+_OPAQUE_UNKNOWN = (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_SHADING)
 _MIN_OVERLAP = 1.0
 """Points a later shape must overlap a text object by, in both directions, to count as drawn over it."""
 
 
-@dataclass(frozen=True)
-class Run:
-    """One text object as drawn."""
+class Run(NamedTuple):
+    """One text object as drawn (a tuple: a page has hundreds, read on every build)."""
 
     text: str
     size: float
@@ -60,8 +62,7 @@ class Page:
     marked: tuple[Marked, ...]
 
 
-@dataclass(frozen=True)
-class _Shape:
+class _Shape(NamedTuple):
     index: int
     box: Box
     fill: RGB | None
@@ -142,30 +143,33 @@ def _runs(page: object, textpage: object) -> tuple[Run, ...]:
     read = _Reader()
     shapes: list[_Shape] = []
     runs: list[tuple[int, Run]] = []
+    get_object, get_type = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType
+    render_mode, mcid = pdfium_c.FPDFTextObj_GetTextRenderMode, pdfium_c.FPDFPageObj_GetMarkedContentID
     for index in range(pdfium_c.FPDFPage_CountObjects(page)):
-        obj = pdfium_c.FPDFPage_GetObject(page, index)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+        obj = get_object(page, index)
+        kind = get_type(obj)
+        if kind == _TEXT:
             box = read.box(obj)
             run = Run(
-                text=read.text(obj, textpage),
-                size=read.size_of(obj),
-                render_mode=pdfium_c.FPDFTextObj_GetTextRenderMode(obj),
-                fill=read.fill(obj),
-                box=box,
-                background=_background(shapes, box),
-                covered=False,
-                mcid=pdfium_c.FPDFPageObj_GetMarkedContentID(obj),
+                read.text(obj, textpage),
+                read.size_of(obj),
+                render_mode(obj),
+                read.fill(obj),
+                box,
+                _background(shapes, box),
+                False,
+                mcid(obj),
             )
             runs.append((index, run))
-        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+        elif kind == _PATH:
             if read.filled(obj):
                 red, green, blue, alpha = read.fill(obj)
                 if alpha:
                     shapes.append(_Shape(index, read.box(obj), (red, green, blue) if alpha == 255 else None))
-        elif kind in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_SHADING):
+        elif kind in _OPAQUE_UNKNOWN:
             shapes.append(_Shape(index, read.box(obj), None))
-    return tuple(dataclasses.replace(run, covered=True) if _covered(shapes, i, run.box) else run for i, run in runs)
+    order = [shape.index for shape in shapes]
+    return tuple(run._replace(covered=True) if _covered(shapes, order, i, run.box) else run for i, run in runs)
 
 
 def _background(shapes: list[_Shape], box: Box) -> RGB | None:
@@ -178,11 +182,9 @@ def _background(shapes: list[_Shape], box: Box) -> RGB | None:
     return WHITE
 
 
-def _covered(shapes: list[_Shape], index: int, box: Box) -> bool:
-    """Whether an opaque shape drawn after object `index` overlaps its box."""
-    for shape in shapes:
-        if shape.index < index:
-            continue
+def _covered(shapes: list[_Shape], order: list[int], index: int, box: Box) -> bool:
+    """Whether an opaque shape drawn after object `index` overlaps its box (`order`: each shape's index)."""
+    for shape in shapes[bisect.bisect_right(order, index) :]:
         left, bottom, right, top = shape.box
         wide = min(right, box[2]) - max(left, box[0])
         high = min(top, box[3]) - max(bottom, box[1])

@@ -8,7 +8,7 @@ from the root therefore sorts content of every page into the tree's reading orde
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import pypdfium2.raw as pdfium_c
 
@@ -16,8 +16,7 @@ ARTIFACT_ROLE = "Artifact"
 _ROLE_CHARS = 64
 
 
-@dataclass(frozen=True)
-class Marked:
+class Marked(NamedTuple):
     """Marked content a (non-artifact) structure element points to."""
 
     order: tuple[int, ...]
@@ -31,30 +30,36 @@ def read_structure(page: object) -> tuple[Marked, ...]:
     if not tree:
         return ()
     found: list[Marked] = []
-    buffer = (ctypes.c_ushort * _ROLE_CHARS)()
+    role = (ctypes.c_ushort * _ROLE_CHARS)()
     try:
         for index in range(pdfium_c.FPDF_StructTree_CountChildren(tree)):
             element = pdfium_c.FPDF_StructTree_GetChildAtIndex(tree, index)
             if element:
-                _walk(element, (index,), found, buffer)
+                _walk(element, (index,), found, role)
     finally:
         pdfium_c.FPDF_StructTree_Close(tree)
     return tuple(found)
 
 
-def _role(element: object, buffer: ctypes.Array[ctypes.c_ushort]) -> str:
-    length = pdfium_c.FPDF_StructElement_GetType(element, buffer, _ROLE_CHARS * 2)
-    return bytes(buffer)[: max(0, min(length, _ROLE_CHARS * 2) - 2)].decode("utf-16-le", "replace")
+_ARTIFACT = (ARTIFACT_ROLE + "\0").encode("utf-16-le")
+"""What PDFium writes for an Artifact element's role: UTF-16LE with the closing NUL."""
+_get_role, _count_kids = pdfium_c.FPDF_StructElement_GetType, pdfium_c.FPDF_StructElement_CountChildren
+_get_kid, _kid_mcid = pdfium_c.FPDF_StructElement_GetChildAtIndex, pdfium_c.FPDF_StructElement_GetChildMarkedContentID
 
 
-def _walk(element: object, path: tuple[int, ...], found: list[Marked], buffer: ctypes.Array[ctypes.c_ushort]) -> None:
-    if _role(element, buffer) == ARTIFACT_ROLE:
+def _is_artifact(element: object, role: ctypes.Array[ctypes.c_ushort]) -> bool:
+    length = _get_role(element, role, _ROLE_CHARS * 2)
+    return length == len(_ARTIFACT) and ctypes.string_at(role, length) == _ARTIFACT
+
+
+def _walk(element: object, path: tuple[int, ...], found: list[Marked], role: ctypes.Array[ctypes.c_ushort]) -> None:
+    if _is_artifact(element, role):
         return
-    for index in range(pdfium_c.FPDF_StructElement_CountChildren(element)):
-        kid = pdfium_c.FPDF_StructElement_GetChildAtIndex(element, index)
+    for index in range(_count_kids(element)):
+        kid = _get_kid(element, index)
         if kid:
-            _walk(kid, (*path, index), found, buffer)
+            _walk(kid, (*path, index), found, role)
             continue
-        mcid = pdfium_c.FPDF_StructElement_GetChildMarkedContentID(element, index)
+        mcid = _kid_mcid(element, index)
         if mcid >= 0:
             found.append(Marked((*path, index), mcid))

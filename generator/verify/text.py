@@ -15,6 +15,8 @@ def normalise(text: str) -> str:
     The leaflets are never hyphenated automatically, so a hyphen at the end of a line is
     part of the word and stays.
     """
+    if text.isascii():  # nothing to normalise or translate: just the spacing (most runs, quicker)
+        return "".join(text.split())
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).replace("\u00ad", "")
     return _SPACE.sub("", text)
 

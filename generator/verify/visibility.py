@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 
 from fontTools import unicodedata as ucd
@@ -20,7 +19,6 @@ MIN_ADVANCE = 0.2
 """Least width per character, in ems: narrower text is squeezed past reading."""
 SQUEEZE_LETTERS = 4
 """Runs this long or longer are checked for squeezing (a single narrow glyph such as 'i' is not)."""
-_SPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True)
@@ -65,7 +63,7 @@ def problems(run: Run, page: Page, rules: VisibilityRules) -> list[str]:
     x0, y0, x1, y1 = run.box
     if x0 < left or y0 < bottom or x1 > page.width - right or y1 > page.height - top:
         found.append("outside the page margins")
-    letters = len(run.text) - len(_SPACE.findall(run.text))
+    letters = len(run.text) - sum(map(str.isspace, run.text))
     if letters >= SQUEEZE_LETTERS and (x1 - x0) < MIN_ADVANCE * run.size * letters and not _said_for_glyphs(run.text):
         found.append("squeezed too narrow to read")
     if run.fill[3] != 255:
