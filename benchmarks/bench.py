@@ -26,6 +26,7 @@ import contextlib
 import csv
 import dataclasses
 import datetime as dt
+import gc
 import html
 import io
 import itertools
@@ -140,12 +141,14 @@ def _pages(pdf: bytes) -> int:
 
 
 def sample() -> tuple[Generator, HandoutRequest, Leaflet, Layout]:
-    """The standard carisoprodol leaflet for the sample patient, personalised."""
+    """The standard carisoprodol leaflet for the sample patient, personalised, in a warmed-up process."""
     generator = make_generator(argparse.Namespace(library=None, layouts=None))
     data = read_personalisation(SAMPLES / "patient.yaml")
     clinic = choose_clinic(data, None, None, SAMPLES / "clinic.yaml")
     request = HandoutRequest("carisoprodol", data, clinic, MADE_ON)
     prepared = generator.prepare(request, "bench")
+    generator.build(request, "bench")
+    gc.freeze()  # warm objects out of the collector's way, as in a forked batch or server worker (start_context)
     return generator, request, prepared.leaflet, prepared.layout
 
 

@@ -16,6 +16,7 @@ these runners and for the Dask one (generator.batch.on_dask).
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -50,9 +51,15 @@ class Runner:
 
 
 def start_context() -> BaseContext:
-    """fork when it is safe (no other thread alive), else forkserver or spawn."""
+    """fork when it is safe (no other thread alive), else forkserver or spawn.
+
+    Before forking, every object made so far (the warm library, layouts, fonts, caches) is frozen out
+    of the cyclic garbage collector (gc.freeze): the workers' collections then walk only what their
+    builds make (a full collection no longer walks the whole warm heap), and leave the inherited
+    pages shared instead of copying them."""
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
+        gc.freeze()
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 

@@ -116,7 +116,7 @@ def block_flowables(block: LeafletBlock, width: float, styles: Styles, continued
         style = _boxed_style(block, styles)
         band = block.severity == "warning" and styles.heading_band
         color = pal.white if band else (pal.warning if block.severity == "warning" else pal.text)
-        heading_style = styles.boxed_heading.clone("boxed_heading_now", textColor=color)
+        heading_style = styles.boxed_heading_in(color)
         inner = width - 2 * style.pad_x
     content = [flowable for item in block.items for flowable in _item_flowables(item, inner, styles)]
     title = block.title

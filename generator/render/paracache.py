@@ -69,7 +69,11 @@ class _LRU:
 
 
 _cache = _LRU(MAX_PARAGRAPHS)
-_style_keys: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDictionary()
+_style_keys: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+"""Each style object's number (below), found once per object."""
+_style_numbers: dict[tuple[Any, ...], int] = {}
+"""A number for each distinct set of style values (a few per layout), so a cache key is cheap to hash."""
+_style_lock = threading.Lock()
 
 
 def clear() -> None:
@@ -90,15 +94,16 @@ def _hashable(value: Any) -> Any:
     return value
 
 
-def style_key(style: Any) -> tuple[Any, ...]:
-    """Every value of a ParagraphStyle (its name and parent aside), computed once per style object.
-
-    Styles are made per leaflet and never changed after their first paragraph.
-    """
+def style_key(style: Any) -> int:
+    """A number standing for every value of a ParagraphStyle (its name and parent aside): equal styles get
+    the same number. Found once per style object: styles are made per leaflet and never changed after
+    their first paragraph."""
     key = _style_keys.get(style)
     if key is None:
         items = style.__dict__.items()
-        key = tuple((name, _hashable(value)) for name, value in items if name not in ("name", "parent"))
+        values = tuple((name, _hashable(value)) for name, value in items if name not in ("name", "parent"))
+        with _style_lock:
+            key = _style_numbers.setdefault(values, len(_style_numbers))
         _style_keys[style] = key
     return key
 

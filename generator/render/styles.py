@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -62,10 +63,41 @@ class Styles:
     footer: ParagraphStyle
     """The footer line: the only text that may be under the layout's minimum size."""
     footer_right: ParagraphStyle
+    _recoloured: dict[tuple[float, ...], ParagraphStyle] = field(default_factory=dict, compare=False, repr=False)
+
+    def boxed_heading_in(self, color: colors.Color) -> ParagraphStyle:
+        """The boxed heading in `color` (one style object per colour, so paragraphs share their cache entry)."""
+        key = color.rgba()
+        style = self._recoloured.get(key)
+        if style is None:
+            style = self._recoloured.setdefault(key, self.boxed_heading.clone("boxed_heading_now", textColor=color))
+        return style
+
+
+class _Identity:
+    """A layout as a cache key by identity (layouts are unhashable; the cache holds it, so its id stays its own)."""
+
+    __slots__ = ("layout",)
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+
+    def __hash__(self) -> int:
+        return id(self.layout)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Identity) and other.layout is self.layout
 
 
 def make_styles(layout: Layout, grayscale: bool) -> Styles:
-    """Styles for `layout`, registering its font family."""
+    """Styles for `layout`, registering its font family; made once per layout object and grayscale setting
+    (styles are never changed once made, and equal styles let paragraphs find their cache entries quickly)."""
+    return _styles(_Identity(layout), grayscale)
+
+
+@functools.lru_cache(maxsize=64)
+def _styles(key: _Identity, grayscale: bool) -> Styles:
+    layout = key.layout
     fonts = register_family(layout.font.family)
     gray = grayscale or layout.grayscale
     c = layout.colors

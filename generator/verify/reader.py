@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-import pypdfium2 as pdfium
+import pypdfium2
 import pypdfium2.raw as pdfium_c
 
 from generator.errors import VerifyError
+from generator.verify import pdfium_calls as pdfium
 from generator.verify.structure import Marked, read_structure
 
 Box = tuple[float, float, float, float]
@@ -78,27 +79,32 @@ def read_pages(pdf: bytes | Path, where: str, password: str | None = None) -> li
     except OSError as exc:
         raise VerifyError(f"{where}: cannot read the file ({exc.strerror or exc.__class__.__name__})") from None
     try:
-        document = pdfium.PdfDocument(data, password=password)
-    except pdfium.PdfiumError as exc:
+        document = pypdfium2.PdfDocument(data, password=password)
+    except pypdfium2.PdfiumError as exc:
         if "password" in str(exc).lower():
             raise VerifyError(f"{where}: the PDF is encrypted; give the right password") from None
         raise VerifyError(f"{where}: not a readable PDF") from None
     try:
-        return [_read_page(document, index) for index in range(len(document))]
+        return [_read_page(document, index, where) for index in range(len(document))]
     finally:
         document.close()
 
 
-def _read_page(document: pdfium.PdfDocument, index: int) -> Page:
-    page = document[index]
-    textpage = page.get_textpage()
+def _read_page(document: pypdfium2.PdfDocument, index: int, where: str) -> Page:
+    page = pdfium_c.FPDF_LoadPage(document.raw, index)  # raw calls: the helpers' bookkeeping costs a tenth more
+    if not page:
+        raise VerifyError(f"{where}: page {index + 1} cannot be read")
+    textpage = pdfium_c.FPDFText_LoadPage(page)
     try:
-        width, height = page.get_size()
-        runs = _runs(page.raw, textpage.raw)
-        return Page(index + 1, width, height, runs, read_structure(page.raw))
+        if not textpage:
+            raise VerifyError(f"{where}: the text of page {index + 1} cannot be read")
+        width, height = pdfium_c.FPDF_GetPageWidthF(page), pdfium_c.FPDF_GetPageHeightF(page)
+        runs = _runs(pdfium.address(page), pdfium.address(textpage))
+        return Page(index + 1, width, height, runs, read_structure(page))
     finally:
-        textpage.close()
-        page.close()
+        if textpage:
+            pdfium_c.FPDFText_ClosePage(textpage)
+        pdfium_c.FPDF_ClosePage(page)
 
 
 class _Reader:
@@ -112,40 +118,40 @@ class _Reader:
         self.fill_mode, self.stroke = ctypes.c_int(), ctypes.c_int()
         self.buffer = (ctypes.c_ushort * _BUFFER_CHARS)()
 
-    def box(self, obj: object) -> Box:
-        pdfium_c.FPDFPageObj_GetBounds(obj, self.left, self.bottom, self.right, self.top)
+    def box(self, obj: int) -> Box:
+        pdfium.object_bounds(obj, self.left, self.bottom, self.right, self.top)
         return (self.left.value, self.bottom.value, self.right.value, self.top.value)
 
-    def fill(self, obj: object) -> tuple[int, int, int, int]:
-        pdfium_c.FPDFPageObj_GetFillColor(obj, self.red, self.green, self.blue, self.alpha)
+    def fill(self, obj: int) -> tuple[int, int, int, int]:
+        pdfium.fill_color(obj, self.red, self.green, self.blue, self.alpha)
         return (self.red.value, self.green.value, self.blue.value, self.alpha.value)
 
-    def text(self, obj: object, textpage: object) -> str:
+    def text(self, obj: int, textpage: int) -> str:
         buffer = self.buffer
-        length = pdfium_c.FPDFTextObj_GetText(obj, textpage, buffer, _BUFFER_CHARS * 2)
+        length = pdfium.text_of(obj, textpage, buffer, _BUFFER_CHARS * 2)
         if length > _BUFFER_CHARS * 2:
             buffer = (ctypes.c_ushort * (length // 2))()
-            length = pdfium_c.FPDFTextObj_GetText(obj, textpage, buffer, length)
+            length = pdfium.text_of(obj, textpage, buffer, length)
         # copy only the characters written (not the whole buffer), without the closing NUL
         return ctypes.string_at(buffer, max(0, length - 2)).decode("utf-16-le", "replace")
 
-    def size_of(self, obj: object) -> float:
-        pdfium_c.FPDFTextObj_GetFontSize(obj, self.size)
-        pdfium_c.FPDFPageObj_GetMatrix(obj, self.matrix)
+    def size_of(self, obj: int) -> float:
+        pdfium.font_size(obj, self.size)
+        pdfium.object_matrix(obj, self.matrix)
         return self.size.value * math.hypot(self.matrix.a, self.matrix.b)
 
-    def filled(self, obj: object) -> bool:
-        pdfium_c.FPDFPath_GetDrawMode(obj, self.fill_mode, self.stroke)
+    def filled(self, obj: int) -> bool:
+        pdfium.draw_mode(obj, self.fill_mode, self.stroke)
         return self.fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE
 
 
-def _runs(page: object, textpage: object) -> tuple[Run, ...]:
+def _runs(page: int, textpage: int) -> tuple[Run, ...]:
     read = _Reader()
     shapes: list[_Shape] = []
     runs: list[tuple[int, Run]] = []
-    get_object, get_type = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType
-    render_mode, mcid = pdfium_c.FPDFTextObj_GetTextRenderMode, pdfium_c.FPDFPageObj_GetMarkedContentID
-    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
+    get_object, get_type = pdfium.get_object, pdfium.object_type
+    render_mode, mcid = pdfium.render_mode, pdfium.marked_content_id
+    for index in range(pdfium.count_objects(page)):
         obj = get_object(page, index)
         kind = get_type(obj)
         if kind == _TEXT:

@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import pypdfium2.raw as pdfium_c
 
+from generator.verify import pdfium_calls as pdfium
+
 ARTIFACT_ROLE = "Artifact"
 _ROLE_CHARS = 64
 
@@ -35,7 +37,7 @@ def read_structure(page: object) -> tuple[Marked, ...]:
         for index in range(pdfium_c.FPDF_StructTree_CountChildren(tree)):
             element = pdfium_c.FPDF_StructTree_GetChildAtIndex(tree, index)
             if element:
-                _walk(element, (index,), found, role)
+                _walk(pdfium.address(element), (index,), found, role)
     finally:
         pdfium_c.FPDF_StructTree_Close(tree)
     return tuple(found)
@@ -43,23 +45,21 @@ def read_structure(page: object) -> tuple[Marked, ...]:
 
 _ARTIFACT = (ARTIFACT_ROLE + "\0").encode("utf-16-le")
 """What PDFium writes for an Artifact element's role: UTF-16LE with the closing NUL."""
-_get_role, _count_kids = pdfium_c.FPDF_StructElement_GetType, pdfium_c.FPDF_StructElement_CountChildren
-_get_kid, _kid_mcid = pdfium_c.FPDF_StructElement_GetChildAtIndex, pdfium_c.FPDF_StructElement_GetChildMarkedContentID
 
 
-def _is_artifact(element: object, role: ctypes.Array[ctypes.c_ushort]) -> bool:
-    length = _get_role(element, role, _ROLE_CHARS * 2)
+def _is_artifact(element: int, role: ctypes.Array[ctypes.c_ushort]) -> bool:
+    length = pdfium.element_role(element, role, _ROLE_CHARS * 2)
     return length == len(_ARTIFACT) and ctypes.string_at(role, length) == _ARTIFACT
 
 
-def _walk(element: object, path: tuple[int, ...], found: list[Marked], role: ctypes.Array[ctypes.c_ushort]) -> None:
+def _walk(element: int, path: tuple[int, ...], found: list[Marked], role: ctypes.Array[ctypes.c_ushort]) -> None:
     if _is_artifact(element, role):
         return
-    for index in range(_count_kids(element)):
-        kid = _get_kid(element, index)
+    for index in range(pdfium.count_kids(element)):
+        kid = pdfium.kid_element(element, index)
         if kid:
             _walk(kid, (*path, index), found, role)
             continue
-        mcid = _kid_mcid(element, index)
+        mcid = pdfium.kid_mcid(element, index)
         if mcid >= 0:
             found.append(Marked((*path, index), mcid))
