@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -61,9 +62,9 @@ class BodyItem(StrictModel):
             raise ValueError(f"expected exactly one of {', '.join(ITEM_KINDS)}, got {len(present)}")
         return self
 
-    @property
+    @functools.cached_property
     def kind(self) -> str:
-        """Which content key this item carries."""
+        """Which content key this item carries (asked for every item of every leaflet: found once)."""
         return next(name for name in ITEM_KINDS if getattr(self, name) is not None)
 
     def templates(self) -> list[tuple[str, str]]:
@@ -281,6 +282,10 @@ class TopicWords(StrictModel):
     """One line under the title."""
 
 
+_TOPIC_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+"""A topic's folder name."""
+
+
 class Library:
     """A folder of topics (one sub-folder each) and shared blocks, parsed once and cached."""
 
@@ -298,7 +303,7 @@ class Library:
     def topic_path(self, name: str) -> Path:
         """The topic file of `name`, or a ContentError listing the known topics."""
         path = self.root / name / TOPIC_FILE
-        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.is_file():
+        if not _TOPIC_NAME.fullmatch(name) or not path.is_file():
             known = ", ".join(self.topic_names()) or "none"
             raise ContentError(f"unknown topic '{name}' in {self.root} (known: {known})")
         return path
@@ -306,10 +311,9 @@ class Library:
     def find_topic(self, name: str) -> str | None:
         """The topic a name means: a topic's own name, or the generic or brand name of its medicine."""
         wanted = name.strip().casefold()
-        names = self.topic_names()
-        if wanted in names:
+        if _TOPIC_NAME.fullmatch(wanted) and (self.root / wanted / TOPIC_FILE).is_file():
             return wanted
-        for topic_name in names:
+        for topic_name in self.topic_names():
             medicine = self.topic(topic_name).medicine
             if medicine and wanted in {medicine.name.casefold(), (medicine.brand or "").casefold()}:
                 return topic_name

@@ -22,18 +22,21 @@ def _refuse(where: str, field: str, message: str) -> InputError:
 
 def resolve_topic(library: Library, topic: str | None, data: Personalisation | None, where: str) -> str:
     """The topic named (by topic, medicine or brand name), else the one about the prescription's medicine."""
-    known = ", ".join(library.topic_names()) or "none"
     if topic:
         found = library.find_topic(topic)
         if found is None:
-            raise _refuse(where, "topic", f"unknown topic (known: {known})")
+            raise _refuse(where, "topic", f"unknown topic (known: {_known(library)})")
         return found
     if data is None or data.prescription is None:
         raise _refuse(where, "topic", "missing (name a topic, or give a prescription)")
     found = library.find_topic(data.prescription.medicine)
     if found is None:
-        raise _refuse(where, "prescription.medicine", f"no topic is about this medicine (topics: {known})")
+        raise _refuse(where, "prescription.medicine", f"no topic is about this medicine (topics: {_known(library)})")
     return found
+
+
+def _known(library: Library) -> str:
+    return ", ".join(library.topic_names()) or "none"
 
 
 def resolve_language(

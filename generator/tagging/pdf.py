@@ -14,6 +14,7 @@ which time every object has its number.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -68,6 +69,7 @@ def _xml(value: object) -> str:
     return escape(_NOT_XML.sub("", str(value)))
 
 
+@functools.cache
 def _name(value: str) -> bytes:
     if not _ROLE.fullmatch(value):
         raise RenderError(f"tagging: '{value[:40]}' is not a structure name")
@@ -78,10 +80,14 @@ class _Body(PDFObject):
     """An indirect object written as given: bytes, and text strings ReportLab formats (and would encrypt)."""
 
     __RefOnly__ = 1
-    parts: list[bytes | PDFString]
+    parts: bytes | list[bytes | PDFString]
+    """The whole object as bytes, or its pieces when it holds text strings."""
 
     def format(self, document: PDFDocument) -> bytes:
-        return b"".join(part if isinstance(part, bytes) else part.format(document) for part in self.parts)
+        parts = self.parts
+        if isinstance(parts, bytes):
+            return parts
+        return b"".join(part if isinstance(part, bytes) else part.format(document) for part in parts)
 
 
 class _Metadata(PDFObject):
@@ -153,9 +159,13 @@ def _register(tree: Element, parent: bytes, registry: _Registry) -> tuple[list[_
 
 def _element_parts(
     element: Element, parent: bytes, refs: dict[int, bytes], pages: list[bytes]
-) -> list[bytes | PDFString]:
+) -> bytes | list[bytes | PDFString]:
     """A structure element's dictionary: its role, parent, page, attributes and kids."""
-    home = next((kid.page for kid in element.kids if isinstance(kid, MarkedContent)), None)
+    home = None
+    for kid in element.kids:
+        if isinstance(kid, MarkedContent):
+            home = kid.page
+            break
     parts: list[bytes | PDFString] = [b"<< /Type /StructElem /S ", _name(element.role), b" /P ", parent]
     if home is not None:
         parts += [b" /Pg ", pages[home - 1]]
@@ -175,6 +185,8 @@ def _element_parts(
         else:
             kids.append(b"<< /Type /MCR /Pg %s /MCID %d >>" % (pages[kid.page - 1], kid.mcid))
     parts += [b" /K ", kids[0] if len(kids) == 1 else b"[" + b" ".join(kids) + b"]", b" >>"]
+    if element.alt is None and element.lang is None:
+        return b"".join(parts)  # type: ignore[arg-type]  # bytes only
     return parts
 
 
