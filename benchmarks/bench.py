@@ -364,8 +364,13 @@ def on_dask(rows: int) -> None:
     except ImportError:
         print("\n5. Dask: not installed (pip install '.[dask]')")
         return
+    import dask
+
     dask_rates, local_rates = [], []
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
+    with (
+        dask.config.set({"distributed.worker.profile.enabled": False}),  # as the README starts workers
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
+    ):
         for _ in range(3):  # alternated, so load from elsewhere falls on both alike
             dask_rates.append(one_batch(rows, 2, cluster.scheduler_address)["rate"])
             local_rates.append(one_batch(rows, 2)["rate"])

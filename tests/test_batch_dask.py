@@ -205,3 +205,33 @@ class socket_closed:  # noqa: N801
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+
+def test_a_worker_keeps_its_generator_across_batches_until_a_content_file_changes(tmp_path) -> None:
+    """What a Dask worker runs (make_rows), called here in-process: a standing cluster does not start cold
+    for each batch, and never makes a leaflet from content that was edited since it was loaded."""
+    import datetime as dt
+    import shutil
+
+    library = tmp_path / "handouts"
+    shutil.copytree(library_root(), library)
+    [row] = read_rows(_rows(tmp_path / "rows.csv", 1))
+
+    def batch(number: int) -> tuple[object, str]:
+        settings = BatchSettings(
+            str(tmp_path / f"out{number}"), library, layouts_root(), read_clinic(SAMPLES / "clinic.yaml"),
+            made_on=dt.date(2026, 11, 25),
+        )  # fmt: skip
+        job = on_dask.cluster_job(settings)
+        [result] = on_dask.make_rows(job, [row])
+        assert result.status == "made", result.reason
+        return on_dask._makers[job.key].generator, pdf_text(Path(result.output))
+
+    first, text = batch(1)
+    again, _ = batch(2)  # same settings but --out: a new batch, the same warm generator
+    assert again is first and "short-term back pain" in text
+    topic = library / "carisoprodol" / "topic.yaml"
+    topic.write_text(topic.read_text().replace("short-term back pain", "brief spells of back pain"))
+    edited, text = batch(3)
+    assert edited is not first
+    assert "brief spells of back pain" in text and "short-term back pain" not in text

@@ -114,9 +114,11 @@ def _inputs_hash(row: BatchRow, request_key: dict[str, object]) -> str:
 class RowMaker:
     """Makes the leaflet of one row; one per process, with the generator's caches."""
 
-    def __init__(self, settings: BatchSettings) -> None:
+    def __init__(self, settings: BatchSettings, generator: Generator | None = None) -> None:
+        """`generator`: one already loaded from `settings.library` and `settings.layouts` (a Dask worker's, kept
+        warm across batches while those files are unchanged); else a new one."""
         self.settings = settings
-        self.generator = Generator(Library(settings.library), LayoutLibrary(settings.layouts))
+        self.generator = generator or Generator(Library(settings.library), LayoutLibrary(settings.layouts))
         self.store = Store(settings.out)
         self._fingerprints: dict[tuple[str, str, str], str] = {}
         self._codes: CodeIndex | None = None
