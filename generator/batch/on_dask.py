@@ -37,7 +37,7 @@ from pathlib import Path
 from generator import __version__
 from generator.batch.pool import Runner, Waiter
 from generator.batch.rows import BatchRow
-from generator.batch.run import BatchSettings, RowMaker, RowResult
+from generator.batch.run import BatchSettings, RowMaker, RowResult, failed
 from generator.content.library import Library
 from generator.errors import InputError
 from generator.layouts import LayoutLibrary
@@ -123,7 +123,7 @@ def make_rows(job: ClusterJob, rows: list[BatchRow]) -> list[RowResult]:
     """Runs on a Dask worker: make (verify, write) each row of a chunk."""
     if job.version != __version__:
         reason = f"the Dask worker runs patient-handouts {__version__}, the batch {job.version}; not made"
-        return [_failed(row, reason) for row in rows]
+        return [failed(row, reason) for row in rows]
     maker = _maker(job)
     return [maker.make(row) for row in rows]
 
@@ -155,14 +155,14 @@ def dask_runner(settings: BatchSettings, scheduler: str) -> Iterator[Runner]:
                 return future.result()
             except KilledWorker:
                 reason = "the Dask workers making this row kept dying; not made (see the workers' logs)"
-                return [_failed(row, reason) for row in rows]
+                return [failed(row, reason) for row in rows]
             except (OSError, TimeoutError) as exc:
                 raise InputError(
                     f"--scheduler {scheduler}: lost the Dask cluster ({exc.__class__.__name__}); "
                     "rows made so far are kept, run again with --resume"
                 ) from None
             except Exception as exc:  # e.g. the worker cannot load this version's code: these rows fail, not the batch
-                return [_failed(row, f"internal error on the Dask worker ({exc.__class__.__name__})") for row in rows]
+                return [failed(row, f"internal error on the Dask worker ({exc.__class__.__name__})") for row in rows]
             finally:
                 sent.remove(future)
 
@@ -176,7 +176,3 @@ def dask_runner(settings: BatchSettings, scheduler: str) -> Iterator[Runner]:
         raise
     finally:
         client.close()
-
-
-def _failed(row: BatchRow, reason: str) -> RowResult:
-    return RowResult(row.number, row.extras.get("id", ""), "failed", reason=f"{row.where}: {reason}")

@@ -151,7 +151,7 @@ def run_rows(
     Rows go to a Dask cluster when `scheduler` is given, else to `jobs` local worker
     processes (forked after warming up here), else are made in this process.
     """
-    from generator.batch.run import RowResult, output_name
+    from generator.batch.run import failed, output_name
     from generator.errors import InputError
 
     seen = NameSet()
@@ -160,15 +160,8 @@ def run_rows(
         try:
             name = output_name(row)
         except InputError as exc:
-            return RowResult(row.number, row.extras.get("id", ""), "failed", reason=str(exc))
-        if not seen.add(name):
-            return RowResult(
-                row.number,
-                row.extras.get("id", ""),
-                "failed",
-                reason=f"{row.where}: id: used by an earlier row",
-            )
-        return None
+            return failed(row, str(exc))
+        return None if seen.add(name) else failed(row, "id: used by an earlier row")
 
     with seen, _runner(settings, jobs, scheduler) as runner:
         pending: deque[Waiter | RowResult] = deque()

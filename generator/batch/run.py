@@ -89,6 +89,12 @@ class RowResult:
     """The PDF's random code (pdf_password: random), for staff to give the patient by phone or in person."""
 
 
+def failed(row: BatchRow, reason: str) -> RowResult:
+    """A failed row's manifest line; `reason` gets the row's place in front unless it starts with it already."""
+    said = reason if reason.startswith(row.where) else f"{row.where}: {reason}"
+    return RowResult(row.number, row.extras.get("id", ""), "failed", reason=said)
+
+
 def output_name(row: BatchRow) -> str:
     """A safe, predictable file stem: the row's id, else its row number; never a patient name."""
     row_id = row.extras.get("id")
@@ -145,16 +151,12 @@ class RowMaker:
 
     def make(self, row: BatchRow) -> RowResult:
         """Build, verify and write one row; any failure becomes a failed result, never an exception."""
-        row_id = row.extras.get("id", "")
         try:
             return self._make(row)
         except HandoutError as exc:
-            reason = str(exc) if str(exc).startswith(row.where) else f"{row.where}: {exc}"
-            return RowResult(row.number, row_id, "failed", reason=reason)
+            return failed(row, str(exc))
         except Exception as exc:
-            return RowResult(
-                row.number, row_id, "failed", reason=f"{row.where}: internal error ({exc.__class__.__name__})"
-            )
+            return failed(row, f"internal error ({exc.__class__.__name__})")
 
     def _make(self, row: BatchRow) -> RowResult:
         settings, extras = self.settings, row.extras
