@@ -63,7 +63,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         from generator.inputs.selection import resolve_topic
 
         topic = resolve_topic(generator.library, args.topic, None, "command line")
-        patient_file = Path(args.patient) if args.patient else sample_input(generator, topic)
+        patient_file = Path(args.patient) if args.patient else generator.library.sample_input(topic)
         data = read_personalisation(patient_file)
     where = str(patient_file) if args.patient or args.fhir else f"the {topic} sample"
     clinic_file = Path(args.clinic) if args.clinic else None
@@ -107,13 +107,6 @@ def cmd_build(args: argparse.Namespace) -> int:
         write_atomically(output, handout.pdf)
         print(f"Wrote {output} ({handout.pages} pages; verified on the page and in the tags: {checked})")
     return 0
-
-
-def sample_input(generator: Generator, topic: str) -> Path:
-    """The topic's sample input file, else the built-in sample patient (for topics without a prescription)."""
-    from generator.paths import SAMPLES
-
-    return generator.library.sample_path(topic) or SAMPLES / "patient.yaml"
 
 
 def cmd_email(args: argparse.Namespace) -> int:

@@ -200,7 +200,7 @@ def topic_request(generator: Generator):
     def _request(
         topic: str, language: str = "en", layout: str = "standard", clinic: Clinic | None = None
     ) -> HandoutRequest:
-        data = read_personalisation(generator.library.sample_path(topic) or SAMPLES / "patient.yaml")
+        data = read_personalisation(generator.library.sample_input(topic))
         chosen = clinic or choose_clinic(data, None, None, SAMPLES / "clinic.yaml")
         return HandoutRequest(topic, data, chosen, MADE_ON, layout=layout, language=language)
 

@@ -135,7 +135,6 @@ class RowMaker:
         Forked workers then start warm. A sample the library cannot make is no error here: rows report their own.
         """
         from generator.inputs.personalisation import read_personalisation
-        from generator.paths import SAMPLES
 
         library = self.generator.library
         named = library.find_topic(self.settings.topic) if self.settings.topic else None
@@ -143,7 +142,7 @@ class RowMaker:
         if topic is None:
             return
         try:
-            data = read_personalisation(library.sample_path(topic) or SAMPLES / "patient.yaml")
+            data = read_personalisation(library.sample_input(topic))
             request = HandoutRequest(topic, data, self.settings.clinic, self.settings.made_on, self.settings.layout)
             self.generator.build(request, "warm-up")
         except HandoutError:

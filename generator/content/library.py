@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field, RootModel, model_validator
 
 from generator.content.schema import StrictModel, parse_model
 from generator.errors import ContentError
+from generator.paths import SAMPLES
 from generator.yamlio import load_mapping
 
 DEFAULT_LANGUAGE = "en"
@@ -362,6 +363,10 @@ class Library:
         """The topic's sample input (`sample.yaml` beside `topic.yaml`), if it has one."""
         path = self.topic_path(topic).with_name(SAMPLE_FILE)
         return path if path.is_file() else None
+
+    def sample_input(self, topic: str) -> Path:
+        """The topic's sample input, else the built-in sample patient (for topics without a prescription)."""
+        return self.sample_path(topic) or SAMPLES / "patient.yaml"
 
     def blocks(self, topic: str, language: str) -> list[Block]:
         """Every block of `topic` in `language`, in the topic's order."""

@@ -75,7 +75,7 @@ def _sample_context(library: Library, topic_name: str, topic: Topic, language: s
     if sample is None and topic.medicine:
         raise ContentError(f"{SAMPLE_FILE}: missing: a medicine topic ships a sample prescription")
     try:
-        data = read_personalisation(sample or SAMPLES / "patient.yaml")
+        data = read_personalisation(library.sample_input(topic_name))
         schedule = make_schedule(data.prescription, topic, str(sample)) if topic.medicine else None
     except HandoutError as exc:
         raise ContentError(f"{SAMPLE_FILE}: {exc}") from None
