@@ -1,6 +1,6 @@
 """Load test of `handout serve` on loopback. Run from the repository root:
 
-    python benchmarks/load.py [--seconds 10] [--clients 1 20 60] [--workers 1 2] [--max-requests 5000]
+    python benchmarks/load.py [--seconds 10] [--clients 1 20 60] [--workers 1 2] [--max-requests 5000] [--rounds 1]
 
 For each number of workers it starts `handout serve` on 127.0.0.1 (a free port, nothing
 else is contacted), then for each number of clients runs them for --seconds (and at most
@@ -9,7 +9,10 @@ one request after another, while one more client asks GET /api/topics every 50 m
 client answered 503 waits the Retry-After it is given (at most 2 s) and tries again, as a
 well-behaved front end would. It prints PDFs per second, latency percentiles of the PDFs
 and of /api/topics, and how many requests were refused with 503; then the throughput of
-the most workers against one worker at each client count. Everything stops by itself.
+the most workers against one worker at each client count (with --rounds N, the worker counts run
+alternately N times and the ratio is the median: this machine's speed drifts by minutes). The
+clients run on the same machine as the server, so with every core making leaflets they take their
+share of it. Everything stops by itself.
 """
 
 from __future__ import annotations
@@ -172,14 +175,21 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 20, 60])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--max-requests", type=int, default=5000, help="most PDF requests in one run")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="run the worker counts alternately this many times (ratios: median)"
+    )
     args = parser.parse_args()
-    results = {workers: serve(workers, args.clients, args.seconds, args.max_requests) for workers in args.workers}
+    rounds = [
+        {workers: serve(workers, args.clients, args.seconds, args.max_requests) for workers in args.workers}
+        for _ in range(args.rounds)
+    ]
     low, high = min(args.workers), max(args.workers)
     if low != high:
-        print(f"\nThroughput, {high} workers against {low}:")
+        print(f"\nThroughput, {high} workers against {low} (median of {args.rounds} alternated round(s)):")
         for count in args.clients:
-            ratio = results[high][count] / results[low][count] if results[low][count] else float("nan")
-            print(f"  {count:3} clients: {ratio:.2f}x")
+            ratios = [r[high][count] / r[low][count] if r[low][count] else float("nan") for r in rounds]
+            each = ", ".join(f"{ratio:.2f}" for ratio in ratios)
+            print(f"  {count:3} clients: {statistics.median(ratios):.2f}x (each round: {each})")
 
 
 if __name__ == "__main__":
