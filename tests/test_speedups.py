@@ -109,3 +109,16 @@ def test_the_progress_bar_starts_no_thread() -> None:
     progress.step()
     assert threading.active_count() == before
     progress.close()
+
+
+def test_the_file_id_is_the_same_for_the_same_leaflet_and_differs_between_patients(generator, topic_request) -> None:
+    """The structure tree is written by ReportLab now (no second save): its /ID must still follow the content."""
+    import dataclasses
+
+    request = topic_request("carisoprodol")
+    patient = request.data.patient.model_copy(update={"name": "Another Patient"})
+    other = dataclasses.replace(request, data=request.data.model_copy(update={"patient": patient}))
+    first, again, theirs = (generator.build(r, "test").pdf for r in (request, request, other))
+    assert first == again
+    ids = [PdfReader(io.BytesIO(pdf)).trailer["/ID"][0] for pdf in (first, theirs)]
+    assert ids[0] != ids[1]

@@ -215,6 +215,10 @@ def add_structure(document: PDFDocument, structure: Structure, marked: Marked) -
 
 
 def _add_metadata(document: PDFDocument, structure: Structure) -> None:
+    """Dates, XMP and the catalog's entries; and the file's /ID drawn from what its pages draw (ReportLab's own,
+    in invariant mode, depends only on the document information: two patients' leaflets would share it)."""
+    for page in document.Pages.pages:
+        document.updateSignature(page.stream)
     info, catalog = document.info, document.Catalog
     stamp = f"D:{structure.made_on:%Y%m%d}000000Z"
     info._dateFormatter = lambda *_: stamp
