@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from helpers import pdf_text
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.batch.rows import count_rows, personalisation_of, read_rows
@@ -301,6 +301,7 @@ def test_the_api_body(client, change, duplicate) -> None:
     phone=st.sampled_from(["0123", "555-0100", "0x1F", "+1 555 0100"]),
     style=st.sampled_from(["plain", "single", "double"]),
 )
+@example(name="A-", phone="0123", style="plain")  # PDFium reads a hyphen ending a text object as \x02
 def test_built_leaflets_print_what_was_written(run_cli, folder, name, phone, style) -> None:
     name_text, name_meaning = _yaml_scalar(name, style)
     phone_text, phone_meaning = _yaml_scalar(phone, style)

@@ -28,6 +28,9 @@ RGB = tuple[int, int, int]
 
 WHITE: RGB = (255, 255, 255)
 _BUFFER_CHARS = 4096
+_LINE_END_HYPHEN = "\x02"
+"""What PDFium gives for a hyphen that ends a text object (it takes it for a word broken across lines); the
+leaflets never break words, so it is the hyphen printed (a name such as 'A-' ends with it)."""
 _TEXT, _PATH = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH
 _OPAQUE_UNKNOWN = (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_SHADING)
 _MIN_OVERLAP = 1.0
@@ -133,7 +136,8 @@ class _Reader:
             buffer = (ctypes.c_ushort * (length // 2))()
             length = pdfium.text_of(obj, textpage, buffer, length)
         # copy only the characters written (not the whole buffer), without the closing NUL
-        return ctypes.string_at(buffer, max(0, length - 2)).decode("utf-16-le", "replace")
+        text = ctypes.string_at(buffer, max(0, length - 2)).decode("utf-16-le", "replace")
+        return text.replace(_LINE_END_HYPHEN, "-")
 
     def size_of(self, obj: int) -> float:
         pdfium.font_size(obj, self.size)
