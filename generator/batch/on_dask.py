@@ -7,8 +7,9 @@ the same RowMaker (so each leaflet is verified) and writes them itself to `--out
 every worker must see: a shared folder at the same path, or a URL (generator.batch.store).
 
 A worker keeps its Generator (parsed content, layouts, fonts, shared paragraphs) from one
-batch to the next while every file of the library and layouts is byte for byte the same, so
-a standing cluster does not start cold for each batch; an edited file means a new Generator.
+batch to the next while every file of the library and layouts keeps its size and modification
+time and none is added or removed, so a standing cluster does not start cold for each batch;
+an edited file means a new Generator.
 
 When a worker dies, the scheduler gives its chunks to another worker and they are made
 again; leaflets are deterministic and written atomically, so a row made twice is the

@@ -33,13 +33,12 @@ How to tag what a flowable draws (see generator/render/flowables.py for every ca
 
 from generator.tagging.canvas import TaggingCanvas
 from generator.tagging.marked import Figure, Tagged, artifact, tag, tag_list, tag_table
-from generator.tagging.pdf import Marked, Structure
+from generator.tagging.pdf import Structure
 from generator.tagging.structure import Element, contain, group, roots
 
 __all__ = [
     "Element",
     "Figure",
-    "Marked",
     "Structure",
     "Tagged",
     "TaggingCanvas",

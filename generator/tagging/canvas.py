@@ -48,13 +48,11 @@ class TaggingCanvas(Canvas):
     drawing a page and `close_page` before the page is written.
     """
 
-    def __init__(
-        self, *args: Any, marked: Marked | None = None, structure: Structure | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, structure: Structure | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("pdfVersion", (1, 7))
         super().__init__(*args, **kwargs)
-        self.marked: Marked = {} if marked is None else marked
-        """Where the canvas records what it marks (pass one in to read it after the build)."""
+        self.marked: Marked = {}
+        """What the canvas has marked, page by page (the structure tree's ParentTree is made from it)."""
         self.structure = structure
         """The structure tree written with the file (none: marked content only)."""
         self._artifacts: list[str] = []
