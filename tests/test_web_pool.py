@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
@@ -78,6 +79,8 @@ def test_past_the_queue_a_request_gets_503_with_retry_after(workers: int, tmp_pa
         assert refused.status_code == 503, refused.text
         assert int(refused.headers["Retry-After"]) >= 1
         assert "busy" in refused.json()["error"]
+        unread = client.post("/api/handouts", content=b"{not json", headers={"content-type": "application/json"})
+        assert unread.status_code == 503  # refused before its body is read
         release()
         made = client.post("/api/handouts", json=VALID)  # the places are free again
         assert made.status_code == 200
@@ -87,9 +90,10 @@ def test_past_the_queue_a_request_gets_503_with_retry_after(workers: int, tmp_pa
 def test_fhir_route_answers_busy_with_an_operation_outcome(tmp_path: Path) -> None:
     headers = {"content-type": "application/fhir+json"}
     with _full_app(0, tmp_path) as (client, release):
-        refused = client.post("/api/fhir/handouts", content=BUNDLE.read_bytes(), headers=headers)
-        assert refused.status_code == 503 and int(refused.headers["Retry-After"]) >= 1
-        assert refused.json()["resourceType"] == "OperationOutcome"
+        for body in (BUNDLE.read_bytes(), b"{not json"):  # refused before the body is read
+            refused = client.post("/api/fhir/handouts", content=body, headers=headers)
+            assert refused.status_code == 503 and int(refused.headers["Retry-After"]) >= 1
+            assert refused.json()["resourceType"] == "OperationOutcome"
         release()
         made = client.post("/api/fhir/handouts", content=BUNDLE.read_bytes(), headers=headers)
         assert made.status_code == 200, made.text
@@ -103,7 +107,8 @@ def test_front_desk_and_infobutton_pdfs_answer_busy_then_build_in_the_pool(worke
         "&knowledgeResponseType=application/pdf"
     )
     with _full_app(workers, tmp_path) as (client, release):
-        for refused in (client.post("/api/leaflets", json=desk), client.get(infobutton)):
+        unread = client.post("/api/leaflets", content=b"[]", headers={"content-type": "application/json"})
+        for refused in (client.post("/api/leaflets", json=desk), client.get(infobutton), unread):
             assert refused.status_code == 503, refused.text
             assert int(refused.headers["Retry-After"]) >= 1
         release()
@@ -148,23 +153,43 @@ def _crash(generator: Generator) -> None:
     os._exit(1)
 
 
-def test_a_dead_worker_fails_its_requests_and_the_pool_is_replaced_once(
-    tmp_path: Path, generator: Generator, monkeypatch: pytest.MonkeyPatch
+def test_a_dead_worker_fails_only_its_own_request_and_is_replaced(
+    tmp_path: Path, generator: Generator, caplog: pytest.LogCaptureFixture
 ) -> None:
     pool = BuildPool(generator, workers=2, queue=2)
-    started = []
-    replace = pool._processes
-    monkeypatch.setattr(pool, "_processes", lambda g: started.append(1) or replace(g))
+    first = {worker.process.pid for worker in pool._all}
 
-    async def crash_two_then_build() -> int:
-        crashed = await asyncio.gather(pool.run(_crash), pool.run(_crash), return_exceptions=True)
-        assert all(isinstance(result, BrokenProcessPool) for result in crashed)
-        return await pool.run(_hold, str(tmp_path))
+    async def crash_one_while_the_other_builds() -> tuple[list[object], list[int]]:
+        held = asyncio.ensure_future(pool.run(_hold, str(tmp_path)))
+        while _started(tmp_path) < 1:
+            await asyncio.sleep(0.01)
+        crashed = await asyncio.gather(pool.run(_crash), return_exceptions=True)
+        (tmp_path / "release").touch()
+        after = await asyncio.gather(held, pool.run(_hold, str(tmp_path)), pool.run(_hold, str(tmp_path)))
+        return crashed, after
 
-    (tmp_path / "release").touch()
     try:
-        pid = asyncio.run(asyncio.wait_for(crash_two_then_build(), WAIT))
+        crashed, pids = asyncio.run(asyncio.wait_for(crash_one_while_the_other_builds(), WAIT))
+        workers = [worker.process for worker in pool._all]
+        assert len(workers) == 2 and all(process.is_alive() for process in workers)
     finally:
         pool.close()
-    assert pid != os.getpid()
-    assert len(started) == 1  # both failed requests saw the same broken pool; one new pool replaced it
+    assert isinstance(crashed[0], BrokenProcessPool)
+    assert "a build worker died (exit code 1); starting another" in caplog.text
+    assert pids[0] in first  # the build under way in the other worker was not lost
+    assert len(first - set(pids)) == 1 and os.getpid() not in pids  # the dead one's place went to a new process
+    assert pool.accepted == 0
+
+
+def test_a_worker_found_dead_while_idle_is_replaced_before_the_job_runs(tmp_path: Path, generator: Generator) -> None:
+    pool = BuildPool(generator, workers=2, queue=0)
+    killed = {worker.process.pid for worker in pool._all}
+    for worker in pool._all:
+        os.kill(worker.process.pid, signal.SIGKILL)
+        worker.process.join(WAIT)
+    (tmp_path / "release").touch()
+    try:
+        pid = asyncio.run(asyncio.wait_for(pool.run(_hold, str(tmp_path)), WAIT))
+    finally:
+        pool.close()
+    assert pid not in killed | {os.getpid()} and pool.accepted == 0

@@ -34,7 +34,7 @@ from generator.layouts import LayoutLibrary
 from generator.mail.settings import EmailSettings
 from generator.pipeline import Generator, Handout, HandoutRequest, HtmlHandout
 from generator.policy import ClinicPolicy
-from generator.web.builds import BuildPool, BusyError, busy
+from generator.web.builds import BuildPool, BusyError, busy, refused_at_once
 from generator.web.catalog import catalog
 from generator.web.desk import DeskSettings, build_one, desk_router
 from generator.web.fhir_routes import fhir_router
@@ -171,7 +171,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         },
     )
     async def make(request: Request) -> Response:
-        refused = check_token(request)
+        refused = check_token(request) or refused_at_once(pool)
         if refused:
             return refused
         body = await json_object(request)

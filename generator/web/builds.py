@@ -6,6 +6,14 @@ its own Generator (caches, font registry); workers forked from the warm server p
 (no other thread alive then) start ready, otherwise each loads the library itself.
 With `workers=0` leaflets are made one at a time on a thread of the server process.
 
+Each worker has a pipe of its own, which the event loop watches directly: a job is
+written to an idle worker's pipe and its answer read when the pipe becomes readable.
+(concurrent.futures' ProcessPoolExecutor passes every job and answer through two
+helper threads of the server, which cost the server about 1 ms of CPU a leaflet, taken
+from the workers when every core is busy.) A worker that dies fails only its own
+request, with BrokenProcessPool, and is replaced; one found dead while idle is replaced
+before the job goes to another.
+
 At most `workers + queue` builds are accepted at once (made or waiting); past that a
 request is refused at once with `BusyError`, which the routes answer with 503 and a
 Retry-After estimated from how long builds take, instead of queueing for minutes.
@@ -14,13 +22,18 @@ Retry-After estimated from how long builds take, instead of queueing for minutes
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import math
 import os
+import pickle
 import signal
 import time
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,8 +48,10 @@ T = TypeVar("T")
 Job = Callable[..., T]
 """A module-level function taking the worker's Generator first, then picklable arguments."""
 
-
 BUSY_MESSAGE = "the server is busy making other leaflets; try again shortly"
+LOG = logging.getLogger("generator.web.builds")
+STOP_SECONDS = 60.0
+"""How long closing the pool waits for a worker to finish the build under way before killing it."""
 
 
 class BusyError(Exception):
@@ -53,12 +68,20 @@ def busy(exc: BusyError) -> JSONResponse:
     return message_reply(BUSY_MESSAGE, 503, headers)
 
 
+def refused_at_once(pool: BuildPool) -> JSONResponse | None:
+    """The 503 answer if a build would be refused now. Routes ask before reading the body: under
+    overload most requests are refusals, and each one's cost comes out of the workers' CPU."""
+    return busy(BusyError(pool.retry_after())) if pool.full() else None
+
+
 _generator: Generator | None = None
-"""The worker process's generator."""
+"""The worker process's generator (set in the server only while forking workers from it)."""
 
 
-def _start_worker(library: Path, layouts: Path, server_pid: int) -> None:
-    """Workers leave Ctrl-C to the server, which stops them, and die with it."""
+def _work(connection: Connection, library: Path, layouts: Path, server_pid: int) -> None:
+    """A worker's life: run each job read from the pipe and write back (True, result) or (False, exception).
+
+    Workers leave Ctrl-C to the server, which stops them (None on the pipe), and die with it."""
     global _generator
     die_with_parent(server_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -67,15 +90,50 @@ def _start_worker(library: Path, layouts: Path, server_pid: int) -> None:
         from generator.layouts import LayoutLibrary
 
         _generator = Generator(Library(library), LayoutLibrary(layouts))
+    while (task := connection.recv()) is not None:
+        job, args = task
+        try:
+            answer: tuple[bool, Any] = (True, job(_generator, *args))
+        except Exception as exc:  # the request's error, answered by its route
+            answer = (False, exc)
+        try:
+            connection.send(answer)
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:  # pickled whole before anything is written
+            connection.send((False, RuntimeError(f"a build's answer could not be sent back: {type(exc).__name__}")))
 
 
-def _call(job: Job[T], *args: Any) -> T:
-    assert _generator is not None
-    return job(_generator, *args)
+class _DeadIdleError(Exception):
+    """The worker given a job had died while idle; the job did not reach it."""
 
 
-def _ready() -> int:
-    return os.getpid()
+class _Worker:
+    """One worker process and the server's end of its pipe."""
+
+    def __init__(self, generator: Generator) -> None:
+        global _generator
+        context = start_context()
+        _generator = generator if context.get_start_method() == "fork" else None
+        ours, theirs = context.Pipe()
+        library, layouts = generator.library.root, generator.layouts.root
+        self.process = context.Process(
+            target=_work, args=(theirs, library, layouts, os.getpid()), name="handout-build", daemon=True
+        )
+        try:
+            self.process.start()
+        finally:
+            _generator = None
+            theirs.close()  # the worker's end lives in the worker only: its death reads as end of file here
+        self.connection = ours
+
+    def stop(self) -> None:
+        """Let the worker finish the build under way, then end it."""
+        with contextlib.suppress(OSError):  # already gone
+            self.connection.send(None)
+        self.process.join(STOP_SECONDS)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
 
 
 class BuildPool:
@@ -87,48 +145,113 @@ class BuildPool:
         self.accepted = 0
         """Builds accepted and not yet finished (being made or waiting)."""
         self._seconds = 1.0  # a running average of how long a build takes, for Retry-After
-        self._executor: Executor
-        if workers <= 0:
-            self._executor = ThreadPoolExecutor(1, thread_name_prefix="handout-build")
-            return
-        self._executor = self._processes(generator)
-
-    def _processes(self, generator: Generator) -> ProcessPoolExecutor:
-        global _generator
-        context = start_context()
-        _generator = generator if context.get_start_method() == "fork" else None
-        library, layouts = generator.library.root, generator.layouts.root
-        executor = ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=_start_worker, initargs=(library, layouts, os.getpid())
-        )
-        executor.submit(_ready)  # start (fork) every worker now, while no other thread runs
-        _generator = None
-        return executor
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="handout-build") if workers <= 0 else None
+        self._idle = [_Worker(generator) for _ in range(max(workers, 0))]  # all forked now, while no thread runs
+        self._all = list(self._idle)
+        self._waiting: deque[asyncio.Future[_Worker]] = deque()
 
     def retry_after(self) -> int:
         """Seconds until a place is likely free: how long an accepted request has lately taken, start to end."""
         return max(1, math.ceil(self._seconds))
 
+    def full(self) -> bool:
+        """Whether a build would be refused now."""
+        return self.accepted >= self.limit
+
     async def run(self, job: Job[T], *args: Any) -> T:
-        """`job(generator, *args)` in a worker; raises BusyError when `workers + queue` builds are already accepted."""
-        if self.accepted >= self.limit:
+        """`job(generator, *args)` in a worker; raises BusyError when `workers + queue` builds are already accepted.
+
+        Raises BrokenProcessPool when the worker died making it (that worker is replaced)."""
+        if self.full():
             raise BusyError(self.retry_after())
         self.accepted += 1
         start = time.monotonic()
-        executor = self._executor
         try:
-            if self.workers <= 0:
-                return await asyncio.wrap_future(executor.submit(job, self.generator, *args))
-            return await asyncio.wrap_future(executor.submit(_call, job, *args))
-        except BrokenProcessPool:  # a worker died (e.g. out of memory): this request fails, the next get new workers
-            if self._executor is executor:  # only the first request to see the broken pool replaces it
-                executor.shutdown(wait=False, cancel_futures=True)
-                self._executor = self._processes(self.generator)
-            raise
+            if self._thread is not None:
+                return await asyncio.wrap_future(self._thread.submit(job, self.generator, *args))
+            for _ in range(self.workers + 1):  # a worker found dead before the job reached it is replaced; try the next
+                try:
+                    return await self._send(await self._idle_worker(), job, args)
+                except _DeadIdleError:
+                    pass
+            raise BrokenProcessPool("build workers keep dying")
         finally:
             self.accepted -= 1
             self._seconds = 0.8 * self._seconds + 0.2 * (time.monotonic() - start)
 
+    async def _idle_worker(self) -> _Worker:
+        if self._idle:
+            return self._idle.pop()
+        waiter: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
+        self._waiting.append(waiter)
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():  # handed a worker just as the request was cancelled
+                self._release(waiter.result())
+            raise
+
+    def _release(self, worker: _Worker) -> None:
+        """Give a worker that is free again to the longest-waiting request, else keep it idle."""
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                waiter.set_result(worker)
+                return
+        self._idle.append(worker)
+
+    def _send(self, worker: _Worker, job: Job[T], args: tuple[Any, ...]) -> asyncio.Future[T]:
+        """Write the job to the worker's pipe; the future gets its answer when the event loop sees the pipe readable.
+
+        The worker goes back to the pool only once it has answered, even if the request is cancelled."""
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[T] = loop.create_future()
+        pipe = worker.connection.fileno()
+
+        def answered() -> None:
+            loop.remove_reader(pipe)
+            try:
+                done, value = worker.connection.recv()  # blocks at most until the worker's write of it ends
+            except (EOFError, OSError):
+                self._replace(worker)
+                value = BrokenProcessPool("a build worker died making this leaflet; it has been replaced")
+                done = False
+            except Exception as exc:  # an answer that cannot be unpickled here
+                self._release(worker)
+                done, value = False, exc
+            else:
+                self._release(worker)
+            if answer.done():  # the request was cancelled
+                return
+            if done:
+                answer.set_result(value)
+            else:
+                answer.set_exception(value)
+
+        try:
+            worker.connection.send((job, args))
+        except OSError as exc:  # it died while idle: nothing ran
+            self._replace(worker)
+            raise _DeadIdleError from exc
+        except BaseException:  # e.g. arguments that cannot be pickled: nothing was written
+            self._release(worker)
+            raise
+        loop.add_reader(pipe, answered)
+        return answer
+
+    def _replace(self, dead: _Worker) -> None:
+        dead.process.kill()  # it closed its end of the pipe, so it is dead or dying
+        dead.process.join()
+        LOG.warning("a build worker died (exit code %s); starting another", dead.process.exitcode)
+        dead.connection.close()
+        self._all.remove(dead)
+        worker = _Worker(self.generator)
+        self._all.append(worker)
+        self._release(worker)
+
     def close(self) -> None:
         """Stop the workers (after the builds under way)."""
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        if self._thread is not None:
+            self._thread.shutdown(wait=True, cancel_futures=True)
+        for worker in self._all:
+            worker.stop()

@@ -27,7 +27,7 @@ from generator.mail.settings import EmailSettings
 from generator.pipeline import Generator, Handout, HandoutRequest, HtmlHandout
 from generator.policy import ClinicPolicy
 from generator.render.combine import combine_pdf_bytes
-from generator.web.builds import BuildPool, BusyError, busy
+from generator.web.builds import BuildPool, BusyError, busy, refused_at_once
 from generator.web.catalog import DEFAULT_LAYOUT
 from generator.web.desk_request import WHERE, DeskRequest, read_desk_request
 from generator.web.headers import WARNINGS_HEADER, warnings_header
@@ -97,7 +97,7 @@ def desk_router(
     router = APIRouter()
 
     async def read(request: Request) -> dict[str, Any] | Response:
-        refused = check_token(request)
+        refused = check_token(request) or refused_at_once(pool)
         return refused if refused else await json_object(request)
 
     async def build(

@@ -36,6 +36,10 @@ def _outcome(error: HandoutError, status: int, headers: dict[str, str] | None = 
     return Response(outcome, status_code=status, media_type=FHIR_JSON, headers=headers)
 
 
+def _busy(exc: BusyError) -> Response:
+    return _outcome(HandoutError(BUSY_MESSAGE), 503, {"Retry-After": str(exc.retry_after)})
+
+
 def _status(error: HandoutError) -> int:
     """A problem with the library is the server's (500); any other is the request's (422)."""
     return 500 if isinstance(error, ContentError) else 422
@@ -110,6 +114,8 @@ def fhir_router(
         refused = check_token(request)
         if refused:
             return refused
+        if pool.full():  # before the body is read, as the other build routes (generator.web.builds.refused_at_once)
+            return _busy(BusyError(pool.retry_after()))
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind not in (FHIR_JSON, "application/json"):
             return _outcome(InputError(f"request: send the Bundle as {FHIR_JSON}"), 415)
@@ -126,7 +132,7 @@ def fhir_router(
         try:
             body, headers = await pool.run(_make, clinic, bundle, options)
         except BusyError as exc:
-            return _outcome(HandoutError(BUSY_MESSAGE), 503, {"Retry-After": str(exc.retry_after)})
+            return _busy(exc)
         except HandoutError as exc:
             return _outcome(exc, _status(exc))
         except Exception:

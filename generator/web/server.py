@@ -12,16 +12,15 @@ import asyncio
 import copy
 from typing import Any
 
-import h11
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from generator.web.app import WebSettings, create_app
 
 
-class DeadlineProtocol(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol, closing connections whose request is not read in time."""
+class DeadlineProtocol(HttpToolsProtocol):
+    """uvicorn's HTTP/1.1 protocol (httptools' C parser), closing connections whose request is not read in time."""
 
     read_timeout_s = 5.0
     _deadline: asyncio.TimerHandle | None = None
@@ -34,8 +33,10 @@ class DeadlineProtocol(H11Protocol):
         if self._deadline is None:
             self._arm()  # the first bytes of a next request on a kept-alive connection
         super().data_received(data)
-        if self.conn.their_state is not h11.SEND_BODY and self.conn.their_state is not h11.IDLE:
-            self._disarm()  # the whole request is in (or the connection is over)
+
+    def on_message_complete(self) -> None:
+        self._disarm()  # the whole request is in
+        super().on_message_complete()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
@@ -65,7 +66,7 @@ def server_config(settings: WebSettings, host: str, port: int) -> uvicorn.Config
         "formatter": "plain",
         "stream": "ext://sys.stderr",
     }
-    log_config["loggers"]["generator.web.access"] = {"handlers": ["plain"], "level": "INFO", "propagate": False}
+    log_config["loggers"]["generator.web"] = {"handlers": ["plain"], "level": "INFO", "propagate": False}
     return uvicorn.Config(
         create_app(settings),
         host=host,
