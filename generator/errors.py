@@ -46,6 +46,10 @@ class TooLongError(LayoutError):
         super().__init__(message)
         self.pages, self.max_pages = pages, max_pages
 
+    def __reduce__(self) -> tuple[type[TooLongError], tuple[str, int, int], dict[str, object]]:
+        """Pickled with its page counts (the web server's workers send errors back pickled)."""
+        return type(self), (str(self), self.pages, self.max_pages), self.__dict__
+
 
 class RenderError(HandoutError):
     """ReportLab could not lay out the leaflet."""

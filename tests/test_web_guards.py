@@ -202,6 +202,25 @@ def test_slow_headers_and_bodies_are_cut_off(live_server) -> None:
         assert sock.recv(100).startswith(b"HTTP/1.1 200")
 
 
+def test_a_connection_answered_before_its_body_arrived_still_times_out(live_server) -> None:
+    """A refusal sent before the body is in (here 421) leaves no connection open for ever once the body ends."""
+    port = int(live_server().rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"POST /api/handouts HTTP/1.1\r\nHost: attacker.example\r\nContent-Length: 10\r\n\r\n12345")
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            answer += sock.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 421")
+        time.sleep(0.3)
+        sock.sendall(b"67890")  # the rest of the body, after the answer
+        began = time.monotonic()
+        sock.settimeout(10)
+        with contextlib.suppress(ConnectionResetError):
+            while sock.recv(4096):  # the rest of the answer, then the end of the connection
+                pass
+        assert time.monotonic() - began < 5 + 3  # the keep-alive timeout is 5 s
+
+
 def test_real_server_refuses_a_rebound_host(live_server) -> None:
     port = int(live_server().rsplit(":", 1)[1])
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
@@ -20,9 +21,11 @@ from fastapi.testclient import TestClient
 from helpers import INPUT as VALID
 from helpers import pdf_text
 
+from generator.errors import InputError, TooLongError
 from generator.inputs.personalisation import read_clinic
 from generator.paths import SAMPLES, layouts_root, library_root
 from generator.pipeline import Generator
+from generator.web import builds
 from generator.web.app import WebSettings, create_app
 from generator.web.builds import BuildPool, BusyError
 
@@ -193,3 +196,122 @@ def test_a_worker_found_dead_while_idle_is_replaced_before_the_job_runs(tmp_path
     finally:
         pool.close()
     assert pid not in killed | {os.getpid()} and pool.accepted == 0
+
+
+def _raise(generator: Generator, error: BaseException) -> None:
+    raise error
+
+
+class _UnpicklableError(Exception):
+    def __init__(self, message: str, extra: int) -> None:
+        super().__init__(message)  # unpickling calls _UnpicklableError(message): a TypeError
+
+
+def _unpicklable(generator: Generator) -> None:
+    raise _UnpicklableError("no", 1)
+
+
+def _answer_that_cannot_be_pickled(generator: Generator) -> object:
+    return lambda: None
+
+
+def _big_answer(generator: Generator, folder: str) -> bytes:
+    _hold(generator, folder)
+    return b"x" * 4_000_000  # more than a pipe holds: the worker blocks writing it until someone reads
+
+
+def test_errors_come_back_from_workers_whole_or_as_a_plain_error(tmp_path: Path, generator: Generator) -> None:
+    pool = BuildPool(generator, workers=2, queue=3)
+    jobs = [
+        (_raise, TooLongError("too long for this layout", 5, 4)),
+        (_raise, InputError("request: x: bad", (("x", "bad"),))),
+        (_raise, StopIteration()),  # cannot be set on a future
+        (_unpicklable,),
+        (_answer_that_cannot_be_pickled,),
+    ]
+
+    async def each() -> list[object]:
+        answers = await asyncio.gather(*(pool.run(*job) for job in jobs), return_exceptions=True)
+        (tmp_path / "release").touch()
+        return [*answers, await pool.run(_hold, str(tmp_path))]
+
+    try:
+        too_long, bad_input, stop, unpicklable, answer, pid = asyncio.run(asyncio.wait_for(each(), WAIT))
+    finally:
+        pool.close()
+    assert isinstance(too_long, TooLongError) and (too_long.pages, too_long.max_pages) == (5, 4)
+    assert str(too_long) == "too long for this layout"
+    assert isinstance(bad_input, InputError) and bad_input.problems == (("x", "bad"),)
+    assert isinstance(stop, RuntimeError) and "StopIteration" in str(stop)
+    assert isinstance(unpicklable, RuntimeError) and "_UnpicklableError" in str(unpicklable)
+    assert isinstance(answer, RuntimeError) and "could not be sent" in str(answer)
+    assert isinstance(pid, int) and pid != os.getpid()  # no worker died of any of it
+
+
+def test_a_replacement_worker_does_not_inherit_the_servers_sockets(tmp_path: Path, generator: Generator) -> None:
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("needs /proc to list a process's open files")
+    pool = BuildPool(generator, workers=1, queue=0)
+    (tmp_path / "release").touch()
+    with socket.create_server(("127.0.0.1", 0)) as listening:  # opened after the first workers, as uvicorn's is
+        inode = os.fstat(listening.fileno()).st_ino
+
+        async def crash_then_build() -> int:
+            with pytest.raises(BrokenProcessPool):
+                await pool.run(_crash)
+            return await pool.run(_hold, str(tmp_path))
+
+        try:
+            pid = asyncio.run(asyncio.wait_for(crash_then_build(), WAIT))
+            held = {os.readlink(link) for link in Path(f"/proc/{pid}/fd").iterdir()}
+        finally:
+            pool.close()
+    assert f"socket:[{inode}]" not in held
+
+
+def test_a_worker_that_cannot_be_started_is_tried_again(
+    tmp_path: Path, generator: Generator, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    pool = BuildPool(generator, workers=1, queue=1)
+    monkeypatch.setattr(builds, "RESTART_SECONDS", 0.1)
+    start = builds._Worker
+    failures = [OSError("no memory")]
+
+    def failing_once(generator: Generator, warm: bool) -> builds._Worker:
+        if failures:
+            raise failures.pop()
+        return start(generator, warm)
+
+    monkeypatch.setattr(builds, "_Worker", failing_once)
+    (tmp_path / "release").touch()
+
+    async def crash_then_build() -> int:
+        with pytest.raises(BrokenProcessPool):
+            await pool.run(_crash)
+        return await pool.run(_hold, str(tmp_path))  # waits until the second try starts a worker
+
+    try:
+        pid = asyncio.run(asyncio.wait_for(crash_then_build(), WAIT))
+    finally:
+        pool.close()
+    assert pid != os.getpid() and not failures
+    assert "could not start a build worker (OSError)" in caplog.text
+
+
+def test_closing_ends_a_worker_blocked_on_an_answer_nobody_reads(
+    tmp_path: Path, generator: Generator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(builds, "STOP_SECONDS", WAIT)
+    pool = BuildPool(generator, workers=1, queue=0)
+
+    async def cancel_a_big_build() -> None:
+        build = asyncio.ensure_future(pool.run(_big_answer, str(tmp_path)))
+        while _started(tmp_path) < 1:
+            await asyncio.sleep(0.01)
+        build.cancel()
+        (tmp_path / "release").touch()
+
+    asyncio.run(cancel_a_big_build())
+    [worker] = pool._all
+    pool.close()
+    assert worker.process.exitcode == 0  # it wrote its answer and ended, not killed at the deadline

@@ -57,11 +57,17 @@ def start_context() -> BaseContext:
     of the cyclic garbage collector (gc.freeze): the workers' collections then walk only what their
     builds make (a full collection no longer walks the whole warm heap), and leave the inherited
     pages shared instead of copying them."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         gc.freeze()
         return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    return fresh_context()
+
+
+def fresh_context() -> BaseContext:
+    """forkserver, else spawn: workers that inherit nothing from this process (no open sockets)."""
+    return multiprocessing.get_context(
+        "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    )
 
 
 @contextlib.contextmanager

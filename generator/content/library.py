@@ -296,6 +296,7 @@ class Library:
         self.root = root
         self._topics: dict[str, Topic] = {}
         self._blocks: dict[tuple[str, str, str], Block] = {}
+        self._languages: dict[str, tuple[str, ...]] = {}
 
     def topic_names(self) -> list[str]:
         """Names of the topics in the library, sorted."""
@@ -381,9 +382,12 @@ class Library:
         return any(self.block_path(topic, ref, language).is_file() for ref in self.topic(topic).blocks)
 
     def languages(self, topic: str) -> list[str]:
-        """Languages in which every block of `topic` exists."""
-        refs = self.topic(topic).blocks
-        found = {DEFAULT_LANGUAGE}
-        for path in (self.root / topic).glob("*.*.yaml"):
-            found.add(path.suffixes[-2].lstrip("."))
-        return sorted(lang for lang in found if all(self.block_path(topic, r, lang).is_file() for r in refs))
+        """Languages in which every block of `topic` exists (looked up once: the web server asks per request)."""
+        if topic not in self._languages:
+            refs = self.topic(topic).blocks
+            found = {DEFAULT_LANGUAGE}
+            for path in (self.root / topic).glob("*.*.yaml"):
+                found.add(path.suffixes[-2].lstrip("."))
+            complete = (lang for lang in found if all(self.block_path(topic, r, lang).is_file() for r in refs))
+            self._languages[topic] = tuple(sorted(complete))
+        return list(self._languages[topic])

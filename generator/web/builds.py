@@ -34,12 +34,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any, TypeVar
 
 from fastapi.responses import JSONResponse
 
-from generator.batch.pool import start_context
+from generator.batch.pool import fresh_context, start_context
 from generator.batch.worker_life import die_with_parent
 from generator.pipeline import Generator
 from generator.web.replies import message_reply
@@ -51,7 +52,9 @@ Job = Callable[..., T]
 BUSY_MESSAGE = "the server is busy making other leaflets; try again shortly"
 LOG = logging.getLogger("generator.web.builds")
 STOP_SECONDS = 60.0
-"""How long closing the pool waits for a worker to finish the build under way before killing it."""
+"""How long closing the pool waits for the workers to finish the builds under way before killing them."""
+RESTART_SECONDS = 5
+"""How long to wait before trying again to start a worker after starting one failed."""
 
 
 class BusyError(Exception):
@@ -95,11 +98,25 @@ def _work(connection: Connection, library: Path, layouts: Path, server_pid: int)
         try:
             answer: tuple[bool, Any] = (True, job(_generator, *args))
         except Exception as exc:  # the request's error, answered by its route
-            answer = (False, exc)
+            answer = (False, _portable(exc))
         try:
-            connection.send(answer)
-        except (pickle.PicklingError, TypeError, AttributeError) as exc:  # pickled whole before anything is written
-            connection.send((False, RuntimeError(f"a build's answer could not be sent back: {type(exc).__name__}")))
+            data = ForkingPickler.dumps(answer)
+        except Exception as exc:  # pickled whole before anything is written
+            data = ForkingPickler.dumps(
+                (False, RuntimeError(f"a build's answer could not be sent: {type(exc).__name__}"))
+            )
+        connection.send_bytes(data)
+
+
+def _portable(exc: Exception) -> Exception:
+    """`exc`, or a RuntimeError saying what it was when it cannot be pickled back or set on a future."""
+    if isinstance(exc, StopIteration):
+        return RuntimeError(f"a build raised {type(exc).__name__}")
+    try:
+        pickle.loads(ForkingPickler.dumps(exc))
+    except Exception:
+        return RuntimeError(f"a build raised {type(exc).__name__}, which cannot be sent back")
+    return exc
 
 
 class _DeadIdleError(Exception):
@@ -107,11 +124,15 @@ class _DeadIdleError(Exception):
 
 
 class _Worker:
-    """One worker process and the server's end of its pipe."""
+    """One worker process and the server's end of its pipe.
 
-    def __init__(self, generator: Generator) -> None:
+    With `warm`, it is forked from this process when that is safe (see start_context); else, and for
+    every replacement (forked from the serving process it would inherit the listening and client
+    sockets), it starts fresh and loads the library itself."""
+
+    def __init__(self, generator: Generator, warm: bool) -> None:
         global _generator
-        context = start_context()
+        context = start_context() if warm else fresh_context()
         _generator = generator if context.get_start_method() == "fork" else None
         ours, theirs = context.Pipe()
         library, layouts = generator.library.root, generator.layouts.root
@@ -120,19 +141,28 @@ class _Worker:
         )
         try:
             self.process.start()
+        except BaseException:
+            ours.close()
+            raise
         finally:
             _generator = None
             theirs.close()  # the worker's end lives in the worker only: its death reads as end of file here
         self.connection = ours
 
-    def stop(self) -> None:
-        """Let the worker finish the build under way, then end it."""
+    def ask_to_stop(self) -> None:
+        """Ask the worker to end after the build under way."""
         with contextlib.suppress(OSError):  # already gone
             self.connection.send(None)
-        self.process.join(STOP_SECONDS)
+
+    def wait(self, deadline: float) -> None:
+        """Wait for the worker to end (dropping answers nobody waits for any more); kill it at `deadline`."""
+        with contextlib.suppress(EOFError, OSError):
+            while self.process.is_alive() and time.monotonic() < deadline:
+                if self.connection.poll(0.05):
+                    self.connection.recv_bytes()  # a worker blocked writing a large answer could not end
         if self.process.is_alive():
             self.process.kill()
-            self.process.join()
+        self.process.join()
         self.connection.close()
 
 
@@ -146,7 +176,7 @@ class BuildPool:
         """Builds accepted and not yet finished (being made or waiting)."""
         self._seconds = 1.0  # a running average of how long a build takes, for Retry-After
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="handout-build") if workers <= 0 else None
-        self._idle = [_Worker(generator) for _ in range(max(workers, 0))]  # all forked now, while no thread runs
+        self._idle = [_Worker(generator, warm=True) for _ in range(max(workers, 0))]  # forked now, before serving
         self._all = list(self._idle)
         self._waiting: deque[asyncio.Future[_Worker]] = deque()
 
@@ -210,23 +240,23 @@ class BuildPool:
 
         def answered() -> None:
             loop.remove_reader(pipe)
+            died = False
             try:
                 done, value = worker.connection.recv()  # blocks at most until the worker's write of it ends
             except (EOFError, OSError):
-                self._replace(worker)
+                died, done = True, False
                 value = BrokenProcessPool("a build worker died making this leaflet; it has been replaced")
-                done = False
             except Exception as exc:  # an answer that cannot be unpickled here
-                self._release(worker)
                 done, value = False, exc
+            if not answer.done():  # else the request was cancelled
+                if done:
+                    answer.set_result(value)
+                else:
+                    answer.set_exception(value)
+            if died:
+                self._replace(worker)
             else:
                 self._release(worker)
-            if answer.done():  # the request was cancelled
-                return
-            if done:
-                answer.set_result(value)
-            else:
-                answer.set_exception(value)
 
         try:
             worker.connection.send((job, args))
@@ -242,16 +272,27 @@ class BuildPool:
     def _replace(self, dead: _Worker) -> None:
         dead.process.kill()  # it closed its end of the pipe, so it is dead or dying
         dead.process.join()
-        LOG.warning("a build worker died (exit code %s); starting another", dead.process.exitcode)
         dead.connection.close()
         self._all.remove(dead)
-        worker = _Worker(self.generator)
+        LOG.warning("a build worker died (exit code %s); starting another", dead.process.exitcode)
+        self._add_worker()
+
+    def _add_worker(self) -> None:
+        try:
+            worker = _Worker(self.generator, warm=False)
+        except OSError as exc:  # e.g. no memory to start a process; the requests wait for a worker meanwhile
+            LOG.error("could not start a build worker (%s); trying again in %d s", type(exc).__name__, RESTART_SECONDS)
+            asyncio.get_running_loop().call_later(RESTART_SECONDS, self._add_worker)
+            return
         self._all.append(worker)
         self._release(worker)
 
     def close(self) -> None:
-        """Stop the workers (after the builds under way)."""
+        """Stop the workers (after the builds under way; killed if not ended within STOP_SECONDS)."""
         if self._thread is not None:
             self._thread.shutdown(wait=True, cancel_futures=True)
         for worker in self._all:
-            worker.stop()
+            worker.ask_to_stop()
+        deadline = time.monotonic() + STOP_SECONDS
+        for worker in self._all:
+            worker.wait(deadline)

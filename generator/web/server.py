@@ -37,6 +37,13 @@ class DeadlineProtocol(HttpToolsProtocol):
     def on_message_complete(self) -> None:
         self._disarm()  # the whole request is in
         super().on_message_complete()
+        if self.cycle.response_complete and not self.transport.is_closing():
+            # answered before its body was all in (a refusal: 401, 413, 421, 503): uvicorn set its keep-alive
+            # timer with the answer, cancelled it for each later piece of body, and sets none at the end
+            self._unset_keepalive_if_required()
+            self.timeout_keep_alive_task = self.loop.call_later(
+                self.timeout_keep_alive, self.timeout_keep_alive_handler
+            )
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
