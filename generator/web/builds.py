@@ -7,12 +7,13 @@ its own Generator (caches, font registry); workers forked from the warm server p
 With `workers=0` leaflets are made one at a time on a thread of the server process.
 
 Each worker has a pipe of its own, which the event loop watches directly: a job is
-written to an idle worker's pipe and its answer read when the pipe becomes readable.
-(concurrent.futures' ProcessPoolExecutor passes every job and answer through two
-helper threads of the server, which cost the server about 1 ms of CPU a leaflet, taken
-from the workers when every core is busy.) A worker that dies fails only its own
-request, with BrokenProcessPool, and is replaced; one found dead while idle is replaced
-before the job goes to another.
+written to an idle worker's pipe, and its answer read when the pipe becomes readable, in
+the same callback that writes the worker its next waiting job. (concurrent.futures'
+ProcessPoolExecutor passes every job and answer through two helper threads of the server,
+which cost the server about 1 ms of CPU a leaflet, taken from the workers when every core
+is busy.) A worker that dies fails only its own request, with BrokenProcessPool, and is
+replaced (started fresh: forked from the serving process it would inherit its sockets);
+a job given to a worker found dead while idle waits for the next worker.
 
 At most `workers + queue` builds are accepted at once (made or waiting); past that a
 request is refused at once with `BusyError`, which the routes answer with 503 and a
@@ -33,10 +34,11 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from fastapi.responses import JSONResponse
 
@@ -119,10 +121,6 @@ def _portable(exc: Exception) -> Exception:
     return exc
 
 
-class _DeadIdleError(Exception):
-    """The worker given a job had died while idle; the job did not reach it."""
-
-
 class _Worker:
     """One worker process and the server's end of its pipe.
 
@@ -166,6 +164,15 @@ class _Worker:
         self.connection.close()
 
 
+@dataclass(frozen=True)
+class _Task(Generic[T]):
+    """A job accepted by the pool and the future its request awaits."""
+
+    job: Job[T]
+    args: tuple[Any, ...]
+    answer: asyncio.Future[T]
+
+
 class BuildPool:
     """Runs build jobs off the event loop: in `workers` processes (0: one thread here), at most `queue` waiting."""
 
@@ -178,7 +185,8 @@ class BuildPool:
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="handout-build") if workers <= 0 else None
         self._idle = [_Worker(generator, warm=True) for _ in range(max(workers, 0))]  # forked now, before serving
         self._all = list(self._idle)
-        self._waiting: deque[asyncio.Future[_Worker]] = deque()
+        self._waiting: deque[_Task[Any]] = deque()
+        """Jobs accepted and not yet given to a worker, oldest first."""
 
     def retry_after(self) -> int:
         """Seconds until a place is likely free: how long an accepted request has lately taken, start to end."""
@@ -199,43 +207,27 @@ class BuildPool:
         try:
             if self._thread is not None:
                 return await asyncio.wrap_future(self._thread.submit(job, self.generator, *args))
-            for _ in range(self.workers + 1):  # a worker found dead before the job reached it is replaced; try the next
-                try:
-                    return await self._send(await self._idle_worker(), job, args)
-                except _DeadIdleError:
-                    pass
-            raise BrokenProcessPool("build workers keep dying")
+            answer: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+            self._waiting.append(_Task(job, args, answer))
+            self._dispatch()
+            return await answer
         finally:
             self.accepted -= 1
             self._seconds = 0.8 * self._seconds + 0.2 * (time.monotonic() - start)
 
-    async def _idle_worker(self) -> _Worker:
-        if self._idle:
-            return self._idle.pop()
-        waiter: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
-        self._waiting.append(waiter)
-        try:
-            return await waiter
-        except asyncio.CancelledError:
-            if waiter.done() and not waiter.cancelled():  # handed a worker just as the request was cancelled
-                self._release(waiter.result())
-            raise
+    def _dispatch(self) -> None:
+        """Give waiting jobs to idle workers, oldest first (jobs whose request was cancelled are dropped)."""
+        while self._idle and self._waiting:
+            task = self._waiting.popleft()
+            if not task.answer.done():
+                self._send(self._idle.pop(), task)
 
-    def _release(self, worker: _Worker) -> None:
-        """Give a worker that is free again to the longest-waiting request, else keep it idle."""
-        while self._waiting:
-            waiter = self._waiting.popleft()
-            if not waiter.done():
-                waiter.set_result(worker)
-                return
-        self._idle.append(worker)
+    def _send(self, worker: _Worker, task: _Task[Any]) -> None:
+        """Write the job to the worker's pipe; its answer is read when the event loop sees the pipe readable.
 
-    def _send(self, worker: _Worker, job: Job[T], args: tuple[Any, ...]) -> asyncio.Future[T]:
-        """Write the job to the worker's pipe; the future gets its answer when the event loop sees the pipe readable.
-
-        The worker goes back to the pool only once it has answered, even if the request is cancelled."""
+        Called from the callback that reads a worker's answer, so a worker gets its next job at once. The
+        worker goes back to the pool only once it has answered, even if the request is cancelled."""
         loop = asyncio.get_running_loop()
-        answer: asyncio.Future[T] = loop.create_future()
         pipe = worker.connection.fileno()
 
         def answered() -> None:
@@ -248,26 +240,28 @@ class BuildPool:
                 value = BrokenProcessPool("a build worker died making this leaflet; it has been replaced")
             except Exception as exc:  # an answer that cannot be unpickled here
                 done, value = False, exc
-            if not answer.done():  # else the request was cancelled
+            if not task.answer.done():  # else the request was cancelled
                 if done:
-                    answer.set_result(value)
+                    task.answer.set_result(value)
                 else:
-                    answer.set_exception(value)
+                    task.answer.set_exception(value)
             if died:
                 self._replace(worker)
             else:
-                self._release(worker)
+                self._idle.append(worker)
+                self._dispatch()
 
         try:
-            worker.connection.send((job, args))
-        except OSError as exc:  # it died while idle: nothing ran
+            worker.connection.send((task.job, task.args))
+        except OSError:  # it died while idle: nothing ran, so the job waits for the next worker
+            self._waiting.appendleft(task)
             self._replace(worker)
-            raise _DeadIdleError from exc
-        except BaseException:  # e.g. arguments that cannot be pickled: nothing was written
-            self._release(worker)
-            raise
+            return
+        except Exception as exc:  # e.g. arguments that cannot be pickled: nothing was written
+            self._idle.append(worker)
+            task.answer.set_exception(exc)
+            return
         loop.add_reader(pipe, answered)
-        return answer
 
     def _replace(self, dead: _Worker) -> None:
         dead.process.kill()  # it closed its end of the pipe, so it is dead or dying
@@ -285,7 +279,8 @@ class BuildPool:
             asyncio.get_running_loop().call_later(RESTART_SECONDS, self._add_worker)
             return
         self._all.append(worker)
-        self._release(worker)
+        self._idle.append(worker)
+        self._dispatch()
 
     def close(self) -> None:
         """Stop the workers (after the builds under way; killed if not ended within STOP_SECONDS)."""
