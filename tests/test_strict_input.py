@@ -188,9 +188,10 @@ def test_the_api_refuses_duplicated_keys(client) -> None:
 
 def test_age_and_date_of_birth_that_disagree_are_refused(run_cli, tmp_path) -> None:
     text = PATIENT.replace("age: 47", "age: 47, date_of_birth: 1950-01-02")
-    code, err, _, output = _build(run_cli, tmp_path, text, ".yaml", "--made-on", "2026-11-25")
+    code, err, patient, output = _build(run_cli, tmp_path, text, ".yaml", "--made-on", "2026-11-25")
     _refused(code, err, output, "patient.age and patient.date_of_birth disagree on the made-on date")
-    assert "1950" not in err and "47" not in err
+    message = err.replace(patient, "FILE")  # the file's path may hold any digits (pytest-347)
+    assert "1950" not in message and "47" not in message
     future = PATIENT.replace("age: 47", "date_of_birth: 2026-12-01")
     code, err, _, output = _build(run_cli, tmp_path, future, ".yaml", "--made-on", "2026-11-25")
     _refused(code, err, output, "patient.date_of_birth: after the date the leaflet is made")

@@ -3,15 +3,18 @@ the access token's source and length, and slow clients (a real uvicorn server on
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import hashlib
 import logging
 import re
 import socket
+import threading
 import time
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from test_web import VALID, _settings
 
@@ -219,6 +222,49 @@ def test_a_connection_answered_before_its_body_arrived_still_times_out(live_serv
             while sock.recv(4096):  # the rest of the answer, then the end of the connection
                 pass
         assert time.monotonic() - began < 5 + 3  # the keep-alive timeout is 5 s
+
+
+def test_a_request_in_the_same_read_as_an_early_answered_body_is_not_cut_off() -> None:
+    """The keep-alive timer set when a refused request's body ends does not close the next request's connection."""
+    from generator.web.server import DeadlineProtocol
+
+    async def app(scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return
+        if scope["path"] == "/slow":
+            await asyncio.sleep(1.5)  # longer than the keep-alive timeout below
+        status, body = (421, b"early") if scope["path"] == "/early" else (200, b"made")
+        headers = [(b"content-length", b"%d" % len(body))]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = {"http": DeadlineProtocol, "timeout_keep_alive": 0.5, "log_level": "warning", "lifespan": "off"}
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, **settings)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(b"POST /early HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n12345")
+            answer = b""
+            while not answer.endswith(b"early"):
+                answer += sock.recv(4096)
+            sock.sendall(b"67890GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")  # the body's end and the next request
+            answer = b""
+            while chunk := sock.recv(4096):
+                answer += chunk
+                if answer.endswith(b"made"):
+                    break
+        assert answer.startswith(b"HTTP/1.1 200") and answer.endswith(b"made")
+    finally:
+        server.should_exit = True
+        thread.join(10)
 
 
 def test_real_server_refuses_a_rebound_host(live_server) -> None:

@@ -183,8 +183,10 @@ class BuildPool:
         """Builds accepted and not yet finished (being made or waiting)."""
         self._seconds = 1.0  # a running average of how long a build takes, for Retry-After
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="handout-build") if workers <= 0 else None
-        self._idle = [_Worker(generator, warm=True) for _ in range(max(workers, 0))]  # forked now, before serving
-        self._all = list(self._idle)
+        self._all = [_Worker(generator, warm=True) for _ in range(max(workers, 0))]  # forked now, before serving
+        self._idle = deque(self._all)
+        """Workers without a job, taken in turn (so one that died while idle is found at its next turn)."""
+        self._closed = False
         self._waiting: deque[_Task[Any]] = deque()
         """Jobs accepted and not yet given to a worker, oldest first."""
 
@@ -220,7 +222,7 @@ class BuildPool:
         while self._idle and self._waiting:
             task = self._waiting.popleft()
             if not task.answer.done():
-                self._send(self._idle.pop(), task)
+                self._send(self._idle.popleft(), task)
 
     def _send(self, worker: _Worker, task: _Task[Any]) -> None:
         """Write the job to the worker's pipe; its answer is read when the event loop sees the pipe readable.
@@ -272,18 +274,29 @@ class BuildPool:
         self._add_worker()
 
     def _add_worker(self) -> None:
+        """Start a worker on a thread (starting the forkserver may take a second), then give it work."""
+        if not self._closed:
+            loop = asyncio.get_running_loop()
+            loop.run_in_executor(None, _Worker, self.generator, False).add_done_callback(self._started)
+
+    def _started(self, starting: asyncio.Future[_Worker]) -> None:
         try:
-            worker = _Worker(self.generator, warm=False)
-        except OSError as exc:  # e.g. no memory to start a process; the requests wait for a worker meanwhile
+            worker = starting.result()
+        except Exception as exc:  # e.g. no memory to start a process; the requests wait for a worker meanwhile
             LOG.error("could not start a build worker (%s); trying again in %d s", type(exc).__name__, RESTART_SECONDS)
             asyncio.get_running_loop().call_later(RESTART_SECONDS, self._add_worker)
             return
         self._all.append(worker)
+        if self._closed:  # it started while the server was stopping
+            worker.ask_to_stop()
+            worker.wait(time.monotonic() + STOP_SECONDS)
+            return
         self._idle.append(worker)
         self._dispatch()
 
     def close(self) -> None:
         """Stop the workers (after the builds under way; killed if not ended within STOP_SECONDS)."""
+        self._closed = True
         if self._thread is not None:
             self._thread.shutdown(wait=True, cancel_futures=True)
         for worker in self._all:

@@ -34,6 +34,10 @@ class DeadlineProtocol(HttpToolsProtocol):
             self._arm()  # the first bytes of a next request on a kept-alive connection
         super().data_received(data)
 
+    def on_message_begin(self) -> None:
+        self._unset_keepalive_if_required()  # a request that follows in the same read must not meet the timer below
+        super().on_message_begin()
+
     def on_message_complete(self) -> None:
         self._disarm()  # the whole request is in
         super().on_message_complete()
