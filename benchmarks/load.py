@@ -8,11 +8,12 @@ else is contacted), then for each number of clients runs them for --seconds (and
 one request after another, while one more client asks GET /api/topics every 50 ms. A
 client answered 503 waits the Retry-After it is given (at most 2 s) and tries again, as a
 well-behaved front end would. It prints PDFs per second, latency percentiles of the PDFs
-and of /api/topics, and how many requests were refused with 503; then the throughput of
-the most workers against one worker at each client count (with --rounds N, the worker counts run
-alternately N times and the ratio is the median: this machine's speed drifts by minutes). The
-clients run on the same machine as the server, so with every core making leaflets they take their
-share of it. Everything stops by itself.
+and of /api/topics, how many requests were refused with 503, and the CPU each PDF cost the
+server process, its workers together and these clients (Linux, from /proc; refused requests'
+CPU is counted in); then the throughput of the most workers against one worker at each client
+count (with --rounds N, the worker counts run alternately N times and the ratio is the median:
+this machine's speed drifts by minutes). The clients run on the same machine as the server, so
+with every core making leaflets they take their share of it. Everything stops by itself.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -28,6 +30,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 HOST = "127.0.0.1"
 BODY = json.dumps(
@@ -140,6 +143,27 @@ def _wait_until_up(port: int, server: subprocess.Popen[bytes]) -> None:
     raise SystemExit("the server did not start")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of process `pid` (all its threads), from /proc; 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_by_part(server: int) -> dict[str, float]:
+    """CPU seconds so far of the server process, of its workers together, and of this load generator."""
+    children = Path(f"/proc/{server}/task/{server}/children")
+    workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+    mine = os.times()
+    return {
+        "server": _cpu_seconds(server),
+        "workers": sum(_cpu_seconds(pid) for pid in workers),
+        "clients": mine.user + mine.system,
+    }
+
+
 def serve(workers: int, clients: list[int], seconds: float, max_requests: int) -> dict[int, float]:
     """Start a server with `workers` workers, run each client count; PDFs/s per client count."""
     port = _free_port()
@@ -152,13 +176,21 @@ def serve(workers: int, clients: list[int], seconds: float, max_requests: int) -
         try:
             _wait_until_up(port, server)
             run(port, 2, 2.0, 50)  # warm every worker up
-            print(f"\n{workers} worker(s): clients  PDFs/s  PDF p50/p95/p99 ms  topics p50/p95/p99 ms  503s  errors")
+            print(
+                f"\n{workers} worker(s): clients  PDFs/s  PDF p50/p95/p99 ms  topics p50/p95/p99 ms  503s  errors"
+                "   CPU ms a PDF: server workers clients"
+            )
             for count in clients:
+                before = _cpu_by_part(server.pid)
                 tally, elapsed = run(port, count, seconds, max_requests)
+                after = _cpu_by_part(server.pid)
                 rates[count] = len(tally.pdf_ms) / elapsed
+                per_pdf = "  ".join(
+                    f"{(after[part] - before[part]) * 1000 / max(len(tally.pdf_ms), 1):5.1f}" for part in after
+                )
                 print(
                     f"{'':13}{count:7} {rates[count]:7.1f}  {_percentiles(tally.pdf_ms)}    "
-                    f"{_percentiles(tally.topics_ms)}   {tally.busy:5} {tally.errors:6}"
+                    f"{_percentiles(tally.topics_ms)}   {tally.busy:5} {tally.errors:6}   {per_pdf}"
                 )
         finally:
             server.terminate()
