@@ -93,7 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "topic",
         nargs="?",
-        help="topic to print, e.g. carisoprodol (see 'handout list'); with --fhir, by default the medicine's code's",
+        help="topic to print, e.g. carisoprodol (see 'handout list'); with --patient or --fhir, by default the "
+        "one about the prescription's medicine",
     )
     build.add_argument("-o", "--output", metavar="FILE", help="file to write (default: TOPIC.pdf or TOPIC.html)")
     build.add_argument(

@@ -44,8 +44,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     if args.fhir and args.patient:
         raise InputError("--fhir: give either --fhir or --patient, not both")
-    if not args.fhir and not args.topic:
-        raise InputError("topic: missing (name a topic, or give --fhir FILE to take it from the medicine's code)")
+    if not (args.topic or args.patient or args.fhir):
+        message = "missing (name a topic, or give --patient FILE or --fhir FILE to take it from the prescription)"
+        raise InputError(f"topic: {message}")
     generator = make_generator(args)
     fhir = None
     if args.fhir:
@@ -62,9 +63,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     else:
         from generator.inputs.selection import resolve_topic
 
-        topic = resolve_topic(generator.library, args.topic, None, "command line")
-        patient_file = Path(args.patient) if args.patient else generator.library.sample_input(topic)
-        data = read_personalisation(patient_file)
+        if args.patient:  # without a topic, the one about the prescription's medicine
+            patient_file = Path(args.patient)
+            data = read_personalisation(patient_file)
+            topic = resolve_topic(generator.library, args.topic, data, "command line" if args.topic else args.patient)
+        else:
+            topic = resolve_topic(generator.library, args.topic, None, "command line")
+            patient_file = generator.library.sample_input(topic)
+            data = read_personalisation(patient_file)
     where = str(patient_file) if args.patient or args.fhir else f"the {topic} sample"
     clinic_file = Path(args.clinic) if args.clinic else None
     config = config_path(args.config)

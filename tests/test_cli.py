@@ -159,3 +159,40 @@ def test_verify_rejects_a_file_that_is_not_a_pdf(run_cli, tmp_path) -> None:
     code, _, err = run_cli("verify", str(fake), "--topic", "carisoprodol")
     assert code == 6
     assert err.startswith(f"Error: {fake}: not a readable PDF")
+
+
+def test_build_with_a_patient_file_and_no_topic_takes_the_prescriptions_medicine(run_cli, tmp_path) -> None:
+    sample = Path(__file__).parents[1] / "handouts" / "methocarbamol" / "sample.yaml"
+    output = tmp_path / "leaflet.pdf"
+    code, _, err = run_cli("build", "--patient", str(sample), "-o", str(output), "--made-on", "2026-11-01")
+    assert code == 0, err
+    text = pdf_text(output.read_bytes())
+    assert "Methocarbamol (Robaxin)" in text and "arisoprodol" not in text
+    assert "1,500 mg" in text  # the prescription's dose
+
+
+@pytest.mark.parametrize(
+    ("patient", "expected"),
+    [
+        (
+            'patient: {name: "Ann Lee", age: 47}\nprescriber: {name: "Dr. Sam Lee", phone: "555-0100"}\n',
+            ": topic: missing (name a topic, or give a prescription)",
+        ),
+        (
+            'patient: {name: "Ann Lee", age: 47}\nprescriber: {name: "Dr. Sam Lee", phone: "555-0100"}\n'
+            "prescription: {medicine: zzmedicine, dose_mg: 325, times_per_day: 3, start: 2026-11-24,"
+            " days_supply: 14}\n",
+            ": prescription.medicine: no topic is about this medicine (topics: carisoprodol,",
+        ),
+    ],
+    ids=["no prescription", "no topic about the medicine"],
+)
+def test_build_without_a_topic_refuses_what_names_none(run_cli, tmp_path, patient: str, expected: str) -> None:
+    source = tmp_path / "patient.yaml"
+    source.write_text(patient, encoding="utf-8")
+    code, _, err = run_cli("build", "--patient", str(source), "-o", str(tmp_path / "o.pdf"))
+    assert code == 2 and err.startswith(f"Error: {source}{expected}")
+    assert "zzmedicine" not in err and err.count("\n") == 1
+    code, _, err = run_cli("build", "-o", str(tmp_path / "o.pdf"))
+    assert code == 2 and "topic: missing (name a topic, or give --patient FILE or --fhir FILE" in err
+    assert not (tmp_path / "o.pdf").exists()
