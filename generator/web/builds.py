@@ -40,7 +40,7 @@ from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from generator.batch.pool import fresh_context, start_context
 from generator.batch.worker_life import die_with_parent
@@ -73,10 +73,11 @@ def busy(exc: BusyError) -> JSONResponse:
     return message_reply(BUSY_MESSAGE, 503, headers)
 
 
-def refused_at_once(pool: BuildPool) -> JSONResponse | None:
-    """The 503 answer if a build would be refused now. Routes ask before reading the body: under
-    overload most requests are refusals, and each one's cost comes out of the workers' CPU."""
-    return busy(BusyError(pool.retry_after())) if pool.full() else None
+def refused_at_once(pool: BuildPool, reply: Callable[[BusyError], Response] = busy) -> Response | None:
+    """The 503 answer (`reply`, by default `busy`) if a build would be refused now. Routes ask before
+    reading the body: under overload most requests are refusals, and each one's cost comes out of the
+    workers' CPU."""
+    return reply(BusyError(pool.retry_after())) if pool.full() else None
 
 
 _generator: Generator | None = None

@@ -23,7 +23,7 @@ from generator.fhir.infobutton import atom_feed, find_entries, json_feed, parse_
 from generator.fhir.mapping import read_fhir
 from generator.inputs.personalisation import Clinic
 from generator.pipeline import Generator, HandoutRequest
-from generator.web.builds import BUSY_MESSAGE, BuildPool, BusyError, busy
+from generator.web.builds import BUSY_MESSAGE, BuildPool, BusyError, busy, refused_at_once
 from generator.web.headers import WARNINGS_HEADER, warnings_header
 from generator.web.replies import error_reply, message_reply
 
@@ -111,11 +111,9 @@ def fhir_router(
     ) -> Response:
         """The body is a Bundle (Patient, MedicationRequest, Practitioner, Medication); `?output=DocumentReference`
         returns the leaflet as a FHIR DocumentReference to file in the chart."""
-        refused = check_token(request)
+        refused = check_token(request) or refused_at_once(pool, _busy)
         if refused:
             return refused
-        if pool.full():  # before the body is read, as the other build routes (generator.web.builds.refused_at_once)
-            return _busy(BusyError(pool.retry_after()))
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind not in (FHIR_JSON, "application/json"):
             return _outcome(InputError(f"request: send the Bundle as {FHIR_JSON}"), 415)
