@@ -37,10 +37,11 @@ def print_warnings(warnings: tuple[tuple[str, str], ...], where: str) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Make one leaflet (from a patient file, the sample, or a FHIR Bundle with --fhir)."""
+    from generator.files import write_atomically
     from generator.inputs.personalisation import choose_clinic, read_personalisation
     from generator.paths import SAMPLES, config_path
-    from generator.pipeline import Handout, HandoutRequest, HtmlHandout, write_atomically
-    from generator.policy import read_policy
+    from generator.pipeline import Handout, HandoutRequest, HtmlHandout
+    from generator.prescription.policy import read_policy
 
     if args.fhir and args.patient:
         raise InputError("--fhir: give either --fhir or --patient, not both")
@@ -125,7 +126,7 @@ def cmd_email(args: argparse.Namespace) -> int:
     from generator.mail.settings import load_email_settings
     from generator.paths import SAMPLES, config_path
     from generator.pipeline import HandoutRequest
-    from generator.policy import read_policy
+    from generator.prescription.policy import read_policy
 
     patient_file = Path(args.patient)
     data = read_personalisation(patient_file)
@@ -169,7 +170,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from generator.inputs.personalisation import read_clinic
     from generator.mail.settings import load_email_settings
     from generator.paths import SAMPLES, config_path, layouts_root, library_root
-    from generator.policy import read_policy
+    from generator.prescription.policy import read_policy
 
     scheduler = args.scheduler or os.environ.get("HANDOUT_DASK_SCHEDULER") or None
     if scheduler and args.email:
@@ -257,7 +258,7 @@ def _patient_expectations(
     from generator.inputs.personalisation import choose_clinic, read_personalisation
     from generator.inputs.selection import resolve_language
     from generator.paths import SAMPLES, config_path
-    from generator.policy import read_policy
+    from generator.prescription.policy import read_policy
     from generator.verify.expect import leaflet_expectations
 
     patient_file = Path(args.patient)
@@ -322,7 +323,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from generator.inputs.personalisation import read_clinic, read_prescribers
     from generator.paths import SAMPLES, config_path, layouts_root, library_root
-    from generator.policy import read_policy
+    from generator.prescription.policy import read_policy
     from generator.web.app import LOOPBACK_NAMES, WebSettings
     from generator.web.server import serve
 

@@ -11,7 +11,8 @@ from generator.content.library import Block, BodyItem, Library, Topic
 from generator.content.templating import escape_text, holds, render_markup
 from generator.inputs.personalisation import Clinic, Personalisation, age_on
 from generator.layouts import Layout
-from generator.schedule import Schedule
+from generator.prescription.printed import CalendarRow, calendar_rows, schedule_names, schedule_rows
+from generator.prescription.schedule import Schedule
 
 
 @dataclass(frozen=True)
@@ -21,16 +22,6 @@ class Item:
     kind: str
     texts: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
-
-
-@dataclass(frozen=True)
-class CalendarRow:
-    """One day of the dose calendar: the day, how much each time, how many boxes, and whether a step starts."""
-
-    day: str
-    how_much: str
-    doses: int
-    new_step: bool
 
 
 @dataclass(frozen=True)
@@ -131,50 +122,7 @@ def template_context(
     }
     if schedule is None or topic.medicine is None:
         return context
-    steps = [
-        {
-            "from": wording.date(step.start),
-            "until": wording.date(step.end),
-            "how_much": wording.how_much(schedule.form, step.tablets, step.strength_mg),
-            "how_often": wording.how_often(step.times_per_day),
-            "tablets": step.tablets,
-            "strength_mg": step.strength_mg,
-            "times_per_day": step.times_per_day,
-        }
-        for step in schedule.steps
-    ]
-    context |= {
-        "medicine": topic.medicine.model_dump(),
-        "schedule": steps,
-        "first_step": steps[0],
-        "full_dose_until": steps[0]["until"],
-        "last_day": wording.date(schedule.last_day),
-    }
-    most = daily_max_tablets(topic, schedule)
-    if most:
-        context["daily_max"] = [wording.how_much(schedule.form, count, strength) for strength, count in most]
-    return context
-
-
-def daily_max_tablets(topic: Topic, schedule: Schedule) -> list[tuple[float, int]]:
-    """The most whole tablets allowed in one day, for each strength the patient uses.
-
-    Only from rules that hold for the whole course; empty when the limits change during it
-    (then content must not print one maximum).
-    """
-    limits = topic.limits
-    if limits is None:
-        return []
-    whole = [limit for limit in limits.root if limit.from_day == 1 and limit.until_day is None]
-    per_dose = [limit.value for limit in whole if limit.rule == "max_dose_mg"]
-    per_day = [limit.value for limit in whole if limit.rule == "max_daily_mg"]
-    times = [limit.value for limit in whole if limit.rule == "max_times_per_day"]
-    if not (per_dose and per_day and times):
-        return []
-    return [
-        (strength, int(min(min(per_day) // strength, min(times) * (min(per_dose) // strength))))
-        for strength in schedule.strengths_mg
-    ]
+    return context | schedule_names(topic, schedule, wording)
 
 
 def select_blocks(blocks: list[tuple[str, Block]], layout: Layout) -> list[tuple[str, Block]]:
@@ -185,33 +133,6 @@ def select_blocks(blocks: list[tuple[str, Block]], layout: Layout) -> list[tuple
     kept = [(ref, b) for ref, b in blocks if b.required or b.kind not in layout.may_drop]
     order = {kind: index for index, kind in enumerate(layout.blocks)}
     return sorted(kept, key=lambda pair: order.get(pair[1].kind, len(order)))
-
-
-def schedule_rows(schedule: Schedule, wording: Wording, short_dates: bool) -> tuple[tuple[str, ...], ...]:
-    """The schedule table as printed: a header row, then one row per step (plain text)."""
-    labels = wording.labels
-    rows = [(labels.schedule_from, labels.schedule_until, labels.schedule_how_much, labels.schedule_how_often)]
-    for step in schedule.steps:
-        rows.append(
-            (
-                wording.date(step.start, short_dates),
-                wording.date(step.end, short_dates),
-                wording.how_much(schedule.form, step.tablets, step.strength_mg),
-                wording.how_often(step.times_per_day),
-            )
-        )
-    return tuple(rows)
-
-
-def calendar_rows(schedule: Schedule, wording: Wording) -> tuple[CalendarRow, ...]:
-    """One row per day of the course, from the schedule."""
-    rows = []
-    for step in schedule.steps:
-        how_much = wording.how_much(schedule.form, step.tablets, step.strength_mg)
-        for offset in range(step.days):
-            day = step.start + dt.timedelta(days=offset)
-            rows.append(CalendarRow(wording.day(day), how_much, step.times_per_day, offset == 0))
-    return tuple(rows)
 
 
 def _calendar(schedule: Schedule, wording: Wording, clinic: Clinic) -> Calendar:

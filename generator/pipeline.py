@@ -8,25 +8,22 @@ decide where the output goes.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from generator.cautions import staff_warnings
 from generator.content.labels import load_wording
 from generator.content.library import Library
-from generator.dosing import make_schedule
 from generator.errors import InputError, TooLongError, VerifyError
 from generator.html import render_html
 from generator.inputs.personalisation import Clinic, Personalisation, check_age
 from generator.inputs.selection import resolve_language, resolve_topic
 from generator.layouts import Layout, LayoutLibrary
 from generator.personalise import Leaflet, personalise
-from generator.policy import ClinicPolicy
+from generator.prescription.cautions import staff_warnings
+from generator.prescription.dosing import make_schedule
+from generator.prescription.policy import ClinicPolicy
+from generator.prescription.schedule import Schedule
 from generator.render import paracache
 from generator.render.document import render_pdf
-from generator.schedule import Schedule
 from generator.verify import Expected, VisibilityRules, verify_pdf
 from generator.verify.expect import calendar_expectations, generic_expectations, leaflet_expectations
 from generator.verify.html import verify_html
@@ -251,32 +248,3 @@ def margins_pt(layout: Layout) -> tuple[float, float, float, float]:
     """The layout's margins (top, right, bottom, left) in points."""
     top, right, bottom, left = (m * 72 for m in layout.margins_in)
     return (top, right, bottom, left)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` so that `path` appears whole or not at all."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write the file ({exc.strerror or exc.__class__.__name__})") from None
-    try:
-        os.fchmod(handle, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except OSError as exc:
-        os.unlink(temp)
-        raise InputError(f"{path}: cannot write the file ({exc.strerror or exc.__class__.__name__})") from None
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current

@@ -17,9 +17,10 @@ import sys
 from pathlib import Path
 
 from generator.commands import make_generator
+from generator.files import write_atomically
 from generator.inputs.personalisation import choose_clinic, read_personalisation
 from generator.paths import SAMPLES
-from generator.pipeline import HandoutRequest, write_atomically
+from generator.pipeline import HandoutRequest
 
 
 def main() -> int:

@@ -8,9 +8,9 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.dosing import make_schedule
 from generator.errors import InputError
 from generator.inputs.personalisation import parse_personalisation
+from generator.prescription.dosing import make_schedule
 
 START = dt.date(2026, 11, 24)
 TOPICS = {"carisoprodol": [250, 350], "cyclobenzaprine": [5, 7.5, 10], "methocarbamol": [500, 750]}

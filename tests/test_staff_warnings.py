@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 from helpers import write_csv
 
-from generator.cautions import staff_warnings
 from generator.errors import InputError
 from generator.inputs.personalisation import parse_personalisation
+from generator.prescription.cautions import staff_warnings
 
 
 def _data(age: int | None = 47, start: str = "2026-11-24", medicine: str = "carisoprodol", dose: float = 350) -> dict:
@@ -21,7 +21,7 @@ def _data(age: int | None = 47, start: str = "2026-11-24", medicine: str = "cari
 
 
 def _warnings(generator, data: dict, topic: str = "carisoprodol", made_on: dt.date = dt.date(2026, 11, 24)):
-    from generator.dosing import make_schedule
+    from generator.prescription.dosing import make_schedule
 
     parsed = parse_personalisation(data, "t")
     schedule = make_schedule(parsed.prescription, generator.library.topic(topic), "t")

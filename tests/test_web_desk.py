@@ -224,7 +224,7 @@ def test_too_long_for_the_layout_in_plain_words(client) -> None:
 
 
 def test_clinic_course_limit_applies(client) -> None:
-    from generator.policy import ClinicPolicy
+    from generator.prescription.policy import ClinicPolicy
 
     strict = TestClient(
         create_app(_settings(policy=ClinicPolicy(max_days={"methocarbamol": 2}))), base_url="http://127.0.0.1:8000"
@@ -325,7 +325,7 @@ def test_any_desk_request_is_read_or_refused_field_by_field(body) -> None:
     """Whatever the form sends: a request, or an InputError whose problems each name a field and never a value."""
     from generator.content.library import Library
     from generator.layouts import LayoutLibrary
-    from generator.policy import ClinicPolicy
+    from generator.prescription.policy import ClinicPolicy
     from generator.web.desk_request import read_desk_request
 
     body["prescriber"] = {"name": "Dr. Sam Lee"}

@@ -36,7 +36,7 @@ from generator.inputs.selection import resolve_topic
 from generator.layouts import LayoutLibrary
 from generator.mail.settings import EmailSettings
 from generator.pipeline import Generator, Handout, HandoutRequest
-from generator.policy import ClinicPolicy
+from generator.prescription.policy import ClinicPolicy
 
 if TYPE_CHECKING:
     from generator.fhir.mapping import FhirInput  # imported when a row is FHIR: fhir.resources takes 0.25 s

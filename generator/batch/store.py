@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import InputError
-from generator.pipeline import write_atomically
+from generator.files import write_atomically
 
 STATE_FOLDER = ".handout-state"
 OBJECT_STORES = frozenset({"s3", "s3a", "gcs", "gs", "abfs", "abfss", "az", "memory"})

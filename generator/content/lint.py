@@ -16,11 +16,11 @@ from generator.content.readability import Readability, measure
 from generator.content.schema import parse_model
 from generator.content.templating import holds, render_markup, template_problems
 from generator.content.terms import TERMS_FILE, TermList, TextPiece, load_terms, unexplained_terms
-from generator.dosing import make_schedule
 from generator.errors import ContentError, HandoutError
 from generator.inputs.personalisation import choose_clinic, read_personalisation
 from generator.paths import SAMPLES
 from generator.personalise import fill_block, template_context
+from generator.prescription.dosing import make_schedule
 from generator.verify import normalise
 from generator.yamlio import load_mapping
 

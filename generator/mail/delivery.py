@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import DeliveryError, DeliveryUncertainError
+from generator.files import write_atomically
 from generator.mail.settings import EmailSettings, smtp_password
-from generator.pipeline import write_atomically
 
 _ADDRESS = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[A-Za-z]{2,}")
 _END_OF_DATA = b"\r\n.\r\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
-from generator.pipeline import write_atomically
+from generator.files import write_atomically
 
 
 def combine_pdf_bytes(parts: Iterable[bytes]) -> tuple[bytes, int]:

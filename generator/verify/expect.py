@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from generator.content.labels import Wording
 from generator.inputs.personalisation import Clinic, Personalisation
-from generator.personalise import calendar_rows, schedule_rows
-from generator.schedule import Schedule
+from generator.prescription.printed import calendar_rows, schedule_rows
+from generator.prescription.schedule import Schedule
 from generator.verify.check import Expected
 
 

@@ -33,7 +33,7 @@ from generator.inputs.selection import resolve_topic
 from generator.layouts import LayoutLibrary
 from generator.mail.settings import EmailSettings
 from generator.pipeline import Generator, Handout, HandoutRequest, HtmlHandout
-from generator.policy import ClinicPolicy
+from generator.prescription.policy import ClinicPolicy
 from generator.web.builds import BuildPool, BusyError, busy, refused_at_once
 from generator.web.catalog import catalog
 from generator.web.desk import DeskSettings, build_one, desk_router

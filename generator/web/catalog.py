@@ -16,7 +16,7 @@ from generator.content.library import Library, Limits, Medicine
 from generator.errors import ContentError
 from generator.inputs.personalisation import Clinic, Prescriber
 from generator.layouts import LayoutLibrary
-from generator.policy import ClinicPolicy
+from generator.prescription.policy import ClinicPolicy
 from generator.yamlio import load_mapping
 
 DEFAULT_LAYOUT = "standard"

@@ -25,7 +25,7 @@ from generator.mail.delivery import check_address
 from generator.mail.handout import mail_handout
 from generator.mail.settings import EmailSettings
 from generator.pipeline import Generator, Handout, HandoutRequest, HtmlHandout
-from generator.policy import ClinicPolicy
+from generator.prescription.policy import ClinicPolicy
 from generator.render.combine import combine_pdf_bytes
 from generator.web.builds import BuildPool, BusyError, busy, refused_at_once
 from generator.web.catalog import DEFAULT_LAYOUT

@@ -12,15 +12,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from generator.cautions import staff_warnings
 from generator.content.labels import load_wording
 from generator.content.library import Library
 from generator.content.schema import parse_model
-from generator.dosing import make_schedule
 from generator.errors import InputError
 from generator.inputs.personalisation import Patient, Personalisation, Prescription, check_age, parse_personalisation
 from generator.layouts import LayoutLibrary
-from generator.policy import ClinicPolicy
+from generator.prescription.cautions import staff_warnings
+from generator.prescription.dosing import make_schedule
+from generator.prescription.policy import ClinicPolicy
 from generator.web.catalog import DEFAULT_LAYOUT, PAPERS
 
 WHERE = "request"

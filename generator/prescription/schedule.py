@@ -1,6 +1,6 @@
 """The dose schedule: the one account of what the patient takes on each day.
 
-The generator computes it from the prescription (`generator.dosing`), prints it itself
+The generator computes it from the prescription (`generator.prescription.dosing`), prints it itself
 and verifies it on the finished page; content templates may refer to it, never re-derive it.
 """
 

@@ -12,7 +12,7 @@ import datetime as dt
 from generator.content.library import Topic
 from generator.errors import InputError
 from generator.inputs.personalisation import Personalisation, age_on
-from generator.schedule import Schedule
+from generator.prescription.schedule import Schedule
 
 Warning_ = tuple[str, str]
 """(field, message), like an error's problems."""

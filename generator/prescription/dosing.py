@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from generator.content.library import Limit, Limits, Medicine, Topic
 from generator.errors import InputError
 from generator.inputs.personalisation import Prescription
-from generator.schedule import Schedule, ScheduleStep
+from generator.prescription.schedule import Schedule, ScheduleStep
 
 _NO_INCREASE = "a taper must not increase the dose"
 _RULE_ORDER = ("max_dose_mg", "max_times_per_day", "max_daily_mg", "max_days")
