@@ -30,6 +30,8 @@ from generator.pipeline import Generator, Handout, HandoutRequest
 
 MADE_ON = dt.date(2026, 11, 25)
 
+pytest_plugins = ["ci_profile"]
+
 
 @pytest.fixture(scope="session")
 def generator() -> Generator:
