@@ -235,13 +235,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
         problems = check_pages(pages, expected, rules)
     for problem in problems:
         print(f"PROBLEM: {problem}")
-    checked = "required warnings" + (", the patient, prescriber and dose schedule" if args.patient else "")
+    personal = "patient, prescriber and dose schedule" if args.patient else ""
+    checked = "required warnings" + (f", {personal}" if personal else "")
     if problems:
         print(f"Error: {args.pdf}: {len(problems)} problem(s) with the {checked} of '{topic_name}'", file=sys.stderr)
         return 6
     shown = sum(item.what.startswith("required warning") for item in expected)
     print(f"OK: {args.pdf}: {shown} required warnings of '{topic_name}' ({language}) visible", end="")
-    print(f"; the {checked.split(', ', 1)[1]} match" if args.patient and topic.medicine else "", end="")
+    print(f"; the {personal} match" if personal and topic.medicine else "", end="")
     print(f" ({len(pages)} pages)")
     return 0
 
