@@ -195,6 +195,20 @@ def test_password_protected_attachment(run_cli, smtp, config, tmp_path, sample, 
     code, _, err = run_cli("verify", str(saved), "--topic", "carisoprodol", "--password", "05031979")
     assert code == 0, err
 
+    # The /ID stays readable without the password: it must not let anyone confirm a guess of the contents by
+    # making the plain leaflet of the guessed inputs with the public tool and comparing /IDs.
+    plain = tmp_path / "plain.pdf"
+    code, _, err = run_cli("build", "--patient", str(patient), "--made-on", "2026-11-24", "-o", str(plain))
+    assert code == 0, err
+    plain_id = set(PdfReader(plain).trailer["/ID"])
+    assert len(plain_id) == 1  # deterministic: the same inputs give the same /ID, so it would give the contents away
+    assert (
+        _email(run_cli, config(smtp.port, pdf_password="date_of_birth"), tmp_path, "maria@example.org", patient)[0] == 0
+    )
+    ids = [PdfReader(io.BytesIO(_attachment(sent)[1])).trailer["/ID"] for sent in smtp.messages]
+    assert not plain_id & {*ids[0], *ids[1]}  # no part of a protected copy's /ID is the plain leaflet's
+    assert not set(ids[0]) & set(ids[1])  # and each protected copy's is its own
+
 
 def test_password_rule_needs_a_date_of_birth(run_cli, smtp, config, tmp_path) -> None:
     code, _, err = _email(run_cli, config(smtp.port, pdf_password="date_of_birth"), tmp_path)

@@ -39,8 +39,14 @@ def pdf_password(settings: EmailSettings, patient: Patient, where: str) -> str |
 
 
 def encrypt_pdf(pdf: bytes, password: str) -> bytes:
-    """The PDF protected with AES-256 (pypdf)."""
+    """The PDF protected with AES-256 (pypdf), under a random file /ID.
+
+    The /ID stays readable without the password. The plain leaflet's is drawn from what its pages draw
+    (the same inputs, the same /ID), so a copy keeping it would let anyone holding the file confirm a guess
+    of its contents with the public tool; pypdf keeps the first part of a cloned file's /ID when it encrypts,
+    so the clone starts without one and encrypting draws both parts at random."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer._ID = None  # no public setter; test_password_protected_attachment checks the file's /ID
     writer.encrypt(user_password=password, algorithm="AES-256")
     buffer = io.BytesIO()
     writer.write(buffer)
