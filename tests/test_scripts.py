@@ -254,3 +254,43 @@ def test_unprintable_characters_are_refused_naming_the_field(sample, char, rule,
 def test_joiners_stay_allowed(sample) -> None:
     sample["patient"]["name"] = "مهر\u200cانگیز"  # Persian names need the zero-width non-joiner
     assert parse_personalisation(sample, "p.yaml").patient.name == "مهر\u200cانگیز"
+
+
+@pytest.mark.parametrize(
+    ("clinic_name", "family"),
+    [("عيادة النهر", "ibm-plex-sans-arabic"), ("מרפאת הנהר", "heebo"), ("คลินิกริมน้ำ", "noto-sans-thai")],
+    ids=["arabic", "hebrew", "thai"],
+)
+def test_a_clinic_name_in_a_shaped_script_prints_in_bold(tmp_path, clinic_name, family) -> None:
+    """The clinic's name at the top of the page is set in its script's bold face, in a fresh process: there the
+    bold face is registered before the regular one (which the footer's name needs), which once made ReportLab
+    refuse the family, then print the bold name in the regular face."""
+    import yaml
+
+    from generator.paths import SAMPLES
+
+    clinic = yaml.safe_load((SAMPLES / "clinic.yaml").read_text())
+    clinic["clinic"]["name"] = clinic_name
+    (tmp_path / "clinic.yaml").write_text(yaml.safe_dump(clinic, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    args = [
+        "build",
+        "carisoprodol",
+        "--clinic",
+        str(tmp_path / "clinic.yaml"),
+        "--made-on",
+        "2026-11-25",
+        "-o",
+        str(out),
+    ]
+    done = subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    pdf = out.read_bytes()
+    from generator.render.fonts import register_family
+
+    for drawn_with in ("noto-sans", family):  # the faces the other process drew with, so text_runs can measure
+        register_family(drawn_with)
+    named = [r for r in text_runs(pdf) if r.page == 1 and _letters(clinic_name) & _letters(r.text)]
+    letterhead = max(named, key=lambda run: run.y)  # the bold name at the top of the page
+    assert letterhead.font == f"{family}-bold" and not letterhead.missing_glyphs(), named
+    assert clinic_name in " ".join(_actual_text_words(pdf, tmp_path))

@@ -118,9 +118,12 @@ def register_face(family: str, bold: bool) -> TTFont:
 
 def _register(family: str, bold: bool, face: Path) -> TTFont:
     font = TTFont(face_name(family, bold), str(face))
-    pdfmetrics.registerFont(font)
-    for italic in (0, 1):
-        addMapping(family, int(bold), italic, face_name(family, bold))
+    registered = set(pdfmetrics.getRegisteredFontNames())
+    pdfmetrics.registerFont(font)  # which maps bold and regular of a family named like the font to this face
+    for weight in (False, True):  # so each weight registered so far is mapped to its own face again
+        if weight == bold or face_name(family, weight) in registered:
+            for italic in (0, 1):
+                addMapping(family, int(weight), italic, face_name(family, weight))
     return font
 
 

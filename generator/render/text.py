@@ -199,8 +199,8 @@ def prepare(markup: str, font_name: str, size: float = 0, width: float | None = 
         for end in range(1, len(piece.text) + 1):
             if end == len(piece.text) or fonts[end] != fonts[start]:
                 run = html.escape(piece.text[start:end], quote=False).replace(LINE_BREAK, "<br/>")
-                face = fonts[start]
-                out.append(f'<font face="{face}">{run}</font>' if face else run)
+                family = fonts[start]  # named by the face of its weight: the only one registered may be the bold
+                out.append(f'<font face="{face_name(family, piece.bold)}">{run}</font>' if family else run)
                 start = end
     return Prepared("".join(out), shaping, has_rtl(non_ascii))
 
