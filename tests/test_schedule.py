@@ -17,6 +17,7 @@ from generator.errors import InputError
 from generator.inputs.personalisation import choose_clinic, parse_personalisation
 from generator.paths import SAMPLES
 from generator.pipeline import HandoutRequest
+from generator.prescription.dosing import make_schedule
 
 LAYOUTS = ["standard", "a4", "large-print", "one-page", "trifold", "grayscale"]
 START = dt.date(2026, 11, 24)
@@ -264,3 +265,23 @@ def test_clinic_course_limit_from_the_config(run_cli, tmp_path, write_yaml) -> N
     )
     assert code == 2
     assert "prescription.days_supply: 10 days is above the 7-day limit set by the clinic for methocarbamol" in err
+
+
+@pytest.mark.parametrize("last_day", [_days(366), dt.date(2100, 12, 31)])
+def test_a_course_longer_than_366_days_taper_included_is_refused_before_layout(generator, last_day) -> None:
+    """Refused as input, before anything is laid out (a 2100 last day once took a minute of layout, then
+    'content needs 971 pages')."""
+    rx = _rx("methocarbamol", 1500, 4, 3, 750, taper=[_step(3, 750, 4)], last_day=last_day)
+    days = (last_day - START).days + 1
+    with pytest.raises(InputError) as caught:
+        _build(generator, "methocarbamol", _data(rx))
+    assert caught.value.problems == (
+        ("prescription.last_day", f"the course would last {days} days; a leaflet covers at most 366"),
+    )
+
+
+def test_a_course_of_366_days_taper_included_is_a_schedule(generator) -> None:
+    rx = _rx("methocarbamol", 1500, 4, 3, 750, taper=[_step(3, 750, 4)], last_day=_days(365))
+    parsed = parse_personalisation(_data(rx), "test input")
+    schedule = make_schedule(parsed.prescription, generator.library.topic("methocarbamol"), "test input")
+    assert (schedule.last_day - schedule.start).days + 1 == 366

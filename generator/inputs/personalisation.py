@@ -92,6 +92,10 @@ class TaperStep(InputModel):
     """Tablet strength for this step; by default the step before's."""
 
 
+MAX_COURSE_DAYS = 366
+"""The longest course a leaflet prints, taper included (its calendar has a row a day)."""
+
+
 class Prescription(InputModel):
     """What was prescribed."""
 
@@ -103,7 +107,7 @@ class Prescription(InputModel):
     """Doses a day."""
     start: Date
     """First day."""
-    days_supply: Annotated[Count, Field(ge=1, le=366)]
+    days_supply: Annotated[Count, Field(ge=1, le=MAX_COURSE_DAYS)]
     """Days at the full dose, before any taper."""
     strength_mg: Annotated[Mg, Field(gt=0)] | None = None
     """Tablet strength dispensed; required when whole tablets of more than one strength could make the dose."""

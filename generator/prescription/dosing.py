@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from generator.content.library import Limit, Limits, Medicine, Topic
 from generator.errors import InputError
-from generator.inputs.personalisation import Prescription
+from generator.inputs.personalisation import MAX_COURSE_DAYS, Prescription
 from generator.prescription.schedule import Schedule, ScheduleStep
 
 _NO_INCREASE = "a taper must not increase the dose"
@@ -197,6 +197,10 @@ def _course_length(
     steps: list[_Step], limits: Limits, clinic_max_days: int | None, rx: Prescription, check: _Checker
 ) -> None:
     days = (steps[-1].end - steps[0].start).days + 1
+    if days > MAX_COURSE_DAYS:
+        field = "prescription.last_day" if rx.last_day else "prescription.days_supply"
+        check.fail(field, f"the course would last {days} days; a leaflet covers at most {MAX_COURSE_DAYS}")
+        return
     label = limits.max_days
     allowed: list[tuple[int, str]] = []
     if label:

@@ -9,13 +9,14 @@ from pydantic import Field
 
 from generator.content.schema import StrictModel, parse_model
 from generator.errors import InputError
+from generator.inputs.personalisation import MAX_COURSE_DAYS
 from generator.yamlio import load_mapping
 
 
 class ClinicPolicy(StrictModel):
     """Rules a clinic adds to the labels' rules."""
 
-    max_days: dict[str, Annotated[int, Field(ge=1, le=366)]] = {}
+    max_days: dict[str, Annotated[int, Field(ge=1, le=MAX_COURSE_DAYS)]] = {}
     """Longest course per topic, in days, taper included; the label's limit still holds when it is shorter."""
 
 
