@@ -294,3 +294,28 @@ def test_a_clinic_name_in_a_shaped_script_prints_in_bold(tmp_path, clinic_name, 
     letterhead = max(named, key=lambda run: run.y)  # the bold name at the top of the page
     assert letterhead.font == f"{family}-bold" and not letterhead.missing_glyphs(), named
     assert clinic_name in " ".join(_actual_text_words(pdf, tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("name", "rule"),
+    [
+        ("\u0301\u0302", "has no letter, digit or sign to print"),
+        ("\u200d", "has no letter, digit or sign to print"),
+        ("\u200c \u00ad", "has no letter, digit or sign to print"),
+        ("\u0301Maria Lopez", "contains a combining mark that follows no letter (it would print on its own)"),
+        ("Maria \u0308Lopez", "contains a combining mark that follows no letter (it would print on its own)"),
+    ],
+)
+def test_a_name_with_nothing_to_print_is_an_input_error(run_cli, sample, write_yaml, tmp_path, name, rule) -> None:
+    """Refused as input (exit 2) before anything is drawn: marks alone printed as if they were a name, and
+    joiners alone made a leaflet the verifier refused (exit 6)."""
+    sample["patient"]["name"] = name
+    out = tmp_path / "out.pdf"
+    code, _, err = run_cli("build", "carisoprodol", "--patient", str(write_yaml("p.yaml", sample)), "-o", str(out))
+    assert (code, err) == (2, f"Error: {tmp_path / 'p.yaml'}: patient.name: {rule}\n")
+    assert not out.exists()
+
+
+def test_decomposed_letters_with_their_marks_are_names(sample) -> None:
+    sample["patient"]["name"] = "Jose\u0301 Nguye\u0302\u0303n"  # marks after their letters (NFD)
+    assert parse_personalisation(sample, "p.yaml").patient.name == "Jose\u0301 Nguye\u0302\u0303n"

@@ -4,7 +4,8 @@ Refused, with the rule (never the value) as the message: control characters (C0,
 line and paragraph separators, bidirectional controls (embeddings, overrides, isolates and
 marks: they could reorder what is printed; right-to-left names are ordered by the
 generator itself), emoji and pictographs (no font in the leaflet prints them), and
-invisible, private-use or unassigned characters. Zero-width joiners and non-joiners stay:
+invisible, private-use or unassigned characters, text with nothing to print (only marks or
+joiners), and combining marks that follow no letter. Zero-width joiners and non-joiners stay:
 Persian and Indic names need them.
 """
 
@@ -34,8 +35,14 @@ def text_problem(value: str) -> str | None:
     for pattern, message in _RULES:
         if pattern.search(value):
             return message
-    if not value.isascii():
-        for char in value:
-            if unicodedata.category(char) in ("Cf", "Co", "Cn", "Cs") and char not in _ALLOWED_FORMAT:
-                return "contains an invisible, private-use or unassigned character"
+    if value.isascii():
+        return None
+    for char in value:
+        if unicodedata.category(char) in ("Cf", "Co", "Cn", "Cs") and char not in _ALLOWED_FORMAT:
+            return "contains an invisible, private-use or unassigned character"
+    if not any(unicodedata.category(char)[0] in "LNPS" for char in value):
+        return "has no letter, digit or sign to print"
+    for before, char in zip(" " + value, value, strict=False):
+        if unicodedata.category(char)[0] == "M" and before.isspace():
+            return "contains a combining mark that follows no letter (it would print on its own)"
     return None
