@@ -180,6 +180,22 @@ CHANGES = [
     (lambda d: d["entry"][0]["resource"].update(name=[{"use": "official"}]), "Patient.name[0]: missing"),
     (lambda d: d["entry"].append({"resource": {"resourceType": "Nonsense"}}), "Bundle.entry[4].resource.resourceType"),
     (lambda d: d["entry"].append(copy.deepcopy(d["entry"][3])), "expected exactly one MedicationRequest, found 2"),
+    # FHIR's JSON types, which fhir.resources does not hold to (it reads "3" and 3.0 as 3, "true" as true)
+    (lambda d: _repeat(d).update(frequency="3"), "[0].timing.repeat.frequency: expected a JSON whole number, as FHIR"),
+    (lambda d: _repeat(d).update(frequency=3.0), "[0].timing.repeat.frequency: expected a JSON whole number, as FHIR"),
+    (lambda d: _repeat(d).update(period="1"), "[0].timing.repeat.period: expected a JSON number, as FHIR's JSON"),
+    (
+        lambda d: d["entry"][0]["resource"]["communication"][0].update(preferred="true"),
+        "Patient.communication[0].preferred: expected true or false, as FHIR's JSON writes it",
+    ),
+    (
+        lambda d: order(d)["dispenseRequest"].update(numberOfRepeatsAllowed=False),
+        "dispenseRequest.numberOfRepeatsAllowed: expected a JSON whole number",
+    ),
+    (
+        lambda d: order(d)["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"].update(value=1.0000001),
+        "[0].doseAndRate[0].doseQuantity.value: must be whole tablets (the leaflet prints whole tablets)",
+    ),
 ]
 
 

@@ -270,3 +270,36 @@ def test_the_api_answers_unknown_topics_and_languages_with_422(client, change, f
     assert response.status_code == 422, response.text
     assert [e["field"] for e in response.json()["errors"]] == [field]
     assert "spirin" not in response.text
+
+
+INEXACT = "more digits after the point than can be read exactly"
+
+
+@pytest.mark.parametrize("value", ["350.000000000000001", "350.0000000000000001", "349.99999999999999999"])
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_a_dose_a_float_cannot_hold_exactly_is_refused_not_rounded(run_cli, tmp_path, value, suffix) -> None:
+    """350.000000000000001 mg is read as 350 by a float and printed as 350 mg: refused instead."""
+    text = PATIENT if suffix == ".yaml" else json.dumps(API_BODY)
+    text = text.replace("dose_mg: 350", f"dose_mg: {value}").replace('"dose_mg": 350', f'"dose_mg": {value}')
+    code, err, _, output = _build(run_cli, tmp_path, text, suffix)
+    _refused(code, err, output, f"prescription.dose_mg: {INEXACT}")
+
+
+def test_a_dose_a_float_cannot_hold_exactly_is_refused_in_a_csv_row_and_the_api(run_cli, tmp_path, client) -> None:
+    from helpers import write_csv
+
+    header = ["patient.name", "prescriber.name", "prescription.medicine", "prescription.dose_mg"]
+    header += ["prescription.times_per_day", "prescription.start", "prescription.days_supply"]
+    row = ["Maria Lopez", "Dr. Sam Lee", "carisoprodol", "350.000000000000001", "3", "2026-11-24", "14"]
+    source = write_csv(tmp_path / "p.csv", header, [row, [*row[:3], "350", *row[4:]]])
+    code, _, _ = run_cli("batch", str(source), "--out", str(tmp_path / "out"))
+    manifest = (tmp_path / "out" / "manifest.csv").read_text()
+    assert code == 1 and f"p.csv row 2: prescription.dose_mg: {INEXACT}" in manifest and '"made"' in manifest
+    body = json.dumps(API_BODY).replace('"dose_mg": 350', '"dose_mg": 350.000000000000001')
+    response = client.post("/api/handouts", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422 and response.json()["errors"][0]["message"].startswith(INEXACT)
+
+
+def test_a_limit_message_shows_every_digit_of_the_dose(run_cli, tmp_path) -> None:
+    code, err, _, output = _build(run_cli, tmp_path, PATIENT.replace("dose_mg: 350", "dose_mg: 350.00000000001"))
+    _refused(code, err, output, "prescription.dose_mg: 350.00000000001 mg a dose is above the 350 mg limit")

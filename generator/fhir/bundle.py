@@ -12,6 +12,7 @@ from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError
 
 from generator.content.schema import describe_location
+from generator.fhir.json_types import json_type_problems
 from generator.fhir.problems import Problems
 
 
@@ -63,6 +64,13 @@ def _raw_entries(data: dict[str, Any], problems: Problems) -> list[dict[str, Any
     return entries
 
 
+def _path(loc: tuple[Any, ...], raw: list[dict[str, Any]]) -> str:
+    """A FHIR path for a location in the Bundle's JSON: from the resource type for what is inside an entry."""
+    if len(loc) >= 3 and loc[0] == "entry" and isinstance(loc[1], int) and loc[2] == "resource":
+        return describe_location((raw[loc[1]]["resource"]["resourceType"], *loc[3:]))
+    return describe_location(("Bundle", *loc))
+
+
 def parse_bundle(data: Any, where: str) -> ParsedBundle:
     """Validate a Bundle (JSON already decoded); errors name FHIR paths such as Patient.birthDate."""
     problems = Problems(where)
@@ -73,13 +81,11 @@ def parse_bundle(data: Any, where: str) -> ParsedBundle:
         bundle = Bundle.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
-            loc = tuple(err["loc"])
-            if len(loc) >= 3 and loc[0] == "entry" and isinstance(loc[1], int) and loc[2] == "resource":
-                path = describe_location((raw[loc[1]]["resource"]["resourceType"], *loc[3:]))
-            else:
-                path = describe_location(("Bundle", *loc))
-            problems.add(path, _message(err))
+            problems.add(_path(tuple(err["loc"]), raw), _message(err))
         raise problems.error() from None
+    for loc, message in json_type_problems(bundle, data, ()):
+        problems.add(_path(loc, raw), message)
+    problems.raise_if_any()
     entries = [Entry(i, e.fullUrl, e.resource) for i, e in enumerate(bundle.entry or []) if e.resource is not None]
     return ParsedBundle(entries, where)
 

@@ -116,6 +116,9 @@ def _dose_mg(dosage: Dosage, path: str, strength_mg: float | None, problems: Pro
     if unit == (UCUM, "mg"):
         return float(quantity.value)
     if unit in TABLET_UNITS:
+        if quantity.value != quantity.value.to_integral_value():
+            problems.add(f"{where}.value", "must be whole tablets (the leaflet prints whole tablets)")
+            return None
         if strength_mg is None:
             problems.add(where, "in tablets, but the medication code gives no tablet strength (send a product RxCUI)")
             return None

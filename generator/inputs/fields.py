@@ -6,7 +6,7 @@ validators run first and accept only unambiguous forms:
 
 - a whole number: an integer (not true/false, not 3.0), or text of plain decimal digits
   without a leading zero (`14`; a CSV cell is text);
-- an amount: a number, or text like `350` or `37.5`;
+- an amount: a number, or text like `350` or `37.5`, whose value a float holds exactly;
 - a date: a date, or text `YYYY-MM-DD`.
 """
 
@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BeforeValidator
 
-from generator.inputs.strictdata import MAX_DIGITS, BadNumber
+from generator.inputs.strictdata import MAX_DIGITS, BadNumber, exact_decimal
 
 _WHOLE = re.compile(rf"-?(?:0|[1-9][0-9]{{0,{MAX_DIGITS - 1}}})")
 _AMOUNT = re.compile(rf"-?(?:0|[1-9][0-9]{{0,{MAX_DIGITS - 1}}})(?:\.[0-9]{{1,{MAX_DIGITS}}})?")
@@ -44,7 +44,10 @@ def _number_reader(
         if isinstance(value, str):
             if not text.fullmatch(value):
                 raise ValueError(f"expected {expected} ({hint})")
-            return convert(value)
+            read = exact_decimal(value) if convert is float else convert(value)
+            if isinstance(read, BadNumber):
+                raise ValueError(f"{read.reason}; expected {expected}")
+            return read
         raise ValueError(f"expected {expected}")
 
     return read

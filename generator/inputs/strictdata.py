@@ -22,9 +22,9 @@ error naming the field, so no oversized number ever reaches `int()` or `float()`
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -71,10 +71,26 @@ class DataError(ValueError):
 def _number(text: str, pattern: re.Pattern[str], kind: type) -> int | float | BadNumber:
     if not pattern.fullmatch(text):
         raise ValueError("not a plain decimal number")
+    if kind is float:
+        return exact_decimal(text)
     digits = sum(ch.isdigit() for ch in text)
     if digits > MAX_DIGITS:
         return BadNumber(_TOO_MANY_DIGITS)
     return kind(text)
+
+
+def exact_decimal(text: str) -> float | BadNumber:
+    """The value of a decimal number written as `text`, only when a float holds exactly what was written:
+    `350.000000000000001` is not 350, and would print as 350. `text` is a number Python's float() reads."""
+    if len(text) > 4 * MAX_DIGITS:
+        return BadNumber(f"number too long (more than {4 * MAX_DIGITS} characters)")
+    written = Decimal(text)
+    if abs(written) >= 10**MAX_DIGITS:
+        return BadNumber(_TOO_MANY_DIGITS)
+    value = float(text)
+    if Decimal(repr(value)) != written:
+        return BadNumber("more digits after the point than can be read exactly")
+    return value
 
 
 class _StrictRules:
@@ -282,13 +298,6 @@ def _json_int(literal: str) -> int | BadNumber:
     return BadNumber(_TOO_MANY_DIGITS) if len(literal.lstrip("-")) > MAX_DIGITS else int(literal)
 
 
-def _json_float(literal: str) -> float | BadNumber:
-    if len(literal) > 4 * MAX_DIGITS:
-        return BadNumber(_TOO_MANY_DIGITS)
-    value = float(literal)
-    return value if math.isfinite(value) else BadNumber("number too large")
-
-
 def _json_constant(name: str) -> BadNumber:
     return BadNumber("not a finite number (NaN or Infinity)")
 
@@ -296,7 +305,7 @@ def _json_constant(name: str) -> BadNumber:
 def load_json(text: str) -> Any:
     """Parse JSON text strictly; raises DataError (depth, duplicates) or json.JSONDecodeError."""
     duplicate = _scan_json(text)
-    data = json.loads(text, parse_int=_json_int, parse_float=_json_float, parse_constant=_json_constant)
+    data = json.loads(text, parse_int=_json_int, parse_float=exact_decimal, parse_constant=_json_constant)
     if duplicate is not None:
         raise duplicate
     return data

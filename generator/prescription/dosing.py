@@ -16,8 +16,8 @@ _RULE_ORDER = ("max_dose_mg", "max_times_per_day", "max_daily_mg", "max_days")
 
 
 def mg_text(value: float) -> str:
-    """Milligrams as written in messages: 1,500 or 7.5."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
+    """Milligrams as written in messages: 1,500 or 7.5 or 350.000035 (every digit: 350.000035 mg is not 350 mg)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
 
 def _days_text(limit: Limit) -> str:
