@@ -368,7 +368,7 @@ def on_dask(rows: int) -> None:
 
     dask_rates, local_rates = [], []
     with (
-        dask.config.set({"distributed.worker.profile.enabled": False}),  # as the README starts workers
+        dask.config.set({"distributed.worker.profile.enabled": False}),  # as docs/operations.md starts workers
         LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
     ):
         for _ in range(3):  # alternated, so load from elsewhere falls on both alike

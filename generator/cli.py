@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         "batch",
         help="make leaflets for every row of a CSV or JSON Lines file",
         description="Make a verified leaflet for every row of a CSV (columns such as patient.name, "
-        "prescription.dose_mg, topic, layout, id; see the README) or JSON Lines file (.jsonl), in parallel. "
+        "prescription.dose_mg, topic, layout, id; see docs/batches.md) or JSON Lines file (.jsonl), in parallel. "
         "Bad rows are reported and skipped; the others are made. Writes DIR/manifest.csv. "
         "Exit 0 when every row was made, 1 when any row failed.",
     )

@@ -129,7 +129,7 @@ def test_wrong_header_stops_before_any_work(run_cli, tmp_path) -> None:
     out = tmp_path / "out"
     code, _, err = _batch(run_cli, source, out)
     assert code == 2
-    assert err == f"Error: {source}: unknown column(s) patient.nickname (see the README's batch columns)\n"
+    assert err == f"Error: {source}: unknown column(s) patient.nickname (see docs/batches.md, batch columns)\n"
     assert not out.exists()
     missing = _csv(tmp_path / "m.csv", [], header=["id", "patient.name", "prescription.dose_mg"])
     code, _, err = _batch(run_cli, missing, out)

@@ -101,7 +101,7 @@ def test_a_missing_header_row_is_not_echoed(run_cli, tmp_path) -> None:
     source = write_csv(tmp_path / "q.csv", [*HEADER, "patient.nick", "Maria Lopez"], [])
     code, _, err = _batch(run_cli, source, tmp_path / "out")
     listed = "patient.nick, 1 other unknown column(s)"
-    assert err == f"Error: {source}: unknown column(s) {listed} (see the README's batch columns)\n"
+    assert err == f"Error: {source}: unknown column(s) {listed} (see docs/batches.md, batch columns)\n"
 
 
 def test_every_csv_line_is_in_the_manifest(run_cli, tmp_path) -> None:

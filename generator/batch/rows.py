@@ -84,7 +84,7 @@ def check_header(path: Path, header: list[str]) -> None:
         shown = [c for c in unknown if _COLUMN_LIKE.fullmatch(c)]
         others = f"{len(unknown) - len(shown)} other unknown column(s)" if len(shown) < len(unknown) else ""
         listed = ", ".join([*shown, others] if others else shown)
-        raise InputError(f"{path}: unknown column(s) {listed} (see the README's batch columns)")
+        raise InputError(f"{path}: unknown column(s) {listed} (see docs/batches.md, batch columns)")
     duplicates = sorted({c for c in header if header.count(c) > 1})
     if duplicates:
         raise InputError(f"{path}: column(s) given twice: {', '.join(duplicates)}")

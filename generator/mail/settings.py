@@ -49,7 +49,7 @@ class EmailSettings(StrictModel):
     pdf_password: Literal["none", "date_of_birth", "random"] = "none"
     """Protect the PDF (AES-256): 'random' with a new 12-character code per patient that staff give by phone or
     in person (printed for staff, never emailed); 'date_of_birth' with the date of birth as DDMMYYYY (weak: see
-    the README)."""
+    docs/email.md)."""
     timeout_s: Annotated[float, Field(gt=0, le=600)] = 20
     """Network timeout for each read or write."""
     deadline_s: Annotated[float, Field(gt=0, le=3600)] = 60
