@@ -4,6 +4,10 @@ uvicorn closes idle kept-alive connections, but a client that sends its headers 
 byte at a time could hold a connection (and a worker's memory) open for ever. Here every
 request, headers and body, must arrive within `read_timeout_s` of its first byte (or of the
 connection opening), else the connection is closed.
+
+An absolute-form request target (`GET http://host/ HTTP/1.1`) names the host asked for, whatever
+the Host header says (RFC 9112 §3.2.2): its authority replaces the Host header's value, so the
+Host check (generator.web.guards) holds it to the allowed names.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from uvicorn.config import LOGGING_CONFIG
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from generator.web.app import WebSettings, create_app
+from generator.web.guards import target_authority
 
 
 class DeadlineProtocol(HttpToolsProtocol):
@@ -37,6 +42,12 @@ class DeadlineProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         self._unset_keepalive_if_required()  # a request that follows in the same read must not meet the timer below
         super().on_message_begin()
+
+    def on_headers_complete(self) -> None:
+        authority = target_authority(self.url)
+        if authority is not None:  # absolute-form: the target names the host asked for (RFC 9112 §3.2.2)
+            self.headers[:] = [(name, authority if name == b"host" else value) for name, value in self.headers]
+        super().on_headers_complete()
 
     def on_message_complete(self) -> None:
         self._disarm()  # the whole request is in
