@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
 from generator.content.schema import StrictModel, parse_model
-from generator.errors import LayoutError
+from generator.errors import InputError, LayoutError
+from generator.names import is_name
 from generator.render.fonts import FAMILIES
 from generator.yamlio import load_mapping
 
 Color = str
 MIN_FOOTER_SIZE = 8
 """The footer line may be smaller than the rest, but not smaller than this."""
-_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 class FontSpec(StrictModel):
@@ -193,12 +192,19 @@ class LayoutLibrary:
         """Profile names, sorted."""
         return sorted(p.stem for p in self.root.glob("*.yaml"))
 
-    def _raw(self, name: str, chain: tuple[str, ...]) -> dict[str, Any]:
+    def _path(self, name: str) -> Path | None:
+        """The file of profile `name`, if there is one."""
         path = self.root / f"{name}.yaml"
-        if not _NAME.fullmatch(name) or not path.is_file():
-            known = ", ".join(self.names()) or "none"
-            where = f"{self.root / (chain[-1] + '.yaml')}: extends: " if chain else ""
-            raise LayoutError(f"{where}unknown layout '{name}' (known: {known})")
+        return path if is_name(name) and path.is_file() else None
+
+    def _known(self) -> str:
+        return f"known: {', '.join(self.names()) or 'none'}"
+
+    def _raw(self, name: str, chain: tuple[str, ...]) -> dict[str, Any]:
+        path = self._path(name)
+        if path is None:  # named by the `extends:` of the profile before it (get() checks the first)
+            where = self.root / f"{chain[-1]}.yaml"
+            raise LayoutError(f"{where}: extends: unknown layout '{name}' ({self._known()})")
         if name in chain:
             raise LayoutError(f"{path}: extends: cycle {' -> '.join((*chain, name))}")
         data = parse_model(LayoutFile, load_mapping(path, LayoutError), str(path), LayoutError)
@@ -208,14 +214,14 @@ class LayoutLibrary:
         return _merge(self._raw(data.extends, (*chain, name)), own)
 
     def files(self, name: str) -> list[Path]:
-        """The profile's file and every file it extends."""
-        chain, current = [], name
-        while current and current not in chain:
-            chain.append(current)
-            path = self.root / f"{current}.yaml"
-            data = load_mapping(path, LayoutError) if _NAME.fullmatch(current) and path.is_file() else {}
-            current = data.get("extends") if isinstance(data.get("extends"), str) else None
-        return [self.root / f"{n}.yaml" for n in chain]
+        """The profile's file and every file it extends (none for a name that is not an installed profile)."""
+        found: list[Path] = []
+        path = self._path(name)
+        while path is not None and path not in found:
+            found.append(path)
+            extends = load_mapping(path, LayoutError).get("extends")
+            path = self._path(extends) if isinstance(extends, str) else None
+        return found
 
     def check_kinds(self, layout: Layout, known_kinds: set[str]) -> None:
         """Refuse a profile that places a block kind no topic has."""
@@ -226,9 +232,13 @@ class LayoutLibrary:
                     raise LayoutError(f"{path}: {field}[{index}]: no topic has a block of kind '{kind}'")
 
     def get(self, name: str) -> Layout:
-        """The profile `name` with everything it extends applied (resolved once)."""
+        """The profile `name` with everything it extends applied (resolved once); a name that is not an installed
+        profile is the user's input error (exit 2, HTTP 422), which lists the installed ones."""
         if name not in self._resolved:
-            path = self.root / f"{name}.yaml"
+            path = self._path(name)
+            if path is None:
+                message = f"unknown layout ({self._known()})"
+                raise InputError(f"layout: {message}", (("layout", message),))
             data = {**self._raw(name, ()), "name": name}
             self._resolved[name] = parse_model(Layout, data, str(path), LayoutError)
         return self._resolved[name]

@@ -61,7 +61,7 @@ def test_hostile_name_prints_literally(client) -> None:
         ),
         ({"patient": {"name": "M", "nickname": "x"}}, "patient.nickname", "unknown field"),
         ({"topic": "aspirin"}, "topic", "unknown topic (known: carisoprodol,"),
-        ({"layout": "poster"}, "layout", "unknown layout 'poster'"),
+        ({"layout": "poster"}, "layout", "unknown layout (known: a4,"),
         (
             {"prescription": {**VALID["prescription"], "days_supply": 99999999999}},
             "prescription.days_supply",

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from test_web import VALID, _settings
 
 from generator.web.app import create_app
-from generator.web.guards import ACCESS_LOG, PAGE_POLICY
+from generator.web.guards import ACCESS_LOG, PAGE_POLICY, host_name
 
 
 @pytest.fixture(scope="module")
@@ -65,9 +65,43 @@ def test_other_host_names_are_refused(host) -> None:
         assert "--allowed-host" in response.json()["error"]
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "localhost:8000", "LOCALHOST.", "[::1]:8000"])
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost:8000", "LOCALHOST.", "[::1]:8000", "[::1]", "[0:0::1]"])
 def test_loopback_names_are_answered(host) -> None:
     assert TestClient(create_app(_settings()), base_url=f"http://{host}").get("/api/topics").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [
+        ("localhost", "localhost"),
+        ("Desk.Clinic.Example.:8443", "desk.clinic.example"),
+        ("127.0.0.1:8000", "127.0.0.1"),
+        ("[::1]:8000", "::1"),
+        ("[0:0:0:0:0:0:0:1]", "::1"),
+        ("[::1]evil.example", None),  # the brackets' end is not the header's end
+        ("[::1]:", None),
+        ("[::1]:80a", None),
+        ("[fe80::1%eth0]", None),
+        ("[v1.future]", None),
+        ("::1", None),
+        ("localhost:", None),
+        ("localhost:8000:1", None),
+        ("user@localhost", None),
+        ("localhost/evil", None),
+        ("local host", None),
+        ("localhost..", "localhost."),
+        ("", None),
+    ],
+)
+def test_host_headers_are_read_strictly(header, name) -> None:
+    assert host_name(header) == name
+
+
+@pytest.mark.parametrize("host", ["[::1]evil.example", "[::1]:80a", "user@localhost", "localhost/evil", "local host"])
+def test_malformed_host_headers_are_refused(client, host) -> None:
+    response = client.get("/api/topics", headers={"host": host})
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("send exactly one Host header: a host name or [IPv6 address]")
 
 
 def test_configured_names_are_answered() -> None:
@@ -267,12 +301,39 @@ def test_a_request_in_the_same_read_as_an_early_answered_body_is_not_cut_off() -
         thread.join(10)
 
 
-def test_real_server_refuses_a_rebound_host(live_server) -> None:
-    port = int(live_server().rsplit(":", 1)[1])
+def _ask(port: int, request: bytes) -> bytes:
+    """Send one raw request with Connection: close; the whole answer."""
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
-        sock.sendall(b"GET /api/topics HTTP/1.1\r\nHost: attacker.example:%d\r\nConnection: close\r\n\r\n" % port)
+        sock.sendall(request)
         answer = b""
         while chunk := sock.recv(4096):
             answer += chunk
+    return answer
+
+
+def test_real_server_refuses_a_rebound_host(live_server) -> None:
+    port = int(live_server().rsplit(":", 1)[1])
+    answer = _ask(port, b"GET /api/topics HTTP/1.1\r\nHost: attacker.example:%d\r\nConnection: close\r\n\r\n" % port)
     assert answer.startswith(b"HTTP/1.1 421")
     assert b"content-security-policy" in answer.lower() and b"clinic" not in answer.lower()
+
+
+@pytest.mark.parametrize(
+    ("target", "hosts", "status"),
+    [
+        (b"http://evil.example/api/topics", [b"localhost"], b"421"),  # the target's host wins (RFC 9112 3.2.2) ...
+        (b"http://evil.example:80/api/topics", [b"127.0.0.1"], b"421"),
+        (b"http://localhost/api/topics", [b"evil.example"], b"200"),  # ... either way
+        (b"HTTP://[::1]:8000/api/topics?x=1", [b"localhost"], b"200"),
+        (b"http://user@localhost/api/topics", [b"localhost"], b"400"),
+        (b"http://localhost/api/topics", [], b"400"),  # a Host header is still required
+        (b"/api/topics", [b"localhost", b"localhost"], b"400"),
+        (b"/api/topics", [b"localhost", b"evil.example"], b"400"),
+        (b"/api/topics", [b"[::1]evil.example"], b"400"),
+    ],
+)
+def test_real_server_checks_the_host_an_absolute_target_names(live_server, target, hosts, status) -> None:
+    port = int(live_server().rsplit(":", 1)[1])
+    host_lines = b"".join(b"Host: %s\r\n" % host for host in hosts)
+    answer = _ask(port, b"GET %s HTTP/1.1\r\n%sConnection: close\r\n\r\n" % (target, host_lines))
+    assert answer.startswith(b"HTTP/1.1 " + status), answer[:200]

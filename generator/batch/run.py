@@ -32,7 +32,7 @@ from generator.content.labels import labels_path
 from generator.content.library import Library
 from generator.errors import HandoutError, InputError
 from generator.inputs.personalisation import Clinic, Personalisation
-from generator.inputs.selection import resolve_topic
+from generator.inputs.selection import resolve_language, resolve_topic
 from generator.layouts import LayoutLibrary
 from generator.mail.settings import EmailSettings
 from generator.pipeline import Generator, Handout, HandoutRequest
@@ -177,7 +177,7 @@ class RowMaker:
             language=extras.get("language"),
             policy=settings.policy,
         )
-        language = request.language or data.patient.language
+        language = resolve_language(self.generator.library, topic, request.language, data, row.where)  # before files
         key = {
             "topic": topic,
             "layout": request.layout,

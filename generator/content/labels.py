@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -17,6 +16,7 @@ from babel.numbers import format_decimal
 
 from generator.content.schema import StrictModel, parse_model
 from generator.errors import ContentError
+from generator.names import is_language
 from generator.yamlio import load_mapping
 
 LABELS_FOLDER = "labels"
@@ -188,7 +188,7 @@ def label_languages(library_root: Path) -> list[str]:
 def load_wording(library_root: Path, language: str) -> Wording:
     """The wording of `language`, or a ContentError naming the missing file."""
     path = labels_path(library_root, language)
-    if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2,4})?", language) or not path.is_file():
+    if not is_language(language) or not path.is_file():
         raise ContentError(f"{path}: no labels for language '{language}'")
     labels = parse_model(Labels, load_mapping(path, ContentError), str(path), ContentError)
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -12,6 +11,7 @@ from pydantic import ConfigDict, Field, RootModel, model_validator
 
 from generator.content.schema import StrictModel, parse_model
 from generator.errors import ContentError
+from generator.names import is_language, is_name
 from generator.paths import SAMPLES
 from generator.yamlio import load_mapping
 
@@ -283,10 +283,6 @@ class TopicWords(StrictModel):
     """One line under the title."""
 
 
-_TOPIC_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
-"""A topic's folder name."""
-
-
 class Library:
     """A folder of topics (one sub-folder each) and shared blocks, parsed once and cached."""
 
@@ -305,7 +301,7 @@ class Library:
     def topic_path(self, name: str) -> Path:
         """The topic file of `name`, or a ContentError listing the known topics."""
         path = self.root / name / TOPIC_FILE
-        if not _TOPIC_NAME.fullmatch(name) or not path.is_file():
+        if not is_name(name) or not path.is_file():
             known = ", ".join(self.topic_names()) or "none"
             raise ContentError(f"unknown topic '{name}' in {self.root} (known: {known})")
         return path
@@ -313,7 +309,7 @@ class Library:
     def find_topic(self, name: str) -> str | None:
         """The topic a name means: a topic's own name, or the generic or brand name of its medicine."""
         wanted = name.strip().casefold()
-        if _TOPIC_NAME.fullmatch(wanted) and (self.root / wanted / TOPIC_FILE).is_file():
+        if is_name(wanted) and (self.root / wanted / TOPIC_FILE).is_file():
             return wanted
         for topic_name in self.topic_names():
             medicine = self.topic(topic_name).medicine
@@ -378,8 +374,10 @@ class Library:
         return {b.kind for name in self.topic_names() for b in self.blocks(name, DEFAULT_LANGUAGE)}
 
     def has_any_block_in(self, topic: str, language: str) -> bool:
-        """Whether at least one block of `topic` exists in `language` (complete or not)."""
-        return any(self.block_path(topic, ref, language).is_file() for ref in self.topic(topic).blocks)
+        """Whether at least one block of `topic` exists in `language` (complete or not); a code that is not a
+        language code is no language of any topic, without a look at the disk."""
+        refs = self.topic(topic).blocks
+        return is_language(language) and any(self.block_path(topic, ref, language).is_file() for ref in refs)
 
     def languages(self, topic: str) -> list[str]:
         """Languages in which every block of `topic` exists (looked up once: the web server asks per request)."""

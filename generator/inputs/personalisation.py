@@ -12,6 +12,7 @@ from generator.content.schema import StrictModel, parse_model
 from generator.errors import InputError
 from generator.inputs.charset import text_problem
 from generator.inputs.fields import Amount, IsoDate, WholeNumber
+from generator.names import LANGUAGE_PATTERN
 from generator.yamlio import load_mapping
 
 
@@ -55,7 +56,7 @@ class Patient(InputModel):
     """Full name as printed in the prepared-for box."""
     preferred_name: Text | None = None
     """How the leaflet greets the patient; defaults to the full name."""
-    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")] = "en"
+    language: Annotated[str, Field(pattern=f"^{LANGUAGE_PATTERN}$")] = "en"
     """Preferred language (e.g. en, es)."""
     age: Annotated[Count, Field(ge=0, le=130)] | None = None
     """Age in years, for age-specific cautions."""

@@ -7,13 +7,9 @@ Messages list what is known and never repeat what was given.
 
 from __future__ import annotations
 
-import re
-
 from generator.content.library import DEFAULT_LANGUAGE, Library
 from generator.errors import InputError
 from generator.inputs.personalisation import Personalisation
-
-_LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z]{2,4})?")
 
 
 def _refuse(where: str, field: str, message: str) -> InputError:
@@ -47,7 +43,7 @@ def resolve_language(
     A topic translated only in part is left to the content checks, which name the missing block.
     """
     code = language or (data.patient.language if data else DEFAULT_LANGUAGE)
-    if code == DEFAULT_LANGUAGE or (_LANGUAGE.fullmatch(code) and library.has_any_block_in(topic, code)):
+    if code == DEFAULT_LANGUAGE or library.has_any_block_in(topic, code):
         return code
     field = "language" if language else "patient.language"
     available = ", ".join(library.languages(topic))

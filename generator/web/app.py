@@ -227,10 +227,10 @@ def _build(
     for key, value in options.items():
         if not isinstance(value, str):
             raise InputError(f"request: {key}: expected a string", ((key, "expected a string"),))
-    known = {"layout": generator.layouts.names(), "paper": ["letter", "a4"], "format": ["pdf", "html"]}
+    known = {"paper": ["letter", "a4"], "format": ["pdf", "html"]}  # a layout is checked where it is looked up
     for key, value in options.items():
         if value and key in known and value not in known[key]:
-            message = f"unknown {key} '{value}' (known: {', '.join(known[key])})"
+            message = f"unknown {key} (known: {', '.join(known[key])})"
             raise InputError(f"request: {key}: {message}", ((key, message),))
     data = parse_personalisation(body, "request")
     request = HandoutRequest(

@@ -50,10 +50,9 @@ def _make(
 ) -> tuple[bytes, dict[str, str]]:
     """The leaflet (PDF, or a DocumentReference) of a Bundle, and its headers; run in a build worker."""
     library = generator.library
-    for key, known in (("layout", generator.layouts.names()), ("paper", ["letter", "a4"])):
-        if options[key] and options[key] not in known:
-            message = f"unknown {key} (known: {', '.join(known)})"
-            raise InputError(f"request: {key}: {message}", ((key, message),))
+    if options["paper"] and options["paper"] not in ("letter", "a4"):  # a layout is checked where it is looked up
+        message = "unknown paper (known: letter, a4)"
+        raise InputError(f"request: paper: {message}", (("paper", message),))
     if options["topic"] and options["topic"] not in library.topic_names():
         message = f"unknown topic (known: {', '.join(library.topic_names())})"
         raise InputError(f"request: topic: {message}", (("topic", message),))

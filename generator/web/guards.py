@@ -1,7 +1,8 @@
 """ASGI middleware guarding the web server: Host check, body size, security headers, access log.
 
 - Host: only the names the server was started for are answered (421 otherwise), so a page on
-  another site cannot reach the token-less loopback server through DNS rebinding.
+  another site cannot reach the token-less loopback server through DNS rebinding; a missing,
+  repeated or malformed Host header is refused (400), as RFC 9112 §3.2 asks.
 - Body size: bodies over the limit are refused (413), whether or not they announce their length.
 - Headers: a Content-Security-Policy allowing the page's own scripts and styles only (and blob:
   frames for the PDF preview), framing by the same origin only, no MIME sniffing, no referrer,
@@ -12,8 +13,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
+import re
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -26,6 +29,9 @@ PAGE_POLICY = (
     "frame-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
 )
 """The Content-Security-Policy of every answer but the API docs (see generator.web.docs)."""
+_HOST = re.compile(r"(?:\[(?P<ipv6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9._-]+))(?::[0-9]{1,5})?")
+"""A Host header: a name or IPv4 address (letters, digits, dots, hyphens) or a bracketed IPv6 address, then a port."""
+_ABSOLUTE_FORM = re.compile(rb"[a-z][a-z0-9+.-]*://([^/?#]*)", re.IGNORECASE)
 
 
 async def _answer(send: Send, status: int, body: dict[str, Any], headers: Iterable[tuple[bytes, bytes]] = ()) -> None:
@@ -35,19 +41,30 @@ async def _answer(send: Send, status: int, body: dict[str, Any], headers: Iterab
     await send({"type": "http.response.body", "body": data})
 
 
-def host_name(header: str) -> str:
-    """The host of a Host header, without port, brackets or final dot, lower case."""
-    header = header.strip().lower()
-    if header.startswith("["):
-        return header[1 : header.find("]")] if "]" in header else ""
-    name, _, port = header.rpartition(":")
-    if name and port.isdigit():
-        header = name
-    return header.rstrip(".")
+def host_name(header: str) -> str | None:
+    """The host of a Host header (or of an absolute-form request target), lower case, without port, brackets or
+    final dot; None unless the whole value is a name, an IPv4 address or a bracketed IPv6 address, then an optional
+    `:port` of digits (RFC 9110 §7.2). So no user info, path, space or anything after the brackets."""
+    match = _HOST.fullmatch(header.strip().lower())
+    if match is None:
+        return None
+    if match["ipv6"] is None:
+        return match["name"].removesuffix(".") or None
+    try:
+        return ipaddress.IPv6Address(match["ipv6"]).compressed
+    except ValueError:
+        return None
+
+
+def target_authority(target: bytes) -> bytes | None:
+    """The authority (host and port) of an absolute-form request target such as `http://host:port/path`, else None."""
+    match = _ABSOLUTE_FORM.match(target)
+    return match[1] if match else None
 
 
 class HostCheck:
-    """Answer only requests whose Host header names one of `allowed` (421 otherwise, 400 without one)."""
+    """Answer only requests whose Host header names one of `allowed` (421 otherwise; 400 without exactly one
+    well-formed Host header). generator.web.server puts an absolute-form target's authority in the Host header."""
 
     def __init__(self, app: ASGIApp, allowed: Iterable[str]) -> None:
         self.app = app
@@ -58,9 +75,11 @@ class HostCheck:
             await self.app(scope, receive, send)
             return
         given = [value.decode("latin-1") for key, value in scope["headers"] if key == b"host"]
-        if len(given) != 1:
-            await _answer(send, 400, {"error": "send exactly one Host header", "errors": []})
-        elif host_name(given[0]) not in self.allowed:
+        name = host_name(given[0]) if len(given) == 1 else None
+        if name is None:
+            message = "send exactly one Host header: a host name or [IPv6 address], with an optional :port"
+            await _answer(send, 400, {"error": message, "errors": []})
+        elif name not in self.allowed:
             message = "this server does not answer for that host name; start it with --allowed-host NAME to add one"
             await _answer(send, 421, {"error": message, "errors": []})
         else:
