@@ -272,8 +272,10 @@ def _patient_expectations(
     wording = load_wording(generator.library.root, language)
     names = [args.layout] if args.layout else generator.layouts.names()
     forms = dict.fromkeys((generator.layout(name).short_dates, generator.layout(name).calendar) for name in names)
+    words = generator.library.topic_words(topic_name, language)
     variants = [
-        leaflet_expectations(sentences, data, clinic, schedule, wording, short, calendar) for short, calendar in forms
+        leaflet_expectations(sentences, data, clinic, schedule, wording, words, short, calendar)
+        for short, calendar in forms
     ]
     return variants, language
 

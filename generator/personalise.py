@@ -7,11 +7,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.content.labels import Wording
-from generator.content.library import Block, BodyItem, Library, Topic
+from generator.content.library import Block, BodyItem, Library, Topic, TopicWords
 from generator.content.templating import escape_text, holds, render_markup
 from generator.inputs.personalisation import Clinic, Personalisation, age_on
 from generator.layouts import Layout
-from generator.prescription.printed import CalendarRow, calendar_rows, schedule_names, schedule_rows
+from generator.prescription.printed import (
+    CalendarRow,
+    calendar_columns,
+    calendar_rows,
+    daily_limit,
+    schedule_names,
+    schedule_rows,
+)
 from generator.prescription.schedule import Schedule
 
 
@@ -30,12 +37,13 @@ class Calendar:
 
     heading: str
     intro: str
-    header: tuple[str, str, str]
+    header: tuple[str, ...]
+    """Day, how much, then a column of boxes per time of day (or one column of boxes)."""
     rows: tuple[CalendarRow, ...]
     help: str
     """Where to call, at the foot of the page (it is the leaflet's last page)."""
-    boxes_alt: str
-    """What a row's boxes are, for a screen reader, from {count}."""
+    boxes_alt: dict[int, str]
+    """What a cell's boxes are, for a screen reader, by how many there are (none: no dose at that time)."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,7 @@ def template_context(
     data: Personalisation | None,
     clinic: Clinic,
     topic: Topic,
+    words: TopicWords,
     schedule: Schedule | None,
     wording: Wording,
     made_on: dt.date,
@@ -122,7 +131,7 @@ def template_context(
     }
     if schedule is None or topic.medicine is None:
         return context
-    return context | schedule_names(topic, schedule, wording)
+    return context | schedule_names(topic, schedule, wording, words)
 
 
 def select_blocks(blocks: list[tuple[str, Block]], layout: Layout) -> list[tuple[str, Block]]:
@@ -137,18 +146,25 @@ def select_blocks(blocks: list[tuple[str, Block]], layout: Layout) -> list[tuple
 
 def _calendar(schedule: Schedule, wording: Wording, clinic: Clinic) -> Calendar:
     labels = wording.labels
-    header = (labels.calendar_day, labels.calendar_how_much, labels.calendar_doses)
+    header = (labels.calendar_day, labels.calendar_how_much, *calendar_columns(schedule, wording))
     after_hours = labels.calendar_after_hours.format(phone=clinic.after_hours) if clinic.after_hours else ""
     help_line = labels.calendar_help.format(clinic=clinic.name, phone=clinic.phone, after_hours=after_hours)
     rows = calendar_rows(schedule, wording)
-    return Calendar(labels.calendar_heading, labels.calendar_intro, header, rows, help_line, labels.calendar_boxes_alt)
+    counts = {count for row in rows for count in row.doses}
+    alts = {
+        count: wording.plural(labels.calendar_boxes_alt, count) if count else labels.calendar_no_dose
+        for count in counts
+    }
+    return Calendar(labels.calendar_heading, labels.calendar_intro, header, rows, help_line, alts)
 
 
-def _schedule_block(schedule: Schedule, wording: Wording, short_dates: bool) -> LeafletBlock:
-    rows = schedule_rows(schedule, wording, short_dates)
-    rows = tuple(tuple(str(escape_text(cell)) for cell in row) for row in rows)
-    heading = str(escape_text(wording.labels.schedule_heading))
-    return LeafletBlock("schedule", heading, "info", True, (), (Item("table", rows=rows),))
+def _schedule_block(schedule: Schedule, wording: Wording, words: TopicWords, short_dates: bool) -> LeafletBlock:
+    """The schedule table, then the most to take in one day (with several steps, each row says it)."""
+    esc = escape_text
+    rows = schedule_rows(schedule, wording, words, short_dates)
+    rows = tuple(tuple(str(esc(cell)).replace("\n", "<br/>") for cell in row) for row in rows)
+    items = (Item("table", rows=rows), Item("text", (f"<b>{esc(daily_limit(schedule, wording))}</b>",)))
+    return LeafletBlock("schedule", str(esc(wording.labels.schedule_heading)), "info", True, (), items)
 
 
 def _fill_item(item: BodyItem, where: str, context: dict[str, Any]) -> Item:
@@ -188,7 +204,8 @@ def fill_block(block: Block, where: str, context: dict[str, Any], shorten: bool 
 
 
 def _facts(data: Personalisation, schedule: Schedule | None, wording: Wording) -> tuple[tuple[str, str], ...]:
-    """The prepared-for box: who, the prescriber, and with a schedule the start and last day."""
+    """The prepared-for box: who, the prescriber, and with a schedule the start and last day (and the refills,
+    when the prescription says)."""
     labels, esc = wording.labels, escape_text
     prescriber = data.prescriber.name + (f", {data.prescriber.phone}" if data.prescriber.phone else "")
     clinician = labels.prescribed_by if schedule is not None else labels.clinician
@@ -198,6 +215,8 @@ def _facts(data: Personalisation, schedule: Schedule | None, wording: Wording) -
             (labels.start, str(esc(wording.date(schedule.start)))),
             (labels.last_day, f"<b>{esc(wording.date(schedule.last_day))}</b>"),
         )
+        if schedule.refills is not None:
+            facts += ((labels.refills, str(esc(str(schedule.refills) if schedule.refills else labels.refills_none))),)
     return facts
 
 
@@ -214,7 +233,8 @@ def personalise(
 ) -> Leaflet:
     """Fill in every block the layout places for this patient (or, without `data`, the generic leaflet)."""
     topic = library.topic(topic_name)
-    context = template_context(data, clinic, topic, schedule, wording, made_on)
+    words = library.topic_words(topic_name, language)
+    context = template_context(data, clinic, topic, words, schedule, wording, made_on)
     blocks = library.blocks(topic_name, language)
     filled = []
     for ref, block in select_blocks(list(zip(topic.blocks, blocks, strict=True)), layout):
@@ -225,14 +245,13 @@ def personalise(
     labels, esc = wording.labels, escape_text
     facts = _facts(data, schedule, wording) if data is not None else ()
     reviewed = max(b.reviewed for b in blocks)
-    words = library.topic_words(topic_name, language)
     url = clinic.leaflet_url.replace("{topic}", topic_name) if clinic.leaflet_url else None
     return Leaflet(
         title=str(esc(words.title)),
         subtitle=str(esc(words.subtitle)),
         language=language,
         facts=facts,
-        schedule=_schedule_block(schedule, wording, layout.short_dates) if schedule is not None else None,
+        schedule=_schedule_block(schedule, wording, words, layout.short_dates) if schedule is not None else None,
         calendar=_calendar(schedule, wording, clinic) if schedule is not None and layout.calendar else None,
         calendar_pointer=labels.calendar_pointer.format(clinic=clinic.name)
         if schedule is not None and not layout.calendar and layout.calendar_pointer

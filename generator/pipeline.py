@@ -158,7 +158,8 @@ class Generator:
             request.made_on,
         )
         must_say, key = _sentences(leaflet)
-        facts = (must_say, request.data, request.clinic, schedule, wording, layout.short_dates)
+        words = self.library.topic_words(topic_name, language)
+        facts = (must_say, request.data, request.clinic, schedule, wording, words, layout.short_dates)
         html = tuple(leaflet_expectations(*facts, calendar=False))  # the web page has no dose calendar
         pdf = (
             html + tuple(calendar_expectations(schedule, wording)) if schedule is not None and layout.calendar else html

@@ -44,6 +44,8 @@ GOOD = [
     "2026-12-13",
     "",
 ]
+FULL_DOSE_ONLY = {"prescription.taper": "", "prescription.last_day": ""}
+"""GOOD without its taper: the one-page holds a schedule of one step (a taper of three does not fit one side)."""
 
 
 def _row(**changes: str) -> list[str]:
@@ -72,7 +74,7 @@ def test_good_and_bad_rows(run_cli, tmp_path) -> None:
         _row(id="P3", **{"patient.name": ""}),
         _row(id="P4", **{"prescription.taper": "next week"}),
         _row(id="P5", **{"prescription.medicine": "aspirin"}),
-        _row(id="P6", layout="one-page"),
+        _row(id="P6", layout="one-page", **FULL_DOSE_ONLY),
         _row(id="../escape"),
         _row(id="P1"),
     ]
@@ -155,7 +157,11 @@ def test_json_lines_input(run_cli, tmp_path, sample) -> None:
 
 def test_combined_pdf_starts_each_leaflet_on_a_front_page(run_cli, tmp_path) -> None:
     layouts = ["standard", "one-page", "large-print", "trifold"]
-    source = _csv(tmp_path / "p.csv", [_row(id=f"C{i}", layout=name) for i, name in enumerate(layouts)])
+    rows = [
+        _row(id=f"C{i}", layout=name, **(FULL_DOSE_ONLY if name == "one-page" else {}))
+        for i, name in enumerate(layouts)
+    ]
+    source = _csv(tmp_path / "p.csv", rows)
     out, combined = tmp_path / "out", tmp_path / "print.pdf"
     assert _batch(run_cli, source, out, "--combine", str(combined))[0] == 0
     counts = [len(PdfReader(out / f"C{i}.pdf").pages) for i in range(len(layouts))]

@@ -58,7 +58,7 @@ def test_three_times_a_day_order_prints_the_order(run_cli, tmp_path) -> None:
     assert "Carisoprodol (Soma)" in text
     assert "Prepared for Maria Elena Lopez" in text
     assert "Dr. Sam Lee, 555-0100" in text  # the work phone ranked first, not the mobile
-    assert "November 24, 2026 December 7, 2026 1 tablet of 350 mg 3 times a day" in text
+    assert "Nov 24, 2026 Dec 7, 2026 1 tablet of 350 mg each time in the morning, at midday, and in" in text
     assert "Start on November 24, 2026" in text
     assert "Last day to take it December 7, 2026" in text  # boundsPeriod.end, inclusive: 14 days
 
@@ -67,8 +67,8 @@ def test_two_instruction_taper_prints_both_steps(run_cli, tmp_path) -> None:
     code, text, stderr = build(run_cli, tmp_path, "carisoprodol-taper.json")
     assert code == 0, stderr
     # sequence 1 comes first although it is second in the array; mg and TAB doses both read
-    assert "November 24, 2026 December 3, 2026 1 tablet of 350 mg 3 times a day" in text
-    assert "December 4, 2026 December 6, 2026 1 tablet of 350 mg 2 times a day" in text
+    assert "Nov 24, 2026 Dec 3, 2026 1 tablet of 350 mg each time in the morning, at midday, and in" in text
+    assert "Dec 4, 2026 Dec 6, 2026 1 tablet of 350 mg each time in the morning and in the evening" in text
     assert "Last day to take it December 6, 2026" in text
 
 
@@ -77,7 +77,9 @@ def test_spanish_speaking_patient_gets_the_spanish_leaflet(run_cli, tmp_path) ->
     assert code == 0, stderr
     assert "Paciente José Luis García Pérez" in text
     assert "Dra. Linh Nguyen, 555-0123" in text
-    assert "1 tableta de 250 mg 4 veces al día" in text  # the 250 mg product code gives the strength
+    assert (
+        "1 tableta de 250 mg cada vez por la mañana, al mediodía, por la tarde y al acostarse" in text
+    )  # the 250 mg product code gives the strength
     assert "7 de diciembre de 2026" in text  # expectedSupplyDuration 1 wk from December 1
 
 
@@ -87,7 +89,9 @@ def test_contained_medication_and_practitioner_telecom(run_cli, tmp_path) -> Non
     assert "Cyclobenzaprine (Flexeril)" in text
     assert "Prepared for Zoë Müller" in text
     assert "Chris Patel, 555-0141" in text  # work phone of rank 1
-    assert "2 tablets of 5 mg (10 mg in all) 3 times a day" in text  # 2 x the 5 mg tablet of RxCUI 828320
+    assert (
+        "2 tablets of 5 mg each time (10 mg) in the morning, at midday, and in the evening" in text
+    )  # 2 x the 5 mg tablet of RxCUI 828320
 
 
 def test_free_text_dosage_is_refused_with_its_path(run_cli, tmp_path) -> None:
@@ -314,8 +318,8 @@ def test_batch_reads_fhir_ndjson_with_manifest_and_resume(run_cli, tmp_path) -> 
     assert [r["status"] for r in rows] == ["made", "failed", "made", "failed"]
     assert "export.ndjson line 2: MedicationRequest.dosageInstruction[0].text" in rows[1]["reason"]
     assert rows[3]["reason"] == "export.ndjson line 4: expected a FHIR Bundle (a JSON object)"
-    assert "1 tablet of 350 mg 3 times a day" in pdf_text(Path(rows[0]["output"]))
-    assert "2 tablets of 5 mg (10 mg in all) 3 times a day" in pdf_text(Path(rows[2]["output"]))
+    assert "1 tablet of 350 mg each time in the morning, at midday, and" in pdf_text(Path(rows[0]["output"]))
+    assert "2 tablets of 5 mg each time (10 mg) in the morning, at" in pdf_text(Path(rows[2]["output"]))
     code, stdout, _ = run_cli(*args, "--resume")
     assert "0 made, 2 failed, 2 skipped" in stdout
 

@@ -39,7 +39,7 @@ def test_bundle_gives_the_verified_pdf(client, generator) -> None:
     response = _post(client, "carisoprodol-taper.json")
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/pdf"
-    assert "1 tablet of 350 mg 2 times a day" in pdf_text(response.content)
+    assert "1 tablet of 350 mg each time in the morning and in the evening" in pdf_text(response.content)
     pages = pdf_pages_text(response.content)
     assert missing_sentences(pages, generator.required_sentences("carisoprodol", "en")) == []
 
@@ -61,7 +61,7 @@ def test_document_reference_validates_and_carries_the_pdf(client, generator) -> 
     assert attachment.title.startswith("Carisoprodol (Soma)")
     version = generator.library.topic("carisoprodol").content_version
     assert content.format.code == f"carisoprodol/{version}"
-    assert "1 tableta de 250 mg 4 veces al día" in pdf_text(pdf)
+    assert "1 tableta de 250 mg cada vez por la mañana, al mediodía, por la tarde y al acostarse" in pdf_text(pdf)
 
 
 def test_errors_are_an_operation_outcome_with_fhir_paths(client) -> None:

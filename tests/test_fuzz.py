@@ -321,4 +321,4 @@ def test_built_leaflets_print_what_was_written(run_cli, folder, name, phone, sty
         text = pdf_text(output)  # whitespace collapsed, as a reader sees the page; names are read without end spaces
         name_shown, phone_shown = (" ".join(str(meaning).split()) for meaning in (name_meaning, phone_meaning))
         assert f"Prepared for {name_shown} Prescribed by Dr. Sam Lee, {phone_shown} " in text
-        assert "350 mg" in text and "3 times a day" in text
+        assert "350 mg" in text and "in the morning, at midday, and in the evening" in text

@@ -149,7 +149,7 @@ def test_cli_writes_html(run_cli, tmp_path, monkeypatch, generator) -> None:
         f"Wrote carisoprodol.html (HTML; verified in its text: {count} required warnings, the dose schedule"
     )
     page = (tmp_path / "carisoprodol.html").read_text(encoding="utf-8")
-    assert page.startswith("<!DOCTYPE html>") and "1 tablet of 350 mg" in html_text(page)
+    assert page.startswith("<!DOCTYPE html>") and "1 tablet of 350 mg each time" in " ".join(html_text(page).split())
 
 
 @pytest.mark.parametrize(

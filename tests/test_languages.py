@@ -14,13 +14,19 @@ LAYOUTS = ["standard", "a4", "large-print", "one-page", "trifold", "grayscale"]
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_spanish_leaflet_in_every_layout(run_cli, tmp_path, layout, generator) -> None:
+def test_spanish_leaflet_in_every_layout(run_cli, tmp_path, layout, generator, write_yaml) -> None:
+    """The sample's taper in every layout but one-page, which gets its full dose alone (a taper of three steps,
+    with times of day and daily limits, does not fit one side)."""
     output = tmp_path / f"es-{layout}.pdf"
-    code, _, err = run_cli(
-        "build", "carisoprodol", "--lang", "es", "--layout", layout, "--made-on", "2026-11-25", "-o", str(output)
-    )
+    sample = yaml.safe_load(generator.library.sample_input("carisoprodol").read_text(encoding="utf-8"))
+    taper = layout != "one-page"
+    if not taper:
+        sample["prescription"] = {k: v for k, v in sample["prescription"].items() if k not in ("taper", "last_day")}
+    patient = write_yaml("patient.yaml", sample)
+    args = ("--lang", "es", "--layout", layout, "--made-on", "2026-11-25", "--patient", str(patient))
+    code, _, err = run_cli("build", "carisoprodol", *args, "-o", str(output))
     assert code == 0, err
-    code, out, _ = run_cli("verify", str(output), "--topic", "carisoprodol", "--lang", "es")
+    code, out, _ = run_cli("verify", str(output), "--topic", "carisoprodol", "--lang", "es", "--patient", str(patient))
     assert code == 0, out
     pages = pdf_pages_text(output)
     spanish = generator.required_sentences("carisoprodol", "es")
@@ -28,11 +34,18 @@ def test_spanish_leaflet_in_every_layout(run_cli, tmp_path, layout, generator) -
     assert missing_sentences(pages, spanish) == []
     assert missing_sentences(pages, english) == english  # never mixed with English warnings
     text = pdf_text(output)
-    assert "Su horario de dosis Desde Hasta Cuánto Cuántas veces" in text
-    short = generator.layout(layout).short_dates
-    dates = "24 nov 2026 7 dic 2026" if short else "24 de noviembre de 2026 7 de diciembre de 2026"
-    assert f"{dates} 1 tableta de 350 mg 3 veces al día" in text
-    assert "Último día 13 de diciembre de 2026" in text
+    assert "Su horario de dosis Desde Hasta Cuánto Cuándo" in text
+    dates = "24 nov 2026 7 dic 2026"  # every layout's schedule has short dates (generator.layout(...).short_dates)
+    assert all(generator.layout(name).short_dates for name in LAYOUTS)
+    when = "por la mañana, al mediodía y por la tarde"
+    assert f"{dates} 1 tableta de 350 mg cada vez {when}" in text
+    if taper:  # thousands without a separator in Spanish: 1,050 or 1.050 could be read as 1.05
+        assert f"{when} Máximo en un día: 3 tabletas (1050 mg)" in text
+        assert "No tome más en un día de lo que dice la fila de ese día." in text
+        assert "Último día 13 de diciembre de 2026" in text
+    else:
+        assert "No tome más de 3 tabletas (1050 mg) en un día." in text
+        assert "Último día 7 de diciembre de 2026" in text
     assert "Empezar el 24 de noviembre de 2026" in text
     if layout != "trifold":
         assert f"Página 1 de {len(pages)}" in text

@@ -129,6 +129,7 @@ def test_trifold_panel_order(make, sample) -> None:
 
 
 def test_one_page_points_to_the_full_leaflet(make, sample) -> None:
+    sample["prescription"] = {k: v for k, v in sample["prescription"].items() if k not in ("taper", "last_day")}
     text = " ".join(pdf_pages_text(make(sample, layout="one-page").pdf)).replace("\n", "")
     assert "example.org/leaflets/carisoprodol" in text.replace(" ", "")
 

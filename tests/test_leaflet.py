@@ -43,17 +43,25 @@ def test_required_warnings_cover_the_issue_topics(generator) -> None:
             [
                 "Prepared for Maria Lopez",
                 "Prescribed by Dr. Sam Lee, 555-0100",
-                "November 24, 2026 December 7, 2026 1 tablet of 350 mg 3 times a day",
+                "Nov 24, 2026 Dec 7, 2026 1 tablet of 350 mg each time in the morning, at midday, and in the "
+                "evening Most in one day: 3 tablets (1,050 mg)",
                 "Last day to take it December 13, 2026",
             ],
         ),
         (
             {"prescription": {"dose_mg": 250, "times_per_day": 4, "days_supply": 7, "taper": []}},
-            ["November 24, 2026 November 30, 2026 1 tablet of 250 mg 4 times a day", "Never take more than 4 tablets"],
+            [
+                "Nov 24, 2026 Nov 30, 2026 1 tablet of 250 mg each time in the morning, at midday, in the "
+                "evening, and at bedtime",
+                "Do not take more than 4 tablets (1,000 mg) in one day.",
+            ],
         ),
         (
             {"prescription": {"dose_mg": 350, "times_per_day": 1, "days_supply": 5, "taper": []}},
-            ["November 24, 2026 November 28, 2026 1 tablet of 350 mg once a day"],
+            [
+                "Nov 24, 2026 Nov 28, 2026 1 tablet of 350 mg each time in the morning",
+                "Do not take more than 1 tablet (350 mg) in one day.",
+            ],
         ),
         ({"patient": {"name": "Nguyễn Văn Thành", "preferred_name": "Thành"}}, ["Nguyễn Văn Thành"]),
     ],
@@ -70,20 +78,23 @@ def test_personal_details_appear(make, sample, change, expected) -> None:
 
 def test_taper_plan_is_a_dated_table(make, sample) -> None:
     text = pdf_text(make(sample).pdf)
-    assert "Your dose schedule From Until How much How often" in text
+    assert "Your dose schedule From Until How much When" in text
     for row in (
-        "November 24, 2026 December 7, 2026 1 tablet of 350 mg 3 times a day",
-        "December 8, 2026 December 10, 2026 1 tablet of 350 mg 2 times a day",
-        "December 11, 2026 December 13, 2026 1 tablet of 350 mg once a day",
+        "Nov 24, 2026 Dec 7, 2026 1 tablet of 350 mg each time in the morning, at midday, and in the evening "
+        "Most in one day: 3 tablets (1,050 mg)",
+        "Dec 8, 2026 Dec 10, 2026 1 tablet of 350 mg each time in the morning and in the evening "
+        "Most in one day: 2 tablets (700 mg)",
+        "Dec 11, 2026 Dec 13, 2026 1 tablet of 350 mg each time in the morning Most in one day: 1 tablet (350 mg)",
     ):
         assert row in text
+    assert "Do not take more in one day than the row for that day says." in text
 
 
 def test_no_taper_table_without_a_plan(make, sample) -> None:
     sample["prescription"]["taper"] = []
     sample["prescription"].pop("last_day")
     text = pdf_text(make(sample).pdf)
-    assert "2 times a day" not in text
+    assert "in the morning and in the evening" not in text and "Most in one day" not in text
     assert "Last day to take it December 7, 2026" in text
     assert "Take your last dose on December 7, 2026. You can usually stop then." in text
     assert "lower your dose" not in text.replace("how to lower your dose", "")

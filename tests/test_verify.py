@@ -127,7 +127,7 @@ def test_a_hidden_or_missing_warning_fails_verify(run_cli, leaflet, tmp_path, ho
 
 
 def test_a_hidden_schedule_row_fails_verify_with_the_patient(run_cli, leaflet, tmp_path) -> None:
-    row_start = "December 8, 2026"
+    row_start = "Dec 8, 2026"
     bad = tamper(leaflet, tmp_path / "bad.pdf", row_start, _white)
     patient = Path(__file__).parents[1] / "handouts/carisoprodol/sample.yaml"
     code, out, _ = run_cli("verify", str(bad), "--topic", "carisoprodol", "--patient", str(patient))

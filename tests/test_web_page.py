@@ -176,7 +176,7 @@ def test_made_leaflet_is_cleared_by_any_edit_and_next_patient_keeps_the_prescrib
     saved = tmp_path / name
     started.value.save_as(saved)
     text = pdf_text(saved)
-    assert "Zoë O'Brien" in text and "1 tablet of 350 mg 3 times a day" in text
+    assert "Zoë O'Brien" in text and "1 tablet of 350 mg each time in the morning, at midday, and in the" in text
 
     page.focus("#patient-name")
     page.keyboard.press("End")
@@ -210,13 +210,13 @@ def test_methocarbamol_picked_from_offered_strengths(open_page, tmp_path) -> Non
     page.locator("#preview:not([hidden])").wait_for()
     name, pdf = download(page, tmp_path)
     assert name == f"methocarbamol-{TODAY.isoformat()}.pdf"
-    assert "2 tablets of 750 mg (1,500 mg in all) 4 times a day" in pdf_text(pdf)
+    assert "2 tablets of 750 mg each time (1,500 mg) in the morning, at midday, in the evening" in pdf_text(pdf)
     with page.expect_download() as started:  # the same leaflet as an accessible web page
         page.click("#download-html")
     assert started.value.suggested_filename == f"methocarbamol-{TODAY.isoformat()}.html"
     started.value.save_as(tmp_path / "leaflet.html")
     web_page = (tmp_path / "leaflet.html").read_text(encoding="utf-8")
-    assert "2 tablets of 750 mg (1,500 mg in all)" in " ".join(html_text(web_page).split())
+    assert "2 tablets of 750 mg each time (1,500 mg)" in " ".join(html_text(web_page).split())
 
 
 def test_taper_step_first_date_filled_in(open_page, tmp_path) -> None:
@@ -243,18 +243,19 @@ def test_taper_step_first_date_filled_in(open_page, tmp_path) -> None:
     page.locator("#preview:not([hidden])").wait_for()
     _, pdf = download(page, tmp_path)
     text = pdf_text(pdf)
-    assert "1 tablet of 350 mg 3 times a day" in text and "1 tablet of 350 mg 2 times a day" in text
+    assert "1 tablet of 350 mg each time in the morning, at midday, and in the evening" in text
+    assert "1 tablet of 350 mg each time in the morning and in the evening" in text
 
 
 def test_all_errors_in_one_round_on_their_fields(open_page) -> None:
     page = open_page()
-    fill_methocarbamol(page, times="6")
-    page.select_option("#rx-dose", "750")  # 750 mg 6 times a day: 4,500 mg a day, within the first days' limit
+    fill_methocarbamol(page, times="4")
+    page.select_option("#rx-dose", "750")  # 750 mg 4 times a day: 3,000 mg a day, within the first days' limit
     page.fill("#patient-name", "")
     page.fill("#patient-dob", "13/45/1960")
     page.click("#add-step")
-    page.select_option("#step-dose-0", "1500")  # more than before, and 9,000 mg a day from day 4
-    page.fill("#step-times-0", "6")
+    page.select_option("#step-dose-0", "1500")  # more than before, and 6,000 mg a day from day 4
+    page.fill("#step-times-0", "4")
     page.click("#make")
     page.locator(".error").first.wait_for()
     assert errors_of(page, "#patient-name") == ["Required: fill this in."]

@@ -12,8 +12,10 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
-from babel.numbers import format_decimal
+from babel.lists import format_list
+from pydantic import model_validator
 
+from generator.content.dose_times import DOSE_TIMES, SLOTS, DoseTime, Slot
 from generator.content.schema import StrictModel, parse_model
 from generator.errors import ContentError
 from generator.names import is_language
@@ -69,8 +71,11 @@ class Labels(StrictModel):
     calendar_day: str
     calendar_how_much: str
     calendar_doses: str
-    calendar_boxes_alt: str
-    """What a row's boxes are, for a screen reader, from {count}."""
+    """The dose calendar's column of boxes, for doses taken when needed or every so many hours."""
+    calendar_boxes_alt: Plural
+    """What a cell's boxes are, for a screen reader, from {count}."""
+    calendar_no_dose: str
+    """What an empty cell of a time of day is, for a screen reader: no dose at this time."""
     calendar_pointer: str
     """In layouts without the calendar: where to get one, from {clinic}."""
     calendar_help: str
@@ -103,12 +108,48 @@ class Labels(StrictModel):
     email_attachment_name: str
     form: dict[str, Plural]
     """Dose forms (tablet, capsule...) with plural forms."""
-    times_per_day: Plural
-    """How often, e.g. 'once a day' / '{count} times a day'."""
     amount: str
-    """One tablet or more of one strength, from {amount} and {strength}: '1 tablet of 350 mg'."""
+    """One tablet, from {amount}, {strength} and {each_time}: '1 tablet of 350 mg each time'."""
     amount_total: str
-    """More than one tablet, adding {total}: '2 tablets of 500 mg (1,000 mg in all)'."""
+    """More than one tablet, adding {total}: '2 tablets of 750 mg each time (1,500 mg)'."""
+    each_time: str
+    """What `amount` says after the strength, except under a heading that says it (the dose calendar's)."""
+    mg_thousands: str
+    """Between thousands in a dose (',' in English: 1,500; none in Spanish, where ',' and '.' both mislead)."""
+    times_of_day: dict[DoseTime, str]
+    """When a dose is taken: 'in the morning', 'with breakfast', 'at bedtime'."""
+    calendar_slots: dict[Slot, str]
+    """The dose calendar's column for each time of day: 'Morning'."""
+    every_hours: Plural
+    """Doses at an interval: 'every {count} hours'."""
+    up_to: Plural
+    """The most doses a day, after an interval or 'when you need it': 'up to {count} times a day'."""
+    as_needed: str
+    """'only when you need it'."""
+    as_needed_for: str
+    """'only when you need it for {reason}' (the reason in the topic's words)."""
+    hours_apart: Plural
+    """The shortest time between doses taken when needed: 'at least {count} hours apart'."""
+    daily_most: str
+    """The most to take in one day, from {amount} (tablets) and {total} (mg): '3 tablets (15 mg)'."""
+    daily_limit: str
+    """Under a schedule of one step, from {most}: 'Do not take more than 3 tablets (15 mg) in one day.'"""
+    daily_limits: str
+    """Under a schedule of several steps, whose rows each say the most to take in one day."""
+    schedule_most: str
+    """A line under each step's When, from {most}, in schedules of several steps: 'Most in one day: {most}'."""
+    refills: str
+    """The prepared-for box's label for how many refills the prescription allows."""
+    refills_none: str
+    """Its value when it allows none."""
+
+    @model_validator(mode="after")
+    def _every_time_worded(self) -> Labels:
+        for field, keys in (("times_of_day", DOSE_TIMES), ("calendar_slots", SLOTS)):
+            missing = [key for key in keys if key not in getattr(self, field)]
+            if missing:
+                raise ValueError(f"{field}: no words for {', '.join(missing)}")
+        return self
 
 
 _FORMATS = 4096
@@ -123,11 +164,6 @@ def _date(locale: Locale, value: dt.date, length: str) -> str:
 @functools.lru_cache(maxsize=_FORMATS)
 def _day(locale: Locale, value: dt.date) -> str:
     return format_skeleton("MMMEd", value, locale=locale)
-
-
-@functools.lru_cache(maxsize=_FORMATS)
-def _number(locale: Locale, value: float) -> str:
-    return format_decimal(value, locale=locale)
 
 
 class Wording:
@@ -149,10 +185,6 @@ class Wording:
         """A calendar day with its weekday, e.g. Tue, Nov 24."""
         return _day(self._locale, value)
 
-    def number(self, value: float) -> str:
-        """A number with the language's separators: 1,500 or 7.5."""
-        return _number(self._locale, value)
-
     def tablets(self, form: str, count: int) -> str:
         """E.g. '2 tablets'."""
         phrase = self.labels.form.get(form)
@@ -160,18 +192,35 @@ class Wording:
             raise ContentError(f"labels ({self.labels.locale}): form: no wording for '{form}'")
         return self._plural(phrase, count)
 
-    def how_much(self, form: str, tablets: int, strength_mg: float) -> str:
-        """E.g. '1 tablet of 350 mg' or '2 tablets of 500 mg (1,000 mg in all)'."""
+    def mg(self, value: float) -> str:
+        """A dose in mg as the language writes it safely: 1,500 or 1500, and 7.5 with a point in every language."""
+        whole, _, fraction = repr(float(value)).removesuffix(".0").partition(".")
+        digits = whole.lstrip("-")
+        groups = [digits[max(0, end - 3) : end] for end in range(len(digits), 0, -3)][::-1]
+        return (
+            whole[: len(whole) - len(digits)]
+            + self.labels.mg_thousands.join(groups)
+            + (f".{fraction}" if fraction else "")
+        )
+
+    def how_much(self, form: str, tablets: int, strength_mg: float, each_time: bool = True) -> str:
+        """E.g. '1 tablet of 350 mg each time' or '2 tablets of 750 mg each time (1,500 mg)'; without `each_time`
+        (under a heading that says it), '2 tablets of 750 mg (1,500 mg)'."""
         template = self.labels.amount if tablets == 1 else self.labels.amount_total
         return template.format(
             amount=self.tablets(form, tablets),
-            strength=self.number(strength_mg),
-            total=self.number(tablets * strength_mg),
+            strength=self.mg(strength_mg),
+            total=self.mg(tablets * strength_mg),
+            each_time=self.labels.each_time if each_time else "",
         )
 
-    def how_often(self, times_per_day: int) -> str:
-        """E.g. '3 times a day'."""
-        return self._plural(self.labels.times_per_day, times_per_day)
+    def plural(self, phrase: Plural, count: int) -> str:
+        """`phrase` in the form for `count`."""
+        return self._plural(phrase, count)
+
+    def join(self, items: list[str]) -> str:
+        """Items joined as the language lists them: 'a, b and c'."""
+        return format_list(items, locale=self._locale)
 
 
 def labels_path(library_root: Path, language: str) -> Path:

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, RootModel, model_validator
 
+from generator.content.dose_times import DoseTime, slot_of
 from generator.content.schema import StrictModel, parse_model
 from generator.errors import ContentError
 from generator.names import is_language, is_name
@@ -232,6 +233,24 @@ class TopicCode(StrictModel):
         return self
 
 
+class AsNeededReason(StrictModel):
+    """Something a medicine may be taken for when needed (`prescription.as_needed_for`)."""
+
+    says: str = Field(min_length=1)
+    """What it is for, in English, as the leaflet finishes "only when you need it for ...": muscle spasm."""
+    codes: list[Annotated[str, Field(pattern=r"^[0-9]{6,18}$")]] = []
+    """SNOMED CT concepts an EHR's order may send for it (FHIR asNeededCodeableConcept)."""
+
+
+STANDARD_TIMES: dict[int, list[DoseTime]] = {
+    1: ["morning"],
+    2: ["morning", "evening"],
+    3: ["morning", "midday", "evening"],
+    4: ["morning", "midday", "evening", "bedtime"],
+}
+"""When doses are taken when the prescription does not say, by doses a day (USP General Chapter <17>)."""
+
+
 class Topic(StrictModel):
     """A leaflet subject: its title, medicine, limits and ordered blocks."""
 
@@ -251,6 +270,17 @@ class Topic(StrictModel):
     """Block names in reading order; `shared/NAME` for a shared block."""
     codes: list[TopicCode] = []
     """RxNorm codes that select this topic (medicine topics only)."""
+    default_times: dict[int, list[DoseTime]] = STANDARD_TIMES
+    """When each dose is taken, by doses a day, when the prescription does not say (`prescription.times`)."""
+    as_needed_reasons: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,40}$")], AsNeededReason] = {}
+    """What the medicine may be taken for when needed, by key (`prescription.as_needed_for`)."""
+
+    @model_validator(mode="after")
+    def _times_fit_their_count(self) -> Topic:
+        for count, times in self.default_times.items():
+            if len(times) != count or len({slot_of(time) for time in times}) != count:
+                raise ValueError(f"default_times.{count}: give {count} different times of day")
+        return self
 
     @model_validator(mode="after")
     def _medicine_needs_limits(self) -> Topic:
@@ -275,12 +305,14 @@ class Topic(StrictModel):
 
 
 class TopicWords(StrictModel):
-    """A topic's title and subtitle in another language: `topic.LANG.yaml` beside `topic.yaml`."""
+    """A topic's printed words in another language: `topic.LANG.yaml` beside `topic.yaml`."""
 
     title: str
     """Leaflet title."""
     subtitle: str = ""
     """One line under the title."""
+    as_needed_reasons: dict[str, str] = {}
+    """What each of the topic's as-needed reasons `says`, in this language."""
 
 
 class Library:
@@ -328,11 +360,16 @@ class Library:
         """The title and subtitle of topic `name` in `language`."""
         topic = self.topic(name)
         if language == DEFAULT_LANGUAGE:
-            return TopicWords(title=topic.title, subtitle=topic.subtitle)
+            reasons = {key: reason.says for key, reason in topic.as_needed_reasons.items()}
+            return TopicWords(title=topic.title, subtitle=topic.subtitle, as_needed_reasons=reasons)
         path = self.topic_path(name).with_name(f"topic.{language}.yaml")
         if not path.is_file():
             raise ContentError(f"{path}: topic '{name}' has no '{language}' translation of its title")
-        return parse_model(TopicWords, load_mapping(path, ContentError), str(path), ContentError)
+        words = parse_model(TopicWords, load_mapping(path, ContentError), str(path), ContentError)
+        if set(words.as_needed_reasons) != set(topic.as_needed_reasons):
+            wanted = ", ".join(sorted(topic.as_needed_reasons)) or "none"
+            raise ContentError(f"{path}: as_needed_reasons: give the words of the topic's reasons ({wanted})")
+        return words
 
     def block_path(self, topic: str, ref: str, language: str) -> Path:
         """Where block `ref` of `topic` lives in `language` (English has no suffix)."""

@@ -11,7 +11,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 from generator.content.labels import LABELS_FOLDER, label_languages, load_wording
-from generator.content.library import DEFAULT_LANGUAGE, SAMPLE_FILE, SHARED_FOLDER, TOPIC_FILE, Block, Library, Topic
+from generator.content.library import (
+    DEFAULT_LANGUAGE,
+    SAMPLE_FILE,
+    SHARED_FOLDER,
+    TOPIC_FILE,
+    Block,
+    Library,
+    Topic,
+    TopicWords,
+)
 from generator.content.readability import Readability, measure
 from generator.content.schema import parse_model
 from generator.content.templating import holds, render_markup, template_problems
@@ -66,7 +75,9 @@ def _sentence(text: str) -> str:
     return text if text.rstrip().endswith((".", "?", "!", ":")) else text + "."
 
 
-def _sample_context(library: Library, topic_name: str, topic: Topic, language: str, today: dt.date) -> dict[str, Any]:
+def _sample_context(
+    library: Library, topic_name: str, topic: Topic, language: str, words: TopicWords, today: dt.date
+) -> dict[str, Any]:
     """The names templates of `topic` may use, filled from the topic's sample input and the sample clinic.
 
     Raises ContentError when a medicine topic has no sample or its sample is refused.
@@ -81,7 +92,7 @@ def _sample_context(library: Library, topic_name: str, topic: Topic, language: s
         raise ContentError(f"{SAMPLE_FILE}: {exc}") from None
     clinic = choose_clinic(data, None, None, SAMPLES / "clinic.yaml")
     wording = load_wording(library.root, language)
-    return template_context(data, clinic, topic, schedule, wording, today)
+    return template_context(data, clinic, topic, words, schedule, wording, today)
 
 
 class _Linter:
@@ -123,10 +134,11 @@ class _Linter:
                 self.report.add("error", path, f"blocks in '{language}' but no {LABELS_FOLDER}/{language}.yaml")
                 continue
             try:
-                self.library.topic_words(name, language)
+                words = self.library.topic_words(name, language)
             except ContentError as exc:
                 self.report.add("error", path.with_name(f"topic.{language}.yaml"), str(exc).split(": ", 1)[-1])
-            self._topic_language(name, topic, language)
+                words = self.library.topic_words(name, DEFAULT_LANGUAGE)  # reported: check the blocks all the same
+            self._topic_language(name, topic, language, words)
 
     def _load_terms(self) -> None:
         path = self.root / TERMS_FILE
@@ -146,9 +158,9 @@ class _Linter:
         found = {DEFAULT_LANGUAGE} | {p.suffixes[-2].lstrip(".") for p in (self.root / name).glob("*.*.yaml")}
         return sorted(found)
 
-    def _topic_language(self, name: str, topic: Topic, language: str) -> None:
+    def _topic_language(self, name: str, topic: Topic, language: str, words: TopicWords) -> None:
         try:
-            context = _sample_context(self.library, name, topic, language, self.today)
+            context = _sample_context(self.library, name, topic, language, words, self.today)
         except ContentError as exc:
             self.report.add("error", self.library.topic_path(name).parent, str(exc))
             return
@@ -178,7 +190,7 @@ class _Linter:
         self._measure(name, "(whole topic)", language, "\n".join(texts))
         self._shared_sentences(checked)
         if topic.medicine:
-            self._generic(name, topic, language, checked)
+            self._generic(topic, language, words, checked)
         self._term_checks(pieces, language)
 
     def _shared_sentences(self, checked: list[tuple[Path, Block, list[TextPiece]]]) -> None:
@@ -206,13 +218,13 @@ class _Linter:
             )
 
     def _generic(
-        self, name: str, topic: Topic, language: str, checked: list[tuple[Path, Block, list[TextPiece]]]
+        self, topic: Topic, language: str, words: TopicWords, checked: list[tuple[Path, Block, list[TextPiece]]]
     ) -> None:
         """The generic leaflet (no patient, no schedule: Infobutton) must fill in too: items that use the
         schedule need a `when: "schedule is defined"`, and something must say how to take it."""
         wording = load_wording(self.root, language)
         clinic = choose_clinic(read_personalisation(SAMPLES / "patient.yaml"), None, None, SAMPLES / "clinic.yaml")
-        context = template_context(None, clinic, topic, None, wording, self.today)
+        context = template_context(None, clinic, topic, words, None, wording, self.today)
         for path, block, _ in checked:
             for shorten in (False, True):
                 try:

@@ -7,7 +7,9 @@ validators run first and accept only unambiguous forms:
 - a whole number: an integer (not true/false, not 3.0), or text of plain decimal digits
   without a leading zero (`14`; a CSV cell is text);
 - an amount: a number, or text like `350` or `37.5`, whose value a float holds exactly;
-- a date: a date, or text `YYYY-MM-DD`.
+- a date: a date, or text `YYYY-MM-DD`;
+- a flag: true or false, or the text `true` or `false`;
+- a list: a list, or text with `;` between items (`morning;bedtime`).
 """
 
 from __future__ import annotations
@@ -79,9 +81,26 @@ def _date(value: Any) -> Any:
     raise ValueError(f"expected {expected}")
 
 
+def _flag(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise ValueError("expected true or false")
+
+
+def split_list(value: Any) -> Any:
+    """A list as given, or text such as `morning;bedtime` (a CSV cell) as its items; other values as they are."""
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(";")]
+    return value
+
+
 WholeNumber = BeforeValidator(_whole_number)
 """Annotate an `int` field with this: a count read without coercion."""
 Amount = BeforeValidator(_amount)
 """Annotate a `float` field with this: an amount such as a dose in mg."""
 IsoDate = BeforeValidator(_date)
 """Annotate a `dt.date` field with this: a calendar date."""
+Flag = BeforeValidator(_flag)
+"""Annotate a `bool` field with this: true or false (a CSV cell's text too)."""

@@ -6,12 +6,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, model_validator
 
+from generator.content.dose_times import DoseTime
 from generator.content.schema import StrictModel, parse_model
 from generator.errors import InputError
 from generator.inputs.charset import text_problem
-from generator.inputs.fields import Amount, IsoDate, WholeNumber
+from generator.inputs.fields import Amount, Flag, IsoDate, WholeNumber, split_list
 from generator.names import LANGUAGE_PATTERN
 from generator.yamlio import load_mapping
 
@@ -80,6 +81,10 @@ class Prescriber(InputModel):
     """Phone number for questions."""
 
 
+Times = Annotated[list[DoseTime], BeforeValidator(split_list), Field(min_length=1, max_length=4)]
+"""Times of day, one per dose: a list, or text such as `morning;bedtime` (a CSV cell)."""
+
+
 class TaperStep(InputModel):
     """One step of a prescriber's plan to lower the dose."""
 
@@ -91,6 +96,8 @@ class TaperStep(InputModel):
     """Doses a day."""
     strength_mg: Annotated[Mg, Field(gt=0)] | None = None
     """Tablet strength for this step; by default the step before's."""
+    times: Times | None = None
+    """When each dose is taken; by default the topic's usual times for this many doses a day."""
 
 
 MAX_COURSE_DAYS = 366
@@ -116,6 +123,16 @@ class Prescription(InputModel):
     """Optional steps down, in date order, after the full-dose days."""
     last_day: Date | None = None
     """Optional last day of the whole course; by default the end of the full-dose days."""
+    times: Times | None = None
+    """When each dose is taken, one per dose; by default the topic's usual times (`default_times`)."""
+    every_hours: Annotated[Count, Field(ge=1, le=24)] | None = None
+    """Take a dose every so many hours (at most `times_per_day` a day); as needed: at least so many hours apart."""
+    as_needed: Annotated[bool, Flag] = False
+    """Take it only when needed, at most `times_per_day` times a day."""
+    as_needed_for: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,40}$")] | None = None
+    """What to take it for when needed: one of the topic's `as_needed_reasons` (e.g. muscle-spasm)."""
+    refills: Annotated[Count, Field(ge=0, le=99)] | None = None
+    """How many times the prescription may be filled again."""
 
 
 class Clinic(InputModel):

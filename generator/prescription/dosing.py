@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from generator.content.dose_times import SLOTS, slot_of
 from generator.content.library import Limit, Limits, Medicine, Topic
 from generator.errors import InputError
 from generator.inputs.personalisation import MAX_COURSE_DAYS, Prescription
@@ -41,6 +42,8 @@ class _Step:
     dose_mg: float
     times_per_day: int
     strength_mg: float | None
+    times: tuple[str, ...] | None
+    """When each dose is taken, as given (None: the topic's usual times)."""
 
 
 class _Checker:
@@ -124,7 +127,8 @@ def _whole(dose_mg: float, strength_mg: float) -> bool:
 def _steps(rx: Prescription, check: _Checker) -> list[_Step]:
     """The prescribed steps with their dates; date problems go to `check`."""
     full_end = rx.start + dt.timedelta(days=rx.days_supply - 1)
-    steps = [_Step("prescription.", rx.start, full_end, rx.dose_mg, rx.times_per_day, rx.strength_mg)]
+    given = tuple(rx.times) if rx.times else None
+    steps = [_Step("prescription.", rx.start, full_end, rx.dose_mg, rx.times_per_day, rx.strength_mg, given)]
     for index, taper in enumerate(rx.taper):
         field = f"prescription.taper[{index}]."
         before = steps[-1]
@@ -134,7 +138,10 @@ def _steps(rx: Prescription, check: _Checker) -> list[_Step]:
         elif taper.from_ <= before.start:
             check.fail(f"{field}from", f"must be after the step before starts ({before.start.isoformat()})")
         steps[-1] = replace(before, end=taper.from_ - dt.timedelta(days=1))
-        steps.append(_Step(field, taper.from_, taper.from_, taper.dose_mg, taper.times_per_day, taper.strength_mg))
+        times = tuple(taper.times) if taper.times else None
+        steps.append(
+            _Step(field, taper.from_, taper.from_, taper.dose_mg, taper.times_per_day, taper.strength_mg, times)
+        )
     if rx.taper and rx.last_day is None:
         check.fail("prescription.last_day", "required with a taper plan: the last day of the last step")
     elif rx.last_day and not rx.taper:
@@ -185,12 +192,64 @@ def make_schedule(rx: Prescription | None, topic: Topic, where: str, clinic_max_
             strength = None  # its dose is already refused: a tablet-count message would only add noise
             continue
         strength = check.strength(step, strength)
-        if strength is not None:
+        times = _dose_times(step, rx, topic, check)
+        if strength is not None and times is not None:
             tablets = round(step.dose_mg / strength)
-            steps.append(ScheduleStep(step.start, step.end, tablets, strength, step.times_per_day))
+            when = {"every_hours": rx.every_hours, "as_needed": rx.as_needed, "reason": rx.as_needed_for}
+            steps.append(ScheduleStep(step.start, step.end, tablets, strength, step.times_per_day, times, **when))
+    _how_often(rx, topic, check)
     _course_length(prescribed, topic.limits, clinic_max_days, rx, check)
     check.raise_if_any()
-    return Schedule(tuple(steps), medicine.form)
+    return Schedule(tuple(steps), medicine.form, rx.refills)
+
+
+def _dose_times(step: _Step, rx: Prescription, topic: Topic, check: _Checker) -> tuple[str, ...] | None:
+    """When each dose of `step` is taken, in the order of the day: as given, else the topic's usual times;
+    none for doses every so many hours or when needed. None (with a problem) when they cannot be worked out."""
+    field = f"{step.field}times"
+    if rx.as_needed or rx.every_hours:
+        if step.times:
+            check.fail(field, "not with every_hours or as_needed: those doses are not taken at set times of day")
+            return None
+        return ()
+    if step.times is None:
+        usual = topic.default_times.get(step.times_per_day)
+        if usual is None:
+            count = step.times_per_day
+            check.fail(field, f"required for {count} doses a day (give every_hours for doses every so many hours)")
+            return None
+        return tuple(usual)
+    if len(step.times) != step.times_per_day:
+        check.fail(field, f"gives {len(step.times)} times of day for {step.times_per_day} doses a day")
+        return None
+    slots = [slot_of(time) for time in step.times]
+    if len(set(slots)) != len(slots):
+        check.fail(field, "gives two doses at the same time of day")
+        return None
+    return tuple(sorted(step.times, key=lambda time: SLOTS.index(slot_of(time))))
+
+
+def _how_often(rx: Prescription, topic: Topic, check: _Checker) -> None:
+    """Doses every so many hours, or when needed: they must fit in a day, and need no taper plan."""
+    if rx.every_hours and (rx.times_per_day - 1) * rx.every_hours >= 24:
+        check.fail(
+            "prescription.every_hours",
+            f"{rx.times_per_day} doses {rx.every_hours} hours apart do not fit in one day (times_per_day is the most "
+            "a day)",
+        )
+    if (rx.as_needed or rx.every_hours) and rx.taper:
+        check.fail(
+            "prescription.taper",
+            "a taper plan is printed for doses at set times of day, not with "
+            + ("as_needed" if rx.as_needed else "every_hours"),
+        )
+    if rx.as_needed_for is None:
+        return
+    if not rx.as_needed:
+        check.fail("prescription.as_needed_for", "only with as_needed: true")
+    elif rx.as_needed_for not in topic.as_needed_reasons:
+        known = ", ".join(sorted(topic.as_needed_reasons)) or "none"
+        check.fail("prescription.as_needed_for", f"not a reason {check.medicine.name} is taken for (known: {known})")
 
 
 def _course_length(

@@ -1,7 +1,9 @@
-"""The schedule as the patient reads it: table rows, calendar days and the names templates may use.
+"""The schedule as the patient reads it: table rows, the daily limit, calendar days and the names templates
+may use.
 
-The renderer prints these and the verifier expects them back from the page, so both take
-them from here; content templates get `schedule_names` and never re-derive the schedule.
+The renderer prints these and the verifier expects them back from the page, so both take them from
+here; content templates get `schedule_names` and never re-derive the schedule. Every number in them
+comes from the prescription: the daily limit is the prescribed daily amount, never the label's maximum.
 """
 
 from __future__ import annotations
@@ -10,49 +12,98 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from generator.content.dose_times import SLOTS, slot_of
 from generator.content.labels import Wording
-from generator.content.library import Topic
-from generator.prescription.schedule import Schedule
+from generator.content.library import Topic, TopicWords
+from generator.prescription.schedule import Schedule, ScheduleStep
 
 
 @dataclass(frozen=True)
 class CalendarRow:
-    """One day of the dose calendar: the day, how much each time, how many boxes, and whether a step starts."""
+    """One day of the dose calendar: the day, how much each time, the boxes, and whether a step starts."""
 
     day: str
     how_much: str
-    doses: int
+    doses: tuple[int, ...]
+    """Boxes to tick in each of the calendar's box columns (see `calendar_columns`)."""
     new_step: bool
 
 
-def schedule_rows(schedule: Schedule, wording: Wording, short_dates: bool) -> tuple[tuple[str, ...], ...]:
-    """The schedule table as printed: a header row, then one row per step (plain text)."""
+def how_often(step: ScheduleStep, wording: Wording, words: TopicWords) -> str:
+    """When the patient takes a dose: 'in the morning and at bedtime', 'every 4 hours, up to 6 times a day',
+    'only when you need it for muscle spasm, up to 3 times a day, at least 4 hours apart'."""
+    labels = wording.labels
+    if step.times:
+        return wording.join([labels.times_of_day[time] for time in step.times])  # type: ignore[index]
+    most = wording.plural(labels.up_to, step.times_per_day)
+    if not step.as_needed:
+        assert step.every_hours is not None
+        return f"{wording.plural(labels.every_hours, step.every_hours)}, {most}"
+    need = labels.as_needed_for.format(reason=words.as_needed_reasons[step.reason]) if step.reason else labels.as_needed
+    apart = f", {wording.plural(labels.hours_apart, step.every_hours)}" if step.every_hours else ""
+    return f"{need}, {most}{apart}"
+
+
+def schedule_rows(
+    schedule: Schedule, wording: Wording, words: TopicWords, short_dates: bool
+) -> tuple[tuple[str, ...], ...]:
+    """The schedule table as printed: a header row, then one row per step (plain text; a line break is "\n").
+    With several steps, each row's When ends with a line of the most to take in one day during it."""
     labels = wording.labels
     rows = [(labels.schedule_from, labels.schedule_until, labels.schedule_how_much, labels.schedule_how_often)]
     for step in schedule.steps:
+        when = how_often(step, wording, words)
+        if len(schedule.steps) > 1:
+            when += "\n" + labels.schedule_most.format(most=daily_most(step, schedule.form, wording))
         rows.append(
             (
                 wording.date(step.start, short_dates),
                 wording.date(step.end, short_dates),
                 wording.how_much(schedule.form, step.tablets, step.strength_mg),
-                wording.how_often(step.times_per_day),
+                when,
             )
         )
     return tuple(rows)
 
 
+def daily_most(step: ScheduleStep, form: str, wording: Wording) -> str:
+    """The most to take in one day during `step`, from the prescription: '3 tablets (1,050 mg)'."""
+    return wording.labels.daily_most.format(
+        amount=wording.tablets(form, step.daily_tablets), total=wording.mg(step.daily_mg)
+    )
+
+
+def daily_limit(schedule: Schedule, wording: Wording) -> str:
+    """The sentence under the schedule: the most to take in one day, or with several steps, where it says it."""
+    if len(schedule.steps) > 1:
+        return wording.labels.daily_limits
+    return wording.labels.daily_limit.format(most=daily_most(schedule.steps[0], schedule.form, wording))
+
+
+def calendar_columns(schedule: Schedule, wording: Wording) -> tuple[str, ...]:
+    """The calendar's box columns: a column per time of day the course uses, else one column of boxes."""
+    used = {slot_of(time) for step in schedule.steps for time in step.times}
+    if not used:
+        return (wording.labels.calendar_doses,)
+    return tuple(wording.labels.calendar_slots[slot] for slot in SLOTS if slot in used)
+
+
 def calendar_rows(schedule: Schedule, wording: Wording) -> tuple[CalendarRow, ...]:
-    """One row per day of the course, from the schedule."""
+    """One row per day of the course, from the schedule: a box under each time of day a dose is due (or, for
+    doses every so many hours or when needed, as many boxes as the most doses a day)."""
+    used = [slot for slot in SLOTS if any(slot_of(time) == slot for step in schedule.steps for time in step.times)]
     rows = []
     for step in schedule.steps:
-        how_much = wording.how_much(schedule.form, step.tablets, step.strength_mg)
+        how_much = wording.how_much(schedule.form, step.tablets, step.strength_mg, each_time=False)  # its heading says
+        slots = {slot_of(time) for time in step.times}
+        doses = tuple(int(slot in slots) for slot in used) if used else (step.times_per_day,)
         for offset in range(step.days):
             day = step.start + dt.timedelta(days=offset)
-            rows.append(CalendarRow(wording.day(day), how_much, step.times_per_day, offset == 0))
+            rows.append(CalendarRow(wording.day(day), how_much, doses, offset == 0))
     return tuple(rows)
 
 
-def schedule_names(topic: Topic, schedule: Schedule, wording: Wording) -> dict[str, Any]:
+def schedule_names(topic: Topic, schedule: Schedule, wording: Wording, words: TopicWords) -> dict[str, Any]:
     """The names content templates may use about the schedule (see docs/content-format.md)."""
     assert topic.medicine is not None
     steps = [
@@ -60,42 +111,19 @@ def schedule_names(topic: Topic, schedule: Schedule, wording: Wording) -> dict[s
             "from": wording.date(step.start),
             "until": wording.date(step.end),
             "how_much": wording.how_much(schedule.form, step.tablets, step.strength_mg),
-            "how_often": wording.how_often(step.times_per_day),
+            "how_often": how_often(step, wording, words),
             "tablets": step.tablets,
             "strength_mg": step.strength_mg,
             "times_per_day": step.times_per_day,
+            "as_needed": step.as_needed,
+            "every_hours": step.every_hours,
         }
         for step in schedule.steps
     ]
-    names: dict[str, Any] = {
+    return {
         "medicine": topic.medicine.model_dump(),
         "schedule": steps,
         "first_step": steps[0],
         "full_dose_until": steps[0]["until"],
         "last_day": wording.date(schedule.last_day),
     }
-    most = daily_max_tablets(topic, schedule)
-    if most:
-        names["daily_max"] = [wording.how_much(schedule.form, count, strength) for strength, count in most]
-    return names
-
-
-def daily_max_tablets(topic: Topic, schedule: Schedule) -> list[tuple[float, int]]:
-    """The most whole tablets allowed in one day, for each strength the patient uses.
-
-    Only from rules that hold for the whole course; empty when the limits change during it
-    (then content must not print one maximum).
-    """
-    limits = topic.limits
-    if limits is None:
-        return []
-    whole = [limit for limit in limits.root if limit.from_day == 1 and limit.until_day is None]
-    per_dose = [limit.value for limit in whole if limit.rule == "max_dose_mg"]
-    per_day = [limit.value for limit in whole if limit.rule == "max_daily_mg"]
-    times = [limit.value for limit in whole if limit.rule == "max_times_per_day"]
-    if not (per_dose and per_day and times):
-        return []
-    return [
-        (strength, int(min(min(per_day) // strength, min(times) * (min(per_dose) // strength))))
-        for strength in schedule.strengths_mg
-    ]

@@ -1,8 +1,9 @@
 """A block as one flowable: a heading over its content, optionally framed, that splits across pages.
 
 When a block does not fit, it splits between its content flowables (or inside a splittable
-one), never leaving the heading without its first lines, and the part on the next page or
-panel starts with the heading again as "Heading (continued)".
+one), never after a flowable marked `keepWithNext` and never leaving the heading without its
+first lines, and the part on the next page or panel starts with the heading again as
+"Heading (continued)".
 """
 
 from __future__ import annotations
@@ -90,6 +91,11 @@ class Box(Flowable):
             if used + gap + height <= room:
                 used += gap + height
                 continue
+            glued = index
+            while glued and getattr(self.content[glued - 1], "keepWithNext", False):
+                glued -= 1
+            if glued < index:  # what must stay with this flowable goes on with it
+                return self._halves(self.content[:glued], self.content[glued:])
             parts = flowable.split(inner, room - used - gap) if room - used - gap > 0 else []
             first = self.content[:index] + parts[:1]
             rest = parts[1:] + self.content[index + 1 :] if parts else self.content[index:]

@@ -29,10 +29,10 @@ from generator.render.dose_calendar import calendar_flowables
 from generator.render.flowables import (
     back_panel,
     blocks_flowables,
-    body_flowables,
     cover_panel,
     full_leaflet_pointer,
     intro_flowables,
+    schedule_flowables,
 )
 from generator.render.furniture import Furniture, NumberedCanvas, Page
 from generator.render.styles import Styles, make_styles
@@ -100,7 +100,7 @@ def _pages_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles, f
         ),
         PageTemplate(id="later", frames=columns(top, "col")),
     ]
-    body = body_flowables(leaflet, column_width, styles)
+    body = schedule_flowables(leaflet, column_width, styles) + blocks_flowables(leaflet, column_width, styles)
     if layout.qr_code and not pointer_beside_title:
         body += full_leaflet_pointer(leaflet, column_width, styles)
     if leaflet.calendar is not None:  # on a page of its own, to keep by the tablets

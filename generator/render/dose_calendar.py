@@ -1,7 +1,8 @@
-"""The dose calendar page: one row per day of the course, one box to tick per dose."""
+"""The dose calendar page: one row per day of the course, a box to tick per dose under its time of day."""
 
 from __future__ import annotations
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Table
 
 from generator.content.templating import escape_text
@@ -11,8 +12,10 @@ from generator.render.styles import Styles
 from generator.render.text import Text, WholeParagraph
 from generator.tagging import Figure, Tagged, artifact, contain, group, tag, tag_table
 
-COLUMNS = (0.3, 0.38, 0.32)
-"""Shares of the width for the day, how much, and the boxes."""
+CELL_PADDING = 6
+"""ReportLab's padding on each side of a table cell (the calendar keeps the default)."""
+DAY_SHARE = 0.2
+"""Share of the width for the day; the boxes' columns take what their headings need, how much the rest."""
 
 
 class TickBoxes(Flowable):
@@ -24,7 +27,7 @@ class TickBoxes(Flowable):
         self.gap = size * 0.6
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (ReportLab's name)
-        self.width = self.count * self.size + (self.count - 1) * self.gap
+        self.width = max(0.0, self.count * self.size + (self.count - 1) * self.gap)
         return self.width, self.size
 
     def draw(self) -> None:
@@ -56,19 +59,21 @@ def calendar_flowables(calendar: Calendar, width: float, styles: Styles, continu
             WholeParagraph(str(esc(row.day)), styles.cell),
             WholeParagraph(str(esc(row.how_much)), styles.cell),
         )
-        alt = calendar.boxes_alt.format(count=row.doses)
-        ticks = Figure(TickBoxes(row.doses, box, pal.text), alt)
-        boxes.append((ticks, alt))
-        logical.append([day, how_much, ticks])
-        cells.append([day, how_much, ticks])
+        ticks = []
+        for count in row.doses:
+            alt = calendar.boxes_alt[count]
+            ticks.append(Figure(TickBoxes(count, box, pal.text), alt))
+            boxes.append((ticks[-1], alt))
+        logical.append([day, how_much, *ticks])
+        cells.append([day, how_much, *ticks])
         if row.new_step and number > 1:
             commands.append(("LINEABOVE", (0, number), (-1, number), 2.4, pal.text))
     tag_table(logical, header_rows=1, header_columns=1)
-    for ticks, alt in boxes:  # each row's boxes: a figure, with its alternative text, inside the row's last cell
-        cell = ticks.structure
+    for ticks_figure, alt in boxes:  # each cell's boxes: a figure, with its alternative text, inside the cell
+        cell = ticks_figure.structure
         assert cell is not None
-        ticks.structure = cell.add("Figure", alt=alt)
-    table = Table(cells, colWidths=[width * share for share in COLUMNS], repeatRows=1, style=commands)
+        ticks_figure.structure = cell.add("Figure", alt=alt)
+    table = Table(cells, colWidths=_widths(calendar, width, box, styles), repeatRows=1, style=commands)
     contain(table, [cell for row in logical for cell in row])
     heading = tag(Text(str(esc(calendar.heading)), styles.heading), "H2")
     title = str(esc(calendar.heading))
@@ -84,3 +89,20 @@ def calendar_flowables(calendar: Calendar, width: float, styles: Styles, continu
         Box(heading, [intro, table], BoxStyle(gap=styles.heading.spaceAfter), again), [heading, intro, table]
     )
     return [calendar_box, help_line]
+
+
+def _widths(calendar: Calendar, width: float, box: float, styles: Styles) -> list[float]:
+    """The day's share, each box column as wide as its heading's longest word (and its boxes) need, how much the
+    rest."""
+    pad = 2 * CELL_PADDING + styles.body.fontSize * 0.2  # both sides, and room for the font's side bearings
+    style = styles.cell_header
+    most = [max(row.doses[column] for row in calendar.rows) for column in range(len(calendar.header) - 2)]
+    boxes = [
+        max(
+            max(stringWidth(word, style.fontName, style.fontSize) for word in heading.split()),
+            count * box + (count - 1) * box * 0.6,
+        )
+        + pad
+        for heading, count in zip(calendar.header[2:], most, strict=True)
+    ]
+    return [width * DAY_SHARE, width * (1 - DAY_SHARE) - sum(boxes), *boxes]

@@ -6,7 +6,10 @@ is tagged in reading order; see that package's docstring for how to tag a new fl
 
 from __future__ import annotations
 
+import functools
 import html
+import math
+import re
 
 from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -52,16 +55,16 @@ def _callout(text: str, severity: str, styles: Styles) -> Box:
 
 
 def _data_table(
-    item: Item, width: float, styles: Styles, kind: type[Table] = Table, shares: tuple[float, ...] = ()
+    item: Item, width: float, styles: Styles, kind: type[Table] = Table, widths: list[float] | None = None
 ) -> Table:
+    """A table of text with a header row; its columns `widths` wide, else of equal width."""
     pal = styles.palette
     header, *rows = item.rows
     cells = [[WholeParagraph(c, styles.cell_header) for c in header]]
     cells += [[WholeParagraph(c, styles.cell) for c in row] for row in rows]
     tag_table(cells, header_rows=1)
-    columns = len(header)
-    shares = shares or (1 / columns,) * columns
-    table = contain(kind(cells, colWidths=[width * share for share in shares], repeatRows=1), _flat(cells))
+    widths = widths or [width / len(header)] * len(header)
+    table = contain(kind(cells, colWidths=widths, repeatRows=1), _flat(cells))
     pad = styles.body.fontSize * 0.4
     table.setStyle(
         _table_style(
@@ -166,8 +169,50 @@ def prepared_for_box(leaflet: Leaflet, width: float, styles: Styles) -> Table:
 
 POINTER_SHARE = 0.4
 """Share of page 1's width the full-leaflet pointer takes beside the title (multi-column layouts)."""
-SCHEDULE_COLUMNS = (0.23, 0.23, 0.31, 0.23)
-"""Shares of the width for From, Until, How much and How often."""
+CELL_PADDING = 6
+"""ReportLab's padding on each side of a table cell."""
+STEPS = 24
+"""Steps in which a table's room beyond its words is given out."""
+
+
+def _fitted_widths(rows: tuple[tuple[str, ...], ...], width: float, styles: Styles) -> list[float]:
+    """Column widths for a table of `rows` (markup; header first) across `width`: each column at least as wide as
+    its longest word (no word is broken), the room left given where it saves the most lines."""
+    pad = 2 * CELL_PADDING + styles.body.fontSize * 0.2  # and room for the font's side bearings
+
+    def measure(text: str, header: bool) -> tuple[float, tuple[float, ...]]:
+        style = styles.cell_header if header else styles.cell
+        lines = [html.unescape(re.sub(r"<[^>]*>", "", line)) for line in re.split(r"<br\s*/?>", text)]
+        size = functools.partial(stringWidth, fontName=style.fontName, fontSize=style.fontSize)
+        words = [size(word) for line in lines for word in line.split(" ")]  # a no-break space joins a word
+        return max(words), tuple(size(line) for line in lines)
+
+    cells = tuple(tuple(measure(cell, number == 0) for cell in row) for number, row in enumerate(rows))
+    return list(_share_width(cells, width, pad))
+
+
+@functools.lru_cache(maxsize=256)
+def _share_width(cells: tuple[tuple[tuple[float, tuple[float, ...]], ...], ...], width: float, pad: float) -> tuple:
+    """Widths for cells measured as (longest word, each line's width): the words' widths, then the room left
+    in steps, each to the column where it saves the most lines (a schedule has a handful of cells)."""
+    columns = range(len(cells[0]))
+    widths = [max(row[column][0] for row in cells) + pad for column in columns]
+    if sum(widths) >= width:  # too narrow even for the words: each by its share of what is there
+        return tuple(width * need / sum(widths) for need in widths)
+
+    def lines(chosen: tuple[float, ...]) -> float:
+        return sum(
+            max(sum(math.ceil(line / (chosen[c] - pad)) or 1 for line in row[c][1]) for c in columns) for row in cells
+        )
+
+    longest = [max(max(row[column][1]) for row in cells) + pad for column in columns]
+    step = (width - sum(widths)) / STEPS
+    for _ in range(STEPS):
+        tries = [(*widths[:column], widths[column] + step, *widths[column + 1 :]) for column in columns]
+        # on a tie, the column furthest from holding its longest line on one
+        best = min(columns, key=lambda column: (lines(tries[column]), widths[column] - longest[column]))
+        widths = list(tries[best])
+    return tuple(widths)
 
 
 class WholeTable(Table):
@@ -178,19 +223,21 @@ class WholeTable(Table):
 
 
 def schedule_flowables(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
-    """The dose schedule, if any: its heading and table, never split."""
+    """The dose schedule, if any: its heading and table, never split, and the most to take in one day."""
     if leaflet.schedule is None:
         return []
-    tables: list[Flowable] = [
-        _data_table(item, width, styles, WholeTable, SCHEDULE_COLUMNS) for item in leaflet.schedule.items
+    table, limit = leaflet.schedule.items  # the table, then the most to take in one day (kept whole)
+    parts: list[Flowable] = [
+        _data_table(table, width, styles, WholeTable, _fitted_widths(table.rows, width, styles)),
+        *_paragraphs(limit, styles),
     ]
+    parts[0].spaceAfter, parts[0].keepWithNext = styles.body.spaceAfter, True
     if leaflet.calendar_pointer:
-        tables.append(tag(WholeParagraph(str(escape_text(leaflet.calendar_pointer)), styles.body), "P"))
-        tables[0].spaceAfter = styles.body.spaceAfter
+        parts.append(tag(WholeParagraph(str(escape_text(leaflet.calendar_pointer)), styles.body), "P"))
     heading = tag(Text(leaflet.schedule.title, styles.heading), "H2")
-    group("Sect", [heading, *tables])
-    box = Box(heading, tables, _plain_style(styles), None, styles.heading.spaceBefore, styles.space * 0.3)
-    return [contain(box, [heading, *tables])]
+    group("Sect", [heading, *parts])
+    box = Box(heading, parts, _plain_style(styles), None, styles.heading.spaceBefore, styles.space * 0.3)
+    return [contain(box, [heading, *parts])]
 
 
 def intro_flowables(leaflet: Leaflet, width: float, styles: Styles, pointer: bool = False) -> list[Flowable]:
@@ -260,8 +307,3 @@ def blocks_flowables(leaflet: Leaflet, column_width: float, styles: Styles) -> l
     """Every block, in reading order, for columns of `column_width`."""
     continued = leaflet.continued
     return [f for block in leaflet.blocks for f in block_flowables(block, column_width, styles, continued)]
-
-
-def body_flowables(leaflet: Leaflet, column_width: float, styles: Styles) -> list[Flowable]:
-    """The dose schedule, then every block: what flows under the page-1 intro."""
-    return schedule_flowables(leaflet, column_width, styles) + blocks_flowables(leaflet, column_width, styles)
