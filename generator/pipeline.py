@@ -137,7 +137,8 @@ class Generator:
         check_age(request.data.patient, request.made_on, where)
         schedule = self.schedule(topic_name, request.data, request.policy, where)
         topic = self.library.topic(topic_name)
-        return schedule, staff_warnings(request.data, topic, schedule, request.made_on, where)
+        clinic_max_days = request.policy.max_days.get(topic_name)
+        return schedule, staff_warnings(request.data, topic, schedule, request.made_on, where, clinic_max_days)
 
     def prepare(self, request: HandoutRequest, where: str) -> Prepared:
         """The personalised leaflet for `request` and what it must show, before it is rendered."""

@@ -242,13 +242,13 @@ class AsNeededReason(StrictModel):
     """SNOMED CT concepts an EHR's order may send for it (FHIR asNeededCodeableConcept)."""
 
 
-STANDARD_TIMES: dict[int, list[DoseTime]] = {
-    1: ["morning"],
-    2: ["morning", "evening"],
-    3: ["morning", "midday", "evening"],
-    4: ["morning", "midday", "evening", "bedtime"],
-}
-"""When doses are taken when the prescription does not say, by doses a day (USP General Chapter <17>)."""
+STANDARD_TIMES: list[list[DoseTime]] = [
+    ["morning"],
+    ["morning", "evening"],
+    ["morning", "midday", "evening"],
+    ["morning", "midday", "evening", "bedtime"],
+]
+"""When doses are taken when the prescription does not say, for 1 to 4 doses a day (USP General Chapter <17>)."""
 
 
 class Topic(StrictModel):
@@ -270,17 +270,25 @@ class Topic(StrictModel):
     """Block names in reading order; `shared/NAME` for a shared block."""
     codes: list[TopicCode] = []
     """RxNorm codes that select this topic (medicine topics only)."""
-    default_times: dict[int, list[DoseTime]] = STANDARD_TIMES
-    """When each dose is taken, by doses a day, when the prescription does not say (`prescription.times`)."""
+    default_times: list[list[DoseTime]] = STANDARD_TIMES
+    """When each dose is taken when the prescription does not say (`prescription.times`): a list of times for
+    each number of doses a day the topic has usual times for."""
     as_needed_reasons: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,40}$")], AsNeededReason] = {}
     """What the medicine may be taken for when needed, by key (`prescription.as_needed_for`)."""
 
     @model_validator(mode="after")
-    def _times_fit_their_count(self) -> Topic:
-        for count, times in self.default_times.items():
-            if len(times) != count or len({slot_of(time) for time in times}) != count:
-                raise ValueError(f"default_times.{count}: give {count} different times of day")
+    def _usual_times_once_each(self) -> Topic:
+        counts = [len(times) for times in self.default_times]
+        for index, times in enumerate(self.default_times):
+            if len({slot_of(time) for time in times}) != len(times):
+                raise ValueError(f"default_times[{index}]: two doses at the same time of day")
+            if counts.count(len(times)) > 1:
+                raise ValueError(f"default_times[{index}]: a second list of times for {len(times)} doses a day")
         return self
+
+    def usual_times(self, doses: int) -> list[DoseTime] | None:
+        """When `doses` doses a day are taken when the prescription does not say; None when the topic does not say."""
+        return next((times for times in self.default_times if len(times) == doses), None)
 
     @model_validator(mode="after")
     def _medicine_needs_limits(self) -> Topic:

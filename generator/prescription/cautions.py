@@ -21,7 +21,12 @@ MAX_DAYS_AHEAD = 366
 
 
 def staff_warnings(
-    data: Personalisation, topic: Topic, schedule: Schedule | None, made_on: dt.date, where: str
+    data: Personalisation,
+    topic: Topic,
+    schedule: Schedule | None,
+    made_on: dt.date,
+    where: str,
+    clinic_max_days: int | None = None,
 ) -> tuple[Warning_, ...]:
     """What staff should check for this patient and prescription; raise for a start date far ahead."""
     found: list[Warning_] = []
@@ -34,6 +39,7 @@ def staff_warnings(
                 found.append((field, f"{bound}: {caution.says} ({caution.source})"))
     if schedule is None:
         return tuple(found)
+    found += _refills(topic, schedule, clinic_max_days)
     if (schedule.start - made_on).days > MAX_DAYS_AHEAD:
         message = "more than a year after the leaflet's made-on date; check the year"
         raise InputError(f"{where}: prescription.start: {message}", (("prescription.start", message),))
@@ -42,3 +48,21 @@ def staff_warnings(
     elif schedule.start < made_on:
         found.append(("prescription.start", "the course started before the leaflet's made-on date"))
     return tuple(found)
+
+
+def _refills(topic: Topic, schedule: Schedule, clinic_max_days: int | None) -> list[Warning_]:
+    """Refills that would let the medicine be taken for longer than the label's or the clinic's course limit."""
+    if not schedule.refills or topic.limits is None:
+        return []
+    limits = [(int(limit.value), "the label's", limit.source) for limit in topic.limits.of("max_days")]
+    limits += [(clinic_max_days, "the clinic's", "")] if clinic_max_days else []
+    course = (schedule.last_day - schedule.start).days + 1
+    longest = course * (schedule.refills + 1)
+    found = []
+    for most, whose, source in limits:
+        if longest > most:
+            refills = f"{schedule.refills} refill" + ("s" if schedule.refills > 1 else "")
+            said = f"check with the prescriber: with {refills} the medicine could be taken for {longest} days, "
+            said += f"longer than {whose} {most}-day limit" + (f" ({source})" if source else "")
+            found.append(("prescription.refills", said))
+    return found

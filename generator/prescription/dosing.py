@@ -213,7 +213,7 @@ def _dose_times(step: _Step, rx: Prescription, topic: Topic, check: _Checker) ->
             return None
         return ()
     if step.times is None:
-        usual = topic.default_times.get(step.times_per_day)
+        usual = topic.usual_times(step.times_per_day)
         if usual is None:
             count = step.times_per_day
             check.fail(field, f"required for {count} doses a day (give every_hours for doses every so many hours)")

@@ -173,6 +173,8 @@ CELL_PADDING = 6
 """ReportLab's padding on each side of a table cell."""
 STEPS = 24
 """Steps in which a table's room beyond its words is given out."""
+WRAP_LOSS = 0.85
+"""Share of a column's width a wrapped line fills on average (lines break between words)."""
 
 
 def _fitted_widths(rows: tuple[tuple[str, ...], ...], width: float, styles: Styles) -> list[float]:
@@ -200,17 +202,25 @@ def _share_width(cells: tuple[tuple[tuple[float, tuple[float, ...]], ...], ...],
     if sum(widths) >= width:  # too narrow even for the words: each by its share of what is there
         return tuple(width * need / sum(widths) for need in widths)
 
-    def lines(chosen: tuple[float, ...]) -> float:
-        return sum(
-            max(sum(math.ceil(line / (chosen[c] - pad)) or 1 for line in row[c][1]) for c in columns) for row in cells
-        )
+    def heights(chosen: tuple[float, ...] | list[float]) -> list[list[int]]:
+        """Lines of each cell, row by row (estimated from the lines' widths)."""
+        return [
+            [sum(math.ceil(line / ((chosen[c] - pad) * WRAP_LOSS)) or 1 for line in row[c][1]) for c in columns]
+            for row in cells
+        ]
 
-    longest = [max(max(row[column][1]) for row in cells) + pad for column in columns]
+    def lines(chosen: tuple[float, ...]) -> int:
+        return sum(max(row) for row in heights(chosen))
+
+    natural = [max(max(row[column][1]) for row in cells) + pad for column in columns]
+    if sum(natural) <= width:  # every line on one: the rest by how wide each column is
+        return tuple(each * width / sum(natural) for each in natural)
     step = (width - sum(widths)) / STEPS
     for _ in range(STEPS):
         tries = [(*widths[:column], widths[column] + step, *widths[column + 1 :]) for column in columns]
-        # on a tie, the column furthest from holding its longest line on one
-        best = min(columns, key=lambda column: (lines(tries[column]), widths[column] - longest[column]))
+        tallest = [sum(row[column] == max(row) for row in heights(widths)) for column in columns]
+        # on a tie, the column that makes the most rows as tall as they are
+        best = min(columns, key=lambda column: (lines(tries[column]), -tallest[column]))
         widths = list(tries[best])
     return tuple(widths)
 
