@@ -6,10 +6,7 @@ is tagged in reading order; see that package's docstring for how to tag a new fl
 
 from __future__ import annotations
 
-import functools
 import html
-import math
-import re
 
 from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -18,6 +15,7 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from generator.content.templating import escape_text
 from generator.personalise import Item, Leaflet, LeafletBlock
 from generator.render.boxes import Box, BoxStyle
+from generator.render.column_widths import fitted_widths
 from generator.render.styles import Styles
 from generator.render.text import Text, WholeParagraph
 from generator.tagging import Figure, artifact, contain, group, tag, tag_list, tag_table
@@ -169,60 +167,6 @@ def prepared_for_box(leaflet: Leaflet, width: float, styles: Styles) -> Table:
 
 POINTER_SHARE = 0.4
 """Share of page 1's width the full-leaflet pointer takes beside the title (multi-column layouts)."""
-CELL_PADDING = 6
-"""ReportLab's padding on each side of a table cell."""
-STEPS = 24
-"""Steps in which a table's room beyond its words is given out."""
-WRAP_LOSS = 0.85
-"""Share of a column's width a wrapped line fills on average (lines break between words)."""
-
-
-def _fitted_widths(rows: tuple[tuple[str, ...], ...], width: float, styles: Styles) -> list[float]:
-    """Column widths for a table of `rows` (markup; header first) across `width`: each column at least as wide as
-    its longest word (no word is broken), the room left given where it saves the most lines."""
-    pad = 2 * CELL_PADDING + styles.body.fontSize * 0.2  # and room for the font's side bearings
-
-    def measure(text: str, header: bool) -> tuple[float, tuple[float, ...]]:
-        style = styles.cell_header if header else styles.cell
-        lines = [html.unescape(re.sub(r"<[^>]*>", "", line)) for line in re.split(r"<br\s*/?>", text)]
-        size = functools.partial(stringWidth, fontName=style.fontName, fontSize=style.fontSize)
-        words = [size(word) for line in lines for word in line.split(" ")]  # a no-break space joins a word
-        return max(words), tuple(size(line) for line in lines)
-
-    cells = tuple(tuple(measure(cell, number == 0) for cell in row) for number, row in enumerate(rows))
-    return list(_share_width(cells, width, pad))
-
-
-@functools.lru_cache(maxsize=256)
-def _share_width(cells: tuple[tuple[tuple[float, tuple[float, ...]], ...], ...], width: float, pad: float) -> tuple:
-    """Widths for cells measured as (longest word, each line's width): the words' widths, then the room left
-    in steps, each to the column where it saves the most lines (a schedule has a handful of cells)."""
-    columns = range(len(cells[0]))
-    widths = [max(row[column][0] for row in cells) + pad for column in columns]
-    if sum(widths) >= width:  # too narrow even for the words: each by its share of what is there
-        return tuple(width * need / sum(widths) for need in widths)
-
-    def heights(chosen: tuple[float, ...] | list[float]) -> list[list[int]]:
-        """Lines of each cell, row by row (estimated from the lines' widths)."""
-        return [
-            [sum(math.ceil(line / ((chosen[c] - pad) * WRAP_LOSS)) or 1 for line in row[c][1]) for c in columns]
-            for row in cells
-        ]
-
-    def lines(chosen: tuple[float, ...]) -> int:
-        return sum(max(row) for row in heights(chosen))
-
-    natural = [max(max(row[column][1]) for row in cells) + pad for column in columns]
-    if sum(natural) <= width:  # every line on one: the rest by how wide each column is
-        return tuple(each * width / sum(natural) for each in natural)
-    step = (width - sum(widths)) / STEPS
-    for _ in range(STEPS):
-        tries = [(*widths[:column], widths[column] + step, *widths[column + 1 :]) for column in columns]
-        tallest = [sum(row[column] == max(row) for row in heights(widths)) for column in columns]
-        # on a tie, the column that makes the most rows as tall as they are
-        best = min(columns, key=lambda column: (lines(tries[column]), -tallest[column]))
-        widths = list(tries[best])
-    return tuple(widths)
 
 
 class WholeTable(Table):
@@ -238,7 +182,9 @@ def schedule_flowables(leaflet: Leaflet, width: float, styles: Styles) -> list[F
         return []
     table, limit = leaflet.schedule.items  # the table, then the most to take in one day (kept whole)
     parts: list[Flowable] = [
-        _data_table(table, width, styles, WholeTable, _fitted_widths(table.rows, width, styles)),
+        _data_table(
+            table, width, styles, WholeTable, fitted_widths(table.rows, width, styles.cell_header, styles.cell)
+        ),
         *_paragraphs(limit, styles),
     ]
     parts[0].spaceAfter, parts[0].keepWithNext = styles.body.spaceAfter, True
