@@ -19,6 +19,7 @@ from generator.fhir.mapping import read_fhir
 
 BUNDLES = Path(__file__).parent / "fhir"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+UCUM = "http://unitsofmeasure.org"
 
 
 def bundle(name: str) -> dict[str, Any]:
@@ -126,6 +127,33 @@ def test_unknown_code_is_a_warning_when_the_topic_is_given(run_cli, tmp_path) ->
     path.write_text(json.dumps(data))
     code, _, stderr = run_cli("build", "--fhir", str(path), "-o", str(out))
     assert code == 2 and "no topic of the library lists this medicine's RxCUI; name the topic" in stderr
+
+
+def test_an_unknown_product_is_refused_even_with_the_topic_named(run_cli, tmp_path) -> None:
+    """Its strength could be one the topic does not have: a 1,000 mg order once printed 2 tablets of 500 mg."""
+    data = bundle("carisoprodol-tid.json")
+    order(data)["medicationCodeableConcept"]["coding"] = [{"system": RXNORM, "code": "999999"}]
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(data))
+    code, _, stderr = run_cli("build", "carisoprodol", "--fhir", str(path), "-o", str(tmp_path / "o.pdf"))
+    assert code == 2 and stderr.count("\n") == 1
+    assert "MedicationRequest.medicationCodeableConcept.coding[0]: not a code topic 'carisoprodol' lists" in stderr
+    assert not (tmp_path / "o.pdf").exists()
+
+
+def test_methocarbamol_1000_mg_tablets_are_read_from_their_code(run_cli, tmp_path) -> None:
+    data = bundle("carisoprodol-tid.json")
+    rx = order(data)
+    rx["medicationCodeableConcept"] = {"coding": [{"system": RXNORM, "code": "2611794"}]}
+    rx["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"] = {"value": 1000, "system": UCUM, "code": "mg"}
+    rx["dosageInstruction"][0]["timing"]["repeat"]["boundsPeriod"]["end"] = "2026-11-28"
+    rx.pop("dispenseRequest")
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(data))
+    out = tmp_path / "o.pdf"
+    code, _, stderr = run_cli("build", "--fhir", str(path), "-o", str(out), "--made-on", "2026-11-24")
+    assert code == 0, stderr
+    assert "1 tablet of 1,000 mg each time" in pdf_text(out)  # not 2 tablets of 500 mg
 
 
 def test_dose_limits_come_from_the_generator_and_name_the_fhir_element(run_cli, tmp_path) -> None:
@@ -339,7 +367,7 @@ def test_list_codes(run_cli) -> None:
             'rxcui: "197446"',
             "RxCUI 197446 selects more than one topic (carisoprodol, methocarbamol)",
         ),
-        ("strength_mg: 750", "strength_mg: 1000", "codes[1].strength_mg: 1000 mg is not in medicine.strengths_mg"),
+        ("strength_mg: 750", "strength_mg: 1250", "codes[2].strength_mg: 1250 mg is not in medicine.strengths_mg"),
     ],
 )
 def test_lint_checks_the_codes(library_copy, run_cli, old, new, message) -> None:

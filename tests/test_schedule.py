@@ -68,7 +68,7 @@ CASES: dict[str, dict[str, tuple[dict, list[float]]]] = {
         ),
     },
     "methocarbamol": {
-        "no-taper": (_rx("methocarbamol", 1000, 4, 5), [500]),
+        "no-taper": (_rx("methocarbamol", 1000, 4, 5, 500), [500]),
         "two-step-taper": (
             _rx("methocarbamol", 1500, 4, 3, 750, taper=[_step(3, 1500, 3), _step(7, 750, 3)], last_day=_days(12)),
             [750, 750, 750],
@@ -254,8 +254,10 @@ def test_a_prescription_the_leaflet_cannot_print_exactly_is_refused(generator, t
 
 
 def test_inferred_strength_is_printed(generator) -> None:
-    text = pdf_text(_build(generator, "methocarbamol", _data(_rx("methocarbamol", 1000, 4, 3))).pdf)
+    text = pdf_text(_build(generator, "methocarbamol", _data(_rx("methocarbamol", 500, 4, 3))).pdf)
     when = "in the morning, at midday, in the evening, and at bedtime"
+    assert f"1 tablet of 500 mg each time {when}" in text  # 750 and 1,000 mg tablets cannot make 500 mg
+    text = pdf_text(_build(generator, "methocarbamol", _data(_rx("methocarbamol", 1000, 4, 3, 500))).pdf)
     assert f"2 tablets of 500 mg each time (1,000 mg) {when}" in text
 
 
@@ -307,7 +309,7 @@ def test_clinic_course_limit_from_the_config(run_cli, tmp_path, write_yaml) -> N
     config = write_yaml(
         "clinic.yaml", {"clinic": {"name": "C", "phone": "555"}, "policy": {"max_days": {"methocarbamol": 7}}}
     )
-    patient = write_yaml("p.yaml", _data(_rx("methocarbamol", 1000, 4, 10)))
+    patient = write_yaml("p.yaml", _data(_rx("methocarbamol", 1000, 4, 10, 500)))
     code, _, err = run_cli(
         "build", "methocarbamol", "--patient", str(patient), "--config", str(config), "-o", str(tmp_path / "o.pdf")
     )

@@ -67,4 +67,11 @@ def choose_medicine(
         raise problems.fail(codes[0][0], "no topic of the library lists this medicine's RxCUI; name the topic")
     if library.topic(topic).medicine is None:
         raise problems.fail("MedicationRequest", f"topic '{topic}' is not about a medicine; choose a medicine topic")
+    unknown = next((path for path, rxcui in codes if not index.get(rxcui)), None)
+    if not strengths and unknown:  # it may be a product of a strength the topic does not have: never guess one
+        raise problems.fail(
+            unknown,
+            f"not a code topic '{topic}' lists, and no code it lists gives the tablet strength dispensed; "
+            "send the product's RxCUI (handout list --codes)",
+        )
     return MedicineChoice(topic, strengths[0] if strengths else None, warnings)
