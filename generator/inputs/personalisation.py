@@ -100,6 +100,8 @@ class TaperStep(InputModel):
     """When each dose is taken; by default the topic's usual times for this many doses a day."""
 
 
+MAX_MEDICINES = 6
+"""The most medicines one leaflet holds."""
 MAX_COURSE_DAYS = 366
 """The longest course a leaflet prints, taper included (its calendar has a row a day)."""
 
@@ -161,6 +163,8 @@ class Personalisation(InputModel):
     """Who prescribed."""
     prescription: Prescription | None = None
     """What was prescribed; required for a medicine topic, not used by others."""
+    prescriptions: list[Prescription] = Field(default=[], max_length=MAX_MEDICINES)
+    """Several medicines for one patient, in one leaflet (instead of `prescription`)."""
     clinic: Clinic | None = None
     """The clinic; from --clinic or the config file when absent."""
 
@@ -169,6 +173,19 @@ class Personalisation(InputModel):
         if self.clinic and self.clinic.logo:
             raise ValueError("clinic.logo: a logo file may only come from the clinic file or config")
         return self
+
+    @model_validator(mode="after")
+    def _one_way_to_give_prescriptions(self) -> Personalisation:
+        if self.prescription is not None and self.prescriptions:
+            raise ValueError("prescriptions: give prescription (one medicine) or prescriptions (several), not both")
+        if len(self.prescriptions) == 1:
+            raise ValueError("prescriptions: a list of two or more; give one medicine as prescription")
+        return self
+
+    @property
+    def orders(self) -> list[Prescription]:
+        """Every medicine prescribed: `prescriptions`, else `prescription` alone, else none."""
+        return self.prescriptions or ([self.prescription] if self.prescription else [])
 
 
 def parse_personalisation(data: Any, where: str) -> Personalisation:
