@@ -88,8 +88,7 @@ def leaflet_texts(leaflet: Leaflet) -> list[tuple[str, str]]:
         for item in block.items:
             pieces += [("bullet" if item.kind == "bullets" else "text", t) for t in item.texts]
             pieces += [("text", " | ".join(row)) for row in item.rows]
-    if leaflet.calendar is not None:
-        calendar = leaflet.calendar
+    for calendar in leaflet.calendars:
         pieces += [("heading", html.escape(calendar.heading)), ("text", html.escape(calendar.intro))]
         pieces.append(("text", html.escape(" | ".join(calendar.header))))
         pieces += [("text", html.escape(f"{row.day} | {row.how_much}")) for row in calendar.rows]

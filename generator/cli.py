@@ -184,7 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
         "that input. Exit 0 when all is there; otherwise list each problem and exit 6.",
     )
     verify.add_argument("pdf", help="PDF file to check")
-    verify.add_argument("--topic", required=True, help="topic whose required warnings to look for")
+    verify.add_argument(
+        "--topic",
+        action="append",
+        help="topic whose required warnings to look for, once for each medicine "
+        "(default: the patient file's, else the topics the PDF names)",
+    )
     verify.add_argument("--patient", metavar="FILE", help="the input the leaflet should have been made from")
     verify.add_argument("--clinic", metavar="FILE", help="with --patient: the clinic file it was made with")
     verify.add_argument("--lang", help="language of the warnings (default: the patient's, else en)")

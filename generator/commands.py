@@ -64,7 +64,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     else:
         from generator.inputs.selection import resolve_topic
 
-        if args.patient:  # without a topic, the one about the prescription's medicine
+        if args.patient:  # without a topic, the one about the prescription's medicine (or each, of several)
             patient_file = Path(args.patient)
             data = read_personalisation(patient_file)
             topic = resolve_topic(generator.library, args.topic, data, "command line" if args.topic else args.patient)
@@ -76,7 +76,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     clinic_file = Path(args.clinic) if args.clinic else None
     config = config_path(args.config)
     clinic = choose_clinic(data, clinic_file, config, SAMPLES / "clinic.yaml")
-    output = Path(args.output or f"{topic}.{args.format}")
+    output = Path(args.output or f"{topic or 'medicines'}.{args.format}")
     if output.is_dir():
         raise InputError(f"{output}: -o must name a file, not a folder")
     request = HandoutRequest(
@@ -102,9 +102,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     else:
         handout = make()
     print_warnings(handout.warnings, where)
+    schedules = ", the dose schedules" if not topic else ", the dose schedule"
     checked = (
         f"{len(handout.must_say)} required warnings"
-        + (", the dose schedule" if generator.library.topic(topic).medicine else "")
+        + (schedules if not topic or generator.library.topic(topic).medicine else "")
         + ", the patient's name and the clinic's phone"
     )
     if isinstance(handout, HtmlHandout):
@@ -214,70 +215,87 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    """Check that a PDF visibly shows every required warning of a topic (and, with --patient, the prescription)."""
-    from generator.inputs.selection import resolve_language, resolve_topic
+    """Check that a PDF visibly shows every required warning of its topics (and, with --patient, the
+    prescriptions); the topics are --topic's, else the patient file's, else those the PDF names."""
+    from generator.inputs.selection import resolve_language
     from generator.verify import Expected, check_pages
-    from generator.verify.reader import read_pages
+    from generator.verify.reader import read_pages, read_topics
 
     generator = make_generator(args)
-    topic_name = resolve_topic(generator.library, args.topic, None, args.pdf)
-    topic = generator.library.topic(topic_name)
     rules = generator.visibility_rules(args.layout)
-    pages = read_pages(Path(args.pdf), args.pdf, args.password)
     if args.patient:
-        variants, language = _patient_expectations(args, generator, topic_name)
+        variants, language, topics = _patient_expectations(args, generator)
+        pages = read_pages(Path(args.pdf), args.pdf, args.password)
         problems = min((check_pages(pages, expected, rules) for expected in variants), key=len)
         expected = variants[0]
     else:
-        language = resolve_language(generator.library, topic_name, args.lang, None, args.pdf)
-        sentences = generator.required_sentences(topic_name, language)
+        named = args.topic or read_topics(Path(args.pdf), args.pdf, args.password)
+        topics = _topics(generator, named, args.pdf) if named else []
+        pages = read_pages(Path(args.pdf), args.pdf, args.password)
+        topics = topics or _topics(generator, [], args.pdf)
+        language = ""
+        for topic_name in topics:
+            language = resolve_language(generator.library, topic_name, args.lang, None, args.pdf)
+        sentences = dict.fromkeys(s for topic in topics for s in generator.required_sentences(topic, language))
         expected = [Expected(f'required warning "{s}"', s) for s in sentences]
         problems = check_pages(pages, expected, rules)
     for problem in problems:
         print(f"PROBLEM: {problem}")
-    personal = "patient, prescriber and dose schedule" if args.patient else ""
+    several = len(topics) > 1
+    personal = f"patient, prescriber and dose schedule{'s' if several else ''}" if args.patient else ""
     checked = "required warnings" + (f", {personal}" if personal else "")
+    named = ", ".join(f"'{topic}'" for topic in topics)
     if problems:
-        print(f"Error: {args.pdf}: {len(problems)} problem(s) with the {checked} of '{topic_name}'", file=sys.stderr)
+        print(f"Error: {args.pdf}: {len(problems)} problem(s) with the {checked} of {named}", file=sys.stderr)
         return 6
     shown = sum(item.what.startswith("required warning") for item in expected)
-    print(f"OK: {args.pdf}: {shown} required warnings of '{topic_name}' ({language}) visible", end="")
-    print(f"; the {personal} match" if personal and topic.medicine else "", end="")
+    medicine = any(generator.library.topic(topic).medicine for topic in topics)
+    print(f"OK: {args.pdf}: {shown} required warnings of {named} ({language}) visible", end="")
+    print(f"; the {personal} match" if personal and medicine else "", end="")
     print(f" ({len(pages)} pages)")
     return 0
 
 
-def _patient_expectations(
-    args: argparse.Namespace, generator: Generator, topic_name: str
-) -> tuple[list[list[Expected]], str]:
-    """What a leaflet made for --patient must show, as `handout build` would have made it.
+def _topics(generator: Generator, named: list[str], where: str) -> list[str]:
+    """The topics named (by topic, medicine or brand name), each once; an error when there are none."""
+    from generator.inputs.selection import resolve_topic
 
-    One list per way a layout can print the schedule (short or long dates, with or without the
-    calendar): --layout's only, else those of every installed layout.
-    """
-    from generator.content.labels import load_wording
+    if not named:
+        raise InputError(f"{where}: topic: the PDF names no topic; give --topic (once for each medicine)")
+    return list(dict.fromkeys(resolve_topic(generator.library, topic, None, where) for topic in named))
+
+
+def _patient_expectations(
+    args: argparse.Namespace, generator: Generator
+) -> tuple[list[list[Expected]], str, list[str]]:
+    """What a leaflet made for --patient must show, as `handout build` would have made it: one list per way a
+    layout can print it (short or long dates, with or without the calendar), --layout's only, else those of every
+    installed layout that can hold it; the language and the topics."""
     from generator.inputs.personalisation import choose_clinic, read_personalisation
-    from generator.inputs.selection import resolve_language
     from generator.paths import SAMPLES, config_path
+    from generator.pipeline import HandoutRequest
     from generator.prescription.policy import read_policy
-    from generator.verify.expect import leaflet_expectations
 
     patient_file = Path(args.patient)
     data = read_personalisation(patient_file)
     config = config_path(args.config)
     clinic = choose_clinic(data, Path(args.clinic) if args.clinic else None, config, SAMPLES / "clinic.yaml")
-    schedule = generator.schedule(topic_name, data, read_policy(config), str(patient_file))
-    language = resolve_language(generator.library, topic_name, args.lang, data, str(patient_file))
-    sentences = tuple(generator.required_sentences(topic_name, language))
-    wording = load_wording(generator.library.root, language)
-    names = [args.layout] if args.layout else generator.layouts.names()
-    forms = dict.fromkeys((generator.layout(name).short_dates, generator.layout(name).calendar) for name in names)
-    words = generator.library.topic_words(topic_name, language)
-    variants = [
-        leaflet_expectations(sentences, data, clinic, schedule, wording, words, short, calendar)
-        for short, calendar in forms
-    ]
-    return variants, language
+    topic = "" if data.prescriptions and not args.topic else _topics(generator, args.topic or [], args.pdf)[0]
+    if data.prescriptions and args.topic:
+        raise InputError("--topic: not with a patient file of several prescriptions (each names its medicine)")
+    variants: dict[tuple[Expected, ...], None] = {}
+    language, topics = "", [topic]
+    for name in [args.layout] if args.layout else generator.layouts.names():
+        layout = generator.layout(name)
+        if data.prescriptions and not layout.several_medicines:
+            continue
+        request = HandoutRequest(
+            topic, data, clinic, dt.date.today(), name, language=args.lang, policy=read_policy(config)
+        )
+        prepared = generator.prepare(request, str(patient_file))
+        variants[prepared.expected] = None
+        language, topics = prepared.language, list(prepared.leaflet.topics)
+    return [list(expected) for expected in variants], language, topics
 
 
 def _web_token(args: argparse.Namespace) -> str | None:

@@ -117,6 +117,8 @@ class Layout(StrictModel):
     """Without the calendar: a line under the schedule says where to get one."""
     text_over_color: bool = True
     """False: no text is set on a coloured fill (large print); warnings use borders and weight."""
+    several_medicines: bool = True
+    """Whether it holds a leaflet for several medicines (each with `max_pages` of its own)."""
 
     @model_validator(mode="after")
     def _checks(self) -> Layout:
@@ -167,6 +169,7 @@ class LayoutFile(StrictModel):
     calendar: bool | None = None
     calendar_pointer: bool | None = None
     text_over_color: bool | None = None
+    several_medicines: bool | None = None
 
 
 def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:

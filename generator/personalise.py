@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.content.labels import Wording
@@ -20,6 +20,10 @@ from generator.prescription.printed import (
     schedule_rows,
 )
 from generator.prescription.schedule import Schedule
+
+MEDICINE_KIND = "medicine"
+"""The block kind of a medicine's part of a leaflet for several medicines: its name as a heading, its dates,
+its schedule and the most to take in one day (generator.medicines)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class LeafletBlock:
     required: bool
     must_say: tuple[str, ...]
     items: tuple[Item, ...]
+    ref: str = ""
+    """Where it comes from in the topic (e.g. shared/get-help), so a leaflet of several medicines prints it once."""
 
 
 @dataclass(frozen=True)
@@ -68,8 +74,8 @@ class Leaflet:
     facts: tuple[tuple[str, str], ...]
     schedule: LeafletBlock | None
     """The dose schedule the generator prints itself (medicine topics)."""
-    calendar: Calendar | None
-    """The dose calendar, in layouts that have one (medicine topics)."""
+    calendars: tuple[Calendar, ...]
+    """The dose calendar of each medicine, in layouts that have one."""
     calendar_pointer: str
     """Where to get a dose calendar, in layouts without one (medicine topics; else empty)."""
     blocks: tuple[LeafletBlock, ...]
@@ -93,6 +99,17 @@ class Leaflet:
     logo_alt: str
     """Alternative text of the clinic's logo (tagged PDF)."""
     made_on: dt.date
+    topics: tuple[str, ...] = ()
+    """The topics it is about, named in the PDF's keywords so `handout verify` knows what to check."""
+
+    @property
+    def keywords(self) -> str:
+        """The PDF's keywords: its topics, then the content version line."""
+        return f"{TOPICS_KEYWORD}{', '.join(self.topics)}. {self.footer_version}"
+
+
+TOPICS_KEYWORD = "Topics: "
+"""How a leaflet's keywords name its topics."""
 
 
 def template_context(
@@ -241,7 +258,7 @@ def personalise(
         where = str(library.block_path(topic_name, ref, language))
         result = fill_block(block, where, context, shorten=block.kind in layout.may_shorten)
         if result is not None:
-            filled.append(result)
+            filled.append(replace(result, ref=ref))
     labels, esc = wording.labels, escape_text
     facts = _facts(data, schedule, wording) if data is not None else ()
     reviewed = max(b.reviewed for b in blocks)
@@ -252,7 +269,7 @@ def personalise(
         language=language,
         facts=facts,
         schedule=_schedule_block(schedule, wording, words, layout.short_dates) if schedule is not None else None,
-        calendar=_calendar(schedule, wording, clinic) if schedule is not None and layout.calendar else None,
+        calendars=(_calendar(schedule, wording, clinic),) if schedule is not None and layout.calendar else (),
         calendar_pointer=labels.calendar_pointer.format(clinic=clinic.name)
         if schedule is not None and not layout.calendar and layout.calendar_pointer
         else "",
@@ -282,4 +299,5 @@ def personalise(
         qr_code_alt=labels.qr_code_alt.format(url=url or ""),
         logo_alt=labels.logo_alt.format(clinic=clinic.name),
         made_on=made_on,
+        topics=(topic_name,),
     )

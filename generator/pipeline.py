@@ -8,15 +8,18 @@ decide where the output goes.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass, field
 
+from generator.content.combinations import combination_warnings, load_classes
 from generator.content.labels import load_wording
 from generator.content.library import Library
 from generator.errors import InputError, TooLongError, VerifyError
 from generator.html import render_html
 from generator.inputs.personalisation import Clinic, Personalisation, check_age
-from generator.inputs.selection import resolve_language, resolve_topic
+from generator.inputs.selection import resolve_language, resolve_medicine_topics, resolve_topic
 from generator.layouts import Layout, LayoutLibrary
+from generator.medicines import Medicine, Part, combine
 from generator.personalise import Leaflet, personalise
 from generator.prescription.cautions import staff_warnings
 from generator.prescription.dosing import make_schedule
@@ -25,7 +28,12 @@ from generator.prescription.schedule import Schedule
 from generator.render import paracache
 from generator.render.document import render_pdf
 from generator.verify import Expected, VisibilityRules, verify_pdf
-from generator.verify.expect import calendar_expectations, generic_expectations, leaflet_expectations
+from generator.verify.expect import (
+    calendar_expectations,
+    generic_expectations,
+    leaflet_expectations,
+    medicines_expectations,
+)
 from generator.verify.html import verify_html
 
 KEY_WARNINGS_KIND = "most-important"
@@ -100,6 +108,8 @@ class Prepared:
     """What the PDF must show (with the dose calendar in layouts that print one)."""
     expected_html: tuple[Expected, ...]
     """What the HTML version must show (it has no dose calendar)."""
+    max_pages: int | None = None
+    """The most pages it may have: the layout's, for each medicine."""
 
 
 class Generator:
@@ -142,6 +152,8 @@ class Generator:
 
     def prepare(self, request: HandoutRequest, where: str) -> Prepared:
         """The personalised leaflet for `request` and what it must show, before it is rendered."""
+        if request.data.prescriptions:
+            return self._prepare_several(request, where)
         topic_name = resolve_topic(self.library, request.topic, request.data, where)
         language = resolve_language(self.library, topic_name, request.language, request.data, where)
         wording = load_wording(self.library.root, language)
@@ -166,6 +178,60 @@ class Generator:
             html + tuple(calendar_expectations(schedule, wording)) if schedule is not None and layout.calendar else html
         )
         return Prepared(leaflet, layout, language, must_say, key, warnings, pdf, html)
+
+    def _prepare_several(self, request: HandoutRequest, where: str) -> Prepared:
+        """One leaflet for several medicines: each prescription checked and personalised as its own leaflet,
+        then put together (generator.medicines); every problem of every prescription reported at once."""
+        data, layout = request.data, self.layout(request.layout)
+        if request.topic:
+            raise InputError(
+                f"{where}: topic: not with several prescriptions (each prescription's medicine is its topic)",
+                (("topic", "not with several prescriptions"),),
+            )
+        if not layout.several_medicines:
+            message = f"layout '{layout.name}' holds one medicine; choose a layout of several pages (e.g. standard)"
+            raise InputError(f"{where}: layout: {message}", (("layout", message),))
+        topics = resolve_medicine_topics(self.library, data, where)
+        language = ""
+        for topic_name in topics:
+            language = resolve_language(self.library, topic_name, request.language, data, where)
+        wording = load_wording(self.library.root, language)
+        check_age(data.patient, request.made_on, where)
+        problems: list[tuple[str, str]] = []
+        parts: list[Part] = []
+        warnings: list[tuple[str, str]] = []
+        for index, (topic_name, rx) in enumerate(zip(topics, data.prescriptions, strict=True)):
+            topic, prefix = self.library.topic(topic_name), f"prescriptions[{index}]."
+            try:
+                schedule = make_schedule(rx, topic, where, request.policy.max_days.get(topic_name))
+                found = staff_warnings(
+                    data, topic, schedule, request.made_on, where, request.policy.max_days.get(topic_name)
+                )
+            except InputError as exc:
+                problems += [(_in_list(field, prefix), message) for field, message in exc.problems]
+                continue
+            warnings += [(_in_list(field, prefix), message) for field, message in found]
+            words = self.library.topic_words(topic_name, language)
+            leaflet = personalise(
+                self.library, topic_name, language, layout, data, request.clinic, schedule, wording, request.made_on
+            )
+            parts.append(Part(Medicine(topic_name, html.unescape(leaflet.title), schedule, words), leaflet))
+        if problems:
+            raise InputError(
+                f"{where}: " + "; ".join(f"{field}: {message}" for field, message in problems), tuple(problems)
+            )
+        classes = [(part.medicine.name, self.library.topic(part.medicine.topic).classes) for part in parts]
+        warnings += combination_warnings(load_classes(self.library.root), classes)
+        leaflet = combine(parts, wording)
+        must_say, key = _sentences(leaflet)
+        medicines = [part.medicine for part in parts]
+        facts = (must_say, data, request.clinic, medicines, wording, layout.short_dates)
+        html_expected = tuple(medicines_expectations(*facts, calendar=False))
+        pdf_expected = tuple(medicines_expectations(*facts, calendar=layout.calendar))
+        pages = layout.max_pages * len(parts) if layout.max_pages else None
+        return Prepared(
+            leaflet, layout, language, must_say, key, tuple(dict.fromkeys(warnings)), pdf_expected, html_expected, pages
+        )
 
     def build(self, request: HandoutRequest, where: str) -> Handout:
         """Make and verify one leaflet; `where` names the input in error messages."""
@@ -199,12 +265,13 @@ class Generator:
             pages = verify_pdf(pdf, list(checks.expected), checks.rules, f"{where}: generated PDF")
         except VerifyError as exc:
             raise VerifyError(f"{exc} (refusing to write it)") from None
-        if layout.max_pages and pages > layout.max_pages:
+        most = prepared.max_pages or layout.max_pages
+        if most and pages > most:
             raise TooLongError(
-                f"{where}: layout '{layout.name}' allows {layout.max_pages} page(s) but the content needs {pages}; "
+                f"{where}: layout '{layout.name}' allows {most} page(s) but the content needs {pages}; "
                 "required blocks are never dropped and text is never shrunk below the layout's minimum size",
                 pages,
-                layout.max_pages,
+                most,
             )
         return Handout(
             pdf, pages, prepared.language, prepared.must_say, prepared.key_warnings, prepared.warnings, checks
@@ -236,9 +303,14 @@ class Generator:
 
 def _sentences(leaflet: Leaflet) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Every required sentence, and those a cover note lists: the "most important" block's, else every one."""
-    must_say = tuple(s for block in leaflet.blocks for s in block.must_say)
+    must_say = tuple(dict.fromkeys(s for block in leaflet.blocks for s in block.must_say))  # several medicines: once
     key = tuple(s for block in leaflet.blocks if block.kind == KEY_WARNINGS_KIND for s in block.must_say)
     return must_say, key or must_say
+
+
+def _in_list(field: str, prefix: str) -> str:
+    """A prescription's field named in the list of several: prescription.dose_mg -> prescriptions[1].dose_mg."""
+    return prefix + field.removeprefix("prescription.") if field.startswith("prescription") else field
 
 
 def layout_rules(layout: Layout) -> VisibilityRules:

@@ -96,7 +96,7 @@ def test_tagged_pdf(leaflet_pdf, tmp_path, generator, topic, language, layout) -
 
     # Reading order: the blocks in the leaflet's order (the trifold's contact panel last, after the inside panels).
     titles = ([leaflet.schedule.title] if leaflet.schedule else []) + [block.title for block in leaflet.blocks]
-    titles += [leaflet.calendar.heading] if leaflet.calendar else []  # the dose calendar page comes last
+    titles += [calendar.heading for calendar in leaflet.calendars]  # the dose calendar page comes last
     titles += [leaflet.contact_heading] if layout == "trifold" else []
     assert len(titles) == len(headings) - 1
     assert all(same_text(text, to_text(title)) for (_, text), title in zip(headings[1:], titles, strict=True))
@@ -116,8 +116,7 @@ def test_tagged_pdf(leaflet_pdf, tmp_path, generator, topic, language, layout) -
     letterhead = generator.layout(layout).header  # the logo is in the page header
     expected = ["Logo of Riverside Family Clinic"] if letterhead and language == "en" else []
     expected += [leaflet.qr_code_alt] if layout in ("one-page", "trifold") else []
-    if leaflet.calendar:  # each day's boxes to tick, under each time of day (an empty cell says there is no dose)
-        calendar = leaflet.calendar
+    for calendar in leaflet.calendars:  # each day's boxes to tick, under each time of day (empty: no dose then)
         expected += [calendar.boxes_alt[count] for row in calendar.rows for count in row.doses]
     assert figures == expected and all(alt for alt in figures)
 

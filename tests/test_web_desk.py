@@ -69,10 +69,11 @@ def test_topics_offer_strengths_doses_limits_languages_and_sample(client) -> Non
     data = client.get("/api/topics").json()
     topics = {topic["name"]: topic for topic in data["topics"]}
     methocarbamol = topics["methocarbamol"]
-    assert methocarbamol["medicine"]["strengths_mg"] == [500, 750]
+    assert methocarbamol["medicine"]["strengths_mg"] == [500, 750, 1000]
     assert methocarbamol["medicine"]["doses"] == [
         {"strength_mg": 500, "tablets": [1, 2, 3]},  # within the 1,500 mg a dose limit
         {"strength_mg": 750, "tablets": [1, 2]},
+        {"strength_mg": 1000, "tablets": [1]},
     ]
     daily = [limit for limit in methocarbamol["limits"] if limit["rule"] == "max_daily_mg"]
     assert {(limit["value"], limit["from_day"], limit["until_day"]) for limit in daily} == {

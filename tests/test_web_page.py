@@ -195,7 +195,7 @@ def test_methocarbamol_picked_from_offered_strengths(open_page, tmp_path) -> Non
     page = open_page()
     page.select_option("#topic-0", "methocarbamol")
     options = page.locator("#rx-strength option").all_inner_texts()
-    assert options == ["Choose…", "500 mg tablets", "750 mg tablets"]
+    assert options == ["Choose…", "500 mg tablets", "750 mg tablets", "1,000 mg tablets"]
     page.select_option("#rx-strength", "500")
     assert page.locator("#rx-dose option").all_inner_texts()[1:] == [
         "1 tablet (500 mg)",

@@ -138,6 +138,16 @@ class Labels(StrictModel):
     """Under a schedule of several steps, whose rows each say the most to take in one day."""
     schedule_most: str
     """A line under each step's When, from {most}, in schedules of several steps: 'Most in one day: {most}'."""
+    medicines_title: str
+    """The title of a leaflet for several medicines."""
+    medicines_heading: str
+    """Its first section: every medicine by time of day."""
+    medicines_when: str
+    medicines_medicine: str
+    medicines_note: str
+    """Under that table: it shows the first day; each medicine's own part gives its dates and schedule."""
+    medicine_calendar: str
+    """A dose calendar's heading in a leaflet for several medicines, from {medicine}."""
     refills: str
     """The prepared-for box's label for how many refills the prescription allows."""
     refills_none: str

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from generator.content.combinations import CLASSES_FILE, load_classes
 from generator.content.labels import LABELS_FOLDER, label_languages, load_wording
 from generator.content.library import (
     DEFAULT_LANGUAGE,
@@ -128,6 +129,13 @@ class _Linter:
             return
         for code in topic.codes:
             self.codes.setdefault(code.rxcui, []).append(name)
+        known = load_classes(self.root)
+        for key in (key for key in topic.classes if key not in known):
+            self.report.add(
+                "error",
+                path,
+                f"classes: unknown class '{key}' (known: {', '.join(known) or 'none'}; see {CLASSES_FILE})",
+            )
         languages = self._languages(name)
         for language in languages:
             if language != DEFAULT_LANGUAGE and not (self.root / LABELS_FOLDER / f"{language}.yaml").is_file():

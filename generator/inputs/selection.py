@@ -17,18 +17,40 @@ def _refuse(where: str, field: str, message: str) -> InputError:
 
 
 def resolve_topic(library: Library, topic: str | None, data: Personalisation | None, where: str) -> str:
-    """The topic named (by topic, medicine or brand name), else the one about the prescription's medicine."""
+    """The topic named (by topic, medicine or brand name), else the one about the prescription's medicine; ""
+    for several prescriptions without a topic named (each names its own)."""
     if topic:
         found = library.find_topic(topic)
         if found is None:
             raise _refuse(where, "topic", f"unknown topic (known: {_known(library)})")
         return found
+    if data is not None and data.prescriptions:
+        return ""  # several medicines: each prescription's medicine is its own topic (resolve_medicine_topics)
     if data is None or data.prescription is None:
         raise _refuse(where, "topic", "missing (name a topic, or give a prescription)")
     found = library.find_topic(data.prescription.medicine)
     if found is None:
         raise _refuse(where, "prescription.medicine", f"no topic is about this medicine (topics: {_known(library)})")
     return found
+
+
+def resolve_medicine_topics(library: Library, data: Personalisation, where: str) -> list[str]:
+    """The topic of each of several prescriptions, by its medicine; no medicine twice."""
+    topics: list[str] = []
+    problems: list[tuple[str, str]] = []
+    for index, rx in enumerate(data.prescriptions):
+        field = f"prescriptions[{index}].medicine"
+        found = library.find_topic(rx.medicine)
+        if found is None:
+            problems.append((field, f"no topic is about this medicine (topics: {_known(library)})"))
+        elif found in topics:
+            problems.append((field, f"the same medicine as prescriptions[{topics.index(found)}]: give it once"))
+        elif library.topic(found).medicine is None:
+            problems.append((field, f"topic '{found}' is not about a medicine"))
+        topics.append(found or "")
+    if problems:
+        raise InputError(f"{where}: " + "; ".join(f"{f}: {m}" for f, m in problems), tuple(problems))
+    return topics
 
 
 def _known(library: Library) -> str:

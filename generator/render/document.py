@@ -103,8 +103,8 @@ def _pages_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles, f
     body = schedule_flowables(leaflet, column_width, styles) + blocks_flowables(leaflet, column_width, styles)
     if layout.qr_code and not pointer_beside_title:
         body += full_leaflet_pointer(leaflet, column_width, styles)
-    if leaflet.calendar is not None:  # on a page of its own, to keep by the tablets
-        body += [PageBreak(), *calendar_flowables(leaflet.calendar, column_width, styles, leaflet.continued)]
+    for calendar in leaflet.calendars:  # each on a page of its own, to keep by the tablets
+        body += [PageBreak(), *calendar_flowables(calendar, column_width, styles, leaflet.continued)]
     return templates, [NextPageTemplate("later"), *intro, FrameBreak(), *body], intro + body
 
 
@@ -152,7 +152,7 @@ def render_pdf(leaflet: Leaflet, layout: Layout, paper: str, grayscale: bool = F
         subject=leaflet.subject,
         author=leaflet.clinic_name,
         creator=f"patient-handouts {__version__}",
-        keywords=leaflet.footer_version,
+        keywords=leaflet.keywords,
         lang=leaflet.language,
         invariant=1,
         initialFontName=styles.fonts.regular,

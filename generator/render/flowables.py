@@ -13,7 +13,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from generator.content.templating import escape_text
-from generator.personalise import Item, Leaflet, LeafletBlock
+from generator.personalise import MEDICINE_KIND, Item, Leaflet, LeafletBlock
 from generator.render.boxes import Box, BoxStyle
 from generator.render.column_widths import fitted_widths
 from generator.render.styles import Styles
@@ -109,8 +109,17 @@ def _boxed_style(block: LeafletBlock, styles: Styles) -> BoxStyle:
 
 
 def block_flowables(block: LeafletBlock, width: float, styles: Styles, continued: str) -> list[Flowable]:
-    """One block as a Box, styled by its severity; `continued` words its heading on the next page."""
+    """One block as a Box, styled by its severity; `continued` words its heading on the next page.
+
+    A medicine's part of a leaflet for several medicines starts with the medicine's name as a first-level
+    heading, over its dates and its schedule."""
     pal = styles.palette
+    if block.kind == MEDICINE_KIND:
+        heading = tag(Text(block.title, styles.title), "H1")
+        content = _schedule_parts(block.items, width, styles)
+        group("Sect", [heading, *content])
+        box = Box(heading, content, _plain_style(styles), None, styles.heading.spaceBefore, styles.space * 0.3)
+        return [contain(box, [heading, *content])]
     if block.severity == "info":
         style, heading_style, inner = _plain_style(styles), styles.heading, width
     else:
@@ -176,18 +185,26 @@ class WholeTable(Table):
         return []
 
 
+def _schedule_parts(items: tuple[Item, ...], width: float, styles: Styles) -> list[Flowable]:
+    """A schedule's items: its table never split, its fitted columns wrapping no word, and what follows kept
+    with it (the most to take in one day)."""
+    parts: list[Flowable] = []
+    for item in items:
+        if item.kind != "table":
+            parts += _paragraphs(item, styles)
+            continue
+        widths = fitted_widths(item.rows, width, styles.cell_header, styles.cell)
+        parts.append(_data_table(item, width, styles, WholeTable, widths))
+        parts[-1].spaceAfter, parts[-1].keepWithNext = styles.body.spaceAfter, True
+    return parts
+
+
 def schedule_flowables(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
-    """The dose schedule, if any: its heading and table, never split, and the most to take in one day."""
+    """The dose schedule, if any (for several medicines, what to take at each time of day): its heading and
+    table, never split, and the most to take in one day."""
     if leaflet.schedule is None:
         return []
-    table, limit = leaflet.schedule.items  # the table, then the most to take in one day (kept whole)
-    parts: list[Flowable] = [
-        _data_table(
-            table, width, styles, WholeTable, fitted_widths(table.rows, width, styles.cell_header, styles.cell)
-        ),
-        *_paragraphs(limit, styles),
-    ]
-    parts[0].spaceAfter, parts[0].keepWithNext = styles.body.spaceAfter, True
+    parts = _schedule_parts(leaflet.schedule.items, width, styles)
     if leaflet.calendar_pointer:
         parts.append(tag(WholeParagraph(str(escape_text(leaflet.calendar_pointer)), styles.body), "P"))
     heading = tag(Text(leaflet.schedule.title, styles.heading), "H2")

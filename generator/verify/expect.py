@@ -5,6 +5,7 @@ from __future__ import annotations
 from generator.content.labels import Wording
 from generator.content.library import TopicWords
 from generator.inputs.personalisation import Clinic, Personalisation
+from generator.medicines import Medicine, by_time_of_day
 from generator.prescription.printed import calendar_columns, calendar_rows, daily_limit, schedule_rows
 from generator.prescription.schedule import Schedule
 from generator.verify.check import Expected
@@ -23,40 +24,88 @@ def leaflet_expectations(
     """Required warnings, the patient's name, the prescriber, the clinic's phone, the last day, the refills, the
     schedule with its times of day (dates short or long, as the layout prints them), the most to take in one day
     and, in layouts that have it, each day of the dose calendar."""
-    labels = wording.labels
-    prescriber = data.prescriber.name + (f", {data.prescriber.phone}" if data.prescriber.phone else "")
-    expected = generic_expectations(must_say, clinic)
-    expected += [
-        Expected("the patient's name in the prepared-for box", f"{labels.prepared_for} {data.patient.name}"),
-        Expected(
-            "the prescriber in the prepared-for box",
-            f"{labels.prescribed_by if schedule is not None else labels.clinician} {prescriber}",
-        ),
-    ]
+    expected = person_expectations(must_say, data, clinic, wording, schedule is not None)
     if schedule is None:
         return expected
-    header, *rows = schedule_rows(schedule, wording, words, short_dates)
-    expected.append(Expected("the last day to take it", f"{labels.last_day} {wording.date(schedule.last_day)}"))
-    if schedule.refills is not None:
-        refills = str(schedule.refills) if schedule.refills else labels.refills_none
-        expected.append(Expected("the refills in the prepared-for box", f"{labels.refills} {refills}"))
-    expected.append(Expected("the dose schedule's heading", labels.schedule_heading + "".join(header)))
-    expected += [
-        Expected(f"dose schedule row {number} of {len(rows)}", "".join(row)) for number, row in enumerate(rows, 1)
-    ]
-    table = labels.schedule_heading + "".join(header) + "".join("".join(row) for row in rows)
-    expected.append(Expected("the dose schedule as one table, rows in order", table))
-    expected.append(Expected("the most to take in one day", daily_limit(schedule, wording)))
+    expected += schedule_expectations(schedule, wording, words, short_dates, wording.labels.schedule_heading)
     return expected + calendar_expectations(schedule, wording) if calendar else expected
 
 
-def calendar_expectations(schedule: Schedule, wording: Wording) -> list[Expected]:
+def medicines_expectations(
+    must_say: tuple[str, ...],
+    data: Personalisation,
+    clinic: Clinic,
+    medicines: list[Medicine],
+    wording: Wording,
+    short_dates: bool,
+    calendar: bool,
+) -> list[Expected]:
+    """What a leaflet for several medicines must show: the person, every medicine by time of day on its first
+    day, then each medicine's name, dates, schedule and daily limit (and calendar, in layouts that have one)."""
+    expected = person_expectations(must_say, data, clinic, wording, True)
+    header, *rows = by_time_of_day(medicines, wording)
+    expected += [
+        Expected(f"what to take at each time of day, row {number} of {len(rows)}", "".join(row))
+        for number, row in enumerate(rows, 1)
+    ]
+    table = wording.labels.medicines_heading + "".join(header) + "".join("".join(row) for row in rows)
+    expected.append(Expected("what to take at each time of day, as one table", table))
+    for medicine in medicines:
+        expected.append(Expected(f"the heading of {medicine.topic}", medicine.name))
+        expected += schedule_expectations(medicine.schedule, wording, medicine.words, short_dates, "", medicine.topic)
+        if calendar:
+            heading = wording.labels.medicine_calendar.format(medicine=medicine.name)
+            expected.append(Expected(f"the dose calendar of {medicine.topic}", heading))
+            expected += calendar_expectations(medicine.schedule, wording, medicine.topic)
+    return expected
+
+
+def person_expectations(
+    must_say: tuple[str, ...], data: Personalisation, clinic: Clinic, wording: Wording, medicine: bool
+) -> list[Expected]:
+    """The required warnings, the clinic's phone, the patient's name and the prescriber."""
+    labels = wording.labels
+    prescriber = data.prescriber.name + (f", {data.prescriber.phone}" if data.prescriber.phone else "")
+    return [
+        *generic_expectations(must_say, clinic),
+        Expected("the patient's name in the prepared-for box", f"{labels.prepared_for} {data.patient.name}"),
+        Expected(
+            "the prescriber in the prepared-for box",
+            f"{labels.prescribed_by if medicine else labels.clinician} {prescriber}",
+        ),
+    ]
+
+
+def schedule_expectations(
+    schedule: Schedule, wording: Wording, words: TopicWords, short_dates: bool, heading: str, topic: str = ""
+) -> list[Expected]:
+    """The last day, the refills, the schedule's rows (after `heading`) and the most to take in one day; `topic`
+    names them when the leaflet has several medicines."""
+    labels = wording.labels
+    of = f" of {topic}" if topic else ""
+    header, *rows = schedule_rows(schedule, wording, words, short_dates)
+    expected = [Expected(f"the last day to take it{of}", f"{labels.last_day} {wording.date(schedule.last_day)}")]
+    if schedule.refills is not None:
+        refills = str(schedule.refills) if schedule.refills else labels.refills_none
+        expected.append(Expected(f"the refills{of}", f"{labels.refills} {refills}"))
+    expected.append(Expected(f"the dose schedule's heading{of}", heading + "".join(header)))
+    expected += [
+        Expected(f"dose schedule{of} row {number} of {len(rows)}", "".join(row)) for number, row in enumerate(rows, 1)
+    ]
+    table = heading + "".join(header) + "".join("".join(row) for row in rows)
+    expected.append(Expected(f"the dose schedule{of} as one table, rows in order", table))
+    expected.append(Expected(f"the most to take in one day{of}", daily_limit(schedule, wording)))
+    return expected
+
+
+def calendar_expectations(schedule: Schedule, wording: Wording, topic: str = "") -> list[Expected]:
     """The dose calendar's columns (its times of day) and each of its days, in layouts that print one."""
     labels = wording.labels
+    of = f" of {topic}" if topic else ""
     header = labels.calendar_day + labels.calendar_how_much + "".join(calendar_columns(schedule, wording))
     days = calendar_rows(schedule, wording)
-    return [Expected("the dose calendar's columns", header)] + [
-        Expected(f"dose calendar day {number} of {len(days)}", day.day + day.how_much)
+    return [Expected(f"the dose calendar's columns{of}", header)] + [
+        Expected(f"dose calendar{of} day {number} of {len(days)}", day.day + day.how_much)
         for number, day in enumerate(days, 1)
     ]
 

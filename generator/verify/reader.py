@@ -19,6 +19,7 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 
 from generator.errors import VerifyError
+from generator.personalise import TOPICS_KEYWORD
 from generator.verify import pdfium_calls as pdfium
 from generator.verify.structure import Marked, read_structure
 
@@ -91,6 +92,20 @@ def read_pages(pdf: bytes | Path, where: str, password: str | None = None) -> li
         return [_read_page(document, index, where) for index in range(len(document))]
     finally:
         document.close()
+
+
+def read_topics(pdf: Path, where: str, password: str | None = None) -> list[str]:
+    """The topics a leaflet names in its keywords (generator.personalise.Leaflet.keywords); none when it does not."""
+    try:
+        document = pypdfium2.PdfDocument(pdf.read_bytes(), password=password)
+    except (OSError, pypdfium2.PdfiumError):
+        return []  # read_pages says why
+    try:
+        keywords = document.get_metadata_dict().get("Keywords", "")
+    finally:
+        document.close()
+    named = next((part for part in keywords.split(". ") if part.startswith(TOPICS_KEYWORD)), "")
+    return [topic.strip() for topic in named.removeprefix(TOPICS_KEYWORD).split(",") if topic.strip()]
 
 
 def _read_page(document: pypdfium2.PdfDocument, index: int, where: str) -> Page:
