@@ -1,0 +1,171 @@
+"""Several medicines for one patient make one leaflet: what to take when on page 1, then each medicine.
+
+Read back from the PDF (pypdf) and checked with `handout verify`, which finds the topics in the PDF's
+keywords or takes them from the patient file.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from helpers import pdf_pages_text, pdf_text
+from pypdf import PdfReader
+from test_verify import _removed, tamper
+
+from generator.errors import InputError
+from generator.inputs.personalisation import parse_personalisation
+
+START = "2026-11-24"
+METHOCARBAMOL = {"medicine": "methocarbamol", "dose_mg": 750, "strength_mg": 750, "times_per_day": 3}
+METHOCARBAMOL |= {"start": START, "days_supply": 7, "refills": 0}
+CYCLOBENZAPRINE = {"medicine": "cyclobenzaprine", "dose_mg": 5, "strength_mg": 5, "times_per_day": 1}
+CYCLOBENZAPRINE |= {"times": ["bedtime"], "start": START, "days_supply": 7}
+
+
+def _data(*prescriptions: dict[str, Any], language: str = "en") -> dict[str, Any]:
+    patient = {"name": "Maria Lopez", "age": 47, "language": language}
+    return {
+        "patient": patient,
+        "prescriber": {"name": "Dr. Sam Lee", "phone": "555-0100"},
+        "prescriptions": copy.deepcopy(list(prescriptions)),  # no object twice: YAML would write an alias
+    }
+
+
+def _build(run_cli, write_yaml, tmp_path, data: dict[str, Any], *extra: str) -> tuple[int, str, Any]:
+    patient = write_yaml("patient.yaml", data)
+    out = tmp_path / "medicines.pdf"
+    code, _, err = run_cli("build", "--patient", str(patient), "--made-on", "2026-11-24", "-o", str(out), *extra)
+    return code, err, out
+
+
+def test_two_medicines_make_one_leaflet(run_cli, write_yaml, tmp_path) -> None:
+    code, err, out = _build(run_cli, write_yaml, tmp_path, _data(METHOCARBAMOL, CYCLOBENZAPRINE))
+    assert code == 0, err
+    text = pdf_text(out)
+    assert "Your medicines Methocarbamol (Robaxin) and Cyclobenzaprine (Flexeril) Prepared for" in text
+    assert "Prepared for Maria Lopez Prescribed by Dr. Sam Lee, 555-0100" in text
+    by_time = [
+        "What to take, and when When Medicine How much",
+        "In the morning Methocarbamol (Robaxin) 1 tablet of 750 mg each time",
+        "At midday Methocarbamol (Robaxin) 1 tablet of 750 mg each time",
+        "In the evening Methocarbamol (Robaxin) 1 tablet of 750 mg each time",
+        "At bedtime Cyclobenzaprine (Flexeril) 1 tablet of 5 mg each time",
+    ]
+    assert " ".join(by_time) in text
+    first_page = pdf_pages_text(out)[0]
+    assert "At bedtime" in first_page  # what to take when is on page 1
+    methocarbamol = (
+        "Methocarbamol (Robaxin) Start on November 24, 2026 Last day to take it November 30, 2026 Refills None"
+    )
+    assert methocarbamol in text
+    assert "1 tablet of 750 mg each time in the morning, at midday, and in the evening" in text
+    assert "Do not take more than 3 tablets (2,250 mg) in one day." in text
+    assert "Cyclobenzaprine (Flexeril) Start on November 24, 2026 Last day to take it November 30, 2026" in text
+    assert "Do not take more than 1 tablet (5 mg) in one day." in text
+    assert (
+        text.index(methocarbamol)
+        < text.index("What is methocarbamol?")
+        < text.index("Cyclobenzaprine (Flexeril) Start")
+    )
+    assert text.count("When should I get help?") == 1  # a section both topics share, once
+    assert "Your dose calendar: Methocarbamol (Robaxin)" in text and "Your dose calendar: Cyclobenzaprine" in text
+    assert "Warning:" in err and "prescriptions: check with the prescriber: two medicines that slow the brain" in err
+    assert "two muscle relaxants are prescribed together" in err
+    keywords = PdfReader(out).metadata["/Keywords"]
+    assert keywords.startswith("Topics: methocarbamol, cyclobenzaprine. Content version")
+
+
+def test_verify_reads_the_topics_from_the_pdf_and_checks_every_medicine(run_cli, write_yaml, tmp_path) -> None:
+    data = _data(METHOCARBAMOL, CYCLOBENZAPRINE)
+    code, err, out = _build(run_cli, write_yaml, tmp_path, data)
+    assert code == 0, err
+    code, output, _ = run_cli("verify", str(out))
+    assert code == 0 and "required warnings of 'methocarbamol', 'cyclobenzaprine' (en) visible" in output
+    patient = tmp_path / "patient.yaml"
+    code, output, _ = run_cli("verify", str(out), "--patient", str(patient))
+    assert code == 0 and output.endswith("the patient, prescriber and dose schedules match (8 pages)\n"), output
+    code, output, _ = run_cli("verify", str(out), "--topic", "methocarbamol", "--topic", "cyclobenzaprine")
+    assert code == 0, output
+    bad = tamper(out, tmp_path / "bad.pdf", "at bedtime", _removed)  # the second medicine's time of day
+    code, output, _ = run_cli("verify", str(bad), "--patient", str(patient))
+    assert code == 6 and "of cyclobenzaprine row 1 of 1: missing" in output, output
+
+
+def test_several_medicines_in_spanish(run_cli, write_yaml, tmp_path) -> None:
+    code, err, out = _build(run_cli, write_yaml, tmp_path, _data(METHOCARBAMOL, CYCLOBENZAPRINE, language="es"))
+    assert code == 0, err
+    text = pdf_text(out)
+    assert "Sus medicamentos" in text and "Qué tomar y cuándo Cuándo Medicamento Cuánto" in text
+    assert "Al acostarse Ciclobenzaprina (Flexeril) 1 tableta de 5 mg cada vez" in text
+    assert "No tome más de 3 tabletas (2250 mg) en un día." in text
+
+
+def test_each_medicine_has_its_own_page_limit(run_cli, write_yaml, tmp_path) -> None:
+    carisoprodol = {"medicine": "carisoprodol", "dose_mg": 350, "times_per_day": 3, "start": START, "days_supply": 14}
+    code, err, out = _build(run_cli, write_yaml, tmp_path, _data(carisoprodol, METHOCARBAMOL, CYCLOBENZAPRINE))
+    assert code == 0, err
+    assert 5 < len(PdfReader(out).pages) <= 3 * 5  # more than one medicine's 5, within three medicines' 15
+
+
+@pytest.mark.parametrize("layout", ["one-page", "trifold"])
+def test_one_sided_layouts_refuse_several_medicines(run_cli, write_yaml, tmp_path, layout) -> None:
+    code, err, out = _build(run_cli, write_yaml, tmp_path, _data(METHOCARBAMOL, CYCLOBENZAPRINE), "--layout", layout)
+    assert code == 2 and err.count("\n") == 1
+    assert f"layout: layout '{layout}' holds one medicine; choose a layout of several pages (e.g. standard)" in err
+    assert not out.exists()
+
+
+def test_several_medicines_take_no_topic(run_cli, write_yaml, tmp_path) -> None:
+    code, err, _ = _build(run_cli, write_yaml, tmp_path, _data(METHOCARBAMOL, CYCLOBENZAPRINE))
+    assert code == 0, err
+    patient = tmp_path / "patient.yaml"
+    code, _, err = run_cli("build", "methocarbamol", "--patient", str(patient), "-o", str(tmp_path / "x.pdf"))
+    assert code == 2 and "topic: not with several prescriptions" in err
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            _data(METHOCARBAMOL, CYCLOBENZAPRINE) | {"prescription": dict(METHOCARBAMOL)},
+            "prescriptions: give prescription (one medicine) or prescriptions (several), not both",
+        ),
+        (_data(METHOCARBAMOL), "prescriptions: a list of two or more; give one medicine as prescription"),
+        (
+            _data(METHOCARBAMOL, METHOCARBAMOL | {"dose_mg": 1500}),
+            "prescriptions[1].medicine: the same medicine as prescriptions[0]: give it once",
+        ),
+        (
+            _data(METHOCARBAMOL, CYCLOBENZAPRINE | {"medicine": "aspirin"}),
+            "prescriptions[1].medicine: no topic is about this medicine",
+        ),
+        (
+            _data(METHOCARBAMOL | {"dose_mg": 3000, "strength_mg": 750}, CYCLOBENZAPRINE | {"times_per_day": 4}),
+            "prescriptions[0].dose_mg: 3,000 mg a dose is above the 1,500 mg limit for methocarbamol; "
+            "prescriptions[1].times_per_day: 4 doses a day is above the limit of 3 a day for cyclobenzaprine",
+        ),
+    ],
+)
+def test_problems_name_the_prescription_they_are_in(run_cli, write_yaml, tmp_path, data, message) -> None:
+    code, err, out = _build(run_cli, write_yaml, tmp_path, data)
+    assert code == 2 and message in err and err.count("\n") == 1, err
+    assert "Maria" not in err and not out.exists()
+
+
+def test_json_and_json_lines_carry_several_medicines(run_cli, tmp_path) -> None:
+    data = json.loads(json.dumps(_data(METHOCARBAMOL, CYCLOBENZAPRINE), default=str))
+    assert len(parse_personalisation(data, "p.json").orders) == 2
+    rows = tmp_path / "p.jsonl"
+    rows.write_text(
+        json.dumps(data | {"id": "M1"}) + "\n" + json.dumps({**data, "id": "M2", "prescriptions": []}) + "\n"
+    )
+    code, _, _ = run_cli("batch", str(rows), "--out", str(tmp_path / "out"), "--made-on", "2026-11-24")
+    assert code == 1  # the second row fails
+    manifest = (tmp_path / "out" / "manifest.csv").read_text()
+    assert '"M1","made"' in manifest and '"M2","failed"' in manifest
+    assert "Your medicines" in pdf_text(tmp_path / "out" / "M1.pdf")
+    with pytest.raises(InputError):
+        parse_personalisation(data | {"prescriptions": [METHOCARBAMOL] * 7}, "p.json")  # at most six
