@@ -191,6 +191,23 @@ class AgeCaution(StrictModel):
         return age < self.under if self.under is not None else age >= (self.from_age or 0)
 
 
+class StartDoseCaution(StrictModel):
+    """A first dose above the label's start dose for older patients: staff are warned (the leaflet is still made)."""
+
+    from_age: int = Field(ge=1, le=130)
+    """Warn for patients this old or older."""
+    max_first_dose_mg: float = Field(gt=0)
+    """The label's start dose: warn when the first dose is more."""
+    says: str = Field(min_length=1)
+    """The warning, in plain words for staff, action first."""
+    source: str = Field(min_length=1)
+    """The label section it comes from."""
+
+    def applies_to(self, age: int, first_dose_mg: float) -> bool:
+        """Whether a patient of `age` whose first dose is `first_dose_mg` gets this warning."""
+        return age >= self.from_age and first_dose_mg > self.max_first_dose_mg
+
+
 class Medicine(StrictModel):
     """The medicine a topic is about."""
 
@@ -266,6 +283,8 @@ class Topic(StrictModel):
     """The label's dose rules, each with its source (medicine topics only)."""
     age_cautions: list[AgeCaution] = []
     """Ages at which staff are warned (label minimum age, Beers Criteria)."""
+    start_dose_cautions: list[StartDoseCaution] = []
+    """Ages from which staff are warned about a first dose above the label's start dose (medicine topics only)."""
     blocks: list[str] = Field(min_length=1)
     """Block names in reading order; `shared/NAME` for a shared block."""
     codes: list[TopicCode] = []
@@ -298,6 +317,8 @@ class Topic(StrictModel):
             raise ValueError("a medicine topic needs limits")
         if self.limits and not self.medicine:
             raise ValueError("limits are only for a medicine topic")
+        if self.start_dose_cautions and not self.medicine:
+            raise ValueError("start_dose_cautions are only for a medicine topic")
         return self
 
     @model_validator(mode="after")

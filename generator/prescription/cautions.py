@@ -39,6 +39,7 @@ def staff_warnings(
                 found.append((field, f"{bound}: {caution.says} ({caution.source})"))
     if schedule is None:
         return tuple(found)
+    found += _start_dose(topic, schedule, age)
     found += _refills(topic, schedule, clinic_max_days)
     if (schedule.start - made_on).days > MAX_DAYS_AHEAD:
         message = "more than a year after the leaflet's made-on date; check the year"
@@ -66,3 +67,15 @@ def _refills(topic: Topic, schedule: Schedule, clinic_max_days: int | None) -> l
             said += f"longer than {whose} {most}-day limit" + (f" ({source})" if source else "")
             found.append(("prescription.refills", said))
     return found
+
+
+def _start_dose(topic: Topic, schedule: Schedule, age: int | None) -> list[Warning_]:
+    """A first dose above the label's start dose for a patient of the age the label names (e.g. older adults)."""
+    if age is None:
+        return []
+    first_dose = schedule.steps[0].dose_mg
+    return [
+        ("prescription.dose_mg", f"{caution.says} ({caution.source})")
+        for caution in topic.start_dose_cautions
+        if caution.applies_to(age, first_dose)
+    ]
