@@ -19,6 +19,7 @@ from generator.fhir.mapping import read_fhir
 
 BUNDLES = Path(__file__).parent / "fhir"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
 
 
@@ -173,18 +174,34 @@ def _repeat(data: dict[str, Any]) -> dict[str, Any]:
     return order(data)["dosageInstruction"][0]["timing"]["repeat"]
 
 
+def _dosage(data: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """Change the first dosage instruction; return its timing.repeat to change next."""
+    order(data)["dosageInstruction"][0].update(changes)
+    return _repeat(data)
+
+
+def _per_day(amount: float, unit: str, per: tuple[int, str] = (1, "d")) -> dict[str, Any]:
+    """A maxDosePerPeriod: `amount` of UCUM `unit` per so many UCUM units of time."""
+    return {
+        "numerator": {"value": amount, "system": UCUM, "code": unit},
+        "denominator": {"value": per[0], "system": UCUM, "code": per[1]},
+    }
+
+
 CHANGES = [
-    (lambda d: order(d)["dosageInstruction"][0].update(asNeededBoolean=True), "[0].asNeededBoolean: as-needed"),
     (
         lambda d: order(d)["dosageInstruction"][0].update(timing={"code": {"text": "TID"}}),
         "[0].timing.code: timing.code only",
     ),
     (
-        lambda d: _repeat(d).update(periodUnit="h", period=8, frequency=1),
-        "[0].timing.repeat.periodUnit: only doses per day",
+        lambda d: _repeat(d).update(periodUnit="wk", frequency=1),
+        "[0].timing.repeat.periodUnit: only so many times a day (d) or a dose every so many hours (h)",
     ),
     (lambda d: _repeat(d).update(period=2), "[0].timing.repeat.period: only 1"),
-    (lambda d: _repeat(d).update(when=["HS"]), "[0].timing.repeat.when: times related to events"),
+    (
+        lambda d: _repeat(d).update(when=["HS"]),
+        "[0].timing.repeat.when: 1 given, but MedicationRequest.dosageInstruction[0].timing.repeat.frequency is 3",
+    ),
     (lambda d: _repeat(d).pop("frequency"), "[0].timing.repeat.frequency: missing"),
     (lambda d: _repeat(d).update(boundsPeriod={"end": "2026-12-07"}), "boundsPeriod.start: missing"),
     (
@@ -195,7 +212,6 @@ CHANGES = [
         lambda d: order(d)["dispenseRequest"]["expectedSupplyDuration"].update(value=10),
         "expectedSupplyDuration: does not match",
     ),
-    (lambda d: order(d)["dispenseRequest"].update(numberOfRepeatsAllowed=2), "numberOfRepeatsAllowed: refills"),
     (
         lambda d: order(d)["dispenseRequest"]["validityPeriod"].update(start="2026-11-25"),
         "validityPeriod.start: is after",
@@ -227,6 +243,91 @@ CHANGES = [
     (
         lambda d: order(d)["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"].update(value=1.0000001),
         "[0].doseAndRate[0].doseQuantity.value: must be whole tablets (the leaflet prints whole tablets)",
+    ),
+    # times of day, intervals and as needed that cannot be printed exactly
+    (lambda d: _repeat(d).update(when=["ACM"], frequency=1, offset=30), "[0].timing.repeat.offset: a time before"),
+    (
+        lambda d: _repeat(d).update(when=["ACM", "CM"], frequency=2),
+        "[0].timing.repeat.when: two doses fall in the same time of day",
+    ),
+    (
+        lambda d: _repeat(d).update(timeOfDay=["08:00:00", "10:30:00"], frequency=2),
+        "[0].timing.repeat.timeOfDay: two doses fall in the same time of day",
+    ),
+    (
+        lambda d: _repeat(d).update(when=["MORN"], timeOfDay=["08:00:00"], frequency=1),
+        "[0].timing.repeat.timeOfDay: not with MedicationRequest.dosageInstruction[0].timing.repeat.when",
+    ),
+    (
+        lambda d: _repeat(d).update(timeOfDay=["08:00:00", "13:00:00"]),
+        "[0].timing.repeat.timeOfDay: 2 given, but MedicationRequest.dosageInstruction[0].timing.repeat.frequency is 3",
+    ),
+    (
+        lambda d: _dosage(d, asNeededBoolean=True).update(when=["HS"], frequency=1),
+        "[0].timing.repeat.when: not with doses taken when needed",
+    ),
+    (
+        lambda d: _repeat(d).update(when=["HS"], frequency=1, period=8, periodUnit="h"),
+        "[0].timing.repeat.when: times of day are not printed with a dose every so many hours",
+    ),
+    (
+        lambda d: _repeat(d).update(frequency=2, period=8, periodUnit="h"),
+        "[0].timing.repeat.frequency: must be 1 with periodUnit h",
+    ),
+    (
+        lambda d: _repeat(d).update(frequency=1, period=1.5, periodUnit="h"),
+        "[0].timing.repeat.period: must be a whole number of hours from 1 to 24",
+    ),
+    (
+        lambda d: _repeat(d).update(frequency=1, period=36, periodUnit="h"),
+        "[0].timing.repeat.period: must be a whole number of hours from 1 to 24",
+    ),
+    (
+        lambda d: _repeat(d).update(frequency=1, period=4, periodMax=6, periodUnit="h"),
+        "[0].timing.repeat.periodMax: a range of hours between doses is printed only for doses taken when needed",
+    ),
+    (
+        lambda d: _repeat(d).update(frequencyMax=4),
+        "[0].timing.repeat.frequencyMax: a range of doses a day is printed only for doses taken when needed",
+    ),
+    (
+        lambda d: _dosage(d, asNeededBoolean=True).update(frequencyMax=2),
+        "[0].timing.repeat.frequencyMax: is less than frequency",
+    ),
+    (
+        lambda d: _dosage(d, asNeededBoolean=True).update(frequency=1, period=6, periodMax=4, periodUnit="h"),
+        "[0].timing.repeat.periodMax: is less than period",
+    ),
+    (
+        lambda d: _dosage(d, asNeededBoolean=True).update(frequency=1, period=4, periodUnit="h"),
+        "[0].maxDosePerPeriod: missing: doses taken when needed every so many hours need the most doses a day",
+    ),
+    (
+        lambda d: _dosage(d, maxDosePerPeriod=_per_day(4, "{tbl}")),
+        "[0].maxDosePerPeriod: disagrees with MedicationRequest.dosageInstruction[0].timing.repeat.frequency on the "
+        "most doses a day",
+    ),
+    (
+        lambda d: _dosage(d, asNeededBoolean=True, maxDosePerPeriod=_per_day(4, "{tbl}")).update(frequencyMax=3),
+        "[0].maxDosePerPeriod: disagrees with MedicationRequest.dosageInstruction[0].timing.repeat.frequencyMax on "
+        "the most doses a day",
+    ),
+    (
+        lambda d: _dosage(d, maxDosePerPeriod=_per_day(3, "{tbl}", per=(1, "wk"))),
+        "[0].maxDosePerPeriod.denominator: must be 1 day (UCUM d) or 24 hours (UCUM h)",
+    ),
+    (
+        lambda d: _dosage(d, maxDosePerPeriod=_per_day(1000, "mg")),
+        "[0].maxDosePerPeriod.numerator: is not a whole number of doses",
+    ),
+    (
+        lambda d: _dosage(
+            d,
+            asNeededCodeableConcept={
+                "coding": [{"system": SNOMED, "code": "45352006"}, {"system": SNOMED, "code": "22253000"}]
+            },
+        ),
+        "[0].asNeededCodeableConcept.coding: its codes name different reasons (muscle-spasm, pain)",
     ),
 ]
 
@@ -376,3 +477,294 @@ def test_lint_checks_the_codes(library_copy, run_cli, old, new, message) -> None
     code, stdout, _ = run_cli("lint", "--library", str(library_copy), "--today", "2026-11-27")
     assert code == 1
     assert message in stdout
+
+
+# --- times of day, every so many hours, as needed, refills (issue 22) ----------------------------------------
+
+
+def _tid(**repeat: Any) -> dict[str, Any]:
+    """carisoprodol-tid.json (350 mg tablets, 3 a day) with its timing.repeat changed."""
+    data = bundle("carisoprodol-tid.json")
+    _repeat(data).update(repeat)
+    return data
+
+
+def _methocarbamol(**repeat: Any) -> dict[str, Any]:
+    """The same order for methocarbamol 750 mg tablets (up to 6 doses a day on its label)."""
+    data = _tid(**repeat)
+    order(data)["medicationCodeableConcept"] = {"coding": [{"system": RXNORM, "code": "197944"}]}
+    return data
+
+
+def _build(run_cli, tmp_path: Path, data: dict[str, Any]) -> tuple[int, str, str]:
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    code, _, stderr = run_cli("build", "--fhir", str(path), "-o", str(out), "--made-on", "2026-11-24")
+    return code, (pdf_text(out) if out.exists() else ""), stderr
+
+
+WHEN_CODES = [
+    ("MORN", "morning"),
+    ("MORN.early", "morning"),
+    ("MORN.late", "morning"),
+    ("NOON", "midday"),
+    ("EVE", "evening"),
+    ("EVE.early", "evening"),
+    ("EVE.late", "evening"),
+    ("HS", "bedtime"),
+    ("ACM", "before-breakfast"),
+    ("CM", "with-breakfast"),
+    ("PCM", "after-breakfast"),
+    ("ACD", "before-lunch"),
+    ("CD", "with-lunch"),
+    ("PCD", "after-lunch"),
+    ("ACV", "before-dinner"),
+    ("CV", "with-dinner"),
+    ("PCV", "after-dinner"),
+]
+
+
+@pytest.mark.parametrize(("code", "time"), WHEN_CODES)
+def test_each_when_code_gives_its_time_of_day(generator, codes, code, time) -> None:
+    fhir = read(_tid(when=[code], frequency=1), generator, codes)
+    rx = fhir.data.prescription
+    assert rx is not None and rx.times == [time] and rx.times_per_day == 1
+    assert fhir.paths["prescription.times"] == "MedicationRequest.dosageInstruction[0].timing.repeat.when"
+
+
+def test_meal_codes_are_printed_with_their_meal(run_cli, tmp_path) -> None:
+    code, text, stderr = _build(run_cli, tmp_path, _tid(when=["CV", "CM"], frequency=2))
+    assert code == 0, stderr
+    assert "1 tablet of 350 mg each time with breakfast and with dinner" in text  # in the order of the day
+
+
+@pytest.mark.parametrize("code", ["AFT", "AFT.early", "NIGHT", "WAKE", "PHS", "C", "AC", "PC", "ICM", "IC"])
+def test_other_when_codes_are_refused_naming_the_code(generator, codes, code) -> None:
+    error = refusal(_tid(when=["MORN", code], frequency=2), generator, codes)
+    assert f"MedicationRequest.dosageInstruction[0].timing.repeat.when[1]: {code} is not a time the leaflet prints" in (
+        error
+    )
+    assert "when[0]" not in error
+
+
+@pytest.mark.parametrize(
+    ("clock", "time"),
+    [
+        ("05:00:00", "morning"),
+        ("08:00:00", "morning"),
+        ("10:59:59", "morning"),
+        ("11:00:00", "midday"),
+        ("14:59:59", "midday"),
+        ("15:00:00", "evening"),
+        ("19:59:59", "evening"),
+        ("20:00:00", "bedtime"),
+        ("23:59:59", "bedtime"),
+    ],
+)
+def test_time_of_day_gives_the_nearest_time_of_day(generator, codes, clock, time) -> None:
+    fhir = read(_tid(timeOfDay=[clock], frequency=1), generator, codes)
+    assert fhir.data.prescription is not None and fhir.data.prescription.times == [time]
+    assert fhir.paths["prescription.times"] == "MedicationRequest.dosageInstruction[0].timing.repeat.timeOfDay"
+
+
+def _documented_time(hour: int) -> str | None:
+    """docs/ehr.md: the night until 05:00, morning until 11:00, midday until 15:00, evening until 20:00."""
+    for until, time in ((5, None), (11, "morning"), (15, "midday"), (20, "evening")):
+        if hour < until:
+            return time
+    return "bedtime"
+
+
+@settings(max_examples=60, deadline=None)
+@given(clocks=st.lists(st.times(), min_size=1, max_size=4))
+def test_any_times_of_day_read_by_the_documented_boundaries(generator, codes, clocks) -> None:
+    data = _tid(timeOfDay=[clock.replace(microsecond=0).isoformat() for clock in clocks], frequency=len(clocks))
+    expected = [_documented_time(clock.hour) for clock in clocks]
+    if None in expected:
+        night = expected.index(None)
+        assert f"timing.repeat.timeOfDay[{night}]: at night (00:00 to 04:59)" in refusal(data, generator, codes)
+    elif len(set(expected)) < len(expected):
+        assert "timeOfDay: two doses fall in the same time of day" in refusal(data, generator, codes)
+    else:
+        rx = read(data, generator, codes).data.prescription
+        assert rx is not None and rx.times == expected and rx.times_per_day == len(clocks)
+
+
+def test_a_taper_step_carries_its_times_of_day(generator, codes) -> None:
+    data = bundle("carisoprodol-taper.json")
+    second, first = (instruction["timing"]["repeat"] for instruction in order(data)["dosageInstruction"])
+    first["when"] = ["CM", "CD", "CV"]
+    second["timeOfDay"] = ["07:30:00", "21:00:00"]
+    fhir = read(data, generator, codes)
+    rx = fhir.data.prescription
+    assert rx is not None and rx.times == ["with-breakfast", "with-lunch", "with-dinner"]
+    assert rx.taper[0].times == ["morning", "bedtime"]
+    assert fhir.paths["prescription.taper[0].times"] == "MedicationRequest.dosageInstruction[0].timing.repeat.timeOfDay"
+
+
+@pytest.mark.parametrize(("hours", "most"), [(4, 6), (5, 4), (6, 4), (8, 3), (12, 2), (24, 1)])
+def test_a_dose_every_so_many_hours(generator, codes, hours, most) -> None:
+    """All day at that interval: the most a day is the whole doses 24 hours hold (every 5 hours: 4)."""
+    fhir = read(_methocarbamol(frequency=1, period=hours, periodUnit="h"), generator, codes)
+    rx = fhir.data.prescription
+    assert rx is not None and (rx.every_hours, rx.times_per_day, rx.as_needed, rx.times) == (hours, most, False, None)
+    assert fhir.paths["prescription.every_hours"] == "MedicationRequest.dosageInstruction[0].timing.repeat.period"
+
+
+def test_every_4_hours_is_printed(run_cli, tmp_path) -> None:
+    code, text, stderr = _build(run_cli, tmp_path, _methocarbamol(frequency=1, period=4, periodUnit="h"))
+    assert code == 0, stderr
+    assert "1 tablet of 750 mg each time every 4 hours, up to 6 times a day" in text
+    assert "Do not take more than 6 tablets (4,500 mg) in one day." in text
+
+
+def test_every_4_hours_with_the_orders_own_most_a_day(generator, codes) -> None:
+    data = _methocarbamol(frequency=1, period=4, periodUnit="h")
+    _dosage(data, maxDosePerPeriod=_per_day(3000, "mg", per=(24, "h")))  # 4 doses of 750 mg
+    fhir = read(data, generator, codes)
+    assert fhir.data.prescription is not None and fhir.data.prescription.times_per_day == 4
+    assert fhir.paths["prescription.times_per_day"] == "MedicationRequest.dosageInstruction[0].maxDosePerPeriod"
+
+
+def test_generator_limits_on_an_interval_name_the_fhir_element(run_cli, tmp_path) -> None:
+    code, _, stderr = _build(run_cli, tmp_path, _tid(frequency=1, period=4, periodUnit="h"))  # carisoprodol
+    assert code == 2
+    assert (
+        "MedicationRequest.dosageInstruction[0].timing.repeat.period (prescription.times_per_day): "
+        "6 doses a day is above the limit of 4 a day for carisoprodol"
+    ) in stderr
+
+
+def test_as_needed_for_a_reason_coded_in_snomed_ct(run_cli, tmp_path) -> None:
+    data = _tid()
+    concept = {"coding": [{"system": SNOMED, "code": "45352006", "display": "Spasm"}], "text": "spasms in the back"}
+    _dosage(data, asNeededCodeableConcept=concept)
+    code, text, stderr = _build(run_cli, tmp_path, data)
+    assert code == 0, stderr
+    assert "Warning" not in stderr
+    assert "1 tablet of 350 mg each time only when you need it for muscle spasm, up to 3 times a day" in text
+
+
+@pytest.mark.parametrize("said", ["back pain", "Back Pain", " BACK PAIN "])
+def test_as_needed_for_a_reason_said_in_its_words(generator, codes, said) -> None:
+    data = _tid()
+    _dosage(data, asNeededCodeableConcept={"text": said})
+    fhir = read(data, generator, codes)
+    rx = fhir.data.prescription
+    assert rx is not None and (rx.as_needed, rx.as_needed_for, rx.times_per_day) == (True, "back-pain", 3)
+    assert fhir.warnings == ()
+
+
+def test_as_needed_for_a_reason_the_leaflet_cannot_print_warns_staff(generator, codes) -> None:
+    data = _tid()
+    rib_pain = {"coding": [{"system": SNOMED, "code": "297217002", "display": "Rib pain"}], "text": "Maria's rib pain"}
+    _dosage(data, asNeededCodeableConcept=rib_pain)
+    fhir = read(data, generator, codes)
+    rx = fhir.data.prescription
+    assert rx is not None and (rx.as_needed, rx.as_needed_for) == (True, None)
+    assert fhir.warnings == (
+        "MedicationRequest.dosageInstruction[0].asNeededCodeableConcept: the reason is not one the leaflet can print; "
+        "it says 'when you need it'",
+    )
+
+
+def test_as_needed_up_to_frequency_max_a_day(generator, codes) -> None:
+    data = _tid(frequency=1, frequencyMax=3)
+    _dosage(data, asNeededBoolean=True)
+    fhir = read(data, generator, codes)
+    rx = fhir.data.prescription
+    assert rx is not None and (rx.as_needed, rx.times_per_day, rx.every_hours) == (True, 3, None)
+    where = "MedicationRequest.dosageInstruction[0]"
+    assert fhir.paths["prescription.times_per_day"] == f"{where}.timing.repeat.frequencyMax"
+    assert fhir.paths["prescription.as_needed"] == f"{where}.asNeededBoolean"
+
+
+@pytest.mark.parametrize(
+    "limit", [_per_day(4, "{tbl}"), _per_day(1400, "mg"), _per_day(1400, "mg", per=(24, "h"))], ids=str
+)
+def test_as_needed_up_to_max_dose_per_period(generator, codes, limit) -> None:
+    """At least 6 hours apart, and the most a day from maxDosePerPeriod: 4 tablets, or 1,400 mg of 350 mg doses."""
+    data = _tid(frequency=1, period=6, periodUnit="h")
+    _dosage(data, asNeededBoolean=True, maxDosePerPeriod=limit)
+    rx = read(data, generator, codes).data.prescription
+    assert rx is not None and (rx.as_needed, rx.every_hours, rx.times_per_day) == (True, 6, 4)
+
+
+def test_frequency_max_and_max_dose_per_period_that_agree(generator, codes) -> None:
+    data = _tid(frequency=1, frequencyMax=3)
+    _dosage(data, asNeededBoolean=True, maxDosePerPeriod=_per_day(1050, "mg"))
+    rx = read(data, generator, codes).data.prescription
+    assert rx is not None and rx.times_per_day == 3
+    scheduled = _tid()  # 3 times a day, and at most 3 tablets a day: the same order said twice
+    _dosage(scheduled, maxDosePerPeriod=_per_day(3, "{tbl}"))
+    rx = read(scheduled, generator, codes).data.prescription
+    assert rx is not None and (rx.times_per_day, rx.as_needed) == (3, False)
+
+
+def test_refills_are_read_and_printed(run_cli, tmp_path, generator, codes) -> None:
+    data = bundle("carisoprodol-tid.json")
+    fhir = read(data, generator, codes)
+    assert fhir.data.prescription is not None and fhir.data.prescription.refills == 0
+    order(data)["dispenseRequest"]["numberOfRepeatsAllowed"] = 1
+    code, text, stderr = _build(run_cli, tmp_path, data)
+    assert code == 0, stderr
+    assert "Refills 1" in text
+    order(data)["dispenseRequest"]["numberOfRepeatsAllowed"] = 100
+    code, _, stderr = _build(run_cli, tmp_path, data)
+    assert code == 2
+    assert "MedicationRequest.dispenseRequest.numberOfRepeatsAllowed (prescription.refills):" in stderr
+
+
+def test_as_needed_or_intervals_in_a_taper_are_refused(generator, codes) -> None:
+    data = bundle("carisoprodol-taper.json")
+    order(data)["dosageInstruction"][1]["asNeededBoolean"] = True
+    order(data)["dosageInstruction"][0]["timing"]["repeat"].update(frequency=1, period=12, periodUnit="h")
+    error = refusal(data, generator, codes)
+    assert "dosageInstruction[1].asNeededBoolean: doses taken when needed or every so many hours are printed" in error
+    assert "dosageInstruction[0].timing.repeat.period: doses taken when needed or every so many hours are" in error
+
+
+PRN_EXAMPLE = "medrx0301-methocarbamol-prn.json"
+"""The HL7 FHIR R4 example MedicationRequest medrx0301 ("one to two tablets every 4-6 hours as needed for rib
+pain"), with only its medicine code (now methocarbamol 750 mg) and dose (now 1 tablet) changed: its
+MedicationRequest.text says so."""
+
+
+def test_the_hl7_prn_example_gets_every_problem_in_one_answer(generator, codes) -> None:
+    data = bundle(PRN_EXAMPLE)
+    assert "medrx0301" in order(data)["text"]["div"]
+    error = refusal(data, generator, codes)
+    where = "MedicationRequest.dosageInstruction[0]"
+    for problem in (
+        "MedicationRequest.status: a leaflet is made only for an active order",
+        f"{where}.additionalInstruction:",
+        f"{where}.patientInstruction:",
+        f"{where}.method:",
+        f"{where}.maxDosePerPeriod: missing: doses taken when needed every so many hours need the most doses a day",
+        f"{where}.timing.repeat.boundsPeriod.start: missing",
+    ):
+        assert problem in error
+    assert "periodMax" not in error and "asNeeded" not in error  # read: at least 4 hours apart, when needed
+    for value in ("Donald", "Duck", "Patrick", "Pump"):
+        assert value not in error
+
+
+def test_the_hl7_prn_example_made_printable(run_cli, tmp_path) -> None:
+    """Active, without what cannot be printed, with a first day and the most a day: every 4 to 6 hours when needed
+    is at least 4 hours apart; rib pain is no reason the leaflet has, so staff are warned."""
+    data = bundle(PRN_EXAMPLE)
+    request = order(data)
+    request["status"] = "active"
+    dosage = request["dosageInstruction"][0]
+    for name in ("additionalInstruction", "patientInstruction", "method"):
+        del dosage[name]
+    dosage["timing"]["repeat"]["boundsPeriod"] = {"start": "2026-11-24"}
+    dosage["maxDosePerPeriod"] = _per_day(6, "{tbl}")
+    request["dispenseRequest"]["validityPeriod"] = {"start": "2026-11-24", "end": "2027-11-24"}
+    code, text, stderr = _build(run_cli, tmp_path, data)
+    assert code == 0, stderr
+    assert "Prepared for Donald Duck" in text
+    assert "1 tablet of 750 mg each time only when you need it, up to 6 times a day, at least 4 hours apart" in text
+    assert "Last day to take it December 3, 2026 Refills None" in text  # expectedSupplyDuration 10 days
+    assert "asNeededCodeableConcept: the reason is not one the leaflet can print; it says 'when you need it'" in stderr

@@ -76,6 +76,45 @@ def test_errors_are_an_operation_outcome_with_fhir_paths(client) -> None:
     assert wrong_type.status_code == 415
 
 
+def test_an_as_needed_order_every_problem_and_the_staff_warning(client) -> None:
+    """The HL7 R4 example medrx0301 (adapted: tests/fhir/medrx0301-methocarbamol-prn.json): one issue per problem,
+    each naming its path; made printable, its reason the leaflet cannot print comes back as a staff warning."""
+    bundle = json.loads((BUNDLES / "medrx0301-methocarbamol-prn.json").read_bytes())
+    response = client.post("/api/fhir/handouts", content=json.dumps(bundle), headers=FHIR_JSON)
+    assert response.status_code == 422
+    paths = [issue.expression[0] for issue in OperationOutcome.model_validate(response.json()).issue]
+    where = "MedicationRequest.dosageInstruction[0]"
+    assert paths == [
+        "MedicationRequest.status",
+        f"{where}.additionalInstruction",
+        f"{where}.patientInstruction",
+        f"{where}.method",
+        f"{where}.maxDosePerPeriod",
+        f"{where}.timing.repeat.boundsPeriod.start",
+    ]
+    request = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "MedicationRequest")
+    request["status"] = "active"
+    dosage = request["dosageInstruction"][0]
+    for name in ("additionalInstruction", "patientInstruction", "method"):
+        del dosage[name]
+    dosage["timing"]["repeat"]["boundsPeriod"] = {"start": "2026-11-24"}
+    ucum = "http://unitsofmeasure.org"
+    dosage["maxDosePerPeriod"] = {
+        "numerator": {"value": 6, "system": ucum, "code": "{tbl}"},
+        "denominator": {"value": 24, "system": ucum, "code": "h"},
+    }
+    request["dispenseRequest"].pop("validityPeriod")
+    response = client.post("/api/fhir/handouts", content=json.dumps(bundle), headers=FHIR_JSON)
+    assert response.status_code == 200, response.text
+    assert "only when you need it, up to 6 times a day, at least 4 hours apart" in pdf_text(response.content)
+    warnings = json.loads(response.headers["X-Handout-Warnings"])
+    assert {
+        "field": "bundle",
+        "message": f"{where}.asNeededCodeableConcept: the reason is not one the leaflet can print; "
+        "it says 'when you need it'",
+    } in warnings
+
+
 def test_given_topic_must_agree_with_the_code(client) -> None:
     response = _post(client, "carisoprodol-tid.json", "?topic=methocarbamol")
     assert response.status_code == 422
@@ -97,6 +136,7 @@ def _infobutton(client: TestClient, code: str, **params: str):
         ("828348", "cyclobenzaprine"),
         ("197943", "methocarbamol"),
         ("197944", "methocarbamol"),
+        ("2611794", "methocarbamol"),
     ],
 )
 def test_infobutton_finds_the_topic_of_each_rxcui(client, rxcui, topic) -> None:

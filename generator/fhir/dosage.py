@@ -10,22 +10,20 @@ its FHIR path, never guessed or left out.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 from fhir.resources.R4B.dosage import Dosage
-from fhir.resources.R4B.duration import Duration
 from fhir.resources.R4B.medicationrequest import MedicationRequest
-from fhir.resources.R4B.quantity import Quantity
 from fhir.resources.R4B.timing import TimingRepeat
 
+from generator.content.library import AsNeededReason
 from generator.fhir.problems import Problems
+from generator.fhir.timing import HowOften, read_how_often
+from generator.fhir.units import amount_mg, days
 
-UCUM = "http://unitsofmeasure.org"
-DRUG_FORM = "http://terminology.hl7.org/CodeSystem/v3-orderableDrugForm"
-TABLET_UNITS = {(UCUM, "{tbl}"), (UCUM, "{tablet}"), (UCUM, "{tablets}"), (DRUG_FORM, "TAB")}
-DAYS = {"d": 1, "wk": 7}
 ORAL = {
     ("http://snomed.info/sct", "26643006"),
     ("http://terminology.hl7.org/CodeSystem/v3-RouteOfAdministration", "PO"),
@@ -34,13 +32,10 @@ MR = "MedicationRequest"
 
 _UNPRINTABLE_DOSAGE = {
     "modifierExtension": "a modifier extension changes the meaning of the dosage and is not understood",
-    "asNeededBoolean": "as-needed dosing is not supported; the leaflet prints a fixed schedule",
-    "asNeededCodeableConcept": "as-needed dosing is not supported; the leaflet prints a fixed schedule",
     "additionalInstruction": "extra instructions cannot be printed; leave them out or print them separately",
     "patientInstruction": "free-text patient instructions cannot be printed; leave them out or print them separately",
     "site": "a body site is not printed",
     "method": "an administration method is not printed",
-    "maxDosePerPeriod": "a maximum dose per period is not printed (the topic's own limits are)",
     "maxDosePerAdministration": "a maximum dose per administration is not printed",
     "maxDosePerLifetime": "a lifetime maximum is not printed",
 }
@@ -51,12 +46,8 @@ _UNPRINTABLE_REPEAT = {
     "duration": "an administration duration is not printed",
     "durationMax": "an administration duration is not printed",
     "durationUnit": "an administration duration is not printed",
-    "frequencyMax": "a range of frequencies is ambiguous; give one frequency",
-    "periodMax": "a range of periods is ambiguous; give one period",
     "dayOfWeek": "days of the week are not printed",
-    "timeOfDay": "times of day are not printed",
-    "when": "times related to events (meals, bedtime) are not printed",
-    "offset": "times related to events (meals, bedtime) are not printed",
+    "offset": "a time before or after an event (e.g. 30 minutes before breakfast) is not printed",
 }
 
 
@@ -67,16 +58,18 @@ class Step:
     path: str
     start: dt.date | None
     end: dt.date | None
-    dose_mg: float | None
-    times_per_day: int | None
+    dose_mg: Decimal | None
+    often: HowOften | None
 
 
 @dataclass(frozen=True)
 class CourseFields:
-    """The prescription fields read, and the FHIR path each came from (for the generator's messages)."""
+    """The prescription fields read, the FHIR path each came from (for the generator's messages), and
+    warnings for staff."""
 
     prescription: dict[str, Any]
     paths: dict[str, str]
+    warnings: tuple[str, ...]
 
 
 def _date(value: object, path: str, problems: Problems) -> dt.date | None:
@@ -88,62 +81,12 @@ def _date(value: object, path: str, problems: Problems) -> dt.date | None:
     return None
 
 
-def _days(duration: Duration, path: str, problems: Problems) -> int | None:
-    if duration.system != UCUM or duration.code not in DAYS or duration.value is None:
-        problems.add(path, f"needs a value with UCUM code {' or '.join(DAYS)} ({UCUM})")
-        return None
-    days = Decimal(duration.value) * DAYS[duration.code]
-    if days != days.to_integral_value() or days < 1:
-        problems.add(path, "must be a whole number of days, at least 1")
-        return None
-    return int(days)
-
-
-def _dose_mg(dosage: Dosage, path: str, strength_mg: float | None, problems: Problems) -> float | None:
+def _dose_mg(dosage: Dosage, path: str, strength_mg: float | None, problems: Problems) -> Decimal | None:
     rates = dosage.doseAndRate or []
     if len(rates) != 1 or rates[0].doseQuantity is None:
         problems.add(f"{path}.doseAndRate", "needs one entry with a doseQuantity (dose ranges and rates are not read)")
         return None
-    quantity: Quantity = rates[0].doseQuantity
-    where = f"{path}.doseAndRate[0].doseQuantity"
-    if quantity.comparator is not None:
-        problems.add(f"{where}.comparator", "a dose with a comparator is not a fixed dose")
-        return None
-    if quantity.value is None or quantity.value <= 0:
-        problems.add(f"{where}.value", "needs a dose above 0")
-        return None
-    unit = (quantity.system, quantity.code)
-    if unit == (UCUM, "mg"):
-        return float(quantity.value)
-    if unit in TABLET_UNITS:
-        if quantity.value != quantity.value.to_integral_value():
-            problems.add(f"{where}.value", "must be whole tablets (the leaflet prints whole tablets)")
-            return None
-        if strength_mg is None:
-            problems.add(where, "in tablets, but the medication code gives no tablet strength (send a product RxCUI)")
-            return None
-        return float(Decimal(quantity.value) * Decimal(str(strength_mg)))
-    problems.add(f"{where}.code", f"unknown unit: use UCUM mg or {{tbl}} ({UCUM}), or TAB ({DRUG_FORM})")
-    return None
-
-
-def _times_per_day(repeat: TimingRepeat, path: str, problems: Problems) -> int | None:
-    where = f"{path}.timing.repeat"
-    missing = [name for name in ("frequency", "period", "periodUnit") if getattr(repeat, name) is None]
-    for name in missing:
-        problems.add(f"{where}.{name}", "missing (the leaflet prints how many times a day)")
-    if missing:
-        return None
-    if repeat.periodUnit != "d":
-        problems.add(
-            f"{where}.periodUnit",
-            "only doses per day (d) are printed; e.g. every 8 hours is not the same as 3 times a day",
-        )
-        return None
-    if repeat.period != 1:
-        problems.add(f"{where}.period", "only 1 (so many times per 1 day) is printed")
-        return None
-    return int(repeat.frequency)
+    return amount_mg(rates[0].doseQuantity, f"{path}.doseAndRate[0].doseQuantity", strength_mg, problems)
 
 
 def _check_dosage(dosage: Dosage, path: str, problems: Problems) -> TimingRepeat | None:
@@ -175,14 +118,28 @@ def _check_dosage(dosage: Dosage, path: str, problems: Problems) -> TimingRepeat
     return timing.repeat
 
 
-def _step(dosage: Dosage, path: str, after: dt.date | None, strength_mg: float | None, problems: Problems) -> Step:
+def _step(
+    dosage: Dosage,
+    path: str,
+    after: dt.date | None,
+    strength_mg: float | None,
+    reasons: Mapping[str, AsNeededReason],
+    problems: Problems,
+) -> Step:
     """Read one instruction; `after` is the day before it must start (None for the first)."""
     repeat = _check_dosage(dosage, path, problems)
     dose = _dose_mg(dosage, path, strength_mg, problems)
     if repeat is None:
         return Step(path, None, None, dose, None)
-    times = _times_per_day(repeat, path, problems)
-    where = f"{path}.timing.repeat"
+    often = read_how_often(dosage, repeat, path, dose, strength_mg, reasons, problems)
+    start, end = _bounds(repeat, f"{path}.timing.repeat", after, problems)
+    return Step(path, start, end, dose, often)
+
+
+def _bounds(
+    repeat: TimingRepeat, where: str, after: dt.date | None, problems: Problems
+) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day of one instruction."""
     start = end = None
     period = repeat.boundsPeriod
     if period is not None and period.start is not None:
@@ -202,9 +159,9 @@ def _step(dosage: Dosage, path: str, after: dt.date | None, strength_mg: float |
             problems.add(f"{where}.boundsPeriod.end", "is before the start")
             end = None
     elif repeat.boundsDuration is not None:
-        days = _days(repeat.boundsDuration, f"{where}.boundsDuration", problems)
-        end = start + dt.timedelta(days=days - 1) if start and days else None
-    return Step(path, start, end, dose, times)
+        count = days(repeat.boundsDuration, f"{where}.boundsDuration", problems)
+        end = start + dt.timedelta(days=count - 1) if start and count else None
+    return start, end
 
 
 def _ordered(request: MedicationRequest, problems: Problems) -> list[tuple[int, Dosage]]:
@@ -226,8 +183,14 @@ def _ordered(request: MedicationRequest, problems: Problems) -> list[tuple[int, 
     return sorted(instructions, key=lambda pair: pair[1].sequence or 0)
 
 
-def read_course(request: MedicationRequest, strength_mg: float | None, problems: Problems) -> CourseFields:
-    """The full-dose step, any taper steps and the last day, read from the order."""
+def read_course(
+    request: MedicationRequest,
+    strength_mg: float | None,
+    reasons: Mapping[str, AsNeededReason],
+    problems: Problems,
+) -> CourseFields:
+    """The full-dose step, any taper steps, the last day and the refills, read from the order; `reasons` are
+    the topic's as-needed reasons."""
     instructions = _ordered(request, problems)
     steps: list[Step] = []
     for index, dosage in instructions:
@@ -239,12 +202,28 @@ def read_course(request: MedicationRequest, strength_mg: float | None, problems:
                 )
             break
         after = steps[-1].end if steps else None
-        steps.append(_step(dosage, f"{MR}.dosageInstruction[{index}]", after, strength_mg, problems))
+        steps.append(_step(dosage, f"{MR}.dosageInstruction[{index}]", after, strength_mg, reasons, problems))
     if len(steps) == len(instructions):
         _fill_last_end(request, steps, problems)
+    if len(instructions) > 1:
+        _set_times_only(steps, problems)
     _check_dispense(request, steps, problems)
     problems.raise_if_any()
-    return _fields(steps, strength_mg)
+    return _fields(steps, strength_mg, request)
+
+
+def _set_times_only(steps: list[Step], problems: Problems) -> None:
+    """A taper plan prints doses at set times of day: no instruction of it is as needed or every so many hours."""
+    for step in steps:
+        if step.often is None:
+            continue
+        field = "as_needed" if step.often.as_needed else "every_hours" if step.often.every_hours else None
+        if field:
+            problems.add(
+                step.often.paths[field],
+                "doses taken when needed or every so many hours are printed for a single instruction; "
+                "with several (a taper plan) each gives so many times a day",
+            )
 
 
 def _fill_last_end(request: MedicationRequest, steps: list[Step], problems: Problems) -> None:
@@ -254,10 +233,9 @@ def _fill_last_end(request: MedicationRequest, steps: list[Step], problems: Prob
         return
     supply = request.dispenseRequest.expectedSupplyDuration if request.dispenseRequest else None
     if len(steps) == 1 and supply is not None:
-        days = _days(supply, f"{MR}.dispenseRequest.expectedSupplyDuration", problems)
-        if days:
-            end = last.start + dt.timedelta(days=days - 1)
-            steps[-1] = Step(last.path, last.start, end, last.dose_mg, last.times_per_day)
+        count = days(supply, f"{MR}.dispenseRequest.expectedSupplyDuration", problems)
+        if count:
+            steps[-1] = replace(last, end=last.start + dt.timedelta(days=count - 1))
         return
     problems.add(
         f"{last.path}.timing.repeat",
@@ -267,15 +245,15 @@ def _fill_last_end(request: MedicationRequest, steps: list[Step], problems: Prob
 
 
 def _check_dispense(request: MedicationRequest, steps: list[Step], problems: Problems) -> None:
-    """dispenseRequest must agree with the instructions: course length, validity, no refills."""
+    """dispenseRequest must agree with the instructions: course length and validity."""
     dispense = request.dispenseRequest
     first, last = steps[0].start, steps[-1].end
     if dispense is None or first is None or last is None:
         return
     where = f"{MR}.dispenseRequest"
     if dispense.expectedSupplyDuration is not None:
-        days = _days(dispense.expectedSupplyDuration, f"{where}.expectedSupplyDuration", problems)
-        if days and days != (last - first).days + 1:
+        count = days(dispense.expectedSupplyDuration, f"{where}.expectedSupplyDuration", problems)
+        if count and count != (last - first).days + 1:
             problems.add(f"{where}.expectedSupplyDuration", "does not match the days the dosage instructions cover")
     validity = dispense.validityPeriod
     if validity is not None and validity.start is not None:
@@ -286,35 +264,56 @@ def _check_dispense(request: MedicationRequest, steps: list[Step], problems: Pro
         valid_to = _date(validity.end, f"{where}.validityPeriod.end", problems)
         if valid_to and valid_to < first:
             problems.add(f"{where}.validityPeriod.end", "is before the first day of the course")
-    if dispense.numberOfRepeatsAllowed:
-        problems.add(f"{where}.numberOfRepeatsAllowed", "refills would run past the last day the leaflet prints")
 
 
-def _fields(steps: list[Step], strength_mg: float | None) -> CourseFields:
+def _how_often_fields(often: HowOften, field: str, paths: dict[str, str]) -> dict[str, Any]:
+    """The prescription (or taper step) fields of `often`; each one's FHIR path goes into `paths`."""
+    found: dict[str, Any] = {"times_per_day": often.times_per_day}
+    if often.times:
+        found["times"] = list(often.times)
+    if often.every_hours:
+        found["every_hours"] = often.every_hours
+    if often.as_needed:
+        found["as_needed"] = True
+    if often.as_needed_for:
+        found["as_needed_for"] = often.as_needed_for
+    paths.update({f"{field}.{name}": path for name, path in often.paths.items()})
+    return found
+
+
+def _fields(steps: list[Step], strength_mg: float | None, request: MedicationRequest) -> CourseFields:
     first = steps[0]
-    assert first.start and first.end and steps[-1].end  # every problem was raised before
-    rx: dict[str, Any] = {
-        "dose_mg": first.dose_mg,
-        "times_per_day": first.times_per_day,
-        "start": first.start,
-        "days_supply": (first.end - first.start).days + 1,
-    }
+    # every problem was raised before
+    assert first.start and first.end and steps[-1].end and first.often and first.dose_mg
     repeat = f"{first.path}.timing.repeat"
     paths = {
         "prescription.dose_mg": f"{first.path}.doseAndRate[0].doseQuantity",
-        "prescription.times_per_day": f"{repeat}.frequency",
         "prescription.start": f"{repeat}.boundsPeriod.start",
         "prescription.days_supply": f"{repeat}.bounds",
         "prescription.strength_mg": f"{MR}.medication",
     }
+    rx: dict[str, Any] = {
+        "dose_mg": float(first.dose_mg),
+        **_how_often_fields(first.often, "prescription", paths),
+        "start": first.start,
+        "days_supply": (first.end - first.start).days + 1,
+    }
     if strength_mg is not None:
         rx["strength_mg"] = strength_mg
+    refills = request.dispenseRequest.numberOfRepeatsAllowed if request.dispenseRequest else None
+    if refills is not None:
+        rx["refills"] = refills
+        paths["prescription.refills"] = f"{MR}.dispenseRequest.numberOfRepeatsAllowed"
     if len(steps) > 1:
-        rx["taper"] = [{"from": s.start, "dose_mg": s.dose_mg, "times_per_day": s.times_per_day} for s in steps[1:]]
+        rx["taper"] = []
+        for number, step in enumerate(steps[1:]):
+            assert step.often and step.dose_mg
+            field = f"prescription.taper[{number}]"
+            often = _how_often_fields(step.often, field, paths)
+            rx["taper"].append({"from": step.start, "dose_mg": float(step.dose_mg), **often})
+            paths[f"{field}.from"] = f"{step.path}.timing.repeat.boundsPeriod.start"
+            paths[f"{field}.dose_mg"] = f"{step.path}.doseAndRate[0].doseQuantity"
         rx["last_day"] = steps[-1].end
         paths["prescription.last_day"] = f"{steps[-1].path}.timing.repeat.bounds"
-        for number, step in enumerate(steps[1:]):
-            paths[f"prescription.taper[{number}].from"] = f"{step.path}.timing.repeat.boundsPeriod.start"
-            paths[f"prescription.taper[{number}].dose_mg"] = f"{step.path}.doseAndRate[0].doseQuantity"
-            paths[f"prescription.taper[{number}].times_per_day"] = f"{step.path}.timing.repeat.frequency"
-    return CourseFields(rx, paths)
+    warnings = tuple(warning for step in steps if step.often for warning in step.often.warnings)
+    return CourseFields(rx, paths, warnings)

@@ -81,12 +81,13 @@ def read_fhir(data: Any, where: str, library: Library, index: CodeIndex, topic: 
     if not isinstance(prescriber, Practitioner):
         problems.add("MedicationRequest.requester", "must refer to a Practitioner in the bundle (the prescriber)")
     choice = choose_medicine(rxnorm_codes(request, bundle, problems), index, library, topic, problems)
-    medicine = library.topic(choice.topic).medicine
+    chosen = library.topic(choice.topic)
+    medicine = chosen.medicine
     assert medicine is not None  # choose_medicine refuses other topics
     people = {"patient": patient_fields(patient, problems)}
     if isinstance(prescriber, Practitioner):
         people["prescriber"] = prescriber_fields(prescriber, problems)
-    course = read_course(request, choice.strength_mg, problems)
+    course = read_course(request, choice.strength_mg, chosen.as_needed_reasons, problems)
     problems.raise_if_any()
     reference = bundle.reference_to(patient_entry)
     paths = PERSON_PATHS | course.paths
@@ -95,4 +96,4 @@ def read_fhir(data: Any, where: str, library: Library, index: CodeIndex, topic: 
         personalisation = parse_personalisation(fields, where)
     except InputError as exc:
         raise explain(exc, where, paths) from None
-    return FhirInput(choice.topic, personalisation, reference, choice.warnings, paths)
+    return FhirInput(choice.topic, personalisation, reference, choice.warnings + course.warnings, paths)

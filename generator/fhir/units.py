@@ -1,0 +1,51 @@
+"""Quantities of a FHIR order: amounts of medicine (mg or whole tablets) and lengths of time (days)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from fhir.resources.R4B.duration import Duration
+from fhir.resources.R4B.quantity import Quantity
+
+from generator.fhir.problems import Problems
+
+UCUM = "http://unitsofmeasure.org"
+DRUG_FORM = "http://terminology.hl7.org/CodeSystem/v3-orderableDrugForm"
+TABLET_UNITS = {(UCUM, "{tbl}"), (UCUM, "{tablet}"), (UCUM, "{tablets}"), (DRUG_FORM, "TAB")}
+DAYS = {"d": 1, "wk": 7}
+
+
+def days(duration: Duration, path: str, problems: Problems) -> int | None:
+    """A length of time in whole days (UCUM d or wk), or None with a problem."""
+    if duration.system != UCUM or duration.code not in DAYS or duration.value is None:
+        problems.add(path, f"needs a value with UCUM code {' or '.join(DAYS)} ({UCUM})")
+        return None
+    count = Decimal(duration.value) * DAYS[duration.code]
+    if count != count.to_integral_value() or count < 1:
+        problems.add(path, "must be a whole number of days, at least 1")
+        return None
+    return int(count)
+
+
+def amount_mg(quantity: Quantity, path: str, strength_mg: float | None, problems: Problems) -> Decimal | None:
+    """An amount of medicine in mg: UCUM mg, or whole tablets of the coded strength; None with a problem."""
+    if quantity.comparator is not None:
+        problems.add(f"{path}.comparator", "an amount with a comparator is not a fixed amount")
+        return None
+    if quantity.value is None or quantity.value <= 0:
+        problems.add(f"{path}.value", "needs an amount above 0")
+        return None
+    value = Decimal(quantity.value)
+    unit = (quantity.system, quantity.code)
+    if unit == (UCUM, "mg"):
+        return value
+    if unit in TABLET_UNITS:
+        if value != value.to_integral_value():
+            problems.add(f"{path}.value", "must be whole tablets (the leaflet prints whole tablets)")
+            return None
+        if strength_mg is None:
+            problems.add(path, "in tablets, but the medication code gives no tablet strength (send a product RxCUI)")
+            return None
+        return value * Decimal(str(strength_mg))
+    problems.add(f"{path}.code", f"unknown unit: use UCUM mg or {{tbl}} ({UCUM}), or TAB ({DRUG_FORM})")
+    return None
