@@ -227,7 +227,10 @@ CHANGES = [
     (lambda d: d["entry"][0]["resource"].update(birthDate="1979-13-05"), "Patient.birthDate:"),
     (lambda d: d["entry"][0]["resource"].update(name=[{"use": "official"}]), "Patient.name[0]: missing"),
     (lambda d: d["entry"].append({"resource": {"resourceType": "Nonsense"}}), "Bundle.entry[4].resource.resourceType"),
-    (lambda d: d["entry"].append(copy.deepcopy(d["entry"][3])), "expected exactly one MedicationRequest, found 2"),
+    (
+        lambda d: _second_order(d)["subject"].update(reference="Patient/someone-else"),
+        "MedicationRequest[1].subject: the orders are for different patients: one leaflet is for one",
+    ),
     # FHIR's JSON types, which fhir.resources does not hold to (it reads "3" and 3.0 as 3, "true" as true)
     (lambda d: _repeat(d).update(frequency="3"), "[0].timing.repeat.frequency: expected a JSON whole number, as FHIR"),
     (lambda d: _repeat(d).update(frequency=3.0), "[0].timing.repeat.frequency: expected a JSON whole number, as FHIR"),
@@ -768,3 +771,65 @@ def test_the_hl7_prn_example_made_printable(run_cli, tmp_path) -> None:
     assert "1 tablet of 750 mg each time only when you need it, up to 6 times a day, at least 4 hours apart" in text
     assert "Last day to take it December 3, 2026 Refills None" in text  # expectedSupplyDuration 10 days
     assert "asNeededCodeableConcept: the reason is not one the leaflet can print; it says 'when you need it'" in stderr
+
+
+def _second_order(data: dict[str, Any]) -> dict[str, Any]:
+    """A second MedicationRequest in the bundle: cyclobenzaprine 5 mg at bedtime for a week, by the same prescriber."""
+    second = copy.deepcopy(order(data))
+    second["id"] = "rx-5502"
+    second["medicationCodeableConcept"] = {"coding": [{"system": RXNORM, "code": "828320"}]}
+    dosage = second["dosageInstruction"][0]
+    dosage["timing"]["repeat"] = {"boundsPeriod": {"start": "2026-11-24", "end": "2026-11-30"}, "frequency": 1}
+    dosage["timing"]["repeat"] |= {"period": 1, "periodUnit": "d", "when": ["HS"]}
+    second.pop("dispenseRequest")
+    data["entry"].append({"fullUrl": "https://ehr.example.org/fhir/MedicationRequest/rx-5502", "resource": second})
+    return second
+
+
+def test_two_orders_for_one_patient_make_one_leaflet(run_cli, tmp_path) -> None:
+    data = bundle("carisoprodol-tid.json")
+    _second_order(data)
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(data))
+    out = tmp_path / "o.pdf"
+    code, _, stderr = run_cli("build", "--fhir", str(path), "-o", str(out), "--made-on", "2026-11-24")
+    assert code == 0, stderr
+    text = pdf_text(out)
+    assert "Your medicines Carisoprodol (Soma) and Cyclobenzaprine (Flexeril)" in text
+    assert "At bedtime Cyclobenzaprine (Flexeril) 1 tablet of 5 mg each time" in text
+    code, out_text, _ = run_cli("verify", str(out))
+    assert code == 0, out_text
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda second: second["requester"].update(reference="Practitioner/someone-else"),
+            "MedicationRequest[1].requester: the orders name different prescribers: one leaflet names one",
+        ),
+        (
+            lambda second: second["dosageInstruction"][0]["timing"]["repeat"].update(when=["AFT"]),
+            "MedicationRequest[1].dosageInstruction[0].timing.repeat.when",
+        ),
+    ],
+)
+def test_a_problem_of_a_second_order_names_it(change, message, generator, codes) -> None:
+    data = bundle("carisoprodol-tid.json")
+    change(_second_order(data))
+    assert message in refusal(data, generator, codes)
+
+
+def test_a_topic_is_not_named_with_several_orders(generator, codes) -> None:
+    data = bundle("carisoprodol-tid.json")
+    _second_order(data)
+    assert "topic: not with several MedicationRequests" in refusal(data, generator, codes, "carisoprodol")
+
+
+def test_the_same_medicine_ordered_twice_is_refused_naming_the_order(run_cli, tmp_path) -> None:
+    data = bundle("carisoprodol-tid.json")
+    data["entry"].append(copy.deepcopy(data["entry"][3]))
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(data))
+    code, _, stderr = run_cli("build", "--fhir", str(path), "-o", str(tmp_path / "o.pdf"))
+    assert code == 2 and "MedicationRequest[1].medication (prescriptions[1].medicine): the same medicine" in stderr

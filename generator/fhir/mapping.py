@@ -27,7 +27,6 @@ PERSON_PATHS = {
     "patient.language": "Patient.communication.language",
     "prescriber.name": "Practitioner.name",
     "prescriber.phone": "Practitioner.telecom",
-    "prescription.medicine": "MedicationRequest.medication",
 }
 
 
@@ -67,33 +66,103 @@ def _check_order(request: Any, problems: Problems) -> None:
         problems.add("MedicationRequest.modifierExtension", "changes the order's meaning and is not understood")
 
 
+@dataclass(frozen=True)
+class _Order:
+    """One MedicationRequest, read: its topic, prescription fields, their FHIR paths and warnings."""
+
+    topic: str
+    prescription: dict[str, Any]
+    paths: dict[str, str]
+    warnings: tuple[str, ...]
+
+
 def read_fhir(data: Any, where: str, library: Library, index: CodeIndex, topic: str | None = None) -> FhirInput:
-    """Read one Bundle; every problem names its FHIR path and none quotes the patient's values."""
+    """Read one Bundle: one MedicationRequest (one medicine) or several for one patient (one leaflet for
+    them all); every problem names its FHIR path and none quotes the patient's values."""
     bundle = parse_bundle(data, where)
     problems = Problems(where)
-    request = bundle.only("MedicationRequest").resource
-    _check_order(request, problems)
-    patient = bundle.resolve(request.subject, request)
+    requests = [entry.resource for entry in bundle.of_type("MedicationRequest")]
+    if not requests:
+        raise problems.fail(
+            "Bundle.entry.resource.ofType(MedicationRequest)", "expected a MedicationRequest, found none"
+        )
+    several = len(requests) > 1
+    if several and topic:
+        raise problems.fail("topic", "not with several MedicationRequests (each order's medicine is its topic)")
+    first = requests[0]
+    patient = bundle.resolve(first.subject, first)
     if not isinstance(patient, Patient):
         raise problems.fail("MedicationRequest.subject", "must refer to the Patient in the bundle")
     patient_entry = next(entry for entry in bundle.of_type("Patient") if entry.resource is patient)
-    prescriber = bundle.resolve(request.requester, request)
+    prescriber = bundle.resolve(first.requester, first)
     if not isinstance(prescriber, Practitioner):
         problems.add("MedicationRequest.requester", "must refer to a Practitioner in the bundle (the prescriber)")
-    choice = choose_medicine(rxnorm_codes(request, bundle, problems), index, library, topic, problems)
-    chosen = library.topic(choice.topic)
-    medicine = chosen.medicine
-    assert medicine is not None  # choose_medicine refuses other topics
+    orders = []
+    for number, request in enumerate(requests):
+        named = Problems(where) if not several else _Numbered(where, number)
+        if several and bundle.resolve(request.subject, request) is not patient:
+            named.add("MedicationRequest.subject", "the orders are for different patients: one leaflet is for one")
+        if several and bundle.resolve(request.requester, request) is not prescriber:
+            named.add("MedicationRequest.requester", "the orders name different prescribers: one leaflet names one")
+        orders.append(_read_order(request, bundle, library, index, topic, named))
+        problems.found += named.found
     people = {"patient": patient_fields(patient, problems)}
     if isinstance(prescriber, Practitioner):
         people["prescriber"] = prescriber_fields(prescriber, problems)
-    course = read_course(request, choice.strength_mg, chosen.as_needed_reasons, problems)
     problems.raise_if_any()
     reference = bundle.reference_to(patient_entry)
-    paths = PERSON_PATHS | course.paths
-    fields = {**people, "prescription": {"medicine": medicine.name, **course.prescription}}
+    warnings = tuple(warning for order in orders for warning in order.warnings)
+    if several:
+        paths = PERSON_PATHS | {
+            f"prescriptions[{number}].{field.removeprefix('prescription.')}": _numbered(path, number)
+            for number, order in enumerate(orders)
+            for field, path in order.paths.items()
+        }
+        fields = {**people, "prescriptions": [order.prescription for order in orders]}
+    else:
+        paths, fields = PERSON_PATHS | orders[0].paths, {**people, "prescription": orders[0].prescription}
     try:
         personalisation = parse_personalisation(fields, where)
     except InputError as exc:
         raise explain(exc, where, paths) from None
-    return FhirInput(choice.topic, personalisation, reference, choice.warnings + course.warnings, paths)
+    return FhirInput("" if several else orders[0].topic, personalisation, reference, warnings, paths)
+
+
+def _read_order(
+    request: Any, bundle: Any, library: Library, index: CodeIndex, topic: str | None, problems: Problems
+) -> _Order:
+    """One MedicationRequest's medicine and course; its problems go to `problems`."""
+    _check_order(request, problems)
+    try:
+        choice = choose_medicine(rxnorm_codes(request, bundle, problems), index, library, topic, problems)
+    except InputError:
+        return _Order("", {}, {}, ())  # what was wrong is in `problems`
+    chosen = library.topic(choice.topic)
+    medicine = chosen.medicine
+    assert medicine is not None  # choose_medicine refuses other topics
+    try:
+        course = read_course(request, choice.strength_mg, chosen.as_needed_reasons, problems)
+    except InputError:
+        return _Order(choice.topic, {}, {}, choice.warnings)
+    prescription = {"medicine": medicine.name, **course.prescription}
+    paths = {"prescription.medicine": "MedicationRequest.medication", **course.paths}
+    return _Order(choice.topic, prescription, paths, choice.warnings + course.warnings)
+
+
+class _Numbered(Problems):
+    """Problems of the `number`th of several MedicationRequests: their paths say which."""
+
+    def __init__(self, where: str, number: int) -> None:
+        super().__init__(where)
+        self.number = number
+
+    def add(self, path: str, message: str) -> None:
+        super().add(_numbered(path, self.number), message)
+
+
+def _numbered(path: str, number: int) -> str:
+    """MedicationRequest.x of the `number`th order -> MedicationRequest[number].x (Medication too)."""
+    for kind in ("MedicationRequest", "Medication"):
+        if path.startswith(kind + ".") or path == kind:
+            return f"{kind}[{number}]{path[len(kind) :]}"
+    return path
