@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 
 from generator.content.dose_times import SLOTS, slot_of
 from generator.content.labels import Wording
-from generator.content.library import SHARED_FOLDER, TopicWords
+from generator.content.library import SHARED_FOLDER
 from generator.content.templating import escape_text
+from generator.content.topic import TopicWords
 from generator.personalise import MEDICINE_KIND, Item, Leaflet, LeafletBlock
 from generator.prescription.printed import how_often
 from generator.prescription.schedule import Schedule

@@ -6,9 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
+from generator.content.block import Block, BodyItem
 from generator.content.labels import Wording
-from generator.content.library import Block, BodyItem, Library, Topic, TopicWords
+from generator.content.library import Library
 from generator.content.templating import escape_text, holds, render_markup
+from generator.content.topic import Topic, TopicWords
 from generator.inputs.personalisation import Clinic, Personalisation, age_on
 from generator.layouts import Layout
 from generator.prescription.printed import (

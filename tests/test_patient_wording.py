@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from helpers import pdf_pages_text, pdf_text
 
-from generator.content.library import Topic
+from generator.content.topic import Topic
 from generator.inputs.personalisation import read_clinic
 from generator.paths import SAMPLES
 from generator.pipeline import Handout

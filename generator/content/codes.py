@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.content.library import Library, TopicCode
+from generator.content.library import Library
+from generator.content.topic import TopicCode
 from generator.errors import ContentError
 
 

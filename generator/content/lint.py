@@ -10,22 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from generator.content.block import Block
 from generator.content.combinations import CLASSES_FILE, load_classes
 from generator.content.labels import LABELS_FOLDER, label_languages, load_wording
-from generator.content.library import (
-    DEFAULT_LANGUAGE,
-    SAMPLE_FILE,
-    SHARED_FOLDER,
-    TOPIC_FILE,
-    Block,
-    Library,
-    Topic,
-    TopicWords,
-)
+from generator.content.library import DEFAULT_LANGUAGE, SAMPLE_FILE, SHARED_FOLDER, TOPIC_FILE, Library
 from generator.content.readability import Readability, measure
 from generator.content.schema import parse_model
 from generator.content.templating import holds, render_markup, template_problems
 from generator.content.terms import TERMS_FILE, TermList, TextPiece, load_terms, unexplained_terms
+from generator.content.topic import Topic, TopicWords
 from generator.errors import ContentError, HandoutError
 from generator.inputs.personalisation import choose_clinic, read_personalisation
 from generator.paths import SAMPLES

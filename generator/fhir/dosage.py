@@ -19,7 +19,7 @@ from fhir.resources.R4B.dosage import Dosage
 from fhir.resources.R4B.medicationrequest import MedicationRequest
 from fhir.resources.R4B.timing import TimingRepeat
 
-from generator.content.library import AsNeededReason
+from generator.content.topic import AsNeededReason
 from generator.fhir.problems import Problems
 from generator.fhir.timing import HowOften, read_how_often
 from generator.fhir.units import amount_mg, days

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from fhir.resources.R4B.medicationrequest import MedicationRequest
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.practitioner import Practitioner
 
 from generator.content.codes import CodeIndex
 from generator.content.library import Library
 from generator.errors import InputError
-from generator.fhir.bundle import parse_bundle
+from generator.fhir.bundle import ParsedBundle, parse_bundle
 from generator.fhir.dosage import read_course
 from generator.fhir.medication import choose_medicine, rxnorm_codes
 from generator.fhir.people import patient_fields, prescriber_fields
@@ -129,7 +130,12 @@ def read_fhir(data: Any, where: str, library: Library, index: CodeIndex, topic: 
 
 
 def _read_order(
-    request: Any, bundle: Any, library: Library, index: CodeIndex, topic: str | None, problems: Problems
+    request: MedicationRequest,
+    bundle: ParsedBundle,
+    library: Library,
+    index: CodeIndex,
+    topic: str | None,
+    problems: Problems,
 ) -> _Order:
     """One MedicationRequest's medicine and course; its problems go to `problems`."""
     _check_order(request, problems)

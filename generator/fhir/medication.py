@@ -8,7 +8,8 @@ from fhir.resources.R4B.medication import Medication
 from fhir.resources.R4B.medicationrequest import MedicationRequest
 
 from generator.content.codes import CodeIndex
-from generator.content.library import RXNORM, Library
+from generator.content.library import Library
+from generator.content.topic import RXNORM
 from generator.fhir.bundle import ParsedBundle
 from generator.fhir.problems import Problems
 

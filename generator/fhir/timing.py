@@ -18,7 +18,7 @@ from fhir.resources.R4B.ratio import Ratio
 from fhir.resources.R4B.timing import TimingRepeat
 
 from generator.content.dose_times import DoseTime, Slot, slot_of
-from generator.content.library import AsNeededReason
+from generator.content.topic import AsNeededReason
 from generator.fhir.problems import Problems
 from generator.fhir.units import UCUM, amount_mg
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.content.library import Topic
+from generator.content.topic import Topic
 from generator.errors import InputError
 from generator.inputs.personalisation import Personalisation, age_on
 from generator.prescription.schedule import Schedule

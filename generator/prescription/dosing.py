@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from generator.content.dose_times import SLOTS, slot_of
-from generator.content.library import Limit, Limits, Medicine, Topic
+from generator.content.topic import Limit, Limits, Medicine, Topic
 from generator.errors import InputError
 from generator.inputs.personalisation import MAX_COURSE_DAYS, Prescription
 from generator.prescription.schedule import Schedule, ScheduleStep

@@ -14,7 +14,7 @@ from typing import Any
 
 from generator.content.dose_times import SLOTS, slot_of
 from generator.content.labels import Wording
-from generator.content.library import Topic, TopicWords
+from generator.content.topic import Topic, TopicWords
 from generator.prescription.schedule import Schedule, ScheduleStep
 
 

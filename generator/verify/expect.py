@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.content.labels import Wording
-from generator.content.library import TopicWords
+from generator.content.topic import TopicWords
 from generator.inputs.personalisation import Clinic, Personalisation
 from generator.medicines import Medicine, by_time_of_day
 from generator.prescription.printed import calendar_columns, calendar_rows, daily_limit, schedule_rows

@@ -12,7 +12,8 @@ import datetime as dt
 from typing import Any
 
 from generator.content.labels import label_languages, load_wording
-from generator.content.library import Library, Limits, Medicine
+from generator.content.library import Library
+from generator.content.topic import Limits, Medicine
 from generator.errors import ContentError
 from generator.inputs.personalisation import Clinic, Prescriber
 from generator.layouts import LayoutLibrary
