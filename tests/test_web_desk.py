@@ -161,7 +161,7 @@ def test_taper_problems_are_kept_when_only_the_patient_is_wrong(client) -> None:
     [
         ({"topics": []}, "topics", "choose at least one leaflet"),
         ({"topics": ["methocarbamol", "methocarbamol"]}, "topics[1]", "this leaflet is already chosen"),
-        ({"topics": ["methocarbamol", "carisoprodol"]}, "topics[1]", "one medicine leaflet at a time"),
+        ({"topics": ["methocarbamol", "carisoprodol"]}, "topics[1]", "one medicine leaflet at a time here"),
         ({"topics": ["aspirin"]}, "topics[0]", "unknown leaflet"),
         ({"language": "fr"}, "language", "expected one of en, es"),
         ({"paper": "legal"}, "paper", "expected one of letter, a4"),
@@ -318,10 +318,26 @@ _FIELDS = {
         | {"taper": st.lists(st.fixed_dictionaries({}, optional={"from": _VALUES, "dose_mg": _VALUES}), max_size=2)},
     ),
 }
+_ORDER = st.fixed_dictionaries(
+    {},
+    optional={
+        key: _VALUES
+        for key in ("medicine", "dose_mg", "strength_mg", "times_per_day", "start", "days_supply", "every_hours")
+    }
+    | {"times": st.lists(st.sampled_from(["morning", "bedtime", "with-dinner", _SECRET]), max_size=3)},
+)
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.fixed_dictionaries({}, optional=_FIELDS))
+@given(
+    st.one_of(
+        st.fixed_dictionaries({}, optional=_FIELDS),
+        st.fixed_dictionaries(
+            {"prescriptions": st.lists(_ORDER, max_size=3)},
+            optional={key: value for key, value in _FIELDS.items() if key != "prescription"},
+        ),
+    )
+)
 def test_any_desk_request_is_read_or_refused_field_by_field(body) -> None:
     """Whatever the form sends: a request, or an InputError whose problems each name a field and never a value."""
     from generator.content.library import Library
@@ -335,3 +351,263 @@ def test_any_desk_request_is_read_or_refused_field_by_field(body) -> None:
     except InputError as exc:
         assert exc.problems and all(field for field, _ in exc.problems), exc.problems
         assert _SECRET not in str(exc)
+
+
+# ---- several medicines, one leaflet; the new prescription fields; what the schedule will say ----
+
+CYCLOBENZAPRINE = {
+    "medicine": "cyclobenzaprine",
+    "dose_mg": 5,
+    "strength_mg": 5,
+    "times_per_day": 3,
+    "start": START,
+    "days_supply": 10,
+}
+
+
+def _two(**changes: object) -> dict:
+    """Methocarbamol and cyclobenzaprine for one patient, and low-back-pain beside them."""
+    body = _with(**{"topics": ["methocarbamol", "low-back-pain"], **changes})
+    body["prescriptions"] = [body.pop("prescription"), dict(CYCLOBENZAPRINE)]
+    return body
+
+
+def _read(body: dict):
+    from generator.content.library import Library
+    from generator.layouts import LayoutLibrary
+    from generator.prescription.policy import ClinicPolicy
+    from generator.web.desk_request import read_desk_request
+
+    return read_desk_request(Library(library_root()), LayoutLibrary(layouts_root()), ClinicPolicy(), body, TODAY)
+
+
+def _problems(body: dict) -> set[tuple[str, str]]:
+    with pytest.raises(InputError) as refused:
+        _read(body)
+    return set(refused.value.problems)
+
+
+def test_desk_request_with_several_medicines() -> None:
+    request = _read(_two())
+    assert request.medicines == ("methocarbamol", "cyclobenzaprine")
+    assert request.topics == ("methocarbamol", "low-back-pain")  # the first medicine stands for their one leaflet
+    assert [request.name(topic) for topic in request.topics] == ["methocarbamol-cyclobenzaprine", "low-back-pain"]
+    assert request.for_medicines("methocarbamol") and not request.for_medicines("low-back-pain")
+
+
+@pytest.mark.parametrize(
+    ("topics", "expected"),
+    [
+        (["low-back-pain"], ("methocarbamol", "low-back-pain")),  # not listed: the medicines' leaflet first
+        (["low-back-pain", "cyclobenzaprine"], ("low-back-pain", "methocarbamol")),  # printed where one is listed
+        (["cyclobenzaprine", "methocarbamol"], ("methocarbamol",)),  # both listed: still one leaflet
+    ],
+)
+def test_the_medicines_leaflet_is_printed_where_a_medicine_is_listed(topics, expected) -> None:
+    assert _read(_two(topics=topics)).topics == expected
+
+
+def test_every_problem_of_every_prescription_in_one_round() -> None:
+    body = _two(patient__name=" ", layout="trifold")
+    second = body["prescriptions"][1]
+    second |= {"times_per_day": 4, "refills": 100, "as_needed_for": "pain"}
+    second["taper"] = [{"from": START}]  # an unfinished step must not hide the full-dose problems
+    problems = _problems(body)
+    fields = {field for field, _ in problems}
+    assert {
+        "patient.name",
+        "prescriptions[1].refills",
+        "prescriptions[1].taper[0].dose_mg",
+        "prescriptions[1].times_per_day",
+        "prescriptions[1].as_needed_for",
+        "layout",
+    } <= fields
+    assert not [field for field in fields if field.startswith("prescriptions[0]") or field.startswith("prescription.")]
+    assert (
+        "layout",
+        "'Tri-fold brochure (one sheet, both sides)' holds one medicine: for 2 medicines choose "
+        "'Standard leaflet (3 to 5 pages)'",
+    ) in problems
+    assert ("prescriptions[1].as_needed_for", "only with as_needed: true") in problems
+
+
+def test_each_prescription_checked_against_its_own_label() -> None:
+    body = _two()
+    body["prescriptions"][0]["dose_mg"] = 2250  # 3 x 750 mg: above methocarbamol's 1,500 mg a dose
+    body["prescriptions"][1] |= {"times": ["morning", "bedtime"]}  # 2 times of day for 3 doses a day
+    body["prescriptions"][1]["start"] = (TODAY + dt.timedelta(days=400)).isoformat()
+    assert _problems(body) == {
+        ("prescriptions[0].dose_mg", "2,250 mg a dose is above the 1,500 mg limit for methocarbamol"),
+        ("prescriptions[1].times", "gives 2 times of day for 3 doses a day"),
+    }
+    body["prescriptions"][1].pop("times")
+    assert ("prescriptions[1].start", "more than a year after the leaflet's made-on date; check the year") in _problems(
+        body
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"medicine": "Robaxin"}, "prescriptions[1].medicine", "the same medicine as prescriptions[0]: give it once"),
+        ({"medicine": "aspirin"}, "prescriptions[1].medicine", "no topic is about this medicine"),
+        ({"medicine": "low-back-pain"}, "prescriptions[1].medicine", "topic 'low-back-pain' is not about a medicine"),
+        ({"medicine": " "}, "prescriptions[1].medicine", "must not be blank"),
+    ],
+)
+def test_each_medicine_is_known_and_given_once(change, field, message) -> None:
+    body = _two()
+    body["prescriptions"][1] |= change
+    problems = _problems(body)
+    assert any(f == field and m.startswith(message) for f, m in problems), problems
+    assert len([f for f, _ in problems if f == field]) == 1  # one message a field, not one per check
+
+
+def test_the_list_of_several_medicines_is_checked() -> None:
+    body = _two()
+    body["prescriptions"] = body["prescriptions"][:1]
+    assert _problems(body) == {("prescriptions", "a list of two or more; give one medicine as prescription")}
+    body = _two()
+    body["prescription"] = dict(CYCLOBENZAPRINE)
+    assert ("prescriptions", "give prescription (one medicine) or prescriptions (several), not both") in _problems(body)
+    assert _problems(_two(topics=["carisoprodol"])) == {
+        ("topics[0]", "not one of the medicines prescribed: add its prescription, or remove it")
+    }
+
+
+def test_a_second_medicine_not_in_the_language(tmp_path) -> None:
+    import shutil
+
+    from generator.content.library import Library
+    from generator.layouts import LayoutLibrary
+    from generator.prescription.policy import ClinicPolicy
+    from generator.web.desk_request import read_desk_request
+
+    library = tmp_path / "handouts"
+    shutil.copytree(library_root(), library)
+    for path in (library / "cyclobenzaprine").glob("*.es.yaml"):
+        path.unlink()
+    body = _two(language="es", topics=["methocarbamol"])
+    with pytest.raises(InputError) as refused:
+        read_desk_request(Library(library), LayoutLibrary(layouts_root()), ClinicPolicy(), body, TODAY)
+    assert refused.value.problems == (("prescriptions[1].medicine", "not available in Español (available: English)"),)
+
+
+def test_several_medicines_make_one_leaflet_beside_the_others(client) -> None:
+    body = _two()
+    body["prescriptions"][1] |= {"as_needed": True, "as_needed_for": "muscle-spasm", "every_hours": 6, "refills": 3}
+    response = client.post("/api/leaflets", json=body)
+    assert response.status_code == 200, response.text
+    disposition = response.headers["content-disposition"]
+    assert f'filename="methocarbamol-cyclobenzaprine-low-back-pain-{START}.pdf"' in disposition
+    pages = pdf_pages_text(response.content)
+    text = " ".join(" ".join(page.split()) for page in pages)
+    assert "Your medicines" in pages[0] and sum("Your medicines" in page for page in pages) == 1
+    assert "Methocarbamol (Robaxin)" in text and "Cyclobenzaprine (Flexeril)" in text and "Low back pain" in text
+    assert "only when you need it for muscle spasm, up to 3 times a day, at least 6 hours apart" in text
+    warnings = json.loads(response.headers["x-handout-warnings"])
+    assert any(warning["field"] == "prescriptions[1].refills" for warning in warnings)  # 40 days > 21-day limit
+    assert any(warning["field"] == "prescriptions" and "muscle relaxants" in warning["message"] for warning in warnings)
+
+
+def test_one_page_holds_one_medicine(client) -> None:
+    errors = client.post("/api/leaflets", json=_two(layout="one-page")).json()["errors"]
+    assert [error["field"] for error in errors] == ["layout"]
+    assert errors[0]["message"].startswith("'One page: a short summary for the counter' holds one medicine")
+
+
+def test_email_of_several_medicines(tmp_path) -> None:
+    settings = EmailSettings.model_validate({"from": "Clinic <leaflets@clinic.example>"})
+    outbox = tmp_path / "outbox"
+    client = TestClient(create_app(_settings(email=settings, outbox=outbox)), base_url="http://127.0.0.1:8000")
+    response = client.post("/api/leaflets/email", json={**_two(topics=["methocarbamol"]), "to": "maria@example.org"})
+    assert response.status_code == 200, response.text
+    [sent] = response.json()["sent"]
+    assert sent["title"] == "Methocarbamol (Robaxin) + Cyclobenzaprine (Flexeril)"
+    assert [path.name.split("-")[:2] for path in outbox.glob("*.eml")] == [["methocarbamol", "cyclobenzaprine"]]
+
+
+def test_topics_offer_usual_times_reasons_and_layouts_for_several_medicines(client) -> None:
+    data = client.get("/api/topics").json()
+    topics = {topic["name"]: topic for topic in data["topics"]}
+    assert topics["carisoprodol"]["default_times"][1] == ["morning", "evening"]
+    assert [reason["name"] for reason in topics["cyclobenzaprine"]["as_needed_reasons"]] == [
+        "back-pain",
+        "muscle-pain",
+        "muscle-spasm",
+    ]
+    assert {"name": "muscle-spasm", "title": "muscle spasm"} in topics["cyclobenzaprine"]["as_needed_reasons"]
+    assert topics["low-back-pain"]["default_times"] == [] and topics["low-back-pain"]["as_needed_reasons"] == []
+    several = {layout["name"]: layout["several_medicines"] for layout in data["layouts"]}
+    assert several["standard"] and several["large-print"] and not several["one-page"] and not several["trifold"]
+
+
+def test_schedule_in_the_leaflet_s_words(client) -> None:
+    rx = {**METHOCARBAMOL["prescription"], "times": ["with-breakfast", "midday", "evening", "bedtime"], "refills": 0}
+    response = client.post("/api/schedule", json={"prescription": rx})
+    assert response.status_code == 200, response.text
+    words = response.json()
+    header, row = words["rows"]
+    assert header == ["From", "Until", "How much", "When"]
+    assert row[2:] == [
+        "2\u00a0tablets of 750\u00a0mg each time (1,500\u00a0mg)",
+        "with breakfast, at midday, in the evening, and at bedtime",
+    ]
+    assert words["daily_limit"] == "Do not take more than 8\u00a0tablets (6,000\u00a0mg) in one day."
+    assert words["topic"] == "methocarbamol" and words["refills"] == "Refills: None"
+    leaflet = pdf_text(client.post("/api/leaflets", json=_with(prescription=rx)).content)
+    for said in (*row, words["daily_limit"]):  # the same words as the leaflet
+        assert " ".join(said.split()) in leaflet
+    large_print = client.post("/api/schedule", json={"prescription": rx, "layout": "large-print"})
+    assert large_print.json()["rows"] == words["rows"]  # dates as that layout prints them
+
+
+def test_schedule_of_a_taper_says_each_row_s_most(client) -> None:
+    rx = {**TOO_LONG_FOR_ONE_PAGE["prescription"], "refills": 2}
+    words = client.post("/api/schedule", json={"prescription": rx}).json()
+    assert [row[3].split("\n")[1] for row in words["rows"][1:]] == [
+        "Most in one day: 3\u00a0tablets (1,050\u00a0mg)",
+        "Most in one day: 2\u00a0tablets (700\u00a0mg)",
+        "Most in one day: 1\u00a0tablet (350\u00a0mg)",
+    ]
+    assert words["daily_limit"] == "Do not take more in one day than the row for that day says."
+    assert words["refills"] == "Refills: 2"
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"prescription": {**CYCLOBENZAPRINE, "dose_mg": 20}}, "prescription.dose_mg", "20 mg a dose is above"),
+        (
+            {"prescription": {**METHOCARBAMOL["prescription"], "times_per_day": 5}},
+            "prescription.times",
+            "required for 5",
+        ),
+        ({"prescription": {**CYCLOBENZAPRINE, "medicine": "aspirin"}}, "prescription.medicine", "no topic is about"),
+        ({"prescription": {**CYCLOBENZAPRINE, "every_hours": 25}}, "prescription.every_hours", "input should be"),
+        ({"prescription": CYCLOBENZAPRINE, "layout": "poster"}, "layout", "expected one of"),
+        ({"prescription": CYCLOBENZAPRINE, "patient": {"name": "x"}}, "patient", "unknown field"),
+    ],
+)
+def test_schedule_refused_on_its_field(client, body, field, message) -> None:
+    response = client.post("/api/schedule", json=body)
+    assert response.status_code == 422
+    assert any(e["field"] == field and e["message"].startswith(message) for e in response.json()["errors"])
+
+
+def test_a_wrong_optional_field_does_not_hide_a_dose_problem() -> None:
+    problems = _problems(_with(prescription__refills=100, prescription__times_per_day=7, prescription__times="x"))
+    assert {field for field, _ in problems} == {
+        "prescription.refills",
+        "prescription.times[0]",
+        "prescription.times_per_day",  # 7 a day, above methocarbamol's 6
+        "prescription.dose_mg",  # 10,500 mg a day, above its daily limit
+    }
+    assert len(problems) == 4  # the times already refused: no second message about them
+
+
+def test_web_page_of_several_medicines(client) -> None:
+    response = client.post("/api/leaflets/html", json=_two(topics=["cyclobenzaprine"]))
+    assert response.status_code == 200, response.text
+    assert f'filename="methocarbamol-cyclobenzaprine-{START}.html"' in response.headers["content-disposition"]
+    assert "Your medicines" in response.text

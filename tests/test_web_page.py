@@ -126,6 +126,13 @@ def download(page: Any, tmp_path: Path) -> tuple[str, bytes]:
     return started.value.suggested_filename, saved.read_bytes()
 
 
+def summary_says(page: Any, words: str, line: str = "#rx-summary") -> str:
+    """Wait until the line under a prescription (asked of the server) says `words`; its text, spaces plain."""
+    script = "([line, words]) => document.querySelector(line).textContent.replace(/\\u00a0/g, ' ').includes(words)"
+    page.wait_for_function(script, arg=[line, words])
+    return page.inner_text(line).replace("\xa0", " ")
+
+
 def errors_of(page: Any, control: str) -> list[str]:
     ids = (page.get_attribute(control, "aria-describedby") or "").split()
     return [page.inner_text(f"#{i}") for i in ids if i.startswith("error-")]
@@ -151,7 +158,8 @@ def test_made_leaflet_is_cleared_by_any_edit_and_next_patient_keeps_the_prescrib
         tab_to(page, element_id)
         page.keyboard.type(keys_typed)
     assert page.input_value("#topic-0") == "carisoprodol" and page.input_value("#rx-dose") == "350"
-    assert "1 tablet of 350 mg, 3 times a day (1,050 mg a day)" in page.inner_text("#rx-summary")
+    said = summary_says(page, "1 tablet of 350 mg each time in the morning, at midday, and in the evening, from ")
+    assert "Do not take more than 3 tablets (1,050 mg) in one day." in said
     assert page.locator("#make").bounding_box()["y"] + 44 <= DESKTOP["height"]  # Make in view without scrolling
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")  # a second submit while the first is on its way is ignored
@@ -204,7 +212,10 @@ def test_methocarbamol_picked_from_offered_strengths(open_page, tmp_path) -> Non
     ]
     fill_methocarbamol(page)
     assert page.locator("#rx-dose option").all_inner_texts()[1:] == ["1 tablet (750 mg)", "2 tablets (1,500 mg)"]
-    assert page.inner_text("#rx-summary").startswith("2 tablets of 750 mg, 4 times a day (6,000 mg a day)")
+    said = summary_says(
+        page, "2 tablets of 750 mg each time (1,500 mg) in the morning, at midday, in the evening, and at"
+    )
+    assert said.startswith("2 tablets of 750 mg each time (1,500 mg)") and "in one day" in said
     assert page.evaluate("document.scrollingElement.scrollHeight") <= 2 * DESKTOP["height"]
     page.click("#make")
     page.locator("#preview:not([hidden])").wait_for()
@@ -238,6 +249,8 @@ def test_taper_step_first_date_filled_in(open_page, tmp_path) -> None:
     step.get_by_label("Times a day").fill("2")
     step.get_by_label("Each time").select_option("350")
     page.fill("#rx-last", typed(TODAY + dt.timedelta(days=12)))
+    said = summary_says(page, ": 1 tablet of 350 mg each time in the morning and in the evening. Most in one day: 2 ")
+    assert said.startswith("From ") and said.count("Most in one day") == 2  # each step's row, as the leaflet's
     check(page, "taper")
     page.click("#make")
     page.locator("#preview:not([hidden])").wait_for()
@@ -388,3 +401,137 @@ def test_email_and_saved_prescribers(open_page, tmp_path) -> None:
     page.locator("#topic-0 option").nth(1).wait_for(state="attached")
     options = page.locator("#saved-prescriber option").all_inner_texts()
     assert options == ["Type a new one below", "Dr. Ana Ruiz, 555-0101", "Dr. Sam Lee, 555-0100"]
+
+
+def make_and_download(page: Any, tmp_path: Path) -> tuple[str, str]:
+    page.click("#make")
+    page.locator("#preview:not([hidden])").wait_for()
+    name, pdf = download(page, tmp_path)
+    return name, pdf_text(pdf)
+
+
+def test_times_of_day_changed_from_the_usual_ones(open_page, tmp_path) -> None:
+    page = open_page()
+    fill(page, "carisoprodol", "350", "350", "2", "7")
+    when = page.get_by_role("group", name="When")
+    ticked = [
+        box for box in ("Morning", "Midday", "Evening", "Bedtime") if when.get_by_label(box, exact=True).is_checked()
+    ]
+    assert ticked == ["Morning", "Evening"]  # the usual times for 2 doses a day
+    summary_says(page, "in the morning and in the evening")
+    when.get_by_label("Evening", exact=True).uncheck()
+    when.get_by_label("Bedtime", exact=True).check()
+    said = summary_says(page, "1 tablet of 350 mg each time in the morning and at bedtime")
+    assert "Do not take more than 2 tablets (700 mg) in one day." in said
+    page.select_option("#rx-meal-morning", "with-breakfast")  # a meal beside a ticked time of day
+    summary_says(page, "with breakfast and at bedtime")
+    page.select_option("#rx-meal-morning", "")
+    page.fill("#rx-refills", "0")
+    summary_says(page, "Refills: None.")
+    check(page, "times-of-day")
+    _, text = make_and_download(page, tmp_path)
+    assert "1 tablet of 350 mg each time in the morning and at bedtime" in text
+    assert "Refills None" in text
+
+
+def test_every_few_hours_and_only_when_needed(open_page, tmp_path) -> None:
+    page = open_page()
+    fill(page, "cyclobenzaprine", "10", "10", "3", "10")
+    page.get_by_label("Every few hours").check()
+    assert (
+        page.get_by_label("Times a day (required)", exact=True).count() == 0 and page.locator("#rx-slots").is_hidden()
+    )
+    assert page.get_by_label("Most times a day (required)").is_visible()
+    page.click("#make")
+    page.locator(".error").first.wait_for()
+    assert errors_of(page, "#rx-every") == ["Required: fill this in."]
+    page.fill("#rx-every", "6")
+    summary_says(page, "every 6 hours, up to 3 times a day")
+    page.get_by_label("Only when needed").check()
+    assert page.get_by_label("At least how many hours apart (optional)").input_value() == "6"
+    reasons = page.locator("#rx-reason option").all_inner_texts()
+    assert reasons == ["Not said", "back pain", "muscle pain", "muscle spasm"]
+    page.select_option("#rx-reason", "muscle-spasm")
+    page.fill("#rx-every", "")
+    said = summary_says(page, "only when you need it for muscle spasm, up to 3 times a day,")
+    assert "hours apart" not in said
+    check(page, "as-needed")
+    _, text = make_and_download(page, tmp_path)
+    assert "1 tablet of 10 mg each time only when you need it for muscle spasm, up to 3 times a day" in text
+
+
+def add_cyclobenzaprine(page: Any) -> None:
+    """A second medicine for the patient filled in by `fill`: cyclobenzaprine 5 mg three times a day."""
+    page.click("#add-medicine")
+    assert page.evaluate("document.activeElement.id") == "rx2-medicine"
+    second = page.get_by_role("group", name="Medicine 2")
+    page.select_option("#rx2-medicine", "cyclobenzaprine")
+    second.get_by_label("Tablet strength").select_option("5")
+    second.get_by_label("Each time").select_option("5")
+    page.fill("#rx2-times", "3")
+    page.fill("#rx2-days", "10")
+    page.fill("#rx2-start", typed(TODAY))
+
+
+def test_two_medicines_make_one_leaflet(open_page, tmp_path) -> None:
+    page = open_page()
+    fill(page, "carisoprodol", "350", "350", "3", "7")
+    add_cyclobenzaprine(page)
+    assert page.inner_text("#prescription-legend") == "Medicine 1: Carisoprodol (Soma)"
+    assert page.inner_text("#rx2-legend") == "Medicine 2: Cyclobenzaprine (Flexeril)"
+    summary_says(page, "1 tablet of 5 mg each time in the morning, at midday, and in the evening", "#rx2-summary")
+    page.click("#add-topic")
+    page.select_option("#topic-1", "low-back-pain")
+    page.click("#make")
+    page.locator("#preview:not([hidden])").wait_for()
+    assert "Carisoprodol (Soma) and Cyclobenzaprine (Flexeril) + Low back pain" in page.inner_text("#result-heading")
+    assert "two muscle relaxants" in page.inner_text("#warnings")
+    check(page, "success-two-medicines")
+    name, pdf = download(page, tmp_path)
+    assert name == f"carisoprodol-cyclobenzaprine-low-back-pain-{TODAY.isoformat()}.pdf"
+    pages = pdf_pages_text(pdf)
+    text = " ".join(" ".join(page_text.split()) for page_text in pages)
+    assert "Your medicines" in pages[0] and "What to take, and when" in text
+    assert text.count("Carisoprodol (Soma)") > 1 and text.count("Cyclobenzaprine (Flexeril)") > 1
+    assert "1 tablet of 5 mg each time in the morning, at midday, and in the evening" in text
+    assert sum("Your medicines" in page_text for page_text in pages) == 1  # one leaflet for both medicines
+    assert "Low back pain" in text
+
+    page.focus("#rx2-remove")  # one medicine again: its leaflet alone, the other group gone
+    page.keyboard.press("Enter")
+    assert page.locator("#rx2-medicine").count() == 0 and page.evaluate("document.activeElement.id") == "add-medicine"
+    assert page.inner_text("#prescription-legend") == "Prescription: Carisoprodol (Soma)"
+    assert page.get_attribute("#rx-dose", "data-field") == "prescription.dose_mg"
+
+
+def test_a_problem_in_the_second_medicine_is_on_its_field(open_page) -> None:
+    page = open_page()
+    fill(page, "carisoprodol", "350", "350", "3", "7")
+    add_cyclobenzaprine(page)
+    page.fill("#rx2-times", "4")  # above cyclobenzaprine's 3 a day
+    page.click("#add-medicine")  # a third, its medicine not chosen
+    page.click("#make")
+    page.locator(".error").first.wait_for()
+    assert errors_of(page, "#rx2-times") == ["4 doses a day is above the limit of 3 a day for cyclobenzaprine."]
+    assert errors_of(page, "#rx-times") == [] and errors_of(page, "#rx2-dose") == []
+    assert errors_of(page, "#rx3-medicine") == ["Required: choose one."]
+    assert page.evaluate("document.activeElement.id") == "rx2-times"
+    check(page, "errors-two-medicines")
+
+
+def test_one_page_holds_one_medicine(open_page) -> None:
+    page = open_page()
+    assert page.inner_text("#layout-help").endswith("hold one medicine.")
+    fill(page, "carisoprodol", "350", "350", "3", "7")
+    add_cyclobenzaprine(page)
+    page.select_option("#layout", "one-page")
+    page.click("#make")
+    page.locator(".error").first.wait_for()
+    [message] = errors_of(page, "#layout")
+    assert "holds one medicine: for 2 medicines choose 'Standard leaflet (3 to 5 pages)'" in message
+    assert page.evaluate("document.activeElement.id") == "layout"
+    assert page.locator("#form-error").is_hidden()
+    page.click("#next-patient")  # the next patient starts with no medicine groups
+    assert page.locator(".medicine").count() == 0 and page.locator("#add-medicine").is_hidden()
+    page.select_option("#topic-0", "methocarbamol")
+    assert page.locator(".medicine").count() == 1 and page.input_value("#rx-times") == ""

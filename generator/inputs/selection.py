@@ -36,21 +36,32 @@ def resolve_topic(library: Library, topic: str | None, data: Personalisation | N
 
 def resolve_medicine_topics(library: Library, data: Personalisation, where: str) -> list[str]:
     """The topic of each of several prescriptions, by its medicine; no medicine twice."""
-    topics: list[str] = []
-    problems: list[tuple[str, str]] = []
-    for index, rx in enumerate(data.prescriptions):
-        field = f"prescriptions[{index}].medicine"
-        found = library.find_topic(rx.medicine)
-        if found is None:
-            problems.append((field, f"no topic is about this medicine (topics: {_known(library)})"))
-        elif found in topics:
-            problems.append((field, f"the same medicine as prescriptions[{topics.index(found)}]: give it once"))
-        elif library.topic(found).medicine is None:
-            problems.append((field, f"topic '{found}' is not about a medicine"))
-        topics.append(found or "")
+    topics, problems = find_medicine_topics(library, [rx.medicine for rx in data.prescriptions])
     if problems:
         raise InputError(f"{where}: " + "; ".join(f"{f}: {m}" for f, m in problems), tuple(problems))
     return topics
+
+
+def find_medicine_topics(library: Library, medicines: list[str | None]) -> tuple[list[str], list[tuple[str, str]]]:
+    """The topic of each medicine of `prescriptions` ("" when none; None: a medicine not given, already refused
+    by its field's own check) and the problems, each on `prescriptions[N].medicine`."""
+    topics: list[str] = []
+    problems: list[tuple[str, str]] = []
+    for index, medicine in enumerate(medicines):
+        field = f"prescriptions[{index}].medicine"
+        found = library.find_topic(medicine) if medicine is not None else None
+        if medicine is None:
+            pass
+        elif found is None:
+            problems.append((field, f"no topic is about this medicine (topics: {_known(library)})"))
+        elif found in topics:
+            problems.append((field, f"the same medicine as prescriptions[{topics.index(found)}]: give it once"))
+            found = None
+        elif library.topic(found).medicine is None:
+            problems.append((field, f"topic '{found}' is not about a medicine"))
+            found = None
+        topics.append(found or "")
+    return topics, problems
 
 
 def _known(library: Library) -> str:

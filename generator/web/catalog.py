@@ -1,5 +1,6 @@
 """What the front-desk page offers (`GET /api/topics`): topics with their medicine, tablet strengths,
-the doses whole tablets can make, label limits with their periods, languages and sample prescription;
+the doses whole tablets can make, label limits with their periods, languages, sample prescription, usual
+times of day for each number of doses a day and the reasons it may be taken for when needed;
 layouts in plain words (paper-size and black-and-white variants folded into paper and colour
 choices); the clinic, its saved prescribers, and whether email is set up.
 
@@ -67,6 +68,8 @@ def _topic(library: Library, name: str, policy: ClinicPolicy) -> dict[str, Any]:
         "limits": [],
         "clinic_max_days": policy.max_days.get(name),
         "sample": None,
+        "default_times": [],
+        "as_needed_reasons": [],
     }
     if topic.medicine and topic.limits:
         medicine = topic.medicine
@@ -77,6 +80,10 @@ def _topic(library: Library, name: str, policy: ClinicPolicy) -> dict[str, Any]:
             "strengths_mg": medicine.strengths_mg,
             "doses": whole_tablet_doses(medicine, topic.limits),
         }
+        entry["default_times"] = [list(times) for times in topic.default_times]
+        entry["as_needed_reasons"] = [
+            {"name": key, "title": reason.says} for key, reason in sorted(topic.as_needed_reasons.items())
+        ]
         entry["limits"] = [
             {"rule": limit.rule, "value": limit.value, "from_day": limit.from_day, "until_day": limit.until_day}
             for limit in topic.limits.root
@@ -105,6 +112,7 @@ def layout_choices(layouts: LayoutLibrary) -> list[dict[str, Any]]:
                 "paper": layout.paper,
                 "grayscale": layout.grayscale,
                 "variant_of": variant_of,
+                "several_medicines": layout.several_medicines,
             }
         )
     return choices

@@ -1,5 +1,6 @@
-"""The front-desk routes: POST /api/leaflets (one or more leaflets for one patient, one PDF to print)
-and POST /api/leaflets/email (the same leaflets emailed to the patient, as `handout email` does).
+"""The front-desk routes: POST /api/leaflets (one or more leaflets for one patient, one PDF to print),
+POST /api/leaflets/email (the same leaflets emailed to the patient, as `handout email` does) and
+POST /api/schedule (what a prescription's schedule will say, for the page's summary line).
 
 Every problem with the form comes back in one answer, each on its field (see desk_request);
 problems that belong to no field come back in plain words saying what to do.
@@ -32,6 +33,7 @@ from generator.web.catalog import DEFAULT_LAYOUT
 from generator.web.desk_request import WHERE, DeskRequest, read_desk_request
 from generator.web.headers import WARNINGS_HEADER, warnings_header
 from generator.web.replies import error_reply, json_object, message_reply
+from generator.web.schedule_words import schedule_words
 
 TRY_AGAIN = "Try again; if it happens again, tell whoever looks after this system."
 
@@ -59,13 +61,18 @@ class _Made:
     @property
     def file_name(self) -> str:
         """Named from the topics and the date, never the patient."""
-        return f"{'-'.join(self.request.topics)}-{self.made_on.isoformat()}.pdf"
+        return f"{'-'.join(self.request.name(topic) for topic in self.request.topics)}-{self.made_on.isoformat()}.pdf"
 
 
-def _plain(exc: Exception, generator: Generator, topic: str | None) -> tuple[str, int]:
+def _title(generator: Generator, request: DeskRequest, topic: str) -> str:
+    """A leaflet's title in plain words: its topic's, or its medicines' (Carisoprodol (Soma) + Cyclobenzaprine)."""
+    topics = request.medicines if request.for_medicines(topic) else (topic,)
+    return " + ".join(generator.library.topic(name).title for name in topics)
+
+
+def _plain(exc: Exception, generator: Generator, title: str | None) -> tuple[str, int]:
     """A problem that belongs to no field, in plain words with what to do, and its status."""
-    if isinstance(exc, TooLongError) and topic is not None:
-        title = generator.library.topic(topic).title
+    if isinstance(exc, TooLongError) and title is not None:
         default = generator.layouts.get(DEFAULT_LAYOUT).title
         return (
             f"The {title} leaflet is too long for this layout: it needs {exc.pages} pages and the layout holds "
@@ -114,9 +121,13 @@ def desk_router(
             return error_reply(_refusal(problems), 422)
         handouts = []
         for topic in request.topics:
+            several = request.for_medicines(topic)
+            data = request.data
+            if data.prescriptions and not several:  # a leaflet beside several medicines' one is about no medicine
+                data = data.model_copy(update={"prescriptions": []})
             one = HandoutRequest(
-                topic=topic,
-                data=request.data,
+                topic="" if several else topic,
+                data=data,
                 clinic=settings.clinic,
                 made_on=made_on,
                 layout=request.layout,
@@ -132,7 +143,7 @@ def desk_router(
             except InputError as exc:
                 return error_reply(exc, 422)
             except Exception as exc:
-                return _plain_reply(exc, generator, topic)
+                return _plain_reply(exc, generator, _title(generator, request, topic))
         return _Made(request, tuple(handouts), made_on)
 
     @router.post(
@@ -216,6 +227,27 @@ def desk_router(
             return _plain_reply(exc, generator, None)
         return JSONResponse({"sent": sent}, headers={WARNINGS_HEADER: warnings_header(result.warnings)})
 
+    @router.post(
+        "/api/schedule",
+        summary="What the leaflet's dose schedule will say for one prescription (the desk page's summary line)",
+        responses={422: {"description": "The leaflet could not be made with this prescription: each problem"}},
+    )
+    async def schedule(request: Request) -> Response:
+        """`prescription` (as in a patient file) and optional `layout`: `{"topic", "rows", "daily_limit",
+        "refills"}`, the schedule table's rows (header first) and the sentences under it, as the leaflet prints
+        them in English."""
+        refused = check_token(request)
+        if refused:
+            return refused
+        body = await json_object(request)
+        if isinstance(body, Response):
+            return body
+        try:
+            words = schedule_words(generator.library, generator.layouts, settings.policy, body)
+        except InputError as exc:
+            return error_reply(exc, 422)
+        return JSONResponse(words)
+
     return router
 
 
@@ -224,8 +256,8 @@ def _refusal(problems: tuple[tuple[str, str], ...]) -> InputError:
     return InputError(f"{WHERE}: {text}", problems)
 
 
-def _plain_reply(exc: Exception, generator: Generator, topic: str | None) -> JSONResponse:
-    message, status = _plain(exc, generator, topic)
+def _plain_reply(exc: Exception, generator: Generator, title: str | None) -> JSONResponse:
+    message, status = _plain(exc, generator, title)
     return message_reply(message, status)
 
 
@@ -236,14 +268,14 @@ def _send(generator: Generator, settings: DeskSettings, made: _Made, to: str) ->
     for topic, handout in made.handouts:
         assert isinstance(handout, Handout)  # emailed leaflets are made as PDFs
         labels = load_wording(generator.library.root, handout.language).labels
-        name = f"{topic}-{made.made_on.isoformat()}-{secrets.token_hex(4)}"
+        name = f"{made.request.name(topic)}-{made.made_on.isoformat()}-{secrets.token_hex(4)}"
         done = mail_handout(
             handout, made.request.data, settings.clinic, to, settings.email, labels, WHERE, settings.outbox, name
         )
         sent.append(
             {
                 "topic": topic,
-                "title": generator.library.topic(topic).title,
+                "title": _title(generator, made.request, topic),
                 "outcome": done.outcome,
                 "uncertain": done.uncertain,
                 "code": done.code,

@@ -1,27 +1,29 @@
-// The front-desk page: one patient, one or more leaflets, the prescription in one pass.
+// The front-desk page: one patient, one or more leaflets, each medicine's prescription in one pass.
 // Choices come from GET /api/topics; POST /api/leaflets makes the PDF (several leaflets joined
-// for one print job); any edit clears a leaflet already made, so only what the form says is printed.
+// for one print job; several medicines in one leaflet); any edit clears a leaflet already made, so
+// only what the form says is printed.
 
-import { addDays, fromIso, toIso } from "./dates.js";
-import { fillDoses, fillStrengths, scheduleText } from "./dose.js";
+import { fillDoses } from "./dose.js";
 import { clearErrors, showErrors, showGeneral } from "./errors.js";
 import { Prescribers } from "./prescribers.js";
 import { Leaflets, option } from "./leaflets.js";
-import { readForm, text } from "./request.js";
-import { makeStep, part, renumber } from "./steps.js";
+import { Medicines, own } from "./medicines.js";
+import { readDate, readForm, readNumber, text } from "./request.js";
+import { part } from "./steps.js";
+import { Summaries } from "./summary.js";
 import { warningWords } from "./wording.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("leaflet-form");
-const steps = $("taper-steps");
 const preview = $("preview");
 let catalog = null;
 let leaflets = null;
+let medicines = null;
 let prescribers = null;
+const summaries = new Summaries(api);
 let version = 0; // every edit counts up: a leaflet made from an older form is never shown
 let made = null; // {url, fileName, body}
 let busy = false;
-let medicineShown = null;
 
 function token() {
   return $("token").value || localStorage.getItem("handout-token") || "";
@@ -42,51 +44,19 @@ function say(text) {
   $("status").textContent = text;
 }
 
-// ---- prescription ----
+// ---- prescriptions ----
 
 function showPrescription() {
-  const topic = leaflets.medicineTopic();
-  $("prescription").hidden = !topic;
-  if (!topic || topic === medicineShown) return;
-  medicineShown = topic;
-  $("prescription-legend").textContent = "Prescription: " + topic.title;
-  fillStrengths($("rx-strength"), topic.medicine, "");
-  fillDoses($("rx-dose"), topic.medicine, $("rx-strength").value, "");
-  steps.textContent = "";
-  stepsChanged();
+  medicines.sync(leaflets.medicineTopic());
 }
 
-function stepsChanged() {
-  $("last-day-field").hidden = steps.children.length === 0;
-  renumber(steps);
-}
-
-function fullDoseEnd() {
-  const start = toIso($("rx-start").value);
-  const days = Number($("rx-days").value);
-  return start && Number.isInteger(days) && days > 0 ? addDays(start, days) : null;
-}
-
-// The first step starts the day after the full-dose days, until staff type another date.
-function fillFirstStep() {
-  const first = steps.children[0];
-  const next = fullDoseEnd();
-  if (first && first.dataset.auto === "yes" && next) part(first, "from").value = fromIso(next);
-}
-
-function addStep() {
-  const medicine = leaflets.medicineTopic().medicine;
-  const before = steps.children.length ? part(steps.lastElementChild, "strength").value : $("rx-strength").value;
-  const step = makeStep(steps, medicine, before);
-  step.dataset.auto = steps.children.length === 1 ? "yes" : "no";
-  stepsChanged();
-  fillFirstStep();
-  part(step, steps.children.length === 1 && fullDoseEnd() ? "times" : "from").focus();
-}
-
-function updateSummary() {
-  const topic = leaflets.medicineTopic();
-  $("rx-summary").textContent = topic ? scheduleText(readForm(leaflets, steps).data.prescription, topic.medicine.form) : "";
+// The line under a prescription (or under each, `section` null) says what the leaflet will say.
+function updateSummary(section = null) {
+  for (const one of section ? [section] : medicines.sections()) {
+    const problems = [];
+    const rx = medicines.readOne(one, readNumber, readDate, problems);
+    summaries.update(own(one, "summary"), rx, medicines.first ? problems : ["hidden"], $("layout").value);
+  }
 }
 
 // ---- what was made ----
@@ -156,7 +126,7 @@ async function make(event) {
   if (busy) return;
   clearErrors();
   if (text("token")) localStorage.setItem("handout-token", text("token"));
-  const { data, problems } = readForm(leaflets, steps);
+  const { data, problems } = readForm(leaflets, medicines);
   const sent = version;
   setBusy(true);
   say("Making the leaflet…");
@@ -192,7 +162,8 @@ async function make(event) {
   preview.src = made.url;
   setReady(true);
   const warnings = showWarnings(response);
-  const titles = data.topics.map((name) => leaflets.topicOf(name).title).join(" + ");
+  const medicine = data.prescriptions ? medicines.titles().join(" and ") : null;
+  const titles = data.topics.map((name) => (medicine && leaflets.topicOf(name).medicine ? medicine : leaflets.topicOf(name).title)).join(" + ");
   $("result-heading").textContent = "Leaflet ready: " + titles;
   $("result").hidden = false;
   say("The leaflet is ready" + (warnings ? ": check the warnings before you hand it out." : ": print it, download it or email it."));
@@ -275,13 +246,9 @@ function nextPatient() {
   $("colour").value = printer.colour;
   $("layout").value = catalog.layouts[0].name;
   $("email-to").value = "";
-  medicineShown = null;
-  steps.textContent = "";
-  stepsChanged();
   leaflets.clear();
-  showPrescription();
+  medicines.clear();
   leaflets.languageNotes();
-  updateSummary();
   $("result").hidden = true;
   say("Ready for the next patient.");
   leaflets.selects()[0].focus();
@@ -306,37 +273,65 @@ async function load() {
   $("paper").value = catalog.layouts[0].paper;
   $("email-box").hidden = !catalog.email;
   prescribers = new Prescribers(catalog.prescribers, $("saved-prescriber"), $("prescriber-name"), $("prescriber-phone"), $("forget-prescriber"));
+  const single = catalog.layouts.filter((l) => !l.variant_of && !l.several_medicines).map((l) => "“" + l.title.split(/[:(]/)[0].trim() + "”");
+  $("layout-help").textContent = single.length ? single.join(" and ") + (single.length > 1 ? " hold" : " holds") + " one medicine." : "";
+  $("layout-help").hidden = !single.length;
   leaflets = new Leaflets(catalog, $("topic-list"), $("add-topic"), $("language"));
   leaflets.clear();
+  medicines = new Medicines(catalog, $("medicines"), $("add-medicine"), $("medicine-template"));
+  medicines.clear();
   say("");
 }
 
 form.addEventListener("input", (event) => {
-  if (event.target.id === "token") return;
-  if (event.target.closest(".step") && event.target.dataset.part === "from") event.target.closest(".step").dataset.auto = "no";
+  const target = event.target;
+  if (target.id === "token") return;
+  const step = target.closest(".step");
+  const section = target.closest(".medicine");
+  if (step && target.dataset.part === "from") step.dataset.auto = "no";
   invalidate();
-  if (event.target.id === "rx-start" || event.target.id === "rx-days") fillFirstStep();
-  updateSummary();
+  if (section && !step && (target.dataset.part === "start" || target.dataset.part === "days")) medicines.fillFirstStep(section);
+  if (section && target.dataset.part === "times") {
+    if (step) medicines.stepTimesChanged(step);
+    else medicines.timesChanged(section);
+  }
+  if (section) updateSummary(section);
 });
 form.addEventListener("change", (event) => {
-  if (event.target.id === "token") return;
-  invalidate();
   const target = event.target;
+  if (target.id === "token") return;
+  invalidate();
+  const step = target.closest(".step");
+  const section = target.closest(".medicine");
   if (target.dataset.field && target.dataset.field.startsWith("topics[")) showPrescription();
-  if (target.id === "rx-strength") fillDoses($("rx-dose"), leaflets.medicineTopic().medicine, target.value, "");
-  if (target.dataset.part === "strength") fillDoses(part(target.closest(".step"), "dose"), leaflets.medicineTopic().medicine, target.value, "");
+  if (section) {
+    const topic = medicines.topicOf(section);
+    if (target.dataset.part === "medicine") {
+      medicines.setMedicine(section, leaflets.topicOf(target.value));
+      medicines.renumber();
+    } else if (target.dataset.part === "strength") {
+      fillDoses(step ? part(step, "dose") : own(section, "dose"), topic.medicine, target.value, "");
+    } else if (target.closest(".how")) {
+      medicines.showHow(section);
+    } else if (target.dataset.slot) {
+      medicines.slotChanged(target.closest(".slots"));
+    }
+  }
   leaflets.languageNotes();
-  updateSummary();
+  updateSummary(target.id === "layout" || !section ? null : section);
 });
 form.addEventListener("click", (event) => {
   const button = event.target.closest("button");
   if (!button) return;
+  const section = button.closest(".medicine");
   if (button.classList.contains("remove-step")) {
-    const step = button.closest(".step");
-    const next = step.nextElementSibling;
-    step.remove();
-    stepsChanged();
-    (next ? part(next, "from") : $("add-step")).focus();
+    medicines.removeStep(button.closest(".step")).focus();
+  } else if (button.classList.contains("add-step")) {
+    medicines.addStep(section).focus();
+  } else if (button.classList.contains("remove-medicine")) {
+    medicines.remove(section).focus();
+  } else if (button.id === "add-medicine") {
+    medicines.add().focus();
   } else if (button.classList.contains("remove-topic")) {
     const row = button.closest("li");
     const next = row.nextElementSibling || row.previousElementSibling;
@@ -346,8 +341,6 @@ form.addEventListener("click", (event) => {
     next.querySelector("select").focus();
   } else if (button.id === "add-topic") {
     leaflets.add().focus();
-  } else if (button.id === "add-step") {
-    addStep();
   } else if (button.id === "save-prescriber") {
     say(prescribers.save());
     return;

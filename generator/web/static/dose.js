@@ -1,8 +1,8 @@
 // Doses as the page offers them: the topic's tablet strengths, and for each the doses whole
 // tablets make within the label's per-dose limit (both from GET /api/topics). The server checks
-// every prescription again; the page only helps staff pick what the prescription says.
+// every prescription again; the page only helps staff pick what the prescription says. What the leaflet
+// will say about the dose comes from the server (summary.js), never worded here.
 
-import { addDays, fromIso } from "./dates.js";
 import { option } from "./leaflets.js";
 
 export function mg(value) {
@@ -28,35 +28,4 @@ export function fillDoses(select, medicine, strength, keep) {
     option(select, count * choice.strength_mg, count + " " + medicine.form + (count > 1 ? "s" : "") + " (" + mg(count * choice.strength_mg) + " mg)");
   }
   if (keep && [...select.options].some((o) => o.value === keep)) select.value = keep;
-}
-
-// "2 tablets of 750 mg, 4 times a day (6,000 mg a day)", or null while a part is missing.
-export function doseText(step, form) {
-  if (!step.strength_mg || !step.dose_mg || !step.times_per_day) return null;
-  const tablets = Math.round(step.dose_mg / step.strength_mg);
-  const times = step.times_per_day === 1 ? "once a day" : step.times_per_day + " times a day";
-  return tablets + " " + form + (tablets > 1 ? "s" : "") + " of " + mg(step.strength_mg) + " mg, " + times +
-    " (" + mg(step.dose_mg * step.times_per_day) + " mg a day)";
-}
-
-// What the patient will be told, in sentences, from the prescription as it will be sent.
-export function scheduleText(rx, form) {
-  const first = doseText(rx, form);
-  if (!first) return "";
-  const lines = [];
-  if (rx.start && rx.days_supply) {
-    const end = addDays(rx.start, rx.days_supply - 1);
-    const until = rx.taper.length ? "" : " to " + fromIso(end);
-    lines.push(first + ", from " + fromIso(rx.start) + until + (rx.taper.length ? " for " + rx.days_supply + " days" : "") + ".");
-  } else {
-    lines.push(first + ".");
-  }
-  let strength = rx.strength_mg;
-  for (const step of rx.taper) {
-    strength = step.strength_mg || strength;
-    const text = doseText(Object.assign({}, step, { strength_mg: strength }), form);
-    if (text) lines.push("Then " + text + (step.from ? ", from " + fromIso(step.from) : "") + ".");
-  }
-  if (rx.taper.length && rx.last_day) lines.push("Last day: " + fromIso(rx.last_day) + ".");
-  return lines.join(" ");
 }

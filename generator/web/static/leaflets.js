@@ -40,6 +40,7 @@ export class Leaflets {
     option(select, "", "Choose a leaflet…");
     for (const topic of this.catalog.topics) {
       option(select, topic.name, topic.title + " (" + topic.languages.map((code) => this.languageName(code)).join(", ") + ")");
+      if (topic.medicine) select.lastElementChild.dataset.medicine = "yes";
     }
     select.value = value;
     const line = document.createElement("div");

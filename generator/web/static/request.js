@@ -2,7 +2,6 @@
 // (a date or number it cannot read): those fields are left out and marked in the page's words.
 
 import { toIso } from "./dates.js";
-import { part } from "./steps.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -10,12 +9,12 @@ export function text(id) {
   return $(id).value.trim();
 }
 
-function readNumber(control, problems) {
+export function readNumber(control, problems) {
   if (control.validity.badInput) problems.push({ field: control.dataset.field, message: "Enter a number in digits.", own: true });
   return control.value.trim() === "" ? undefined : Number(control.value);
 }
 
-function readDate(control, problems) {
+export function readDate(control, problems) {
   const typed = control.value.trim();
   if (!typed) return undefined;
   const iso = toIso(typed);
@@ -23,8 +22,9 @@ function readDate(control, problems) {
   return iso || undefined;
 }
 
-// The body for POST /api/leaflets, and the problems the page finds itself (a date it cannot read).
-export function readForm(leaflets, steps) {
+// The body for POST /api/leaflets, and the problems the page finds itself (a date it cannot read). One
+// medicine is sent as `prescription`, several as `prescriptions` (one leaflet for all of them).
+export function readForm(leaflets, medicines) {
   const problems = [];
   const topics = [];
   for (const select of leaflets.selects()) {
@@ -46,25 +46,8 @@ export function readForm(leaflets, steps) {
   const born = readDate($("patient-dob"), problems);
   if (born) data.patient.date_of_birth = born;
   if (text("prescriber-phone")) data.prescriber.phone = text("prescriber-phone");
-  const topic = leaflets.medicineTopic();
-  if (topic) {
-    const rx = {
-      medicine: topic.medicine.name,
-      strength_mg: $("rx-strength").value ? Number($("rx-strength").value) : undefined,
-      dose_mg: $("rx-dose").value ? Number($("rx-dose").value) : undefined,
-      times_per_day: readNumber($("rx-times"), problems),
-      start: readDate($("rx-start"), problems),
-      days_supply: readNumber($("rx-days"), problems),
-      taper: [...steps.children].map((step) => ({
-        from: readDate(part(step, "from"), problems),
-        strength_mg: part(step, "strength").value ? Number(part(step, "strength").value) : undefined,
-        dose_mg: part(step, "dose").value ? Number(part(step, "dose").value) : undefined,
-        times_per_day: readNumber(part(step, "times"), problems),
-      })),
-    };
-    const last = readDate($("rx-last"), problems);
-    if (last && steps.children.length) rx.last_day = last;
-    data.prescription = rx;
-  }
+  const prescriptions = medicines.read(readNumber, readDate, problems);
+  if (prescriptions.length === 1) data.prescription = prescriptions[0];
+  if (prescriptions.length > 1) data.prescriptions = prescriptions;
   return { data, problems };
 }

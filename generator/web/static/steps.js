@@ -1,8 +1,10 @@
-// Taper steps: each its own labelled group (From, tablet strength, dose, times a day), removable.
-// Fields carry their API names (prescription.taper[N].from ...) so errors land on them.
+// Taper steps: each its own labelled group (From, times a day, tablet strength, dose, when), removable.
+// Fields carry their API names (prescription.taper[N].from, prescriptions[1].taper[N].from ...) so errors
+// land on them.
 
 import { DATE_FORMAT } from "./dates.js";
 import { fillDoses, fillStrengths } from "./dose.js";
+import { makeSlots, setSlotIds } from "./when.js";
 
 const PARTS = [
   ["from", "From", "input"],
@@ -19,19 +21,21 @@ function element(tag, attributes = {}, text = "") {
   return made;
 }
 
-// Give the step at `index` its legend, ids, labels and field names.
-function setIndex(step, index) {
+// Give the step at `index` its legend, ids (from `base`, e.g. "step-"), labels and field names (under `field`,
+// e.g. "prescription").
+function setIndex(step, index, base, field) {
   step.querySelector("legend").textContent = "Lower dose, step " + (index + 1);
-  for (const [part] of PARTS) {
-    const control = step.querySelector('[data-part="' + part + '"]');
-    control.id = "step-" + part + "-" + index;
-    control.dataset.field = "prescription.taper[" + index + "]." + API[part];
+  for (const [name] of PARTS) {
+    const control = part(step, name);
+    control.id = base + name + "-" + index;
     control.closest(".field").querySelector("label").htmlFor = control.id;
   }
+  setSlotIds(step.querySelector(".slots"), (name) => base + name + "-" + index);
+  for (const control of step.querySelectorAll("[data-rel]")) control.dataset.field = field + ".taper[" + index + "]." + control.dataset.rel;
   const hint = step.querySelector(".hint");
-  hint.id = "step-from-" + index + "-hint";
-  step.querySelector('[data-part="from"]').dataset.help = hint.id;
-  step.querySelector('[data-part="from"]').setAttribute("aria-describedby", hint.id);
+  hint.id = base + "from-" + index + "-hint";
+  part(step, "from").dataset.help = hint.id;
+  part(step, "from").setAttribute("aria-describedby", hint.id);
   step.querySelector(".remove-step").textContent = "Remove step " + (index + 1);
 }
 
@@ -39,28 +43,33 @@ export function makeStep(container, medicine, strength) {
   const step = element("fieldset", { class: "step" });
   step.appendChild(element("legend"));
   const pairs = [element("div", { class: "pair" }), element("div", { class: "pair" })];
-  PARTS.forEach(([part, label, tag], order) => {
+  PARTS.forEach(([name, label, tag], order) => {
     const field = element("div", { class: "field" });
     field.appendChild(element("label", {}, label));
-    const control = element(tag, { "data-part": part });
-    if (part === "from") Object.assign(control, { className: "date", inputMode: "numeric", autocomplete: "off" });
-    if (part === "times") Object.assign(control, { type: "number", min: "1", inputMode: "numeric" });
+    const control = element(tag, { "data-part": name, "data-rel": API[name] });
+    if (name === "from") Object.assign(control, { className: "date", inputMode: "numeric", autocomplete: "off" });
+    if (name === "times") Object.assign(control, { type: "number", min: "1", inputMode: "numeric" });
     field.appendChild(control);
-    if (part === "from") field.appendChild(element("p", { class: "hint" }, DATE_FORMAT));
+    if (name === "from") field.appendChild(element("p", { class: "hint" }, DATE_FORMAT));
     pairs[order < 2 ? 0 : 1].appendChild(field);
   });
   pairs.forEach((pair) => step.appendChild(pair));
+  const when = element("fieldset", { class: "when" });
+  when.appendChild(element("legend", {}, "When"));
+  const slots = element("div", { class: "field slots" });
+  makeSlots(slots, "times");
+  when.appendChild(slots);
+  step.appendChild(when);
   step.appendChild(element("button", { type: "button", class: "small remove-step" }));
   container.appendChild(step);
-  setIndex(step, container.children.length - 1);
-  const strengthSelect = step.querySelector('[data-part="strength"]');
+  const strengthSelect = part(step, "strength");
   fillStrengths(strengthSelect, medicine, strength);
-  fillDoses(step.querySelector('[data-part="dose"]'), medicine, strengthSelect.value, "");
+  fillDoses(part(step, "dose"), medicine, strengthSelect.value, "");
   return step;
 }
 
-export function renumber(container) {
-  [...container.children].forEach((step, index) => setIndex(step, index));
+export function renumber(container, base, field) {
+  [...container.children].forEach((step, index) => setIndex(step, index, base, field));
 }
 
 export function part(step, name) {
