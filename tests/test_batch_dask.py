@@ -22,9 +22,9 @@ from helpers import pdf_text, write_csv
 from pypdf import PdfReader
 
 from generator.batch import on_dask
-from generator.batch.pool import run_rows
+from generator.batch.rowmaker import BatchSettings
 from generator.batch.rows import BatchRow, read_rows
-from generator.batch.run import BatchSettings
+from generator.batch.run import run_rows
 from generator.inputs.personalisation import read_clinic
 from generator.paths import SAMPLES, layouts_root, library_root
 
@@ -114,7 +114,7 @@ def test_rows_stream_to_the_cluster_in_bounded_chunks(cluster, tmp_path) -> None
         made_on=__import__("datetime").date(2026, 11, 25),
     )
     ahead = []
-    for done, result in enumerate(run_rows(counted(), settings, 1, cluster.scheduler_address), start=1):
+    for done, result in enumerate(run_rows(counted(), settings, 1, cluster.scheduler_address, print), start=1):
         assert result.status == "made", result.reason
         ahead.append(consumed - done)
     in_flight = 2 * on_dask.CHUNKS_PER_THREAD * on_dask.CHUNK_ROWS  # 2 worker threads

@@ -37,8 +37,8 @@ from pathlib import Path
 
 from generator import __version__
 from generator.batch.pool import Runner, Waiter
+from generator.batch.rowmaker import BatchSettings, RowMaker, RowResult, failed
 from generator.batch.rows import BatchRow
-from generator.batch.run import BatchSettings, RowMaker, RowResult, failed
 from generator.content.library import Library
 from generator.errors import InputError
 from generator.layouts import LayoutLibrary
