@@ -27,8 +27,8 @@ from generator.batch.pool import Runner, Waiter, inline_runner, pool_runner
 from generator.batch.progress import Progress
 from generator.batch.rowmaker import BatchSettings, RowMaker, RowResult, failed, output_name
 from generator.batch.rows import BatchRow, count_rows, read_rows
-from generator.batch.store import STATE_FOLDER, Store, is_url
-from generator.errors import InputError
+from generator.batch.store import STATE_FOLDER, Store, absolute, is_url
+from generator.errors import InputError, VerifyError
 
 EMAIL_OUTCOMES = ("sent", "written", "failed", "no address", "already sent", "delivery uncertain")
 """How the manifest's email column begins."""
@@ -53,9 +53,10 @@ def run_batch(
     source: Path, settings: BatchSettings, jobs: int, combine: Path | None, scheduler: str | None = None
 ) -> BatchSummary:
     """Make every row of `source` (on a Dask cluster when `scheduler` is given); header problems stop it
-    before any file is written."""
+    before any file is written. A folder --out is made absolute first: Dask workers write there too."""
     from generator.render.combine import combine_pdfs
 
+    settings = dataclasses.replace(settings, out=absolute(settings.out))
     total = count_rows(source)
     rows = read_rows(source)
     first = next(rows, None)
@@ -72,8 +73,7 @@ def run_batch(
         progress.close()
         manifest.finish()
         shown = publish(manifest.path)
-    store = Store(settings.out)
-    combined = combine_pdfs((store.read(name) or b"" for name in outputs), combine) if combine else None
+    combined = combine_pdfs(_leaflets(Store(settings.out), outputs), combine) if combine else None
     return BatchSummary(counts["made"], counts["skipped"], counts["failed"], emails, progress.elapsed, shown, combined)
 
 
@@ -114,13 +114,13 @@ def _run(
     manifest: Manifest,
     progress: Progress,
     keep_outputs: bool,
-) -> tuple[dict[str, int], dict[str, int], list[str]]:
+) -> tuple[dict[str, int], dict[str, int], list[tuple[str, str]]]:
     """Make every row, writing each result to the manifest as it comes; counts, email outcomes and
-    (when `keep_outputs`, for --combine) the names of the leaflets made, so memory does not grow with
-    the rows otherwise."""
+    (when `keep_outputs`, for --combine) the names and sha256 of the leaflets made, so memory does not
+    grow with the rows otherwise."""
     counts = {"made": 0, "skipped": 0, "failed": 0}
     emails: dict[str, int] = {}
-    outputs: list[str] = []
+    outputs: list[tuple[str, str]] = []
     for result in run_rows(rows, settings, jobs, scheduler, progress.message):
         manifest.add(dataclasses.asdict(result))
         counts[result.status] += 1
@@ -131,7 +131,7 @@ def _run(
             progress.message(f"failed: {result.reason}")
         else:
             if keep_outputs:
-                outputs.append(Path(result.output).name)  # made, even if its email failed
+                outputs.append((Path(result.output).name, result.sha256))  # made, even if its email failed
             if result.email.startswith(("failed", "delivery uncertain")):
                 progress.message(f"email {result.email}")
         progress.step()
@@ -201,3 +201,15 @@ def _runner(
 
 def _results(item: Waiter | RowResult) -> list[RowResult]:
     return item() if callable(item) else [item]
+
+
+def _leaflets(store: Store, made: list[tuple[str, str]]) -> Iterator[bytes]:
+    """The leaflets for --combine, each checked against the sha256 the manifest lists for it."""
+    for name, digest in made:
+        pdf = store.read_made(name, digest)
+        if pdf is None:
+            raise VerifyError(
+                f"{store.location(name)}: --combine: this leaflet is missing, or not the one the manifest lists; "
+                "the combined PDF was not written (the manifest is complete)"
+            )
+        yield pdf
