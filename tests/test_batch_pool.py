@@ -100,7 +100,7 @@ def test_a_row_that_kills_its_worker_twice_fails_alone(tmp_path: Path) -> None:
     stdout, stderr = batch.communicate(timeout=WAIT)
     assert batch.returncode == 1, stdout + stderr
     assert "11 made, 1 failed" in stdout and "Traceback" not in stderr
-    assert "p.csv row 7: the worker process making this row died (exit code -9); trying it once more" in stderr
+    assert "p.csv row 7: the worker process making this row died (exit code -9); the row is tried once more" in stderr
     manifest = _manifest(out)
     _check_made(manifest, 12)
     [killer] = [m for m in manifest if m["status"] == "failed"]

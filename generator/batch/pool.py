@@ -225,7 +225,7 @@ class _Pool:
             chunk.died_once.add(place)
             self.notify(
                 f"{row.where}: the worker process making this row died (exit code {exit_code}); "
-                "trying it once more in a new worker"
+                "the row is tried once more"
             )
         if share.places:
             self.waiting.appendleft(share)
