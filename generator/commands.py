@@ -167,7 +167,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     """Make a leaflet for every row of a CSV or JSON Lines file."""
     import signal
 
-    from generator.batch.run import BatchSettings, run_batch
+    from generator.batch.rowmaker import BatchSettings
+    from generator.batch.run import run_batch
     from generator.inputs.personalisation import read_clinic
     from generator.mail.settings import load_email_settings
     from generator.paths import SAMPLES, config_path, layouts_root, library_root

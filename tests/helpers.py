@@ -1,7 +1,8 @@
-"""Helpers the tests share: reading PDFs back with pypdf, and how the browser tests start Debian's Chromium."""
+"""Helpers the tests share: reading PDFs back with pypdf, how the browser tests start Debian's Chromium, processes."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from pathlib import Path
@@ -68,3 +69,14 @@ TOPIC_LANGUAGES = [
 """Every topic in every language the library has."""
 LAYOUTS = ["standard", "a4", "large-print", "one-page", "trifold", "grayscale"]
 """Every layout profile."""
+
+
+def running_children() -> dict[int, list[int]]:
+    """The running (not ended) processes of this machine by parent process id, from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            state, parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
+            if state not in ("Z", "X"):
+                children.setdefault(int(parent), []).append(int(stat.parent.name))
+    return children

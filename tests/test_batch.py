@@ -315,3 +315,26 @@ def test_clinic_course_limit_holds_in_a_batch(run_cli, tmp_path, write_yaml) -> 
     assert (made["id"], made["status"]) == ("P2", "made")
     assert refused["id"] == "P1" and refused["status"] == "failed"
     assert "above the 14-day limit set by the clinic for carisoprodol" in refused["reason"]
+
+
+def test_a_leaflet_gone_before_combining_is_one_error_naming_it(run_cli, tmp_path, monkeypatch) -> None:
+    from generator.batch.rowmaker import RowMaker
+
+    make = RowMaker.make
+
+    def make_then_lose(self: RowMaker, row):
+        result = make(self, row)
+        if result.id == "C1":
+            Path(result.output).unlink()  # e.g. removed by someone else before --combine reads it
+        return result
+
+    monkeypatch.setattr(RowMaker, "make", make_then_lose)
+    source = _csv(tmp_path / "p.csv", [_row(id=f"C{i}") for i in range(3)])
+    out, combined = tmp_path / "out", tmp_path / "print.pdf"
+    code, _, err = _batch(run_cli, source, out, "--combine", str(combined))
+    assert code == 6
+    assert "Traceback" not in err and err.endswith(
+        f"\nError: {out / 'C1.pdf'}: --combine: this leaflet is missing, or not the one the manifest lists; "
+        "the combined PDF was not written (the manifest is complete)\n"
+    )
+    assert [m["status"] for m in _manifest(out)] == ["made"] * 3 and not combined.exists()

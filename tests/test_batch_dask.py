@@ -22,9 +22,9 @@ from helpers import pdf_text, write_csv
 from pypdf import PdfReader
 
 from generator.batch import on_dask
-from generator.batch.pool import run_rows
+from generator.batch.rowmaker import BatchSettings
 from generator.batch.rows import BatchRow, read_rows
-from generator.batch.run import BatchSettings
+from generator.batch.run import run_rows
 from generator.inputs.personalisation import read_clinic
 from generator.paths import SAMPLES, layouts_root, library_root
 
@@ -114,7 +114,7 @@ def test_rows_stream_to_the_cluster_in_bounded_chunks(cluster, tmp_path) -> None
         made_on=__import__("datetime").date(2026, 11, 25),
     )
     ahead = []
-    for done, result in enumerate(run_rows(counted(), settings, 1, cluster.scheduler_address), start=1):
+    for done, result in enumerate(run_rows(counted(), settings, 1, cluster.scheduler_address, print), start=1):
         assert result.status == "made", result.reason
         ahead.append(consumed - done)
     in_flight = 2 * on_dask.CHUNKS_PER_THREAD * on_dask.CHUNK_ROWS  # 2 worker threads
@@ -235,3 +235,47 @@ def test_a_worker_keeps_its_generator_across_batches_until_a_content_file_change
     edited, text = batch(3)
     assert edited is not first
     assert "brief spells of back pain" in text and "short-term back pain" not in text
+
+
+def test_a_relative_out_is_the_batchs_folder_not_the_workers(run_cli, cluster, tmp_path, monkeypatch) -> None:
+    source = _rows(tmp_path / "rows.csv", 3)
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    code, out, err = _batch(run_cli, source, "leaflets", "--scheduler", cluster.scheduler_address, "--combine", "p.pdf")
+    assert code == 0 and "3 made, 0 failed" in out, out + err
+    folder = tmp_path / "here" / "leaflets"
+    manifest = _manifest((folder / "manifest.csv").read_text())
+    assert [r["output"] for r in manifest] == [str(folder / f"D{n:03d}.pdf") for n in range(3)]
+    for row in manifest:
+        assert _digest(Path(row["output"])) == row["sha256"]
+    assert "Patient 2" in pdf_text(tmp_path / "here" / "p.pdf")
+    with Client(cluster.scheduler_address, set_as_default=False) as client:
+        for worker_folder in set(client.run(os.getcwd).values()):
+            assert not (Path(worker_folder) / "leaflets").exists()  # nothing written where the workers run
+
+
+def test_a_leaflet_the_batch_cannot_find_as_the_worker_wrote_it_fails_its_row(cluster, tmp_path, monkeypatch) -> None:
+    """Workers whose --out is not the batch's folder (here: a relative path, workers in another folder)."""
+    import datetime as dt
+
+    rows = list(read_rows(_rows(tmp_path / "rows.csv", 2)))
+    for folder in ("batch", "workers"):
+        (tmp_path / folder).mkdir()
+    monkeypatch.chdir(tmp_path / "batch")
+    clinic = read_clinic(SAMPLES / "clinic.yaml")
+    settings = BatchSettings("out", library_root(), layouts_root(), clinic, made_on=dt.date(2026, 11, 25))
+    with Client(cluster.scheduler_address, set_as_default=False) as client:
+        before = client.run(os.getcwd)
+        client.run(os.chdir, str(tmp_path / "workers"))
+        try:
+            results = list(run_rows(iter(rows), settings, 1, cluster.scheduler_address, print))
+        finally:
+            for address, folder in before.items():
+                client.run(os.chdir, folder, workers=[address])
+    assert [r.status for r in results] == ["failed", "failed"]
+    assert results[0].reason == (
+        "rows.csv row 2: out/D000.pdf: the Dask worker wrote this leaflet, but it is not in --out as this process "
+        "sees it; --out must be a folder every worker sees at the same path, or a URL; not made"
+    )
+    assert sorted(p.name for p in (tmp_path / "workers" / "out").glob("*.pdf")) == ["D000.pdf", "D001.pdf"]
+    assert not (tmp_path / "batch" / "out").exists()

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import INPUT, write_csv
+from helpers import INPUT, running_children, write_csv
 
 from generator.batch.output import Manifest, folder_lock
 
@@ -247,11 +247,7 @@ def test_a_second_batch_into_the_same_folder_refuses_to_start(run_cli, tmp_path)
 
 
 def _descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    children = running_children()
     found, todo = set(), [pid]
     while todo:
         for child in children.get(todo.pop(), []):
@@ -293,7 +289,7 @@ def test_the_watchdog_ends_a_worker_whose_batch_is_gone(tmp_path) -> None:
         [
             sys.executable,
             "-c",
-            "import sys, time; from generator.batch.worker_life import watch_parent; "
+            "import sys, time; from generator.workers.life import watch_parent; "
             "watch_parent(int(sys.argv[1])); time.sleep(60)",
             str(stand_in.pid),
         ]

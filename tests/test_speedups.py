@@ -12,7 +12,6 @@ from reportlab.lib.pagesizes import A6
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-from generator.batch.pool import start_context
 from generator.batch.progress import Progress
 from generator.content.library import Library
 from generator.errors import InputError
@@ -22,6 +21,7 @@ from generator.paths import layouts_root, library_root
 from generator.pipeline import Generator
 from generator.render import paracache
 from generator.render.text import Text
+from generator.workers.start import start_context
 from generator.yamlio import load_mapping
 
 LONG = " ".join(f"Take <b>one tablet</b> with water, step {n}." for n in range(120))

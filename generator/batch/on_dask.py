@@ -19,7 +19,10 @@ on. Losing the scheduler stops the batch (exit 2); what was made is kept for `--
 
 Workers must run the same version of patient-handouts as the batch (rows fail, saying so,
 otherwise). The built-in library and layouts are each worker's own copy; a `--library` or
-`--layouts` folder must be at the same path on every worker.
+`--layouts` folder must be at the same path on every worker. A folder --out is sent to the
+workers as an absolute path, and each leaflet a worker reports made is read back here and
+checked against its sha256 before the manifest says "made": a row whose leaflet this process
+does not find as the worker wrote it fails, saying so.
 """
 
 from __future__ import annotations
@@ -37,8 +40,9 @@ from pathlib import Path
 
 from generator import __version__
 from generator.batch.pool import Runner, Waiter
+from generator.batch.rowmaker import BatchSettings, RowMaker, RowResult, failed
 from generator.batch.rows import BatchRow
-from generator.batch.run import BatchSettings, RowMaker, RowResult, failed
+from generator.batch.store import Store, is_url
 from generator.content.library import Library
 from generator.errors import InputError
 from generator.layouts import LayoutLibrary
@@ -129,6 +133,20 @@ def make_rows(job: ClusterJob, rows: list[BatchRow]) -> list[RowResult]:
     return [maker.make(row) for row in rows]
 
 
+def _seen_here(row: BatchRow, result: RowResult, out: str) -> RowResult:
+    """`result`, unless it names a leaflet that this process does not find in the --out folder as the worker
+    made it (a folder the workers do not share, say): then a failed row. URLs are not read back."""
+    if result.status == "failed" or is_url(out):
+        return result
+    if Store(out).read_made(Path(result.output).name, result.sha256) is not None:
+        return result
+    reason = (
+        f"{result.output}: the Dask worker wrote this leaflet, but it is not in --out as this process sees it; "
+        "--out must be a folder every worker sees at the same path, or a URL; not made"
+    )
+    return failed(row, reason)
+
+
 @contextlib.contextmanager
 def dask_runner(settings: BatchSettings, scheduler: str) -> Iterator[Runner]:
     """Rows made on the cluster whose scheduler is at `scheduler`."""
@@ -153,7 +171,9 @@ def dask_runner(settings: BatchSettings, scheduler: str) -> Iterator[Runner]:
 
         def wait() -> list[RowResult]:
             try:
-                return future.result()
+                return [
+                    _seen_here(row, result, settings.out) for row, result in zip(rows, future.result(), strict=True)
+                ]
             except KilledWorker:
                 reason = "the Dask workers making this row kept dying; not made (see the workers' logs)"
                 return [failed(row, reason) for row in rows]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,11 @@ OBJECT_STORES = frozenset({"s3", "s3a", "gcs", "gs", "abfs", "abfss", "az", "mem
 def is_url(out: str) -> bool:
     """Whether --out names a URL (scheme://...) rather than a folder."""
     return "://" in out
+
+
+def absolute(out: str) -> str:
+    """--out as every process finds it whatever its working folder: a folder made absolute, a URL as it is."""
+    return out if is_url(out) else os.path.abspath(out)
 
 
 @dataclass(frozen=True)
@@ -75,14 +81,21 @@ class Store:
         except (OSError, ValueError):
             return None
 
+    def read_made(self, name: str, sha256: str) -> bytes | None:
+        """The bytes of `name` when it is there and its sha256 is `sha256` (as made); else None."""
+        data = self.read(name)
+        return data if data is not None and hashlib.sha256(data).hexdigest() == sha256 else None
+
     def unchanged(self, name: str, inputs: str) -> dict[str, Any] | None:
         """The saved record of leaflet `name` when it exists whole and was made from the same inputs."""
-        record_bytes, pdf = self.read(f"{STATE_FOLDER}/{name}.json"), self.read(f"{name}.pdf")
-        if record_bytes is None or pdf is None:
+        record_bytes = self.read(f"{STATE_FOLDER}/{name}.json")
+        if record_bytes is None:
             return None
         try:
             record = json.loads(record_bytes)
-            same = record.get("inputs") == inputs and hashlib.sha256(pdf).hexdigest() == record.get("sha256")
+            same = (
+                record.get("inputs") == inputs and self.read_made(f"{name}.pdf", str(record.get("sha256"))) is not None
+            )
         except (ValueError, AttributeError):
             return None
         return record if same else None

@@ -6,12 +6,10 @@ its own Generator (caches, font registry); workers forked from the warm server p
 (no other thread alive then) start ready, otherwise each loads the library itself.
 With `workers=0` leaflets are made one at a time on a thread of the server process.
 
-Each worker has a pipe of its own, which the event loop watches directly: a job is
-written to an idle worker's pipe, and its answer read when the pipe becomes readable, in
-the same callback that writes the worker its next waiting job. (concurrent.futures'
-ProcessPoolExecutor passes every job and answer through two helper threads of the server,
-which cost the server about 1 ms of CPU a leaflet, taken from the workers when every core
-is busy.) A worker that dies fails only its own request, with BrokenProcessPool, and is
+Each worker (generator.workers.process, as the batch's) has a pipe of its own, which the
+event loop watches directly: a job is written to an idle worker's pipe, and its answer read
+when the pipe becomes readable, in the same callback that writes the worker its next
+waiting job. A worker that dies fails only its own request, with BrokenProcessPool, and is
 replaced (started fresh: forked from the serving process it would inherit its sockets);
 a job given to a worker found dead while idle waits for the next worker.
 
@@ -23,11 +21,9 @@ Retry-After estimated from how long builds take, instead of queueing for minutes
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import functools
 import logging
 import math
-import os
-import pickle
 import signal
 import time
 from collections import deque
@@ -35,21 +31,16 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from fastapi.responses import JSONResponse, Response
 
-from generator.batch.pool import fresh_context, start_context
-from generator.batch.worker_life import die_with_parent
 from generator.pipeline import Generator
 from generator.web.replies import message_reply
+from generator.workers.process import Job, Worker
 
 T = TypeVar("T")
-Job = Callable[..., T]
-"""A module-level function taking the worker's Generator first, then picklable arguments."""
 
 BUSY_MESSAGE = "the server is busy making other leaflets; try again shortly"
 LOG = logging.getLogger("generator.web.builds")
@@ -80,96 +71,31 @@ def refused_at_once(pool: BuildPool, reply: Callable[[BusyError], Response] = bu
     return reply(BusyError(pool.retry_after())) if pool.full() else None
 
 
-_generator: Generator | None = None
-"""The worker process's generator (set in the server only while forking workers from it)."""
+def _load_generator(library: Path, layouts: Path) -> Generator:
+    """A fresh worker's generator."""
+    from generator.content.library import Library
+    from generator.layouts import LayoutLibrary
+
+    return Generator(Library(library), LayoutLibrary(layouts))
 
 
-def _work(connection: Connection, library: Path, layouts: Path, server_pid: int) -> None:
-    """A worker's life: run each job read from the pipe and write back (True, result) or (False, exception).
-
-    Workers leave Ctrl-C to the server, which stops them (None on the pipe), and die with it."""
-    global _generator
-    die_with_parent(server_pid)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if _generator is None:
-        from generator.content.library import Library
-        from generator.layouts import LayoutLibrary
-
-        _generator = Generator(Library(library), LayoutLibrary(layouts))
-    while (task := connection.recv()) is not None:
-        job, args = task
-        try:
-            answer: tuple[bool, Any] = (True, job(_generator, *args))
-        except Exception as exc:  # the request's error, answered by its route
-            answer = (False, _portable(exc))
-        try:
-            data = ForkingPickler.dumps(answer)
-        except Exception as exc:  # pickled whole before anything is written
-            data = ForkingPickler.dumps(
-                (False, RuntimeError(f"a build's answer could not be sent: {type(exc).__name__}"))
-            )
-        connection.send_bytes(data)
-
-
-def _portable(exc: Exception) -> Exception:
-    """`exc`, or a RuntimeError saying what it was when it cannot be pickled back or set on a future."""
-    if isinstance(exc, StopIteration):
-        return RuntimeError(f"a build raised {type(exc).__name__}")
-    try:
-        pickle.loads(ForkingPickler.dumps(exc))
-    except Exception:
-        return RuntimeError(f"a build raised {type(exc).__name__}, which cannot be sent back")
-    return exc
-
-
-class _Worker:
-    """One worker process and the server's end of its pipe.
+class _Worker(Worker):
+    """A build worker: its state is a Generator, and it leaves Ctrl-C to the server, which stops it.
 
     With `warm`, it is forked from this process when that is safe (see start_context); else, and for
     every replacement (forked from the serving process it would inherit the listening and client
     sockets), it starts fresh and loads the library itself."""
 
     def __init__(self, generator: Generator, warm: bool) -> None:
-        global _generator
-        context = start_context() if warm else fresh_context()
-        _generator = generator if context.get_start_method() == "fork" else None
-        ours, theirs = context.Pipe()
-        library, layouts = generator.library.root, generator.layouts.root
-        self.process = context.Process(
-            target=_work, args=(theirs, library, layouts, os.getpid()), name="handout-build", daemon=True
-        )
-        try:
-            self.process.start()
-        except BaseException:
-            ours.close()
-            raise
-        finally:
-            _generator = None
-            theirs.close()  # the worker's end lives in the worker only: its death reads as end of file here
-        self.connection = ours
-
-    def ask_to_stop(self) -> None:
-        """Ask the worker to end after the build under way."""
-        with contextlib.suppress(OSError):  # already gone
-            self.connection.send(None)
-
-    def wait(self, deadline: float) -> None:
-        """Wait for the worker to end (dropping answers nobody waits for any more); kill it at `deadline`."""
-        with contextlib.suppress(EOFError, OSError):
-            while self.process.is_alive() and time.monotonic() < deadline:
-                if self.connection.poll(0.05):
-                    self.connection.recv_bytes()  # a worker blocked writing a large answer could not end
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join()
-        self.connection.close()
+        load = functools.partial(_load_generator, generator.library.root, generator.layouts.root)
+        super().__init__(generator, load, warm, "handout-build", (signal.SIGINT,))
 
 
 @dataclass(frozen=True)
 class _Task(Generic[T]):
     """A job accepted by the pool and the future its request awaits."""
 
-    job: Job[T]
+    job: Job
     args: tuple[Any, ...]
     answer: asyncio.Future[T]
 
@@ -199,7 +125,7 @@ class BuildPool:
         """Whether a build would be refused now."""
         return self.accepted >= self.limit
 
-    async def run(self, job: Job[T], *args: Any) -> T:
+    async def run(self, job: Callable[..., T], *args: Any) -> T:
         """`job(generator, *args)` in a worker; raises BusyError when `workers + queue` builds are already accepted.
 
         Raises BrokenProcessPool when the worker died making it (that worker is replaced)."""
@@ -231,13 +157,13 @@ class BuildPool:
         Called from the callback that reads a worker's answer, so a worker gets its next job at once. The
         worker goes back to the pool only once it has answered, even if the request is cancelled."""
         loop = asyncio.get_running_loop()
-        pipe = worker.connection.fileno()
+        pipe = worker.fileno()
 
         def answered() -> None:
             loop.remove_reader(pipe)
             died = False
             try:
-                done, value = worker.connection.recv()  # blocks at most until the worker's write of it ends
+                done, value = worker.receive()  # blocks at most until the worker's write of it ends
             except (EOFError, OSError):
                 died, done = True, False
                 value = BrokenProcessPool("a build worker died making this leaflet; it has been replaced")
@@ -255,7 +181,7 @@ class BuildPool:
                 self._dispatch()
 
         try:
-            worker.connection.send((task.job, task.args))
+            worker.send(task.job, [task.args])
         except OSError:  # it died while idle: nothing ran, so the job waits for the next worker
             self._waiting.appendleft(task)
             self._replace(worker)
@@ -267,9 +193,7 @@ class BuildPool:
         loop.add_reader(pipe, answered)
 
     def _replace(self, dead: _Worker) -> None:
-        dead.process.kill()  # it closed its end of the pipe, so it is dead or dying
-        dead.process.join()
-        dead.connection.close()
+        dead.kill()  # it closed its end of the pipe, so it is dead or dying
         self._all.remove(dead)
         LOG.warning("a build worker died (exit code %s); starting another", dead.process.exitcode)
         self._add_worker()

@@ -1,0 +1,274 @@
+"""Making one row of a batch: build, verify and write its leaflet, and the manifest line that says so.
+
+The same RowMaker makes rows in the batch process, in its local worker processes
+(generator.batch.pool) and on Dask workers (generator.batch.on_dask). A failing row never
+raises: it becomes a failed result whose reason names the row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator import __version__
+from generator.batch.rows import BatchRow, personalisation_of
+from generator.batch.store import STATE_FOLDER, Store
+from generator.content.codes import CodeIndex
+from generator.content.labels import labels_path
+from generator.content.library import Library
+from generator.errors import HandoutError, InputError
+from generator.inputs.personalisation import Clinic, Personalisation
+from generator.inputs.selection import resolve_language, resolve_topic
+from generator.layouts import LayoutLibrary
+from generator.mail.settings import EmailSettings
+from generator.pipeline import Generator, Handout, HandoutRequest
+from generator.prescription.policy import ClinicPolicy
+
+if TYPE_CHECKING:
+    from generator.fhir.mapping import FhirInput  # imported when a row is FHIR: fhir.resources takes 0.25 s
+
+_NOT_RESENT = "delivery uncertain: not sent again by --resume; check with the patient first"
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """What every row shares."""
+
+    out: str
+    """Folder, or fsspec URL (see generator.batch.store), for the leaflets and manifest.csv."""
+    library: Path
+    layouts: Path
+    clinic: Clinic
+    made_on: dt.date
+    layout: str = "standard"
+    topic: str | None = None
+    paper: str | None = None
+    resume: bool = False
+    email: EmailSettings | None = None
+    """Send each row's leaflet to its email column (None: do not send)."""
+    outbox: Path | None = None
+    """With email: write .eml files here instead of sending."""
+    policy: ClinicPolicy = field(default_factory=ClinicPolicy)
+    """The clinic's own rules (course length per topic), from the config file's policy: section."""
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """What happened to one row; a line of the manifest."""
+
+    row: int
+    id: str
+    status: str
+    """made, skipped (unchanged, --resume) or failed."""
+    output: str = ""
+    pages: int = 0
+    sha256: str = ""
+    reason: str = ""
+    warnings: str = ""
+    """What staff should check before handing the leaflet out (age, start date, unknown codes), '; ' between."""
+    email: str = ""
+    """sent, no address, written to PATH, already sent, delivery uncertain: REASON, or failed: REASON."""
+    password: str = ""
+    """The PDF's random code (pdf_password: random), for staff to give the patient by phone or in person."""
+
+
+def failed(row: BatchRow, reason: str) -> RowResult:
+    """A failed row's manifest line; `reason` gets the row's place in front unless it starts with it already."""
+    said = reason if reason.startswith(row.where) else f"{row.where}: {reason}"
+    return RowResult(row.number, row.extras.get("id", ""), "failed", reason=said)
+
+
+def output_name(row: BatchRow) -> str:
+    """A safe, predictable file stem: the row's id, else its row number; never a patient name."""
+    row_id = row.extras.get("id")
+    if row_id is None:
+        return f"row-{row.number:06d}"
+    if not _SAFE_ID.fullmatch(row_id):
+        raise InputError(f"{row.where}: id: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+    return row_id
+
+
+def _warnings_text(fhir: FhirInput | None, staff: tuple[tuple[str, str], ...]) -> str:
+    """The manifest's warnings cell: FHIR mapping warnings, then staff warnings."""
+    found = list(fhir.warnings) if fhir else []
+    found += [f"{field}: {message}" for field, message in staff]
+    return "; ".join(found)
+
+
+def _inputs_hash(row: BatchRow, request_key: dict[str, object]) -> str:
+    text = json.dumps({"row": row.data, **request_key}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class RowMaker:
+    """Makes the leaflet of one row; one per process, with the generator's caches."""
+
+    def __init__(self, settings: BatchSettings, generator: Generator | None = None) -> None:
+        """`generator`: one already loaded from `settings.library` and `settings.layouts` (a Dask worker's, kept
+        warm across batches while those files are unchanged); else a new one."""
+        self.settings = settings
+        self.generator = generator or Generator(Library(settings.library), LayoutLibrary(settings.layouts))
+        self.store = Store(settings.out)
+        self._fingerprints: dict[tuple[str, str, str], str] = {}
+        self._codes: CodeIndex | None = None
+
+    def warm_up(self) -> None:
+        """Load what every row needs (layout, fonts, templates, shared paragraphs) by making a sample leaflet once.
+
+        Forked workers then start warm. A sample the library cannot make is no error here: rows report their own.
+        """
+        from generator.inputs.personalisation import read_personalisation
+
+        library = self.generator.library
+        named = library.find_topic(self.settings.topic) if self.settings.topic else None
+        topic = named or next((name for name in library.topic_names() if library.sample_path(name)), None)
+        if topic is None:
+            return
+        try:
+            data = read_personalisation(library.sample_input(topic))
+            request = HandoutRequest(topic, data, self.settings.clinic, self.settings.made_on, self.settings.layout)
+            self.generator.build(request, "warm-up")
+        except HandoutError:
+            pass
+
+    def make(self, row: BatchRow) -> RowResult:
+        """Build, verify and write one row; any failure becomes a failed result, never an exception."""
+        try:
+            return self._make(row)
+        except HandoutError as exc:
+            return failed(row, str(exc))
+        except Exception as exc:
+            return failed(row, f"internal error ({exc.__class__.__name__})")
+
+    def _make(self, row: BatchRow) -> RowResult:
+        settings, extras = self.settings, row.extras
+        name = output_name(row)
+        fhir = self._fhir(row) if row.fhir else None
+        data = fhir.data if fhir else personalisation_of(row)
+        topic = (
+            fhir.topic
+            if fhir
+            else resolve_topic(self.generator.library, extras.get("topic") or settings.topic, data, row.where)
+        )
+        request = HandoutRequest(
+            topic=topic,
+            data=data,
+            clinic=data.clinic or settings.clinic,
+            made_on=settings.made_on,
+            layout=extras.get("layout") or settings.layout,
+            paper=settings.paper,
+            language=extras.get("language"),
+            policy=settings.policy,
+        )
+        language = resolve_language(self.generator.library, topic, request.language, data, row.where)  # before files
+        key = {
+            "topic": topic,
+            "layout": request.layout,
+            "language": language,
+            "paper": request.paper,
+            "clinic": request.clinic.model_dump(mode="json"),
+            "made_on": settings.made_on.isoformat(),
+            "content_version": self.generator.library.topic(topic).content_version,
+            "content_files": self._fingerprint(topic, language, request.layout),
+            "generator": __version__,
+        }
+        inputs = _inputs_hash(row, key)
+        store, pdf_name, state_name = self.store, f"{name}.pdf", f"{STATE_FOLDER}/{name}.json"
+        output = store.location(pdf_name)
+        done = store.unchanged(name, inputs) if settings.resume else None
+        row_id = extras.get("id", "")
+        address = extras.get("email")
+        previous = (done.get("emailed_to"), done.get("uncertain")) if done else ()
+        if done and (settings.email is None or (address and address in previous)):
+            email = ""
+            if settings.email is not None:
+                email = "already sent" if done.get("emailed_to") == address else _NOT_RESENT
+            pages, digest, code = done["pages"], done["sha256"], str(done.get("password", ""))
+            warnings = _warnings_text(fhir, self.generator.check(request, row.where)[1])
+            return RowResult(row.number, row_id, "skipped", output, pages, digest, "", warnings, email, code)
+        if fhir:
+            from generator.fhir.handout import build_fhir
+
+            handout = build_fhir(self.generator, request, fhir, row.where)
+        else:
+            handout = self.generator.build(request, row.where)
+        digest = hashlib.sha256(handout.pdf).hexdigest()
+        record: dict[str, object] = {"inputs": inputs, "pages": handout.pages, "sha256": digest}
+        if not done:  # the record first: a row whose PDF could not be written leaves no PDF behind
+            store.write(state_name, json.dumps(record).encode())
+            store.write(pdf_name, handout.pdf)
+        email, code = "", ""
+        if settings.email is not None:
+            email, code = self._email(row, data, request, handout, name)
+            sent = {"sent": "emailed_to", "delivery uncertain": "uncertain"}.get(email.split(":")[0])
+            if sent:
+                store.write(state_name, json.dumps({**record, sent: address, "password": code}).encode())
+        status = "skipped" if done else "made"
+        warnings = _warnings_text(fhir, handout.warnings)
+        return RowResult(row.number, row_id, status, output, handout.pages, digest, "", warnings, email, code)
+
+    def _fhir(self, row: BatchRow) -> FhirInput:
+        """Read a FHIR NDJSON row (a Bundle); --topic, when given, must agree with the medicine's code."""
+        from generator.fhir.mapping import read_fhir
+
+        if row.problem:
+            raise InputError(f"{row.where}: {row.problem}")
+        if self._codes is None:
+            self._codes = CodeIndex(self.generator.library)
+        return read_fhir(row.data, row.where, self.generator.library, self._codes, self.settings.topic)
+
+    def _fingerprint(self, topic: str, language: str, layout: str) -> str:
+        """A hash of every file the leaflet is made from, so --resume notices edited content or layouts."""
+        key = (topic, language, layout)
+        if key not in self._fingerprints:
+            library = self.generator.library
+            paths = [library.topic_path(topic), library.topic_path(topic).with_name(f"topic.{language}.yaml")]
+            paths += [library.block_path(topic, ref, language) for ref in library.topic(topic).blocks]
+            paths += [labels_path(library.root, language), *self.generator.layouts.files(layout)]
+            digest = hashlib.sha256()
+            for path in paths:
+                shown = _relative(path, library.root, self.generator.layouts.root)  # the same on every machine
+                digest.update(shown.encode() + b"\0" + (path.read_bytes() if path.is_file() else b""))
+            self._fingerprints[key] = digest.hexdigest()
+        return self._fingerprints[key]
+
+    def _email(
+        self, row: BatchRow, data: Personalisation, request: HandoutRequest, handout: Handout, name: str
+    ) -> tuple[str, str]:
+        """Send one row's leaflet; the manifest's email and password columns."""
+        from generator.content.labels import load_wording
+        from generator.mail.handout import mail_handout
+
+        address = row.extras.get("email")
+        if not address:
+            return "no address", ""
+        assert self.settings.email is not None
+        labels = load_wording(self.generator.library.root, handout.language).labels
+        try:
+            done = mail_handout(
+                handout,
+                data,
+                request.clinic,
+                address,
+                self.settings.email,
+                labels,
+                row.where,
+                self.settings.outbox,
+                name,
+            )
+        except HandoutError as exc:
+            return f"failed: {exc}", ""
+        return ("sent" if done.outcome.startswith("sent") else done.outcome), done.code or ""
+
+
+def _relative(path: Path, *roots: Path) -> str:
+    for root in roots:
+        if path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+    return str(path)
