@@ -23,7 +23,7 @@ from generator.content.labels import labels_path
 from generator.content.library import Library
 from generator.errors import HandoutError, InputError
 from generator.inputs.personalisation import Clinic, Personalisation
-from generator.inputs.selection import resolve_language, resolve_topic
+from generator.inputs.selection import resolve_language, resolve_medicine_topics, resolve_topic
 from generator.layouts import LayoutLibrary
 from generator.mail.settings import EmailSettings
 from generator.pipeline import Generator, Handout, HandoutRequest
@@ -166,16 +166,22 @@ class RowMaker:
             language=extras.get("language"),
             policy=settings.policy,
         )
-        language = resolve_language(self.generator.library, topic, request.language, data, row.where)  # before files
+        library = self.generator.library
+        topics = [topic] if topic else resolve_medicine_topics(library, data, row.where)  # several medicines
+        language = ""
+        for each in topics:  # before any file is read
+            language = resolve_language(library, each, request.language, data, row.where)
+        versions = [library.topic(each).content_version for each in topics]
+        files = [self._fingerprint(each, language, request.layout) for each in topics]
         key = {
-            "topic": topic,
+            "topic": topic or topics,
             "layout": request.layout,
             "language": language,
             "paper": request.paper,
             "clinic": request.clinic.model_dump(mode="json"),
             "made_on": settings.made_on.isoformat(),
-            "content_version": self.generator.library.topic(topic).content_version,
-            "content_files": self._fingerprint(topic, language, request.layout),
+            "content_version": versions[0] if topic else versions,
+            "content_files": files[0] if topic else files,
             "generator": __version__,
         }
         inputs = _inputs_hash(row, key)
