@@ -169,3 +169,13 @@ def test_json_and_json_lines_carry_several_medicines(run_cli, tmp_path) -> None:
     assert "Your medicines" in pdf_text(tmp_path / "out" / "M1.pdf")
     with pytest.raises(InputError):
         parse_personalisation(data | {"prescriptions": [METHOCARBAMOL] * 7}, "p.json")  # at most six
+
+
+@pytest.mark.parametrize("layout", ["a4", "large-print", "grayscale"])
+def test_several_medicines_in_every_layout_that_holds_them(run_cli, write_yaml, tmp_path, layout) -> None:
+    code, err, out = _build(run_cli, write_yaml, tmp_path, _data(METHOCARBAMOL, CYCLOBENZAPRINE), "--layout", layout)
+    assert code == 0, err  # verified as it was made
+    text = pdf_text(out)
+    assert "Your medicines" in text and "At bedtime Cyclobenzaprine (Flexeril) 1 tablet of 5 mg each time" in text
+    code, output, _ = run_cli("verify", str(out), "--patient", str(tmp_path / "patient.yaml"), "--layout", layout)
+    assert code == 0, output

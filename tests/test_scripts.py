@@ -319,3 +319,22 @@ def test_a_name_with_nothing_to_print_is_an_input_error(run_cli, sample, write_y
 def test_decomposed_letters_with_their_marks_are_names(sample) -> None:
     sample["patient"]["name"] = "Jose\u0301 Nguye\u0302\u0303n"  # marks after their letters (NFD)
     assert parse_personalisation(sample, "p.yaml").patient.name == "Jose\u0301 Nguye\u0302\u0303n"
+
+
+def test_a_face_cut_later_is_the_same_bytes(tmp_path, monkeypatch) -> None:
+    """Faces cut from the packaged fonts keep the original's timestamp: two processes (or machines) that cut a
+    face a second apart embed the same font, so the same inputs give the same PDF (a fresh cache once gave a
+    batch's Dask workers and its own process different bytes)."""
+    import time
+
+    from generator.render.fontfiles import CACHE_ENV, package_file, static_face, subset_face, system_file
+
+    variable = package_file("fontpkg_heebo", "Heebo[wght].ttf")  # a small variable font: quick to cut
+    cjk = system_file("NotoSansCJK-Regular.ttc")
+    cuts = []
+    for folder in ("first", "second"):
+        monkeypatch.setenv(CACHE_ENV, str(tmp_path / folder))
+        faces = [static_face(variable, 700)] + ([subset_face(cjk, 0, "张伟")] if cjk else [])
+        cuts.append([face.read_bytes() for face in faces])
+        time.sleep(1.1)  # fontTools writes the time of saving, to the second, unless told not to
+    assert cuts[0] == cuts[1]

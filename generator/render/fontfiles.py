@@ -29,7 +29,7 @@ FONT_DIRS_ENV = "HANDOUT_FONT_DIRS"
 SYSTEM_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
 """Where installed system fonts (e.g. Debian's fonts-noto-cjk) are looked for, after $HANDOUT_FONT_DIRS."""
 _PRIVATE_USE = range(0xE000, 0xF900)
-_VERSION = "v3"
+_VERSION = "v4"
 """Bump when the way faces are made changes, so old cache entries are not used."""
 
 
@@ -181,6 +181,10 @@ def _map_unmapped_glyphs(font: TTFont) -> None:
 
 
 def _save(font: TTFont, target: Path) -> None:
+    """Write the cut face atomically, keeping the original's timestamp: a face cut now and one cut a second
+    later must be the same bytes, or two processes (or machines) would embed different fonts, and the same
+    inputs would no longer give the same PDF."""
+    font.recalcTimestamp = False
     temp = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
