@@ -79,9 +79,8 @@ def _share(cells: tuple[tuple[Cell, ...], ...], width: float, pad: float) -> tup
         options = []
         for target in sorted({max(row) for row in rows if max(row) > 1}, reverse=True):
             needed = list(widths)
-            for row in (row for row in rows if max(row) == target):
+            for row, cell_row in ((row, cells[number]) for number, row in enumerate(rows) if max(row) == target):
                 for column in (column for column in columns if row[column] == target):
-                    cell_row = cells[rows.index(row)]
                     needed[column] = max(needed[column], _room_for(cell_row[column], target - 1, pad))
             cost = sum(needed) - sum(widths)
             saved = sum(map(max, rows)) - sum(map(max, heights(needed)))
