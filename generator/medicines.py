@@ -16,7 +16,7 @@ from generator.content.library import SHARED_FOLDER
 from generator.content.templating import escape_text
 from generator.content.topic import TopicWords
 from generator.personalise import MEDICINE_KIND, Item, Leaflet, LeafletBlock
-from generator.prescription.printed import how_often
+from generator.prescription.printed import how_often, needed
 from generator.prescription.schedule import Schedule
 
 
@@ -40,31 +40,33 @@ class Part:
 
 
 def by_time_of_day(medicines: list[Medicine], wording: Wording) -> tuple[tuple[str, ...], ...]:
-    """The first day of every medicine, by time of day (plain text rows, header first): at each time of day
-    the medicines due then; then medicines taken every so many hours, then those taken only when needed."""
+    """Every medicine's first dose schedule, by time of day (plain text rows, header first), each row from the
+    day that medicine starts: at each time of day the medicines due then; then medicines taken every so many
+    hours, then those taken only when needed."""
     labels = wording.labels
-    rows = [(labels.medicines_when, labels.medicines_medicine, labels.schedule_how_much)]
+    rows = [(labels.schedule_from, labels.medicines_when, labels.medicines_medicine, labels.schedule_how_much)]
     for slot in SLOTS:
         for medicine in medicines:
             step = medicine.schedule.steps[0]
             for time in (time for time in step.times if slot_of(time) == slot):
-                when = _capital(labels.times_of_day[time])  # type: ignore[index]
-                rows.append((when, medicine.name, _how_much(medicine, wording)))
+                when = labels.times_of_day[time]  # type: ignore[index]
+                when += f", {needed(step, wording, medicine.words)}" if step.as_needed else ""
+                rows.append(_row(medicine, _capital(when), wording))
     for medicine in medicines:
         step = medicine.schedule.steps[0]
         if not step.times:
-            when = _capital(how_often(step, wording, medicine.words))
-            rows.append((when, medicine.name, _how_much(medicine, wording)))
+            rows.append(_row(medicine, _capital(how_often(step, wording, medicine.words)), wording))
     return tuple(rows)
+
+
+def _row(medicine: Medicine, when: str, wording: Wording) -> tuple[str, ...]:
+    step = medicine.schedule.steps[0]
+    how_much = wording.how_much(medicine.schedule.form, step.tablets, step.strength_mg)
+    return (wording.date(step.start, short=True), when, medicine.name, how_much)
 
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def _how_much(medicine: Medicine, wording: Wording) -> str:
-    step = medicine.schedule.steps[0]
-    return wording.how_much(medicine.schedule.form, step.tablets, step.strength_mg)
 
 
 def medicine_block(part: Part, wording: Wording) -> LeafletBlock:

@@ -8,6 +8,8 @@ import pytest
 import yaml
 from helpers import pdf_pages_text, pdf_text
 
+from generator.content.labels import load_wording
+from generator.paths import library_root
 from generator.verify import missing_sentences
 
 LAYOUTS = ["standard", "a4", "large-print", "one-page", "trifold", "grayscale"]
@@ -128,3 +130,11 @@ def test_clinic_library_with_an_extra_topic(run_cli, library_copy, tmp_path, mon
     assert code == 0, err
     assert "Never sleep on a heat pack." in pdf_text(output) and "Using heat packs safely" in pdf_text(output)
     assert "heat-packs" in run_cli("list")[1]
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "written"),
+    [("en", 1500, "1,500"), ("es", 1500, "1500"), ("en", 7.5, "7.5"), ("es", 7.5, "7.5"), ("en", 0.1 * 3, "0.3")],
+)
+def test_milligrams_as_each_language_writes_them(language, value, written) -> None:
+    assert load_wording(library_root(), language).mg(value) == written

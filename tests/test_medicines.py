@@ -48,11 +48,11 @@ def test_two_medicines_make_one_leaflet(run_cli, write_yaml, tmp_path) -> None:
     assert "Your medicines Methocarbamol (Robaxin) and Cyclobenzaprine (Flexeril) Prepared for" in text
     assert "Prepared for Maria Lopez Prescribed by Dr. Sam Lee, 555-0100" in text
     by_time = [
-        "What to take, and when When Medicine How much",
-        "In the morning Methocarbamol (Robaxin) 1 tablet of 750 mg each time",
-        "At midday Methocarbamol (Robaxin) 1 tablet of 750 mg each time",
-        "In the evening Methocarbamol (Robaxin) 1 tablet of 750 mg each time",
-        "At bedtime Cyclobenzaprine (Flexeril) 1 tablet of 5 mg each time",
+        "What to take, and when From When Medicine How much",
+        "Nov 24, 2026 In the morning Methocarbamol (Robaxin) 1 tablet of 750 mg each time",
+        "Nov 24, 2026 At midday Methocarbamol (Robaxin) 1 tablet of 750 mg each time",
+        "Nov 24, 2026 In the evening Methocarbamol (Robaxin) 1 tablet of 750 mg each time",
+        "Nov 24, 2026 At bedtime Cyclobenzaprine (Flexeril) 1 tablet of 5 mg each time",
     ]
     assert " ".join(by_time) in text
     first_page = pdf_pages_text(out)[0]
@@ -92,14 +92,18 @@ def test_verify_reads_the_topics_from_the_pdf_and_checks_every_medicine(run_cli,
     bad = tamper(out, tmp_path / "bad.pdf", "at bedtime", _removed)  # the second medicine's time of day
     code, output, _ = run_cli("verify", str(bad), "--patient", str(patient))
     assert code == 6 and "of cyclobenzaprine row 1 of 1: missing" in output, output
+    code, _, err = run_cli("verify", str(out), "--patient", str(patient), "--layout", "one-page")
+    assert code == 2 and "--layout: layout 'one-page' holds one medicine; this patient file has several" in err
+    code, _, err = run_cli("verify", str(out), "--patient", str(patient), "--topic", "methocarbamol")
+    assert code == 2 and "--topic: one topic for a patient file of one prescription or none; none for several" in err
 
 
 def test_several_medicines_in_spanish(run_cli, write_yaml, tmp_path) -> None:
     code, err, out = _build(run_cli, write_yaml, tmp_path, _data(METHOCARBAMOL, CYCLOBENZAPRINE, language="es"))
     assert code == 0, err
     text = pdf_text(out)
-    assert "Sus medicamentos" in text and "Qué tomar y cuándo Cuándo Medicamento Cuánto" in text
-    assert "Al acostarse Ciclobenzaprina (Flexeril) 1 tableta de 5 mg cada vez" in text
+    assert "Sus medicamentos" in text and "Qué tomar y cuándo Desde Cuándo Medicamento Cuánto" in text
+    assert "24 nov 2026 Al acostarse Ciclobenzaprina (Flexeril) 1 tableta de 5 mg cada vez" in text
     assert "No tome más de 3 tabletas (2250 mg) en un día." in text
 
 
@@ -167,6 +171,12 @@ def test_json_and_json_lines_carry_several_medicines(run_cli, tmp_path) -> None:
     manifest = (tmp_path / "out" / "manifest.csv").read_text()
     assert '"M1","made"' in manifest and '"M2","failed"' in manifest
     assert "Your medicines" in pdf_text(tmp_path / "out" / "M1.pdf")
+    made = (tmp_path / "out" / "M1.pdf").stat().st_mtime_ns
+    code, _, _ = run_cli("batch", str(rows), "--out", str(tmp_path / "out"), "--made-on", "2026-11-24", "--resume")
+    resumed = (tmp_path / "out" / "manifest.csv").read_text()
+    assert code == 1 and '"M1","skipped"' in resumed and (tmp_path / "out" / "M1.pdf").stat().st_mtime_ns == made
+    warning = "two medicines that slow the brain"
+    assert warning in manifest.splitlines()[1] and warning in resumed.splitlines()[1]  # checked again on resume
     with pytest.raises(InputError):
         parse_personalisation(data | {"prescriptions": [METHOCARBAMOL] * 7}, "p.json")  # at most six
 
@@ -179,3 +189,14 @@ def test_several_medicines_in_every_layout_that_holds_them(run_cli, write_yaml, 
     assert "Your medicines" in text and "At bedtime Cyclobenzaprine (Flexeril) 1 tablet of 5 mg each time" in text
     code, output, _ = run_cli("verify", str(out), "--patient", str(tmp_path / "patient.yaml"), "--layout", layout)
     assert code == 0, output
+
+
+def test_each_medicine_is_listed_from_the_day_it_starts(run_cli, write_yaml, tmp_path) -> None:
+    """Page 1 must not tell the patient to take a medicine that starts a week later on day one."""
+    later = CYCLOBENZAPRINE | {"start": "2026-12-01", "as_needed": True, "as_needed_for": "muscle-spasm"}
+    code, err, out = _build(run_cli, write_yaml, tmp_path, _data(METHOCARBAMOL, later))
+    assert code == 0, err
+    text = pdf_text(out)
+    row = "Dec 1, 2026 At bedtime, only when you need it for muscle spasm Cyclobenzaprine (Flexeril) 1 tablet of 5 mg"
+    assert row in text
+    assert "Nov 24, 2026 In the morning Methocarbamol (Robaxin)" in text

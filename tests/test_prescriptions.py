@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 from helpers import pdf_text, write_csv
+from hypothesis import given
+from hypothesis import strategies as st
 from test_verify import _removed, tamper
 
 from generator.errors import InputError
@@ -97,6 +99,22 @@ def test_a_csv_row_gives_times_as_a_list(run_cli, tmp_path) -> None:
 # --- every so many hours, and as needed ------------------------------------------------------------------
 
 
+@given(word=st.sampled_from(["true", "false"]), capitals=st.lists(st.booleans(), min_size=5, max_size=5))
+def test_as_needed_is_true_or_false_in_any_case_as_spreadsheets_write_it(word, capitals) -> None:
+    text = "".join(letter.upper() if capital else letter for letter, capital in zip(word, capitals, strict=False))
+    rx = parse_personalisation(_data(_rx("cyclobenzaprine", 5, 2, as_needed=text)), "p.csv").prescription
+    assert rx is not None and rx.as_needed is (word == "true")
+
+
+@given(
+    st.one_of(st.text(max_size=8), st.integers(), st.none()).filter(lambda v: str(v).lower() not in ("true", "false"))
+)
+def test_as_needed_refuses_anything_else(value) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_personalisation(_data(_rx("cyclobenzaprine", 5, 2, as_needed=value)), "p.csv")
+    assert "prescription.as_needed: expected true or false" in str(caught.value)
+
+
 @pytest.mark.parametrize("layout", ["standard", "one-page", "trifold", "large-print"])
 def test_every_so_many_hours(generator, layout) -> None:
     rx = _rx("methocarbamol", 750, 6, 5, strength_mg=750, every_hours=4)
@@ -124,6 +142,17 @@ def test_as_needed_with_a_reason_and_an_interval(generator, layout) -> None:
     spanish = _text(generator, _data(rx, "es"), layout)
     assert "solo cuando lo necesite para espasmos musculares, hasta 3 veces al día, con al menos 4 horas" in spanish
     assert "No tome más de 3 tabletas (30 mg) en un día." in spanish
+
+
+def test_as_needed_at_a_time_of_day(generator) -> None:
+    """ "Cyclobenzaprine 10 mg at bedtime as needed for muscle spasm", an order clinics write often."""
+    rx = _rx("cyclobenzaprine", 10, 1, strength_mg=10, times=["bedtime"], as_needed=True, as_needed_for="muscle-spasm")
+    text = _text(generator, _data(rx))
+    assert "1 tablet of 10 mg each time at bedtime, only when you need it for muscle spasm" in text
+    assert "Do not take more than 1 tablet (10 mg) in one day." in text
+    assert "Day How much each time Bedtime" in text
+    spanish = _text(generator, _data(rx, "es"))
+    assert "1 tableta de 10 mg cada vez al acostarse, solo cuando lo necesite para espasmos musculares" in spanish
 
 
 def test_as_needed_without_a_reason(generator) -> None:
@@ -180,7 +209,7 @@ def test_refills_beyond_a_course_limit_warn_staff(generator, run_cli, write_yaml
         (
             _rx("carisoprodol", 350, 3, times=["morning", "midday", "evening"], every_hours=6),
             "prescription.times",
-            "not with every_hours or as_needed: those doses are not taken at set times of day",
+            "not with every_hours: those doses are not taken at set times of day",
         ),
         (
             _rx("carisoprodol", 350, 3, every_hours=12),
@@ -320,8 +349,8 @@ def test_verify_passes_these_leaflets_and_fails_without_their_time_words_or_limi
     patient = write_yaml("p.yaml", _data(rx))
     leaflet = tmp_path / "leaflet.pdf"
     assert run_cli("build", "--patient", str(patient), "--made-on", "2026-11-24", "-o", str(leaflet))[0] == 0
-    code, out, _ = run_cli("verify", str(leaflet), "--patient", str(patient), "--topic", rx["medicine"])
-    assert code == 0, out
+    code, out, _ = run_cli("verify", str(leaflet), "--patient", str(patient))  # the prescription's topic
+    assert code == 0 and f"required warnings of '{rx['medicine']}'" in out, out
     bad = tamper(leaflet, tmp_path / "bad.pdf", taken_off, _removed)
     code, out, _ = run_cli("verify", str(bad), "--patient", str(patient), "--topic", rx["medicine"])
     assert code == 6 and "missing" in out, out

@@ -145,7 +145,7 @@ class Labels(StrictModel):
     medicines_when: str
     medicines_medicine: str
     medicines_note: str
-    """Under that table: it shows the first day; each medicine's own part gives its dates and schedule."""
+    """Under that table: each medicine's own part gives all its dates and its schedule."""
     medicine_calendar: str
     """A dose calendar's heading in a leaflet for several medicines, from {medicine}."""
     refills: str
@@ -203,8 +203,9 @@ class Wording:
         return self._plural(phrase, count)
 
     def mg(self, value: float) -> str:
-        """A dose in mg as the language writes it safely: 1,500 or 1500, and 7.5 with a point in every language."""
-        whole, _, fraction = repr(float(value)).removesuffix(".0").partition(".")
+        """A dose in mg as the language writes it safely: 1,500 or 1500, and 7.5 with a point in every language;
+        to a millionth of a mg, so a total worked out in floating point (3 x 0.1) prints as 0.3."""
+        whole, _, fraction = repr(round(float(value), 6)).removesuffix(".0").partition(".")
         digits = whole.lstrip("-")
         groups = [digits[max(0, end - 3) : end] for end in range(len(digits), 0, -3)][::-1]
         return (

@@ -84,8 +84,8 @@ def _date(value: Any) -> Any:
 def _flag(value: Any) -> Any:
     if isinstance(value, bool):
         return value
-    if value in ("true", "false"):
-        return value == "true"
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"  # TRUE as a spreadsheet writes it too
     raise ValueError("expected true or false")
 
 

@@ -207,10 +207,12 @@ def _dose_times(step: _Step, rx: Prescription, topic: Topic, check: _Checker) ->
     """When each dose of `step` is taken, in the order of the day: as given, else the topic's usual times;
     none for doses every so many hours or when needed. None (with a problem) when they cannot be worked out."""
     field = f"{step.field}times"
-    if rx.as_needed or rx.every_hours:
+    if rx.every_hours:
         if step.times:
-            check.fail(field, "not with every_hours or as_needed: those doses are not taken at set times of day")
+            check.fail(field, "not with every_hours: those doses are not taken at set times of day")
             return None
+        return ()
+    if rx.as_needed and step.times is None:  # when needed, at any time of day
         return ()
     if step.times is None:
         usual = topic.usual_times(step.times_per_day)

@@ -31,17 +31,24 @@ class CalendarRow:
 
 def how_often(step: ScheduleStep, wording: Wording, words: TopicWords) -> str:
     """When the patient takes a dose: 'in the morning and at bedtime', 'every 4 hours, up to 6 times a day',
-    'only when you need it for muscle spasm, up to 3 times a day, at least 4 hours apart'."""
+    'only when you need it for muscle spasm, up to 3 times a day, at least 4 hours apart', 'at bedtime, only
+    when you need it for muscle spasm'."""
     labels = wording.labels
     if step.times:
-        return wording.join([labels.times_of_day[time] for time in step.times])  # type: ignore[index]
+        when = wording.join([labels.times_of_day[time] for time in step.times])  # type: ignore[index]
+        return f"{when}, {needed(step, wording, words)}" if step.as_needed else when
     most = wording.plural(labels.up_to, step.times_per_day)
     if not step.as_needed:
         assert step.every_hours is not None
         return f"{wording.plural(labels.every_hours, step.every_hours)}, {most}"
-    need = labels.as_needed_for.format(reason=words.as_needed_reasons[step.reason]) if step.reason else labels.as_needed
     apart = f", {wording.plural(labels.hours_apart, step.every_hours)}" if step.every_hours else ""
-    return f"{need}, {most}{apart}"
+    return f"{needed(step, wording, words)}, {most}{apart}"
+
+
+def needed(step: ScheduleStep, wording: Wording, words: TopicWords) -> str:
+    """'only when you need it', with what for when the prescription says: 'only when you need it for pain'."""
+    labels = wording.labels
+    return labels.as_needed_for.format(reason=words.as_needed_reasons[step.reason]) if step.reason else labels.as_needed
 
 
 def schedule_rows(
