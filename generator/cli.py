@@ -195,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--lang", help="language of the warnings (default: the patient's, else en)")
     verify.add_argument("--layout", help="layout it was made with: its margins and minimum size (default: any)")
     verify.add_argument("--password", help="password of an encrypted PDF")
-    _add_input_options(verify, made_on=False)
+    _add_input_options(verify)
     verify.set_defaults(func=cmd_verify)
 
     serve = commands.add_parser(

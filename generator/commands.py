@@ -273,29 +273,35 @@ def _patient_expectations(
     layout can print it (short or long dates, with or without the calendar), --layout's only, else those of every
     installed layout that can hold it; the language and the topics."""
     from generator.inputs.personalisation import choose_clinic, read_personalisation
+    from generator.inputs.selection import resolve_topic
     from generator.paths import SAMPLES, config_path
     from generator.pipeline import HandoutRequest
     from generator.prescription.policy import read_policy
+    from generator.verify.reader import read_topics
 
     patient_file = Path(args.patient)
     data = read_personalisation(patient_file)
     config = config_path(args.config)
     clinic = choose_clinic(data, Path(args.clinic) if args.clinic else None, config, SAMPLES / "clinic.yaml")
-    topic = "" if data.prescriptions and not args.topic else _topics(generator, args.topic or [], args.pdf)[0]
-    if data.prescriptions and args.topic:
-        raise InputError("--topic: not with a patient file of several prescriptions (each names its medicine)")
+    named = args.topic or []
+    if not named and data.prescription is None and not data.prescriptions:
+        named = read_topics(Path(args.pdf), args.pdf, args.password)  # no prescription: the topic the PDF names
+    if len(named) > 1 or (data.prescriptions and named):
+        raise InputError("--topic: one topic for a patient file of one prescription or none; none for several")
+    topic = resolve_topic(generator.library, (named or [None])[0], data, args.pdf)
     variants: dict[tuple[Expected, ...], None] = {}
     language, topics = "", [topic]
+    made_on = args.made_on or dt.date.today()
     for name in [args.layout] if args.layout else generator.layouts.names():
         layout = generator.layout(name)
         if data.prescriptions and not layout.several_medicines:
             continue
-        request = HandoutRequest(
-            topic, data, clinic, dt.date.today(), name, language=args.lang, policy=read_policy(config)
-        )
+        request = HandoutRequest(topic, data, clinic, made_on, name, language=args.lang, policy=read_policy(config))
         prepared = generator.prepare(request, str(patient_file))
         variants[prepared.expected] = None
         language, topics = prepared.language, list(prepared.leaflet.topics)
+    if not variants:
+        raise InputError(f"--layout: layout '{args.layout}' holds one medicine; this patient file has several")
     return [list(expected) for expected in variants], language, topics
 
 

@@ -12,11 +12,11 @@ import html
 from dataclasses import dataclass, field
 
 from generator.content.combinations import combination_warnings, load_classes
-from generator.content.labels import load_wording
+from generator.content.labels import Wording, load_wording
 from generator.content.library import Library
 from generator.errors import InputError, TooLongError, VerifyError
 from generator.html import render_html
-from generator.inputs.personalisation import Clinic, Personalisation, check_age
+from generator.inputs.personalisation import Clinic, Personalisation, check_age, in_list
 from generator.inputs.selection import resolve_language, resolve_medicine_topics, resolve_topic
 from generator.layouts import Layout, LayoutLibrary
 from generator.medicines import Medicine, Part, combine
@@ -77,6 +77,10 @@ class Handout:
     warnings: tuple[tuple[str, str], ...]
     """(field, message) for staff to check before handing it out."""
     checks: Checks
+    topics: tuple[str, ...]
+    """The topics it is about: one, or each medicine's."""
+    subject: str
+    """Its title as the PDF's subject, e.g. "Methocarbamol: patient information"."""
 
     def verify_copy(self, pdf: bytes, where: str, password: str | None = None) -> None:
         """Verify another rendition of this leaflet (e.g. encrypted) exactly as the original was."""
@@ -92,6 +96,16 @@ class HtmlHandout:
     must_say: tuple[str, ...]
     warnings: tuple[tuple[str, str], ...]
     """(field, message) for staff to check before handing it out."""
+
+
+@dataclass(frozen=True)
+class _Several:
+    """Several prescriptions checked: their topics and schedules, in order, the language and staff warnings."""
+
+    topics: list[str]
+    schedules: list[Schedule]
+    language: str
+    warnings: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -138,7 +152,10 @@ class Generator:
         return make_schedule(data.prescription, topic, where, policy.max_days.get(topic_name))
 
     def check(self, request: HandoutRequest, where: str) -> tuple[Schedule | None, tuple[tuple[str, str], ...]]:
-        """The request's dose schedule (refusing a prescription beyond the rules) and its staff warnings."""
+        """The request's dose schedule (refusing a prescription beyond the rules) and its staff warnings; for
+        several prescriptions, their staff warnings (and no one schedule)."""
+        if request.data.prescriptions:
+            return None, self._check_several(request, where).warnings
         return self._check(request, resolve_topic(self.library, request.topic, request.data, where), where)
 
     def _check(
@@ -159,17 +176,7 @@ class Generator:
         wording = load_wording(self.library.root, language)
         layout = self.layout(request.layout)
         schedule, warnings = self._check(request, topic_name, where)
-        leaflet = personalise(
-            self.library,
-            topic_name,
-            language,
-            layout,
-            request.data,
-            request.clinic,
-            schedule,
-            wording,
-            request.made_on,
-        )
+        leaflet = self._personalise(request, topic_name, language, layout, schedule, wording)
         must_say, key = _sentences(leaflet)
         words = self.library.topic_words(topic_name, language)
         facts = (must_say, request.data, request.clinic, schedule, wording, words, layout.short_dates)
@@ -179,58 +186,81 @@ class Generator:
         )
         return Prepared(leaflet, layout, language, must_say, key, warnings, pdf, html)
 
-    def _prepare_several(self, request: HandoutRequest, where: str) -> Prepared:
-        """One leaflet for several medicines: each prescription checked and personalised as its own leaflet,
-        then put together (generator.medicines); every problem of every prescription reported at once."""
-        data, layout = request.data, self.layout(request.layout)
+    def _personalise(
+        self,
+        request: HandoutRequest,
+        topic_name: str,
+        language: str,
+        layout: Layout,
+        schedule: Schedule | None,
+        wording: Wording,
+    ) -> Leaflet:
+        """The topic's leaflet personalised with the request's patient, clinic and made-on date."""
+        return personalise(
+            self.library, topic_name, language, layout, request.data, request.clinic, schedule, wording, request.made_on
+        )
+
+    def _check_several(self, request: HandoutRequest, where: str) -> _Several:
+        """Several prescriptions for one patient: each checked against its own topic's rules and the clinic's,
+        every problem of every prescription reported at once; their schedules and the staff warnings."""
+        data = request.data
         if request.topic:
             raise InputError(
                 f"{where}: topic: not with several prescriptions (each prescription's medicine is its topic)",
                 (("topic", "not with several prescriptions"),),
             )
-        if not layout.several_medicines:
-            message = f"layout '{layout.name}' holds one medicine; choose a layout of several pages (e.g. standard)"
-            raise InputError(f"{where}: layout: {message}", (("layout", message),))
         topics = resolve_medicine_topics(self.library, data, where)
         language = ""
         for topic_name in topics:
             language = resolve_language(self.library, topic_name, request.language, data, where)
-        wording = load_wording(self.library.root, language)
         check_age(data.patient, request.made_on, where)
         problems: list[tuple[str, str]] = []
-        parts: list[Part] = []
+        schedules: list[Schedule] = []
         warnings: list[tuple[str, str]] = []
         for index, (topic_name, rx) in enumerate(zip(topics, data.prescriptions, strict=True)):
-            topic, prefix = self.library.topic(topic_name), f"prescriptions[{index}]."
+            topic = self.library.topic(topic_name)
+            most = request.policy.max_days.get(topic_name)
             try:
-                schedule = make_schedule(rx, topic, where, request.policy.max_days.get(topic_name))
-                found = staff_warnings(
-                    data, topic, schedule, request.made_on, where, request.policy.max_days.get(topic_name)
-                )
+                schedule = make_schedule(rx, topic, where, most)
+                found = staff_warnings(data, topic, schedule, request.made_on, where, most)
             except InputError as exc:
-                problems += [(_in_list(field, prefix), message) for field, message in exc.problems]
+                problems += [(in_list(field, index), message) for field, message in exc.problems]
                 continue
-            warnings += [(_in_list(field, prefix), message) for field, message in found]
-            words = self.library.topic_words(topic_name, language)
-            leaflet = personalise(
-                self.library, topic_name, language, layout, data, request.clinic, schedule, wording, request.made_on
-            )
-            parts.append(Part(Medicine(topic_name, html.unescape(leaflet.title), schedule, words), leaflet))
+            schedules.append(schedule)
+            warnings += [(in_list(field, index), message) for field, message in found]
         if problems:
             raise InputError(
                 f"{where}: " + "; ".join(f"{field}: {message}" for field, message in problems), tuple(problems)
             )
-        classes = [(part.medicine.name, self.library.topic(part.medicine.topic).classes) for part in parts]
+        classes = [
+            (self.library.topic_words(name, language).title, self.library.topic(name).classes) for name in topics
+        ]
         warnings += combination_warnings(load_classes(self.library.root), classes)
+        return _Several(topics, schedules, language, tuple(dict.fromkeys(warnings)))
+
+    def _prepare_several(self, request: HandoutRequest, where: str) -> Prepared:
+        """One leaflet for several medicines: each prescription checked and personalised as its own leaflet,
+        then put together (generator.medicines)."""
+        layout = self.layout(request.layout)
+        if not layout.several_medicines:
+            message = f"layout '{layout.name}' holds one medicine; choose a layout of several pages (e.g. standard)"
+            raise InputError(f"{where}: layout: {message}", (("layout", message),))
+        several = self._check_several(request, where)
+        wording = load_wording(self.library.root, several.language)
+        parts = []
+        for topic_name, schedule in zip(several.topics, several.schedules, strict=True):
+            words = self.library.topic_words(topic_name, several.language)
+            leaflet = self._personalise(request, topic_name, several.language, layout, schedule, wording)
+            parts.append(Part(Medicine(topic_name, html.unescape(leaflet.title), schedule, words), leaflet))
         leaflet = combine(parts, wording)
         must_say, key = _sentences(leaflet)
         medicines = [part.medicine for part in parts]
-        facts = (must_say, data, request.clinic, medicines, wording, layout.short_dates)
+        facts = (must_say, request.data, request.clinic, medicines, wording, layout.short_dates)
         html_expected = tuple(medicines_expectations(*facts, calendar=False))
         pdf_expected = tuple(medicines_expectations(*facts, calendar=layout.calendar))
         pages = layout.max_pages * len(parts) if layout.max_pages else None
         return Prepared(
-            leaflet, layout, language, must_say, key, tuple(dict.fromkeys(warnings)), pdf_expected, html_expected, pages
+            leaflet, layout, several.language, must_say, key, several.warnings, pdf_expected, html_expected, pages
         )
 
     def build(self, request: HandoutRequest, where: str) -> Handout:
@@ -274,7 +304,15 @@ class Generator:
                 most,
             )
         return Handout(
-            pdf, pages, prepared.language, prepared.must_say, prepared.key_warnings, prepared.warnings, checks
+            pdf,
+            pages,
+            prepared.language,
+            prepared.must_say,
+            prepared.key_warnings,
+            prepared.warnings,
+            checks,
+            leaflet.topics,
+            leaflet.subject,
         )
 
     def build_html(self, request: HandoutRequest, where: str, note: tuple[str, ...] = ()) -> HtmlHandout:
@@ -306,11 +344,6 @@ def _sentences(leaflet: Leaflet) -> tuple[tuple[str, ...], tuple[str, ...]]:
     must_say = tuple(dict.fromkeys(s for block in leaflet.blocks for s in block.must_say))  # several medicines: once
     key = tuple(s for block in leaflet.blocks if block.kind == KEY_WARNINGS_KIND for s in block.must_say)
     return must_say, key or must_say
-
-
-def _in_list(field: str, prefix: str) -> str:
-    """A prescription's field named in the list of several: prescription.dose_mg -> prescriptions[1].dose_mg."""
-    return prefix + field.removeprefix("prescription.") if field.startswith("prescription") else field
 
 
 def layout_rules(layout: Layout) -> VisibilityRules:

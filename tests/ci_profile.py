@@ -10,7 +10,7 @@ import os
 import pytest
 from hypothesis import settings
 
-IN_CI = bool(os.environ.get("CI"))
+IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false")
 
 settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
 settings.load_profile("ci" if IN_CI else "default")

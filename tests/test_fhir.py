@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fhir_bundles import BUNDLES, RXNORM, bundle, order, second_order
 from helpers import pdf_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,20 +18,8 @@ from generator.content.codes import CodeIndex
 from generator.errors import InputError
 from generator.fhir.mapping import read_fhir
 
-BUNDLES = Path(__file__).parent / "fhir"
-RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
-
-
-def bundle(name: str) -> dict[str, Any]:
-    """A fresh copy of one hand-written bundle."""
-    return json.loads((BUNDLES / name).read_text(encoding="utf-8"))
-
-
-def order(data: dict[str, Any]) -> dict[str, Any]:
-    """The MedicationRequest of a bundle, to change in a test."""
-    return next(e["resource"] for e in data["entry"] if e["resource"]["resourceType"] == "MedicationRequest")
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +116,7 @@ def test_unknown_code_is_a_warning_when_the_topic_is_given(run_cli, tmp_path) ->
     order(data)["medicationCodeableConcept"]["coding"] = [{"system": RXNORM, "code": "999999"}]
     path.write_text(json.dumps(data))
     code, _, stderr = run_cli("build", "--fhir", str(path), "-o", str(out))
-    assert code == 2 and "no topic of the library lists this medicine's RxCUI; name the topic" in stderr
+    assert code == 2 and "no topic of the library lists this medicine's RxCUI (handout list --codes" in stderr
 
 
 def test_an_unknown_product_is_refused_even_with_the_topic_named(run_cli, tmp_path) -> None:
@@ -228,7 +217,7 @@ CHANGES = [
     (lambda d: d["entry"][0]["resource"].update(name=[{"use": "official"}]), "Patient.name[0]: missing"),
     (lambda d: d["entry"].append({"resource": {"resourceType": "Nonsense"}}), "Bundle.entry[4].resource.resourceType"),
     (
-        lambda d: _second_order(d)["subject"].update(reference="Patient/someone-else"),
+        lambda d: second_order(d)["subject"].update(reference="Patient/someone-else"),
         "MedicationRequest[1].subject: the orders are for different patients: one leaflet is for one",
     ),
     # FHIR's JSON types, which fhir.resources does not hold to (it reads "3" and 3.0 as 3, "true" as true)
@@ -266,8 +255,8 @@ CHANGES = [
         "[0].timing.repeat.timeOfDay: 2 given, but MedicationRequest.dosageInstruction[0].timing.repeat.frequency is 3",
     ),
     (
-        lambda d: _dosage(d, asNeededBoolean=True).update(when=["HS"], frequency=1),
-        "[0].timing.repeat.when: not with doses taken when needed",
+        lambda d: _dosage(d, asNeededBoolean=True).update(when=["HS"], frequency=1, frequencyMax=2),
+        "[0].timing.repeat.frequencyMax: not with times of day: the most doses a day is one at each time",
     ),
     (
         lambda d: _repeat(d).update(when=["HS"], frequency=1, period=8, periodUnit="h"),
@@ -649,6 +638,16 @@ def test_as_needed_for_a_reason_coded_in_snomed_ct(run_cli, tmp_path) -> None:
     assert "1 tablet of 350 mg each time only when you need it for muscle spasm, up to 3 times a day" in text
 
 
+def test_as_needed_at_a_time_of_day(run_cli, tmp_path) -> None:
+    """An as-needed order at bedtime (timing.repeat.when HS), as the patient file's as_needed with times."""
+    data = _tid()
+    concept = {"coding": [{"system": SNOMED, "code": "45352006", "display": "Spasm"}]}
+    _dosage(data, asNeededCodeableConcept=concept).update(frequency=1, when=["HS"])
+    code, text, stderr = _build(run_cli, tmp_path, data)
+    assert code == 0, stderr
+    assert "1 tablet of 350 mg each time at bedtime, only when you need it for muscle spasm" in text
+
+
 @pytest.mark.parametrize("said", ["back pain", "Back Pain", " BACK PAIN "])
 def test_as_needed_for_a_reason_said_in_its_words(generator, codes, said) -> None:
     data = _tid()
@@ -773,22 +772,9 @@ def test_the_hl7_prn_example_made_printable(run_cli, tmp_path) -> None:
     assert "asNeededCodeableConcept: the reason is not one the leaflet can print; it says 'when you need it'" in stderr
 
 
-def _second_order(data: dict[str, Any]) -> dict[str, Any]:
-    """A second MedicationRequest in the bundle: cyclobenzaprine 5 mg at bedtime for a week, by the same prescriber."""
-    second = copy.deepcopy(order(data))
-    second["id"] = "rx-5502"
-    second["medicationCodeableConcept"] = {"coding": [{"system": RXNORM, "code": "828320"}]}
-    dosage = second["dosageInstruction"][0]
-    dosage["timing"]["repeat"] = {"boundsPeriod": {"start": "2026-11-24", "end": "2026-11-30"}, "frequency": 1}
-    dosage["timing"]["repeat"] |= {"period": 1, "periodUnit": "d", "when": ["HS"]}
-    second.pop("dispenseRequest")
-    data["entry"].append({"fullUrl": "https://ehr.example.org/fhir/MedicationRequest/rx-5502", "resource": second})
-    return second
-
-
 def test_two_orders_for_one_patient_make_one_leaflet(run_cli, tmp_path) -> None:
     data = bundle("carisoprodol-tid.json")
-    _second_order(data)
+    second_order(data)
     path = tmp_path / "b.json"
     path.write_text(json.dumps(data))
     out = tmp_path / "o.pdf"
@@ -816,13 +802,21 @@ def test_two_orders_for_one_patient_make_one_leaflet(run_cli, tmp_path) -> None:
 )
 def test_a_problem_of_a_second_order_names_it(change, message, generator, codes) -> None:
     data = bundle("carisoprodol-tid.json")
-    change(_second_order(data))
+    change(second_order(data))
+    assert message in refusal(data, generator, codes)
+
+
+def test_at_most_six_orders_make_one_leaflet(generator, codes) -> None:
+    data = bundle("carisoprodol-tid.json")
+    for number in range(6):
+        second_order(data)["id"] = f"rx-{number}"
+    message = "Bundle.entry.resource.ofType(MedicationRequest): 7 orders; one leaflet holds at most 6 medicines"
     assert message in refusal(data, generator, codes)
 
 
 def test_a_topic_is_not_named_with_several_orders(generator, codes) -> None:
     data = bundle("carisoprodol-tid.json")
-    _second_order(data)
+    second_order(data)
     assert "topic: not with several MedicationRequests" in refusal(data, generator, codes, "carisoprodol")
 
 

@@ -6,12 +6,12 @@ import base64
 import hashlib
 import json
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from fhir.resources.R4B.documentreference import DocumentReference
 from fhir.resources.R4B.operationoutcome import OperationOutcome
+from fhir_bundles import BUNDLES, bundle, second_order
 from helpers import pdf_pages_text, pdf_text
 
 from generator.content.codes import CodeIndex
@@ -21,7 +21,6 @@ from generator.paths import SAMPLES, layouts_root, library_root
 from generator.verify import missing_sentences
 from generator.web.app import WebSettings, create_app
 
-BUNDLES = Path(__file__).parent / "fhir"
 FHIR_JSON = {"content-type": "application/fhir+json"}
 
 
@@ -62,6 +61,21 @@ def test_document_reference_validates_and_carries_the_pdf(client, generator) -> 
     version = generator.library.topic("carisoprodol").content_version
     assert content.format.code == f"carisoprodol/{version}"
     assert "1 tableta de 250 mg cada vez por la mañana, al mediodía, por la tarde y al acostarse" in pdf_text(pdf)
+
+
+def test_two_orders_give_one_document_naming_both_topics(client, generator) -> None:
+    data = bundle("carisoprodol-tid.json")
+    second_order(data)
+    response = client.post(
+        "/api/fhir/handouts?output=DocumentReference", content=json.dumps(data).encode(), headers=FHIR_JSON
+    )
+    assert response.status_code == 200, response.text
+    content = DocumentReference.model_validate(response.json()).content[0]
+    assert content.attachment.title == "Carisoprodol (Soma) and Cyclobenzaprine (Flexeril): patient information"
+    topics = ("carisoprodol", "cyclobenzaprine")
+    assert content.format.code == "+".join(f"{name}/{generator.library.topic(name).content_version}" for name in topics)
+    text = pdf_text(base64.b64decode(response.json()["content"][0]["attachment"]["data"]))
+    assert "At bedtime Cyclobenzaprine (Flexeril) 1 tablet of 5 mg each time" in text
 
 
 def test_errors_are_an_operation_outcome_with_fhir_paths(client) -> None:

@@ -156,6 +156,25 @@ def test_a_leaflet_for_one_patient_fails_verify_with_another_prescription(run_cl
     assert "Other Person" not in out  # patient values never in messages
 
 
+def test_a_patient_file_without_a_prescription_is_checked_against_the_topic_the_pdf_names(
+    run_cli, tmp_path, write_yaml
+) -> None:
+    prescriber = {"name": "Dr. Sam Lee", "phone": "555-0100"}
+    patient = write_yaml("p.yaml", {"patient": {"name": "Ana Ruiz"}, "prescriber": prescriber})
+    leaflet = tmp_path / "generic.pdf"
+    code, _, err = run_cli("build", "low-back-pain", "--patient", str(patient), "-o", str(leaflet))
+    assert code == 0, err
+    code, out, err = run_cli("verify", str(leaflet), "--patient", str(patient))
+    assert code == 0 and "required warnings of 'low-back-pain' (en) visible" in out, out + err
+    code, out, _ = run_cli(
+        "verify",
+        str(leaflet),
+        "--patient",
+        str(write_yaml("o.yaml", {"patient": {"name": "Bo"}, "prescriber": prescriber})),
+    )
+    assert code == 6 and "the patient's name in the prepared-for box: missing" in out
+
+
 def test_the_reader_sees_what_is_drawn(leaflet) -> None:
     pages = read_pages(leaflet, "leaflet")
     runs = [run for page in pages for run in page.runs]

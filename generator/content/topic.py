@@ -185,9 +185,9 @@ class Topic(StrictModel):
     """When each dose is taken when the prescription does not say (`prescription.times`): a list of times for
     each number of doses a day the topic has usual times for."""
     as_needed_reasons: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,40}$")], AsNeededReason] = {}
+    """What the medicine may be taken for when needed, by key (`prescription.as_needed_for`)."""
     classes: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,40}$")]] = []
     """Classes of medicines it belongs to (keys of the library's classes.yaml), for warnings about two together."""
-    """What the medicine may be taken for when needed, by key (`prescription.as_needed_for`)."""
 
     @model_validator(mode="after")
     def _usual_times_once_each(self) -> Topic:

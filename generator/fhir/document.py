@@ -19,9 +19,17 @@ CONTENT_VERSION = "urn:patient-handouts:content-version"
 
 
 def document_reference(
-    pdf: bytes, patient_reference: str, topic: str, content_version: str, title: str, language: str, made_on: dt.date
+    pdf: bytes,
+    patient_reference: str,
+    versions: list[tuple[str, str]],
+    title: str,
+    language: str,
+    made_on: dt.date,
 ) -> DocumentReference:
-    """A validated DocumentReference carrying the PDF (base64) for the Patient `patient_reference`."""
+    """A validated DocumentReference carrying the PDF (base64) for the Patient `patient_reference`;
+    `versions` is (topic, content version) of each topic in it (several for a leaflet of several medicines)."""
+    code = "+".join(f"{topic}/{version}" for topic, version in versions)
+    display = ", ".join(f"{topic} (content version {version})" for topic, version in versions)
     return DocumentReference.model_validate(
         {
             "resourceType": "DocumentReference",
@@ -43,8 +51,8 @@ def document_reference(
                     },
                     "format": {
                         "system": CONTENT_VERSION,
-                        "code": f"{topic}/{content_version}",
-                        "display": f"patient-handouts topic {topic}, content version {content_version}",
+                        "code": code,
+                        "display": f"patient-handouts {display}",
                     },
                 }
             ],

@@ -17,7 +17,7 @@ from generator.fhir.dosage import read_course
 from generator.fhir.medication import choose_medicine, rxnorm_codes
 from generator.fhir.people import patient_fields, prescriber_fields
 from generator.fhir.problems import Problems
-from generator.inputs.personalisation import Personalisation, parse_personalisation
+from generator.inputs.personalisation import MAX_MEDICINES, Personalisation, in_list, parse_personalisation
 
 ORDER_STATUSES = ("active",)
 ORDER_INTENTS = ("order", "original-order", "reflex-order", "filler-order", "instance-order")
@@ -88,6 +88,9 @@ def read_fhir(data: Any, where: str, library: Library, index: CodeIndex, topic: 
             "Bundle.entry.resource.ofType(MedicationRequest)", "expected a MedicationRequest, found none"
         )
     several = len(requests) > 1
+    if len(requests) > MAX_MEDICINES:
+        message = f"{len(requests)} orders; one leaflet holds at most {MAX_MEDICINES} medicines"
+        raise problems.fail("Bundle.entry.resource.ofType(MedicationRequest)", message)
     if several and topic:
         raise problems.fail("topic", "not with several MedicationRequests (each order's medicine is its topic)")
     first = requests[0]
@@ -115,7 +118,7 @@ def read_fhir(data: Any, where: str, library: Library, index: CodeIndex, topic: 
     warnings = tuple(warning for order in orders for warning in order.warnings)
     if several:
         paths = PERSON_PATHS | {
-            f"prescriptions[{number}].{field.removeprefix('prescription.')}": _numbered(path, number)
+            in_list(field, number): _numbered(path, number)
             for number, order in enumerate(orders)
             for field, path in order.paths.items()
         }

@@ -65,7 +65,10 @@ def choose_medicine(
         raise problems.fail(known[0][0], f"the medicine's code selects topic '{topics[0]}', not '{requested}'")
     topic = requested or (topics[0] if topics else None)
     if topic is None:
-        raise problems.fail(codes[0][0], "no topic of the library lists this medicine's RxCUI; name the topic")
+        raise problems.fail(
+            codes[0][0],
+            "no topic of the library lists this medicine's RxCUI (handout list --codes shows the codes it reads)",
+        )
     if library.topic(topic).medicine is None:
         raise problems.fail("MedicationRequest", f"topic '{topic}' is not about a medicine; choose a medicine topic")
     unknown = next((path for path, rxcui in codes if not index.get(rxcui)), None)

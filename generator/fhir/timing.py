@@ -57,7 +57,6 @@ SLOT_STARTS: tuple[tuple[dt.time, Slot], ...] = (
 until midnight. 00:00 to 04:59 is the night, which the leaflet has no time of day for."""
 
 _WHEN_KNOWN = "MORN, NOON, EVE, HS, or one meal: CM, CD, CV (with), ACM, ACD, ACV (before), PCM, PCD, PCV (after)"
-_NOT_AT_TIMES = "not with doses taken when needed: the leaflet prints those without set times of day"
 
 
 @dataclass(frozen=True)
@@ -184,8 +183,8 @@ def _daily(repeat: TimingRepeat, where: str, need: _Need, problems: Problems) ->
     times = _times(repeat, where, frequency, problems)
     if times is False:
         return None
-    if times and need.as_needed:
-        problems.add(f"{where}.{'when' if repeat.when else 'timeOfDay'}", _NOT_AT_TIMES)
+    if times and most != frequency:
+        problems.add(f"{where}.frequencyMax", "not with times of day: the most doses a day is one at each time")
         return None
     return most, most_path, times or None, None
 

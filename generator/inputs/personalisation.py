@@ -188,6 +188,14 @@ class Personalisation(InputModel):
         return self.prescriptions or ([self.prescription] if self.prescription else [])
 
 
+def in_list(field: str, index: int) -> str:
+    """A prescription's field named in the list of several: prescription.dose_mg -> prescriptions[1].dose_mg
+    (and prescription -> prescriptions[1]); any other field as it is."""
+    if field == "prescription" or field.startswith("prescription."):
+        return f"prescriptions[{index}]{field.removeprefix('prescription')}"
+    return field
+
+
 def parse_personalisation(data: Any, where: str) -> Personalisation:
     """Validate a personalisation mapping; errors name `where` and the field."""
     return parse_model(Personalisation, data, where, InputError)

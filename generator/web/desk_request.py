@@ -25,6 +25,7 @@ from generator.inputs.personalisation import (
     Personalisation,
     Prescription,
     check_age,
+    in_list,
     parse_personalisation,
 )
 from generator.inputs.selection import find_medicine_topics
@@ -76,13 +77,13 @@ class _Problems:
         if (field, message) not in self.found:
             self.found.append((field, message))
 
-    def add_all(self, error: InputError, prefix: str | None = None) -> None:
-        """Every problem of `error`, a prescription's named in the list of several when `prefix` is given."""
+    def add_all(self, error: InputError, index: int | None = None) -> None:
+        """Every problem of `error`, a prescription's named in the list of several when `index` is given."""
         for field, message in error.problems or (("", str(error).removeprefix(f"{WHERE}: ")),):
             found = None if field else _FIELD_FIRST.match(message)
             if found:
                 field, message = found.groups()
-            self.add(_in_list(field, prefix) if prefix else field, message)
+            self.add(field if index is None else in_list(field, index), message)
 
     def fields(self) -> set[str]:
         return {field for field, _ in self.found}
@@ -91,11 +92,6 @@ class _Problems:
 def _refused(field: str, failed: set[str]) -> bool:
     """Whether `field`, or a part of it (prescription.times[0]), is already refused."""
     return any(one == field or one.startswith((f"{field}[", f"{field}.")) for one in failed)
-
-
-def _in_list(field: str, prefix: str) -> str:
-    """A prescription's field named in the list: prescription.dose_mg -> prescriptions[1].dose_mg."""
-    return prefix + field.removeprefix("prescription") if field.startswith("prescription") else field
 
 
 def _language_name(library: Library, code: str) -> str:
@@ -213,7 +209,7 @@ class _Context:
 
 
 def _check_prescription(
-    context: _Context, topic_name: str, rx: Prescription | None, taper_left_out: bool, prefix: str | None = None
+    context: _Context, topic_name: str, rx: Prescription | None, taper_left_out: bool, index: int | None = None
 ) -> None:
     """The prescription's problems against the topic's and the clinic's rules, and a start date far ahead."""
     topic = context.library.topic(topic_name)
@@ -228,10 +224,10 @@ def _check_prescription(
             (field, message)
             for field, message in problems
             if not (taper_left_out and field.startswith(_TAPER_FIELDS))
-            and not _refused(_in_list(field, prefix) if prefix else field, failed)
+            and not _refused(field if index is None else in_list(field, index), failed)
         ]
         if kept:
-            context.problems.add_all(InputError(str(exc), tuple(kept)), prefix)
+            context.problems.add_all(InputError(str(exc), tuple(kept)), index)
 
 
 def _one_medicine(context: _Context, body: dict[str, Any], topics: list[str]) -> None:
@@ -271,11 +267,11 @@ def _several_medicines(context: _Context, given: Any, language: str | None) -> l
         if refused:
             context.problems.add(f"{prefix}.medicine", refused)
         if context.data is not None:
-            _check_prescription(context, name, context.data.prescriptions[index], False, prefix)
+            _check_prescription(context, name, context.data.prescriptions[index], False, index)
         else:
             prescription, taper_left_out = _checkable_part(rx, prefix, failed)
             if prescription is not None:
-                _check_prescription(context, name, prescription, taper_left_out, prefix)
+                _check_prescription(context, name, prescription, taper_left_out, index)
     return topics if all(topics) else []
 
 

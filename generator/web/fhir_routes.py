@@ -15,7 +15,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from generator.content.codes import CodeIndex
-from generator.content.labels import load_wording
 from generator.errors import ContentError, HandoutError, InputError
 from generator.fhir.document import document_reference, operation_outcome
 from generator.fhir.handout import build_fhir, decode_bundle
@@ -70,11 +69,9 @@ def _make(
     headers = {WARNINGS_HEADER: warnings_header(warnings)}
     if options["output"] != "DocumentReference":
         return handout.pdf, headers
-    words = library.topic_words(fhir.topic, handout.language)
-    title = load_wording(library.root, handout.language).labels.subject.format(title=words.title)
-    version = library.topic(fhir.topic).content_version
+    versions = [(topic, library.topic(topic).content_version) for topic in handout.topics]
     document = document_reference(
-        handout.pdf, fhir.patient_reference, fhir.topic, version, title, handout.language, request.made_on
+        handout.pdf, fhir.patient_reference, versions, handout.subject, handout.language, request.made_on
     )
     return document.model_dump_json().encode(), headers
 
