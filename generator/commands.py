@@ -225,8 +225,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     generator = make_generator(args)
     rules = generator.visibility_rules(args.layout)
     if args.patient:
+        pages = read_pages(Path(args.pdf), args.pdf, args.password)  # a missing or locked PDF is said first
         variants, language, topics = _patient_expectations(args, generator)
-        pages = read_pages(Path(args.pdf), args.pdf, args.password)
         problems = min((check_pages(pages, expected, rules) for expected in variants), key=len)
         expected = variants[0]
     else:
@@ -284,10 +284,13 @@ def _patient_expectations(
     config = config_path(args.config)
     clinic = choose_clinic(data, Path(args.clinic) if args.clinic else None, config, SAMPLES / "clinic.yaml")
     named = args.topic or []
-    if not named and data.prescription is None and not data.prescriptions:
-        named = read_topics(Path(args.pdf), args.pdf, args.password)  # no prescription: the topic the PDF names
     if len(named) > 1 or (data.prescriptions and named):
         raise InputError("--topic: one topic for a patient file of one prescription or none; none for several")
+    if not named and data.prescription is None and not data.prescriptions:
+        named = read_topics(Path(args.pdf), args.pdf, args.password)  # no prescription: the topic the PDF names
+        if len(named) > 1:
+            message = "the PDF is for several medicines; the patient file has none"
+            raise InputError(f"{patient_file}: prescriptions: {message}")
     topic = resolve_topic(generator.library, (named or [None])[0], data, args.pdf)
     variants: dict[tuple[Expected, ...], None] = {}
     language, topics = "", [topic]
@@ -301,7 +304,8 @@ def _patient_expectations(
         variants[prepared.expected] = None
         language, topics = prepared.language, list(prepared.leaflet.topics)
     if not variants:
-        raise InputError(f"--layout: layout '{args.layout}' holds one medicine; this patient file has several")
+        holds = f"layout '{args.layout}' holds" if args.layout else "every installed layout holds"
+        raise InputError(f"--layout: {holds} one medicine; this patient file has several")
     return [list(expected) for expected in variants], language, topics
 
 

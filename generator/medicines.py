@@ -1,9 +1,9 @@
 """One leaflet for several medicines of one patient.
 
-Page 1 says what to take at each time of day, every medicine together; then each medicine has its
-part: its name, start and last day, its own dose schedule and the most to take in one day, and its
-sections. A section shared by the topics (what to do in an emergency, storage) is printed once, after
-the medicines; each medicine's dose calendar has a page of its own.
+Page 1 says what to take at each time of day, every medicine together, each dose from its first day to
+its last; then each medicine has its part: its name, start and last day, its own dose schedule and the
+most to take in one day, and its sections. A section shared by the topics (what to do in an emergency,
+storage) is printed once, after the medicines; each medicine's dose calendar has a page of its own.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from generator.content.templating import escape_text
 from generator.content.topic import TopicWords
 from generator.personalise import MEDICINE_KIND, Item, Leaflet, LeafletBlock
 from generator.prescription.printed import how_often, needed
-from generator.prescription.schedule import Schedule
+from generator.prescription.schedule import Schedule, ScheduleStep
 
 
 @dataclass(frozen=True)
@@ -40,29 +40,35 @@ class Part:
 
 
 def by_time_of_day(medicines: list[Medicine], wording: Wording) -> tuple[tuple[str, ...], ...]:
-    """Every medicine's first dose schedule, by time of day (plain text rows, header first), each row from the
-    day that medicine starts: at each time of day the medicines due then; then medicines taken every so many
-    hours, then those taken only when needed."""
+    """Every dose of every medicine (plain text rows, header first): from, until, when, which medicine and how
+    much. Each step of each schedule gives its rows, in the order of the days; within a step's days, by time of
+    day, then doses every so many hours or when needed at any time."""
     labels = wording.labels
-    rows = [(labels.schedule_from, labels.medicines_when, labels.medicines_medicine, labels.schedule_how_much)]
-    for slot in SLOTS:
-        for medicine in medicines:
-            step = medicine.schedule.steps[0]
-            for time in (time for time in step.times if slot_of(time) == slot):
+    header = (
+        labels.schedule_from,
+        labels.schedule_until,
+        labels.medicines_when,
+        labels.medicines_medicine,
+        labels.schedule_how_much,
+    )
+    rows: list[tuple[tuple[object, ...], tuple[str, ...]]] = []
+    for number, medicine in enumerate(medicines):
+        for step in medicine.schedule.steps:
+            for time in step.times:
                 when = labels.times_of_day[time]  # type: ignore[index]
                 when += f", {needed(step, wording, medicine.words)}" if step.as_needed else ""
-                rows.append(_row(medicine, _capital(when), wording))
-    for medicine in medicines:
-        step = medicine.schedule.steps[0]
-        if not step.times:
-            rows.append(_row(medicine, _capital(how_often(step, wording, medicine.words)), wording))
-    return tuple(rows)
+                order = (step.start, SLOTS.index(slot_of(time)), number)
+                rows.append((order, _row(medicine, step, _capital(when), wording)))
+            if not step.times:
+                when = _capital(how_often(step, wording, medicine.words))
+                rows.append(((step.start, len(SLOTS), number), _row(medicine, step, when, wording)))
+    return (header, *(row for _, row in sorted(rows, key=lambda pair: pair[0])))
 
 
-def _row(medicine: Medicine, when: str, wording: Wording) -> tuple[str, ...]:
-    step = medicine.schedule.steps[0]
+def _row(medicine: Medicine, step: ScheduleStep, when: str, wording: Wording) -> tuple[str, ...]:
     how_much = wording.how_much(medicine.schedule.form, step.tablets, step.strength_mg)
-    return (wording.date(step.start, short=True), when, medicine.name, how_much)
+    start, end = wording.date(step.start, short=True), wording.date(step.end, short=True)
+    return (start, end, when, medicine.name, how_much)
 
 
 def _capital(text: str) -> str:

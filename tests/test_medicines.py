@@ -48,11 +48,11 @@ def test_two_medicines_make_one_leaflet(run_cli, write_yaml, tmp_path) -> None:
     assert "Your medicines Methocarbamol (Robaxin) and Cyclobenzaprine (Flexeril) Prepared for" in text
     assert "Prepared for Maria Lopez Prescribed by Dr. Sam Lee, 555-0100" in text
     by_time = [
-        "What to take, and when From When Medicine How much",
-        "Nov 24, 2026 In the morning Methocarbamol (Robaxin) 1 tablet of 750 mg each time",
-        "Nov 24, 2026 At midday Methocarbamol (Robaxin) 1 tablet of 750 mg each time",
-        "Nov 24, 2026 In the evening Methocarbamol (Robaxin) 1 tablet of 750 mg each time",
-        "Nov 24, 2026 At bedtime Cyclobenzaprine (Flexeril) 1 tablet of 5 mg each time",
+        "What to take, and when From Until When Medicine How much",
+        "Nov 24, 2026 Nov 30, 2026 In the morning Methocarbamol (Robaxin) 1 tablet of 750 mg each time",
+        "Nov 24, 2026 Nov 30, 2026 At midday Methocarbamol (Robaxin) 1 tablet of 750 mg each time",
+        "Nov 24, 2026 Nov 30, 2026 In the evening Methocarbamol (Robaxin) 1 tablet of 750 mg each time",
+        "Nov 24, 2026 Nov 30, 2026 At bedtime Cyclobenzaprine (Flexeril) 1 tablet of 5 mg each time",
     ]
     assert " ".join(by_time) in text
     first_page = pdf_pages_text(out)[0]
@@ -96,14 +96,17 @@ def test_verify_reads_the_topics_from_the_pdf_and_checks_every_medicine(run_cli,
     assert code == 2 and "--layout: layout 'one-page' holds one medicine; this patient file has several" in err
     code, _, err = run_cli("verify", str(out), "--patient", str(patient), "--topic", "methocarbamol")
     assert code == 2 and "--topic: one topic for a patient file of one prescription or none; none for several" in err
+    no_prescription = write_yaml("q.yaml", {k: v for k, v in data.items() if k != "prescriptions"})
+    code, _, err = run_cli("verify", str(out), "--patient", str(no_prescription))
+    assert code == 2 and "q.yaml: prescriptions: the PDF is for several medicines; the patient file has none" in err
 
 
 def test_several_medicines_in_spanish(run_cli, write_yaml, tmp_path) -> None:
     code, err, out = _build(run_cli, write_yaml, tmp_path, _data(METHOCARBAMOL, CYCLOBENZAPRINE, language="es"))
     assert code == 0, err
     text = pdf_text(out)
-    assert "Sus medicamentos" in text and "Qué tomar y cuándo Desde Cuándo Medicamento Cuánto" in text
-    assert "24 nov 2026 Al acostarse Ciclobenzaprina (Flexeril) 1 tableta de 5 mg cada vez" in text
+    assert "Sus medicamentos" in text and "Qué tomar y cuándo Desde Hasta Cuándo Medicamento Cuánto" in text
+    assert "24 nov 2026 30 nov 2026 Al acostarse Ciclobenzaprina (Flexeril) 1 tableta de 5 mg cada vez" in text
     assert "No tome más de 3 tabletas (2250 mg) en un día." in text
 
 
@@ -197,6 +200,25 @@ def test_each_medicine_is_listed_from_the_day_it_starts(run_cli, write_yaml, tmp
     code, err, out = _build(run_cli, write_yaml, tmp_path, _data(METHOCARBAMOL, later))
     assert code == 0, err
     text = pdf_text(out)
-    row = "Dec 1, 2026 At bedtime, only when you need it for muscle spasm Cyclobenzaprine (Flexeril) 1 tablet of 5 mg"
+    row = "Dec 1, 2026 Dec 7, 2026 At bedtime, only when you need it for muscle spasm Cyclobenzaprine (Flexeril) 1"
     assert row in text
-    assert "Nov 24, 2026 In the morning Methocarbamol (Robaxin)" in text
+    assert "Nov 24, 2026 Nov 30, 2026 In the morning Methocarbamol (Robaxin)" in text
+    assert text.index("Nov 30, 2026 In the evening Methocarbamol") < text.index(row)  # in the order of the days
+
+
+def test_each_step_of_a_taper_has_its_rows_on_page_one(run_cli, write_yaml, tmp_path) -> None:
+    """Page 1 must not show a taper's first dose as if it went on: each step's rows, with its own dates."""
+    step = {"from": "2026-11-27", "dose_mg": 750, "times_per_day": 2}
+    taper = METHOCARBAMOL | {"dose_mg": 1500, "days_supply": 3, "taper": [step], "last_day": "2026-11-30"}
+    code, err, out = _build(run_cli, write_yaml, tmp_path, _data(taper, CYCLOBENZAPRINE))
+    assert code == 0, err
+    first_page = " ".join(pdf_pages_text(out)[0].split())
+    rows = [
+        "Nov 24, 2026 Nov 26, 2026 In the morning Methocarbamol (Robaxin) 2 tablets of 750 mg each time (1,500 mg)",
+        "Nov 24, 2026 Nov 26, 2026 At midday Methocarbamol (Robaxin) 2 tablets of 750 mg each time (1,500 mg)",
+        "Nov 24, 2026 Nov 26, 2026 In the evening Methocarbamol (Robaxin) 2 tablets of 750 mg each time (1,500 mg)",
+        "Nov 24, 2026 Nov 30, 2026 At bedtime Cyclobenzaprine (Flexeril) 1 tablet of 5 mg each time",
+        "Nov 27, 2026 Nov 30, 2026 In the morning Methocarbamol (Robaxin) 1 tablet of 750 mg each time",
+        "Nov 27, 2026 Nov 30, 2026 In the evening Methocarbamol (Robaxin) 1 tablet of 750 mg each time",
+    ]
+    assert " ".join(rows) in first_page

@@ -173,6 +173,8 @@ def test_a_patient_file_without_a_prescription_is_checked_against_the_topic_the_
         str(write_yaml("o.yaml", {"patient": {"name": "Bo"}, "prescriber": prescriber})),
     )
     assert code == 6 and "the patient's name in the prepared-for box: missing" in out
+    code, _, err = run_cli("verify", str(tmp_path / "nosuch.pdf"), "--patient", str(patient))
+    assert code != 0 and "nosuch.pdf: file not found" in err  # said first, not a topic problem
 
 
 def test_the_reader_sees_what_is_drawn(leaflet) -> None:

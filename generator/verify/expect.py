@@ -40,8 +40,9 @@ def medicines_expectations(
     short_dates: bool,
     calendar: bool,
 ) -> list[Expected]:
-    """What a leaflet for several medicines must show: the person, every medicine by time of day on its first
-    day, then each medicine's name, dates, schedule and daily limit (and calendar, in layouts that have one)."""
+    """What a leaflet for several medicines must show: the person, every dose of every medicine by time of day
+    (each row from and until), then each medicine's name, dates, schedule and daily limit (and calendar, in
+    layouts that have one)."""
     expected = person_expectations(must_say, data, clinic, wording, True)
     header, *rows = by_time_of_day(medicines, wording)
     expected += [
