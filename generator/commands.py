@@ -57,7 +57,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         patient_file = Path(args.fhir)
         library = generator.library
-        fhir = read_fhir(read_bundle_file(patient_file), str(patient_file), library, CodeIndex(library), args.topic)
+        bundle, made_on = read_bundle_file(patient_file), args.made_on or dt.date.today()
+        fhir = read_fhir(bundle, str(patient_file), library, CodeIndex(library), made_on, args.topic)
         for warning in fhir.warnings:
             print(f"Warning: {patient_file}: {warning}", file=sys.stderr)
         data, topic = fhir.data, fhir.topic

@@ -21,14 +21,14 @@ def order(data: dict[str, Any]) -> dict[str, Any]:
     return next(e["resource"] for e in data["entry"] if e["resource"]["resourceType"] == "MedicationRequest")
 
 
-def second_order(data: dict[str, Any]) -> dict[str, Any]:
+def second_order(data: dict[str, Any], ident: str = "rx-5502") -> dict[str, Any]:
     """A second MedicationRequest in the bundle: cyclobenzaprine 5 mg at bedtime for a week, by the same prescriber."""
     second = copy.deepcopy(order(data))
-    second["id"] = "rx-5502"
+    second["id"] = ident
     second["medicationCodeableConcept"] = {"coding": [{"system": RXNORM, "code": "828320"}]}
     dosage = second["dosageInstruction"][0]
     dosage["timing"]["repeat"] = {"boundsPeriod": {"start": "2026-11-24", "end": "2026-11-30"}, "frequency": 1}
     dosage["timing"]["repeat"] |= {"period": 1, "periodUnit": "d", "when": ["HS"]}
     second.pop("dispenseRequest")
-    data["entry"].append({"fullUrl": "https://ehr.example.org/fhir/MedicationRequest/rx-5502", "resource": second})
+    data["entry"].append({"fullUrl": f"https://ehr.example.org/fhir/MedicationRequest/{ident}", "resource": second})
     return second

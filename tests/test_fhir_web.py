@@ -101,16 +101,13 @@ def test_an_as_needed_order_every_problem_and_the_staff_warning(client) -> None:
     assert paths == [
         "MedicationRequest.status",
         f"{where}.additionalInstruction",
-        f"{where}.patientInstruction",
-        f"{where}.method",
         f"{where}.maxDosePerPeriod",
         f"{where}.timing.repeat.boundsPeriod.start",
     ]
     request = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "MedicationRequest")
     request["status"] = "active"
     dosage = request["dosageInstruction"][0]
-    for name in ("additionalInstruction", "patientInstruction", "method"):
-        del dosage[name]
+    del dosage["additionalInstruction"]  # its patientInstruction stays: never printed, and staff are told
     dosage["timing"]["repeat"]["boundsPeriod"] = {"start": "2026-11-24"}
     ucum = "http://unitsofmeasure.org"
     dosage["maxDosePerPeriod"] = {
@@ -127,6 +124,9 @@ def test_an_as_needed_order_every_problem_and_the_staff_warning(client) -> None:
         "message": f"{where}.asNeededCodeableConcept: the reason is not one the leaflet can print; "
         "it says 'when you need it'",
     } in warnings
+    told = f"{where}.text and {where}.patientInstruction: free-text instructions, not printed; compare them"
+    assert any(warning["message"].startswith(told) for warning in warnings)
+    assert all("rib" not in warning["message"] for warning in warnings)  # never the order's words
 
 
 def test_given_topic_must_agree_with_the_code(client) -> None:

@@ -227,7 +227,8 @@ class RowMaker:
             raise InputError(f"{row.where}: {row.problem}")
         if self._codes is None:
             self._codes = CodeIndex(self.generator.library)
-        return read_fhir(row.data, row.where, self.generator.library, self._codes, self.settings.topic)
+        settings = self.settings
+        return read_fhir(row.data, row.where, self.generator.library, self._codes, settings.made_on, settings.topic)
 
     def _fingerprint(self, topic: str, language: str, layout: str) -> str:
         """A hash of every file the leaflet is made from, so --resume notices edited content or layouts."""

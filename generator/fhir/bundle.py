@@ -85,9 +85,28 @@ def parse_bundle(data: Any, where: str) -> ParsedBundle:
         raise problems.error() from None
     for loc, message in json_type_problems(bundle, data, ()):
         problems.add(_path(loc, raw), message)
-    problems.raise_if_any()
     entries = [Entry(i, e.fullUrl, e.resource) for i, e in enumerate(bundle.entry or []) if e.resource is not None]
+    _check_unique(entries, problems)
+    problems.raise_if_any()
     return ParsedBundle(entries, where)
+
+
+def _check_unique(entries: list[Entry], problems: Problems) -> None:
+    """Two entries with one fullUrl, or one type and id, make a reference to either ambiguous: refused, since
+    which patient (or medicine) is meant would be a guess."""
+    seen_urls: dict[str, int] = {}
+    seen_ids: dict[tuple[str, str], int] = {}
+    for entry in entries:
+        if entry.full_url:
+            first = seen_urls.setdefault(entry.full_url, entry.index)
+            if first != entry.index:
+                problems.add(f"Bundle.entry[{entry.index}].fullUrl", f"the same as Bundle.entry[{first}]'s")
+        if entry.resource.id:
+            first = seen_ids.setdefault((entry.type, entry.resource.id), entry.index)
+            if first != entry.index:
+                problems.add(
+                    f"Bundle.entry[{entry.index}].resource.id", f"the same {entry.type} id as Bundle.entry[{first}]'s"
+                )
 
 
 class ParsedBundle:
@@ -111,23 +130,27 @@ class ParsedBundle:
             )
         return found[0]
 
-    def resolve(self, reference: Reference | None, holder: Resource) -> Resource | None:
-        """The resource a reference points to: contained in `holder` ('#id'), or an entry of the bundle."""
+    def resolve(self, reference: Reference | None, holder: Resource, path: str, problems: Problems) -> Resource | None:
+        """The resource a reference points to: contained in `holder` ('#id'), or an entry of the bundle (by
+        fullUrl, or by type and id); None when it points to nothing here. One that could mean two resources is
+        refused at `path` at once: reading on would guess."""
         target = reference.reference if reference is not None else None
         if not target:
             return None
         if target.startswith("#"):
-            return next((c for c in holder.contained or [] if c.id == target[1:]), None)
-        for entry in self.entries:
-            if entry.full_url == target:
-                return entry.resource
-        parts = target.rstrip("/").split("/")
-        if len(parts) >= 2:
-            kind, ident = parts[-2], parts[-1]
-            for entry in self.entries:
-                if entry.type == kind and entry.resource.id == ident:
-                    return entry.resource
-        return None
+            found = [c for c in holder.contained or [] if c.id == target[1:]]
+        else:
+            parts = target.rstrip("/").split("/")
+            kind, ident = (parts[-2], parts[-1]) if len(parts) >= 2 else ("", "")
+            found = [
+                entry.resource
+                for entry in self.entries
+                if entry.full_url == target or (entry.type == kind and entry.resource.id == ident)
+            ]
+        unique = list({id(resource): resource for resource in found}.values())
+        if len(unique) > 1:
+            raise problems.fail(path, f"could mean any of {len(unique)} resources of the bundle; which one is unclear")
+        return unique[0] if unique else None
 
     def reference_to(self, entry: Entry) -> str:
         """How another resource refers to `entry`: Type/id, else its fullUrl."""

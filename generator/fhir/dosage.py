@@ -2,64 +2,54 @@
 
 The first instruction (lowest `sequence`) is the full dose; each later one is a taper
 step that starts the day after the one before ends. Only what a leaflet can print
-exactly is read: a fixed dose (mg, or tablets of the coded strength), so many times
-per 1 day, from a start date for a number of days. Everything else is refused with
-its FHIR path, never guessed or left out.
+exactly is read: a fixed dose (mg, or tablets of the coded strength), how often, from
+a start date for a number of days (see `course` for where the number of days comes
+from). Everything else is refused with its FHIR path, never guessed or left out.
+Free text (`text`, `patientInstruction`) is never printed: it cannot be checked against
+the schedule, so staff are told it is there, to compare.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from fhir.resources.R4B.dosage import Dosage
+from fhir.resources.R4B.dosage import Dosage, DosageDoseAndRate
 from fhir.resources.R4B.medicationrequest import MedicationRequest
 from fhir.resources.R4B.timing import TimingRepeat
 
 from generator.content.topic import AsNeededReason
+from generator.fhir.course import Course, Step, course_end, dispense_warnings, instruction_end
+from generator.fhir.dates import first_day
 from generator.fhir.problems import Problems
+from generator.fhir.route import check_route_and_method
 from generator.fhir.timing import HowOften, read_how_often
-from generator.fhir.units import amount_mg, days
+from generator.fhir.timing_code import timing_repeat
+from generator.fhir.units import amount_mg
 
-ORAL = {
-    ("http://snomed.info/sct", "26643006"),
-    ("http://terminology.hl7.org/CodeSystem/v3-RouteOfAdministration", "PO"),
-}
 MR = "MedicationRequest"
+ORDERED = "ordered"
+"""doseAndRate.type code of the dose as ordered, in HL7's dose-rate-type and Epic's own code system alike."""
 
 _UNPRINTABLE_DOSAGE = {
     "modifierExtension": "a modifier extension changes the meaning of the dosage and is not understood",
     "additionalInstruction": "extra instructions cannot be printed; leave them out or print them separately",
-    "patientInstruction": "free-text patient instructions cannot be printed; leave them out or print them separately",
     "site": "a body site is not printed",
-    "method": "an administration method is not printed",
     "maxDosePerAdministration": "a maximum dose per administration is not printed",
     "maxDosePerLifetime": "a lifetime maximum is not printed",
 }
 _UNPRINTABLE_REPEAT = {
     "boundsRange": "a range of durations is ambiguous; give boundsPeriod or boundsDuration",
-    "count": "a count of doses is not read; give boundsPeriod or boundsDuration",
-    "countMax": "a count of doses is not read; give boundsPeriod or boundsDuration",
+    "countMax": "a range of counts of doses is ambiguous; give count, boundsPeriod or boundsDuration",
     "duration": "an administration duration is not printed",
     "durationMax": "an administration duration is not printed",
     "durationUnit": "an administration duration is not printed",
     "dayOfWeek": "days of the week are not printed",
     "offset": "a time before or after an event (e.g. 30 minutes before breakfast) is not printed",
 }
-
-
-@dataclass(frozen=True)
-class Step:
-    """One dosage instruction, read."""
-
-    path: str
-    start: dt.date | None
-    end: dt.date | None
-    dose_mg: Decimal | None
-    often: HowOften | None
 
 
 @dataclass(frozen=True)
@@ -72,21 +62,44 @@ class CourseFields:
     warnings: tuple[str, ...]
 
 
-def _date(value: object, path: str, problems: Problems) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    problems.add(path, "needs a full date (YYYY-MM-DD)")
-    return None
+def _is_ordered(rate: DosageDoseAndRate) -> bool:
+    return rate.type is not None and any(coding.code == ORDERED for coding in rate.type.coding or [])
 
 
-def _dose_mg(dosage: Dosage, path: str, strength_mg: float | None, problems: Problems) -> Decimal | None:
+def _dose_mg(dosage: Dosage, path: str, strength_mg: float | None, problems: Problems) -> tuple[Decimal | None, str]:
+    """The dose in mg and its path: the doseAndRate row typed 'ordered', else the only one. Other rows (Epic
+    sends calculated and admin-amount too) must agree with it, in mg at the coded strength."""
     rates = dosage.doseAndRate or []
-    if len(rates) != 1 or rates[0].doseQuantity is None:
-        problems.add(f"{path}.doseAndRate", "needs one entry with a doseQuantity (dose ranges and rates are not read)")
-        return None
-    return amount_mg(rates[0].doseQuantity, f"{path}.doseAndRate[0].doseQuantity", strength_mg, problems)
+    if not rates:
+        problems.add(f"{path}.doseAndRate", "missing: the leaflet prints the dose (doseQuantity)")
+        return None, f"{path}.doseAndRate"
+    ordered = [index for index, rate in enumerate(rates) if _is_ordered(rate)]
+    chosen = ordered[0] if len(ordered) == 1 else 0
+    where = f"{path}.doseAndRate[{chosen}]"
+    if len(ordered) > 1 or (not ordered and len(rates) > 1):
+        problems.add(f"{path}.doseAndRate", "several rows and not one typed 'ordered'; which dose is meant is unclear")
+        return None, where
+    if rates[chosen].doseQuantity is None:
+        problems.add(f"{where}.doseQuantity", "missing (dose ranges and rates are not read)")
+        return None, where
+    dose = amount_mg(rates[chosen].doseQuantity, f"{where}.doseQuantity", strength_mg, problems)
+    for index, rate in enumerate(rates):
+        other = amount_mg(rate.doseQuantity, "", strength_mg, Problems("")) if rate.doseQuantity else None
+        if index != chosen and dose is not None and other is not None and other != dose:
+            problems.add(
+                f"{path}.doseAndRate[{index}].doseQuantity", f"disagrees with {where}.doseQuantity on the dose"
+            )
+            return None, where
+    return dose, f"{where}.doseQuantity"
+
+
+def _free_text(dosage: Dosage, path: str) -> tuple[str, ...]:
+    """A warning for staff when the instruction carries free text, which is never printed (never its words)."""
+    said = [name for name in ("text", "patientInstruction") if (getattr(dosage, name) or "").strip()]
+    if not said:
+        return ()
+    names = " and ".join(f"{path}.{name}" for name in said)
+    return (f"{names}: free-text instructions, not printed; compare them with the printed schedule",)
 
 
 def _check_dosage(dosage: Dosage, path: str, problems: Problems) -> TimingRepeat | None:
@@ -94,8 +107,7 @@ def _check_dosage(dosage: Dosage, path: str, problems: Problems) -> TimingRepeat
     for name, reason in _UNPRINTABLE_DOSAGE.items():
         if getattr(dosage, name) not in (None, [], False):
             problems.add(f"{path}.{name}", reason)
-    if dosage.route is not None and not any((c.system, c.code) in ORAL for c in dosage.route.coding or []):
-        problems.add(f"{path}.route", "only oral use (SNOMED CT 26643006) is printed")
+    check_route_and_method(dosage.route, dosage.method, path, problems)
     timing = dosage.timing
     if timing is None:
         if dosage.text:
@@ -105,17 +117,13 @@ def _check_dosage(dosage: Dosage, path: str, problems: Problems) -> TimingRepeat
         return None
     if timing.event:
         problems.add(f"{path}.timing.event", "specific dose times are not printed")
-    if timing.code is not None:
-        reason = "a coded timing cannot be checked against timing.repeat; leave it out"
-        problems.add(f"{path}.timing.code", reason if timing.repeat else "timing.code only; send timing.repeat")
-    if timing.repeat is None:
-        if timing.code is None:
-            problems.add(f"{path}.timing.repeat", "missing")
+    repeat = timing_repeat(timing, f"{path}.timing", problems)
+    if repeat is None:
         return None
     for name, reason in _UNPRINTABLE_REPEAT.items():
-        if getattr(timing.repeat, name) not in (None, []):
+        if getattr(repeat, name) not in (None, []):
             problems.add(f"{path}.timing.repeat.{name}", reason)
-    return timing.repeat
+    return repeat
 
 
 def _step(
@@ -128,40 +136,32 @@ def _step(
 ) -> Step:
     """Read one instruction; `after` is the day before it must start (None for the first)."""
     repeat = _check_dosage(dosage, path, problems)
-    dose = _dose_mg(dosage, path, strength_mg, problems)
+    dose, dose_path = _dose_mg(dosage, path, strength_mg, problems)
+    warnings = _free_text(dosage, path)
     if repeat is None:
-        return Step(path, None, None, dose, None)
+        return Step(path, None, None, None, dose, dose_path, None, warnings)
     often = read_how_often(dosage, repeat, path, dose, strength_mg, reasons, problems)
-    start, end = _bounds(repeat, f"{path}.timing.repeat", after, problems)
-    return Step(path, start, end, dose, often)
+    where = f"{path}.timing.repeat"
+    start = _start(repeat, where, after, problems)
+    end, end_path = instruction_end(repeat, where, start, often, problems)
+    return Step(path, start, end, end_path, dose, dose_path, often, warnings)
 
 
-def _bounds(
-    repeat: TimingRepeat, where: str, after: dt.date | None, problems: Problems
-) -> tuple[dt.date | None, dt.date | None]:
-    """The first and last day of one instruction."""
-    start = end = None
+def _start(repeat: TimingRepeat, where: str, after: dt.date | None, problems: Problems) -> dt.date | None:
+    """The first day of one instruction: its boundsPeriod.start, or for a taper step the day after `after`."""
     period = repeat.boundsPeriod
     if period is not None and period.start is not None:
-        start = _date(period.start, f"{where}.boundsPeriod.start", problems)
+        start = first_day(period.start, f"{where}.boundsPeriod.start", problems)
         if start and after and start != after + dt.timedelta(days=1):
             problems.add(
                 f"{where}.boundsPeriod.start",
                 "must be the day after the previous instruction ends (no gaps or overlaps between instructions)",
             )
-    elif after is not None:
-        start = after + dt.timedelta(days=1)
-    else:
-        problems.add(f"{where}.boundsPeriod.start", "missing: the first instruction gives the first day")
-    if period is not None and period.end is not None:
-        end = _date(period.end, f"{where}.boundsPeriod.end", problems)
-        if start and end and end < start:
-            problems.add(f"{where}.boundsPeriod.end", "is before the start")
-            end = None
-    elif repeat.boundsDuration is not None:
-        count = days(repeat.boundsDuration, f"{where}.boundsDuration", problems)
-        end = start + dt.timedelta(days=count - 1) if start and count else None
-    return start, end
+        return start
+    if after is not None:
+        return after + dt.timedelta(days=1)
+    problems.add(f"{where}.boundsPeriod.start", "missing: the first instruction gives the first day")
+    return None
 
 
 def _ordered(request: MedicationRequest, problems: Problems) -> list[tuple[int, Dosage]]:
@@ -190,7 +190,8 @@ def read_course(
     problems: Problems,
 ) -> CourseFields:
     """The full-dose step, any taper steps, the last day and the refills, read from the order; `reasons` are
-    the topic's as-needed reasons."""
+    the topic's as-needed reasons. Problems go to `problems`; raised here only when the course could not be read
+    whole (one read whole is returned, so the caller can check the generator's limits on it too)."""
     instructions = _ordered(request, problems)
     steps: list[Step] = []
     for index, dosage in instructions:
@@ -198,18 +199,21 @@ def read_course(
             if steps[-1].start is not None:
                 problems.add(
                     f"{steps[-1].path}.timing.repeat",
-                    "needs an end (boundsPeriod.end or boundsDuration) before the next instruction",
+                    "needs an end (boundsPeriod.end, boundsDuration or count) before the next instruction",
                 )
             break
         after = steps[-1].end if steps else None
         steps.append(_step(dosage, f"{MR}.dosageInstruction[{index}]", after, strength_mg, reasons, problems))
     if len(steps) == len(instructions):
-        _fill_last_end(request, steps, problems)
+        course_end(request, steps, strength_mg, problems)
     if len(instructions) > 1:
         _set_times_only(steps, problems)
-    _check_dispense(request, steps, problems)
-    problems.raise_if_any()
-    return _fields(steps, strength_mg, request)
+    warnings = dispense_warnings(request, Course(steps, strength_mg), problems)
+    read = [step.start and step.end and step.end_path and step.often and step.dose_mg for step in steps]
+    whole = len(steps) == len(instructions) and all(read)
+    if not whole:
+        problems.raise_if_any()
+    return _fields(steps, strength_mg, request, warnings)  # read whole, so its limits can be checked too
 
 
 def _set_times_only(steps: list[Step], problems: Problems) -> None:
@@ -224,46 +228,6 @@ def _set_times_only(steps: list[Step], problems: Problems) -> None:
                 "doses taken when needed or every so many hours are printed for a single instruction; "
                 "with several (a taper plan) each gives so many times a day",
             )
-
-
-def _fill_last_end(request: MedicationRequest, steps: list[Step], problems: Problems) -> None:
-    """A single instruction without an end may take its length from dispenseRequest.expectedSupplyDuration."""
-    last = steps[-1]
-    if last.end is not None or last.start is None:
-        return
-    supply = request.dispenseRequest.expectedSupplyDuration if request.dispenseRequest else None
-    if len(steps) == 1 and supply is not None:
-        count = days(supply, f"{MR}.dispenseRequest.expectedSupplyDuration", problems)
-        if count:
-            steps[-1] = replace(last, end=last.start + dt.timedelta(days=count - 1))
-        return
-    problems.add(
-        f"{last.path}.timing.repeat",
-        "needs an end: boundsPeriod.end or boundsDuration (or, for a single instruction, "
-        "dispenseRequest.expectedSupplyDuration)",
-    )
-
-
-def _check_dispense(request: MedicationRequest, steps: list[Step], problems: Problems) -> None:
-    """dispenseRequest must agree with the instructions: course length and validity."""
-    dispense = request.dispenseRequest
-    first, last = steps[0].start, steps[-1].end
-    if dispense is None or first is None or last is None:
-        return
-    where = f"{MR}.dispenseRequest"
-    if dispense.expectedSupplyDuration is not None:
-        count = days(dispense.expectedSupplyDuration, f"{where}.expectedSupplyDuration", problems)
-        if count and count != (last - first).days + 1:
-            problems.add(f"{where}.expectedSupplyDuration", "does not match the days the dosage instructions cover")
-    validity = dispense.validityPeriod
-    if validity is not None and validity.start is not None:
-        valid_from = _date(validity.start, f"{where}.validityPeriod.start", problems)
-        if valid_from and first < valid_from:
-            problems.add(f"{where}.validityPeriod.start", "is after the first day of the course")
-    if validity is not None and validity.end is not None:
-        valid_to = _date(validity.end, f"{where}.validityPeriod.end", problems)
-        if valid_to and valid_to < first:
-            problems.add(f"{where}.validityPeriod.end", "is before the first day of the course")
 
 
 def _how_often_fields(often: HowOften, field: str, paths: dict[str, str]) -> dict[str, Any]:
@@ -281,22 +245,23 @@ def _how_often_fields(often: HowOften, field: str, paths: dict[str, str]) -> dic
     return found
 
 
-def _fields(steps: list[Step], strength_mg: float | None, request: MedicationRequest) -> CourseFields:
+def _fields(
+    steps: list[Step], strength_mg: float | None, request: MedicationRequest, warnings: tuple[str, ...]
+) -> CourseFields:
+    """The prescription fields of the steps (every problem was raised before); `warnings` are the dispenseRequest's."""
     first = steps[0]
-    # every problem was raised before
-    assert first.start and first.end and steps[-1].end and first.often and first.dose_mg
-    repeat = f"{first.path}.timing.repeat"
+    assert first.start and first.end and first.end_path and steps[-1].end and first.often and first.dose_mg
     paths = {
-        "prescription.dose_mg": f"{first.path}.doseAndRate[0].doseQuantity",
-        "prescription.start": f"{repeat}.boundsPeriod.start",
-        "prescription.days_supply": f"{repeat}.bounds",
+        "prescription.dose_mg": first.dose_path,
+        "prescription.start": f"{first.path}.timing.repeat.boundsPeriod.start",
+        "prescription.days_supply": first.end_path,
         "prescription.strength_mg": f"{MR}.medication",
     }
     rx: dict[str, Any] = {
         "dose_mg": float(first.dose_mg),
         **_how_often_fields(first.often, "prescription", paths),
         "start": first.start,
-        "days_supply": (first.end - first.start).days + 1,
+        "days_supply": first.day_count,
     }
     if strength_mg is not None:
         rx["strength_mg"] = strength_mg
@@ -312,8 +277,9 @@ def _fields(steps: list[Step], strength_mg: float | None, request: MedicationReq
             often = _how_often_fields(step.often, field, paths)
             rx["taper"].append({"from": step.start, "dose_mg": float(step.dose_mg), **often})
             paths[f"{field}.from"] = f"{step.path}.timing.repeat.boundsPeriod.start"
-            paths[f"{field}.dose_mg"] = f"{step.path}.doseAndRate[0].doseQuantity"
+            paths[f"{field}.dose_mg"] = step.dose_path
         rx["last_day"] = steps[-1].end
-        paths["prescription.last_day"] = f"{steps[-1].path}.timing.repeat.bounds"
-    warnings = tuple(warning for step in steps if step.often for warning in step.often.warnings)
-    return CourseFields(rx, paths, warnings)
+        paths["prescription.last_day"] = steps[-1].end_path or f"{steps[-1].path}.timing.repeat"
+    told = [warning for step in steps for warning in step.warnings]
+    told += [warning for step in steps if step.often for warning in step.often.warnings]
+    return CourseFields(rx, paths, (*told, *warnings))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from fhir.resources.R4B.medicationrequest import MedicationRequest
 from fhir.resources.R4B.patient import Patient
-from fhir.resources.R4B.practitioner import Practitioner
+from pydantic import ValidationError
 
 from generator.content.codes import CodeIndex
 from generator.content.library import Library
@@ -17,7 +18,14 @@ from generator.fhir.dosage import read_course
 from generator.fhir.medication import choose_medicine, rxnorm_codes
 from generator.fhir.people import patient_fields, prescriber_fields
 from generator.fhir.problems import Problems
-from generator.inputs.personalisation import MAX_MEDICINES, Personalisation, in_list, parse_personalisation
+from generator.inputs.personalisation import (
+    MAX_MEDICINES,
+    Personalisation,
+    Prescription,
+    in_list,
+    parse_personalisation,
+)
+from generator.prescription.dosing import make_schedule
 
 ORDER_STATUSES = ("active",)
 ORDER_INTENTS = ("order", "original-order", "reflex-order", "filler-order", "instance-order")
@@ -77,9 +85,12 @@ class _Order:
     warnings: tuple[str, ...]
 
 
-def read_fhir(data: Any, where: str, library: Library, index: CodeIndex, topic: str | None = None) -> FhirInput:
+def read_fhir(
+    data: Any, where: str, library: Library, index: CodeIndex, made_on: dt.date, topic: str | None = None
+) -> FhirInput:
     """Read one Bundle: one MedicationRequest (one medicine) or several for one patient (one leaflet for
-    them all); every problem names its FHIR path and none quotes the patient's values."""
+    them all); every problem names its FHIR path and none quotes the patient's values. Names are read as they
+    are on `made_on`."""
     bundle = parse_bundle(data, where)
     problems = Problems(where)
     requests = [entry.resource for entry in bundle.of_type("MedicationRequest")]
@@ -93,29 +104,34 @@ def read_fhir(data: Any, where: str, library: Library, index: CodeIndex, topic: 
         raise problems.fail("Bundle.entry.resource.ofType(MedicationRequest)", message)
     if several and topic:
         raise problems.fail("topic", "not with several MedicationRequests (each order's medicine is its topic)")
-    first = requests[0]
-    patient = bundle.resolve(first.subject, first)
-    if not isinstance(patient, Patient):
-        raise problems.fail("MedicationRequest.subject", "must refer to the Patient in the bundle")
-    patient_entry = next(entry for entry in bundle.of_type("Patient") if entry.resource is patient)
-    prescriber = bundle.resolve(first.requester, first)
-    if not isinstance(prescriber, Practitioner):
-        problems.add("MedicationRequest.requester", "must refer to a Practitioner in the bundle (the prescriber)")
-    orders = []
+    patient_entry = bundle.only("Patient")  # a second Patient could be the one an order means: never guessed
+    patient = patient_entry.resource
+    assert isinstance(patient, Patient)
+    orders, prescribers = [], []
     for number, request in enumerate(requests):
         named = Problems(where) if not several else _Numbered(where, number)
-        if several and bundle.resolve(request.subject, request) is not patient:
-            named.add("MedicationRequest.subject", "the orders are for different patients: one leaflet is for one")
-        if several and bundle.resolve(request.requester, request) is not prescriber:
+        if bundle.resolve(request.subject, request, "MedicationRequest.subject", named) is not patient:
+            named.add("MedicationRequest.subject", "must refer to the Patient in the bundle")
+        prescribers.append(prescriber_fields(request, bundle, made_on, named))
+        if several and prescribers[-1].get("name") != prescribers[0].get("name"):
             named.add("MedicationRequest.requester", "the orders name different prescribers: one leaflet names one")
         orders.append(_read_order(request, bundle, library, index, topic, named))
         problems.found += named.found
-    people = {"patient": patient_fields(patient, problems)}
-    if isinstance(prescriber, Practitioner):
-        people["prescriber"] = prescriber_fields(prescriber, problems)
+    people = {"patient": patient_fields(patient, made_on, problems), "prescriber": prescribers[0]}
+    if problems.found:  # the generator's limits on each order read whole, so one answer names every problem
+        for number, order in enumerate(orders):
+            for field, text in _limit_problems(order, library, where):
+                path = order.paths.get(field, "")
+                if several:
+                    field, path = in_list(field, number), _numbered(path, number)
+                problems.add(f"{path} ({field})" if path else field, text)
     problems.raise_if_any()
     reference = bundle.reference_to(patient_entry)
-    warnings = tuple(warning for order in orders for warning in order.warnings)
+    warnings = tuple(
+        _numbered(warning, number) if several else warning
+        for number, order in enumerate(orders)
+        for warning in order.warnings
+    )
     if several:
         paths = PERSON_PATHS | {
             in_list(field, number): _numbered(path, number)
@@ -156,6 +172,19 @@ def _read_order(
     prescription = {"medicine": medicine.name, **course.prescription}
     paths = {"prescription.medicine": "MedicationRequest.medication", **course.paths}
     return _Order(choice.topic, prescription, paths, choice.warnings + course.warnings)
+
+
+def _limit_problems(order: _Order, library: Library, where: str) -> tuple[tuple[str, str], ...]:
+    """(prescription field, message) of each limit the generator would refuse the order for."""
+    if not order.prescription:
+        return ()
+    try:
+        make_schedule(Prescription.model_validate(order.prescription), library.topic(order.topic), where)
+    except InputError as exc:
+        return exc.problems
+    except ValidationError:
+        return ()  # a field the generator's input model refuses is named when the order is read again
+    return ()
 
 
 class _Numbered(Problems):

@@ -28,11 +28,10 @@ def rxnorm_codes(request: MedicationRequest, bundle: ParsedBundle, problems: Pro
     if request.medicationCodeableConcept is not None:
         concept, base = request.medicationCodeableConcept, "MedicationRequest.medicationCodeableConcept"
     elif request.medicationReference is not None:
-        medication = bundle.resolve(request.medicationReference, request)
+        where = "MedicationRequest.medicationReference"
+        medication = bundle.resolve(request.medicationReference, request, where, problems)
         if not isinstance(medication, Medication):
-            raise problems.fail(
-                "MedicationRequest.medicationReference", "does not point to a Medication in the bundle or contained"
-            )
+            raise problems.fail(where, "does not point to a Medication in the bundle or contained")
         if medication.code is None:
             raise problems.fail("Medication.code", "missing (the medicine's RxNorm code selects the leaflet)")
         concept, base = medication.code, "Medication.code"

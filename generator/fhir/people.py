@@ -8,9 +8,13 @@ from typing import Any
 
 from fhir.resources.R4B.contactpoint import ContactPoint
 from fhir.resources.R4B.humanname import HumanName
+from fhir.resources.R4B.medicationrequest import MedicationRequest
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.practitioner import Practitioner
+from fhir.resources.R4B.practitionerrole import PractitionerRole
 
+from generator.fhir.bundle import ParsedBundle
+from generator.fhir.dates import period_covers
 from generator.fhir.problems import Problems
 
 BCP47 = "urn:ietf:bcp:47"
@@ -24,24 +28,55 @@ def _full_name(name: HumanName, with_prefix: bool) -> str:
     return " ".join(part.strip() for part in parts if part and part.strip())
 
 
-def _chosen_name(names: list[HumanName]) -> tuple[int, HumanName] | None:
-    """The official name, else the first one (FHIR HumanName.use)."""
-    official = [(i, n) for i, n in enumerate(names) if n.use == "official"]
-    return official[0] if official else (0, names[0]) if names else None
+_FORMER = ("old", "maiden")
+"""HumanName.use values of a name no longer in use."""
 
 
-def patient_fields(patient: Patient, problems: Problems) -> dict[str, Any]:
-    """name, preferred_name, date_of_birth and language of the Patient resource."""
+def _current(name: HumanName, on: dt.date) -> bool:
+    """Whether `name` is in use on the day `on`: not old (or maiden), and within its period, if it has one."""
+    if name.use in _FORMER:
+        return False
+    return name.period is None or period_covers(name.period.start, name.period.end, on)
+
+
+def _chosen_name(names: list[HumanName], on: dt.date, where: str, problems: Problems) -> tuple[int, HumanName] | None:
+    """The name to print on the day `on`: the current official name, else the current usual one, else the
+    only current one. Never an old name or one whose period has ended; two candidates are refused."""
+    current = [(index, name) for index, name in enumerate(names) if _current(name, on)]
+    for use in ("official", "usual"):
+        found = [(index, name) for index, name in current if name.use == use]
+        if len(found) > 1:
+            problems.add(where, f"more than one current name with use '{use}'; which to print is unclear")
+            return None
+        if found:
+            return found[0]
+    if len(current) > 1:
+        problems.add(where, "more than one current name and none is official or usual; which to print is unclear")
+        return None
+    if not current and names:
+        problems.add(where, "no current name: each is old or its period has ended")
+        return None
+    return current[0] if current else None
+
+
+def patient_fields(patient: Patient, on: dt.date, problems: Problems) -> dict[str, Any]:
+    """name, preferred_name, date_of_birth and language of the Patient resource, its names as on the day `on`."""
     fields: dict[str, Any] = {}
-    chosen = _chosen_name(patient.name or [])
+    names = patient.name or []
+    chosen = _chosen_name(names, on, "Patient.name", problems)
     printed = _full_name(chosen[1], with_prefix=False) if chosen else ""
-    if not printed:
-        where = f"Patient.name[{chosen[0]}]" if chosen else "Patient.name"
-        problems.add(where, "missing (the leaflet says who it is for): give text, or given and family")
+    if chosen and not printed:
+        problems.add(
+            f"Patient.name[{chosen[0]}]", "missing (the leaflet says who it is for): give text, or given and family"
+        )
+    elif not names:
+        problems.add("Patient.name", "missing (the leaflet says who it is for): give text, or given and family")
     fields["name"] = printed
-    usual = [(i, n) for i, n in enumerate(patient.name or []) if n.use == "usual"]
+    usual = [(i, n) for i, n in enumerate(names) if n.use == "usual" and _current(n, on)]
     if len(usual) > 1:
-        problems.add("Patient.name", "more than one name with use 'usual'; which is the preferred name is unclear")
+        problems.add(
+            "Patient.name", "more than one current name with use 'usual'; which is the preferred name is unclear"
+        )
     elif usual and usual[0][1].given:
         fields["preferred_name"] = usual[0][1].given[0]
     elif usual:
@@ -83,14 +118,41 @@ def _rank(point: ContactPoint) -> tuple[int, int]:
     return (0 if point.use == "work" else 1, point.rank or 1_000_000)
 
 
-def prescriber_fields(practitioner: Practitioner, problems: Problems) -> dict[str, Any]:
-    """name (with prefix, e.g. Dr.) and work phone of the requesting Practitioner."""
-    chosen = _chosen_name(practitioner.name or [])
-    name = _full_name(chosen[1], with_prefix=True) if chosen else ""
+def prescriber_fields(
+    request: MedicationRequest, bundle: ParsedBundle, on: dt.date, problems: Problems
+) -> dict[str, Any]:
+    """name (with prefix, e.g. Dr.) and work phone of the prescriber: the requester as a Practitioner or a
+    PractitionerRole (its practitioner's name, its own phone first), in the bundle or contained; else the name
+    the reference displays (a conditional reference, or one to a resource not sent)."""
+    where = "MedicationRequest.requester"
+    found = bundle.resolve(request.requester, request, where, problems)
+    role_phones: list[ContactPoint] = []
+    person_phones: list[ContactPoint] = []
+    reference = request.requester
+    if isinstance(found, PractitionerRole):
+        role_phones = found.telecom or []
+        reference = found.practitioner
+        found = bundle.resolve(reference, found, "PractitionerRole.practitioner", problems)
+    name = ""
+    if isinstance(found, Practitioner):
+        chosen = _chosen_name(found.name or [], on, "Practitioner.name", problems)
+        name = _full_name(chosen[1], with_prefix=True) if chosen else ""
+        person_phones = found.telecom or []
+    elif found is not None:
+        problems.add(
+            where, f"refers to a {found.get_resource_type()}; the prescriber is a Practitioner or PractitionerRole"
+        )
+        return {}
+    elif reference is not None and reference.display and reference.display.strip():
+        name = reference.display.strip()
     if not name:
-        problems.add("Practitioner.name", "missing (the leaflet names the prescriber)")
+        problems.add(
+            where, "no prescriber's name: refer to a Practitioner with a name, or give the reference a display"
+        )
     fields: dict[str, Any] = {"name": name}
-    phones = [p for p in practitioner.telecom or [] if p.system == "phone" and p.value and p.use != "old"]
-    if phones:
-        fields["phone"] = sorted(phones, key=_rank)[0].value
+    for source in (role_phones, person_phones):  # the role's phone first: where the prescriber works
+        calls = [p for p in source if p.system == "phone" and p.value and p.use != "old"]
+        if calls:
+            fields["phone"] = sorted(calls, key=_rank)[0].value
+            break
     return fields

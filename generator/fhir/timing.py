@@ -107,6 +107,7 @@ def read_how_often(
     need = _as_needed(dosage, path, reasons, problems)
     limit_path = f"{path}.maxDosePerPeriod"
     limit = _most_a_day(dosage.maxDosePerPeriod, limit_path, dose_mg, strength_mg, problems)
+    repeat = _daily_at_times(repeat)
     missing = [name for name in ("frequency", "period", "periodUnit") if getattr(repeat, name) is None]
     for name in missing:
         problems.add(f"{where}.{name}", "missing (the leaflet prints how many times a day)")
@@ -152,6 +153,15 @@ def read_how_often(
         paths["as_needed"] = paths["as_needed_for"] = need.path
     warnings = (need.warning,) if need.warning else ()
     return HowOften(most, times, every_hours, need.as_needed, need.reason, paths, warnings)
+
+
+def _daily_at_times(repeat: TimingRepeat) -> TimingRepeat:
+    """Times of day with no frequency or period (as Epic sends `timeOfDay: ["09:00:00"]`): a dose at each, every
+    day. Anything else is as given."""
+    times = repeat.when or repeat.timeOfDay
+    if not times or any(getattr(repeat, name) is not None for name in ("frequency", "period", "periodUnit")):
+        return repeat
+    return repeat.model_copy(update={"frequency": len(times), "period": 1, "periodUnit": "d"})
 
 
 _Read = tuple[int | None, str, tuple[DoseTime, ...] | None, int | None]

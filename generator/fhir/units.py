@@ -12,6 +12,7 @@ from generator.fhir.problems import Problems
 UCUM = "http://unitsofmeasure.org"
 DRUG_FORM = "http://terminology.hl7.org/CodeSystem/v3-orderableDrugForm"
 TABLET_UNITS = {(UCUM, "{tbl}"), (UCUM, "{tablet}"), (UCUM, "{tablets}"), (DRUG_FORM, "TAB")}
+TABLET_WORDS = {"tablet", "tablets", "tab", "tabs", "{tbl}", "{tablet}", "{tablets}"}
 DAYS = {"d": 1, "wk": 7}
 
 
@@ -27,8 +28,24 @@ def days(duration: Duration, path: str, problems: Problems) -> int | None:
     return int(count)
 
 
+def unit_of(quantity: Quantity) -> str | None:
+    """'mg' or 'tablet' for the units EHRs write them in, None for any other unit. UCUM mg, or the unit text mg;
+    tablets as UCUM {tbl}, the orderable drug form TAB, or the unit text tablet, tablets, tab (any case, with or
+    without a system), or no unit at all (Synthea sends `{"value": 1.0}`): the products are tablets."""
+    code, unit = quantity.code, (quantity.unit or "").strip().casefold()
+    if code is not None:
+        if (quantity.system, code) == (UCUM, "mg"):
+            return "mg"
+        if (quantity.system, code) in TABLET_UNITS or code.strip().casefold() in TABLET_WORDS:
+            return "tablet"
+        return None
+    if not unit or unit in TABLET_WORDS:
+        return "tablet"
+    return "mg" if unit == "mg" and quantity.system in (None, UCUM) else None
+
+
 def amount_mg(quantity: Quantity, path: str, strength_mg: float | None, problems: Problems) -> Decimal | None:
-    """An amount of medicine in mg: UCUM mg, or whole tablets of the coded strength; None with a problem."""
+    """An amount of medicine in mg: mg, or whole tablets of the coded strength; None with a problem."""
     if quantity.comparator is not None:
         problems.add(f"{path}.comparator", "an amount with a comparator is not a fixed amount")
         return None
@@ -36,10 +53,10 @@ def amount_mg(quantity: Quantity, path: str, strength_mg: float | None, problems
         problems.add(f"{path}.value", "needs an amount above 0")
         return None
     value = Decimal(quantity.value)
-    unit = (quantity.system, quantity.code)
-    if unit == (UCUM, "mg"):
+    unit = unit_of(quantity)
+    if unit == "mg":
         return value
-    if unit in TABLET_UNITS:
+    if unit == "tablet":
         if value != value.to_integral_value():
             problems.add(f"{path}.value", "must be whole tablets (the leaflet prints whole tablets)")
             return None
@@ -47,5 +64,5 @@ def amount_mg(quantity: Quantity, path: str, strength_mg: float | None, problems
             problems.add(path, "in tablets, but the medication code gives no tablet strength (send a product RxCUI)")
             return None
         return value * Decimal(str(strength_mg))
-    problems.add(f"{path}.code", f"unknown unit: use UCUM mg or {{tbl}} ({UCUM}), or TAB ({DRUG_FORM})")
+    problems.add(f"{path}.code", f"unknown unit: use mg or tablets (UCUM mg or {{tbl}} ({UCUM}), or TAB ({DRUG_FORM}))")
     return None

@@ -55,12 +55,13 @@ def _make(
     if options["topic"] and options["topic"] not in library.topic_names():
         message = f"unknown topic (known: {', '.join(library.topic_names())})"
         raise InputError(f"request: topic: {message}", (("topic", message),))
-    fhir = read_fhir(bundle, "request", library, CodeIndex(library), options["topic"])
+    made_on = dt.date.today()
+    fhir = read_fhir(bundle, "request", library, CodeIndex(library), made_on, options["topic"])
     request = HandoutRequest(
         topic=fhir.topic,
         data=fhir.data,
         clinic=clinic,
-        made_on=dt.date.today(),
+        made_on=made_on,
         layout=options["layout"] or "standard",
         paper=options["paper"],
     )
