@@ -193,3 +193,11 @@ def test_anything_else_is_refused_never_misread(text: str) -> None:
     else:
         with pytest.raises(ValueError):
             product_key(text)
+
+
+def test_lint_refuses_an_ndc_listed_by_two_topics(library_copy, run_cli) -> None:
+    path = library_copy / "methocarbamol" / "topic.yaml"
+    path.write_text(path.read_text().replace('ndc: "50090-4793"', 'ndc: "51525-5901"'), encoding="utf-8")
+    code, stdout, _ = run_cli("lint", "--library", str(library_copy), "--today", "2026-11-27")
+    assert code == 1
+    assert "NDC 51525-5901 selects more than one topic (carisoprodol, methocarbamol)" in stdout
