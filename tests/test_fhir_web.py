@@ -185,7 +185,7 @@ def test_infobutton_atom_feed_in_spanish(client) -> None:
         {"mainSearchCriteria.v.c": "999999"},
         {"mainSearchCriteria.v.cs": "2.16.840.1.113883.6.90"},  # ICD-10-CM: not a medicine code
         {"informationRecipient.languageCode.c": "vi"},  # no Vietnamese leaflet
-        {"informationRecipient": "PROV"},  # nothing written for clinicians
+        {"informationRecipient": "PAYOR"},  # nothing written for payors
     ],
 )
 def test_infobutton_without_a_match_is_an_empty_feed(client, params) -> None:

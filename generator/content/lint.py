@@ -14,6 +14,7 @@ from generator.content.block import Block
 from generator.content.combinations import CLASSES_FILE, load_classes
 from generator.content.labels import LABELS_FOLDER, label_languages, load_wording
 from generator.content.library import DEFAULT_LANGUAGE, SAMPLE_FILE, SHARED_FOLDER, TOPIC_FILE, Library
+from generator.content.ndc import product_key
 from generator.content.readability import Readability, measure
 from generator.content.schema import parse_model
 from generator.content.templating import holds, render_markup, template_problems
@@ -96,6 +97,7 @@ class _Linter:
         self.report = LintReport()
         self.used: set[Path] = set()
         self.codes: dict[str, list[str]] = {}
+        self.ndcs: dict[str, list[str]] = {}
         self.terms = TermList(terms=[])
 
     def run(self) -> LintReport:
@@ -107,9 +109,11 @@ class _Linter:
         self._load_terms()
         for name in self.library.topic_names():
             self._topic(name)
-        for rxcui, topics in sorted(self.codes.items()):
-            if len(topics) > 1:
-                self.report.add("error", self.root, f"RxCUI {rxcui} selects more than one topic ({', '.join(topics)})")
+        for kind, owners in (("RxCUI", self.codes), ("NDC", self.ndcs)):
+            for code, topics in sorted(owners.items()):
+                if len(topics) > 1:
+                    message = f"{kind} {code} selects more than one topic ({', '.join(topics)})"
+                    self.report.add("error", self.root, message)
         self._unused_files()
         return self.report
 
@@ -122,6 +126,9 @@ class _Linter:
             return
         for code in topic.codes:
             self.codes.setdefault(code.rxcui, []).append(name)
+            for item in code.ndcs:  # by its 5-4 digits: 0093-3420 and 00093-3420 are one product
+                key = product_key(item.ndc)
+                self.ndcs.setdefault(f"{key[:5]}-{key[5:]}", []).append(name)
         known = load_classes(self.root)
         for key in (key for key in topic.classes if key not in known):
             self.report.add(

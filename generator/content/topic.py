@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, RootModel, model_validator
 
 from generator.content.dose_times import DoseTime, slot_of
+from generator.content.ndc import product_key
 from generator.content.schema import StrictModel
 
 LimitRule = Literal["max_dose_mg", "max_times_per_day", "max_daily_mg", "max_days"]
@@ -119,6 +120,15 @@ RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 """The RxNorm code system URI (FHIR); its OID is 2.16.840.1.113883.6.88."""
 
 
+class ProductNdc(StrictModel):
+    """A product NDC (labeler-product, as FDA writes it) of a product code, and where it was checked."""
+
+    ndc: Annotated[str, Field(pattern=r"^([0-9]{4}-[0-9]{4}|[0-9]{5}-[0-9]{3,4})$")]
+    """The labeler and product segments with their hyphen, e.g. 50228-109; any package of it selects the code."""
+    source: str = Field(min_length=1)
+    """The FDA record that gives this NDC with the code's strength (DailyMed label, NDC directory)."""
+
+
 class TopicCode(StrictModel):
     """An RxNorm concept that selects a topic (e.g. from an EHR's order or an Infobutton request)."""
 
@@ -132,9 +142,13 @@ class TopicCode(StrictModel):
     """Tablet strength a product (SCD) code names; none for an ingredient."""
     source: str
     """Where the code was checked (e.g. an NLM or FDA record)."""
+    ndcs: list[ProductNdc] = []
+    """Product NDCs of this product (SCD) code: an Infobutton request by NDC finds it, with its strength."""
 
     @model_validator(mode="after")
     def _strength_with_products_only(self) -> TopicCode:
+        if self.tty == "IN" and self.ndcs:
+            raise ValueError("an ingredient (IN) code has no ndcs: list them under the product (SCD) code")
         if self.tty == "SCD" and self.strength_mg is None:
             raise ValueError("a product (SCD) code needs strength_mg")
         if self.tty == "IN" and self.strength_mg is not None:
@@ -224,6 +238,10 @@ class Topic(StrictModel):
         duplicates = sorted({c for c in rxcuis if rxcuis.count(c) > 1})
         if duplicates:
             raise ValueError(f"codes: RxCUI {', '.join(duplicates)} listed twice")
+        ndcs = [product_key(item.ndc) for code in self.codes for item in code.ndcs]
+        twice = sorted({ndc for ndc in ndcs if ndcs.count(ndc) > 1})
+        if twice:
+            raise ValueError(f"codes: NDC {', '.join(twice)} (5-4 digits) listed twice")
         return self
 
 

@@ -1,7 +1,8 @@
-"""HL7 Infobutton (URL-based implementation guide) requests -> a feed of the topic that matches the code.
+"""HL7 Infobutton (URL-based implementation guide) requests -> a feed of the topic the code or name selects.
 
+A request names the medicine by an RxNorm code, an NDC, or its name (`mainSearchCriteria.v.dn`).
 The answer follows MedlinePlus Connect's shape: an Atom feed (text/xml) or its JSON
-rendering (application/json) with one entry per matching topic. A code, code system,
+rendering (application/json) with one entry per matching topic. A code, name, code system,
 language or recipient the library has nothing for gives an empty feed, not an error.
 """
 
@@ -13,39 +14,53 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from generator.content.codes import CodeIndex
 from generator.content.library import Library
+from generator.content.ndc import NDC_OID, product_key
 from generator.errors import InputError
 
 RXNORM_OID = "2.16.840.1.113883.6.88"
+CODE_SYSTEMS = (RXNORM_OID, NDC_OID)
 ATOM = "http://www.w3.org/2005/Atom"
 RESPONSE_TYPES = ("text/xml", "application/atom+xml", "application/json", "application/pdf")
 RECIPIENTS = ("PAT", "PROV", "PAYOR")
+READERS = ("PAT", "PROV")
+"""Recipients the leaflets are for: patients, and providers who hand them out (payors get an empty feed)."""
 GENDERS = ("M", "F", "UN")
+GENDER_PARAMETERS = ("patientPerson.administrativeGenderCode.c", "administrativeGenderCode.c")
+"""The implementation guide's name, and the shorter one this service read before."""
 AGE_UNITS = ("a", "mo", "wk", "d")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _NUMBER = re.compile(r"^[0-9]{1,3}(\.[0-9]+)?$")
+CODE, SYSTEM, NAME = "mainSearchCriteria.v.c", "mainSearchCriteria.v.cs", "mainSearchCriteria.v.dn"
 
 
 @dataclass(frozen=True)
 class InfobuttonQuery:
     """The parameters of one knowledge request that this service reads."""
 
-    code: str
-    code_system: str
+    code: str | None
+    code_system: str | None
+    name: str | None
     language: str
     response_type: str
     recipient: str
 
     def categories(self) -> list[tuple[str, str]]:
         """The request echoed as Atom categories (scheme, term), as MedlinePlus Connect does."""
-        return [
-            ("mainSearchCriteria.v.c", self.code),
-            ("mainSearchCriteria.v.cs", self.code_system),
+        asked = [(CODE, self.code), (SYSTEM, self.code_system), (NAME, self.name)]
+        return [(scheme, term) for scheme, term in asked if term is not None] + [
             ("informationRecipient", self.recipient),
             ("informationRecipient.languageCode.c", self.language),
         ]
+
+    def feed_id(self) -> str:
+        """The feed's id: the code asked for, or the name when no code was given."""
+        if self.code is not None:
+            return f"urn:patient-handouts:infobutton:{self.code_system}:{quote(self.code)}"
+        return f"urn:patient-handouts:infobutton:dn:{quote(self.name or '')}"
 
 
 @dataclass(frozen=True)
@@ -68,10 +83,16 @@ def parse_query(params: Mapping[str, str]) -> InfobuttonQuery:
         value = params.get(name)
         return value.strip() if value is not None and value.strip() else default
 
-    code, system = get("mainSearchCriteria.v.c"), get("mainSearchCriteria.v.cs")
-    for name, value in (("mainSearchCriteria.v.c", code), ("mainSearchCriteria.v.cs", system)):
-        if value is None:
-            problems.append((name, "missing"))
+    code, system, name = get(CODE), get(SYSTEM), get(NAME)
+    if code is None and name is None:
+        problems.append((CODE, f"missing: give a code (with {SYSTEM}) or the medicine's name ({NAME})"))
+    if code is not None and system is None:
+        problems.append((SYSTEM, "missing: the code system of mainSearchCriteria.v.c"))
+    if code is not None and system == NDC_OID:
+        try:
+            product_key(code)
+        except ValueError as exc:
+            problems.append((CODE, str(exc)))
     language = get("informationRecipient.languageCode.c", "en") or "en"
     if not _LANGUAGE.match(language):
         problems.append(("informationRecipient.languageCode.c", "expected a language code such as en or es"))
@@ -81,9 +102,10 @@ def parse_query(params: Mapping[str, str]) -> InfobuttonQuery:
     recipient = get("informationRecipient", "PAT") or "PAT"
     if recipient not in RECIPIENTS:
         problems.append(("informationRecipient", f"expected one of {', '.join(RECIPIENTS)}"))
-    gender = get("administrativeGenderCode.c")
-    if gender is not None and gender not in GENDERS:
-        problems.append(("administrativeGenderCode.c", f"expected one of {', '.join(GENDERS)}"))
+    for parameter in GENDER_PARAMETERS:
+        gender = get(parameter)
+        if gender is not None and gender not in GENDERS:
+            problems.append((parameter, f"expected one of {', '.join(GENDERS)}"))
     age, unit = get("age.v.v"), get("age.v.u")
     if age is not None and not _NUMBER.match(age):
         problems.append(("age.v.v", "expected a number"))
@@ -92,23 +114,39 @@ def parse_query(params: Mapping[str, str]) -> InfobuttonQuery:
     if problems:
         text = "; ".join(f"{name}: {message}" for name, message in problems)
         raise InputError(f"request: {text}", tuple(problems))
-    assert code is not None and system is not None
-    return InfobuttonQuery(code, system, language.split("-")[0].lower(), response, recipient)
+    return InfobuttonQuery(code, system, name, language.split("-")[0].lower(), response, recipient)
+
+
+def _topic_of(query: InfobuttonQuery, index: CodeIndex) -> str | None:
+    """The topic the request's code selects (RxNorm or NDC), else the one its medicine name names."""
+    match = None
+    if query.code is not None and query.code_system == RXNORM_OID:
+        match = index.get(query.code)
+    elif query.code is not None and query.code_system == NDC_OID:
+        match = index.get_ndc(product_key(query.code))
+    if match is not None:
+        return match.topic
+    return index.by_name(query.name) if query.name is not None else None
 
 
 def find_entries(
     query: InfobuttonQuery, library: Library, index: CodeIndex, leaflet_url: str | None
 ) -> list[FeedEntry]:
-    """The leaflets for the request: the topic its RxNorm code selects, in the asked language, for patients."""
-    if query.code_system != RXNORM_OID or query.recipient != "PAT":
+    """The leaflets for the request: the topic its code or medicine name selects, in the asked language."""
+    if query.recipient not in READERS:
         return []
-    match = index.get(query.code)
-    if match is None or query.language not in library.languages(match.topic):
+    topic = _topic_of(query, index)
+    if topic is None or query.language not in library.languages(topic):
         return []
-    topic = library.topic(match.topic)
-    words = library.topic_words(match.topic, query.language)
-    link = leaflet_url.replace("{topic}", match.topic) if leaflet_url else None
-    return [FeedEntry(match.topic, words.title, words.subtitle, query.language, topic.content_version, link)]
+    words = library.topic_words(topic, query.language)
+    link = leaflet_url.replace("{topic}", topic) if leaflet_url else None
+    version = library.topic(topic).content_version
+    return [FeedEntry(topic, words.title, words.subtitle, query.language, version, link)]
+
+
+def _subtitle(entries: list[FeedEntry]) -> str:
+    """What the feed holds, by medicine (never the code asked for)."""
+    return f"Leaflets for {', '.join(entry.title for entry in entries)}" if entries else "No leaflet for this request"
 
 
 def _entry_id(entry: FeedEntry) -> str:
@@ -122,9 +160,9 @@ def json_feed(query: InfobuttonQuery, entries: list[FeedEntry], updated: dt.date
         "feed": {
             "lang": query.language,
             "title": {"_value": "patient-handouts Infobutton", "type": "text"},
-            "subtitle": {"_value": f"Leaflets for RxCUI {query.code}", "type": "text"},
+            "subtitle": {"_value": _subtitle(entries), "type": "text"},
             "updated": {"_value": stamp},
-            "id": {"_value": f"urn:patient-handouts:infobutton:{query.code_system}:{query.code}"},
+            "id": {"_value": query.feed_id()},
             "category": [{"scheme": scheme, "term": term} for scheme, term in query.categories()],
             "entry": [
                 {
@@ -154,9 +192,9 @@ def atom_feed(query: InfobuttonQuery, entries: list[FeedEntry], updated: dt.date
 
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": query.language})
     sub(feed, "title", "patient-handouts Infobutton", type="text")
-    sub(feed, "subtitle", f"Leaflets for RxCUI {query.code}", type="text")
+    sub(feed, "subtitle", _subtitle(entries), type="text")
     sub(feed, "updated", updated.isoformat())
-    sub(feed, "id", f"urn:patient-handouts:infobutton:{query.code_system}:{query.code}")
+    sub(feed, "id", query.feed_id())
     author = sub(feed, "author")
     sub(author, "name", "patient-handouts")
     for scheme, term in query.categories():

@@ -1,5 +1,5 @@
 """EHR-facing routes: POST /api/fhir/handouts (a FHIR Bundle in, the PDF or a DocumentReference out)
-and GET /infobutton (HL7 Infobutton knowledge requests, answered with a feed of matching leaflets).
+and GET or POST /infobutton (HL7 Infobutton knowledge requests, answered with a feed of matching leaflets).
 
 Like the rest of the API, nothing is written to disk and patient data never reaches the logs.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -24,7 +24,7 @@ from generator.inputs.personalisation import Clinic
 from generator.pipeline import Generator, HandoutRequest
 from generator.web.builds import BUSY_MESSAGE, BuildPool, BusyError, busy, refused_at_once
 from generator.web.headers import WARNINGS_HEADER, warnings_header
-from generator.web.replies import error_reply, message_reply
+from generator.web.replies import error_reply, form_params, message_reply
 
 FHIR_JSON = "application/fhir+json"
 OUTPUTS = ("pdf", "DocumentReference")
@@ -137,16 +137,10 @@ def fhir_router(
         headers["Content-Disposition"] = 'inline; filename="leaflet.pdf"'
         return Response(body, media_type="application/pdf", headers=headers)
 
-    @router.get("/infobutton", summary="HL7 Infobutton knowledge request (URL-based)", response_class=Response)
-    async def infobutton(request: Request) -> Response:
-        """mainSearchCriteria.v.c (an RxCUI) with mainSearchCriteria.v.cs 2.16.840.1.113883.6.88 -> a feed
-        (knowledgeResponseType text/xml or application/json) of the matching leaflet, or its generic PDF
-        (application/pdf); unknown codes: an empty feed (404 for a PDF)."""
-        refused = check_token(request)
-        if refused:
-            return refused
+    async def infobutton_answer(params: Mapping[str, str]) -> Response:
+        """The knowledge response to one request's parameters, however they came."""
         try:
-            query = parse_query(request.query_params)
+            query = parse_query(params)
         except InputError as exc:
             return error_reply(exc, 400)
         entries = find_entries(query, generator.library, codes, clinic.leaflet_url)
@@ -164,6 +158,23 @@ def fhir_router(
             return Response(json.dumps(json_feed(query, entries, updated)), media_type="application/json")
         media = "application/atom+xml" if query.response_type == "application/atom+xml" else "text/xml"
         return Response(atom_feed(query, entries, updated), media_type=media)
+
+    @router.get("/infobutton", summary="HL7 Infobutton knowledge request (URL-based)", response_class=Response)
+    async def infobutton(request: Request) -> Response:
+        """mainSearchCriteria.v.c (an RxCUI, or an NDC) with mainSearchCriteria.v.cs (2.16.840.1.113883.6.88 or
+        2.16.840.1.113883.6.69), or the medicine's name in mainSearchCriteria.v.dn -> a feed (knowledgeResponseType
+        text/xml or application/json) of the matching leaflet, or its generic PDF (application/pdf); unknown codes:
+        an empty feed (404 for a PDF)."""
+        return check_token(request) or await infobutton_answer(request.query_params)
+
+    @router.post("/infobutton", summary="HL7 Infobutton knowledge request (form POST)", response_class=Response)
+    async def infobutton_post(request: Request) -> Response:
+        """The same request as GET, its parameters in an application/x-www-form-urlencoded body."""
+        refused = check_token(request)
+        if refused:
+            return refused
+        params = await form_params(request)
+        return params if isinstance(params, Response) else await infobutton_answer(params)
 
     return router
 

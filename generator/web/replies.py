@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from generator.errors import HandoutError, InputError
 from generator.inputs.strictdata import DataError, load_json
@@ -44,3 +45,16 @@ async def json_object(request: Request) -> dict[str, Any] | JSONResponse:
         message = "not accepted here: the clinic comes from the server's config"
         return error_reply(InputError(f"request: clinic: {message}", (("clinic", message),)), 422)
     return body
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+async def form_params(request: Request) -> dict[str, str] | Response:
+    """A form-encoded body's parameters (the last of a name repeated), or the error answer to send instead."""
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM:
+        return error_reply(InputError(f"request: send the parameters as {FORM}"), 415)
+    try:
+        return dict(parse_qsl((await request.body()).decode("ascii"), keep_blank_values=True, strict_parsing=False))
+    except UnicodeDecodeError:
+        return error_reply(InputError("request: a form body is ASCII (non-ASCII characters are percent-encoded)"), 400)
