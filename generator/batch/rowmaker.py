@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from generator.fhir.mapping import FhirInput  # imported when a row is FHIR: fhir.resources takes 0.25 s
 
 _NOT_RESENT = "delivery uncertain: not sent again by --resume; check with the patient first"
-_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+"""What an id (a leaflet's file stem) may be."""
 
 
 @dataclass(frozen=True)
@@ -84,12 +85,17 @@ def failed(row: BatchRow, reason: str) -> RowResult:
     return RowResult(row.number, row.extras.get("id", ""), "failed", reason=said)
 
 
+def skipped(row: BatchRow) -> RowResult | None:
+    """The manifest line of an input line with nothing to make (`row.skip` says why), else None."""
+    return RowResult(row.number, "", "skipped", reason=f"{row.where}: {row.skip}") if row.skip else None
+
+
 def output_name(row: BatchRow) -> str:
     """A safe, predictable file stem: the row's id, else its row number; never a patient name."""
     row_id = row.extras.get("id")
     if row_id is None:
         return f"row-{row.number:06d}"
-    if not _SAFE_ID.fullmatch(row_id):
+    if not SAFE_ID.fullmatch(row_id):
         raise InputError(f"{row.where}: id: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
     return row_id
 

@@ -49,6 +49,8 @@ class BatchRow:
     """Why the row could not even be read, if so."""
     fhir: bool = False
     """`data` is a FHIR R4 Bundle (a line of FHIR NDJSON) rather than the single-handout shape."""
+    skip: str | None = None
+    """Why this input line makes no leaflet and needs none (e.g. a Bulk Data order that is not active), if so."""
 
 
 def _columns(model: type[BaseModel], prefix: str) -> dict[str, bool]:
