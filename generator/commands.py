@@ -205,8 +205,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     summary = run_batch(Path(args.input), settings, jobs, combine, scheduler, args.fhir_bulk)
     rate = (summary.made + summary.skipped) / summary.seconds if summary.seconds else 0.0
     print(
-        f"Batch: {summary.made} made, {summary.failed} failed, {summary.skipped} skipped (unchanged, or nothing to make) "
-        f"in {summary.seconds:.1f} s ({rate:.1f} leaflets/s). Manifest: {summary.manifest}"
+        f"Batch: {summary.made} made, {summary.failed} failed, {summary.skipped} skipped (unchanged, or nothing to "
+        f"make) in {summary.seconds:.1f} s ({rate:.1f} leaflets/s). Manifest: {summary.manifest}"
     )
     if summary.emails:
         print("Email: " + ", ".join(f"{count} {outcome}" for outcome, count in sorted(summary.emails.items())))
