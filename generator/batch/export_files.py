@@ -7,16 +7,14 @@ them) tells its type without being parsed, so lines of types a pass does not rea
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from generator.batch.rows import MAX_LINE_CHARS
+from generator.batch.rows import MAX_LINE_CHARS, load_line
 from generator.errors import InputError
-from generator.inputs.strictdata import DataError, load_json
 
 _BOM = b"\xef\xbb\xbf"
 _TYPE_FIRST = re.compile(rb'\s*\{\s*"resourceType"\s*:\s*"([A-Za-z]{1,64})"\s*[,}]')
@@ -49,16 +47,12 @@ def sniff(text: bytes) -> str | None:
 
 def parse(text: bytes | None) -> dict[str, Any] | str:
     """One line's resource (a JSON object with a resourceType), or why it is not one (no value quoted)."""
-    if text is None:
-        return f"longer than {MAX_LINE_CHARS // 1024} KiB"
     try:
-        record = load_json(text.removeprefix(_BOM).decode("utf-8"))
+        record, problem = load_line(None if text is None else text.removeprefix(_BOM).decode("utf-8"))
     except UnicodeDecodeError:
         return "not UTF-8 text"
-    except DataError as exc:
-        return f"{exc.field}: {exc}" if exc.field else str(exc)
-    except json.JSONDecodeError as exc:
-        return f"invalid JSON: {exc.msg}"
+    if problem:
+        return problem
     if not isinstance(record, dict):
         return "expected a FHIR resource (a JSON object)"
     kind = record.get("resourceType")
