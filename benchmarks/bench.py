@@ -277,21 +277,28 @@ def write_rows(path: Path, rows: int, refused: bool = False) -> None:
             writer.writerow([f"B{n:06d}", f"Patient {n}", "Dr. Sam Lee", "carisoprodol", dose, 3, "2026-11-24", 14])
 
 
+def measure_batch(arguments: list[str]) -> tuple[float, float, float]:
+    """`handout batch ARGUMENTS --made-on 2026-11-25` in a fresh process: wall seconds, peak RSS of its
+    largest process (the batch process or a worker, MiB) and CPU seconds of them all."""
+    code = (
+        "import resource, time\nfrom generator.cli import main\nt = time.perf_counter()\n"
+        f"main(['batch', *{arguments!r}, '--made-on', '2026-11-25'])\n"
+        "use = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]\n"
+        "cpu = sum(u.ru_utime + u.ru_stime for u in use)\n"
+        "print('RESULT', time.perf_counter() - t, max(u.ru_maxrss for u in use) / 1024, cpu)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    seconds, peak, cpu = (float(v) for v in done.stdout.split("RESULT")[1].split())
+    return seconds, peak, cpu
+
+
 def one_batch(rows: int, jobs: int, scheduler: str | None = None, refused: bool = False) -> dict[str, float]:
     """`handout batch` in a fresh process: wall time, rate and peak RSS of its largest process (MiB)."""
     with tempfile.TemporaryDirectory() as folder:
         source, out = Path(folder) / "rows.csv", Path(folder) / "out"
         write_rows(source, rows, refused)
         where = ["--scheduler", scheduler] if scheduler else ["--jobs", str(jobs)]
-        code = (
-            "import resource, time\nfrom generator.cli import main\nt = time.perf_counter()\n"
-            f"main(['batch', {str(source)!r}, '--out', {str(out)!r}, *{where!r}, '--made-on', '2026-11-25'])\n"
-            "use = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]\n"
-            "cpu = sum(u.ru_utime + u.ru_stime for u in use)\n"
-            "print('RESULT', time.perf_counter() - t, max(u.ru_maxrss for u in use) / 1024, cpu)\n"
-        )
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-        seconds, peak, cpu = (float(v) for v in done.stdout.split("RESULT")[1].split())
+        seconds, peak, cpu = measure_batch([str(source), "--out", str(out), *where])
     return {"seconds": seconds, "rate": rows / seconds, "peak_mib": peak, "cpu_ms": cpu * 1000 / rows}
 
 

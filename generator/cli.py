@@ -123,13 +123,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     batch = commands.add_parser(
         "batch",
-        help="make leaflets for every row of a CSV or JSON Lines file",
+        help="make leaflets for every row of a CSV, JSON Lines or FHIR NDJSON file, or a Bulk Data export",
         description="Make a verified leaflet for every row of a CSV (columns such as patient.name, "
-        "prescription.dose_mg, topic, layout, id; see docs/batches.md) or JSON Lines file (.jsonl), in parallel. "
+        "prescription.dose_mg, topic, layout, id; see docs/batches.md), JSON Lines file (.jsonl), FHIR NDJSON file "
+        "(.ndjson, a Bundle a line) or, with --fhir-bulk, a FHIR Bulk Data export folder (a leaflet per patient), "
+        "in parallel. "
         "Bad rows are reported and skipped; the others are made. Writes DIR/manifest.csv. "
         "Exit 0 when every row was made, 1 when any row failed.",
     )
-    batch.add_argument("input", help="patients file: .csv or .jsonl")
+    batch.add_argument("input", help="patients file: .csv, .jsonl or .ndjson (FHIR Bundles); with --fhir-bulk a folder")
+    batch.add_argument(
+        "--fhir-bulk",
+        action="store_true",
+        help="INPUT is the folder of a FHIR Bulk Data export (.ndjson files): one leaflet per patient",
+    )
     batch.add_argument(
         "--out", required=True, metavar="DIR", help="folder (or fsspec URL, e.g. s3://bucket/prefix) for the leaflets"
     )

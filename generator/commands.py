@@ -165,7 +165,7 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    """Make a leaflet for every row of a CSV or JSON Lines file."""
+    """Make a leaflet for every row of a CSV, JSON Lines or FHIR NDJSON file, or each patient of a Bulk Data export."""
     import signal
 
     from generator.batch.rowmaker import BatchSettings
@@ -203,11 +203,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _raise_interrupt)
     jobs = args.jobs or os.cpu_count() or 1
     combine = Path(args.combine) if args.combine else None
-    summary = run_batch(Path(args.input), settings, jobs, combine, scheduler)
+    summary = run_batch(Path(args.input), settings, jobs, combine, scheduler, args.fhir_bulk)
     rate = (summary.made + summary.skipped) / summary.seconds if summary.seconds else 0.0
     print(
-        f"Batch: {summary.made} made, {summary.failed} failed, {summary.skipped} skipped (unchanged) "
-        f"in {summary.seconds:.1f} s ({rate:.1f} leaflets/s). Manifest: {summary.manifest}"
+        f"Batch: {summary.made} made, {summary.failed} failed, {summary.skipped} skipped (unchanged, or nothing to "
+        f"make) in {summary.seconds:.1f} s ({rate:.1f} leaflets/s). Manifest: {summary.manifest}"
     )
     if summary.emails:
         print("Email: " + ", ".join(f"{count} {outcome}" for outcome, count in sorted(summary.emails.items())))

@@ -44,3 +44,31 @@ def test_every_docs_page_is_in_the_nav() -> None:
     listed = _nav_pages(config["nav"])
     pages = sorted(p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md"))
     assert sorted(listed) == pages
+
+
+def _batch_imports() -> dict[str, set[str]]:
+    """Module -> the generator.batch modules it imports (at the top or inside a function)."""
+    import ast
+
+    graph: dict[str, set[str]] = {}
+    for path in (ROOT / "generator" / "batch").glob("*.py"):
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generator.batch."):
+                found.add(node.module.removeprefix("generator.batch."))
+        graph[path.stem] = found
+    return graph
+
+
+def test_no_import_cycles_in_the_batch_package() -> None:
+    graph, done = _batch_imports(), set()
+
+    def visit(module: str, trail: tuple[str, ...]) -> None:
+        assert module not in trail, f"import cycle: {' -> '.join((*trail, module))}"
+        if module not in done:
+            for imported in sorted(graph.get(module, ())):
+                visit(imported, (*trail, module))
+            done.add(module)
+
+    for module in sorted(graph):
+        visit(module, ())

@@ -26,10 +26,22 @@ from typing import Any
 from generator.errors import InputError
 
 LOCK_NAME = ".handout-batch.lock"
-MANIFEST_FIELDS = ("row", "id", "status", "output", "pages", "sha256", "reason", "warnings", "email", "password")
+MANIFEST_FIELDS = (
+    "row",
+    "id",
+    "source",
+    "status",
+    "output",
+    "pages",
+    "sha256",
+    "reason",
+    "warnings",
+    "email",
+    "password",
+)
 RESERVED_BYTES_PER_ROW = 2048
 """Disk space reserved per manifest line before any row is made."""
-_CELL_LIMITS = {"id": 64, "output": 600, "reason": 1000, "warnings": 2000, "email": 300, "password": 64}
+_CELL_LIMITS = {"id": 64, "source": 1000, "output": 600, "reason": 1000, "warnings": 2000, "email": 300, "password": 64}
 """Longest text per manifest cell, in characters; longer text is cut with '...'."""
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

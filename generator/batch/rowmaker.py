@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from generator.fhir.mapping import FhirInput  # imported when a row is FHIR: fhir.resources takes 0.25 s
 
 _NOT_RESENT = "delivery uncertain: not sent again by --resume; check with the patient first"
-_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+"""What an id (a leaflet's file stem) may be."""
 
 
 @dataclass(frozen=True)
@@ -76,12 +77,21 @@ class RowResult:
     """sent, no address, written to PATH, already sent, delivery uncertain: REASON, or failed: REASON."""
     password: str = ""
     """The PDF's random code (pdf_password: random), for staff to give the patient by phone or in person."""
+    source: str = ""
+    """Where the row came from (e.g. 'patients.csv row 14'; a Bulk Data patient's row names its order lines)."""
 
 
 def failed(row: BatchRow, reason: str) -> RowResult:
     """A failed row's manifest line; `reason` gets the row's place in front unless it starts with it already."""
     said = reason if reason.startswith(row.where) else f"{row.where}: {reason}"
-    return RowResult(row.number, row.extras.get("id", ""), "failed", reason=said)
+    return RowResult(row.number, row.extras.get("id", ""), "failed", reason=said, source=row.where)
+
+
+def skipped(row: BatchRow) -> RowResult | None:
+    """The manifest line of an input line with nothing to make (`row.skip` says why), else None."""
+    if not row.skip:
+        return None
+    return RowResult(row.number, "", "skipped", reason=f"{row.where}: {row.skip}", source=row.where)
 
 
 def output_name(row: BatchRow) -> str:
@@ -89,7 +99,7 @@ def output_name(row: BatchRow) -> str:
     row_id = row.extras.get("id")
     if row_id is None:
         return f"row-{row.number:06d}"
-    if not _SAFE_ID.fullmatch(row_id):
+    if not SAFE_ID.fullmatch(row_id):
         raise InputError(f"{row.where}: id: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
     return row_id
 
@@ -197,7 +207,7 @@ class RowMaker:
                 email = "already sent" if done.get("emailed_to") == address else _NOT_RESENT
             pages, digest, code = done["pages"], done["sha256"], str(done.get("password", ""))
             warnings = _warnings_text(fhir, self.generator.check(request, row.where)[1])
-            return RowResult(row.number, row_id, "skipped", output, pages, digest, "", warnings, email, code)
+            return RowResult(row.number, row_id, "skipped", output, pages, digest, "", warnings, email, code, row.where)
         if fhir:
             from generator.fhir.handout import build_fhir
 
@@ -217,7 +227,9 @@ class RowMaker:
                 store.write(state_name, json.dumps({**record, sent: address, "password": code}).encode())
         status = "skipped" if done else "made"
         warnings = _warnings_text(fhir, handout.warnings)
-        return RowResult(row.number, row_id, status, output, handout.pages, digest, "", warnings, email, code)
+        return RowResult(
+            row.number, row_id, status, output, handout.pages, digest, "", warnings, email, code, row.where
+        )
 
     def _fhir(self, row: BatchRow) -> FhirInput:
         """Read a FHIR NDJSON row (a Bundle); --topic, when given, must agree with the medicine's code."""

@@ -49,6 +49,8 @@ class BatchRow:
     """Why the row could not even be read, if so."""
     fhir: bool = False
     """`data` is a FHIR R4 Bundle (a line of FHIR NDJSON) rather than the single-handout shape."""
+    skip: str | None = None
+    """Why this input line makes no leaflet and needs none (e.g. a Bulk Data order that is not active), if so."""
 
 
 def _columns(model: type[BaseModel], prefix: str) -> dict[str, bool]:
@@ -137,16 +139,23 @@ def _csv_row(path: Path, number: int, record: dict[str, str]) -> BatchRow:
     return BatchRow(where, number, data, extras)
 
 
-def _json_object(where: str, number: int, line: str | None, fhir: bool) -> dict[str, Any] | BatchRow:
-    """The line's JSON object, or a failed row saying why (strict: no duplicate keys, no huge numbers)."""
+def load_line(line: str | None) -> tuple[Any, str | None]:
+    """A JSON line's value, or why it cannot be read (strict: no duplicate keys, no huge numbers; None: too long)."""
     if line is None:
-        return BatchRow(where, number, problem=f"longer than {MAX_LINE_CHARS // 1024} KiB", fhir=fhir)
+        return None, f"longer than {MAX_LINE_CHARS // 1024} KiB"
     try:
-        record = load_json(line)
+        return load_json(line), None
     except DataError as exc:
-        return BatchRow(where, number, problem=f"{exc.field}: {exc}" if exc.field else str(exc), fhir=fhir)
+        return None, f"{exc.field}: {exc}" if exc.field else str(exc)
     except json.JSONDecodeError as exc:
-        return BatchRow(where, number, problem=f"invalid JSON: {exc.msg}", fhir=fhir)
+        return None, f"invalid JSON: {exc.msg}"
+
+
+def _json_object(where: str, number: int, line: str | None, fhir: bool) -> dict[str, Any] | BatchRow:
+    """The line's JSON object, or a failed row saying why."""
+    record, problem = load_line(line)
+    if problem:
+        return BatchRow(where, number, problem=problem, fhir=fhir)
     if not isinstance(record, dict):
         expected = "a FHIR Bundle (a JSON object)" if fhir else "a JSON object"
         return BatchRow(where, number, problem=f"expected {expected}", fhir=fhir)

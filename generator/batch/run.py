@@ -25,7 +25,7 @@ from generator.batch.names import NameSet
 from generator.batch.output import Manifest, folder_lock, remove_stale_parts
 from generator.batch.pool import Runner, Waiter, inline_runner, pool_runner
 from generator.batch.progress import Progress
-from generator.batch.rowmaker import BatchSettings, RowMaker, RowResult, failed, output_name
+from generator.batch.rowmaker import BatchSettings, RowMaker, RowResult, failed, output_name, skipped
 from generator.batch.rows import BatchRow, count_rows, read_rows
 from generator.batch.store import STATE_FOLDER, Store, absolute, is_url
 from generator.errors import InputError, VerifyError
@@ -50,31 +50,50 @@ class BatchSummary:
 
 
 def run_batch(
-    source: Path, settings: BatchSettings, jobs: int, combine: Path | None, scheduler: str | None = None
+    source: Path,
+    settings: BatchSettings,
+    jobs: int,
+    combine: Path | None,
+    scheduler: str | None = None,
+    bulk: bool = False,
 ) -> BatchSummary:
     """Make every row of `source` (on a Dask cluster when `scheduler` is given); header problems stop it
-    before any file is written. A folder --out is made absolute first: Dask workers write there too."""
+    before any file is written. A folder --out is made absolute first: Dask workers write there too.
+    `bulk`: `source` is the folder of a FHIR Bulk Data export (generator.batch.bulk)."""
     from generator.render.combine import combine_pdfs
 
     settings = dataclasses.replace(settings, out=absolute(settings.out))
-    total = count_rows(source)
-    rows = read_rows(source)
-    first = next(rows, None)
-    every = chain([first] if first else [], rows)
-    with _manifest_place(settings.out) as (folder, publish):
-        manifest = Manifest(folder / "manifest.csv", total)
-        progress = Progress(total)
-        try:
-            counts, emails, outputs = _run(every, settings, jobs, scheduler, manifest, progress, bool(combine))
-        except BaseException:
+    with _input(source, settings.library, bulk) as (total, rows):
+        first = next(rows, None)
+        every = chain([first] if first else [], rows)
+        with _manifest_place(settings.out) as (folder, publish):
+            manifest = Manifest(folder / "manifest.csv", total)
+            progress = Progress(total)
+            try:
+                counts, emails, outputs = _run(every, settings, jobs, scheduler, manifest, progress, bool(combine))
+            except BaseException:
+                progress.close()
+                manifest.abandon()
+                raise
             progress.close()
-            manifest.abandon()
-            raise
-        progress.close()
-        manifest.finish()
-        shown = publish(manifest.path)
+            manifest.finish()
+            shown = publish(manifest.path)
     combined = combine_pdfs(_leaflets(Store(settings.out), outputs), combine) if combine else None
     return BatchSummary(counts["made"], counts["skipped"], counts["failed"], emails, progress.elapsed, shown, combined)
+
+
+@contextlib.contextmanager
+def _input(source: Path, library: Path, bulk: bool) -> Iterator[tuple[int, Iterator[BatchRow]]]:
+    """How many rows the input has (read once before any work), and the rows, streamed."""
+    if bulk:
+        from generator.batch.bulk import bulk_rows
+
+        with bulk_rows(source, library) as found:
+            yield found
+        return
+    if source.is_dir():
+        raise InputError(f"{source}: a folder; add --fhir-bulk to read it as a FHIR Bulk Data export")
+    yield count_rows(source), read_rows(source)
 
 
 @contextlib.contextmanager
@@ -170,7 +189,7 @@ def run_rows(
                 chunk.clear()
 
         for row in rows:
-            refused = claimed(row)
+            refused = skipped(row) or claimed(row)
             if refused is None:
                 chunk.append(row)
                 if len(chunk) >= runner.chunk:
