@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import json
 import xml.etree.ElementTree as ET
@@ -59,8 +60,41 @@ def test_document_reference_validates_and_carries_the_pdf(client, generator) -> 
     assert response.json()["content"][0]["attachment"]["hash"] == base64.b64encode(hashlib.sha1(pdf).digest()).decode()
     assert attachment.title.startswith("Carisoprodol (Soma)")
     version = generator.library.topic("carisoprodol").content_version
-    assert content.format.code == f"carisoprodol/{version}"
+    assert document.identifier[1].system == "urn:patient-handouts:content-version"
+    assert document.identifier[1].value == f"carisoprodol/{version}"
     assert "1 tableta de 250 mg cada vez por la mañana, al mediodía, por la tarde y al acostarse" in pdf_text(pdf)
+
+
+US_CORE_REQUIRED = ("status", "type", "category", "subject", "content")
+US_CORE_MUST_SUPPORT = ("identifier", "date", "author", "context")
+
+
+def test_document_reference_has_every_us_core_required_and_must_support_element(client) -> None:
+    """US Core DocumentReference (the HL7 validator cannot run here): each required element, each Must Support one
+    this service knows, with the codes US Core binds."""
+    response = _post(client, "carisoprodol-tid.json", "?output=DocumentReference")
+    assert response.status_code == 200, response.text
+    raw = response.json()
+    for name in (*US_CORE_REQUIRED, *US_CORE_MUST_SUPPORT):
+        assert raw.get(name), name
+    document = DocumentReference.model_validate(raw)
+    assert (document.category[0].coding[0].system, document.category[0].coding[0].code) == (
+        "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category",
+        "clinical-note",
+    )
+    assert document.subject.reference == "Patient/p-1001"
+    attachment = document.content[0].attachment
+    assert attachment.contentType == "application/pdf" and attachment.data
+    for name in ("language", "size", "hash", "title", "creation"):
+        assert getattr(attachment, name), name
+    assert document.content[0].format.code == "urn:ihe:iti:xds:2017:mimeTypeSufficient"
+    assert document.identifier[0].system == "urn:ietf:rfc:3986" and document.identifier[0].value.startswith("urn:uuid:")
+    author = document.author[0].reference
+    clinic = next(resource for resource in document.contained if f"#{resource.id}" == author)
+    assert clinic.get_resource_type() == "Organization" and clinic.name and clinic.telecom[0].value
+    assert [related.reference for related in document.context.related] == ["MedicationRequest/rx-5501"]
+    made = dt.datetime.fromisoformat(raw["date"])
+    assert made.tzinfo is not None and abs(dt.datetime.now(dt.UTC) - made) < dt.timedelta(minutes=5)
 
 
 def test_two_orders_give_one_document_naming_both_topics(client, generator) -> None:
@@ -70,10 +104,14 @@ def test_two_orders_give_one_document_naming_both_topics(client, generator) -> N
         "/api/fhir/handouts?output=DocumentReference", content=json.dumps(data).encode(), headers=FHIR_JSON
     )
     assert response.status_code == 200, response.text
-    content = DocumentReference.model_validate(response.json()).content[0]
+    document = DocumentReference.model_validate(response.json())
+    content = document.content[0]
     assert content.attachment.title == "Carisoprodol (Soma) and Cyclobenzaprine (Flexeril): patient information"
     topics = ("carisoprodol", "cyclobenzaprine")
-    assert content.format.code == "+".join(f"{name}/{generator.library.topic(name).content_version}" for name in topics)
+    versions = "+".join(f"{name}/{generator.library.topic(name).content_version}" for name in topics)
+    assert document.identifier[1].value == versions
+    related = [reference.reference for reference in document.context.related]
+    assert related == ["MedicationRequest/rx-5501", "MedicationRequest/rx-5502"]
     text = pdf_text(base64.b64decode(response.json()["content"][0]["attachment"]["data"]))
     assert "At bedtime Cyclobenzaprine (Flexeril) 1 tablet of 5 mg each time" in text
 

@@ -47,6 +47,8 @@ class FhirInput:
     data: Personalisation
     patient_reference: str
     """How the bundle refers to the Patient (for a DocumentReference's subject)."""
+    order_references: tuple[str, ...]
+    """How the bundle refers to each MedicationRequest (for a DocumentReference's context)."""
     warnings: tuple[str, ...]
     paths: dict[str, str]
     """Personalisation field -> FHIR path, so the generator's messages can name the FHIR element."""
@@ -145,7 +147,9 @@ def read_fhir(
         personalisation = parse_personalisation(fields, where)
     except InputError as exc:
         raise explain(exc, where, paths) from None
-    return FhirInput("" if several else orders[0].topic, personalisation, reference, warnings, paths)
+    order_references = tuple(bundle.reference_to(entry) for entry in bundle.of_type("MedicationRequest"))
+    topic_name = "" if several else orders[0].topic
+    return FhirInput(topic_name, personalisation, reference, order_references, warnings, paths)
 
 
 def _read_order(

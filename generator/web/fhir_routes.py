@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, Response
 
 from generator.content.codes import CodeIndex
 from generator.errors import ContentError, HandoutError, InputError
-from generator.fhir.document import document_reference, operation_outcome
+from generator.fhir.document import LeafletRecord, document_reference, operation_outcome
 from generator.fhir.handout import build_fhir, decode_bundle
 from generator.fhir.infobutton import atom_feed, find_entries, json_feed, parse_query
 from generator.fhir.mapping import read_fhir
@@ -70,10 +70,11 @@ def _make(
     headers = {WARNINGS_HEADER: warnings_header(warnings)}
     if options["output"] != "DocumentReference":
         return handout.pdf, headers
-    versions = [(topic, library.topic(topic).content_version) for topic in handout.topics]
-    document = document_reference(
-        handout.pdf, fhir.patient_reference, versions, handout.subject, handout.language, request.made_on
+    versions = tuple((topic, library.topic(topic).content_version) for topic in handout.topics)
+    record = LeafletRecord(
+        fhir.patient_reference, fhir.order_references, versions, handout.subject, handout.language, made_on, clinic
     )
+    document = document_reference(handout.pdf, record, dt.datetime.now(dt.UTC))
     return document.model_dump_json().encode(), headers
 
 
