@@ -14,8 +14,8 @@ from helpers import pdf_text
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.batch.bulk import BulkExport
-from generator.batch.export_files import ExportFiles, parse, sniff
+from generator.batch.bulk.export import BulkExport
+from generator.batch.bulk.files import ExportFiles, parse, sniff
 from generator.content.codes import CodeIndex
 from generator.content.library import Library
 from generator.paths import library_root

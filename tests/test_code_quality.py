@@ -46,22 +46,25 @@ def test_every_docs_page_is_in_the_nav() -> None:
     assert sorted(listed) == pages
 
 
-def _batch_imports() -> dict[str, set[str]]:
-    """Module -> the generator.batch modules it imports (at the top or inside a function)."""
+def _imports(package: str) -> dict[str, set[str]]:
+    """Module -> the modules of `package` (e.g. generator.batch) it imports, at the top or inside a function."""
     import ast
 
+    root = ROOT / package.replace(".", "/")
     graph: dict[str, set[str]] = {}
-    for path in (ROOT / "generator" / "batch").glob("*.py"):
+    for path in root.rglob("*.py"):
+        module = ".".join((package, *path.relative_to(root).with_suffix("").parts)).removesuffix(".__init__")
         found = set()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generator.batch."):
-                found.add(node.module.removeprefix("generator.batch."))
-        graph[path.stem] = found
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(package + "."):
+                found.add(node.module)
+        graph[module] = found
     return graph
 
 
-def test_no_import_cycles_in_the_batch_package() -> None:
-    graph, done = _batch_imports(), set()
+@pytest.mark.parametrize("package", ["generator.batch", "generator.fhir"])
+def test_no_import_cycles_in_a_package(package) -> None:
+    graph, done = _imports(package), set()
 
     def visit(module: str, trail: tuple[str, ...]) -> None:
         assert module not in trail, f"import cycle: {' -> '.join((*trail, module))}"

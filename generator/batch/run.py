@@ -59,7 +59,7 @@ def run_batch(
 ) -> BatchSummary:
     """Make every row of `source` (on a Dask cluster when `scheduler` is given); header problems stop it
     before any file is written. A folder --out is made absolute first: Dask workers write there too.
-    `bulk`: `source` is the folder of a FHIR Bulk Data export (generator.batch.bulk)."""
+    `bulk`: `source` is the folder of a FHIR Bulk Data export (generator.batch.bulk.export)."""
     from generator.render.combine import combine_pdfs
 
     settings = dataclasses.replace(settings, out=absolute(settings.out))
@@ -86,7 +86,7 @@ def run_batch(
 def _input(source: Path, library: Path, bulk: bool) -> Iterator[tuple[int, Iterator[BatchRow]]]:
     """How many rows the input has (read once before any work), and the rows, streamed."""
     if bulk:
-        from generator.batch.bulk import bulk_rows
+        from generator.batch.bulk.export import bulk_rows
 
         with bulk_rows(source, library) as found:
             yield found

@@ -14,8 +14,8 @@ from generator.content.codes import CodeIndex
 from generator.content.library import Library
 from generator.errors import InputError
 from generator.fhir.bundle import ParsedBundle, parse_bundle
-from generator.fhir.dosage import read_course
-from generator.fhir.medication import choose_medicine, rxnorm_codes
+from generator.fhir.order.dosage import read_course
+from generator.fhir.order.medication import choose_medicine, rxnorm_codes
 from generator.fhir.people import patient_fields, prescriber_fields
 from generator.fhir.problems import Problems
 from generator.inputs.personalisation import (

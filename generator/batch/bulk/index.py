@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.batch.export_files import ExportFiles, Line
+from generator.batch.bulk.files import ExportFiles, Line
 
 INDEXED = ("Patient", "Practitioner", "Medication")
 """The resource types an order's leaflet needs besides the order."""

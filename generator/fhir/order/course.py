@@ -18,9 +18,9 @@ from fhir.resources.R4B.medicationrequest import MedicationRequest, MedicationRe
 from fhir.resources.R4B.timing import TimingRepeat
 
 from generator.fhir.dates import first_day, last_day
+from generator.fhir.order.timing import HowOften
+from generator.fhir.order.units import days, unit_of
 from generator.fhir.problems import Problems
-from generator.fhir.timing import HowOften
-from generator.fhir.units import days, unit_of
 
 DISPENSE = "MedicationRequest.dispenseRequest"
 

@@ -3,7 +3,7 @@
 Each line is one resource, typed by its `resourceType` (file names are not trusted). The export is
 read in two passes, so memory grows with the patients, not with the orders:
 
-1. the Patients, Practitioners and Medications are indexed by reference (generator.batch.export_index:
+1. the Patients, Practitioners and Medications are indexed by reference (generator.batch.bulk.index:
    where each is, not the resource);
 2. the MedicationRequests stream past. An order that makes no leaflet (not active, not an order, a
    medicine no topic of the library lists) is a skipped row at once, saying why; an order whose subject
@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.batch.export_files import ExportFiles, parse
-from generator.batch.export_index import INDEXED, ExportIndex
+from generator.batch.bulk.files import ExportFiles, parse
+from generator.batch.bulk.index import INDEXED, ExportIndex
 from generator.batch.rowmaker import SAFE_ID
 from generator.batch.rows import BatchRow
 from generator.content.codes import CodeIndex

@@ -22,13 +22,13 @@ from fhir.resources.R4B.medicationrequest import MedicationRequest
 from fhir.resources.R4B.timing import TimingRepeat
 
 from generator.content.topic import AsNeededReason
-from generator.fhir.course import Course, Step, course_end, dispense_warnings, instruction_end
 from generator.fhir.dates import first_day
+from generator.fhir.order.course import Course, Step, course_end, dispense_warnings, instruction_end
+from generator.fhir.order.route import check_route_and_method
+from generator.fhir.order.timing import HowOften, read_how_often
+from generator.fhir.order.timing_code import timing_repeat
+from generator.fhir.order.units import amount_mg
 from generator.fhir.problems import Problems
-from generator.fhir.route import check_route_and_method
-from generator.fhir.timing import HowOften, read_how_often
-from generator.fhir.timing_code import timing_repeat
-from generator.fhir.units import amount_mg
 
 MR = "MedicationRequest"
 ORDERED = "ordered"

@@ -19,8 +19,8 @@ from fhir.resources.R4B.timing import TimingRepeat
 
 from generator.content.dose_times import DoseTime, Slot, slot_of
 from generator.content.topic import AsNeededReason
+from generator.fhir.order.units import UCUM, amount_mg
 from generator.fhir.problems import Problems
-from generator.fhir.units import UCUM, amount_mg
 
 SNOMED = "http://snomed.info/sct"
 
