@@ -237,3 +237,24 @@ def test_any_line_parses_or_says_why_and_never_disagrees_with_its_sniffed_type(l
     assert isinstance(record, (dict, str))
     if isinstance(record, dict) and sniff(line) is not None:
         assert sniff(line) == record["resourceType"]
+
+
+def test_a_practitioner_role_requester_brings_its_practitioner(tmp_path) -> None:
+    """A requester given as a PractitionerRole (in another file of the export) comes with the role and the
+    Practitioner it names, so the reader prints the practitioner's name and the role's phone."""
+    export = tmp_path / "export"
+    practitioner = next(p for p in _lines("Practitioner.000.ndjson") if p["name"][0]["family"] == "Duarte203")
+    role = {
+        "resourceType": "PractitionerRole",
+        "id": "role-1",
+        "practitioner": {"reference": f"Practitioner/{practitioner['id']}"},
+        "telecom": [{"system": "phone", "value": "555-0142", "use": "work"}],
+    }
+    order = _order(f"Patient/{PATIENT_A}", "828320") | {"requester": {"reference": "PractitionerRole/role-1"}}
+    _write(export, "x.ndjson", [*_lines("Patient.000.ndjson"), *_lines("Practitioner.000.ndjson"), role])
+    _write(export, "y.ndjson", [order])
+    with ExportFiles(export) as files:
+        (row,) = [r for r in BulkExport(files, CodeIndex(Library(library_root()))).rows() if r.data]
+    kinds = [e["resource"]["resourceType"] for e in row.data["entry"]]
+    assert kinds == ["Patient", "MedicationRequest", "PractitionerRole", "Practitioner"]
+    assert row.data["entry"][2]["resource"]["practitioner"]["reference"] == f"Practitioner/{practitioner['id']}"

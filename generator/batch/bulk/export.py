@@ -3,7 +3,7 @@
 Each line is one resource, typed by its `resourceType` (file names are not trusted). The export is
 read in two passes, so memory grows with the patients, not with the orders:
 
-1. the Patients, Practitioners and Medications are indexed by reference (generator.batch.bulk.index:
+1. the Patients, Practitioners, PractitionerRoles and Medications are indexed by reference (generator.batch.bulk.index:
    where each is, not the resource);
 2. the MedicationRequests stream past. An order that makes no leaflet (not active, not an order, a
    medicine no topic of the library lists) is a skipped row at once, saying why; an order whose subject
@@ -186,25 +186,36 @@ class BulkExport:
         return BatchRow(where, found.rows[0], self._bundle(patient), extras, fhir=True)
 
     def _bundle(self, patient: _Patient) -> dict[str, Any]:
-        """The Patient, its kept orders, and the Practitioners and Medications they name (references made literal)."""
+        """The Patient, its kept orders, and the Practitioners (or roles) and Medications they name (references made
+        literal)."""
         found = self.index.found[patient.reference]
         resources = [self.files.read(found.file, found.offset)]
         others: dict[str, dict[str, Any]] = {}
         for kept in patient.orders:
             order = self.files.read(kept.file, kept.offset)
             order["subject"] = {**order["subject"], "reference": patient.reference}
-            for key, kind in (("requester", "Practitioner"), ("medicationReference", "Medication")):
-                target = self.index.resolve(order.get(key), kind)
-                place = self.index.usable(target)
-                if target and place:
-                    order[key] = {**order[key], "reference": target}
-                    others.setdefault(target, self.files.read(place.file, place.offset))
+            self._include(order, "requester", ("Practitioner", "PractitionerRole"), others)
+            self._include(order, "medicationReference", ("Medication",), others)
             resources.append(order)
         return {
             "resourceType": "Bundle",
             "type": "collection",
             "entry": [{"resource": r} for r in resources] + [{"resource": r} for r in others.values()],
         }
+
+    def _include(self, holder: dict[str, Any], key: str, kinds: tuple[str, ...], others: dict[str, Any]) -> None:
+        """Make `holder[key]` literal and add what it names to `others`, when it names one resource of the export
+        of one of `kinds` (a PractitionerRole brings its practitioner too); else leave it as written."""
+        for kind in kinds:
+            target = self.index.resolve(holder.get(key), kind)
+            place = self.index.usable(target)
+            if target and place:
+                holder[key] = {**holder[key], "reference": target}
+                if target not in others:
+                    others[target] = self.files.read(place.file, place.offset)
+                    if kind == "PractitionerRole":
+                        self._include(others[target], "practitioner", ("Practitioner",), others)
+                return
 
 
 def _rxnorm(concept: Any) -> list[str]:

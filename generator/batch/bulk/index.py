@@ -16,7 +16,7 @@ from typing import Any
 
 from generator.batch.bulk.files import ExportFiles, Line
 
-INDEXED = ("Patient", "Practitioner", "Medication")
+INDEXED = ("Patient", "Practitioner", "PractitionerRole", "Medication")
 """The resource types an order's leaflet needs besides the order."""
 
 
