@@ -442,6 +442,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         print("Codes (RxNorm RxCUI -> topic):")
         for rxcui, match in CodeIndex(library).items():
             strength = f", {match.code.strength_mg:g} mg tablets" if match.code.strength_mg else ""
+            if match.code.tty == "IN":
+                strength = " (ingredient: no tablet strength; an order in tablets needs a product code)"
             print(f"  {rxcui:<10} {match.code.tty:<4} {match.topic:<18} {match.code.name}{strength}")
             print(f"  {'':<10} source: {match.code.source}")
     return 0

@@ -132,6 +132,42 @@ def test_an_unknown_product_is_refused_even_with_the_topic_named(run_cli, tmp_pa
     assert not (tmp_path / "o.pdf").exists()
 
 
+# Each RxNorm ingredient (IN) code the library lists, with a dose in mg that only one of its tablets makes whole.
+INGREDIENT_ORDERS = [("2101", 350, "1 tablet of 350 mg each time")]
+
+
+def test_every_listed_ingredient_code_is_tested(codes) -> None:
+    listed = sorted(rxcui for rxcui, match in codes.items() if match.code.tty == "IN")
+    assert listed == sorted(rxcui for rxcui, _, _ in INGREDIENT_ORDERS)
+
+
+@pytest.mark.parametrize(("rxcui", "mg", "printed"), INGREDIENT_ORDERS)
+def test_an_order_coded_at_ingredient_level_with_a_dose_in_mg_makes_the_leaflet(
+    run_cli, tmp_path, rxcui, mg, printed
+) -> None:
+    data = bundle("carisoprodol-tid.json")
+    rx = order(data)
+    rx["medicationCodeableConcept"] = {"coding": [{"system": RXNORM, "code": rxcui}]}
+    rx["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"] = {"value": mg, "system": UCUM, "code": "mg"}
+    code, text, stderr = _build(run_cli, tmp_path, data)
+    assert code == 0, stderr
+    assert printed in text
+
+
+@pytest.mark.parametrize(("rxcui", "mg", "printed"), INGREDIENT_ORDERS)
+def test_an_order_coded_at_ingredient_level_in_tablets_is_refused(run_cli, tmp_path, rxcui, mg, printed) -> None:
+    """An ingredient gives no tablet strength: 1 tablet could be any strength sold, and the leaflet never guesses."""
+    data = bundle("carisoprodol-tid.json")
+    order(data)["medicationCodeableConcept"] = {"coding": [{"system": RXNORM, "code": rxcui}]}
+    code, text, stderr = _build(run_cli, tmp_path, data)
+    assert code == 2 and text == ""
+    assert (
+        "MedicationRequest.dosageInstruction[0].doseAndRate[0].doseQuantity: in tablets, but the medication code "
+        "gives no tablet strength (send a product RxCUI)"
+    ) in stderr
+    assert "Traceback" not in stderr
+
+
 def test_methocarbamol_1000_mg_tablets_are_read_from_their_code(run_cli, tmp_path) -> None:
     data = bundle("carisoprodol-tid.json")
     rx = order(data)
@@ -452,6 +488,8 @@ def test_list_codes(run_cli) -> None:
     assert code == 0
     assert "197446     SCD  carisoprodol       carisoprodol 350 MG Oral Tablet, 350 mg tablets" in stdout
     assert "source: openFDA NDC directory" in stdout
+    assert "2101       IN   carisoprodol       carisoprodol (ingredient: no tablet strength" in stdout
+    assert "source: github.com/cqframework/opioid-cds-r4" in stdout
 
 
 @pytest.mark.parametrize(

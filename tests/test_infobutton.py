@@ -79,6 +79,24 @@ def test_every_listed_ndc_has_its_source(generator) -> None:
     assert all(("fda" in item.source.lower() or "dailymed" in item.source.lower()) for item in listed)
 
 
+# RxNorm ingredient (IN) codes the library lists, each confirmed in the source its topic.yaml names. An EHR asking
+# by ingredient finds the topic; the ingredient gives no tablet strength.
+INGREDIENT_CODES = {"2101": "carisoprodol"}
+
+
+def test_every_listed_ingredient_code_is_tested(generator) -> None:
+    listed = {rxcui: match.topic for rxcui, match in CodeIndex(generator.library).items() if match.code.tty == "IN"}
+    assert listed == INGREDIENT_CODES
+    assert all(CodeIndex(generator.library).get(rxcui).code.strength_mg is None for rxcui in listed)
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize(("rxcui", "topic"), INGREDIENT_CODES.items())
+def test_an_ingredient_rxcui_finds_its_topic(client, method, rxcui, topic) -> None:
+    asked = {"mainSearchCriteria.v.c": rxcui, "mainSearchCriteria.v.cs": RXNORM_OID}
+    assert _topics(_ask(client, method, asked)) == [topic]
+
+
 def test_an_unlisted_ndc_gives_an_empty_feed(client) -> None:
     assert _entries(_ask(client, "GET", _ndc("50228-0110-01"))) == []  # the same labeler, another product
 
