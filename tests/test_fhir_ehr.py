@@ -158,16 +158,31 @@ def test_an_order_whose_subject_is_not_the_patient_is_refused(generator, codes, 
     assert "MedicationRequest.subject: must refer to the Patient in the bundle" in refusal(data, generator, codes)
 
 
-def test_a_reference_that_could_mean_two_resources_is_refused(generator, codes) -> None:
-    """Practitioner/dr-lee matches one entry by its fullUrl and another by type and id."""
+@pytest.mark.parametrize(
+    ("subject", "order_url"),
+    [
+        ("http://other.example/fhir/Patient/p-1001", None),  # another server's patient p-1001
+        ("Patient/p-1001", "http://other.example/fhir/MedicationRequest/rx-5501"),  # relative to the order's server
+        ("Patient/p-1001/_history/2", "http://other.example/fhir/MedicationRequest/rx-5501"),
+    ],
+)
+def test_a_patient_of_another_server_is_never_this_one(generator, codes, subject, order_url) -> None:
+    """Ids are unique per server only: a reference resolves under its own server base, as FHIR says."""
     data = bundle("carisoprodol-tid.json")
-    twin = copy.deepcopy(entry(data, "Practitioner"))
-    twin["fullUrl"] = "Practitioner/dr-lee"
-    twin["resource"]["id"] = "dr-lee-2"
-    data["entry"].append(twin)
-    order(data)["requester"] = {"reference": "Practitioner/dr-lee"}
-    error = refusal(data, generator, codes)
-    assert "MedicationRequest.requester: could mean any of 2 resources of the bundle" in error
+    order(data)["subject"] = {"reference": subject}
+    if order_url:
+        entry(data, "MedicationRequest")["fullUrl"] = order_url
+    assert "MedicationRequest.subject: must refer to the Patient in the bundle" in refusal(data, generator, codes)
+
+
+@pytest.mark.parametrize(
+    "subject",
+    ["Patient/p-1001", "https://ehr.example.org/fhir/Patient/p-1001", "Patient/p-1001/_history/3"],
+)
+def test_the_same_patient_referred_to_as_servers_write_it(generator, codes, subject) -> None:
+    data = bundle("carisoprodol-tid.json")
+    order(data)["subject"] = {"reference": subject}
+    assert read(data, generator, codes).data.patient.name
 
 
 # -- the name printed ----------------------------------------------------------------------------------------------
@@ -357,10 +372,14 @@ def test_rows_that_disagree_are_refused_naming_them(generator, codes) -> None:
     )
 
 
-def test_several_rows_none_ordered_are_refused(generator, codes) -> None:
+def test_several_rows_none_ordered_that_agree_are_read(generator, codes) -> None:
     data = bundle("carisoprodol-tid.json")
     dosage(data)["doseAndRate"] = [_rate("calculated", 350, MG), _rate("admin-amount", 1, TABLET)]
-    assert f"{WHERE}.doseAndRate: several rows and not one typed 'ordered'" in refusal(data, generator, codes)
+    rx = read(data, generator, codes).data.prescription
+    assert rx is not None and rx.dose_mg == 350
+    dosage(data)["doseAndRate"] = [_rate("calculated", 700, MG), _rate("admin-amount", 1, TABLET)]
+    error = refusal(data, generator, codes)
+    assert f"{WHERE}.doseAndRate[1].doseQuantity: disagrees with {WHERE}.doseAndRate[0]" in error
 
 
 @pytest.mark.parametrize(
@@ -581,3 +600,142 @@ def test_the_medicine_code_of_a_real_order_stays_what_the_readme_says() -> None:
             if c.get("system") == RXNORM
         ]
         assert codings and all(f"`{path.name}`" in readme and code in readme for code in codings), path.name
+
+
+# -- found in review: what must never be dropped or crash ---------------------------------------------------------
+
+
+def _methocarbamol_every_hours(repeat: dict[str, Any]) -> dict[str, Any]:
+    data = bundle("carisoprodol-tid.json")
+    order(data)["medicationCodeableConcept"] = {"coding": [{"system": RXNORM, "code": "197944"}]}
+    dosage(data)["timing"]["repeat"] = {"boundsPeriod": {"start": "2026-11-24", "end": "2026-12-07"}, **repeat}
+    dosage(data).pop("text")
+    del order(data)["dispenseRequest"]
+    return data
+
+
+def test_a_count_the_leaflet_cannot_print_is_refused(generator, codes) -> None:
+    """Every 7 hours for 14 days allows 3 a day; a count of 4 doses in all is a total the leaflet does not print."""
+    data = _methocarbamol_every_hours({"frequency": 1, "period": 7, "periodUnit": "h", "count": 4})
+    assert f"{WHERE}.timing.repeat.count: fewer doses in all than the printed schedule allows" in refusal(
+        data, generator, codes
+    )
+    dosage(data)["timing"]["repeat"]["boundsPeriod"] = {"start": "2026-11-24"}
+    assert f"{WHERE}.timing.repeat.count: gives no course length for doses taken when needed" in refusal(
+        data, generator, codes
+    )
+
+
+def test_a_count_that_allows_every_printed_dose_is_read(generator, codes) -> None:
+    data = _methocarbamol_every_hours({"frequency": 1, "period": 7, "periodUnit": "h", "count": 42})
+    rx = read(data, generator, codes).data.prescription
+    assert rx is not None and (rx.every_hours, rx.days_supply) == (7, 14)
+
+
+def test_fills_that_do_not_reach_the_last_day_are_told(generator, codes) -> None:
+    data = bundle("carisoprodol-tid.json")
+    dispense = _single(data, boundsPeriod={"start": "2026-11-24", "end": "2026-12-14"})
+    dispense.update(numberOfRepeatsAllowed=1, expectedSupplyDuration={"value": 3, "system": UCUM, "code": "d"})
+    fhir = read(data, generator, codes)
+    told = "MedicationRequest.dispenseRequest.expectedSupplyDuration: with its refills, fewer days than the course"
+    assert any(warning.startswith(told) for warning in fhir.warnings)
+
+
+def _supply(data: dict[str, Any], value: float) -> None:
+    _single(data)["expectedSupplyDuration"] = {"value": value, "system": UCUM, "code": "d"}
+
+
+def _far_start(data: dict[str, Any]) -> None:
+    _supply(data, 14)
+    dosage(data)["timing"]["repeat"]["boundsPeriod"] = {"start": "9999-12-31"}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: _single(d, count=2147483646, frequency=1), "count: longer than the longest course"),
+        (lambda d: _supply(d, 1e9), "expectedSupplyDuration: longer than the longest course"),
+        (lambda d: _single(d).update(quantity={"value": 1e30, "unit": "tablet"}), "quantity: longer than the longest"),
+        (_far_start, "ends after the last date a leaflet can print"),
+        (
+            lambda d: dosage(d)["timing"]["repeat"].update(
+                boundsPeriod={"start": "2026-11-24", "end": "0001-01-01T00:00:00Z"}
+            ),
+            "boundsPeriod.end: is before the start",
+        ),
+    ],
+    ids=["count", "supply", "quantity", "year 9999", "year 1"],
+)
+def test_out_of_range_lengths_are_refused_not_crashed(generator, codes, change, message) -> None:
+    data = bundle("carisoprodol-tid.json")
+    change(data)
+    assert message in refusal(data, generator, codes)
+
+
+def test_an_open_ended_name_period_written_9999_is_current(generator, codes) -> None:
+    data = bundle("carisoprodol-tid.json")
+    _names(data, [{"use": "official", "family": "Baxter", "given": ["Amy"], "period": {"end": "9999"}}])
+    assert read(data, generator, codes).data.patient.name == "Amy Baxter"
+
+
+def test_a_name_use_fhir_does_not_have_is_refused(generator, codes) -> None:
+    data = bundle("carisoprodol-tid.json")
+    _names(data, [{"use": "Maria-official", "family": "Baxter"}, {"use": "usual", "given": ["Mari"]}])
+    error = refusal(data, generator, codes)
+    assert "Patient.name[0].use: not a FHIR name use" in error and "Maria" not in error
+
+
+def test_a_contained_role_and_its_contained_practitioner(generator, codes) -> None:
+    data = bundle("carisoprodol-tid.json")
+    person = {
+        "resourceType": "Practitioner",
+        "id": "p",
+        "name": [{"family": "Okafor", "given": ["Ada"], "prefix": ["Dr."]}],
+    }
+    order(data)["contained"] = [
+        {"resourceType": "PractitionerRole", "id": "role1", "practitioner": {"reference": "#p"}},
+        person,
+    ]
+    order(data)["requester"] = {"reference": "#role1"}
+    assert read(data, generator, codes).data.prescriber.name == "Dr. Ada Okafor"
+
+
+def test_a_requesters_display_stands_in_for_a_role_without_its_practitioner(generator, codes) -> None:
+    data = bundle("carisoprodol-tid.json")
+    role = {"resourceType": "PractitionerRole", "id": "r1"}
+    data["entry"].append({"fullUrl": "https://ehr.example.org/fhir/PractitionerRole/r1", "resource": role})
+    order(data)["requester"] = {"reference": "PractitionerRole/r1", "display": "Dr. Sam Lee"}
+    assert read(data, generator, codes).data.prescriber.name == "Dr. Sam Lee"
+
+
+@pytest.mark.parametrize(("code", "repeat"), [("BED", {"timeOfDay": ["21:00:00"]}), ("AM", {"when": ["MORN.early"]})])
+def test_a_gts_time_of_day_agrees_with_the_same_time_said_another_way(generator, codes, code, repeat) -> None:
+    data = bundle("carisoprodol-tid.json")
+    _code(data, code)["repeat"] |= {"frequency": 1, **repeat}
+    del order(data)["dispenseRequest"]["quantity"]
+    del order(data)["dispenseRequest"]["expectedSupplyDuration"]
+    rx = read(data, generator, codes).data.prescription
+    assert rx is not None and rx.times_per_day == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "said"), [("PM", "every afternoon"), ("QOD", "every other day"), ("WK", "once a week")]
+)
+def test_gts_codes_the_leaflet_cannot_print_are_named_as_the_code(generator, codes, code, said) -> None:
+    data = bundle("carisoprodol-tid.json")
+    repeat = _code(data, code)["repeat"]
+    for name in ("frequency", "period", "periodUnit"):
+        del repeat[name]
+    assert f"{WHERE}.timing.code: {said} is not printed" in refusal(data, generator, codes)
+
+
+def test_a_limit_on_what_timing_code_said_names_the_code(run_cli, tmp_path) -> None:
+    """Q1H fills in every hour; carisoprodol's limit of 4 a day is then about the code the order sent."""
+    data = bundle("carisoprodol-tid.json")
+    repeat = _code(data, "Q1H")["repeat"]
+    for name in ("frequency", "period", "periodUnit"):
+        del repeat[name]
+    del order(data)["dispenseRequest"]["quantity"]
+    dosage(data).pop("text")
+    code, _, stderr = _build(run_cli, tmp_path, data)
+    assert code == 2 and f"{WHERE}.timing.code (prescription.times_per_day):" in stderr

@@ -189,6 +189,7 @@ def _infobutton(client: TestClient, code: str, **params: str):
         ("197943", "methocarbamol"),
         ("197944", "methocarbamol"),
         ("2611794", "methocarbamol"),
+        ("2101", "carisoprodol"),  # an ingredient code
     ],
 )
 def test_infobutton_finds_the_topic_of_each_rxcui(client, rxcui, topic) -> None:
@@ -201,7 +202,7 @@ def test_infobutton_finds_the_topic_of_each_rxcui(client, rxcui, topic) -> None:
 
 def test_every_listed_code_is_tested(generator) -> None:
     listed = {rxcui for rxcui, _ in CodeIndex(generator.library).items()}
-    assert listed == {"730794", "197446", "828320", "828299", "828348", "197943", "197944", "2611794"}
+    assert listed == {"730794", "197446", "828320", "828299", "828348", "197943", "197944", "2611794", "2101"}
 
 
 def test_infobutton_atom_feed_in_spanish(client) -> None:

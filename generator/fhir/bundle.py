@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,21 @@ from pydantic import ValidationError
 from generator.content.schema import describe_location
 from generator.fhir.json_types import json_type_problems
 from generator.fhir.problems import Problems
+
+_ABSOLUTE = re.compile(r"^(https?://|urn:)")
+_VERSION = re.compile(r"/_history/[^/]+$")
+"""A version-specific reference's tail: Patient/1/_history/2 is Patient/1."""
+
+
+def _base(entry: Entry) -> str | None:
+    """The server base of an entry's http(s) fullUrl ending Type/id (https://ehr/fhir for https://ehr/fhir/Patient/1)."""
+    suffix = f"/{entry.type}/{entry.resource.id}"
+    url = entry.full_url or ""
+    return (
+        url.removesuffix(suffix)
+        if _ABSOLUTE.match(url) and not url.startswith("urn:") and url.endswith(suffix)
+        else None
+    )
 
 
 @dataclass(frozen=True)
@@ -131,26 +147,36 @@ class ParsedBundle:
         return found[0]
 
     def resolve(self, reference: Reference | None, holder: Resource, path: str, problems: Problems) -> Resource | None:
-        """The resource a reference points to: contained in `holder` ('#id'), or an entry of the bundle (by
-        fullUrl, or by type and id); None when it points to nothing here. One that could mean two resources is
-        refused at `path` at once: reading on would guess."""
+        """The resource a reference points to, as FHIR resolves references in a Bundle: '#id' is contained in
+        `holder` (the containing resource); an absolute URL is the entry with that fullUrl; a relative
+        'Type/id' is the entry at that path under the holder's own server base (ids are unique per server
+        only), or, for entries without an http(s) fullUrl, the one of that type and id. None when it points
+        to nothing here; one that could mean two resources is refused at `path` at once."""
         target = reference.reference if reference is not None else None
         if not target:
             return None
+        target = _VERSION.sub("", target)
         if target.startswith("#"):
             found = [c for c in holder.contained or [] if c.id == target[1:]]
+        elif _ABSOLUTE.match(target):
+            found = [entry.resource for entry in self.entries if entry.full_url == target]
         else:
-            parts = target.rstrip("/").split("/")
-            kind, ident = (parts[-2], parts[-1]) if len(parts) >= 2 else ("", "")
+            parts = target.split("/")
+            kind, ident = (parts[0], parts[1]) if len(parts) == 2 else ("", "")
+            base = self._base_of(holder)
             found = [
                 entry.resource
                 for entry in self.entries
-                if entry.full_url == target or (entry.type == kind and entry.resource.id == ident)
+                if entry.type == kind and entry.resource.id == ident and (base is None or _base(entry) in (None, base))
             ]
         unique = list({id(resource): resource for resource in found}.values())
         if len(unique) > 1:
             raise problems.fail(path, f"could mean any of {len(unique)} resources of the bundle; which one is unclear")
         return unique[0] if unique else None
+
+    def _base_of(self, holder: Resource) -> str | None:
+        """The server base of the entry holding `holder` (None: no http(s) fullUrl, or a contained resource)."""
+        return next((_base(entry) for entry in self.entries if entry.resource is holder), None)
 
     def reference_to(self, entry: Entry) -> str:
         """How another resource refers to `entry`: Type/id, else its fullUrl."""

@@ -23,7 +23,7 @@ def day_of(value: object) -> dt.date | None:
 def end_day_of(value: object) -> dt.date | None:
     """The last day a period ending at `value` includes: the day before, for a dateTime at midnight."""
     day = day_of(value)
-    if isinstance(value, dt.datetime) and value.time() == dt.time(0) and day is not None:
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0) and day is not None and day > dt.date.min:
         return day - dt.timedelta(days=1)
     return day
 
@@ -50,6 +50,8 @@ def _bound(value: object, end: bool) -> dt.date | None:
         year, month = int(value[:4]), int(value[5:7]) if len(value) >= 7 else (12 if end else 1)
         if not end:
             return dt.date(year, month, 1)
+        if year == dt.MAXYEAR and month == 12:
+            return None  # 9999, as systems write "no end": open
         following = dt.date(year + (month == 12), month % 12 + 1, 1)
         return following - dt.timedelta(days=1)
     return end_day_of(value) if end else day_of(value)

@@ -28,6 +28,8 @@ def _full_name(name: HumanName, with_prefix: bool) -> str:
     return " ".join(part.strip() for part in parts if part and part.strip())
 
 
+NAME_USES = ("usual", "official", "temp", "nickname", "anonymous", "old", "maiden")
+"""HumanName.use codes (FHIR R4 name-use)."""
 _FORMER = ("old", "maiden")
 """HumanName.use values of a name no longer in use."""
 
@@ -42,6 +44,11 @@ def _current(name: HumanName, on: dt.date) -> bool:
 def _chosen_name(names: list[HumanName], on: dt.date, where: str, problems: Problems) -> tuple[int, HumanName] | None:
     """The name to print on the day `on`: the current official name, else the current usual one, else the
     only current one. Never an old name or one whose period has ended; two candidates are refused."""
+    unknown = [index for index, name in enumerate(names) if name.use is not None and name.use not in NAME_USES]
+    for index in unknown:
+        problems.add(f"{where}[{index}].use", f"not a FHIR name use ({', '.join(NAME_USES)})")
+    if unknown:
+        return None
     current = [(index, name) for index, name in enumerate(names) if _current(name, on)]
     for use in ("official", "usual"):
         found = [(index, name) for index, name in current if name.use == use]
@@ -123,28 +130,33 @@ def prescriber_fields(
 ) -> dict[str, Any]:
     """name (with prefix, e.g. Dr.) and work phone of the prescriber: the requester as a Practitioner or a
     PractitionerRole (its practitioner's name, its own phone first), in the bundle or contained; else the name
-    the reference displays (a conditional reference, or one to a resource not sent)."""
+    a reference displays (a conditional reference, one to a resource not sent, or one to a resource with no
+    current name)."""
     where = "MedicationRequest.requester"
     found = bundle.resolve(request.requester, request, where, problems)
     role_phones: list[ContactPoint] = []
     person_phones: list[ContactPoint] = []
-    reference = request.requester
+    displays = [request.requester.display if request.requester else None]
     if isinstance(found, PractitionerRole):
         role_phones = found.telecom or []
-        reference = found.practitioner
-        found = bundle.resolve(reference, found, "PractitionerRole.practitioner", problems)
+        displays.insert(0, found.practitioner.display if found.practitioner else None)
+        contained = request.requester is not None and (request.requester.reference or "").startswith("#")
+        holder = request if contained else found  # '#id' is resolved in the resource that contains it
+        found = bundle.resolve(found.practitioner, holder, "PractitionerRole.practitioner", problems)
     name = ""
     if isinstance(found, Practitioner):
-        chosen = _chosen_name(found.name or [], on, "Practitioner.name", problems)
+        named = Problems(problems.where)  # a display can stand in for a name that cannot be chosen
+        chosen = _chosen_name(found.name or [], on, "Practitioner.name", named)
         name = _full_name(chosen[1], with_prefix=True) if chosen else ""
         person_phones = found.telecom or []
+        if not name and not any(display and display.strip() for display in displays):
+            problems.found += named.found
     elif found is not None:
         problems.add(
             where, f"refers to a {found.get_resource_type()}; the prescriber is a Practitioner or PractitionerRole"
         )
         return {}
-    elif reference is not None and reference.display and reference.display.strip():
-        name = reference.display.strip()
+    name = name or next((display.strip() for display in displays if display and display.strip()), "")
     if not name:
         problems.add(
             where, "no prescriber's name: refer to a Practitioner with a name, or give the reference a display"

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from fhir.resources.R4B.duration import Duration
 from fhir.resources.R4B.medicationrequest import MedicationRequest, MedicationRequestDispenseRequest
 from fhir.resources.R4B.timing import TimingRepeat
 
@@ -21,6 +22,7 @@ from generator.fhir.dates import first_day, last_day
 from generator.fhir.order.timing import HowOften
 from generator.fhir.order.units import days, unit_of
 from generator.fhir.problems import Problems
+from generator.inputs.personalisation import MAX_COURSE_DAYS
 
 DISPENSE = "MedicationRequest.dispenseRequest"
 
@@ -73,21 +75,53 @@ def instruction_end(
             found.append((end, f"{where}.boundsPeriod.end"))
     if repeat.boundsDuration is not None:
         count = days(repeat.boundsDuration, f"{where}.boundsDuration", problems)
-        if start and count:
-            found.append((start + dt.timedelta(days=count - 1), f"{where}.boundsDuration"))
-    if repeat.count is not None and start is not None:
-        per_day = _doses_a_day(often)
-        if per_day and repeat.count % per_day:
+        end = last_of(start, count, f"{where}.boundsDuration", problems) if count else None
+        if end:
+            found.append((end, f"{where}.boundsDuration"))
+    per_day = _doses_a_day(often)
+    if repeat.count is not None and per_day:
+        if repeat.count % per_day:
             problems.add(
                 f"{where}.count", "is not a whole number of days of doses; give boundsPeriod or boundsDuration"
             )
-        elif per_day:
-            found.append((start + dt.timedelta(days=repeat.count // per_day - 1), f"{where}.count"))
+        elif end := last_of(start, repeat.count // per_day, f"{where}.count", problems):
+            found.append((end, f"{where}.count"))
     for end, path in found[1:]:
         if end != found[0][0]:
             problems.add(path, f"disagrees with {found[0][1]} on the course's last day; give one, or make them agree")
             return None, None
+    if repeat.count is not None and not per_day and often is not None:
+        _check_total(repeat.count, often, start, found[0][0] if found else None, f"{where}.count", problems)
     return found[0] if found else (None, None)
+
+
+def _check_total(
+    count: int, often: HowOften, start: dt.date, end: dt.date | None, path: str, problems: Problems
+) -> None:
+    """A count of doses beside doses taken when needed (or every so many hours that do not divide a day) is a
+    total the leaflet does not print: read only when it allows every dose the printed schedule does."""
+    if end is None:
+        problems.add(
+            path,
+            "gives no course length for doses taken when needed or every so many hours that do not divide a "
+            "day; give boundsPeriod.end or boundsDuration",
+        )
+    elif count < often.times_per_day * ((end - start).days + 1):
+        problems.add(path, "fewer doses in all than the printed schedule allows; the leaflet does not print a total")
+
+
+def last_of(start: dt.date | None, count: int, path: str, problems: Problems) -> dt.date | None:
+    """The last day of `count` days from `start`; a problem at `path` beyond the longest course a leaflet prints."""
+    if count > MAX_COURSE_DAYS:
+        problems.add(path, f"longer than the longest course a leaflet prints ({MAX_COURSE_DAYS} days)")
+        return None
+    if start is None or count < 1:
+        return None
+    try:
+        return start + dt.timedelta(days=count - 1)
+    except OverflowError:
+        problems.add(path, "ends after the last date a leaflet can print")
+        return None
 
 
 def _quantity_mg(dispense: MedicationRequestDispenseRequest, strength_mg: float | None) -> Decimal | None:
@@ -111,8 +145,8 @@ def course_end(request: MedicationRequest, steps: list[Step], strength_mg: float
     if len(steps) == 1 and dispense is not None and dispense.expectedSupplyDuration is not None:
         where = f"{DISPENSE}.expectedSupplyDuration"
         count = days(dispense.expectedSupplyDuration, where, problems)
-        if count and last.start:
-            steps[-1] = replace(last, end=last.start + dt.timedelta(days=count - 1), end_path=where)
+        if count and (end := last_of(last.start, count, where, problems)):
+            steps[-1] = replace(last, end=end, end_path=where)
         return
     per_day = _doses_a_day(last.often)
     if len(steps) == 1 and dispense is not None and dispense.quantity is not None and per_day and last.dose_mg:
@@ -125,8 +159,8 @@ def course_end(request: MedicationRequest, steps: list[Step], strength_mg: float
             problems.add(where, "not in tablets or mg of the coded strength, so it cannot give the course's length")
         elif count != count.to_integral_value() or count < 1:
             problems.add(where, "is not a whole number of days of doses; give the course's length")
-        else:
-            steps[-1] = replace(last, end=last.start + dt.timedelta(days=int(count) - 1), end_path=where)
+        elif end := last_of(last.start, int(count), where, problems):
+            steps[-1] = replace(last, end=end, end_path=where)
         return
     problems.add(
         f"{last.path}.timing.repeat",
@@ -142,16 +176,7 @@ def dispense_warnings(request: MedicationRequest, course: Course, problems: Prob
     if dispense is None or first is None or last is None:
         return ()
     refills = dispense.numberOfRepeatsAllowed or 0
-    supply = dispense.expectedSupplyDuration
-    where = f"{DISPENSE}.expectedSupplyDuration"
-    if supply is not None and course.steps[-1].end_path != where:
-        count, length = days(supply, where, problems), (last - first).days + 1
-        refilled = refills and count and count < length  # each fill covers a part of the course
-        if count and count != length and not refilled:
-            problems.add(
-                where,
-                f"disagrees with {course.steps[-1].end_path} on the course's length; give one, or make them agree",
-            )
+    told = _supply_warnings(dispense.expectedSupplyDuration, course, refills, problems)
     validity = dispense.validityPeriod
     if validity is not None and validity.start is not None:
         valid_from = first_day(validity.start, f"{DISPENSE}.validityPeriod.start", problems)
@@ -161,7 +186,27 @@ def dispense_warnings(request: MedicationRequest, course: Course, problems: Prob
         valid_to = last_day(validity.end, f"{DISPENSE}.validityPeriod.end", problems)
         if valid_to and valid_to < first:
             problems.add(f"{DISPENSE}.validityPeriod.end", "is before the first day of the course")
-    return _quantity_warnings(dispense, course, refills, problems)
+    return told + _quantity_warnings(dispense, course, refills, problems)
+
+
+def _supply_warnings(supply: Duration | None, course: Course, refills: int, problems: Problems) -> tuple[str, ...]:
+    """expectedSupplyDuration must be the course's length; with refills, one fill's: shorter is read, and told to
+    staff when the fills do not reach the course's last day."""
+    where = f"{DISPENSE}.expectedSupplyDuration"
+    first, last = course.steps[0].start, course.steps[-1].end
+    if supply is None or course.steps[-1].end_path == where or first is None or last is None:
+        return ()
+    count, length = days(supply, where, problems), (last - first).days + 1
+    if not count or count == length:
+        return ()
+    if not refills or count > length:
+        problems.add(
+            where, f"disagrees with {course.steps[-1].end_path} on the course's length; give one, or make them agree"
+        )
+        return ()
+    if count * (refills + 1) < length:
+        return (f"{where}: with its refills, fewer days than the course; check with the prescriber",)
+    return ()
 
 
 def _quantity_warnings(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -26,7 +26,7 @@ from generator.fhir.dates import first_day
 from generator.fhir.order.course import Course, Step, course_end, dispense_warnings, instruction_end
 from generator.fhir.order.route import check_route_and_method
 from generator.fhir.order.timing import HowOften, read_how_often
-from generator.fhir.order.timing_code import timing_repeat
+from generator.fhir.order.timing_code import RepeatRead, timing_repeat
 from generator.fhir.order.units import amount_mg
 from generator.fhir.problems import Problems
 
@@ -67,18 +67,16 @@ def _is_ordered(rate: DosageDoseAndRate) -> bool:
 
 
 def _dose_mg(dosage: Dosage, path: str, strength_mg: float | None, problems: Problems) -> tuple[Decimal | None, str]:
-    """The dose in mg and its path: the doseAndRate row typed 'ordered', else the only one. Other rows (Epic
-    sends calculated and admin-amount too) must agree with it, in mg at the coded strength."""
+    """The dose in mg and its path: the doseAndRate row typed 'ordered', else the first. Every other row (Epic
+    sends calculated and admin-amount too) must agree with it, in mg at the coded strength, or the order is
+    refused: which dose is meant would be a guess."""
     rates = dosage.doseAndRate or []
     if not rates:
         problems.add(f"{path}.doseAndRate", "missing: the leaflet prints the dose (doseQuantity)")
         return None, f"{path}.doseAndRate"
     ordered = [index for index, rate in enumerate(rates) if _is_ordered(rate)]
-    chosen = ordered[0] if len(ordered) == 1 else 0
+    chosen = ordered[0] if ordered else 0
     where = f"{path}.doseAndRate[{chosen}]"
-    if len(ordered) > 1 or (not ordered and len(rates) > 1):
-        problems.add(f"{path}.doseAndRate", "several rows and not one typed 'ordered'; which dose is meant is unclear")
-        return None, where
     if rates[chosen].doseQuantity is None:
         problems.add(f"{where}.doseQuantity", "missing (dose ranges and rates are not read)")
         return None, where
@@ -102,8 +100,8 @@ def _free_text(dosage: Dosage, path: str) -> tuple[str, ...]:
     return (f"{names}: free-text instructions, not printed; compare them with the printed schedule",)
 
 
-def _check_dosage(dosage: Dosage, path: str, problems: Problems) -> TimingRepeat | None:
-    """Refuse what cannot be printed; return timing.repeat when there is one to read."""
+def _check_dosage(dosage: Dosage, path: str, problems: Problems) -> RepeatRead | None:
+    """Refuse what cannot be printed; return timing.repeat (as read) when there is a timing to read."""
     for name, reason in _UNPRINTABLE_DOSAGE.items():
         if getattr(dosage, name) not in (None, [], False):
             problems.add(f"{path}.{name}", reason)
@@ -117,13 +115,13 @@ def _check_dosage(dosage: Dosage, path: str, problems: Problems) -> TimingRepeat
         return None
     if timing.event:
         problems.add(f"{path}.timing.event", "specific dose times are not printed")
-    repeat = timing_repeat(timing, f"{path}.timing", problems)
-    if repeat is None:
-        return None
+    read = timing_repeat(timing, f"{path}.timing", problems)
+    if read.repeat is None:
+        return read
     for name, reason in _UNPRINTABLE_REPEAT.items():
-        if getattr(repeat, name) not in (None, []):
+        if getattr(read.repeat, name) not in (None, []):
             problems.add(f"{path}.timing.repeat.{name}", reason)
-    return repeat
+    return read
 
 
 def _step(
@@ -135,16 +133,39 @@ def _step(
     problems: Problems,
 ) -> Step:
     """Read one instruction; `after` is the day before it must start (None for the first)."""
-    repeat = _check_dosage(dosage, path, problems)
+    read = _check_dosage(dosage, path, problems)
     dose, dose_path = _dose_mg(dosage, path, strength_mg, problems)
     warnings = _free_text(dosage, path)
-    if repeat is None:
+    if read is None or read.repeat is None:
         return Step(path, None, None, None, dose, dose_path, None, warnings)
+    repeat, found = read.repeat, len(problems.found)
     often = read_how_often(dosage, repeat, path, dose, strength_mg, reasons, problems)
+    if read.from_code:
+        often = _name_the_code(problems, found, often, path, read.from_code)
     where = f"{path}.timing.repeat"
     start = _start(repeat, where, after, problems)
     end, end_path = instruction_end(repeat, where, start, often, problems)
     return Step(path, start, end, end_path, dose, dose_path, often, warnings)
+
+
+def _name_the_code(
+    problems: Problems, found: int, often: HowOften | None, path: str, names: tuple[str, ...]
+) -> HowOften | None:
+    """Problems (from index `found` on) and paths of timing.repeat elements that came from timing.code name the
+    code, which is what the order sent."""
+    instruction = path.split(".", 1)[1]  # dosageInstruction[N], also inside MedicationRequest[M] paths
+
+    def named(where: str) -> str:
+        for name in names:
+            element = f"{instruction}.timing.repeat.{name}"
+            if where.endswith(element) or f"{element}[" in where:
+                return where[: where.index(element)] + f"{instruction}.timing.code"
+        return where
+
+    problems.found[found:] = [(named(where), text) for where, text in problems.found[found:]]
+    if often is None:
+        return None
+    return replace(often, paths={field: named(where) for field, where in often.paths.items()})
 
 
 def _start(repeat: TimingRepeat, where: str, after: dt.date | None, problems: Problems) -> dt.date | None:

@@ -12,7 +12,7 @@ from generator.fhir.problems import Problems
 UCUM = "http://unitsofmeasure.org"
 DRUG_FORM = "http://terminology.hl7.org/CodeSystem/v3-orderableDrugForm"
 TABLET_UNITS = {(UCUM, "{tbl}"), (UCUM, "{tablet}"), (UCUM, "{tablets}"), (DRUG_FORM, "TAB")}
-TABLET_WORDS = {"tablet", "tablets", "tab", "tabs", "{tbl}", "{tablet}", "{tablets}"}
+TABLET_WORDS = {"tablet", "tablets", "tablet(s)", "tab", "tabs", "tab(s)", "{tbl}", "{tablet}", "{tablets}"}
 DAYS = {"d": 1, "wk": 7}
 
 
