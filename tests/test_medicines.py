@@ -7,6 +7,7 @@ keywords or takes them from the patient file.
 from __future__ import annotations
 
 import copy
+import csv
 import json
 from typing import Any
 
@@ -171,8 +172,9 @@ def test_json_and_json_lines_carry_several_medicines(run_cli, tmp_path) -> None:
     )
     code, _, _ = run_cli("batch", str(rows), "--out", str(tmp_path / "out"), "--made-on", "2026-11-24")
     assert code == 1  # the second row fails
-    manifest = (tmp_path / "out" / "manifest.csv").read_text()
-    assert '"M1","made"' in manifest and '"M2","failed"' in manifest
+    with (tmp_path / "out" / "manifest.csv").open(newline="") as manifest:
+        statuses = {row["id"]: row["status"] for row in csv.DictReader(manifest)}
+    assert statuses == {"M1": "made", "M2": "failed"}
     assert "Your medicines" in pdf_text(tmp_path / "out" / "M1.pdf")
     made = (tmp_path / "out" / "M1.pdf").stat().st_mtime_ns
     code, _, _ = run_cli("batch", str(rows), "--out", str(tmp_path / "out"), "--made-on", "2026-11-24", "--resume")
