@@ -161,6 +161,8 @@ def test_approve_needs_library_and_fitting_files(run_cli, library_copy) -> None:
     assert code == 2 and "the 'en' leaflet of low-back-pain is the original, not a translation" in err
     code, _, err = run_cli(*base, "--lang", "en", "--role", "pharmacist", "--block", "carisoprodol/overview.yaml")
     assert code == 2 and "not a file the 'en' leaflet of low-back-pain prints" in err
+    code, _, err = run_cli(*base, "--lang", "../es", "--role", "pharmacist")
+    assert (code, err.strip()) == (2, "Error: --lang ../es: not a language code (such as en, es or pt-BR)")
     assert not (library_copy / "low-back-pain" / APPROVALS_FILE).exists()
 
 

@@ -21,6 +21,7 @@ from generator.content.approvals import (
 )
 from generator.errors import InputError
 from generator.files import write_atomically
+from generator.names import is_language
 
 HEADER = "# Approvals of the files of this folder: written by `handout approve` (see docs/approvals.md).\n"
 
@@ -38,6 +39,8 @@ class Approver:
 def files_to_approve(book: ApprovalBook, topic: str, language: str, role: Role, block: str | None) -> list[PrintedFile]:
     """The files an approval covers: `block` alone, else all the leaflet prints in `language` (for a translator
     or reviser, its translated files)."""
+    if not is_language(language):
+        raise InputError(f"--lang {language}: not a language code (such as en, es or pt-BR)")
     files = printed_files(book.library, topic, language)
     if block is not None:
         chosen = _named(book.library.root, block, files, topic, language)

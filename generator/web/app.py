@@ -27,7 +27,7 @@ from fastapi.staticfiles import StaticFiles
 
 from generator import __version__
 from generator.content.library import Library
-from generator.errors import ContentError, HandoutError, InputError, LayoutError
+from generator.errors import ContentError, HandoutError, InputError, LayoutError, NotApprovedError
 from generator.inputs.personalisation import Clinic, Personalisation, Prescriber, parse_personalisation
 from generator.inputs.selection import resolve_topic
 from generator.layouts import LayoutLibrary
@@ -183,7 +183,7 @@ def create_app(settings: WebSettings) -> FastAPI:
             made = await pool.run(_build, settings.clinic, body, options)
         except BusyError as exc:
             return busy(exc)
-        except (InputError, LayoutError) as exc:
+        except (InputError, LayoutError, NotApprovedError) as exc:  # not approved: the server requires approved content
             return _error(exc, 422)
         except HandoutError as exc:
             return _error(exc, 500 if isinstance(exc, ContentError) else 422)
