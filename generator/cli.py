@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from generator import __version__
 from generator.commands import (
+    cmd_approve,
     cmd_batch,
     cmd_build,
     cmd_email,
@@ -62,6 +63,15 @@ def _add_input_options(parser: argparse.ArgumentParser, made_on: bool = True) ->
             "--made-on", type=_date, metavar="YYYY-MM-DD", help="date printed as 'made' (default: today)"
         )
     _add_library_options(parser)
+
+
+def _add_require_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--require",
+        choices=["any", "approved"],
+        help="approved: refuse a leaflet that prints any file not approved on its made-on date "
+        "(default: the config's content: require, else any; the command line cannot lower the config's)",
+    )
 
 
 def _add_library_options(parser: argparse.ArgumentParser) -> None:
@@ -119,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--lang", help="language (default: the patient's language)")
     build.add_argument("--grayscale", action="store_true", help="draw for a black-and-white printer")
     _add_input_options(build)
+    _add_require_option(build)
     build.set_defaults(func=cmd_build)
 
     batch = commands.add_parser(
@@ -157,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--outbox", metavar="DIR", help="with --email: write DIR/<id>.eml files instead of sending")
     batch.add_argument("--paper", choices=["letter", "a4"], help="paper size (default: each layout's)")
     _add_input_options(batch)
+    _add_require_option(batch)
     batch.set_defaults(func=cmd_batch)
 
     email = commands.add_parser(
@@ -180,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="html: the whole leaflet as the message's HTML body, the PDF still attached (default: pdf, a short body)",
     )
     _add_input_options(email)
+    _add_require_option(email)
     email.set_defaults(func=cmd_email)
 
     verify = commands.add_parser(
@@ -237,21 +250,52 @@ def build_parser() -> argparse.ArgumentParser:
         "--queue", type=_count, default=8, metavar="N", help="builds that may wait; more get 503 (default: 8)"
     )
     _add_input_options(serve, made_on=False)
+    _add_require_option(serve)
     serve.set_defaults(func=cmd_serve)
 
     lint = commands.add_parser(
         "lint",
         help="check the whole content library",
         description="Check every topic, block, translation and label file: schema, unknown keys, unused or missing "
-        "blocks, broken templates, must_say sentences, translations, review dates, sources and reading level. "
-        "Exit 1 when there is any error; warnings do not fail.",
+        "blocks, broken templates, must_say sentences, translations, sources and reading level; and, as "
+        "information, each topic's content status per language, approvals that no longer match and approvals due "
+        "within 60 days. Exit 1 when there is any error; warnings do not fail.",
     )
     lint.add_argument(
         "--library", metavar="DIR", help="content library folder (default: $HANDOUT_LIBRARY, else built-in)"
     )
     lint.add_argument("--max-grade", type=float, metavar="N", help="make a reading grade above N an error")
-    lint.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="date to check review dates against")
+    lint.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="date to check approvals against")
+    lint.add_argument(
+        "--config", metavar="FILE", help="clinic config file: its review cycle (default: $HANDOUT_CONFIG)"
+    )
     lint.set_defaults(func=cmd_lint)
+
+    approve = commands.add_parser(
+        "approve",
+        help="record approvals of a topic's content as it is now",
+        description="Record an approval, by name and role, of everything the topic's leaflet prints in a language "
+        "(its blocks, the shared blocks it uses, the topic's file and the labels file), or of one file with "
+        "--block, over each file's content hash, due after the review cycle (24 months, or the config's "
+        "content: review_months). Writes approvals.yaml beside each file. A translator or reviser approves the "
+        "translated files only. Needs --library: the built-in library is package data.",
+    )
+    approve.add_argument("topic", help="topic whose leaflet to approve, e.g. carisoprodol")
+    approve.add_argument("--lang", required=True, help="language of the leaflet (en, es, ...)")
+    approve.add_argument("--library", metavar="DIR", help="the clinic's content library folder (required)")
+    approve.add_argument("--name", required=True, help="who approves, as it is to be recorded")
+    approve.add_argument(
+        "--role",
+        required=True,
+        choices=["pharmacist", "physician", "nurse", "health-literacy", "translator", "reviser"],
+        help="in what role",
+    )
+    approve.add_argument("--block", metavar="PATH", help="approve this one file (a path in the library) only")
+    approve.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="date of the approval (default: today)")
+    approve.add_argument(
+        "--config", metavar="FILE", help="clinic config file: its review cycle (default: $HANDOUT_CONFIG)"
+    )
+    approve.set_defaults(func=cmd_approve)
 
     listing = commands.add_parser(
         "list",

@@ -41,7 +41,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from generator.inputs.personalisation import choose_clinic, read_personalisation
     from generator.paths import SAMPLES, config_path
     from generator.pipeline import Handout, HandoutRequest, HtmlHandout
-    from generator.prescription.policy import read_policy
+    from generator.prescription.policy import read_policy, with_require
 
     if args.fhir and args.patient:
         raise InputError("--fhir: give either --fhir or --patient, not both")
@@ -89,7 +89,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         paper=args.paper,
         language=args.lang,
         grayscale=args.grayscale,
-        policy=read_policy(config),
+        policy=with_require(read_policy(config), args.require),
     )
 
     def make() -> Handout | HtmlHandout:
@@ -128,7 +128,7 @@ def cmd_email(args: argparse.Namespace) -> int:
     from generator.mail.settings import load_email_settings
     from generator.paths import SAMPLES, config_path
     from generator.pipeline import HandoutRequest
-    from generator.prescription.policy import read_policy
+    from generator.prescription.policy import read_policy, with_require
 
     patient_file = Path(args.patient)
     data = read_personalisation(patient_file)
@@ -143,7 +143,7 @@ def cmd_email(args: argparse.Namespace) -> int:
         made_on=args.made_on or dt.date.today(),
         layout=args.layout,
         language=args.lang,
-        policy=read_policy(config),
+        policy=with_require(read_policy(config), args.require),
     )
     handout = generator.build(request, str(patient_file))
     print_warnings(handout.warnings, str(patient_file))
@@ -173,7 +173,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from generator.inputs.personalisation import read_clinic
     from generator.mail.settings import load_email_settings
     from generator.paths import SAMPLES, config_path, layouts_root, library_root
-    from generator.prescription.policy import read_policy
+    from generator.prescription.policy import read_policy, with_require
 
     scheduler = args.scheduler or os.environ.get("HANDOUT_DASK_SCHEDULER") or None
     if scheduler and args.email:
@@ -197,7 +197,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         resume=args.resume,
         email=email,
         outbox=Path(args.outbox) if args.outbox else None,
-        policy=read_policy(config_path(args.config)),
+        policy=with_require(read_policy(config_path(args.config)), args.require),
     )
     make_generator(args).layout(args.layout)  # a bad --layout fails before any row
     signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -356,7 +356,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from generator.inputs.personalisation import read_clinic, read_prescribers
     from generator.paths import SAMPLES, config_path, layouts_root, library_root
-    from generator.prescription.policy import read_policy
+    from generator.prescription.policy import read_policy, with_require
     from generator.web.app import LOOPBACK_NAMES, WebSettings
     from generator.web.server import serve
 
@@ -388,7 +388,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         clinic=read_clinic(config or SAMPLES / "clinic.yaml"),
         token=token,
         allowed_hosts=hosts,
-        policy=read_policy(config),
+        policy=with_require(read_policy(config), args.require),
         prescribers=read_prescribers(config) if config else (),
         email=email,
         outbox=Path(args.outbox) if args.outbox else None,
@@ -404,16 +404,45 @@ def cmd_lint(args: argparse.Namespace) -> int:
     """Check the whole content library."""
     from generator.content.lint import lint_library
     from generator.content.readability import table
-    from generator.paths import library_root
+    from generator.paths import config_path, library_root
+    from generator.prescription.policy import read_policy
 
-    report = lint_library(library_root(args.library), args.today or dt.date.today(), args.max_grade)
+    months = read_policy(config_path(args.config)).content.review_months
+    report = lint_library(library_root(args.library), args.today or dt.date.today(), args.max_grade, months)
     for finding in report.findings:
         print(finding)
     print("\nReadability (US grade level: Flesch-Kincaid and SMOG; ease: Flesch, Fernandez Huerta for Spanish)")
     print(table(report.readability))
-    warnings = len(report.findings) - report.errors
-    print(f"\nlint: {report.errors} error(s), {warnings} warning(s)")
+    print(f"\nlint: {report.errors} error(s), {report.warnings} warning(s)")
     return 1 if report.errors else 0
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    """Record approvals of a topic's content in one language, as it is now."""
+    from generator.content.approvals import ApprovalBook
+    from generator.content.approve import Approver, files_to_approve, record_approvals
+    from generator.content.library import Library
+    from generator.inputs.selection import resolve_topic
+    from generator.paths import config_path
+    from generator.prescription.policy import read_policy
+
+    if not args.library:
+        raise InputError("--library: required: the built-in library is package data; approve a copy of it")
+    if not args.name.strip():
+        raise InputError("--name: empty: give the name of who approves")
+    library = Library(Path(args.library))
+    topic = resolve_topic(library, args.topic, None, "command line")
+    months = read_policy(config_path(args.config)).content.review_months
+    who = Approver(args.name.strip(), args.role, args.date or dt.date.today(), months)
+    book = ApprovalBook(library)
+    files = files_to_approve(book, topic, args.lang, args.role, args.block)
+    for path in record_approvals(book, files, who):
+        print(f"Wrote {path}")
+    print(
+        f"Approved {len(files)} file(s) of {topic} ({args.lang}) as {who.role} {who.name} on {who.date.isoformat()}, "
+        f"due after {months} months"
+    )
+    return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:

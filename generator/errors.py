@@ -33,6 +33,10 @@ class ContentError(HandoutError):
     exit_code = 3
 
 
+class NotApprovedError(ContentError):
+    """The clinic requires approved content and a file the leaflet prints is not approved on its made-on date."""
+
+
 class LayoutError(HandoutError):
     """Bad layout profile, or content that cannot fit the profile."""
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.content.block import Block, BodyItem
-from generator.content.labels import Wording
+from generator.content.labels import Labels, Wording
 from generator.content.library import Library
 from generator.content.templating import escape_text, holds, render_markup
 from generator.content.topic import Topic, TopicWords
@@ -239,6 +239,13 @@ def _facts(data: Personalisation, schedule: Schedule | None, wording: Wording) -
     return facts
 
 
+def _footer_version(labels: Labels, version: str, wording: Wording, made_on: dt.date, approved: dt.date | None) -> str:
+    """The footer's content line: the content version, and the approval date only when everything is approved."""
+    if approved is None:
+        return labels.footer_version.format(version=version, made=wording.date(made_on))
+    return labels.footer_approved.format(version=version, approved=wording.date(approved), made=wording.date(made_on))
+
+
 def personalise(
     library: Library,
     topic_name: str,
@@ -249,8 +256,10 @@ def personalise(
     schedule: Schedule | None,
     wording: Wording,
     made_on: dt.date,
+    approved: dt.date | None = None,
 ) -> Leaflet:
-    """Fill in every block the layout places for this patient (or, without `data`, the generic leaflet)."""
+    """Fill in every block the layout places for this patient (or, without `data`, the generic leaflet);
+    `approved`: the latest approval date when everything it prints is approved (the footer says so)."""
     topic = library.topic(topic_name)
     words = library.topic_words(topic_name, language)
     context = template_context(data, clinic, topic, words, schedule, wording, made_on)
@@ -263,7 +272,6 @@ def personalise(
             filled.append(replace(result, ref=ref))
     labels, esc = wording.labels, escape_text
     facts = _facts(data, schedule, wording) if data is not None else ()
-    reviewed = max(b.reviewed for b in blocks)
     url = clinic.leaflet_url.replace("{topic}", topic_name) if clinic.leaflet_url else None
     return Leaflet(
         title=str(esc(words.title)),
@@ -281,9 +289,7 @@ def personalise(
         clinic_address=clinic.address or "",
         clinic_after_hours=clinic.after_hours or "",
         clinic_logo=str(clinic.logo) if clinic.logo else None,
-        footer_version=labels.footer_version.format(
-            version=topic.content_version, reviewed=wording.date(reviewed), made=wording.date(made_on)
-        ),
+        footer_version=_footer_version(labels, topic.content_version, wording, made_on, approved),
         footer_phone=labels.footer_phone.format(clinic=clinic.name, phone=clinic.phone),
         page_label=labels.page,
         subject=labels.subject.format(title=words.title),

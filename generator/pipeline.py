@@ -11,6 +11,7 @@ import datetime as dt
 import html
 from dataclasses import dataclass, field
 
+from generator.content.approvals import ApprovalBook, ContentRules, approval_date, require_approved
 from generator.content.combinations import combination_warnings, load_classes
 from generator.content.labels import Wording, load_wording
 from generator.content.library import Library
@@ -129,10 +130,13 @@ class Prepared:
 class Generator:
     """Makes handouts from one content library and one folder of layouts (both cached)."""
 
-    def __init__(self, library: Library, layouts: LayoutLibrary) -> None:
+    def __init__(self, library: Library, layouts: LayoutLibrary, content: ContentRules | None = None) -> None:
+        """`content`: the least every leaflet is held to (a server's setting); a request may only be stricter."""
         paracache.clear()  # content or layouts loaded anew: shared paragraphs of the old ones are of no use
         self.library = library
         self.layouts = layouts
+        self.content = content or ContentRules()
+        self.approvals = ApprovalBook(library)
         self._checked_layouts: set[str] = set()
 
     def layout(self, name: str) -> Layout:
@@ -176,7 +180,8 @@ class Generator:
         wording = load_wording(self.library.root, language)
         layout = self.layout(request.layout)
         schedule, warnings = self._check(request, topic_name, where)
-        leaflet = self._personalise(request, topic_name, language, layout, schedule, wording)
+        approved = self.approved_on([topic_name], language, request.made_on, request.policy.content)
+        leaflet = self._personalise(request, topic_name, language, layout, schedule, wording, approved)
         must_say, key = _sentences(leaflet)
         words = self.library.topic_words(topic_name, language)
         facts = (must_say, request.data, request.clinic, schedule, wording, words, layout.short_dates)
@@ -186,6 +191,18 @@ class Generator:
         )
         return Prepared(leaflet, layout, language, must_say, key, warnings, pdf, html)
 
+    def approved_on(
+        self, topics: list[str], language: str, made_on: dt.date, rules: ContentRules | None = None
+    ) -> dt.date | None:
+        """The latest approval date of what a leaflet of `topics` prints, when every file of it is approved on
+        `made_on`; else none, or a NotApprovedError when this generator's or `rules` require approved content."""
+        rules = rules or ContentRules()
+        months = min(self.content.review_months, rules.review_months)
+        statuses = self.approvals.leaflet(topics, language, made_on, months)
+        if "approved" in (self.content.require, rules.require):
+            require_approved(statuses, topics, language, made_on)
+        return approval_date(statuses)
+
     def _personalise(
         self,
         request: HandoutRequest,
@@ -194,10 +211,20 @@ class Generator:
         layout: Layout,
         schedule: Schedule | None,
         wording: Wording,
+        approved: dt.date | None,
     ) -> Leaflet:
         """The topic's leaflet personalised with the request's patient, clinic and made-on date."""
         return personalise(
-            self.library, topic_name, language, layout, request.data, request.clinic, schedule, wording, request.made_on
+            self.library,
+            topic_name,
+            language,
+            layout,
+            request.data,
+            request.clinic,
+            schedule,
+            wording,
+            request.made_on,
+            approved,
         )
 
     def _check_several(self, request: HandoutRequest, where: str) -> _Several:
@@ -247,10 +274,11 @@ class Generator:
             raise InputError(f"{where}: layout: {message}", (("layout", message),))
         several = self._check_several(request, where)
         wording = load_wording(self.library.root, several.language)
+        approved = self.approved_on(several.topics, several.language, request.made_on, request.policy.content)
         parts = []
         for topic_name, schedule in zip(several.topics, several.schedules, strict=True):
             words = self.library.topic_words(topic_name, several.language)
-            leaflet = self._personalise(request, topic_name, several.language, layout, schedule, wording)
+            leaflet = self._personalise(request, topic_name, several.language, layout, schedule, wording, approved)
             parts.append(Part(Medicine(topic_name, html.unescape(leaflet.title), schedule, words), leaflet))
         leaflet = combine(parts, wording)
         must_say, key = _sentences(leaflet)
@@ -280,7 +308,10 @@ class Generator:
         language = resolve_language(self.library, topic_name, language, None, where)
         wording = load_wording(self.library.root, language)
         chosen = self.layout(layout)
-        leaflet = personalise(self.library, topic_name, language, chosen, None, clinic, None, wording, made_on)
+        approved = self.approved_on([topic_name], language, made_on)
+        leaflet = personalise(
+            self.library, topic_name, language, chosen, None, clinic, None, wording, made_on, approved
+        )
         must_say, key = _sentences(leaflet)
         expected = tuple(generic_expectations(must_say, clinic))
         prepared = Prepared(leaflet, chosen, language, must_say, key, (), expected, expected)

@@ -120,8 +120,8 @@ def test_clinic_library_with_an_extra_topic(run_cli, library_copy, tmp_path, mon
         "must_say": ["Never sleep on a heat pack."],
         "body": [{"warning": "Never sleep on a heat pack."}],
         "sources": ["Riverside clinic nursing protocol 12"],
-        "reviewed": "2026-11-01",
-        "review_due": "2027-11-01",
+        "origin": "human",
+        "checked": "Riverside clinic nurses checked it against protocol 12 on 2026-11-01",
     }
     (topic / "overview.yaml").write_text(yaml.safe_dump(block), encoding="utf-8")
     monkeypatch.setenv("HANDOUT_LIBRARY", str(library_copy))

@@ -18,8 +18,8 @@ BLOCK = {
     "must_say": ["Rest is not the best cure."],
     "body": [{"text": "Hello {{ patient.preferred_name }}."}, {"warning": "Rest is not the best cure."}],
     "sources": ["A checked source"],
-    "reviewed": "2026-11-01",
-    "review_due": "2027-11-01",
+    "origin": "human",
+    "checked": "Checked by the test against its source on 2026-11-01",
 }
 
 
@@ -143,15 +143,20 @@ RULES = {
         "ERROR",
         "overview.yaml: title: unknown template variable",
     ),
-    "review-past-due": (
-        lambda root: _write(root / "demo/overview.yaml", _block(review_due="2026-01-01")),
-        "WARNING",
-        "review_due: the review was due on 2026-01-01",
-    ),
-    "review-date-missing": (
-        lambda root: _write(root / "demo/overview.yaml", _block(review_due=None)),
+    "origin-missing": (
+        lambda root: _write(root / "demo/overview.yaml", _block(origin=None)),
         "ERROR",
-        "review_due: missing required field",
+        "origin: missing required field",
+    ),
+    "origin-unknown": (
+        lambda root: _write(root / "demo/overview.yaml", _block(origin="pharmacist")),
+        "ERROR",
+        "origin: input should be 'human' or 'machine'",
+    ),
+    "old-review-dates": (
+        lambda root: _write(root / "demo/overview.yaml", _block(reviewed="2026-11-01")),
+        "ERROR",
+        "reviewed: unknown field",
     ),
     "no-sources": (
         lambda root: _write(root / "demo/overview.yaml", _block(sources=None)),

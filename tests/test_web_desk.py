@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 from helpers import pdf_pages_text, pdf_text
 from hypothesis import given, settings
@@ -233,6 +234,22 @@ def test_clinic_course_limit_applies(client) -> None:
     errors = strict.post("/api/leaflets", json=METHOCARBAMOL).json()["errors"]
     assert errors[0]["field"] == "prescription.days_supply" and "set by the clinic" in errors[0]["message"]
     assert strict.get("/api/topics").json()["topics"][-1]["clinic_max_days"] == 2
+
+
+def test_server_requiring_approved_content_refuses_drafts_for_every_request() -> None:
+    from generator.content.approvals import ContentRules
+    from generator.prescription.policy import ClinicPolicy
+
+    strict = create_app(_settings(policy=ClinicPolicy(content=ContentRules(require="approved"))))
+    client = TestClient(strict, base_url="http://127.0.0.1:8000")
+    lower = client.post("/api/leaflets", json={**METHOCARBAMOL, "require": "any"}).json()
+    assert lower["errors"] == [{"field": "require", "message": "unknown field"}]  # no request asks for less
+    refused = client.post("/api/leaflets", json=METHOCARBAMOL)
+    assert refused.status_code == 500  # the desk's answer to a library problem; its own wording is for later
+    assert "not approved on" in refused.text and "no approval by a pharmacist, physician or nurse" in refused.text
+    sample = yaml.safe_load((SAMPLES / "patient.yaml").read_text(encoding="utf-8"))
+    api = client.post("/api/handouts", json=json.loads(json.dumps(sample, default=str)))
+    assert api.status_code == 422 and "topic 'carisoprodol' (en): not approved on" in api.json()["error"]
 
 
 def test_email_is_offered_only_when_set_up(client) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from typing import Literal
 
@@ -11,6 +10,7 @@ from pydantic import Field, model_validator
 from generator.content.schema import StrictModel
 
 Severity = Literal["info", "caution", "warning"]
+Origin = Literal["human", "machine"]
 ITEM_KINDS = ("text", "bullets", "warning", "caution", "table")
 
 
@@ -88,10 +88,10 @@ class Block(StrictModel):
     """The content, in reading order."""
     sources: list[str] = Field(min_length=1)
     """Where the facts come from (e.g. FDA label sections)."""
-    reviewed: dt.date
-    """When a pharmacist last reviewed the block."""
-    review_due: dt.date
-    """When the block must be reviewed again."""
+    origin: Origin
+    """Who wrote it: `human`, or `machine` (machine-translated or generated); approvals are recorded apart."""
+    checked: str = Field(min_length=1)
+    """What the team checked and how (a note, not an approval: see approvals.yaml)."""
     short: list[BodyItem] | None = None
     """A shorter body that compact layouts may use instead of `body`; a required block's keeps every must_say."""
 

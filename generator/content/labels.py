@@ -88,6 +88,10 @@ class Labels(StrictModel):
     schedule_how_often: str
     page: str
     footer_version: str
+    """The footer's content line, from {version} and {made}, when some of what the leaflet prints is not approved."""
+    footer_approved: str
+    """The footer's content line when everything it prints is approved: {version}, {approved} (the latest
+    approval's date) and {made}."""
     footer_phone: str
     full_leaflet_url: str
     full_leaflet_ask: str
@@ -241,7 +245,7 @@ def labels_path(library_root: Path, language: str) -> Path:
 
 def label_languages(library_root: Path) -> list[str]:
     """Languages that have a labels file."""
-    return sorted(p.stem for p in (library_root / LABELS_FOLDER).glob("*.yaml"))
+    return sorted(p.stem for p in (library_root / LABELS_FOLDER).glob("*.yaml") if is_language(p.stem))
 
 
 @functools.cache

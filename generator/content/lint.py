@@ -8,8 +8,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
+from generator.content.approval_lint import Level, approval_findings, topic_status
+from generator.content.approvals import APPROVALS_FILE, DEFAULT_REVIEW_MONTHS, ApprovalBook
 from generator.content.block import Block
 from generator.content.combinations import CLASSES_FILE, load_classes
 from generator.content.labels import LABELS_FOLDER, label_languages, load_wording
@@ -34,9 +36,9 @@ GRADE_WARNING = 8.0
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem: an error fails the lint, a warning does not."""
+    """One finding: an error fails the lint, a warning does not, information is only said."""
 
-    level: Literal["error", "warning"]
+    level: Level
     where: str
     message: str
 
@@ -56,7 +58,12 @@ class LintReport:
         """How many errors."""
         return sum(f.level == "error" for f in self.findings)
 
-    def add(self, level: Literal["error", "warning"], where: Path | str, message: str) -> None:
+    @property
+    def warnings(self) -> int:
+        """How many warnings."""
+        return sum(f.level == "warning" for f in self.findings)
+
+    def add(self, level: Level, where: Path | str, message: str) -> None:
         """Record one finding."""
         self.findings.append(Finding(level, str(where), message))
 
@@ -91,9 +98,10 @@ def _sample_context(
 
 
 class _Linter:
-    def __init__(self, root: Path, today: dt.date, max_grade: float | None) -> None:
+    def __init__(self, root: Path, today: dt.date, max_grade: float | None, months: int) -> None:
         self.library = Library(root)
-        self.root, self.today, self.max_grade = root, today, max_grade
+        self.root, self.today, self.max_grade, self.months = root, today, max_grade, months
+        self.approvals = ApprovalBook(self.library)
         self.report = LintReport()
         self.used: set[Path] = set()
         self.codes: dict[str, list[str]] = {}
@@ -115,6 +123,8 @@ class _Linter:
                     message = f"{kind} {code} selects more than one topic ({', '.join(topics)})"
                     self.report.add("error", self.root, message)
         self._unused_files()
+        for level, where, message in approval_findings(self.approvals, self.today, self.months):
+            self.report.add(level, where, message)
         return self.report
 
     def _topic(self, name: str) -> None:
@@ -147,6 +157,9 @@ class _Linter:
                 self.report.add("error", path.with_name(f"topic.{language}.yaml"), str(exc).split(": ", 1)[-1])
                 words = self.library.topic_words(name, DEFAULT_LANGUAGE)  # reported: check the blocks all the same
             self._topic_language(name, topic, language, words)
+            status = topic_status(self.approvals, name, language, self.today, self.months)
+            if status is not None:
+                self.report.add("info", f"{name} ({language})", status)
 
     def _load_terms(self) -> None:
         path = self.root / TERMS_FILE
@@ -263,7 +276,7 @@ class _Linter:
                     yield f"{body_name}[{index}].{item_field}", source, False, conditional
 
     def _block_checks(self, path: Path, block: Block, context: dict[str, Any]) -> list[TextPiece]:
-        """Template, must_say, review and source checks; returns the block's pieces of plain text."""
+        """Template and must_say checks; returns the block's pieces of plain text."""
         pieces: list[TextPiece] = []
         short_texts: list[str] = []
         for where, source, expression, conditional in self._templates(block):
@@ -290,10 +303,6 @@ class _Linter:
                 self.report.add("error", path, f"must_say[{index}]: not found word for word in one item of the block")
             if block.short is not None and not any(normalise(sentence) in text for text in short_texts):
                 self.report.add("error", path, f"must_say[{index}]: not found word for word in one item of `short`")
-        if block.review_due < self.today:
-            self.report.add("warning", path, f"review_due: the review was due on {block.review_due.isoformat()}")
-        if block.reviewed > self.today:
-            self.report.add("error", path, f"reviewed: {block.reviewed.isoformat()} is in the future")
         return pieces
 
     def _measure(self, topic: str, block: str, language: str, text: str) -> None:
@@ -313,10 +322,15 @@ class _Linter:
                 self.report.add("warning", folder, f"no {TOPIC_FILE}, so no topic")
                 continue
             for path in sorted(folder.glob("*.yaml")):
-                if not path.name.startswith("topic.") and path.name != SAMPLE_FILE and path not in self.used:
+                if path.name.startswith("topic.") or path.name in (SAMPLE_FILE, APPROVALS_FILE):
+                    continue
+                if path not in self.used:
                     self.report.add("warning", path, "block not used by any topic")
 
 
-def lint_library(root: Path, today: dt.date, max_grade: float | None = None) -> LintReport:
-    """Check every topic, block, translation and label file under `root`."""
-    return _Linter(root, today, max_grade).run()
+def lint_library(
+    root: Path, today: dt.date, max_grade: float | None = None, months: int = DEFAULT_REVIEW_MONTHS
+) -> LintReport:
+    """Check every topic, block, translation and label file under `root`, and its approvals (`months`: the
+    review cycle)."""
+    return _Linter(root, today, max_grade, months).run()

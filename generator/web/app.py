@@ -27,7 +27,7 @@ from fastapi.staticfiles import StaticFiles
 
 from generator import __version__
 from generator.content.library import Library
-from generator.errors import ContentError, HandoutError, InputError, LayoutError
+from generator.errors import ContentError, HandoutError, InputError, LayoutError, NotApprovedError
 from generator.inputs.personalisation import Clinic, Personalisation, Prescriber, parse_personalisation
 from generator.inputs.selection import resolve_topic
 from generator.layouts import LayoutLibrary
@@ -65,7 +65,8 @@ class WebSettings:
     read_timeout_s: float = 5.0
     """Each request, headers and body, must arrive within this time (see generator.web.server)."""
     policy: ClinicPolicy = field(default_factory=ClinicPolicy)
-    """The clinic's own rules (course length per topic), from the config file's policy: section."""
+    """The clinic's own rules: course length per topic (the config's policy: section) and the content every
+    leaflet must be (content: section, raised by --require); no request can lower them."""
     prescribers: tuple[Prescriber, ...] = ()
     """Prescribers the page offers, from the config file's prescribers: list."""
     email: EmailSettings | None = None
@@ -97,7 +98,7 @@ def _request_schema() -> dict[str, Any]:
 
 def create_app(settings: WebSettings) -> FastAPI:
     """The web application over one content library and clinic."""
-    generator = Generator(Library(settings.library), LayoutLibrary(settings.layouts))
+    generator = Generator(Library(settings.library), LayoutLibrary(settings.layouts), settings.policy.content)
     pool = BuildPool(generator, settings.workers, settings.queue)
 
     @contextlib.asynccontextmanager
@@ -182,7 +183,7 @@ def create_app(settings: WebSettings) -> FastAPI:
             made = await pool.run(_build, settings.clinic, body, options)
         except BusyError as exc:
             return busy(exc)
-        except (InputError, LayoutError) as exc:
+        except (InputError, LayoutError, NotApprovedError) as exc:  # not approved: the server requires approved content
             return _error(exc, 422)
         except HandoutError as exc:
             return _error(exc, 500 if isinstance(exc, ContentError) else 422)

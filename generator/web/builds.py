@@ -36,6 +36,7 @@ from typing import Any, Generic, TypeVar
 
 from fastapi.responses import JSONResponse, Response
 
+from generator.content.approvals import ContentRules
 from generator.pipeline import Generator
 from generator.web.replies import message_reply
 from generator.workers.process import Job, Worker
@@ -71,12 +72,12 @@ def refused_at_once(pool: BuildPool, reply: Callable[[BusyError], Response] = bu
     return reply(BusyError(pool.retry_after())) if pool.full() else None
 
 
-def _load_generator(library: Path, layouts: Path) -> Generator:
-    """A fresh worker's generator."""
+def _load_generator(library: Path, layouts: Path, content: ContentRules) -> Generator:
+    """A fresh worker's generator, held to the server's content rules."""
     from generator.content.library import Library
     from generator.layouts import LayoutLibrary
 
-    return Generator(Library(library), LayoutLibrary(layouts))
+    return Generator(Library(library), LayoutLibrary(layouts), content)
 
 
 class _Worker(Worker):
@@ -87,7 +88,7 @@ class _Worker(Worker):
     sockets), it starts fresh and loads the library itself."""
 
     def __init__(self, generator: Generator, warm: bool) -> None:
-        load = functools.partial(_load_generator, generator.library.root, generator.layouts.root)
+        load = functools.partial(_load_generator, generator.library.root, generator.layouts.root, generator.content)
         super().__init__(generator, load, warm, "handout-build", (signal.SIGINT,))
 
 
