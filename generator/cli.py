@@ -19,6 +19,7 @@ from generator.commands import (
     cmd_email,
     cmd_lint,
     cmd_list,
+    cmd_review,
     cmd_serve,
     cmd_verify,
 )
@@ -81,6 +82,18 @@ def _add_library_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--layouts", metavar="DIR", help="layout profiles folder (default: $HANDOUT_LAYOUTS, else built-in)"
     )
+
+
+def _add_cycle_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config", metavar="FILE", help="clinic config file: its review cycle (default: $HANDOUT_CONFIG)"
+    )
+
+
+def _add_topic_language(parser: argparse.ArgumentParser, topic_help: str) -> None:
+    """The topic and --lang of a command about one topic's content in one language (approve, review)."""
+    parser.add_argument("topic", help=topic_help)
+    parser.add_argument("--lang", required=True, help="language of the leaflet (en, es, ...)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -266,9 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lint.add_argument("--max-grade", type=float, metavar="N", help="make a reading grade above N an error")
     lint.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="date to check approvals against")
-    lint.add_argument(
-        "--config", metavar="FILE", help="clinic config file: its review cycle (default: $HANDOUT_CONFIG)"
-    )
+    _add_cycle_option(lint)
     lint.set_defaults(func=cmd_lint)
 
     approve = commands.add_parser(
@@ -280,8 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
         "content: review_months). Writes approvals.yaml beside each file. A translator or reviser approves the "
         "translated files only. Needs --library: the built-in library is package data.",
     )
-    approve.add_argument("topic", help="topic whose leaflet to approve, e.g. carisoprodol")
-    approve.add_argument("--lang", required=True, help="language of the leaflet (en, es, ...)")
+    _add_topic_language(approve, "topic whose leaflet to approve, e.g. carisoprodol")
     approve.add_argument("--library", metavar="DIR", help="the clinic's content library folder (required)")
     approve.add_argument("--name", required=True, help="who approves, as it is to be recorded")
     approve.add_argument(
@@ -292,10 +302,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     approve.add_argument("--block", metavar="PATH", help="approve this one file (a path in the library) only")
     approve.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="date of the approval (default: today)")
-    approve.add_argument(
-        "--config", metavar="FILE", help="clinic config file: its review cycle (default: $HANDOUT_CONFIG)"
-    )
+    _add_cycle_option(approve)
     approve.set_defaults(func=cmd_approve)
+
+    review = commands.add_parser(
+        "review",
+        help="write a review packet of a topic's content, to read before approving it",
+        description="Write a review packet (HTML, or PDF when the output ends .pdf) of everything the topic's "
+        "leaflet prints in a language, the files 'handout approve' approves: each block as printed (title, body, "
+        "short version, must_say), its sources, origin, checked note, status on --date and approvals; for a "
+        "translation, the English beside it. --since shows only the files whose content differs from their latest "
+        "approval (or that were never approved).",
+    )
+    _add_topic_language(review, "topic to review, e.g. carisoprodol")
+    review.add_argument(
+        "--library", metavar="DIR", help="content library folder (default: $HANDOUT_LIBRARY, else built-in)"
+    )
+    review.add_argument("-o", "--output", required=True, metavar="FILE", help="packet.html or packet.pdf")
+    review.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="date of the statuses (default: today)")
+    review.add_argument(
+        "--since",
+        metavar="VERSION",
+        help="only what changed since the content version VERSION was approved: the library keeps no earlier "
+        "content, so each file is compared with its latest approval",
+    )
+    _add_cycle_option(review)
+    review.set_defaults(func=cmd_review)
 
     listing = commands.add_parser(
         "list",

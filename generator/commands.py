@@ -445,6 +445,37 @@ def cmd_approve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    """Write a review packet (HTML or PDF, by the output's suffix) of a topic's content in one language."""
+    from generator.content.library import Library
+    from generator.content.review_packet import build_packet
+    from generator.files import write_atomically
+    from generator.inputs.selection import resolve_topic
+    from generator.paths import config_path, library_root
+    from generator.prescription.policy import read_policy
+
+    output = Path(args.output)
+    kind = output.suffix.lower()
+    if kind not in {".html", ".htm", ".pdf"}:
+        raise InputError(f"-o {output}: expected a file ending .html or .pdf (the packet's format)")
+    library = Library(library_root(args.library))
+    topic = resolve_topic(library, args.topic, None, "command line")
+    months = read_policy(config_path(args.config)).content.review_months
+    packet = build_packet(library, topic, args.lang, args.date or dt.date.today(), args.since, months)
+    if kind == ".pdf":
+        from generator.render.review_pdf import render_review_pdf
+
+        data = render_review_pdf(packet)
+    else:
+        from generator.html.review import render_review_html
+
+        data = render_review_html(packet).encode("utf-8")
+    write_atomically(output, data)
+    shown = f"{len(packet.entries)} of {packet.total}" if args.since else str(packet.total)
+    print(f"Wrote {output}: {shown} file(s) of {topic} ({args.lang}) to review")
+    return 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     """Show topics, layouts and languages."""
     from generator.content.labels import label_languages, load_wording
