@@ -249,13 +249,37 @@ def cmd_verify(args: argparse.Namespace) -> int:
     named = ", ".join(f"'{topic}'" for topic in topics)
     if problems:
         print(f"Error: {args.pdf}: {len(problems)} problem(s) with the {checked} of {named}", file=sys.stderr)
+    else:
+        shown = sum(item.what.startswith("required warning") for item in expected)
+        medicine = any(generator.library.topic(topic).medicine for topic in topics)
+        print(f"OK: {args.pdf}: {shown} required warnings of {named} ({language}) visible", end="")
+        print(f"; the {personal} match" if personal and medicine else "", end="")
+        print(f" ({len(pages)} pages)")
+    unrecorded = _print_chain(args, generator, topics, language)
+    if problems:
         return 6
-    shown = sum(item.what.startswith("required warning") for item in expected)
-    medicine = any(generator.library.topic(topic).medicine for topic in topics)
-    print(f"OK: {args.pdf}: {shown} required warnings of {named} ({language}) visible", end="")
-    print(f"; the {personal} match" if personal and medicine else "", end="")
-    print(f" ({len(pages)} pages)")
+    if unrecorded:
+        print(f"Error: {args.pdf}: {unrecorded} printed file(s) missing from its content chain", file=sys.stderr)
+        return 6
     return 0
+
+
+def _print_chain(args: argparse.Namespace, generator: Generator, topics: list[str], language: str) -> int:
+    """Print the content chain the PDF's XMP records, each file held against the library as it is now; how many
+    files the leaflet prints that the chain does not record (none when the PDF records no chain)."""
+    from generator.verify.chain import chain_lines, parse_chain, read_xmp, unrecorded
+
+    xmp = read_xmp(Path(args.pdf), args.password)
+    chain = parse_chain(xmp, args.pdf) if xmp is not None else None
+    if chain is None:
+        print("Content chain: none in the PDF's XMP (made before leaflets recorded one, or not by patient-handouts)")
+        return 0
+    for line in chain_lines(chain, generator.library):
+        print(line)
+    missing = unrecorded(chain, generator.library, topics, language)
+    for problem in missing:
+        print(f"PROBLEM: {problem}")
+    return len(missing)
 
 
 def _topics(generator: Generator, named: list[str], where: str) -> list[str]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.content.block import Block, BodyItem
+from generator.content.chain import ContentChain
 from generator.content.labels import Labels, Wording
 from generator.content.library import Library
 from generator.content.templating import escape_text, holds, render_markup
@@ -103,6 +104,8 @@ class Leaflet:
     made_on: dt.date
     topics: tuple[str, ...] = ()
     """The topics it is about, named in the PDF's keywords so `handout verify` knows what to check."""
+    chain: ContentChain | None = None
+    """The files it prints, with their hashes, status and approvals (its XMP records them)."""
 
     @property
     def keywords(self) -> str:

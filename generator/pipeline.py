@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from generator.content.approvals import ApprovalBook, ContentRules, approval_date, require_approved
+from generator.content.chain import ContentChain, content_chain
 from generator.content.combinations import combination_warnings, load_classes
 from generator.content.labels import Wording, load_wording
 from generator.content.library import Library
@@ -82,6 +83,8 @@ class Handout:
     """The topics it is about: one, or each medicine's."""
     subject: str
     """Its title as the PDF's subject, e.g. "Methocarbamol: patient information"."""
+    chain: ContentChain | None = None
+    """The files it prints, their hashes, status and approvals, as its XMP records them."""
 
     def verify_copy(self, pdf: bytes, where: str, password: str | None = None) -> None:
         """Verify another rendition of this leaflet (e.g. encrypted) exactly as the original was."""
@@ -180,8 +183,9 @@ class Generator:
         wording = load_wording(self.library.root, language)
         layout = self.layout(request.layout)
         schedule, warnings = self._check(request, topic_name, where)
-        approved = self.approved_on([topic_name], language, request.made_on, request.policy.content)
+        approved, chain = self.content_state([topic_name], language, request.made_on, request.policy.content)
         leaflet = self._personalise(request, topic_name, language, layout, schedule, wording, approved)
+        leaflet = replace(leaflet, chain=chain)
         must_say, key = _sentences(leaflet)
         words = self.library.topic_words(topic_name, language)
         facts = (must_say, request.data, request.clinic, schedule, wording, words, layout.short_dates)
@@ -191,17 +195,22 @@ class Generator:
         )
         return Prepared(leaflet, layout, language, must_say, key, warnings, pdf, html)
 
-    def approved_on(
+    def content_state(
         self, topics: list[str], language: str, made_on: dt.date, rules: ContentRules | None = None
-    ) -> dt.date | None:
-        """The latest approval date of what a leaflet of `topics` prints, when every file of it is approved on
-        `made_on`; else none, or a NotApprovedError when this generator's or `rules` require approved content."""
+    ) -> tuple[dt.date | None, ContentChain]:
+        """What a leaflet of `topics` prints, on `made_on`: the latest approval date when every file of it is
+        approved (else none) and its content chain; a NotApprovedError when this generator's or `rules` require
+        approved content. The chain records approvals as `rules` says when it sets `approvals_in_pdf`, else as
+        this generator's setting does (a web API request sets none: the server's config holds)."""
+        shown = self.content.approvals_in_pdf
+        if rules is not None and "approvals_in_pdf" in rules.model_fields_set:
+            shown = rules.approvals_in_pdf
         rules = rules or ContentRules()
         months = min(self.content.review_months, rules.review_months)
         statuses = self.approvals.leaflet(topics, language, made_on, months)
         if "approved" in (self.content.require, rules.require):
             require_approved(statuses, topics, language, made_on)
-        return approval_date(statuses)
+        return approval_date(statuses), content_chain(self.approvals, statuses, made_on, shown)
 
     def _personalise(
         self,
@@ -274,13 +283,13 @@ class Generator:
             raise InputError(f"{where}: layout: {message}", (("layout", message),))
         several = self._check_several(request, where)
         wording = load_wording(self.library.root, several.language)
-        approved = self.approved_on(several.topics, several.language, request.made_on, request.policy.content)
+        approved, chain = self.content_state(several.topics, several.language, request.made_on, request.policy.content)
         parts = []
         for topic_name, schedule in zip(several.topics, several.schedules, strict=True):
             words = self.library.topic_words(topic_name, several.language)
             leaflet = self._personalise(request, topic_name, several.language, layout, schedule, wording, approved)
             parts.append(Part(Medicine(topic_name, html.unescape(leaflet.title), schedule, words), leaflet))
-        leaflet = combine(parts, wording)
+        leaflet = replace(combine(parts, wording), chain=chain)
         must_say, key = _sentences(leaflet)
         medicines = [part.medicine for part in parts]
         facts = (must_say, request.data, request.clinic, medicines, wording, layout.short_dates)
@@ -308,10 +317,11 @@ class Generator:
         language = resolve_language(self.library, topic_name, language, None, where)
         wording = load_wording(self.library.root, language)
         chosen = self.layout(layout)
-        approved = self.approved_on([topic_name], language, made_on)
+        approved, chain = self.content_state([topic_name], language, made_on)
         leaflet = personalise(
             self.library, topic_name, language, chosen, None, clinic, None, wording, made_on, approved
         )
+        leaflet = replace(leaflet, chain=chain)
         must_say, key = _sentences(leaflet)
         expected = tuple(generic_expectations(must_say, clinic))
         prepared = Prepared(leaflet, chosen, language, must_say, key, (), expected, expected)
@@ -344,6 +354,7 @@ class Generator:
             checks,
             leaflet.topics,
             leaflet.subject,
+            leaflet.chain,
         )
 
     def build_html(self, request: HandoutRequest, where: str, note: tuple[str, ...] = ()) -> HtmlHandout:

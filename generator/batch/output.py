@@ -38,10 +38,20 @@ MANIFEST_FIELDS = (
     "warnings",
     "email",
     "password",
+    "content_status",
 )
 RESERVED_BYTES_PER_ROW = 2048
 """Disk space reserved per manifest line before any row is made."""
-_CELL_LIMITS = {"id": 64, "source": 1000, "output": 600, "reason": 1000, "warnings": 2000, "email": 300, "password": 64}
+_CELL_LIMITS = {
+    "id": 64,
+    "source": 1000,
+    "output": 600,
+    "reason": 1000,
+    "warnings": 2000,
+    "email": 300,
+    "password": 64,
+    "content_status": 100,
+}
 """Longest text per manifest cell, in characters; longer text is cut with '...'."""
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from generator import __version__
 from generator.batch.rows import BatchRow, personalisation_of
 from generator.batch.store import STATE_FOLDER, Store
+from generator.content.approvals import APPROVALS_FILE
 from generator.content.codes import CodeIndex
 from generator.content.labels import labels_path
 from generator.content.library import Library
@@ -79,6 +80,8 @@ class RowResult:
     """The PDF's random code (pdf_password: random), for staff to give the patient by phone or in person."""
     source: str = ""
     """Where the row came from (e.g. 'patients.csv row 14'; a Bulk Data patient's row names its order lines)."""
+    content_status: str = ""
+    """The leaflet's content status: `approved`, or `draft (N of M files)` (generator.content.chain)."""
 
 
 def failed(row: BatchRow, reason: str) -> RowResult:
@@ -192,6 +195,7 @@ class RowMaker:
             "made_on": settings.made_on.isoformat(),
             "content_version": versions[0] if topic else versions,
             "content_files": files[0] if topic else files,
+            "content_rules": settings.policy.content.model_dump(mode="json"),
             "generator": __version__,
         }
         inputs = _inputs_hash(row, key)
@@ -207,7 +211,10 @@ class RowMaker:
                 email = "already sent" if done.get("emailed_to") == address else _NOT_RESENT
             pages, digest, code = done["pages"], done["sha256"], str(done.get("password", ""))
             warnings = _warnings_text(fhir, self.generator.check(request, row.where)[1])
-            return RowResult(row.number, row_id, "skipped", output, pages, digest, "", warnings, email, code, row.where)
+            content = str(done.get("content_status", ""))
+            return RowResult(
+                row.number, row_id, "skipped", output, pages, digest, "", warnings, email, code, row.where, content
+            )
         if fhir:
             from generator.fhir.handout import build_fhir
 
@@ -215,7 +222,9 @@ class RowMaker:
         else:
             handout = self.generator.build(request, row.where)
         digest = hashlib.sha256(handout.pdf).hexdigest()
+        content = handout.chain.summary if handout.chain else ""
         record: dict[str, object] = {"inputs": inputs, "pages": handout.pages, "sha256": digest}
+        record["content_status"] = content
         if not done:  # the record first: a row whose PDF could not be written leaves no PDF behind
             store.write(state_name, json.dumps(record).encode())
             store.write(pdf_name, handout.pdf)
@@ -228,7 +237,7 @@ class RowMaker:
         status = "skipped" if done else "made"
         warnings = _warnings_text(fhir, handout.warnings)
         return RowResult(
-            row.number, row_id, status, output, handout.pages, digest, "", warnings, email, code, row.where
+            row.number, row_id, status, output, handout.pages, digest, "", warnings, email, code, row.where, content
         )
 
     def _fhir(self, row: BatchRow) -> FhirInput:
@@ -243,13 +252,16 @@ class RowMaker:
         return read_fhir(row.data, row.where, self.generator.library, self._codes, settings.made_on, settings.topic)
 
     def _fingerprint(self, topic: str, language: str, layout: str) -> str:
-        """A hash of every file the leaflet is made from, so --resume notices edited content or layouts."""
+        """A hash of every file the leaflet is made from (and the approvals of its content), so --resume notices
+        edited content, approvals or layouts."""
         key = (topic, language, layout)
         if key not in self._fingerprints:
             library = self.generator.library
             paths = [library.topic_path(topic), library.topic_path(topic).with_name(f"topic.{language}.yaml")]
             paths += [library.block_path(topic, ref, language) for ref in library.topic(topic).blocks]
-            paths += [labels_path(library.root, language), *self.generator.layouts.files(layout)]
+            paths += [labels_path(library.root, language)]
+            paths += list(dict.fromkeys(path.parent / APPROVALS_FILE for path in paths))
+            paths += self.generator.layouts.files(layout)
             digest = hashlib.sha256()
             for path in paths:
                 shown = _relative(path, library.root, self.generator.layouts.root)  # the same on every machine

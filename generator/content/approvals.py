@@ -34,6 +34,8 @@ TRANSLATION_ROLES: tuple[Role, ...] = ("translator", "reviser")
 METADATA_KEYS = frozenset({"sources", "source", "checked", "origin"})
 """Keys that never print (where facts come from, notes, origin): left out of the content hash."""
 Status = Literal["approved", "draft", "machine-draft"]
+ApprovalsShown = Literal["names", "roles", "none"]
+"""What a leaflet's XMP says of each file's approvals: name, role and date; role and date; nothing."""
 FileName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*(\.[a-z]{2,3}(-[A-Za-z]{2,4})?)?\.yaml$")]
 
 
@@ -44,6 +46,9 @@ class ContentRules(StrictModel):
     """`approved`: refuse a leaflet that prints any file not approved on its made-on date."""
     review_months: int = Field(default=DEFAULT_REVIEW_MONTHS, ge=1, le=120)
     """The review cycle: an approval's `due` is at most this many months after its `date`."""
+    approvals_in_pdf: ApprovalsShown = "roles"
+    """What each leaflet's XMP records of its files' approvals: `names` (name, role, date), `roles` (role and date)
+    or `none` (no approvals; status and hashes are still recorded)."""
 
 
 class Approval(StrictModel):

@@ -159,7 +159,7 @@ def render_pdf(leaflet: Leaflet, layout: Layout, paper: str, grayscale: bool = F
         initialFontSize=styles.body.fontSize,
         pageTemplates=templates,
     )
-    structure = Structure(document, leaflet.language, leaflet.made_on)
+    structure = Structure(document, leaflet.language, leaflet.made_on, leaflet.chain)
     canvas = functools.partial(NumberedCanvas, decorate=furniture.draw, structure=structure)
     try:
         doc.build(story, canvasmaker=canvas)

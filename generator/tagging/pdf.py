@@ -2,7 +2,7 @@
 
 Adds what PDF/UA-1 asks of the document beside the marked content: the structure tree
 and its ParentTree, /MarkInfo, /Lang, /ViewerPreferences /DisplayDocTitle, each page's
-/StructParents and /Tabs /S, and XMP metadata with dc:title and pdfuaid:part 1. Dates
+/StructParents and /Tabs /S, and XMP metadata (generator.tagging.xmp). Dates
 come from the leaflet's made-on date, so the same inputs still give the same bytes.
 
 The objects go into ReportLab's own document before it writes the file, so the PDF is
@@ -18,39 +18,17 @@ import functools
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFDocument, PDFName, PDFObject, PDFPage, PDFString
 
+from generator.content.chain import ContentChain
 from generator.errors import RenderError
 from generator.tagging.structure import Element, MarkedContent
+from generator.tagging.xmp import xmp_packet
 
 Marked = dict[int, list[Element]]
 """Page number -> the element each marked-content id of the page belongs to (the id is the index)."""
 
-_XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
-<x:xmpmeta xmlns:x="adobe:ns:meta/">
- <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
-    xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
-   <dc:format>application/pdf</dc:format>
-   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
-   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{subject}</rdf:li></rdf:Alt></dc:description>
-   <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
-   <dc:language><rdf:Bag><rdf:li>{language}</rdf:li></rdf:Bag></dc:language>
-   <pdf:Keywords>{keywords}</pdf:Keywords>
-   <pdf:Producer>{producer}</pdf:Producer>
-   <xmp:CreatorTool>{creator}</xmp:CreatorTool>
-   <xmp:CreateDate>{date}</xmp:CreateDate>
-   <xmp:ModifyDate>{date}</xmp:ModifyDate>
-   <xmp:MetadataDate>{date}</xmp:MetadataDate>
-   <pdfuaid:part>1</pdfuaid:part>
-  </rdf:Description>
- </rdf:RDF>
-</x:xmpmeta>
-<?xpacket end="w"?>"""
-"""XMP metadata: the document information, plus the PDF/UA-1 identification."""
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ROLE = re.compile("[A-Za-z][A-Za-z0-9]*")
 _PAGE_KEYS = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
 """What a page dictionary writes when set: ReportLab's keys and the two a tagged page adds."""
@@ -63,10 +41,8 @@ class Structure:
     document: Element
     language: str
     made_on: dt.date
-
-
-def _xml(value: object) -> str:
-    return escape(_NOT_XML.sub("", str(value)))
+    chain: ContentChain | None = None
+    """The files the leaflet prints, their hashes, status and approvals, for its XMP."""
 
 
 @functools.cache
@@ -222,15 +198,9 @@ def _add_metadata(document: PDFDocument, structure: Structure) -> None:
     info, catalog = document.info, document.Catalog
     stamp = f"D:{structure.made_on:%Y%m%d}000000Z"
     info._dateFormatter = lambda *_: stamp
-    xmp = _XMP.format(
-        title=_xml(info.title),
-        subject=_xml(info.subject),
-        author=_xml(info.author),
-        language=_xml(structure.language),
-        keywords=_xml(info.keywords),
-        producer=_xml(info.producer),
-        creator=_xml(info.creator),
-        date=f"{structure.made_on.isoformat()}T00:00:00Z",
+    fields = ("title", "subject", "author", "keywords", "producer", "creator")
+    xmp = xmp_packet(
+        {key: getattr(info, key) for key in fields}, structure.language, structure.made_on, structure.chain
     )
     catalog.Metadata = _Metadata(xmp)
     catalog.MarkInfo = PDFDictionary({"Marked": "true"})
