@@ -1,3 +1,3 @@
-"""patient-handouts: verified, personalised medication leaflets from reviewed YAML content."""
+"""patient-handouts: verified, personalised medication leaflets from sourced YAML content."""
 
 __version__ = "0.1.0"

@@ -100,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
     parser = argparse.ArgumentParser(
         prog="handout",
-        description="Make verified, personalised medication leaflets (PDF) from reviewed content.",
+        description="Make verified, personalised medication leaflets (PDF) from sourced content.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -1,0 +1,137 @@
+"""`handout verify`: what a finished PDF shows, checked against what it should.
+
+Heavy imports stay inside the commands so `handout --help` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator.commands.common import make_generator
+from generator.errors import InputError
+
+if TYPE_CHECKING:
+    from generator.pipeline import Generator
+    from generator.verify import Expected
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Check that a PDF visibly shows every required warning of its topics (and, with --patient, the
+    prescriptions); the topics are --topic's, else the patient file's, else those the PDF names."""
+    from generator.inputs.selection import resolve_language
+    from generator.verify import Expected, check_pages
+    from generator.verify.reader import read_pages, read_topics
+
+    generator = make_generator(args)
+    rules = generator.visibility_rules(args.layout)
+    if args.patient:
+        pages = read_pages(Path(args.pdf), args.pdf, args.password)  # a missing or locked PDF is said first
+        variants, language, topics = _patient_expectations(args, generator)
+        problems = min((check_pages(pages, expected, rules) for expected in variants), key=len)
+        expected = variants[0]
+    else:
+        named = args.topic or read_topics(Path(args.pdf), args.pdf, args.password)
+        topics = _topics(generator, named, args.pdf) if named else []
+        pages = read_pages(Path(args.pdf), args.pdf, args.password)
+        topics = topics or _topics(generator, [], args.pdf)
+        language = ""
+        for topic_name in topics:
+            language = resolve_language(generator.library, topic_name, args.lang, None, args.pdf)
+        sentences = dict.fromkeys(s for topic in topics for s in generator.required_sentences(topic, language))
+        expected = [Expected(f'required warning "{s}"', s) for s in sentences]
+        problems = check_pages(pages, expected, rules)
+    for problem in problems:
+        print(f"PROBLEM: {problem}")
+    several = len(topics) > 1
+    personal = f"patient, prescriber and dose schedule{'s' if several else ''}" if args.patient else ""
+    checked = "required warnings" + (f", {personal}" if personal else "")
+    named = ", ".join(f"'{topic}'" for topic in topics)
+    if problems:
+        print(f"Error: {args.pdf}: {len(problems)} problem(s) with the {checked} of {named}", file=sys.stderr)
+    else:
+        shown = sum(item.what.startswith("required warning") for item in expected)
+        medicine = any(generator.library.topic(topic).medicine for topic in topics)
+        print(f"OK: {args.pdf}: {shown} required warnings of {named} ({language}) visible", end="")
+        print(f"; the {personal} match" if personal and medicine else "", end="")
+        print(f" ({len(pages)} pages)")
+    unrecorded = _print_chain(args, generator, topics, language)
+    if problems:
+        return 6
+    if unrecorded:
+        print(f"Error: {args.pdf}: {unrecorded} printed file(s) missing from its content chain", file=sys.stderr)
+        return 6
+    return 0
+
+
+def _topics(generator: Generator, named: list[str], where: str) -> list[str]:
+    """The topics named (by topic, medicine or brand name), each once; an error when there are none."""
+    from generator.inputs.selection import resolve_topic
+
+    if not named:
+        raise InputError(f"{where}: topic: the PDF names no topic; give --topic (once for each medicine)")
+    return list(dict.fromkeys(resolve_topic(generator.library, topic, None, where) for topic in named))
+
+
+def _patient_expectations(
+    args: argparse.Namespace, generator: Generator
+) -> tuple[list[list[Expected]], str, list[str]]:
+    """What a leaflet made for --patient must show, as `handout build` would have made it: one list per way a
+    layout can print it (short or long dates, with or without the calendar), --layout's only, else those of every
+    installed layout that can hold it; the language and the topics."""
+    from generator.inputs.personalisation import choose_clinic, read_personalisation
+    from generator.inputs.selection import resolve_topic
+    from generator.paths import SAMPLES, config_path
+    from generator.pipeline import HandoutRequest
+    from generator.prescription.policy import read_policy
+    from generator.verify.reader import read_topics
+
+    patient_file = Path(args.patient)
+    data = read_personalisation(patient_file)
+    config = config_path(args.config)
+    clinic = choose_clinic(data, Path(args.clinic) if args.clinic else None, config, SAMPLES / "clinic.yaml")
+    named = args.topic or []
+    if len(named) > 1 or (data.prescriptions and named):
+        raise InputError("--topic: one topic for a patient file of one prescription or none; none for several")
+    if not named and data.prescription is None and not data.prescriptions:
+        named = read_topics(Path(args.pdf), args.pdf, args.password)  # no prescription: the topic the PDF names
+        if len(named) > 1:
+            message = "the PDF is for several medicines; the patient file has none"
+            raise InputError(f"{patient_file}: prescriptions: {message}")
+    topic = resolve_topic(generator.library, (named or [None])[0], data, args.pdf)
+    variants: dict[tuple[Expected, ...], None] = {}
+    language, topics = "", [topic]
+    made_on = args.made_on or dt.date.today()
+    for name in [args.layout] if args.layout else generator.layouts.names():
+        layout = generator.layout(name)
+        if data.prescriptions and not layout.several_medicines:
+            continue
+        request = HandoutRequest(topic, data, clinic, made_on, name, language=args.lang, policy=read_policy(config))
+        prepared = generator.prepare(request, str(patient_file))
+        variants[prepared.expected] = None
+        language, topics = prepared.language, list(prepared.leaflet.topics)
+    if not variants:
+        holds = f"layout '{args.layout}' holds" if args.layout else "every installed layout holds"
+        raise InputError(f"--layout: {holds} one medicine; this patient file has several")
+    return [list(expected) for expected in variants], language, topics
+
+
+def _print_chain(args: argparse.Namespace, generator: Generator, topics: list[str], language: str) -> int:
+    """Print the content chain the PDF's XMP records, each file held against the library as it is now; how many
+    files the leaflet prints that the chain does not record (none when the PDF records no chain)."""
+    from generator.verify.chain import chain_lines, parse_chain, read_xmp, unrecorded
+
+    xmp = read_xmp(Path(args.pdf), args.password)
+    chain = parse_chain(xmp, args.pdf) if xmp is not None else None
+    if chain is None:
+        print("Content chain: none in the PDF's XMP (made before leaflets recorded one, or not by patient-handouts)")
+        return 0
+    for line in chain_lines(chain, generator.library):
+        print(line)
+    missing = unrecorded(chain, generator.library, topics, language)
+    for problem in missing:
+        print(f"PROBLEM: {problem}")
+    return len(missing)
