@@ -106,6 +106,9 @@ class Leaflet:
     """The topics it is about, named in the PDF's keywords so `handout verify` knows what to check."""
     chain: ContentChain | None = None
     """The files it prints, with their hashes, status and approvals (its XMP records them)."""
+    draft_notice: str = ""
+    """The line under page 1's title saying it is not yet approved by the clinic (empty when everything it prints
+    is approved)."""
 
     @property
     def keywords(self) -> str:
@@ -262,7 +265,8 @@ def personalise(
     approved: dt.date | None = None,
 ) -> Leaflet:
     """Fill in every block the layout places for this patient (or, without `data`, the generic leaflet);
-    `approved`: the latest approval date when everything it prints is approved (the footer says so)."""
+    `approved`: the latest approval date when everything it prints is approved (the footer says so; without it,
+    page 1 says the leaflet is not yet approved)."""
     topic = library.topic(topic_name)
     words = library.topic_words(topic_name, language)
     context = template_context(data, clinic, topic, words, schedule, wording, made_on)
@@ -311,4 +315,5 @@ def personalise(
         logo_alt=labels.logo_alt.format(clinic=clinic.name),
         made_on=made_on,
         topics=(topic_name,),
+        draft_notice=labels.draft_notice if approved is None else "",
     )

@@ -12,7 +12,7 @@ import html
 from dataclasses import dataclass, field, replace
 
 from generator.content.approvals import ApprovalBook, ContentRules, approval_date, require_approved
-from generator.content.chain import ContentChain, content_chain
+from generator.content.chain import ContentChain, content_chain, content_warnings
 from generator.content.combinations import combination_warnings, load_classes
 from generator.content.labels import Wording, load_wording
 from generator.content.library import Library
@@ -32,6 +32,7 @@ from generator.render.document import render_pdf
 from generator.verify import Expected, VisibilityRules, verify_pdf
 from generator.verify.expect import (
     calendar_expectations,
+    draft_expectations,
     generic_expectations,
     leaflet_expectations,
     medicines_expectations,
@@ -160,10 +161,16 @@ class Generator:
 
     def check(self, request: HandoutRequest, where: str) -> tuple[Schedule | None, tuple[tuple[str, str], ...]]:
         """The request's dose schedule (refusing a prescription beyond the rules) and its staff warnings; for
-        several prescriptions, their staff warnings (and no one schedule)."""
+        several prescriptions, their staff warnings (and no one schedule). The warnings about content not approved
+        are those its build would give."""
+        made_on, rules = request.made_on, request.policy.content
         if request.data.prescriptions:
-            return None, self._check_several(request, where).warnings
-        return self._check(request, resolve_topic(self.library, request.topic, request.data, where), where)
+            several = self._check_several(request, where)
+            return None, several.warnings + self.content_state(several.topics, several.language, made_on, rules)[2]
+        topic_name = resolve_topic(self.library, request.topic, request.data, where)
+        schedule, warnings = self._check(request, topic_name, where)
+        language = resolve_language(self.library, topic_name, request.language, request.data, where)
+        return schedule, warnings + self.content_state([topic_name], language, made_on, rules)[2]
 
     def _check(
         self, request: HandoutRequest, topic_name: str, where: str
@@ -183,25 +190,26 @@ class Generator:
         wording = load_wording(self.library.root, language)
         layout = self.layout(request.layout)
         schedule, warnings = self._check(request, topic_name, where)
-        approved, chain = self.content_state([topic_name], language, request.made_on, request.policy.content)
+        approved, chain, told = self.content_state([topic_name], language, request.made_on, request.policy.content)
         leaflet = self._personalise(request, topic_name, language, layout, schedule, wording, approved)
         leaflet = replace(leaflet, chain=chain)
         must_say, key = _sentences(leaflet)
         words = self.library.topic_words(topic_name, language)
         facts = (must_say, request.data, request.clinic, schedule, wording, words, layout.short_dates)
         html = tuple(leaflet_expectations(*facts, calendar=False))  # the web page has no dose calendar
-        pdf = (
-            html + tuple(calendar_expectations(schedule, wording)) if schedule is not None and layout.calendar else html
-        )
-        return Prepared(leaflet, layout, language, must_say, key, warnings, pdf, html)
+        pdf = html + tuple(draft_expectations(approved, wording))
+        if schedule is not None and layout.calendar:
+            pdf += tuple(calendar_expectations(schedule, wording))
+        return Prepared(leaflet, layout, language, must_say, key, warnings + told, pdf, html)
 
     def content_state(
         self, topics: list[str], language: str, made_on: dt.date, rules: ContentRules | None = None
-    ) -> tuple[dt.date | None, ContentChain]:
+    ) -> tuple[dt.date | None, ContentChain, tuple[tuple[str, str], ...]]:
         """What a leaflet of `topics` prints, on `made_on`: the latest approval date when every file of it is
-        approved (else none) and its content chain; a NotApprovedError when this generator's or `rules` require
-        approved content. The chain records approvals as `rules` says when it sets `approvals_in_pdf`, else as
-        this generator's setting does (a web API request sets none: the server's config holds)."""
+        approved (else none), its content chain and the staff warnings about what is not approved; a
+        NotApprovedError when this generator's or `rules` require approved content. The chain records approvals
+        as `rules` says when it sets `approvals_in_pdf`, else as this generator's setting does (a web API request
+        sets none: the server's config holds)."""
         shown = self.content.approvals_in_pdf
         if rules is not None and "approvals_in_pdf" in rules.model_fields_set:
             shown = rules.approvals_in_pdf
@@ -210,7 +218,8 @@ class Generator:
         statuses = self.approvals.leaflet(topics, language, made_on, months)
         if "approved" in (self.content.require, rules.require):
             require_approved(statuses, topics, language, made_on)
-        return approval_date(statuses), content_chain(self.approvals, statuses, made_on, shown)
+        chain = content_chain(self.approvals, statuses, made_on, shown)
+        return approval_date(statuses), chain, content_warnings(statuses, self.library.root)
 
     def _personalise(
         self,
@@ -283,7 +292,9 @@ class Generator:
             raise InputError(f"{where}: layout: {message}", (("layout", message),))
         several = self._check_several(request, where)
         wording = load_wording(self.library.root, several.language)
-        approved, chain = self.content_state(several.topics, several.language, request.made_on, request.policy.content)
+        approved, chain, told = self.content_state(
+            several.topics, several.language, request.made_on, request.policy.content
+        )
         parts = []
         for topic_name, schedule in zip(several.topics, several.schedules, strict=True):
             words = self.library.topic_words(topic_name, several.language)
@@ -295,10 +306,10 @@ class Generator:
         facts = (must_say, request.data, request.clinic, medicines, wording, layout.short_dates)
         html_expected = tuple(medicines_expectations(*facts, calendar=False))
         pdf_expected = tuple(medicines_expectations(*facts, calendar=layout.calendar))
+        pdf_expected += tuple(draft_expectations(approved, wording))
         pages = layout.max_pages * len(parts) if layout.max_pages else None
-        return Prepared(
-            leaflet, layout, several.language, must_say, key, several.warnings, pdf_expected, html_expected, pages
-        )
+        warnings = several.warnings + told
+        return Prepared(leaflet, layout, several.language, must_say, key, warnings, pdf_expected, html_expected, pages)
 
     def build(self, request: HandoutRequest, where: str) -> Handout:
         """Make and verify one leaflet; `where` names the input in error messages."""
@@ -317,14 +328,15 @@ class Generator:
         language = resolve_language(self.library, topic_name, language, None, where)
         wording = load_wording(self.library.root, language)
         chosen = self.layout(layout)
-        approved, chain = self.content_state([topic_name], language, made_on)
+        approved, chain, told = self.content_state([topic_name], language, made_on)
         leaflet = personalise(
             self.library, topic_name, language, chosen, None, clinic, None, wording, made_on, approved
         )
         leaflet = replace(leaflet, chain=chain)
         must_say, key = _sentences(leaflet)
         expected = tuple(generic_expectations(must_say, clinic))
-        prepared = Prepared(leaflet, chosen, language, must_say, key, (), expected, expected)
+        pdf = expected + tuple(draft_expectations(approved, wording))
+        prepared = Prepared(leaflet, chosen, language, must_say, key, told, pdf, expected)
         return self._render(prepared, None, False, where)
 
     def _render(self, prepared: Prepared, paper: str | None, grayscale: bool, where: str) -> Handout:

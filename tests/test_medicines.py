@@ -47,7 +47,10 @@ def test_two_medicines_make_one_leaflet(run_cli, write_yaml, tmp_path) -> None:
     code, err, out = _build(run_cli, write_yaml, tmp_path, _data(METHOCARBAMOL, CYCLOBENZAPRINE))
     assert code == 0, err
     text = pdf_text(out)
-    assert "Your medicines Methocarbamol (Robaxin) and Cyclobenzaprine (Flexeril) Prepared for" in text
+    assert (
+        "Your medicines Methocarbamol (Robaxin) and Cyclobenzaprine (Flexeril) "
+        "Not yet approved by your clinic. Prepared for" in text
+    )
     assert "Prepared for Maria Lopez Prescribed by Dr. Sam Lee, 555-0100" in text
     by_time = [
         "What to take, and when From Until When Medicine How much",

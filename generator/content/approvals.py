@@ -34,6 +34,8 @@ TRANSLATION_ROLES: tuple[Role, ...] = ("translator", "reviser")
 METADATA_KEYS = frozenset({"sources", "source", "checked", "origin"})
 """Keys that never print (where facts come from, notes, origin): left out of the content hash."""
 Status = Literal["approved", "draft", "machine-draft"]
+PAST_DUE = "past due on"
+"""How a file's reason begins when the approval that would hold its content is past due on the made-on date."""
 ApprovalsShown = Literal["names", "roles", "none"]
 """What a leaflet's XMP says of each file's approvals: name, role and date; role and date; nothing."""
 FileName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*(\.[a-z]{2,3}(-[A-Za-z]{2,4})?)?\.yaml$")]
@@ -159,6 +161,11 @@ class FileStatus:
     approved_on: dt.date | None = None
     """The latest date among the approvals that make it approved."""
 
+    @property
+    def past_due(self) -> bool:
+        """Whether it was approved as it is now, but that approval is past due on the made-on date."""
+        return self.reason.startswith(PAST_DUE)
+
 
 def printed_files(library: Library, topic: str, language: str) -> list[PrintedFile]:
     """Everything the topic's leaflet prints in `language`: its blocks (shared ones too), the topic's file (and
@@ -193,7 +200,7 @@ def _holding(
         last = max(late, key=lambda entry: entry.due)
         return (
             None,
-            f"past due on {made_on.isoformat()} ({who}'s approval of {last.date.isoformat()} was due {last.due})",
+            f"{PAST_DUE} {made_on.isoformat()} ({who}'s approval of {last.date.isoformat()} was due {last.due})",
         )
     first = min(entry.date for entry in matching)
     return None, f"made on {made_on.isoformat()}, before {who}'s approval of {first.isoformat()}"

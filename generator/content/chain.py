@@ -71,6 +71,21 @@ def library_path(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
+def content_warnings(statuses: list[FileStatus], root: Path) -> tuple[tuple[str, str], ...]:
+    """Staff warnings of a leaflet that prints files not approved on its made-on date: one saying how many, then
+    one naming each file whose approval is past due (never any patient data)."""
+    drafts = [each for each in statuses if each.status != "approved"]
+    if not drafts:
+        return ()
+    many = f"{len(drafts)} of {len(statuses)} files are drafts"
+    counted = f"1 of {len(statuses)} files is a draft" if len(drafts) == 1 else many
+    warnings = [("content", f"not yet approved by your clinic: {counted} (handout review, handout approve)")]
+    warnings += [
+        ("content", f"{library_path(each.file.path, root)}: approval {each.reason}") for each in drafts if each.past_due
+    ]
+    return tuple(warnings)
+
+
 def content_chain(
     book: ApprovalBook, statuses: list[FileStatus], made_on: dt.date, shown: ApprovalsShown
 ) -> ContentChain:

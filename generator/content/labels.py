@@ -92,6 +92,8 @@ class Labels(StrictModel):
     footer_approved: str
     """The footer's content line when everything it prints is approved: {version}, {approved} (the latest
     approval's date) and {made}."""
+    draft_notice: str
+    """A line under page 1's title when some of what the leaflet prints is not approved on its made-on date."""
     footer_phone: str
     full_leaflet_url: str
     full_leaflet_ask: str

@@ -214,13 +214,16 @@ def schedule_flowables(leaflet: Leaflet, width: float, styles: Styles) -> list[F
 
 
 def intro_flowables(leaflet: Leaflet, width: float, styles: Styles, pointer: bool = False) -> list[Flowable]:
-    """Title, subtitle and prepared-for box, across the full width of page 1.
+    """Title, subtitle, the draft notice (when content is not approved) and prepared-for box, across the full
+    width of page 1.
 
     With `pointer`, the line (and QR code) pointing to the full leaflet sits beside the title.
     """
     heading: list[Flowable] = [tag(Text(leaflet.title, styles.title), "H1")]
     if leaflet.subtitle:
         heading.append(tag(Text(leaflet.subtitle, styles.subtitle), "P"))
+    if leaflet.draft_notice:  # normal tagged text at the body size (never the untagged footer); beside the pointer
+        heading.append(tag(WholeParagraph(str(escape_text(leaflet.draft_notice)), styles.body), "P"))
     if pointer:
         side = width * POINTER_SHARE
         beside = full_leaflet_pointer(leaflet, side, styles)[1:]

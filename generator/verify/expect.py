@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from generator.content.labels import Wording
 from generator.content.topic import TopicWords
 from generator.inputs.personalisation import Clinic, Personalisation
@@ -115,3 +117,11 @@ def generic_expectations(must_say: tuple[str, ...], clinic: Clinic) -> list[Expe
     """What every leaflet must show, a generic one (no patient) too: the required warnings and the clinic's phone."""
     expected = [Expected(f'required warning "{sentence}"', sentence) for sentence in must_say]
     return [*expected, Expected("the clinic's phone number", clinic.phone)]
+
+
+def draft_expectations(approved: dt.date | None, wording: Wording) -> list[Expected]:
+    """The line on page 1 saying the leaflet is not yet approved by the clinic, when some of what it prints is
+    not approved (`approved` is none); nothing when everything is."""
+    if approved is not None:
+        return []
+    return [Expected("the line saying it is not yet approved by the clinic", wording.labels.draft_notice)]
