@@ -101,6 +101,8 @@ class HtmlHandout:
     must_say: tuple[str, ...]
     warnings: tuple[tuple[str, str], ...]
     """(field, message) for staff to check before handing it out."""
+    chain: ContentChain | None = None
+    """The files it prints, their hashes, status and approvals (as the PDF's XMP records them)."""
 
 
 @dataclass(frozen=True)
@@ -196,8 +198,8 @@ class Generator:
         must_say, key = _sentences(leaflet)
         words = self.library.topic_words(topic_name, language)
         facts = (must_say, request.data, request.clinic, schedule, wording, words, layout.short_dates)
-        html = tuple(leaflet_expectations(*facts, calendar=False))  # the web page has no dose calendar
-        pdf = html + tuple(draft_expectations(approved, wording))
+        html = tuple(leaflet_expectations(*facts, calendar=False)) + tuple(draft_expectations(approved, wording))
+        pdf = html  # and the dose calendar, which the web page has not
         if schedule is not None and layout.calendar:
             pdf += tuple(calendar_expectations(schedule, wording))
         return Prepared(leaflet, layout, language, must_say, key, warnings + told, pdf, html)
@@ -304,9 +306,9 @@ class Generator:
         must_say, key = _sentences(leaflet)
         medicines = [part.medicine for part in parts]
         facts = (must_say, request.data, request.clinic, medicines, wording, layout.short_dates)
-        html_expected = tuple(medicines_expectations(*facts, calendar=False))
-        pdf_expected = tuple(medicines_expectations(*facts, calendar=layout.calendar))
-        pdf_expected += tuple(draft_expectations(approved, wording))
+        drafts = tuple(draft_expectations(approved, wording))
+        html_expected = tuple(medicines_expectations(*facts, calendar=False)) + drafts
+        pdf_expected = tuple(medicines_expectations(*facts, calendar=layout.calendar)) + drafts
         pages = layout.max_pages * len(parts) if layout.max_pages else None
         warnings = several.warnings + told
         return Prepared(leaflet, layout, several.language, must_say, key, warnings, pdf_expected, html_expected, pages)
@@ -334,9 +336,8 @@ class Generator:
         )
         leaflet = replace(leaflet, chain=chain)
         must_say, key = _sentences(leaflet)
-        expected = tuple(generic_expectations(must_say, clinic))
-        pdf = expected + tuple(draft_expectations(approved, wording))
-        prepared = Prepared(leaflet, chosen, language, must_say, key, told, pdf, expected)
+        expected = tuple(generic_expectations(must_say, clinic)) + tuple(draft_expectations(approved, wording))
+        prepared = Prepared(leaflet, chosen, language, must_say, key, told, expected, expected)
         return self._render(prepared, None, False, where)
 
     def _render(self, prepared: Prepared, paper: str | None, grayscale: bool, where: str) -> Handout:
@@ -377,7 +378,7 @@ class Generator:
             verify_html(page, list(prepared.expected_html), f"{where}: generated HTML")
         except VerifyError as exc:
             raise VerifyError(f"{exc} (refusing to write it)") from None
-        return HtmlHandout(page, prepared.language, prepared.must_say, prepared.warnings)
+        return HtmlHandout(page, prepared.language, prepared.must_say, prepared.warnings, prepared.leaflet.chain)
 
     def visibility_rules(self, layout: str | None) -> VisibilityRules:
         """The layout's visibility rules; without a layout, the loosest any installed layout allows."""

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from helpers import pdf_pages_text
 from test_approvals import _approve, _build
 from test_verify import _removed, tamper
+
+from generator.verify.html import check_html, html_text
 
 NOTICE_EN = "Not yet approved by your clinic."
 NOTICE_ES = "Aún no aprobado por su clínica."
@@ -77,3 +82,45 @@ def test_verify_refuses_a_draft_leaflet_without_its_line(run_cli, library_copy, 
     code, out, _ = run_cli("verify", str(bad), *made_on)
     assert code == 6
     assert "PROBLEM: the line saying it is not yet approved by the clinic: missing" in out
+
+
+def test_verify_without_patient_expects_the_line_the_chain_records(run_cli, library_copy, tmp_path) -> None:
+    output = tmp_path / "draft.pdf"
+    code, _, err = _build(run_cli, library_copy, "carisoprodol", "en", output)
+    assert code == 0, err
+    library = ("--library", str(library_copy))
+    code, out, err = run_cli("verify", str(output), *library)
+    assert code == 0, out + err
+    bad = tamper(output, tmp_path / "bad.pdf", NOTICE_EN, _removed)
+    code, out, _ = run_cli("verify", str(bad), *library)
+    assert code == 6
+    line = f'PROBLEM: page 1: the line saying it is not yet approved by the clinic ("{NOTICE_EN}"): missing'
+    assert line in out.splitlines(), out
+
+
+def test_the_html_version_carries_the_line_exactly_when_the_pdf_does(run_cli, library_copy, tmp_path) -> None:
+    page = tmp_path / "draft.html"
+    code, _, err = _build(run_cli, library_copy, "carisoprodol", "en", page, "--format", "html")
+    assert code == 0, err
+    draft = page.read_text(encoding="utf-8")
+    under_title = rf'</h1>\n(<p class="subtitle">[^<]*</p>\n)?<p class="draft-notice">{re.escape(NOTICE_EN)}</p>'
+    assert re.search(under_title, draft)  # under the title and subtitle, as on page 1 of the PDF
+    _approve(run_cli, library_copy, "carisoprodol", "en", "pharmacist", "--date", "2026-12-01")
+    code, _, err = _build(run_cli, library_copy, "carisoprodol", "en", page, "--format", "html")
+    assert code == 0, err
+    assert NOTICE_EN not in html_text(page.read_text(encoding="utf-8"))
+
+
+def test_the_html_verifier_expects_the_line_of_a_draft(generator, sample) -> None:
+    from generator.html import render_html
+    from generator.inputs.personalisation import parse_personalisation, read_clinic
+    from generator.paths import SAMPLES
+    from generator.pipeline import HandoutRequest
+
+    data = parse_personalisation(sample, "test")
+    request = HandoutRequest("carisoprodol", data, read_clinic(SAMPLES / "clinic.yaml"), dt.date(2026, 12, 5))
+    prepared = generator.prepare(request, "test")
+    page = render_html(prepared.leaflet, prepared.layout)
+    assert check_html(page, list(prepared.expected_html)) == []
+    missing = check_html(page.replace(NOTICE_EN, ""), list(prepared.expected_html))
+    assert missing == ["the line saying it is not yet approved by the clinic: missing"]

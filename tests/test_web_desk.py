@@ -245,11 +245,44 @@ def test_server_requiring_approved_content_refuses_drafts_for_every_request() ->
     lower = client.post("/api/leaflets", json={**METHOCARBAMOL, "require": "any"}).json()
     assert lower["errors"] == [{"field": "require", "message": "unknown field"}]  # no request asks for less
     refused = client.post("/api/leaflets", json=METHOCARBAMOL)
-    assert refused.status_code == 500  # the desk's answer to a library problem; its own wording is for later
-    assert "not approved on" in refused.text and "no approval by a pharmacist, physician or nurse" in refused.text
+    assert refused.status_code == 422  # not the 500 of a library problem: the server's setting refuses it
+    message = refused.json()["error"]
+    assert message.startswith("The Methocarbamol (Robaxin) leaflet was not made: this server prints only content ")
+    assert "topic 'methocarbamol' (en): not approved on" in message and "library has a problem" not in message
+    assert "no approval by a pharmacist, physician or nurse" in message and "Maria" not in message
+    page = client.post("/api/leaflets/html", json=METHOCARBAMOL)
+    assert page.status_code == 422 and page.json()["error"] == message
     sample = yaml.safe_load((SAMPLES / "patient.yaml").read_text(encoding="utf-8"))
     api = client.post("/api/handouts", json=json.loads(json.dumps(sample, default=str)))
     assert api.status_code == 422 and "topic 'carisoprodol' (en): not approved on" in api.json()["error"]
+
+
+def test_each_answer_gives_the_content_status(client) -> None:
+    for route in ("/api/leaflets", "/api/leaflets/html"):
+        response = client.post(route, json=METHOCARBAMOL)
+        assert response.status_code == 200, response.text
+        status = json.loads(response.headers["X-Handout-Content"])
+        assert status["approved"] is False and 0 < status["drafts"] == status["files"]
+        n = status["files"]
+        assert status["text"] == f"Content not yet approved by your clinic ({n} of {n} files are drafts)"
+    alone = client.post("/api/leaflets", json=_with(topics=["low-back-pain"]))
+    two = client.post("/api/leaflets", json=_with(topics=["methocarbamol", "low-back-pain"]))
+    both = json.loads(two.headers["X-Handout-Content"])
+    files = json.loads(alone.headers["X-Handout-Content"])["files"]
+    assert n < both["files"] < n + files  # each file once: both print the labels file (and shared blocks)
+
+
+def test_approved_content_says_so(run_cli, library_copy) -> None:
+    from test_approvals import _approve
+
+    yesterday = (TODAY - dt.timedelta(1)).isoformat()
+    _approve(run_cli, library_copy, "methocarbamol", "en", "pharmacist", "--date", yesterday)
+    client = TestClient(create_app(_settings(library=library_copy)), base_url="http://127.0.0.1:8000")
+    response = client.post("/api/leaflets", json=METHOCARBAMOL)
+    assert response.status_code == 200, response.text
+    status = json.loads(response.headers["X-Handout-Content"])
+    approved = {"approved": True, "drafts": 0, "text": "Content approved by your clinic"}
+    assert status == {**approved, "files": status["files"]} and status["files"] > 0
 
 
 def test_email_is_offered_only_when_set_up(client) -> None:

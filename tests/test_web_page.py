@@ -325,6 +325,11 @@ def test_two_leaflets_in_one_print_with_warnings_first(open_page, tmp_path) -> N
     warnings = page.inner_text("#warnings")
     assert "Age: 65 or older" in warnings and "Beers" in warnings
     assert page.locator("#warnings").bounding_box()["y"] < page.locator("#print").bounding_box()["y"]
+    status = page.inner_text("#content-status")
+    assert re.fullmatch(r"Content not yet approved by your clinic \((\d+) of \1 files are drafts\)\.", status)
+    assert page.get_attribute("#content-status", "role") == "status"  # read out when it appears
+    box, button = page.locator("#content-status").bounding_box(), page.locator("#print").bounding_box()
+    assert 0 < button["y"] - (box["y"] + box["height"]) < 40  # just above the Print button
     check(page, "success-two-leaflets")
     name, pdf = download(page, tmp_path)
     assert name == f"carisoprodol-low-back-pain-{TODAY.isoformat()}.pdf"
@@ -332,6 +337,21 @@ def test_two_leaflets_in_one_print_with_warnings_first(open_page, tmp_path) -> N
     first = next(i for i, text in enumerate(pages) if "Low back pain" in text)
     assert "Carisoprodol" in pages[0] and first % 2 == 0  # the second leaflet starts on a front page
     assert len(PdfReader(io.BytesIO(pdf)).pages) % 2 == 0
+
+
+def test_a_server_requiring_approved_content_says_why_it_refuses(open_page) -> None:
+    from generator.content.approvals import ContentRules
+    from generator.prescription.policy import ClinicPolicy
+
+    page = open_page(policy=ClinicPolicy(content=ContentRules(require="approved")))
+    fill_methocarbamol(page)
+    page.click("#make")
+    page.locator("#form-error:not([hidden])").wait_for()
+    message = page.inner_text("#form-error")
+    assert "was not made: this server prints only content approved by your clinic" in message
+    assert "topic 'methocarbamol' (en): not approved on" in message and "library has a problem" not in message
+    assert page.locator("#preview").is_hidden() and page.locator("#content-status").is_hidden()
+    check(page, "not-approved")
 
 
 def test_a_leaflet_without_the_chosen_language_says_so(open_page, tmp_path) -> None:

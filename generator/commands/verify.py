@@ -15,8 +15,10 @@ from generator.commands.common import make_generator
 from generator.errors import InputError
 
 if TYPE_CHECKING:
+    from generator.content.chain import ContentChain
     from generator.pipeline import Generator
-    from generator.verify import Expected
+    from generator.verify import Expected, VisibilityRules
+    from generator.verify.reader import Page
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -44,6 +46,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         sentences = dict.fromkeys(s for topic in topics for s in generator.required_sentences(topic, language))
         expected = [Expected(f'required warning "{s}"', s) for s in sentences]
         problems = check_pages(pages, expected, rules)
+    chain = _read_chain(args)
+    if not args.patient:  # with --patient the line is expected as a build today would print it
+        problems = list(dict.fromkeys(problems + _draft_line(chain, generator, pages, language, rules)))
     for problem in problems:
         print(f"PROBLEM: {problem}")
     several = len(topics) > 1
@@ -58,13 +63,36 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"OK: {args.pdf}: {shown} required warnings of {named} ({language}) visible", end="")
         print(f"; the {personal} match" if personal and medicine else "", end="")
         print(f" ({len(pages)} pages)")
-    unrecorded = _print_chain(args, generator, topics, language)
+    unrecorded = _print_chain(chain, generator, topics, language)
     if problems:
         return 6
     if unrecorded:
         print(f"Error: {args.pdf}: {unrecorded} printed file(s) missing from its content chain", file=sys.stderr)
         return 6
     return 0
+
+
+def _read_chain(args: argparse.Namespace) -> ContentChain | None:
+    """The content chain the PDF's XMP records; None when it records none."""
+    from generator.verify.chain import parse_chain, read_xmp
+
+    xmp = read_xmp(Path(args.pdf), args.password)
+    return parse_chain(xmp, args.pdf) if xmp is not None else None
+
+
+def _draft_line(
+    chain: ContentChain | None, generator: Generator, pages: list[Page], language: str, rules: VisibilityRules
+) -> list[str]:
+    """What is wrong with page 1's line saying the content is not yet approved by the clinic, which a leaflet
+    whose content chain records a draft must show (nothing is expected of approved content, or without a chain)."""
+    from generator.content.labels import load_wording
+    from generator.verify import check_pages
+    from generator.verify.expect import draft_expectations
+
+    if chain is None or chain.summary == "approved" or not pages:
+        return []
+    expected = draft_expectations(None, load_wording(generator.library.root, language), page=1)
+    return check_pages(pages[:1], expected, rules)
 
 
 def _topics(generator: Generator, named: list[str], where: str) -> list[str]:
@@ -119,13 +147,11 @@ def _patient_expectations(
     return [list(expected) for expected in variants], language, topics
 
 
-def _print_chain(args: argparse.Namespace, generator: Generator, topics: list[str], language: str) -> int:
+def _print_chain(chain: ContentChain | None, generator: Generator, topics: list[str], language: str) -> int:
     """Print the content chain the PDF's XMP records, each file held against the library as it is now; how many
     files the leaflet prints that the chain does not record (none when the PDF records no chain)."""
-    from generator.verify.chain import chain_lines, parse_chain, read_xmp, unrecorded
+    from generator.verify.chain import chain_lines, unrecorded
 
-    xmp = read_xmp(Path(args.pdf), args.password)
-    chain = parse_chain(xmp, args.pdf) if xmp is not None else None
     if chain is None:
         print("Content chain: none in the PDF's XMP (made before leaflets recorded one, or not by patient-handouts)")
         return 0

@@ -133,6 +133,7 @@ def render_html(leaflet: Leaflet, layout: Layout, note: Sequence[str] = ()) -> s
         "title": to_text(leaflet.title),
         "heading": to_html(leaflet.title),
         "subtitle": to_html(leaflet.subtitle) if leaflet.subtitle else None,
+        "draft_notice": leaflet.draft_notice,  # plain text, escaped by the template (as the PDF's is)
         "description": leaflet.subject,
         "colours": _colours(layout),
         "stylesheet": Markup(_stylesheet()),

@@ -119,9 +119,13 @@ def generic_expectations(must_say: tuple[str, ...], clinic: Clinic) -> list[Expe
     return [*expected, Expected("the clinic's phone number", clinic.phone)]
 
 
-def draft_expectations(approved: dt.date | None, wording: Wording) -> list[Expected]:
+def draft_expectations(approved: dt.date | None, wording: Wording, page: int | None = None) -> list[Expected]:
     """The line on page 1 saying the leaflet is not yet approved by the clinic, when some of what it prints is
-    not approved (`approved` is none); nothing when everything is."""
+    not approved (`approved` is none); nothing when everything is. With `page`, its message names the page and
+    the line (for a check of that page alone)."""
     if approved is not None:
         return []
-    return [Expected("the line saying it is not yet approved by the clinic", wording.labels.draft_notice)]
+    notice = wording.labels.draft_notice
+    if page is None:
+        return [Expected("the line saying it is not yet approved by the clinic", notice)]
+    return [Expected(f'page {page}: the line saying it is not yet approved by the clinic ("{notice}")', notice)]

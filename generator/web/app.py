@@ -27,7 +27,7 @@ from fastapi.staticfiles import StaticFiles
 
 from generator import __version__
 from generator.content.library import Library
-from generator.errors import ContentError, HandoutError, InputError, LayoutError, NotApprovedError
+from generator.errors import HandoutError, InputError
 from generator.inputs.personalisation import Clinic, Personalisation, Prescriber, parse_personalisation
 from generator.inputs.selection import resolve_topic
 from generator.layouts import LayoutLibrary
@@ -39,9 +39,9 @@ from generator.web.catalog import catalog
 from generator.web.desk import DeskSettings, build_one, desk_router
 from generator.web.fhir_routes import fhir_router
 from generator.web.guards import AccessLog, BodyLimit, HostCheck, SecurityHeaders
-from generator.web.headers import WARNINGS_HEADER, warnings_header
+from generator.web.headers import CONTENT_HEADER, WARNINGS_HEADER, content_header, warnings_header
 from generator.web.replies import error_reply as _error
-from generator.web.replies import json_object, message_reply
+from generator.web.replies import error_status, json_object, message_reply
 
 OPTIONS = ("topic", "layout", "language", "paper", "format")
 """Keys a request may add beside the single-handout input shape."""
@@ -183,10 +183,8 @@ def create_app(settings: WebSettings) -> FastAPI:
             made = await pool.run(_build, settings.clinic, body, options)
         except BusyError as exc:
             return busy(exc)
-        except (InputError, LayoutError, NotApprovedError) as exc:  # not approved: the server requires approved content
-            return _error(exc, 422)
-        except HandoutError as exc:
-            return _error(exc, 500 if isinstance(exc, ContentError) else 422)
+        except HandoutError as exc:  # 422 for the request's problems and content not approved; 500 for the library's
+            return _error(exc, error_status(exc))
         except Exception:
             return message_reply("internal error; the leaflet was not made", 500)
         html = isinstance(made, HtmlHandout)
@@ -194,6 +192,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         headers = {  # no-store: see SecurityHeaders
             "Content-Disposition": f'inline; filename="leaflet.{extension}"',
             WARNINGS_HEADER: warnings_header(made.warnings),
+            CONTENT_HEADER: content_header([made.chain]),
         }
         content = made.html.encode("utf-8") if html else made.pdf
         return Response(content, media_type=kind, headers=headers)

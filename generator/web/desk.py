@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from generator.content.labels import load_wording
-from generator.errors import ContentError, DeliveryError, HandoutError, InputError, TooLongError
+from generator.errors import ContentError, DeliveryError, HandoutError, InputError, NotApprovedError, TooLongError
 from generator.inputs.personalisation import Clinic
 from generator.mail.delivery import check_address
 from generator.mail.handout import mail_handout
@@ -31,8 +31,8 @@ from generator.render.combine import combine_pdf_bytes
 from generator.web.builds import BuildPool, BusyError, busy, refused_at_once
 from generator.web.catalog import DEFAULT_LAYOUT
 from generator.web.desk_request import WHERE, DeskRequest, read_desk_request
-from generator.web.headers import WARNINGS_HEADER, warnings_header
-from generator.web.replies import error_reply, json_object, message_reply
+from generator.web.headers import CONTENT_HEADER, WARNINGS_HEADER, content_header, warnings_header
+from generator.web.replies import NOT_APPROVED_STATUS, error_reply, json_object, message_reply
 from generator.web.schedule_words import schedule_words
 
 TRY_AGAIN = "Try again; if it happens again, tell whoever looks after this system."
@@ -59,6 +59,12 @@ class _Made:
         return tuple(dict.fromkeys(warning for _, handout in self.handouts for warning in handout.warnings))
 
     @property
+    def headers(self) -> dict[str, str]:
+        """The staff warnings and the content status of every leaflet made."""
+        content = content_header(handout.chain for _, handout in self.handouts)
+        return {WARNINGS_HEADER: warnings_header(self.warnings), CONTENT_HEADER: content}
+
+    @property
     def file_name(self) -> str:
         """Named from the topics and the date, never the patient."""
         return f"{'-'.join(self.request.name(topic) for topic in self.request.topics)}-{self.made_on.isoformat()}.pdf"
@@ -82,6 +88,13 @@ def _plain(exc: Exception, generator: Generator, title: str | None) -> tuple[str
     if isinstance(exc, DeliveryError):
         reason = str(exc).removeprefix(f"{WHERE}: ")
         return f"The email was not sent ({reason}). Check the address, or print the leaflet instead.", 502
+    if isinstance(exc, NotApprovedError):
+        leaflet = f"The {title} leaflet" if title is not None else "The leaflet"
+        return (
+            f"{leaflet} was not made: this server prints only content approved by your clinic. ({exc}) "
+            "Ask whoever looks after the leaflet library to have it reviewed and approved.",
+            NOT_APPROVED_STATUS,
+        )
     if isinstance(exc, ContentError):
         return f"The leaflet library has a problem, so no leaflet was made. {TRY_AGAIN} ({exc})", 500
     if isinstance(exc, HandoutError):
@@ -166,10 +179,7 @@ def desk_router(
             return result
         parts = [handout.pdf for _, handout in result.handouts if isinstance(handout, Handout)]
         pdf = parts[0] if len(parts) == 1 else (await run_in_threadpool(combine_pdf_bytes, parts))[0]
-        headers = {
-            "Content-Disposition": f'inline; filename="{result.file_name}"',
-            WARNINGS_HEADER: warnings_header(result.warnings),
-        }
+        headers = {"Content-Disposition": f'inline; filename="{result.file_name}"', **result.headers}
         return Response(pdf, media_type="application/pdf", headers=headers)
 
     @router.post(
@@ -193,10 +203,7 @@ def desk_router(
         [(_, page)] = result.handouts
         assert isinstance(page, HtmlHandout)
         name = result.file_name.removesuffix(".pdf") + ".html"
-        headers = {
-            "Content-Disposition": f'attachment; filename="{name}"',
-            WARNINGS_HEADER: warnings_header(result.warnings),
-        }
+        headers = {"Content-Disposition": f'attachment; filename="{name}"', **result.headers}
         return Response(page.html.encode("utf-8"), media_type="text/html; charset=utf-8", headers=headers)
 
     @router.post(
@@ -225,7 +232,7 @@ def desk_router(
             sent = await run_in_threadpool(_send, generator, settings, result, str(to))
         except DeliveryError as exc:
             return _plain_reply(exc, generator, None)
-        return JSONResponse({"sent": sent}, headers={WARNINGS_HEADER: warnings_header(result.warnings)})
+        return JSONResponse({"sent": sent}, headers=result.headers)
 
     @router.post(
         "/api/schedule",

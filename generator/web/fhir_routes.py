@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from generator.content.codes import CodeIndex
-from generator.errors import ContentError, HandoutError, InputError
+from generator.errors import HandoutError, InputError
 from generator.fhir.document import LeafletRecord, document_reference, operation_outcome
 from generator.fhir.handout import build_fhir, decode_bundle
 from generator.fhir.infobutton import atom_feed, find_entries, json_feed, parse_query
@@ -24,7 +24,7 @@ from generator.inputs.personalisation import Clinic
 from generator.pipeline import Generator, HandoutRequest
 from generator.web.builds import BUSY_MESSAGE, BuildPool, BusyError, busy, refused_at_once
 from generator.web.headers import WARNINGS_HEADER, warnings_header
-from generator.web.replies import error_reply, form_params, message_reply
+from generator.web.replies import error_reply, error_status, form_params, message_reply
 
 FHIR_JSON = "application/fhir+json"
 OUTPUTS = ("pdf", "DocumentReference")
@@ -37,11 +37,6 @@ def _outcome(error: HandoutError, status: int, headers: dict[str, str] | None = 
 
 def _busy(exc: BusyError) -> Response:
     return _outcome(HandoutError(BUSY_MESSAGE), 503, {"Retry-After": str(exc.retry_after)})
-
-
-def _status(error: HandoutError) -> int:
-    """A problem with the library is the server's (500); any other is the request's (422)."""
-    return 500 if isinstance(error, ContentError) else 422
 
 
 def _make(
@@ -130,7 +125,7 @@ def fhir_router(
         except BusyError as exc:
             return _busy(exc)
         except HandoutError as exc:
-            return _outcome(exc, _status(exc))
+            return _outcome(exc, error_status(exc))
         except Exception:
             return _outcome(HandoutError("internal error; the leaflet was not made"), 500)
         if output == "DocumentReference":

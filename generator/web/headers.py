@@ -3,11 +3,35 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+
+from generator.content.chain import ContentChain
 
 WARNINGS_HEADER = "X-Handout-Warnings"
 """Response header with the staff warnings as a JSON list of {field, message} (ASCII-escaped)."""
+CONTENT_HEADER = "X-Handout-Content"
+"""Response header with the content status of what was made, as JSON: {approved, drafts, files, text}."""
 
 
 def warnings_header(warnings: tuple[tuple[str, str], ...]) -> str:
     """The staff warnings as the header's JSON text."""
     return json.dumps([{"field": field, "message": message} for field, message in warnings])
+
+
+def content_status(chains: Iterable[ContentChain | None]) -> dict[str, object]:
+    """The content status of the leaflets made from `chains`: whether every file they print is approved, how many
+    of those files (each counted once) are drafts, and that in plain words for staff (never any patient data)."""
+    statuses = {(each.path, each.language): each.status for chain in chains if chain for each in chain.files}
+    drafts = sum(status != "approved" for status in statuses.values())
+    files = len(statuses)
+    if not drafts:
+        text = "Content approved by your clinic"
+    else:
+        counted = f"1 of {files} files is a draft" if drafts == 1 else f"{drafts} of {files} files are drafts"
+        text = f"Content not yet approved by your clinic ({counted})"
+    return {"approved": not drafts, "drafts": drafts, "files": files, "text": text}
+
+
+def content_header(chains: Iterable[ContentChain | None]) -> str:
+    """The content status of the leaflets made from `chains` as the header's JSON text."""
+    return json.dumps(content_status(chains))

@@ -9,8 +9,20 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from generator.errors import HandoutError, InputError
+from generator.errors import ContentError, HandoutError, InputError, NotApprovedError
 from generator.inputs.strictdata import DataError, load_json
+
+NOT_APPROVED_STATUS = 422
+"""A leaflet refused because the server requires approved content and some of it is not: the request cannot be
+made under this server's settings (like an input problem), not a fault of the server."""
+
+
+def error_status(exc: HandoutError) -> int:
+    """The status of a refused leaflet: 500 for a problem with the library, except content refused as not approved
+    (NOT_APPROVED_STATUS); 422 for any other problem, the request's."""
+    if isinstance(exc, NotApprovedError):
+        return NOT_APPROVED_STATUS
+    return 500 if isinstance(exc, ContentError) else 422
 
 
 def message_reply(message: str, status: int, headers: dict[str, str] | None = None) -> JSONResponse:

@@ -75,6 +75,7 @@ function invalidate() {
   preview.removeAttribute("src");
   setReady(false);
   $("warnings").hidden = true;
+  $("content-status").hidden = true;
   $("result-heading").textContent = "Leaflet cleared: the form changed";
   say("The form changed, so the leaflet made before was cleared. Choose Make leaflet again.");
 }
@@ -100,6 +101,20 @@ function showWarnings(response) {
   }
   $("warnings").hidden = warnings.length === 0;
   return warnings.length;
+}
+
+// The content status of what was made (X-Handout-Content), in plain words beside the Print button.
+function showContent(response) {
+  const box = $("content-status");
+  let content = null;
+  try {
+    content = JSON.parse(response.headers.get("X-Handout-Content") || "null");
+  } catch (error) {
+    content = null;
+  }
+  box.textContent = content ? content.text + "." : "";
+  box.classList.toggle("draft", Boolean(content && !content.approved));
+  box.hidden = !content;
 }
 
 async function failure(response) {
@@ -162,6 +177,7 @@ async function make(event) {
   preview.src = made.url;
   setReady(true);
   const warnings = showWarnings(response);
+  showContent(response);
   const medicine = data.prescriptions ? medicines.titles().join(" and ") : null;
   const titles = data.topics.map((name) => (medicine && leaflets.topicOf(name).medicine ? medicine : leaflets.topicOf(name).title)).join(" + ");
   $("result-heading").textContent = "Leaflet ready: " + titles;
