@@ -46,7 +46,7 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-from generator.commands import make_generator
+from generator.commands.common import make_generator
 from generator.inputs.personalisation import choose_clinic, read_personalisation
 from generator.layouts import Layout
 from generator.paths import SAMPLES

@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.commands import make_generator
+from generator.commands.common import make_generator
 from generator.files import write_atomically
 from generator.inputs.personalisation import choose_clinic, read_personalisation
 from generator.paths import SAMPLES

@@ -75,3 +75,19 @@ def test_no_import_cycles_in_a_package(package) -> None:
 
     for module in sorted(graph):
         visit(module, ())
+
+
+@pytest.mark.parametrize("folder", ["benchmarks", "scripts"])
+def test_scripts_import_what_the_package_has(folder) -> None:
+    """The benchmark and helper scripts run outside the test suite: each name they import from the package exists."""
+    import ast
+    import importlib
+
+    for path in sorted((ROOT / folder).glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generator"):
+                module = importlib.import_module(node.module)
+                for alias in node.names:
+                    assert hasattr(module, alias.name) or importlib.util.find_spec(f"{node.module}.{alias.name}"), (
+                        f"{path.name}: from {node.module} import {alias.name}"
+                    )
