@@ -133,7 +133,11 @@ def test_an_unknown_product_is_refused_even_with_the_topic_named(run_cli, tmp_pa
 
 
 # Each RxNorm ingredient (IN) code the library lists, with a dose in mg that only one of its tablets makes whole.
-INGREDIENT_ORDERS = [("2101", 350, "1 tablet of 350 mg each time")]
+INGREDIENT_ORDERS = [
+    ("2101", 350, "1 tablet of 350 mg each time"),
+    ("21949", 7.5, "1 tablet of 7.5 mg each time"),
+    ("6845", 750, "1 tablet of 750 mg each time"),
+]
 
 
 def test_every_listed_ingredient_code_is_tested(codes) -> None:
@@ -500,7 +504,7 @@ def test_list_codes(run_cli) -> None:
             'rxcui: "197446"',
             "RxCUI 197446 selects more than one topic (carisoprodol, methocarbamol)",
         ),
-        ("strength_mg: 750", "strength_mg: 1250", "codes[2].strength_mg: 1250 mg is not in medicine.strengths_mg"),
+        ("strength_mg: 750", "strength_mg: 1250", "codes[3].strength_mg: 1250 mg is not in medicine.strengths_mg"),
     ],
 )
 def test_lint_checks_the_codes(library_copy, run_cli, old, new, message) -> None:

@@ -189,7 +189,9 @@ def _infobutton(client: TestClient, code: str, **params: str):
         ("197943", "methocarbamol"),
         ("197944", "methocarbamol"),
         ("2611794", "methocarbamol"),
-        ("2101", "carisoprodol"),  # an ingredient code
+        ("2101", "carisoprodol"),  # ingredient codes
+        ("21949", "cyclobenzaprine"),
+        ("6845", "methocarbamol"),
     ],
 )
 def test_infobutton_finds_the_topic_of_each_rxcui(client, rxcui, topic) -> None:
@@ -202,7 +204,7 @@ def test_infobutton_finds_the_topic_of_each_rxcui(client, rxcui, topic) -> None:
 
 def test_every_listed_code_is_tested(generator) -> None:
     listed = {rxcui for rxcui, _ in CodeIndex(generator.library).items()}
-    assert listed == {"730794", "197446", "828320", "828299", "828348", "197943", "197944", "2611794", "2101"}
+    assert listed == {"730794", "197446", "828320", "828299", "828348", "197943", "197944", "2611794", "2101", "21949", "6845"}
 
 
 def test_infobutton_atom_feed_in_spanish(client) -> None:

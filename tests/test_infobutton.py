@@ -81,7 +81,7 @@ def test_every_listed_ndc_has_its_source(generator) -> None:
 
 # RxNorm ingredient (IN) codes the library lists, each confirmed in the source its topic.yaml names. An EHR asking
 # by ingredient finds the topic; the ingredient gives no tablet strength.
-INGREDIENT_CODES = {"2101": "carisoprodol"}
+INGREDIENT_CODES = {"2101": "carisoprodol", "21949": "cyclobenzaprine", "6845": "methocarbamol"}
 
 
 def test_every_listed_ingredient_code_is_tested(generator) -> None:
