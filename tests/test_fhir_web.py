@@ -204,7 +204,19 @@ def test_infobutton_finds_the_topic_of_each_rxcui(client, rxcui, topic) -> None:
 
 def test_every_listed_code_is_tested(generator) -> None:
     listed = {rxcui for rxcui, _ in CodeIndex(generator.library).items()}
-    assert listed == {"730794", "197446", "828320", "828299", "828348", "197943", "197944", "2611794", "2101", "21949", "6845"}
+    assert listed == {
+        "730794",
+        "197446",
+        "828320",
+        "828299",
+        "828348",
+        "197943",
+        "197944",
+        "2611794",
+        "2101",
+        "21949",
+        "6845",
+    }
 
 
 def test_infobutton_atom_feed_in_spanish(client) -> None:
