@@ -23,6 +23,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from generator.pipeline import Handout, HandoutRequest, HtmlHandout
     from generator.prescription.policy import read_policy, with_require
 
+    made_on = args.made_on or dt.date.today()  # one day for the names read and the leaflet
     if args.fhir and args.patient:
         raise InputError("--fhir: give either --fhir or --patient, not both")
     if not (args.topic or args.patient or args.fhir):
@@ -37,7 +38,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         patient_file = Path(args.fhir)
         library = generator.library
-        bundle, made_on = read_bundle_file(patient_file), args.made_on or dt.date.today()
+        bundle = read_bundle_file(patient_file)
         fhir = read_fhir(bundle, str(patient_file), library, CodeIndex(library), made_on, args.topic)
         for warning in fhir.warnings:
             print(f"Warning: {patient_file}: {warning}", file=sys.stderr)
@@ -64,7 +65,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         topic=topic,
         data=data,
         clinic=clinic,
-        made_on=args.made_on or dt.date.today(),
+        made_on=made_on,
         layout=args.layout,
         paper=args.paper,
         language=args.lang,

@@ -95,7 +95,8 @@ def read_fhir(
     are on `made_on`."""
     bundle = parse_bundle(data, where)
     problems = Problems(where)
-    requests = [entry.resource for entry in bundle.of_type("MedicationRequest")]
+    entries = bundle.of_type("MedicationRequest")
+    requests = [entry.resource for entry in entries]
     if not requests:
         raise problems.fail(
             "Bundle.entry.resource.ofType(MedicationRequest)", "expected a MedicationRequest, found none"
@@ -147,7 +148,7 @@ def read_fhir(
         personalisation = parse_personalisation(fields, where)
     except InputError as exc:
         raise explain(exc, where, paths) from None
-    order_references = tuple(bundle.reference_to(entry) for entry in bundle.of_type("MedicationRequest"))
+    order_references = tuple(bundle.reference_to(entry) for entry in entries)
     topic_name = "" if several else orders[0].topic
     return FhirInput(topic_name, personalisation, reference, order_references, warnings, paths)
 

@@ -20,7 +20,7 @@ from fhir.resources.R4B.timing import TimingRepeat
 
 from generator.fhir.dates import first_day, last_day
 from generator.fhir.order.timing import HowOften
-from generator.fhir.order.units import days, unit_of
+from generator.fhir.order.units import days, mg_of
 from generator.fhir.problems import Problems
 from generator.inputs.personalisation import MAX_COURSE_DAYS
 
@@ -124,17 +124,6 @@ def last_of(start: dt.date | None, count: int, path: str, problems: Problems) ->
         return None
 
 
-def _quantity_mg(dispense: MedicationRequestDispenseRequest, strength_mg: float | None) -> Decimal | None:
-    """dispenseRequest.quantity in mg: mg, or tablets of the coded strength; None in any other unit."""
-    quantity = dispense.quantity
-    if quantity is None or quantity.value is None:
-        return None
-    unit = unit_of(quantity)
-    if unit == "mg":
-        return Decimal(quantity.value)
-    return Decimal(quantity.value) * Decimal(str(strength_mg)) if unit == "tablet" and strength_mg else None
-
-
 def course_end(request: MedicationRequest, steps: list[Step], strength_mg: float | None, problems: Problems) -> None:
     """A single instruction without a last day takes it from expectedSupplyDuration, else from quantity over the
     doses a day; a taper's last instruction must give its own."""
@@ -153,7 +142,7 @@ def course_end(request: MedicationRequest, steps: list[Step], strength_mg: float
         where = f"{DISPENSE}.quantity"
         if last.start is None:
             return
-        held = _quantity_mg(dispense, strength_mg)
+        held = mg_of(dispense.quantity, strength_mg)
         count = held / (last.dose_mg * per_day) if held else None
         if count is None:
             problems.add(where, "not in tablets or mg of the coded strength, so it cannot give the course's length")
@@ -217,7 +206,7 @@ def _quantity_warnings(
     where = f"{DISPENSE}.quantity"
     if dispense.quantity is None or course.steps[-1].end_path == where:
         return ()
-    held = _quantity_mg(dispense, course.strength_mg)
+    held = mg_of(dispense.quantity, course.strength_mg)
     if held is None:
         return (f"{where}: not in tablets or mg of the coded strength, so not checked against the course",)
     needed = sum(

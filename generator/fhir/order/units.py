@@ -44,6 +44,17 @@ def unit_of(quantity: Quantity) -> str | None:
     return "mg" if unit == "mg" and quantity.system in (None, UCUM) else None
 
 
+def mg_of(quantity: Quantity, strength_mg: float | None) -> Decimal | None:
+    """The quantity in mg as its unit says: mg, or tablets of the coded strength; None in any other unit or
+    without a strength for tablets (no checks: `amount_mg` checks an amount the leaflet prints)."""
+    if quantity.value is None:
+        return None
+    unit = unit_of(quantity)
+    if unit == "mg":
+        return Decimal(quantity.value)
+    return Decimal(quantity.value) * Decimal(str(strength_mg)) if unit == "tablet" and strength_mg else None
+
+
 def amount_mg(quantity: Quantity, path: str, strength_mg: float | None, problems: Problems) -> Decimal | None:
     """An amount of medicine in mg: mg, or whole tablets of the coded strength; None with a problem."""
     if quantity.comparator is not None:
@@ -52,17 +63,14 @@ def amount_mg(quantity: Quantity, path: str, strength_mg: float | None, problems
     if quantity.value is None or quantity.value <= 0:
         problems.add(f"{path}.value", "needs an amount above 0")
         return None
-    value = Decimal(quantity.value)
     unit = unit_of(quantity)
-    if unit == "mg":
-        return value
-    if unit == "tablet":
-        if value != value.to_integral_value():
-            problems.add(f"{path}.value", "must be whole tablets (the leaflet prints whole tablets)")
-            return None
-        if strength_mg is None:
-            problems.add(path, "in tablets, but the medication code gives no tablet strength (send a product RxCUI)")
-            return None
-        return value * Decimal(str(strength_mg))
+    if unit == "tablet" and Decimal(quantity.value) != Decimal(quantity.value).to_integral_value():
+        problems.add(f"{path}.value", "must be whole tablets (the leaflet prints whole tablets)")
+        return None
+    if unit == "tablet" and strength_mg is None:
+        problems.add(path, "in tablets, but the medication code gives no tablet strength (send a product RxCUI)")
+        return None
+    if unit is not None:
+        return mg_of(quantity, strength_mg)
     problems.add(f"{path}.code", f"unknown unit: use mg or tablets (UCUM mg or {{tbl}} ({UCUM}), or TAB ({DRUG_FORM}))")
     return None
