@@ -16,6 +16,7 @@ from generator.errors import InputError
 
 if TYPE_CHECKING:
     from generator.content.chain import ContentChain
+    from generator.layouts import Layout
     from generator.pipeline import Generator
     from generator.verify import Expected, VisibilityRules
     from generator.verify.reader import Page
@@ -26,15 +27,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
     prescriptions); the topics are --topic's, else the patient file's, else those the PDF names."""
     from generator.inputs.selection import resolve_language
     from generator.verify import Expected, check_pages
+    from generator.verify.closed import check_file
     from generator.verify.reader import read_pages, read_topics
 
     generator = make_generator(args)
     rules = generator.visibility_rules(args.layout)
     if args.patient:
         pages = read_pages(Path(args.pdf), args.pdf, args.password)  # a missing or locked PDF is said first
-        variants, language, topics = _patient_expectations(args, generator)
+        variants, language, topics, fits = _patient_expectations(args, generator, pages)
         problems = min((check_pages(pages, expected, rules) for expected in variants), key=len)
         expected = variants[0]
+        if not fits:
+            problems.insert(0, "its pages fit no installed layout (their orientation or their number)")
     else:
         named = args.topic or read_topics(Path(args.pdf), args.pdf, args.password)
         topics = _topics(generator, named, args.pdf) if named else []
@@ -46,6 +50,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         sentences = dict.fromkeys(s for topic in topics for s in generator.required_sentences(topic, language))
         expected = [Expected(f'required warning "{s}"', s) for s in sentences]
         problems = check_pages(pages, expected, rules)
+    problems = check_file(Path(args.pdf).read_bytes(), args.password) + problems  # the file was read above
     chain = _read_chain(args)
     if not args.patient:  # with --patient the line is expected as a build today would print it
         problems = list(dict.fromkeys(problems + _draft_line(chain, generator, pages, language, rules)))
@@ -104,12 +109,22 @@ def _topics(generator: Generator, named: list[str], where: str) -> list[str]:
     return list(dict.fromkeys(resolve_topic(generator.library, topic, None, where) for topic in named))
 
 
+def _could_have_made(layout: Layout, pages: list[Page], medicines: int) -> bool:
+    """Whether `layout` makes pages like these: its orientation, and no more than its pages (times the
+    medicines: each has its own)."""
+    landscape = bool(pages) and pages[0].width > pages[0].height
+    most = layout.max_pages and layout.max_pages * max(1, medicines)
+    return (layout.orientation == "landscape") == landscape and not (most and len(pages) > most)
+
+
 def _patient_expectations(
-    args: argparse.Namespace, generator: Generator
-) -> tuple[list[list[Expected]], str, list[str]]:
+    args: argparse.Namespace, generator: Generator, pages: list[Page]
+) -> tuple[list[list[Expected]], str, list[str], bool]:
     """What a leaflet made for --patient must show, as `handout build` would have made it: one list per way a
     layout can print it (short or long dates, with or without the calendar), --layout's only, else those of every
-    installed layout that can hold it; the language and the topics."""
+    installed layout that can hold it and could have made `pages` (its orientation, no more than its pages: a
+    five-page portrait leaflet is not held to the one-page layout, which has no calendar); the language and the
+    topics; and whether some layout could have made the pages (with --layout: held to it whatever they are)."""
     from generator.inputs.personalisation import choose_clinic, read_personalisation
     from generator.inputs.selection import resolve_topic
     from generator.paths import SAMPLES, config_path
@@ -133,7 +148,10 @@ def _patient_expectations(
     variants: dict[tuple[Expected, ...], None] = {}
     language, topics = "", [topic]
     made_on = args.made_on or dt.date.today()
-    for name in [args.layout] if args.layout else generator.layouts.names():
+    names = [args.layout] if args.layout else generator.layouts.names()
+    medicines = len(data.prescriptions)
+    fitting = [name for name in names if args.layout or _could_have_made(generator.layout(name), pages, medicines)]
+    for name in fitting or names:  # none fits: every layout's, and the caller says the pages fit none
         layout = generator.layout(name)
         if data.prescriptions and not layout.several_medicines:
             continue
@@ -144,7 +162,7 @@ def _patient_expectations(
     if not variants:
         holds = f"layout '{args.layout}' holds" if args.layout else "every installed layout holds"
         raise InputError(f"--layout: {holds} one medicine; this patient file has several")
-    return [list(expected) for expected in variants], language, topics
+    return [list(expected) for expected in variants], language, topics, bool(fitting)
 
 
 def _print_chain(chain: ContentChain | None, generator: Generator, topics: list[str], language: str) -> int:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import VerifyError
+from generator.verify.closed import check_file
 from generator.verify.reader import Page, read_pages
 from generator.verify.text import normalise
 from generator.verify.visibility import VisibilityRules, problems
@@ -175,9 +176,12 @@ def check_pages(pages: list[Page], expected: list[Expected], rules: VisibilityRu
 def verify_pdf(
     pdf: bytes | Path, expected: list[Expected], rules: VisibilityRules, where: str, password: str | None = None
 ) -> int:
-    """Raise VerifyError listing every problem; return the page count."""
+    """Raise VerifyError listing every problem (the file outside the generator's closed world, then what the
+    pages do not show); return the page count."""
     pages = read_pages(pdf, where, password)
-    found = check_pages(pages, expected, rules)
+    found = check_file(pdf if isinstance(pdf, bytes) else pdf.read_bytes(), password) + check_pages(
+        pages, expected, rules
+    )
     if found:
         raise VerifyError(f"{where}: {len(found)} problem(s): " + "; ".join(found))
     return len(pages)

@@ -1,9 +1,14 @@
 """Reads what a PDF draws, with PDFium (independent of ReportLab, which wrote it).
 
-For every text object: its text, effective size, render mode, fill colour, where it is,
-what is behind it and whether anything is drawn over it; and which marked content the
-structure tree tags, in reading order. Text inside form XObjects is not read, so a check
-that needs it fails closed.
+For every text object: its text, effective size, render mode, fill colour, whether it is upright,
+where it is, the colour behind it that contrasts least with it and whether anything is drawn over
+it; and which marked content the structure tree tags, in reading order. Text inside form XObjects
+is not read, so a check that needs it fails closed.
+
+"Drawn over" means anything painted after the run that reaches into its box: a filled path of any
+colour or opacity, an image, a form, a shading, another text object, or the stroke of a path (each
+segment, as wide as its line); and text drawn before it in the same place (text behind text). The
+layout itself never draws over its text: rules and borders run between lines and cells.
 """
 
 from __future__ import annotations
@@ -36,6 +41,11 @@ _TEXT, _PATH = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH
 _OPAQUE_UNKNOWN = (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_SHADING)
 _MIN_OVERLAP = 1.0
 """Points a later shape must overlap a text object by, in both directions, to count as drawn over it."""
+_TEXT_OVERLAP = 0.5
+"""Share of the lower of two text objects' heights they must overlap by to be drawn over one another (lines
+of a paragraph overlap by their font's ascent and descent beyond the leading, well under half)."""
+_UPRIGHT_SLACK = 1e-4
+"""How far a text matrix may be from an upright, unsquashed scale (a == d > 0, b == c == 0)."""
 
 
 class Run(NamedTuple):
@@ -49,11 +59,14 @@ class Run(NamedTuple):
     """Fill colour and alpha, 0-255."""
     box: Box
     background: RGB | None
-    """The colour of the topmost filled shape behind the run's centre (white page if none); None over an image."""
+    """Of the colours behind any part of the run (filled shapes, down to one under all of it, else the white
+    page), the one that contrasts least with its fill; None over an image, a form or a translucent fill."""
     covered: bool
-    """Something opaque is drawn over part of the run afterwards."""
+    """Something is drawn over part of the run afterwards, or other text is behind it."""
     mcid: int
     """Marked-content id of the run (-1 when it has none)."""
+    upright: bool = True
+    """Its matrix is an upright, unsquashed scale: not rotated, skewed, mirrored or squashed."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +84,11 @@ class _Shape(NamedTuple):
     index: int
     box: Box
     fill: RGB | None
-    """Fill colour of an opaque filled path; None for an image or form (colour unknown)."""
+    """Fill colour of an opaque filled path; None for an image, form, shading or translucent fill."""
+    filled: bool
+    """It paints its whole box (a fill, an image); a stroke-only path paints only along its segments."""
+    handle: int
+    """The PDFium page object, to read a stroked path's segments."""
 
 
 def read_pages(pdf: bytes | Path, where: str, password: str | None = None) -> list[Page]:
@@ -155,13 +172,21 @@ class _Reader:
         return text.replace(_LINE_END_HYPHEN, "-")
 
     def size_of(self, obj: int) -> float:
+        """The effective size; reads the object's matrix, which `upright` then looks at."""
         pdfium.font_size(obj, self.size)
         pdfium.object_matrix(obj, self.matrix)
         return self.size.value * math.hypot(self.matrix.a, self.matrix.b)
 
-    def filled(self, obj: int) -> bool:
+    def upright(self) -> bool:
+        """Whether the matrix `size_of` read is an upright, unsquashed scale."""
+        m = self.matrix
+        slack = _UPRIGHT_SLACK * max(abs(m.a), abs(m.d), 1.0)
+        return m.a > 0 and abs(m.a - m.d) <= slack and abs(m.b) <= slack and abs(m.c) <= slack
+
+    def paint(self, obj: int) -> tuple[bool, bool]:
+        """Whether a path is filled, and whether it is stroked."""
         pdfium.draw_mode(obj, self.fill_mode, self.stroke)
-        return self.fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE
+        return self.fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE, bool(self.stroke.value)
 
 
 def _runs(page: int, textpage: int) -> tuple[Run, ...]:
@@ -175,44 +200,112 @@ def _runs(page: int, textpage: int) -> tuple[Run, ...]:
         kind = get_type(obj)
         if kind == _TEXT:
             box = read.box(obj)
+            size = read.size_of(obj)
+            fill = read.fill(obj)
             run = Run(
                 read.text(obj, textpage),
-                read.size_of(obj),
+                size,
                 render_mode(obj),
-                read.fill(obj),
+                fill,
                 box,
-                _background(shapes, box),
+                _background(shapes, box, fill[:3]),
                 False,
                 mcid(obj),
+                read.upright(),
             )
             runs.append((index, run))
         elif kind == _PATH:
-            if read.filled(obj):
+            filled, stroked = read.paint(obj)
+            if filled or stroked:
                 red, green, blue, alpha = read.fill(obj)
-                if alpha:
-                    shapes.append(_Shape(index, read.box(obj), (red, green, blue) if alpha == 255 else None))
+                colour = (red, green, blue) if filled and alpha == 255 else None
+                shapes.append(_Shape(index, read.box(obj), colour, filled, obj))
         elif kind in _OPAQUE_UNKNOWN:
-            shapes.append(_Shape(index, read.box(obj), None))
+            shapes.append(_Shape(index, read.box(obj), None, True, obj))
     order = [shape.index for shape in shapes]
-    return tuple(run._replace(covered=True) if _covered(shapes, order, i, run.box) else run for i, run in runs)
+    behind = _text_over_text([run for _, run in runs])
+    return tuple(
+        run._replace(covered=True) if number in behind or _covered(shapes, order, index, run.box) else run
+        for number, (index, run) in enumerate(runs)
+    )
 
 
-def _background(shapes: list[_Shape], box: Box) -> RGB | None:
-    """The colour behind a box's centre: the last shape drawn so far that contains it, else the white page."""
-    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+def _overlap(one: Box, other: Box) -> tuple[float, float]:
+    """How far two boxes overlap across and up (negative when they do not)."""
+    wide = min(one[2], other[2]) - max(one[0], other[0])
+    high = min(one[3], other[3]) - max(one[1], other[1])
+    return wide, high
+
+
+def _background(shapes: list[_Shape], box: Box, fill: RGB) -> RGB | None:
+    """Of the colours behind any part of `box` (the filled shapes drawn so far that reach into it, from the
+    top down to one under all of it, else the white page), the one that contrasts least with `fill`."""
+    from generator.verify.visibility import contrast  # the rules module imports this one
+
+    worst: RGB | None = None
     for shape in reversed(shapes):
+        if not shape.filled:
+            continue
+        wide, high = _overlap(shape.box, box)
+        if wide <= _MIN_OVERLAP or high <= _MIN_OVERLAP:
+            continue
+        if shape.fill is None:
+            return None
+        if worst is None or contrast(fill, shape.fill) < contrast(fill, worst):
+            worst = shape.fill
         left, bottom, right, top = shape.box
-        if left <= x <= right and bottom <= y <= top:
-            return shape.fill
-    return WHITE
+        if left <= box[0] and bottom <= box[1] and right >= box[2] and top >= box[3]:
+            return worst
+    return WHITE if worst is None or contrast(fill, WHITE) < contrast(fill, worst) else worst
 
 
 def _covered(shapes: list[_Shape], order: list[int], index: int, box: Box) -> bool:
-    """Whether an opaque shape drawn after object `index` overlaps its box (`order`: each shape's index)."""
+    """Whether a shape drawn after object `index` paints into its box (`order`: each shape's index)."""
     for shape in shapes[bisect.bisect_right(order, index) :]:
-        left, bottom, right, top = shape.box
-        wide = min(right, box[2]) - max(left, box[0])
-        high = min(top, box[3]) - max(bottom, box[1])
-        if wide > _MIN_OVERLAP and high > _MIN_OVERLAP:
+        wide, high = _overlap(shape.box, box)
+        if wide > _MIN_OVERLAP and high > _MIN_OVERLAP and (shape.filled or _stroke_reaches(shape, box)):
             return True
     return False
+
+
+def _stroke_reaches(shape: _Shape, box: Box) -> bool:
+    """Whether a stroked path's line, as wide as it is drawn, passes through `box` (segment by segment)."""
+    width = ctypes.c_float()
+    pdfium.stroke_width(shape.handle, width)
+    matrix = pdfium_c.FS_MATRIX()
+    pdfium.object_matrix(shape.handle, matrix)
+    half = width.value * math.hypot(matrix.a, matrix.b) / 2
+    x, y = ctypes.c_float(), ctypes.c_float()
+    start = previous = (0.0, 0.0)
+    for number in range(pdfium.count_segments(shape.handle)):
+        segment = pdfium.get_segment(shape.handle, number)
+        pdfium.segment_point(segment, x, y)
+        point = (matrix.a * x.value + matrix.c * y.value + matrix.e, matrix.b * x.value + matrix.d * y.value + matrix.f)
+        lines = [] if pdfium.segment_type(segment) == pdfium_c.FPDF_SEGMENT_MOVETO else [(previous, point)]
+        if pdfium.segment_close(segment):
+            lines.append((point, start))
+        for (x0, y0), (x1, y1) in lines:  # a curve's control points bound it: taken as lines, it is overestimated
+            wide, high = _overlap((min(x0, x1) - half, min(y0, y1) - half, max(x0, x1) + half, max(y0, y1) + half), box)
+            if wide > _MIN_OVERLAP and high > _MIN_OVERLAP:
+                return True
+        if not lines:
+            start = point
+        previous = point
+    return False
+
+
+def _text_over_text(runs: list[Run]) -> set[int]:
+    """The runs another text run is drawn over or under: boxes overlapping across, and up by more than
+    `_TEXT_OVERLAP` of the lower one's height. Runs are compared with their neighbours up the page only."""
+    by_height = sorted(range(len(runs)), key=lambda number: runs[number].box[1])
+    found: set[int] = set()
+    for position, number in enumerate(by_height):
+        box = runs[number].box
+        for other in by_height[position + 1 :]:
+            if runs[other].box[1] >= box[3]:
+                break
+            wide, high = _overlap(box, runs[other].box)
+            lower = min(box[3] - box[1], runs[other].box[3] - runs[other].box[1])
+            if wide > _MIN_OVERLAP and high > _TEXT_OVERLAP * lower:
+                found.update((number, other))
+    return found

@@ -57,6 +57,8 @@ def problems(run: Run, page: Page, rules: VisibilityRules) -> list[str]:
     found = []
     if run.render_mode != 0:
         found.append(f"text render mode {run.render_mode}, not filled")
+    if not run.upright:
+        found.append("rotated, skewed, mirrored or squashed")
     if run.size < rules.min_size - 0.01:
         found.append(f"{run.size:.1f} pt, below the {rules.min_size:g} pt minimum")
     top, right, bottom, left = (m - MARGIN_SLACK for m in rules.margins)

@@ -1,0 +1,107 @@
+"""ActualText must say what its glyphs are.
+
+The generator writes ActualText only around text in scripts that print as shaped glyphs (Arabic,
+Hebrew, Devanagari, Thai names): a reader gets the letters, not the glyph codes. PDFium reads the
+ActualText instead of the glyphs, so the glyphs drawn inside must be the shaping of that text: each
+word of it shaped with HarfBuzz (the features ReportLab shapes with) in the faces the span draws
+with, and together exactly the glyphs drawn (compared as outlines, every glyph once). Digits, the
+part of a name's line that carries numbers (a phone number), must also be drawn in the ActualText's
+order.
+"""
+
+from __future__ import annotations
+
+import collections
+import functools
+
+import pikepdf
+import uharfbuzz
+
+from generator.verify.closed.faces import OutlineKey, SourceFace, is_empty
+from generator.verify.closed.fonts import DrawnFont
+
+_FEATURES = {"kern": True, "liga": True, "dlig": True}
+"""The OpenType features ReportLab shapes with."""
+_DIGITS = "0123456789"
+
+
+def span_problem(actual_text: str, text_object: str, fonts: dict[str, DrawnFont]) -> str:
+    """Why the glyphs of `text_object` (content stream text, BT to ET) are not the shaping of `actual_text`
+    (empty when they are); `fonts`: the page's proven fonts by resource name."""
+    drawn = _drawn(text_object, fonts)
+    if drawn is None:
+        return "ActualText around text in a font the page does not give"
+    faces = list(dict.fromkeys(face for face, _ in drawn))
+    remaining = collections.Counter(face.key(gid) for face, gid in drawn if not is_empty(face.key(gid)))
+    for word in actual_text.split():
+        shaped = _shaping_drawn(word, faces, remaining)
+        if shaped is None:
+            return "ActualText that does not say what its glyphs are"
+        remaining -= shaped
+    if remaining:
+        return "ActualText that does not say what its glyphs are"
+    digits = "".join(face_digit for face, gid in drawn if (face_digit := _digit(face, gid)))
+    if digits != "".join(char for char in actual_text if char in _DIGITS):
+        return "ActualText whose numbers are not drawn in its order"
+    return ""
+
+
+def _shaping_drawn(word: str, faces: list[SourceFace], drawn: collections.Counter[OutlineKey]):
+    """The glyphs of `word` shaped in the first face (of those drawn) whose glyphs are all among `drawn`."""
+    for face in faces:
+        glyphs = _shape(face, word)
+        if glyphs is not None:
+            counted = collections.Counter(key for key in glyphs if not is_empty(key))
+            if not counted - drawn:
+                return counted
+    return None
+
+
+def _shape(face: SourceFace, word: str) -> list[OutlineKey] | None:
+    """The outlines of `word` shaped by HarfBuzz in `face`; None when the face lacks a glyph for it."""
+    buffer = uharfbuzz.Buffer()
+    buffer.add_str(word)
+    buffer.guess_segment_properties()
+    uharfbuzz.shape(_harfbuzz(face), buffer, _FEATURES)
+    glyphs = [info.codepoint for info in buffer.glyph_infos]
+    return None if 0 in glyphs else [face.key(gid) for gid in glyphs]
+
+
+@functools.cache
+def _harfbuzz(face: SourceFace) -> uharfbuzz.Font:
+    return uharfbuzz.Font(uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(face.path))))
+
+
+def _digit(face: SourceFace, gid: int) -> str:
+    for digit in _DIGITS:
+        if face.glyph_of(ord(digit)) == gid:
+            return digit
+    return ""
+
+
+_PARSER = pikepdf.new()
+
+
+def _drawn(text_object: str, fonts: dict[str, DrawnFont]) -> list[tuple[SourceFace, int]] | None:
+    """The glyphs a text object draws, as (source face, glyph id), in drawing order."""
+    stream = pikepdf.Stream(_PARSER, text_object.encode("latin-1"))
+    font: DrawnFont | None = None
+    drawn: list[tuple[SourceFace, int]] = []
+    for operands, operator in pikepdf.parse_content_stream(stream):
+        if str(operator) == "Tf":
+            font = fonts.get(str(operands[0]))
+            if font is None:
+                return None
+        elif str(operator) in ("Tj", "TJ"):
+            if font is None:
+                return None
+            strings = operands[0] if str(operator) == "TJ" else [operands[0]]
+            for string in strings:
+                if isinstance(string, pikepdf.String):
+                    for code in bytes(string):
+                        char = font.chars.get(code)
+                        gid = font.face.glyph_of(ord(char)) if char else None
+                        if gid is None:
+                            return None
+                        drawn.append((font.face, gid))
+    return drawn
