@@ -16,7 +16,11 @@ Prints, measured in the same run (medians; these machines are shared and noisy):
    of 1,000 and --refused-rows (100,000) rows that are all refused before layout, which costs the
    batch process everything a row costs it but the PDF, so a long file is quick to measure;
 5. the --rate-rows rows on a Dask LocalCluster of 2 workers against --jobs 2 (with `.[dask]`);
-6. `handout build` of one leaflet from a cold process.
+6. `handout build` of one leaflet from a cold process;
+7. what each of the verifier's checks adds per page, against the floor in the same run: the closed world
+   (the file's structure, every content statement, each embedded font proven glyph by glyph, with the fonts
+   cached as a batch's leaflets share them and proven anew), and nothing drawn over the text with contrast
+   over each run's whole box (reading the pages with and without those two).
 """
 
 from __future__ import annotations
@@ -191,6 +195,50 @@ def one_process(runs: int) -> None:
         ratio = statistics.median(t / f for t, f in zip(times[index], times[floor], strict=True))
         per_page = ratio * floor_pages / count
         print(f"{name:<44}{ms:>11.1f}{ratio:>9.2f}{count:>7}{ms / count:>9.1f}{per_page:>14.2f}")
+
+
+def checks(runs: int) -> None:
+    """Section 7: each check's cost per page against the floor, in the same run."""
+    from generator.verify import reader
+    from generator.verify.closed import check_file, fonts
+
+    generator, request, leaflet, layout = sample()
+    pieces = leaflet_texts(leaflet)
+    pdf = generator.build(request, "bench").pdf
+
+    def fonts_anew() -> object:
+        fonts._prove.cache_clear()
+        return check_file(pdf)
+
+    def pages_without_over_checks() -> object:
+        with (
+            mock.patch.object(reader, "_text_over_text", lambda runs: set()),
+            mock.patch.object(reader, "_covered", lambda *args: False),
+            mock.patch.object(reader, "_background", lambda *args: reader.WHITE),
+        ):
+            return read_pages(pdf, "bench")
+
+    cases: list[tuple[str, Callable[[], object]]] = [
+        ("floor: plain ReportLab, same text", lambda: reportlab_floor(pieces, layout)),
+        ("closed world, fonts cached", lambda: check_file(pdf)),
+        ("closed world, fonts proven anew", fonts_anew),
+        ("reading the pages (PDFium)", lambda: read_pages(pdf, "bench")),
+        ("... without nothing-over-it and box contrast", pages_without_over_checks),
+    ]
+    times = interleaved_ms([make for _, make in cases], runs)
+    count, floor_pages = _pages(pdf), _pages(reportlab_floor(pieces, layout))
+    print(f"7. The verifier's checks, median of {runs} runs, per page of the {count}-page leaflet against the floor")
+    print(f"{'':<50}{'ms/leaflet':>11}{'ms/page':>9}{'x floor/page':>14}")
+    for index, (name, _) in enumerate(cases):
+        ratio = statistics.median(t / f for t, f in zip(times[index], times[0], strict=True))
+        ms = statistics.median(times[index])
+        print(f"{name:<50}{ms:>11.2f}{ms / count:>9.2f}{ratio * floor_pages / count:>14.3f}")
+    added = (
+        statistics.median((a - b) / f for a, b, f in zip(times[3], times[4], times[0], strict=True))
+        * floor_pages
+        / count
+    )
+    print(f"{'nothing-over-it and box contrast add':<50}{'':>11}{'':>9}{added:>14.3f}")
 
 
 @contextlib.contextmanager
@@ -399,7 +447,7 @@ def cold_start(runs: int) -> None:
     print(f"\n6. handout build, one leaflet from a cold process: median {statistics.median(times):.2f} s of {runs}")
 
 
-SECTIONS = ("process", "tagging", "batch", "dask", "start")
+SECTIONS = ("process", "tagging", "batch", "dask", "start", "checks")
 
 
 def main() -> None:
@@ -421,6 +469,8 @@ def main() -> None:
         on_dask(args.rate_rows)
     if "start" in chosen:
         cold_start(max(args.runs // 3, 3))
+    if "checks" in chosen:
+        checks(args.runs)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ layout itself never draws over its text: rules and borders run between lines and
 
 from __future__ import annotations
 
-import bisect
 import ctypes
 import math
 from dataclasses import dataclass
@@ -134,7 +133,7 @@ def _read_page(document: pypdfium2.PdfDocument, index: int, where: str) -> Page:
         if not textpage:
             raise VerifyError(f"{where}: the text of page {index + 1} cannot be read")
         width, height = pdfium_c.FPDF_GetPageWidthF(page), pdfium_c.FPDF_GetPageHeightF(page)
-        runs = _runs(pdfium.address(page), pdfium.address(textpage))
+        runs = _runs(pdfium.address(page), pdfium.address(textpage), height)
         return Page(index + 1, width, height, runs, read_structure(page))
     finally:
         if textpage:
@@ -189,7 +188,7 @@ class _Reader:
         return self.fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE, bool(self.stroke.value)
 
 
-def _runs(page: int, textpage: int) -> tuple[Run, ...]:
+def _runs(page: int, textpage: int, height: float) -> tuple[Run, ...]:
     read = _Reader()
     shapes: list[_Shape] = []
     runs: list[tuple[int, Run]] = []
@@ -201,18 +200,8 @@ def _runs(page: int, textpage: int) -> tuple[Run, ...]:
         if kind == _TEXT:
             box = read.box(obj)
             size = read.size_of(obj)
-            fill = read.fill(obj)
-            run = Run(
-                read.text(obj, textpage),
-                size,
-                render_mode(obj),
-                fill,
-                box,
-                _background(shapes, box, fill[:3]),
-                False,
-                mcid(obj),
-                read.upright(),
-            )
+            text = read.text(obj, textpage)
+            run = Run(text, size, render_mode(obj), read.fill(obj), box, None, False, mcid(obj), read.upright())
             runs.append((index, run))
         elif kind == _PATH:
             filled, stroked = read.paint(obj)
@@ -222,32 +211,67 @@ def _runs(page: int, textpage: int) -> tuple[Run, ...]:
                 shapes.append(_Shape(index, read.box(obj), colour, filled, obj))
         elif kind in _OPAQUE_UNKNOWN:
             shapes.append(_Shape(index, read.box(obj), None, True, obj))
-    order = [shape.index for shape in shapes]
+    near = _Bands(shapes, height)
     behind = _text_over_text([run for _, run in runs])
+    strokes: dict[int, list[Box]] = {}
     return tuple(
-        run._replace(covered=True) if number in behind or _covered(shapes, order, index, run.box) else run
+        run._replace(
+            background=_background(shapes, near.before(index, run.box), run.box, run.fill[:3]),
+            covered=number in behind or _covered(shapes, near.after(index, run.box), run.box, strokes),
+        )
         for number, (index, run) in enumerate(runs)
     )
 
 
-def _overlap(one: Box, other: Box) -> tuple[float, float]:
-    """How far two boxes overlap across and up (negative when they do not)."""
-    wide = min(one[2], other[2]) - max(one[0], other[0])
-    high = min(one[3], other[3]) - max(one[1], other[1])
-    return wide, high
+_BAND = 48.0
+"""Points of page height per band of `_Bands`."""
 
 
-def _background(shapes: list[_Shape], box: Box, fill: RGB) -> RGB | None:
-    """Of the colours behind any part of `box` (the filled shapes drawn so far that reach into it, from the
-    top down to one under all of it, else the white page), the one that contrasts least with `fill`."""
+class _Bands:
+    """The shapes of a page by the bands of its height they reach into, to find those near a box quickly."""
+
+    def __init__(self, shapes: list[_Shape], height: float) -> None:
+        self.shapes, self.height = shapes, height
+        self.bands: dict[int, list[int]] = {}
+        for position, shape in enumerate(shapes):
+            for band in self._bands(shape.box):
+                self.bands.setdefault(band, []).append(position)
+
+    def _bands(self, box: Box) -> range:
+        """The bands `box` reaches into (clamped to the page, so a shape drawn far off it costs nothing)."""
+        low = max(-1.0, min(box[1], self.height + _BAND)) // _BAND
+        high = max(-1.0, min(box[3], self.height + _BAND)) // _BAND
+        return range(int(low), int(high) + 1)
+
+    def _near(self, box: Box) -> set[int]:
+        found: set[int] = set()
+        for band in self._bands(box):
+            found.update(self.bands.get(band, ()))
+        return found
+
+    def before(self, index: int, box: Box) -> list[int]:
+        """Positions of the shapes near `box` drawn before page object `index`, the last drawn first."""
+        return sorted((p for p in self._near(box) if self.shapes[p].index < index), reverse=True)
+
+    def after(self, index: int, box: Box) -> list[int]:
+        """Positions of the shapes near `box` drawn after page object `index`."""
+        return [p for p in self._near(box) if self.shapes[p].index > index]
+
+
+def _reaches(one: Box, other: Box, by: float = _MIN_OVERLAP) -> bool:
+    """Whether two boxes overlap by more than `by` points across and up."""
+    return one[2] - other[0] > by and other[2] - one[0] > by and one[3] - other[1] > by and other[3] - one[1] > by
+
+
+def _background(shapes: list[_Shape], behind: list[int], box: Box, fill: RGB) -> RGB | None:
+    """Of the colours behind any part of `box` (the filled shapes at positions `behind`, last drawn first, that
+    reach into it, down to one under all of it, else the white page), the one that contrasts least with `fill`."""
     from generator.verify.visibility import contrast  # the rules module imports this one
 
-    worst: RGB | None = None
-    for shape in reversed(shapes):
-        if not shape.filled:
-            continue
-        wide, high = _overlap(shape.box, box)
-        if wide <= _MIN_OVERLAP or high <= _MIN_OVERLAP:
+    worst = None
+    for position in behind:
+        shape = shapes[position]
+        if not shape.filled or not _reaches(shape.box, box):
             continue
         if shape.fill is None:
             return None
@@ -259,17 +283,24 @@ def _background(shapes: list[_Shape], box: Box, fill: RGB) -> RGB | None:
     return WHITE if worst is None or contrast(fill, WHITE) < contrast(fill, worst) else worst
 
 
-def _covered(shapes: list[_Shape], order: list[int], index: int, box: Box) -> bool:
-    """Whether a shape drawn after object `index` paints into its box (`order`: each shape's index)."""
-    for shape in shapes[bisect.bisect_right(order, index) :]:
-        wide, high = _overlap(shape.box, box)
-        if wide > _MIN_OVERLAP and high > _MIN_OVERLAP and (shape.filled or _stroke_reaches(shape, box)):
-            return True
+def _covered(shapes: list[_Shape], after: list[int], box: Box, strokes: dict[int, list[Box]]) -> bool:
+    """Whether a shape at one of the positions `after` paints into `box` (`strokes`: each stroked path's line
+    boxes, read once per page)."""
+    for position in after:
+        shape = shapes[position]
+        if _reaches(shape.box, box):
+            if shape.filled:
+                return True
+            if position not in strokes:
+                strokes[position] = _stroke_boxes(shape)
+            if any(_reaches(line, box) for line in strokes[position]):
+                return True
     return False
 
 
-def _stroke_reaches(shape: _Shape, box: Box) -> bool:
-    """Whether a stroked path's line, as wide as it is drawn, passes through `box` (segment by segment)."""
+def _stroke_boxes(shape: _Shape) -> list[Box]:
+    """The box of each line of a stroked path, as wide as it is drawn (a curve's control points bound it: taken
+    as lines, it is overestimated)."""
     width = ctypes.c_float()
     pdfium.stroke_width(shape.handle, width)
     matrix = pdfium_c.FS_MATRIX()
@@ -277,6 +308,7 @@ def _stroke_reaches(shape: _Shape, box: Box) -> bool:
     half = width.value * math.hypot(matrix.a, matrix.b) / 2
     x, y = ctypes.c_float(), ctypes.c_float()
     start = previous = (0.0, 0.0)
+    boxes: list[Box] = []
     for number in range(pdfium.count_segments(shape.handle)):
         segment = pdfium.get_segment(shape.handle, number)
         pdfium.segment_point(segment, x, y)
@@ -284,28 +316,31 @@ def _stroke_reaches(shape: _Shape, box: Box) -> bool:
         lines = [] if pdfium.segment_type(segment) == pdfium_c.FPDF_SEGMENT_MOVETO else [(previous, point)]
         if pdfium.segment_close(segment):
             lines.append((point, start))
-        for (x0, y0), (x1, y1) in lines:  # a curve's control points bound it: taken as lines, it is overestimated
-            wide, high = _overlap((min(x0, x1) - half, min(y0, y1) - half, max(x0, x1) + half, max(y0, y1) + half), box)
-            if wide > _MIN_OVERLAP and high > _MIN_OVERLAP:
-                return True
+        boxes += [
+            (min(x0, x1) - half, min(y0, y1) - half, max(x0, x1) + half, max(y0, y1) + half)
+            for (x0, y0), (x1, y1) in lines
+        ]
         if not lines:
             start = point
         previous = point
-    return False
+    return boxes
 
 
 def _text_over_text(runs: list[Run]) -> set[int]:
     """The runs another text run is drawn over or under: boxes overlapping across, and up by more than
-    `_TEXT_OVERLAP` of the lower one's height. Runs are compared with their neighbours up the page only."""
-    by_height = sorted(range(len(runs)), key=lambda number: runs[number].box[1])
+    `_TEXT_OVERLAP` of the lower one's height. Each run is compared with those starting below its top only."""
+    boxes = [run.box for run in runs]
+    by_bottom = sorted(range(len(boxes)), key=lambda number: boxes[number][1])
     found: set[int] = set()
-    for position, number in enumerate(by_height):
-        box = runs[number].box
-        for other in by_height[position + 1 :]:
-            if runs[other].box[1] >= box[3]:
+    for position, number in enumerate(by_bottom):
+        box = boxes[number]
+        for next_position in range(position + 1, len(by_bottom)):
+            other = by_bottom[next_position]
+            upper = boxes[other]
+            if upper[1] >= box[3]:
                 break
-            wide, high = _overlap(box, runs[other].box)
-            lower = min(box[3] - box[1], runs[other].box[3] - runs[other].box[1])
-            if wide > _MIN_OVERLAP and high > _TEXT_OVERLAP * lower:
+            lower_height = min(box[3] - box[1], upper[3] - upper[1])
+            up = min(box[3], upper[3]) - upper[1]
+            if up > _TEXT_OVERLAP * lower_height and min(box[2], upper[2]) - max(box[0], upper[0]) > _MIN_OVERLAP:
                 found.update((number, other))
     return found

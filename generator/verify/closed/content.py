@@ -54,19 +54,19 @@ _STATEMENTS = [
     r"/FormXob\.[0-9a-f]+ Do",
     _SHAPED_SPAN,
 ]
-_STREAM = re2.compile(r"\s*(?:(?:{})(?:\s+|$))*".format("|".join(_STATEMENTS)))
-"""Run by RE2 (a linear-time automaton): about a tenth of Python's re on a page's stream."""
-_ACTUAL_TEXT = re.compile(r"/Span <</ActualText <(?:FEFF|feff)([0-9A-Fa-f]*)>>> BDC\s+(BT\s.*?\sET)\s+EMC", re.S)
+_STREAM = re2.compile(r"\s*(?:(?:{})(?:\s+|$))*".format("|".join(_STATEMENTS)).encode("latin-1"))
+"""Run by RE2 (a linear-time automaton) on the stream's bytes: about a tenth of Python's re on a page's stream."""
+_ACTUAL_TEXT = re.compile(rb"/Span <</ActualText <(?:FEFF|feff)([0-9A-Fa-f]*)>>> BDC\s+(BT\s.*?\sET)\s+EMC", re.S)
 
 
-def unknown_statement(stream: str) -> str | None:
-    """None when every statement of `stream` (decoded as Latin-1) is one the generator writes; else what the
-    first that is not does (an operator's name only: never text the page shows)."""
+def unknown_statement(stream: bytes) -> str | None:
+    """None when every statement of `stream` is one the generator writes; else what the first that is not does
+    (an operator's name only: never text the page shows)."""
     matched = _STREAM.match(stream)
     assert matched is not None  # the pattern matches the empty prefix
     if matched.end() == len(stream):
         return None
-    return _operator_after(stream, matched.end())
+    return _operator_after(stream.decode("latin-1"), matched.end())
 
 
 _KNOWN = frozenset(
@@ -103,9 +103,11 @@ def _operator_after(stream: str, start: int) -> str:
     return "an unfinished statement"
 
 
-def actual_texts(stream: str) -> list[tuple[str, str]]:
+def actual_texts(stream: bytes) -> list[tuple[str, bytes]]:
     """Each ActualText span of a stream that passed `unknown_statement`: (its text, the text object it wraps)."""
+    if b"/ActualText" not in stream:
+        return []
     return [
-        (bytes.fromhex(found.group(1)).decode("utf-16-be", "replace"), found.group(2))
+        (bytes.fromhex(found.group(1).decode("ascii")).decode("utf-16-be", "replace"), found.group(2))
         for found in _ACTUAL_TEXT.finditer(stream)
     ]

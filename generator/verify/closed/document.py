@@ -44,7 +44,7 @@ def check_file(data: bytes, password: str | None = None) -> list[str]:
 
 
 def _extra(dictionary: pikepdf.Dictionary, allowed: frozenset[str]) -> list[str]:
-    return sorted(key for key in dictionary if key not in allowed)
+    return sorted(set(dictionary.keys()) - allowed)
 
 
 def _page_problems(page: pikepdf.Page, proven: dict[tuple[int, int], DrawnFont | str]) -> list[str]:
@@ -90,8 +90,10 @@ def _box_problems(page: pikepdf.Dictionary) -> list[str]:
     return found
 
 
-def _content(page: pikepdf.Page) -> str:
-    """The page's content streams, joined as PDF readers join them (Latin-1: one character per byte)."""
+def _content(page: pikepdf.Page) -> bytes:
+    """The page's content streams, joined as PDF readers join them."""
     contents = page.obj.get("/Contents")
-    streams = contents if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []
-    return "\n".join(stream.read_bytes().decode("latin-1") for stream in streams)
+    if isinstance(contents, pikepdf.Stream):
+        return contents.read_bytes()
+    streams = contents if isinstance(contents, pikepdf.Array) else []
+    return b"\n".join(stream.read_bytes() for stream in streams)

@@ -48,7 +48,7 @@ def prove_font(font: pikepdf.Dictionary) -> DrawnFont | str:
     if descriptor is None or "/FontFile2" not in descriptor or {"/FontFile", "/FontFile3"} & set(descriptor.keys()):
         return "a font without its TrueType outlines embedded"
     try:
-        first, widths = int(font.FirstChar), tuple(float(width) for width in font.Widths)
+        first, widths = int(font.FirstChar), font.Widths.unparse()  # one call; the numbers are read on a miss
         font_file, to_unicode = descriptor.FontFile2.read_bytes(), font.ToUnicode.read_bytes()
         return _prove(str(font.BaseFont), first, widths, font_file, to_unicode)
     except (AttributeError, TypeError, ValueError, pikepdf.PdfError):
@@ -56,9 +56,7 @@ def prove_font(font: pikepdf.Dictionary) -> DrawnFont | str:
 
 
 @functools.lru_cache(maxsize=512)
-def _prove(
-    base_font: str, first: int, widths: tuple[float, ...], font_file: bytes, to_unicode: bytes
-) -> DrawnFont | str:
+def _prove(base_font: str, first: int, written_widths: bytes, font_file: bytes, to_unicode: bytes) -> DrawnFont | str:
     """Cached by the font's bytes: the leaflets of a batch share many of their fonts' subsets."""
     name = _SUBSET_NAME.fullmatch(base_font.removeprefix("/"))
     cmap = _TO_UNICODE.fullmatch(to_unicode.decode("latin-1"))
@@ -70,6 +68,7 @@ def _prove(
     if face is None:
         return f"a font ({name.group(1)}) that is not a face the generator embeds"
     try:
+        widths = [float(width) for width in written_widths.strip(b"[] \n").split()]
         embedded = TTFont(io.BytesIO(font_file), lazy=True)
         codes = embedded["cmap"].getcmap(1, 0).cmap
         order = {glyph: number for number, glyph in enumerate(embedded.getGlyphOrder())}

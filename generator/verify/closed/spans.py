@@ -25,7 +25,7 @@ _FEATURES = {"kern": True, "liga": True, "dlig": True}
 _DIGITS = "0123456789"
 
 
-def span_problem(actual_text: str, text_object: str, fonts: dict[str, DrawnFont]) -> str:
+def span_problem(actual_text: str, text_object: bytes, fonts: dict[str, DrawnFont]) -> str:
     """Why the glyphs of `text_object` (content stream text, BT to ET) are not the shaping of `actual_text`
     (empty when they are); `fonts`: the page's proven fonts by resource name."""
     drawn = _drawn(text_object, fonts)
@@ -82,9 +82,9 @@ def _digit(face: SourceFace, gid: int) -> str:
 _PARSER = pikepdf.new()
 
 
-def _drawn(text_object: str, fonts: dict[str, DrawnFont]) -> list[tuple[SourceFace, int]] | None:
+def _drawn(text_object: bytes, fonts: dict[str, DrawnFont]) -> list[tuple[SourceFace, int]] | None:
     """The glyphs a text object draws, as (source face, glyph id), in drawing order."""
-    stream = pikepdf.Stream(_PARSER, text_object.encode("latin-1"))
+    stream = pikepdf.Stream(_PARSER, text_object)
     font: DrawnFont | None = None
     drawn: list[tuple[SourceFace, int]] = []
     for operands, operator in pikepdf.parse_content_stream(stream):
