@@ -23,8 +23,24 @@ ACTIONS = ("made", "downloaded", "printed", "emailed", "refused")
 
 
 @dataclass(frozen=True)
+class Leaflet:
+    """What an audit line says of one leaflet: never anything of the patient."""
+
+    topic: str | None = None
+    language: str | None = None
+    layout: str | None = None
+    format: str | None = None
+    """pdf or html."""
+    code: str | None = None
+    """The leaflet's random code (8 hex digits): the page reports printing and downloading with it."""
+    content_version: str | None = None
+    content: str | None = None
+    """approved, or draft when any file it prints is not approved."""
+
+
+@dataclass(frozen=True)
 class AuditEntry:
-    """One line of the audit log."""
+    """One line of the audit log: who did what, then the leaflet's fields, then the route."""
 
     time: str
     """When, UTC, ISO 8601 to the second."""
@@ -36,18 +52,15 @@ class AuditEntry:
     """made, downloaded, printed: ok; emailed: sent, outbox, failed or uncertain; refused: the reason's class
     (auth, forbidden, input, not-approved, too-long, busy, verification, content, internal, ...)."""
     http_status: int
-    topic: str | None = None
-    language: str | None = None
-    layout: str | None = None
-    format: str | None = None
-    """pdf or html."""
-    code: str | None = None
-    """The leaflet's random code (8 hex digits): the page reports printing and downloading with it."""
-    content_version: str | None = None
-    content: str | None = None
-    """approved, or draft when any file it prints is not approved."""
-    route: str | None = None
+    leaflet: Leaflet
+    route: str
     """The API path asked."""
+
+    def line(self) -> bytes:
+        """The JSON line, the leaflet's fields in it directly."""
+        fields = {**asdict(self), **asdict(self.leaflet), "route": self.route}
+        del fields["leaflet"]
+        return (json.dumps(fields, ensure_ascii=True, separators=(",", ":")) + "\n").encode()
 
 
 class AuditLog:
@@ -63,7 +76,7 @@ class AuditLog:
 
     def write(self, entry: AuditEntry) -> None:
         """Append one line (one write call, so lines never interleave) and wait until it is on disk."""
-        line = (json.dumps(asdict(entry), ensure_ascii=True, separators=(",", ":")) + "\n").encode()
+        line = entry.line()
         with self._lock:
             os.write(self._fd, line)
             os.fsync(self._fd)

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from generator.audit import Leaflet
 from generator.content.labels import load_wording
 from generator.errors import ContentError, DeliveryError, HandoutError, InputError, NotApprovedError, TooLongError
 from generator.inputs.personalisation import Clinic
@@ -33,7 +34,7 @@ from generator.web.desk_request import WHERE, DeskRequest, read_desk_request
 from generator.web.headers import CONTENT_HEADER, WARNINGS_HEADER, content_header, warnings_header
 from generator.web.replies import NOT_APPROVED_STATUS, error_reply, json_object, message_reply
 from generator.web.schedule_words import schedule_words
-from generator.web.trail import CODE_HEADER, Leaflet, describe, new_code, note_asked, note_leaflet, note_refusal
+from generator.web.trail import CODE_HEADER, describe, new_code, note_asked, note_leaflet, note_refusal
 
 TRY_AGAIN = "Try again; if it happens again, tell whoever looks after this system."
 

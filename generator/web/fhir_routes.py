@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from generator.audit import Leaflet
 from generator.content.codes import CodeIndex
 from generator.errors import HandoutError, InputError
 from generator.fhir.document import LeafletRecord, document_reference, operation_outcome
@@ -25,7 +26,7 @@ from generator.pipeline import Generator, HandoutRequest
 from generator.web.builds import BUSY_MESSAGE, BuildPool, BusyError, busy, refused_at_once
 from generator.web.headers import WARNINGS_HEADER, warnings_header
 from generator.web.replies import error_reply, error_status, form_params, message_reply
-from generator.web.trail import CODE_HEADER, Leaflet, describe, new_code, note_leaflet, note_refusal
+from generator.web.trail import CODE_HEADER, describe, new_code, note_leaflet, note_refusal
 
 FHIR_JSON = "application/fhir+json"
 OUTPUTS = ("pdf", "DocumentReference")

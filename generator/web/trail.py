@@ -18,14 +18,14 @@ import secrets
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from generator.audit import AuditEntry, AuditLog, now
+from generator.audit import AuditEntry, AuditLog, Leaflet, now
 from generator.content.chain import ContentChain
 from generator.content.library import Library
 from generator.errors import (
@@ -69,19 +69,6 @@ _ERROR_REASONS: tuple[tuple[type[BaseException], str], ...] = (
 )
 REMEMBERED = 10_000
 """Leaflets whose code the page may report printing or downloading (the most recent)."""
-
-
-@dataclass(frozen=True)
-class Leaflet:
-    """What an audit line says of one leaflet: never anything of the patient."""
-
-    topic: str | None = None
-    language: str | None = None
-    layout: str | None = None
-    format: str | None = None
-    code: str | None = None
-    content_version: str | None = None
-    content: str | None = None
 
 
 def new_code() -> str:
@@ -155,8 +142,7 @@ class AuditTrail:
         if self.log is None:
             return
         entries = [
-            AuditEntry(now(), user, action, done, status, **vars(leaflet), route=scope["path"])
-            for action, done, leaflet in lines
+            AuditEntry(now(), user, action, done, status, leaflet, scope["path"]) for action, done, leaflet in lines
         ]
         await asyncio.to_thread(_write_all, self.log, entries)
 

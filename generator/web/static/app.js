@@ -35,11 +35,13 @@ async function signedIn() {
   const me = response.ok ? await response.json() : { name: null };
   if (me.name) localStorage.removeItem("handout-token");
   else if (token()) localStorage.setItem("handout-token", token());
+  $("token-box").hidden = true;  // the token worked
   $("signed-in").hidden = !me.name;
   $("signed-in-name").textContent = me.name ? "Signed in as " + me.name : "";
 }
 
 function signOut() {
+  $("token").value = "";
   sessionStorage.removeItem("handout-token");
   localStorage.removeItem("handout-token");
   location.reload();
