@@ -29,6 +29,7 @@ https://127.0.0.1:{port} {{
 	basicauth {{
 		alice {hash}
 		bob {hash}
+		carol {hash}
 	}}
 	reverse_proxy 127.0.0.1:{upstream} {{
 		header_up X-Forwarded-User {{http.auth.user.id}}
@@ -96,6 +97,8 @@ def test_behind_caddy_the_proxy_names_the_person_and_no_one_else_may_connect(liv
         assert json.loads(request(front + "/api/me", headers=forged, context=context)[2])["name"] == "alice"
         assert request(front + "/api/leaflets", "POST", FORM, _basic("alice"), context)[0] == 200
         assert request(front + "/api/me", context=context)[0] == 401  # Caddy signs nobody in
+        status, _, body = request(front + "/api/me", headers=_basic("carol"), context=context)
+        assert status == 403 and b"no account in the server's users file" in body  # signed in, but not staff here
         assert request(front + "/metrics", headers=_basic("alice"), context=context)[0] == 403  # desk, forwarded
         status, _, metrics = request(front + "/metrics", headers=_basic("bob"), context=context)
         assert status == 200 and b"handout_leaflets_made_total 1.0" in metrics

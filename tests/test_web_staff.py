@@ -11,6 +11,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from fhir_bundles import bundle
 from helpers import client_context, request, tls_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -245,3 +246,23 @@ def test_settings_carry_the_clinic_options(run_cli, monkeypatch, tmp_path) -> No
     assert chosen.tls == (cert, key) and chosen.audit_log == Path("a.jsonl") and chosen.token is None
     assert set(chosen.accounts.names) == {"alice"}
     assert dataclasses.replace(chosen, accounts=None).proxy is None
+
+
+def test_leaflets_for_the_ehr_are_audited_too(live_server, run_cli, tmp_path) -> None:
+    """A FHIR order and an Infobutton PDF, made with the EHR's own account: its lines name it, not the patient."""
+    users, log = tmp_path / "users.yaml", tmp_path / "audit.jsonl"
+    ehr = _add(run_cli, users, "epic-interface")
+    url = live_server(accounts=Accounts(read_accounts(users)), audit_log=log)
+    auth = {"Authorization": f"Bearer {ehr}", "Content-Type": "application/fhir+json"}
+    status, headers, _ = request(url + "/api/fhir/handouts", "POST", bundle("carisoprodol-tid.json"), auth)
+    assert status == 200
+    query = "mainSearchCriteria.v.dn=methocarbamol&knowledgeResponseType=application/pdf"
+    assert request(f"{url}/infobutton?{query}", headers=auth)[0] == 200
+    entries = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [(e["user"], e["action"], e["topic"], e["route"]) for e in entries] == [
+        ("epic-interface", "made", "carisoprodol", "/api/fhir/handouts"),
+        ("epic-interface", "made", "methocarbamol", "/infobutton"),
+    ]
+    assert entries[0]["code"] == headers["x-handout-code"]
+    text = log.read_text()
+    assert not [data for data in ("Maria", "Lopez", "1979", "Elena") if data in text]
