@@ -148,7 +148,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     )
     app.state.builds = pool
     docs_page, docs_policy = _docs_page(app)
-    app.add_middleware(AuditTrail, log=audit, metrics=metrics, made=recent.add)  # the last added runs first
+    app.add_middleware(AuditTrail, log=audit, metrics=metrics, remember=recent.add)  # the last added runs first
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(HostCheck, allowed=settings.allowed_hosts)
     app.add_middleware(SecurityHeaders, policies={"/docs": docs_policy})

@@ -108,9 +108,11 @@ class AuditTrail:
     """Write the audit lines of the leaflet routes (see the module) and count refusals."""
 
     def __init__(
-        self, app: ASGIApp, log: AuditLog | None, metrics: Metrics, made: Callable[[str | None, Leaflet], None]
-    ):
-        self.app, self.log, self.metrics, self.made = app, log, metrics, made
+        self, app: ASGIApp, log: AuditLog | None, metrics: Metrics, remember: Callable[[str | None, Leaflet], None]
+    ) -> None:
+        self.app, self.log, self.metrics = app, log, metrics
+        self.remember = remember
+        """Called with each leaflet made and its maker (see Recent)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] not in AUDITED:
@@ -118,12 +120,21 @@ class AuditTrail:
             return
         scope.setdefault("state", {})  # where the routes' notes and the staff member are kept
 
+        started = False
+
         async def writing(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 await self._write(scope, message["status"])
             await send(message)
 
-        await self.app(scope, receive, writing)
+        try:
+            await self.app(scope, receive, writing)
+        except Exception:
+            if not started:  # the server's error page answers 500: the refusal is written all the same
+                await self._write(scope, 500)
+            raise
 
     async def _write(self, scope: Scope, status: int) -> None:
         state = scope.get("state", {})
@@ -131,10 +142,10 @@ class AuditTrail:
         staff = state.get("staff")
         user = staff.name if staff is not None else None
         if status < 400:
-            lines = [(action, done, leaflet) for action, done, leaflet in notes["leaflets"]]
+            lines = list(notes["leaflets"])
             for action, _, leaflet in lines:
                 if action == "made":
-                    self.made(user, leaflet)
+                    self.remember(user, leaflet)
         else:
             reason = notes.get("reason") or _STATUS_REASONS.get(status, "internal")
             self.metrics.refused.labels(reason).inc()
