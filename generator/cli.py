@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from generator import __version__
 from generator.commands import (
     cmd_approve,
+    cmd_audit,
     cmd_batch,
     cmd_build,
     cmd_email,
@@ -21,6 +22,8 @@ from generator.commands import (
     cmd_list,
     cmd_review,
     cmd_serve,
+    cmd_user_add,
+    cmd_user_remove,
     cmd_verify,
 )
 from generator.errors import HandoutError
@@ -33,6 +36,8 @@ EXAMPLES = """examples:
   handout verify out.pdf --topic carisoprodol
   handout batch patients.csv --out leaflets/ --combine print.pdf
   handout list
+  handout user add alice --role desk --users /etc/handout/users.yaml
+  handout audit /var/lib/handout/audit.jsonl --since 2026-12-01 --user alice
 
 environment:
   HANDOUT_LIBRARY   content library folder (like --library)
@@ -94,6 +99,65 @@ def _add_topic_language(parser: argparse.ArgumentParser, topic_help: str) -> Non
     """The topic and --lang of a command about one topic's content in one language (approve, review)."""
     parser.add_argument("topic", help=topic_help)
     parser.add_argument("--lang", required=True, help="language of the leaflet (en, es, ...)")
+
+
+def _add_clinic_options(serve: argparse.ArgumentParser) -> None:
+    """`handout serve`'s options for running it at a clinic: TLS, a reverse proxy, staff accounts, the audit log."""
+    serve.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this certificate (PEM; with --tls-key)")
+    serve.add_argument("--tls-key", metavar="FILE", help="the certificate's private key (PEM)")
+    serve.add_argument(
+        "--behind-proxy",
+        metavar="ADDR",
+        help="the IP address of the reverse proxy that terminates TLS: the only client answered, and it must send "
+        "X-Forwarded-Proto: https",
+    )
+    serve.add_argument(
+        "--users", metavar="FILE", help="staff accounts (handout user add): each person enters their own token"
+    )
+    serve.add_argument(
+        "--user-header",
+        metavar="NAME",
+        help="a header in which the --behind-proxy proxy names who it signed in, e.g. X-Forwarded-User",
+    )
+    serve.add_argument(
+        "--audit-log",
+        metavar="FILE",
+        help="append who made, printed, emailed or was refused which leaflet (JSON Lines)",
+    )
+
+
+def _add_staff_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`handout user add|remove` and `handout audit`."""
+    user = commands.add_parser(
+        "user", help="add or remove a staff account of handout serve --users FILE", description="Staff accounts."
+    )
+    actions = user.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser(
+        "add",
+        help="add an account and print its token once",
+        description="Add a staff account to the users file (made if missing, readable by its owner only) and print "
+        "its access token once; only a salted scrypt hash of it is stored.",
+    )
+    add.add_argument("name", help="the person's name as staff and the audit log know it (letters, digits, ._@-)")
+    add.add_argument("--role", choices=["desk", "admin"], default="desk", help="admin may also read /metrics")
+    add.add_argument("--users", required=True, metavar="FILE", help="the users file")
+    add.set_defaults(func=cmd_user_add)
+    remove = actions.add_parser("remove", help="remove an account", description="Remove a staff account.")
+    remove.add_argument("name", help="the person's name")
+    remove.add_argument("--users", required=True, metavar="FILE", help="the users file")
+    remove.set_defaults(func=cmd_user_remove)
+
+    audit = commands.add_parser(
+        "audit",
+        help="print the web server's audit log",
+        description="Print the lines of an audit log (handout serve --audit-log FILE): time, user, action, status, "
+        "topic, language, layout, format, the leaflet's code and its content status, one a line, tab-separated.",
+    )
+    audit.add_argument("file", help="the audit log")
+    audit.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="only lines from this date on (UTC)")
+    audit.add_argument("--user", metavar="NAME", help="only this person's lines")
+    audit.add_argument("--json", action="store_true", help="print the lines as they are stored (JSON Lines)")
+    audit.set_defaults(func=cmd_audit)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -262,9 +326,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--queue", type=_count, default=8, metavar="N", help="builds that may wait; more get 503 (default: 8)"
     )
+    _add_clinic_options(serve)
     _add_input_options(serve, made_on=False)
     _add_require_option(serve)
     serve.set_defaults(func=cmd_serve)
+    _add_staff_commands(commands)
 
     lint = commands.add_parser(
         "lint",

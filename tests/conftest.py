@@ -152,20 +152,21 @@ def edit_block(library_copy: Path):
     return _edit
 
 
-@pytest.fixture
-def live_server():
-    """Start `handout serve`'s real uvicorn server on a free loopback port; a function taking WebSettings changes."""
-    import dataclasses
+class LiveServers:
+    """`handout serve`'s real uvicorn servers, each on a free loopback port (HTTPS when given `tls`)."""
 
-    import uvicorn
+    def __init__(self) -> None:
+        self.running: list[tuple[Any, threading.Thread, str]] = []
 
-    from generator.inputs.personalisation import read_clinic
-    from generator.web.app import WebSettings
-    from generator.web.server import server_config
+    def start(self, **changes: Any) -> str:
+        """Start one with these WebSettings changes; its base URL."""
+        import dataclasses
 
-    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
+        import uvicorn
 
-    def _start(**changes: Any) -> str:
+        from generator.web.app import WebSettings
+        from generator.web.server import server_config
+
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
@@ -173,16 +174,35 @@ def live_server():
         server = uvicorn.Server(server_config(dataclasses.replace(settings, **changes), "127.0.0.1", port))
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
-        servers.append((server, thread))
+        url = f"{'https' if changes.get('tls') else 'http'}://127.0.0.1:{port}"
+        self.running.append((server, thread, url))
         deadline = time.monotonic() + 20
         while not server.started and time.monotonic() < deadline:
             time.sleep(0.05)
-        return f"http://127.0.0.1:{port}"
+        return url
 
-    yield _start
-    for server, thread in servers:
-        server.should_exit = True
-        thread.join(timeout=10)
+    def app(self, url: str) -> Any:
+        """The FastAPI application the server at `url` runs."""
+        return next(server.config.app for server, _, started in self.running if started == url)
+
+    def stop(self) -> None:
+        for server, thread, _ in self.running:
+            server.should_exit = True
+            thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_servers():
+    """Real servers started by the test (see LiveServers), stopped after it."""
+    servers = LiveServers()
+    yield servers
+    servers.stop()
+
+
+@pytest.fixture
+def live_server(live_servers: LiveServers) -> Callable[..., str]:
+    """Start `handout serve`'s real uvicorn server on a free loopback port; a function taking WebSettings changes."""
+    return live_servers.start
 
 
 @pytest.fixture(scope="session")

@@ -1,12 +1,19 @@
-"""Helpers the tests share: reading PDFs back with pypdf, how the browser tests start Debian's Chromium, processes."""
+"""Helpers the tests share: reading PDFs back with pypdf, how the browser tests start Debian's Chromium, processes,
+real HTTP(S) requests and test certificates."""
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import http.client
 import io
+import json
+import ssl
+import urllib.parse
 from pathlib import Path
+from typing import Any
 
+import trustme
 from pypdf import PdfReader
 
 INPUT = {
@@ -80,3 +87,49 @@ def running_children() -> dict[int, list[int]]:
             if state not in ("Z", "X"):
                 children.setdefault(int(parent), []).append(int(stat.parent.name))
     return children
+
+
+def request(
+    url: str,
+    method: str = "GET",
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    context: ssl.SSLContext | None = None,
+    source: str | None = None,
+) -> tuple[int, dict[str, str], bytes]:
+    """One real HTTP(S) request (a JSON body when given), from the `source` address when given: status, headers
+    (lower-case names) and body."""
+    parts = urllib.parse.urlsplit(url)
+    options: dict[str, Any] = {"timeout": 60, "source_address": (source, 0) if source else None}
+    if parts.scheme == "https":
+        connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+            parts.hostname, parts.port, context=context, **options
+        )
+    else:
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, **options)
+    data = None if body is None else json.dumps(body).encode()
+    sent = {"Content-Type": "application/json"} if data is not None else {}
+    try:
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        connection.request(method, target or "/", body=data, headers={**sent, **(headers or {})})
+        answer = connection.getresponse()
+        return answer.status, {name.lower(): value for name, value in answer.getheaders()}, answer.read()
+    finally:
+        connection.close()
+
+
+def tls_files(folder: Path) -> tuple[trustme.CA, Path, Path]:
+    """A test CA and a certificate and key it signed for 127.0.0.1 and localhost, as PEM files in `folder`."""
+    ca = trustme.CA()
+    issued = ca.issue_cert("127.0.0.1", "localhost")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    issued.cert_chain_pems[0].write_to_path(str(cert))
+    issued.private_key_pem.write_to_path(str(key))
+    return ca, cert, key
+
+
+def client_context(ca: trustme.CA) -> ssl.SSLContext:
+    """A client TLS context trusting only the test CA."""
+    context = ssl.create_default_context()
+    ca.configure_trust(context)
+    return context

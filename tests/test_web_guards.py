@@ -190,7 +190,7 @@ def test_token_file_and_allowed_hosts_reach_the_server(run_cli, monkeypatch, tmp
     token_file = tmp_path / "token"
     token_file.write_text("  front-desk-token-2026-abc\n")
     args = ["--host", "0.0.0.0", "--allow-remote", "--token-file", str(token_file), "--allowed-host", "desk.example"]
-    code, _, err = run_cli("serve", *args)
+    code, _, err = run_cli("serve", *args, "--behind-proxy", "127.0.0.1")
     assert code == 0, err
     assert started["s"].token == "front-desk-token-2026-abc"
     assert started["s"].allowed_hosts == ("127.0.0.1", "localhost", "::1", "desk.example")

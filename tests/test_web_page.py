@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import re
 import shutil
@@ -555,3 +556,32 @@ def test_one_page_holds_one_medicine(open_page) -> None:
     assert page.locator(".medicine").count() == 0 and page.locator("#add-medicine").is_hidden()
     page.select_option("#topic-0", "methocarbamol")
     assert page.locator(".medicine").count() == 1 and page.input_value("#rx-times") == ""
+
+
+def test_each_person_signs_in_with_their_own_token_and_the_audit_log_names_them(browser, live_server, tmp_path) -> None:
+    """With staff accounts the page asks for a token, says who is signed in, keeps the token for this browser
+    session only, reports the download to the audit log, and Sign out forgets the token."""
+    from generator.web.accounts import Accounts, add_account, read_accounts
+
+    users, log = tmp_path / "users.yaml", tmp_path / "audit.jsonl"
+    token = add_account(users, "alice", "desk")
+    page = browser.new_page(viewport=DESKTOP, accept_downloads=True)
+    try:
+        page.goto(live_server(accounts=Accounts(read_accounts(users)), audit_log=log))
+        page.locator("#token").wait_for(state="visible")
+        page.fill("#token", token)
+        page.keyboard.press("Tab")  # the change event signs in
+        page.locator("#signed-in-name", has_text="Signed in as alice").wait_for()
+        page.locator("#topic-0 option").nth(1).wait_for(state="attached")
+        check(page, "signed-in")
+        assert token not in page.evaluate("JSON.stringify(localStorage)")  # a person's token: this session only
+        fill_methocarbamol(page)
+        name, text = make_and_download(page, tmp_path)
+        assert "Maria Lopez" in text and name.startswith("methocarbamol-")
+        entries = [json.loads(line) for line in log.read_text().splitlines()]
+        assert [(e["user"], e["action"]) for e in entries] == [("alice", "made"), ("alice", "downloaded")]
+        page.click("#sign-out")
+        page.locator("#token").wait_for(state="visible")
+        assert page.evaluate("JSON.stringify([sessionStorage, localStorage])") == "[{},{}]"
+    finally:
+        page.close()

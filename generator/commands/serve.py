@@ -60,6 +60,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the staff web page and JSON API."""
     import ipaddress
 
+    from generator.commands.serve_access import serve_access
     from generator.inputs.personalisation import read_clinic, read_prescribers
     from generator.paths import SAMPLES, config_path, layouts_root, library_root
     from generator.prescription.policy import read_policy, with_require
@@ -67,6 +68,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from generator.web.server import serve
 
     token = _web_token(args)
+    access = serve_access(args, token)
     try:
         address = ipaddress.ip_address(args.host)
     except ValueError:
@@ -76,12 +78,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise InputError(
             f"--host {args.host}: not a loopback address; add --allow-remote and an access token to serve others"
         )
-    if not loopback and not token:
-        raise InputError("--allow-remote: needs an access token (HANDOUT_WEB_TOKEN or --token-file) that staff enter")
+    remote = not loopback or access.proxy is not None  # a proxy brings the network's requests to loopback
+    if remote and not token and not access.names_staff:
+        option = "--allow-remote" if not loopback else "--behind-proxy"
+        raise InputError(
+            f"{option}: needs an access token: each person's (--users FILE, or --user-header from the proxy) "
+            "or a shared one (HANDOUT_WEB_TOKEN or --token-file)"
+        )
     wildcard = address is not None and address.is_unspecified
     if wildcard and not args.allowed_host:
         raise InputError(
             f"--host {args.host}: listens on every address; name the host browsers will use with --allowed-host"
+        )
+    if not loopback and not access.encrypted:
+        raise InputError(
+            "--allow-remote: patients' names and prescriptions would cross the network unencrypted; give "
+            "--tls-cert FILE and --tls-key FILE, or --behind-proxy ADDR for the reverse proxy that terminates TLS"
         )
     hosts = (*LOOPBACK_NAMES, *([] if wildcard else [args.host]), *args.allowed_host)
     config = config_path(args.config)
@@ -93,6 +105,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         layouts=layouts_root(args.layouts),
         clinic=read_clinic(config or SAMPLES / "clinic.yaml"),
         token=token,
+        accounts=access.accounts,
+        user_header=access.user_header,
+        proxy=access.proxy,
+        tls=access.tls,
+        audit_log=Path(args.audit_log) if args.audit_log else None,
         allowed_hosts=hosts,
         policy=with_require(read_policy(config), args.require),
         prescribers=read_prescribers(config) if config else (),
@@ -101,6 +118,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=(os.cpu_count() or 1) if args.workers is None else args.workers,
         queue=args.queue,
     )
-    print(f"Serving on http://{args.host}:{args.port}/ (API docs at /docs). Ctrl-C stops.")
+    scheme = "https" if access.tls else "http"
+    print(f"Serving on {scheme}://{args.host}:{args.port}/ (API docs at /docs). Ctrl-C stops.")
     serve(settings, args.host, args.port)
     return 0

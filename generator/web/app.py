@@ -11,7 +11,6 @@ import base64
 import contextlib
 import datetime as dt
 import hashlib
-import hmac
 import json
 import re
 from collections.abc import AsyncIterator
@@ -26,6 +25,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from generator import __version__
+from generator.audit import AuditLog
 from generator.content.library import Library
 from generator.errors import HandoutError, InputError
 from generator.inputs.personalisation import Clinic, Personalisation, Prescriber, parse_personalisation
@@ -34,14 +34,28 @@ from generator.layouts import LayoutLibrary
 from generator.mail.settings import EmailSettings
 from generator.pipeline import Generator, Handout, HandoutRequest, HtmlHandout
 from generator.prescription.policy import ClinicPolicy
+from generator.web.accounts import Accounts
 from generator.web.builds import BuildPool, BusyError, busy, refused_at_once
 from generator.web.catalog import catalog
 from generator.web.desk import DeskSettings, build_one, desk_router
 from generator.web.fhir_routes import fhir_router
 from generator.web.guards import AccessLog, BodyLimit, HostCheck, SecurityHeaders
 from generator.web.headers import CONTENT_HEADER, WARNINGS_HEADER, content_header, warnings_header
+from generator.web.identity import Access, Gate
+from generator.web.monitoring import Metrics, monitoring_router
 from generator.web.replies import error_reply as _error
 from generator.web.replies import error_status, json_object, message_reply
+from generator.web.trail import (
+    CODE_HEADER,
+    AuditTrail,
+    Recent,
+    audit_router,
+    describe,
+    new_code,
+    note_leaflet,
+    note_refusal,
+)
+from generator.web.transport import ProxyOnly
 
 OPTIONS = ("topic", "layout", "language", "paper", "format")
 """Keys a request may add beside the single-handout input shape."""
@@ -58,7 +72,17 @@ class WebSettings:
     layouts: Path
     clinic: Clinic
     token: str | None = None
-    """When set, every API call must send it (Authorization: Bearer TOKEN)."""
+    """When set (and no users file), every API call must send it (Authorization: Bearer TOKEN)."""
+    accounts: Accounts | None = None
+    """Staff accounts (--users FILE): each person sends their own token; the shared token is then not used."""
+    user_header: str | None = None
+    """A header in which the reverse proxy names the person it signed in (believed from `proxy` only)."""
+    proxy: str | None = None
+    """The reverse proxy's address (--behind-proxy): the only client answered, over HTTPS only."""
+    tls: tuple[Path, Path] | None = None
+    """Certificate and key files: the server speaks HTTPS itself."""
+    audit_log: Path | None = None
+    """JSON Lines file each leaflet made, downloaded, printed, emailed or refused is appended to."""
     max_body_bytes: int = 64 * 1024
     allowed_hosts: tuple[str, ...] = LOOPBACK_NAMES
     """Host header names answered; any other gets 421 (DNS rebinding)."""
@@ -99,12 +123,19 @@ def _request_schema() -> dict[str, Any]:
 def create_app(settings: WebSettings) -> FastAPI:
     """The web application over one content library and clinic."""
     generator = Generator(Library(settings.library), LayoutLibrary(settings.layouts), settings.policy.content)
-    pool = BuildPool(generator, settings.workers, settings.queue)
+    metrics = Metrics()
+    pool = BuildPool(generator, settings.workers, settings.queue, metrics)
+    gate = Gate(Access(settings.token, settings.accounts, settings.user_header, settings.proxy))
+    audit = AuditLog(settings.audit_log) if settings.audit_log else None
+    recent = Recent()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool.watch()
         yield
         pool.close()  # stop the build workers with the server
+        if audit is not None:
+            audit.close()
 
     app = FastAPI(
         title="patient-handouts",
@@ -117,19 +148,15 @@ def create_app(settings: WebSettings) -> FastAPI:
     )
     app.state.builds = pool
     docs_page, docs_policy = _docs_page(app)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # the last added runs first
+    app.add_middleware(AuditTrail, log=audit, metrics=metrics, remember=recent.add)  # the last added runs first
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(HostCheck, allowed=settings.allowed_hosts)
     app.add_middleware(SecurityHeaders, policies={"/docs": docs_policy})
+    if settings.proxy is not None:
+        app.add_middleware(ProxyOnly, proxy=settings.proxy)
     app.add_middleware(AccessLog)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-
-    def check_token(request: Request) -> JSONResponse | None:
-        if settings.token is None:
-            return None
-        scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), settings.token.encode()):
-            return None
-        return message_reply("access token missing or wrong", 401)
+    check_token = gate.check
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page() -> HTMLResponse:
@@ -157,6 +184,13 @@ def create_app(settings: WebSettings) -> FastAPI:
             return refused
         return Response(topics_json, media_type="application/json")
 
+    @app.get("/api/me", summary="Whose access token this is: name (null for the shared token) and role")
+    async def me(request: Request) -> Response:
+        refused = check_token(request)
+        if refused:
+            return refused
+        return JSONResponse({"name": request.state.staff.name, "role": request.state.staff.role})
+
     @app.post(
         "/api/handouts",
         summary="Make one verified leaflet",
@@ -180,19 +214,26 @@ def create_app(settings: WebSettings) -> FastAPI:
             return body
         options = {key: body.pop(key) for key in OPTIONS if key in body}
         try:
-            made = await pool.run(_build, settings.clinic, body, options)
+            topic, made = await pool.run(_build, settings.clinic, body, options)
         except BusyError as exc:
             return busy(exc)
         except HandoutError as exc:  # 422 for the request's problems and content not approved; 500 for the library's
+            note_refusal(request, exc)
             return _error(exc, error_status(exc))
-        except Exception:
+        except Exception as exc:
+            note_refusal(request, exc)
             return message_reply("internal error; the leaflet was not made", 500)
         html = isinstance(made, HtmlHandout)
+        code = new_code()
+        layout = options.get("layout") or "standard"
+        leaflet = describe(generator.library, topic, made.language, layout, "html" if html else "pdf", code, made.chain)
+        note_leaflet(request, "made", leaflet)
         extension, kind = ("html", "text/html; charset=utf-8") if html else ("pdf", "application/pdf")
         headers = {  # no-store: see SecurityHeaders
             "Content-Disposition": f'inline; filename="leaflet.{extension}"',
             WARNINGS_HEADER: warnings_header(made.warnings),
             CONTENT_HEADER: content_header([made.chain]),
+            CODE_HEADER: code,
         }
         content = made.html.encode("utf-8") if html else made.pdf
         return Response(content, media_type=kind, headers=headers)
@@ -200,6 +241,8 @@ def create_app(settings: WebSettings) -> FastAPI:
     desk = DeskSettings(settings.clinic, settings.policy, settings.email, settings.outbox)
     app.include_router(desk_router(generator, pool, desk, check_token))
     app.include_router(fhir_router(generator, pool, settings.clinic, check_token))
+    app.include_router(audit_router(recent, check_token))
+    app.include_router(monitoring_router(generator.library, metrics, pool.alive, gate.check_admin))
     return app
 
 
@@ -222,8 +265,8 @@ def _docs_page(app: FastAPI) -> tuple[str, str]:
 
 def _build(
     generator: Generator, clinic: Clinic, body: dict[str, Any], options: dict[str, Any]
-) -> Handout | HtmlHandout:
-    """The leaflet of one POST /api/handouts request; run in a build worker."""
+) -> tuple[str, Handout | HtmlHandout]:
+    """The topic and leaflet of one POST /api/handouts request; run in a build worker."""
     for key, value in options.items():
         if not isinstance(value, str):
             raise InputError(f"request: {key}: expected a string", ((key, "expected a string"),))
@@ -242,4 +285,4 @@ def _build(
         paper=options.get("paper"),
         language=options.get("language"),
     )
-    return build_one(generator, request, options.get("format") == "html")
+    return request.topic, build_one(generator, request, options.get("format") == "html")

@@ -11,7 +11,8 @@ event loop watches directly: a job is written to an idle worker's pipe, and its 
 when the pipe becomes readable, in the same callback that writes the worker its next
 waiting job. A worker that dies fails only its own request, with BrokenProcessPool, and is
 replaced (started fresh: forked from the serving process it would inherit its sockets);
-a job given to a worker found dead while idle waits for the next worker.
+a job given to a worker found dead while idle waits for the next worker. Once serving (`watch`),
+the event loop also watches each worker's process, so one that dies while idle is replaced at once.
 
 At most `workers + queue` builds are accepted at once (made or waiting); past that a
 request is refused at once with `BusyError`, which the routes answer with 503 and a
@@ -37,7 +38,9 @@ from typing import Any, Generic, TypeVar
 from fastapi.responses import JSONResponse, Response
 
 from generator.content.approvals import ContentRules
+from generator.errors import VerifyError
 from generator.pipeline import Generator
+from generator.web.monitoring import Metrics
 from generator.web.replies import message_reply
 from generator.workers.process import Job, Worker
 
@@ -104,8 +107,9 @@ class _Task(Generic[T]):
 class BuildPool:
     """Runs build jobs off the event loop: in `workers` processes (0: one thread here), at most `queue` waiting."""
 
-    def __init__(self, generator: Generator, workers: int, queue: int) -> None:
+    def __init__(self, generator: Generator, workers: int, queue: int, metrics: Metrics | None = None) -> None:
         self.generator, self.workers, self.queue = generator, workers, queue
+        self.metrics = Metrics() if metrics is None else metrics
         self.limit = max(workers, 1) + queue
         self.accepted = 0
         """Builds accepted and not yet finished (being made or waiting)."""
@@ -117,6 +121,31 @@ class BuildPool:
         self._closed = False
         self._waiting: deque[_Task[Any]] = deque()
         """Jobs accepted and not yet given to a worker, oldest first."""
+        self._watching = False
+        self.metrics.watch(lambda: len(self._waiting), self.alive)
+
+    def alive(self) -> int:
+        """Build workers alive (the server's own build thread counts as one with `workers=0`)."""
+        if self._thread is not None:
+            return 1
+        return sum(worker.process.is_alive() for worker in self._all)
+
+    def watch(self) -> None:
+        """From now on (the event loop running), replace a worker as soon as its process ends."""
+        self._watching = True
+        for worker in self._all:
+            self._watch(worker)
+
+    def _watch(self, worker: _Worker) -> None:
+        if self._watching:
+            asyncio.get_running_loop().add_reader(worker.process.sentinel, self._ended, worker)
+
+    def _ended(self, worker: _Worker) -> None:
+        """A worker's process ended: replace it now if idle; a busy one is replaced when its pipe reads as closed."""
+        asyncio.get_running_loop().remove_reader(worker.process.sentinel)
+        if worker in self._idle and not self._closed:
+            self._idle.remove(worker)
+            self._replace(worker)
 
     def retry_after(self) -> int:
         """Seconds until a place is likely free: how long an accepted request has lately taken, start to end."""
@@ -136,14 +165,22 @@ class BuildPool:
         start = time.monotonic()
         try:
             if self._thread is not None:
-                return await asyncio.wrap_future(self._thread.submit(job, self.generator, *args))
-            answer: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-            self._waiting.append(_Task(job, args, answer))
-            self._dispatch()
-            return await answer
+                made = await asyncio.wrap_future(self._thread.submit(job, self.generator, *args))
+            else:
+                answer: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+                self._waiting.append(_Task(job, args, answer))
+                self._dispatch()
+                made = await answer
+        except VerifyError:
+            self.metrics.verification_failures.inc()
+            raise
         finally:
             self.accepted -= 1
-            self._seconds = 0.8 * self._seconds + 0.2 * (time.monotonic() - start)
+            took = time.monotonic() - start
+            self._seconds = 0.8 * self._seconds + 0.2 * took
+            self.metrics.build_seconds.observe(took)
+        self.metrics.made.inc()
+        return made
 
     def _dispatch(self) -> None:
         """Give waiting jobs to idle workers, oldest first (jobs whose request was cancelled are dropped)."""
@@ -194,8 +231,11 @@ class BuildPool:
         loop.add_reader(pipe, answered)
 
     def _replace(self, dead: _Worker) -> None:
+        if self._watching:
+            asyncio.get_running_loop().remove_reader(dead.process.sentinel)
         dead.kill()  # it closed its end of the pipe, so it is dead or dying
         self._all.remove(dead)
+        self.metrics.worker_restarts.inc()
         LOG.warning("a build worker died (exit code %s); starting another", dead.process.exitcode)
         self._add_worker()
 
@@ -218,11 +258,15 @@ class BuildPool:
             worker.wait(time.monotonic() + STOP_SECONDS)
             return
         self._idle.append(worker)
+        self._watch(worker)
         self._dispatch()
 
     def close(self) -> None:
         """Stop the workers (after the builds under way; killed if not ended within STOP_SECONDS)."""
         self._closed = True
+        if self._watching:
+            for worker in self._all:
+                asyncio.get_running_loop().remove_reader(worker.process.sentinel)
         if self._thread is not None:
             self._thread.shutdown(wait=True, cancel_futures=True)
         for worker in self._all:

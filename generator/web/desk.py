@@ -9,7 +9,6 @@ problems that belong to no field come back in plain words saying what to do.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from generator.audit import Leaflet
 from generator.content.labels import load_wording
 from generator.errors import ContentError, DeliveryError, HandoutError, InputError, NotApprovedError, TooLongError
 from generator.inputs.personalisation import Clinic
@@ -34,6 +34,7 @@ from generator.web.desk_request import WHERE, DeskRequest, read_desk_request
 from generator.web.headers import CONTENT_HEADER, WARNINGS_HEADER, content_header, warnings_header
 from generator.web.replies import NOT_APPROVED_STATUS, error_reply, json_object, message_reply
 from generator.web.schedule_words import schedule_words
+from generator.web.trail import CODE_HEADER, describe, new_code, note_asked, note_leaflet, note_refusal
 
 TRY_AGAIN = "Try again; if it happens again, tell whoever looks after this system."
 
@@ -121,15 +122,19 @@ def desk_router(
         return refused if refused else await json_object(request)
 
     async def build(
-        body: dict[str, Any], problems: tuple[tuple[str, str], ...] = (), html: bool = False
+        asked: Request, body: dict[str, Any], problems: tuple[tuple[str, str], ...] = (), html: bool = False
     ) -> _Made | Response:
         """Every leaflet of the request (as HTML pages with `html`), or the answer saying why not;
         `problems` found beforehand are reported with the form's."""
         made_on = dt.date.today()
+        named = body.get("topics") if isinstance(body.get("topics"), list) else []
+        known = [topic for topic in named if isinstance(topic, str) and topic in generator.library.topic_names()]
+        note_asked(asked, Leaflet(",".join(known) or None))  # only the library's own names: never the body's text
         try:
             request = read_desk_request(generator.library, generator.layouts, settings.policy, body, made_on)
         except InputError as exc:
             return error_reply(_refusal(exc.problems + problems), 422)
+        note_asked(asked, Leaflet(",".join(request.topics), request.language, request.layout))
         if problems:
             return error_reply(_refusal(problems), 422)
         handouts = []
@@ -156,8 +161,16 @@ def desk_router(
             except InputError as exc:
                 return error_reply(exc, 422)
             except Exception as exc:
+                note_refusal(asked, exc)
                 return _plain_reply(exc, generator, _title(generator, request, topic))
         return _Made(request, tuple(handouts), made_on)
+
+    def note_made(asked: Request, made: _Made, action: str, fmt: str, codes: list[str], done: list[str]) -> None:
+        """An audit note for each leaflet made: its code and outcome (ok, or an email's)."""
+        for (topic, handout), code, status in zip(made.handouts, codes, done, strict=True):
+            layout = made.request.layout
+            leaflet = describe(generator.library, topic, handout.language, layout, fmt, code, handout.chain)
+            note_leaflet(asked, action, leaflet, status)
 
     @router.post(
         "/api/leaflets",
@@ -174,12 +187,14 @@ def desk_router(
         body = await read(request)
         if isinstance(body, Response):
             return body
-        result = await build(body)
+        result = await build(request, body)
         if isinstance(result, Response):
             return result
         parts = [handout.pdf for _, handout in result.handouts if isinstance(handout, Handout)]
         pdf = parts[0] if len(parts) == 1 else (await run_in_threadpool(combine_pdf_bytes, parts))[0]
-        headers = {"Content-Disposition": f'inline; filename="{result.file_name}"', **result.headers}
+        code = new_code()  # one for the leaflets printed together
+        note_made(request, result, "made", "pdf", [code] * len(parts), ["ok"] * len(parts))
+        headers = {"Content-Disposition": f'inline; filename="{result.file_name}"', CODE_HEADER: code, **result.headers}
         return Response(pdf, media_type="application/pdf", headers=headers)
 
     @router.post(
@@ -197,9 +212,10 @@ def desk_router(
         if isinstance(topics, list) and len(topics) > 1:
             message = "A web page holds one leaflet: choose one leaflet, or download the PDF for several."
             return message_reply(message, 422)
-        result = await build(body, html=True)
+        result = await build(request, body, html=True)
         if isinstance(result, Response):
             return result
+        note_made(request, result, "downloaded", "html", [new_code()], ["ok"])
         [(_, page)] = result.handouts
         assert isinstance(page, HtmlHandout)
         name = result.file_name.removesuffix(".pdf") + ".html"
@@ -225,13 +241,15 @@ def desk_router(
             problems: tuple[tuple[str, str], ...] = ()
         except DeliveryError:
             problems = (("to", "not a valid email address"),)
-        result = await build(body, problems)
+        result = await build(request, body, problems)
         if isinstance(result, Response):
             return result
         try:
             sent = await run_in_threadpool(_send, generator, settings, result, str(to))
         except DeliveryError as exc:
             return _plain_reply(exc, generator, None)
+        codes = [outcome.pop("audit_code") for outcome in sent]
+        note_made(request, result, "emailed", "pdf", codes, [_delivered(outcome) for outcome in sent])
         return JSONResponse({"sent": sent}, headers=result.headers)
 
     @router.post(
@@ -258,6 +276,14 @@ def desk_router(
     return router
 
 
+def _delivered(outcome: dict[str, Any]) -> str:
+    """An email's outcome in a word for the audit log (never the message, which may name the address)."""
+    if outcome["uncertain"]:
+        return "uncertain"
+    text = str(outcome["outcome"])
+    return "sent" if text.startswith("sent") else "outbox" if text.startswith("written") else "failed"
+
+
 def _refusal(problems: tuple[tuple[str, str], ...]) -> InputError:
     text = "; ".join(f"{field}: {message}" if field else message for field, message in problems)
     return InputError(f"{WHERE}: {text}", problems)
@@ -275,7 +301,8 @@ def _send(generator: Generator, settings: DeskSettings, made: _Made, to: str) ->
     for topic, handout in made.handouts:
         assert isinstance(handout, Handout)  # emailed leaflets are made as PDFs
         labels = load_wording(generator.library.root, handout.language).labels
-        name = f"{made.request.name(topic)}-{made.made_on.isoformat()}-{secrets.token_hex(4)}"
+        code = new_code()
+        name = f"{made.request.name(topic)}-{made.made_on.isoformat()}-{code}"
         done = mail_handout(
             handout, made.request.data, settings.clinic, to, settings.email, labels, WHERE, settings.outbox, name
         )
@@ -286,6 +313,7 @@ def _send(generator: Generator, settings: DeskSettings, made: _Made, to: str) ->
                 "outcome": done.outcome,
                 "uncertain": done.uncertain,
                 "code": done.code,
+                "audit_code": code,
             }
         )
     return sent

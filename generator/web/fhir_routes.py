@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from generator.audit import Leaflet
 from generator.content.codes import CodeIndex
 from generator.errors import HandoutError, InputError
 from generator.fhir.document import LeafletRecord, document_reference, operation_outcome
@@ -25,6 +26,7 @@ from generator.pipeline import Generator, HandoutRequest
 from generator.web.builds import BUSY_MESSAGE, BuildPool, BusyError, busy, refused_at_once
 from generator.web.headers import WARNINGS_HEADER, warnings_header
 from generator.web.replies import error_reply, error_status, form_params, message_reply
+from generator.web.trail import CODE_HEADER, describe, new_code, note_leaflet, note_refusal
 
 FHIR_JSON = "application/fhir+json"
 OUTPUTS = ("pdf", "DocumentReference")
@@ -41,8 +43,9 @@ def _busy(exc: BusyError) -> Response:
 
 def _make(
     generator: Generator, clinic: Clinic, bundle: Any, options: dict[str, str | None]
-) -> tuple[bytes, dict[str, str]]:
-    """The leaflet (PDF, or a DocumentReference) of a Bundle, and its headers; run in a build worker."""
+) -> tuple[bytes, dict[str, str], Leaflet]:
+    """The leaflet (PDF, or a DocumentReference) of a Bundle, its headers and audit description; run in a build
+    worker."""
     library = generator.library
     if options["paper"] and options["paper"] not in ("letter", "a4"):  # a layout is checked where it is looked up
         message = "unknown paper (known: letter, a4)"
@@ -62,15 +65,18 @@ def _make(
     )
     handout = build_fhir(generator, request, fhir, "request")
     warnings = tuple(("bundle", warning) for warning in fhir.warnings) + handout.warnings
-    headers = {WARNINGS_HEADER: warnings_header(warnings)}
+    code = new_code()
+    headers = {WARNINGS_HEADER: warnings_header(warnings), CODE_HEADER: code}
+    topic = handout.topics[0] if len(handout.topics) == 1 else ""
+    leaflet = describe(library, topic, handout.language, request.layout, "pdf", code, handout.chain)
     if options["output"] != "DocumentReference":
-        return handout.pdf, headers
+        return handout.pdf, headers, leaflet
     versions = tuple((topic, library.topic(topic).content_version) for topic in handout.topics)
     record = LeafletRecord(
         fhir.patient_reference, fhir.order_references, versions, handout.subject, handout.language, made_on, clinic
     )
     document = document_reference(handout.pdf, record, dt.datetime.now(dt.UTC))
-    return document.model_dump_json().encode(), headers
+    return document.model_dump_json().encode(), headers, leaflet
 
 
 def _generic(generator: Generator, topic: str, language: str, clinic: Clinic) -> bytes:
@@ -121,19 +127,22 @@ def fhir_router(
             return _outcome(exc, 400)
         options = {"output": output, "topic": topic, "layout": layout, "paper": paper}
         try:
-            body, headers = await pool.run(_make, clinic, bundle, options)
+            body, headers, leaflet = await pool.run(_make, clinic, bundle, options)
         except BusyError as exc:
             return _busy(exc)
         except HandoutError as exc:
+            note_refusal(request, exc)
             return _outcome(exc, error_status(exc))
-        except Exception:
+        except Exception as exc:
+            note_refusal(request, exc)
             return _outcome(HandoutError("internal error; the leaflet was not made"), 500)
+        note_leaflet(request, "made", leaflet)
         if output == "DocumentReference":
             return Response(body, media_type=FHIR_JSON, headers=headers)
         headers["Content-Disposition"] = 'inline; filename="leaflet.pdf"'
         return Response(body, media_type="application/pdf", headers=headers)
 
-    async def infobutton_answer(params: Mapping[str, str]) -> Response:
+    async def infobutton_answer(request: Request, params: Mapping[str, str]) -> Response:
         """The knowledge response to one request's parameters, however they came."""
         try:
             query = parse_query(params)
@@ -143,12 +152,17 @@ def fhir_router(
         if query.response_type == "application/pdf":
             if not entries:
                 return _no_leaflet()
+            topic = entries[0].topic
             try:
-                pdf = await pool.run(_generic, entries[0].topic, query.language, clinic)
+                pdf = await pool.run(_generic, topic, query.language, clinic)
             except BusyError as exc:
                 return busy(exc)
-            disposition = f'inline; filename="{entries[0].topic}-{query.language}.pdf"'
-            return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})
+            code = new_code()
+            version = generator.library.topic(topic).content_version
+            note_leaflet(request, "made", Leaflet(topic, query.language, "standard", "pdf", code, version))
+            disposition = f'inline; filename="{topic}-{query.language}.pdf"'
+            headers = {"Content-Disposition": disposition, CODE_HEADER: code}
+            return Response(pdf, media_type="application/pdf", headers=headers)
         updated = dt.datetime.now(dt.UTC).replace(microsecond=0)
         if query.response_type == "application/json":
             return Response(json.dumps(json_feed(query, entries, updated)), media_type="application/json")
@@ -161,7 +175,7 @@ def fhir_router(
         2.16.840.1.113883.6.69), or the medicine's name in mainSearchCriteria.v.dn -> a feed (knowledgeResponseType
         text/xml or application/json) of the matching leaflet, or its generic PDF (application/pdf); unknown codes:
         an empty feed (404 for a PDF)."""
-        return check_token(request) or await infobutton_answer(request.query_params)
+        return check_token(request) or await infobutton_answer(request, request.query_params)
 
     @router.post("/infobutton", summary="HL7 Infobutton knowledge request (form POST)", response_class=Response)
     async def infobutton_post(request: Request) -> Response:
@@ -170,7 +184,7 @@ def fhir_router(
         if refused:
             return refused
         params = await form_params(request)
-        return params if isinstance(params, Response) else await infobutton_answer(params)
+        return params if isinstance(params, Response) else await infobutton_answer(request, params)
 
     return router
 

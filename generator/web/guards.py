@@ -6,7 +6,8 @@
 - Body size: bodies over the limit are refused (413), whether or not they announce their length.
 - Headers: a Content-Security-Policy allowing the page's own scripts and styles only (and blob:
   frames for the PDF preview), framing by the same origin only, no MIME sniffing, no referrer,
-  and no caching of API answers (they carry patient data).
+  no caching of API answers (they carry patient data), and on HTTPS answers (the server's TLS, or a
+  reverse proxy's, see generator.web.transport) HSTS, so browsers never fall back to plain HTTP.
 - Access log: method, path without the query string, status and time taken; never the client
   address or the query (which could hold patient data).
 """
@@ -29,12 +30,15 @@ PAGE_POLICY = (
     "frame-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
 )
 """The Content-Security-Policy of every answer but the API docs (see generator.web.docs)."""
+HSTS = b"max-age=31536000"
+"""Strict-Transport-Security on HTTPS answers: a year, this host name only (other hosts of the clinic are theirs)."""
 _HOST = re.compile(r"(?:\[(?P<ipv6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9._-]+))(?::[0-9]{1,5})?")
 """A Host header: a name or IPv4 address (letters, digits, dots, hyphens) or a bracketed IPv6 address, then a port."""
 _ABSOLUTE_FORM = re.compile(rb"[a-z][a-z0-9+.-]*://([^/?#]*)", re.IGNORECASE)
 
 
-async def _answer(send: Send, status: int, body: dict[str, Any], headers: Iterable[tuple[bytes, bytes]] = ()) -> None:
+async def answer(send: Send, status: int, body: dict[str, Any], headers: Iterable[tuple[bytes, bytes]] = ()) -> None:
+    """Answer `status` with a JSON body from a middleware, before the application."""
     data = json.dumps(body).encode()
     head = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode()), *headers]
     await send({"type": "http.response.start", "status": status, "headers": head})
@@ -78,10 +82,10 @@ class HostCheck:
         name = host_name(given[0]) if len(given) == 1 else None
         if name is None:
             message = "send exactly one Host header: a host name or [IPv6 address], with an optional :port"
-            await _answer(send, 400, {"error": message, "errors": []})
+            await answer(send, 400, {"error": message, "errors": []})
         elif name not in self.allowed:
             message = "this server does not answer for that host name; start it with --allowed-host NAME to add one"
-            await _answer(send, 421, {"error": message, "errors": []})
+            await answer(send, 421, {"error": message, "errors": []})
         else:
             await self.app(scope, receive, send)
 
@@ -116,7 +120,7 @@ class BodyLimit:
             await self._too_large(send)
 
     async def _too_large(self, send: Send) -> None:
-        await _answer(send, 413, {"error": f"request body is over the {self.limit // 1024} KiB limit", "errors": []})
+        await answer(send, 413, {"error": f"request body is over the {self.limit // 1024} KiB limit", "errors": []})
 
 
 class _TooLargeError(Exception):
@@ -144,6 +148,8 @@ class SecurityHeaders:
         ]
         if path.startswith("/api/"):
             extra.append((b"cache-control", b"no-store"))
+        if scope["scheme"] == "https":
+            extra.append((b"strict-transport-security", HSTS))
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

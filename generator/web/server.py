@@ -208,6 +208,9 @@ def server_config(settings: WebSettings, host: str, port: int) -> uvicorn.Config
         log_level="info",
         timeout_keep_alive=5,
         server_header=False,
+        ssl_certfile=settings.tls[0] if settings.tls else None,
+        ssl_keyfile=settings.tls[1] if settings.tls else None,
+        proxy_headers=False,  # generator.web.transport reads the proxy's headers, from the proxy only
     )
 
 

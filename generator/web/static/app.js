@@ -22,11 +22,34 @@ let medicines = null;
 let prescribers = null;
 const summaries = new Summaries(api);
 let version = 0; // every edit counts up: a leaflet made from an older form is never shown
-let made = null; // {url, fileName, body}
+let made = null; // {url, fileName, body, code}
 let busy = false;
 
+// A shared token is kept on this computer; a person's own token only until the browser closes (see signedIn).
 function token() {
-  return $("token").value || localStorage.getItem("handout-token") || "";
+  return $("token").value || sessionStorage.getItem("handout-token") || localStorage.getItem("handout-token") || "";
+}
+
+async function signedIn() {
+  const response = await api("/api/me");
+  const me = response.ok ? await response.json() : { name: null };
+  if (me.name) localStorage.removeItem("handout-token");
+  else if (token()) localStorage.setItem("handout-token", token());
+  $("token-box").hidden = true;  // the token worked
+  $("signed-in").hidden = !me.name;
+  $("signed-in-name").textContent = me.name ? "Signed in as " + me.name : "";
+}
+
+function signOut() {
+  $("token").value = "";
+  sessionStorage.removeItem("handout-token");
+  localStorage.removeItem("handout-token");
+  location.reload();
+}
+
+// The audit log records what staff did with a leaflet the server made (its code, never its content).
+function report(action) {
+  if (made && made.code) api("/api/audit", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ action, code: made.code }) });
 }
 
 async function api(path, options = {}) {
@@ -140,7 +163,7 @@ async function make(event) {
   event.preventDefault();
   if (busy) return;
   clearErrors();
-  if (text("token")) localStorage.setItem("handout-token", text("token"));
+  if (text("token")) sessionStorage.setItem("handout-token", text("token"));
   const { data, problems } = readForm(leaflets, medicines);
   const sent = version;
   setBusy(true);
@@ -173,7 +196,7 @@ async function make(event) {
     return;
   }
   const blob = await response.blob();
-  made = { url: URL.createObjectURL(blob), fileName: fileName(response), body: data };
+  made = { url: URL.createObjectURL(blob), fileName: fileName(response), body: data, code: response.headers.get("X-Handout-Code") };
   preview.src = made.url;
   setReady(true);
   const warnings = showWarnings(response);
@@ -188,6 +211,7 @@ async function make(event) {
 }
 
 function download() {
+  report("downloaded");
   const link = document.createElement("a");
   link.href = made.url;
   link.download = made.fileName;
@@ -279,6 +303,7 @@ async function load() {
     return;
   }
   catalog = await response.json();
+  await signedIn();
   $("clinic-line").textContent = catalog.clinic.name + " · " + catalog.clinic.phone;
   $("language").textContent = "";
   for (const language of catalog.languages) option($("language"), language.code, language.name);
@@ -374,12 +399,16 @@ form.addEventListener("click", (event) => {
 form.addEventListener("submit", make);
 $("next-patient").addEventListener("click", nextPatient);
 $("next-patient-done").addEventListener("click", nextPatient);
-$("print").addEventListener("click", () => preview.contentWindow.print());
+$("print").addEventListener("click", () => {
+  report("printed");
+  preview.contentWindow.print();
+});
 $("download").addEventListener("click", download);
 $("download-html").addEventListener("click", downloadPage);
 $("send-email").addEventListener("click", sendEmail);
 $("token").addEventListener("change", () => {
-  localStorage.setItem("handout-token", text("token"));
+  sessionStorage.setItem("handout-token", text("token"));
   load();
 });
+$("sign-out").addEventListener("click", signOut);
 load();
