@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from helpers import TOPIC_LANGUAGES
+from helpers import CHROMIUM, CHROMIUM_FLAGS, TOPIC_LANGUAGES
 from markupsafe import escape
 
 from generator.errors import RenderError
@@ -379,3 +379,34 @@ def test_cli_refuses_an_unreadable_html_file(run_cli, tmp_path) -> None:
     page.write_bytes(b"<!DOCTYPE html>\n\xff\xfe")
     code, _, err = run_cli("verify", str(page))
     assert (code, err.strip()) == (2, f"Error: {page}: not a readable UTF-8 HTML page")
+
+
+SHOWN_STYLES = Path(__file__).resolve().parent / "browser" / "shown_styles.js"
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's Chromium is not installed (apt-get install chromium)")
+def test_chromium_shows_what_the_closed_world_counts_as_shown(page_for, leaflet) -> None:
+    """In a real browser, the generator's markup and stylesheet hide no text but the narrow header row (which the
+    verifier requires each row to restate), and two of the refused tampers do hide a warning."""
+    from playwright.sync_api import sync_playwright
+
+    audit = SHOWN_STYLES.read_text(encoding="utf-8")
+    page, _, places = leaflet
+    hidden = [_at("li", "<li", '<li style="font-size:0"'), _replace("--text: #111111", "--text: #fdfdfd")]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        tab = browser.new_context(java_script_enabled=True).new_page()
+        for topic, language, layout in CASES:
+            for width in (1024, 320):
+                tab.set_viewport_size({"width": width, "height": 800})
+                html = page_for(topic, language, layout)[0]
+                tab.set_content(html)
+                found = tab.evaluate(audit)
+                where = f"{topic}/{language}/{layout} at {width} px"
+                assert all(item["header"] and "clipped" in item["reasons"] for item in found), where
+                assert bool(found) == (width == 320 and "<thead>" in html), where
+        for tamper in hidden:
+            tab.set_content(tamper(page, places))
+            assert any(not item["header"] for item in tab.evaluate(audit))
+            assert check_html(tamper(page, places), []) != []
+        browser.close()
