@@ -234,7 +234,12 @@ TAMPERS: list[tuple[str, Tamper, str]] = [
     (
         "text inside a table",
         _replace("<tbody>", "<tbody>Take 4 tablets"),
-        r"line \d+: text directly inside <tbody>: not where the generator writes text",
+        r"line \d+: text inside <tbody>: not where the generator writes text",
+    ),
+    (
+        "text after the page",
+        _replace("</html>", "</html>\nTake 4 tablets."),
+        r"line \d+: text outside <html>: not where the generator writes text",
     ),
     (
         "a second main",
@@ -320,6 +325,7 @@ def test_the_world_is_read_from_the_template() -> None:
     assert "style" not in {name for _, name in markup.attributes} and "script" not in markup.children
     assert markup.children["tbody"] == {"tr"} and markup.children["ul"] == {"li"}
     assert {"strong", "em", "br", "a", "#text"} <= markup.children["li"]
+    assert markup.children[""] == {"html"}
     assert {"html", "head", "body", "main", "style", "title"} <= markup.at_most_once
     assert "li" not in markup.at_most_once and markup.classes <= world().css.classes
 

@@ -155,7 +155,7 @@ def _read_markup(stream: str, link: str) -> Markup:
     """The markup of `stream` (the template's), where any text may also hold `link` and `to_html`'s markup."""
     reader = _Reader()
     reader.feed(stream)
-    counts = Counter(reader.counts)  # the template's own elements only
+    counts, top = Counter(reader.counts), frozenset(reader.children[""])  # the template's own, before the extras
     reader.feed(f"<{_PHRASING}>{link}{LINE_BREAK}</{_PHRASING}>")
     for tag in INLINE_CONTAINERS:
         reader.feed(f"<{_PHRASING}><{tag}><{_PHRASING}></{_PHRASING}></{tag}></{_PHRASING}>")
@@ -177,5 +177,6 @@ def _read_markup(stream: str, link: str) -> Markup:
         for name in value.split()
         if _ANY not in name
     }
+    children[""] = top
     once = frozenset(tag for tag, count in counts.items() if count == 1)
     return Markup(children, attributes, once, frozenset(literal_classes))

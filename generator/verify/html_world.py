@@ -52,19 +52,17 @@ def _elements(root: Element, known: World) -> list[str]:
     while pending:  # in document order, without recursion (a page may nest deeply)
         parent, node = pending.pop()
         held = known.markup.children.get(parent.tag, frozenset())
+        place = f"inside <{parent.tag}>" if parent.tag else "outside <html>"
         if isinstance(node, Text):
             if node.text.strip() and TEXT not in held:
-                problems.append(
-                    f"line {node.line}: text directly inside <{parent.tag}>: not where the generator writes text"
-                )
+                problems.append(f"line {node.line}: text {place}: not where the generator writes text")
             continue
         where = f"line {node.line}: <{node.tag}>"
         if node.tag not in known.markup.children:
             problems.append(f"{where}: an element the generator does not write")
             continue  # what is inside it is neither checked nor shown
         if node.tag not in held:
-            inside = f"inside <{parent.tag}>" if parent.tag else "at the top of the page"
-            problems.append(f"{where} {inside}: not where the generator writes it")
+            problems.append(f"{where} {place}: not where the generator writes it")
         problems += _attributes(node, known)
         if node.tag == "style":
             problems += _style(node, known)
