@@ -237,6 +237,11 @@ TAMPERS: list[tuple[str, Tamper, str]] = [
         r"line \d+: text inside <tbody>: not where the generator writes text",
     ),
     (
+        "a column label that says more",
+        _replace('data-label="How much"', 'data-label="Take 2 tablets. How much"'),
+        r"line \d+: <td data-label>: not its column's heading",
+    ),
+    (
         "text after the page",
         _replace("</html>", "</html>\nTake 4 tablets."),
         r"line \d+: text outside <html>: not where the generator writes text",

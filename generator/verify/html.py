@@ -28,7 +28,7 @@ def check_html(page: str, expected: list[Expected]) -> list[str]:
     read = read_page(page)
     text = normalise(_shown_text(read))
     missing = [f"{item.what}: missing" for item in expected if normalise(item.text) not in text]
-    return world_problems(read) + missing
+    return world_problems(read) + _generated_problems(read.root) + missing
 
 
 def verify_html(page: str, expected: list[Expected], where: str) -> None:
@@ -65,6 +65,36 @@ def _hidden_by_stylesheet(root: Element) -> set[int]:
         for selector, condition in css.hiding
         if element.tag and matches(selector, element) and not _restated(element, condition)
     }
+
+
+def _generated_problems(root: Element) -> list[str]:
+    """Text the stylesheet shows from an attribute (`content: attr(data-label)`) must be the heading of the
+    cell's column, as the generator writes it: any other text there would be shown but never checked."""
+    problems = []
+    for element in root.iter():
+        given = dict(element.attributes)
+        for rule in world().css.generated:
+            if rule.attribute not in given or not matches(rule.selector, element):
+                continue
+            if " ".join((given[rule.attribute] or "").split()) != _column_heading(element):
+                problems.append(f"line {element.line}: <{element.tag} {rule.attribute}>: not its column's heading")
+    return problems
+
+
+def _column_heading(cell: Element) -> str | None:
+    """The text of the header cell above `cell` in its table's head; None when there is none."""
+    row = cell.parent
+    table = row.parent.parent if row is not None and row.parent is not None else None
+    if row is None or table is None or table.tag != "table":
+        return None
+    heads = [part for part in table.children if isinstance(part, Element) and part.tag == "thead"]
+    header_rows = [each for each in heads[0].children if isinstance(each, Element)] if heads else []
+    cells = [each for each in row.children if isinstance(each, Element)]
+    headings = [each for each in header_rows[0].children if isinstance(each, Element)] if header_rows else []
+    index = next(i for i, each in enumerate(cells) if each is cell)
+    if index >= len(headings):
+        return None
+    return " ".join("".join(text.text for text in headings[index].texts()).split())
 
 
 def _restated(element: Element, condition: str) -> bool:
