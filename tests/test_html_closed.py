@@ -317,9 +317,11 @@ def test_what_the_stylesheet_hides_is_read_from_it() -> None:
     assert [(s.text, condition) for s, condition in read_stylesheet(css).hiding] == [
         ("thead tr", "@container (max-width: 34em)")
     ]
-    for rule in ("p.callout { display: none }", "@media screen { .callout { font-size: 0 } }", "li { opacity: 0.5 }"):
+    rules = ("p.callout { display: none }", "@media screen { .callout { font-size: 0 } }", "li { opacity: 0.5 }")
+    for rule in (*rules, ".version { font-size: 8px }", "li { font-size: calc(1px) }"):
         hiding = read_stylesheet(css + rule).hiding
-        assert len(hiding) == 2 and hiding[-1][0].text in ("p.callout", ".callout", "li")
+        assert len(hiding) == 2 and hiding[-1][0].text in ("p.callout", ".callout", "li", ".version")
+    assert len(read_stylesheet(css + ".version { font-size: 0.8rem }").hiding) == 1
     assert "x-ray" in read_stylesheet(css + ".x-ray { margin: 0 }").classes
     with pytest.raises(RenderError, match=r"leaflet.css: selector 'li:first-child': the HTML verifier cannot match it"):
         read_stylesheet(css + "li:first-child { display: none }")

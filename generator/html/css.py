@@ -18,8 +18,10 @@ _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _CLASS = re.compile(r"\.(-?[A-Za-z_][\w-]*)")
 _COMPOUND = re.compile(r"(?P<tag>[a-z][a-z0-9]*|\*)?(?P<rest>(?:\.[\w-]+|\[[\w-]+\])*)(?P<pseudo>::(?:before|after))?")
 _ATTR_CONTENT = re.compile(r"\battr\(\s*([\w-]+)\s*\)")
-_ZERO = re.compile(r"0(?:\.0*)?(?:[a-z%]*)")
 _TINY = re.compile(r"0(?:\.0*)?(?:[a-z%]*)|1px")
+_LENGTH = re.compile(r"(\d*\.?\d+)(px|pt|rem|em|%)")
+_SMALLEST_FONT = {"px": 12.0, "pt": 9.0, "rem": 0.75, "em": 0.75, "%": 75.0}
+"""Font sizes below these count as hiding text (12 px; the leaflet's smallest is 16 px)."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def hides(declarations: tuple[tuple[str, str], ...]) -> bool:
             "display": value == "none",
             "visibility": value != "visible",
             "opacity": value not in ("1", "100%"),
-            "font-size": bool(_ZERO.fullmatch(value)),
+            "font-size": _too_small(value),
             "color": value == "transparent",
             "position": value in ("absolute", "fixed"),
             "width": bool(_TINY.fullmatch(value)),
@@ -112,6 +114,14 @@ def hides(declarations: tuple[tuple[str, str], ...]) -> bool:
         if checks.get(name, False):
             return True
     return False
+
+
+def _too_small(size: str) -> bool:
+    """Whether a font size is too small to read (a size the stylesheet cannot state plainly counts as too small)."""
+    if size in ("inherit", "larger", "medium", "large", "x-large", "xx-large"):
+        return False
+    found = _LENGTH.fullmatch(size)
+    return found is None or float(found[1]) < _SMALLEST_FONT[found[2]]
 
 
 def parse_selector(text: str) -> tuple[Selector, str]:
