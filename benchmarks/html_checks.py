@@ -3,8 +3,9 @@
     python benchmarks/html_checks.py [--runs 30]
 
 Prints medians, measured in the same run, for the standard carisoprodol leaflet's HTML version: making it
-(personalise, render, verify), the verifier alone (closed world and shown text), and Chromium's computed-style
-audit (tests/browser/shown_styles.js): starting the browser once, then each page loaded and audited.
+(personalise, render, verify), the verifier alone (closed world and shown text) and its parts, and Chromium's
+computed-style audit (tests/browser/shown_styles.js): starting the browser once, then each page loaded and
+audited.
 """
 
 from __future__ import annotations
@@ -40,7 +41,10 @@ def main() -> None:
     from generator.layouts import LayoutLibrary
     from generator.paths import SAMPLES, layouts_root, library_root
     from generator.pipeline import Generator, HandoutRequest
-    from generator.verify.html import check_html
+    from generator.verify.html import check_html, html_text
+    from generator.verify.html_styles import generated_problems
+    from generator.verify.html_tree import read_page
+    from generator.verify.html_world import world_problems
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
@@ -53,7 +57,12 @@ def main() -> None:
     page = generator.build_html(request, "bench").html
     build = _median_ms(lambda: generator.build_html(request, "bench"), runs)
     verify = _median_ms(lambda: check_html(page, expected), runs)
+    tree = read_page(page)
+    parse = _median_ms(lambda: read_page(page), runs)
+    closed = _median_ms(lambda: (world_problems(tree), generated_problems(tree.root)), runs)
+    shown = _median_ms(lambda: html_text(page), runs)
     print(f"HTML leaflet ({len(page):,} characters): made and verified {build:.1f} ms; verifier alone {verify:.1f} ms")
+    print(f"  of which: parse {parse:.1f} ms, closed world {closed:.1f} ms, shown text (parse included) {shown:.1f} ms")
     with sync_playwright() as playwright:
         start = time.perf_counter()
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
