@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 from helpers import CHROMIUM, CHROMIUM_FLAGS, TOPIC_LANGUAGES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markupsafe import escape
 
 from generator.errors import RenderError
 from generator.html.css import read_stylesheet
 from generator.html.world import world
-from generator.verify.html import check_html
+from generator.verify.html import check_html, html_text
 
 CASES = [(topic, language, "standard") for topic, language in TOPIC_LANGUAGES]
 CASES += [("carisoprodol", "es", "trifold"), ("carisoprodol", "en", "one-page"), ("carisoprodol", "en", "large-print")]
@@ -423,3 +425,15 @@ def test_chromium_shows_what_the_closed_world_counts_as_shown(page_for, leaflet)
             assert any(not item["header"] for item in tab.evaluate(audit))
             assert check_html(tamper(page, places), []) != []
         browser.close()
+
+
+@settings(max_examples=150, deadline=None)
+@given(inserted=st.text(alphabet=st.sampled_from(list("<>/!?-=\"' &;#x[]ab:\n")) | st.characters(), max_size=30))
+def test_anything_inserted_is_a_refusal_or_harmless_text(leaflet, inserted: str) -> None:
+    """Whatever is inserted into a list item, the verifier answers with one-line problems (no crash), and a page
+    it accepts shows the inserted characters as text."""
+    page, expected, places = leaflet
+    changed = page.replace(places["li"], places["li"] + inserted, 1)
+    found = _problems(changed, expected)
+    if not found:
+        assert " ".join(inserted.split()) in " ".join(html_text(changed).split())
