@@ -6,6 +6,7 @@ be refused with a one-line message naming the line, element and attribute, never
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 from collections.abc import Callable
@@ -122,6 +123,11 @@ def _replace(old: str, new: str) -> Tamper:
     return lambda page, places: page.replace(old, new, 1)
 
 
+def _svg_saying(text: str = "Take 4 tablets") -> str:
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><text y="20">{text}</text></svg>'
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
 ATTRIBUTE = r"line \d+: <{0} {1}>: an attribute the generator does not write on <{0}>"
 ELEMENT = r"line \d+: <{0}>: an element the generator does not write"
 TAMPERS: list[tuple[str, Tamper, str]] = [
@@ -222,6 +228,16 @@ TAMPERS: list[tuple[str, Tamper, str]] = [
         "a remote image",
         _replace('<img src="data:image/png;base64,', '<img src="https://example.org/pixel.png#'),
         r"line \d+: <img src>: only an inline PNG, JPEG or SVG image",
+    ),
+    (
+        "a QR code of another address",
+        _replace('<a href="https://example.org/', '<a href="https://example.net/'),
+        r"line \d+: <img src>: an SVG image that is not the QR code of the link beside it",
+    ),
+    (
+        "another SVG image",
+        lambda page, places: re.sub(r'src="data:image/svg\+xml;base64,[^"]*"', f'src="{_svg_saying()}"', page),
+        r"line \d+: <img src>: an SVG image that is not the QR code of the link beside it",
     ),
     (
         "another scope",

@@ -104,8 +104,8 @@ def _logo(path: str | None) -> str | None:
     return f"data:{kind};base64,{base64.b64encode(data).decode()}"
 
 
-def _qr_code(url: str) -> str:
-    """A QR code of `url` (error correction M, as the PDF's) as a compact SVG data URI."""
+def qr_code(url: str) -> str:
+    """A QR code of `url` (error correction M, as the PDF's) as a compact SVG data URI (the only SVG a page has)."""
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     code.addData(url)
     code.make()
@@ -154,7 +154,7 @@ def render_html(leaflet: Leaflet, layout: Layout, note: Sequence[str] = ()) -> s
         "schedule": _block(leaflet.schedule) if leaflet.schedule else None,
         "blocks": [_block(block) for block in leaflet.blocks],
         "pointer": _pointer(leaflet) if layout.qr_code else None,
-        "qr_code": _qr_code(leaflet.leaflet_url) if layout.qr_code and leaflet.leaflet_url else None,
+        "qr_code": qr_code(leaflet.leaflet_url) if layout.qr_code and leaflet.leaflet_url else None,
         "qr_code_alt": leaflet.qr_code_alt,
         "contact_heading": leaflet.contact_heading,
         "contact": list(leaflet.contact),

@@ -14,7 +14,7 @@ import hashlib
 import re
 from collections import Counter
 
-from generator.html.page import COLOURS, READABLE_PAIRS, css_name, rgb
+from generator.html.page import COLOURS, READABLE_PAIRS, css_name, qr_code, rgb
 from generator.html.world import TEXT, World, world
 from generator.verify.html_tree import Element, Page, Text
 from generator.verify.visibility import MIN_CONTRAST, contrast
@@ -26,6 +26,10 @@ URLS = {
 """The only addresses the generator writes: images inline (the logo, the QR code) and web links."""
 _COLOURS = re.compile(r"\n:root \{((?: --[a-z-]+: [^;{}]*;)*) \}\n(.*)", re.DOTALL)
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
+_SVG = "data:image/svg+xml;"
+_LONGEST_LINK = 1000
+"""Longer than any leaflet address (clinic.leaflet_url: 300 characters, and a topic name), short enough for a QR
+code."""
 
 
 def world_problems(page: Page) -> list[str]:
@@ -87,7 +91,17 @@ def _attributes(element: Element, known: World) -> list[str]:
             problems.append(f"{where}: only {allowed}")
         elif name == "class" and any(part not in known.css.classes for part in value.split()):
             problems.append(f"{where}: a class leaflet.css does not define")
+        elif (element.tag, name) == ("img", "src") and value.startswith(_SVG) and value != _linked_qr_code(element):
+            problems.append(f"{where}: an SVG image that is not the QR code of the link beside it")
     return problems
+
+
+def _linked_qr_code(image: Element) -> str | None:
+    """The QR code the generator draws for the link in the image's paragraph; None when there is no link."""
+    siblings = image.parent.children if image.parent else []
+    links = [dict(each.attributes).get("href") for each in siblings if isinstance(each, Element) and each.tag == "a"]
+    fits = len(links) == 1 and links[0] and len(links[0]) <= _LONGEST_LINK
+    return qr_code(links[0]) if fits else None
 
 
 def _style(element: Element, known: World) -> list[str]:
