@@ -453,3 +453,18 @@ def test_anything_inserted_is_a_refusal_or_harmless_text(leaflet, inserted: str)
     found = _problems(changed, expected)
     if not found:
         assert " ".join(inserted.split()) in " ".join(html_text(changed).split())
+
+
+def test_the_contrast_pairs_cover_every_colour_the_stylesheet_puts_text_in_or_behind() -> None:
+    from generator.html.css import rules
+    from generator.html.page import READABLE_PAIRS, css_name
+
+    used: dict[str, set[str]] = {"color": set(), "background": set()}
+    for rule in rules(world().stylesheet):
+        for name, value in rule.declarations:
+            for kind in used:
+                if name in (kind, f"{kind}-color"):
+                    used[kind] |= set(re.findall(r"var\(--([\w-]+)\)", value))
+    pairs = {(css_name(ink), css_name(paper)) for ink, paper in READABLE_PAIRS}
+    assert used["color"] and used["color"] <= {ink for ink, _ in pairs} and used["background"]
+    assert all(("text", paper) in pairs for paper in used["background"])
