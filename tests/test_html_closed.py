@@ -336,9 +336,10 @@ def test_what_the_stylesheet_hides_is_read_from_it() -> None:
         ("thead tr", "@container (max-width: 34em)")
     ]
     rules = ("p.callout { display: none }", "@media screen { .callout { font-size: 0 } }", "li { opacity: 0.5 }")
-    for rule in (*rules, ".version { font-size: 8px }", "li { font-size: calc(1px) }"):
+    cover = "li::after { content: ''; position: absolute; inset: 0; background: #fff }"
+    for rule in (*rules, ".version { font-size: 8px }", "li { font-size: calc(1px) }", cover):
         hiding = read_stylesheet(css + rule).hiding
-        assert len(hiding) == 2 and hiding[-1][0].text in ("p.callout", ".callout", "li", ".version")
+        assert len(hiding) == 2 and hiding[-1][0].text in ("p.callout", ".callout", "li", ".version", "li::after")
     assert len(read_stylesheet(css + ".version { font-size: 0.8rem }").hiding) == 1
     assert "x-ray" in read_stylesheet(css + ".x-ray { margin: 0 }").classes
     with pytest.raises(RenderError, match=r"leaflet.css: selector 'li:first-child': the HTML verifier cannot match it"):

@@ -162,7 +162,7 @@ def read_stylesheet(css: str) -> Stylesheet:
             continue
         for text in rule.selectors:
             selector, pseudo = parse_selector(text)
-            if not pseudo and hides(rule.declarations):
+            if hides(rule.declarations):  # on ::before or ::after too: a positioned pseudo-element can cover it
                 hiding.append((selector, rule.condition))
             generated += [Generated(selector, name, rule.condition) for name in sorted(shown) if pseudo]
     return Stylesheet(classes, tuple(hiding), tuple(generated))
