@@ -274,13 +274,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser(
         "verify",
-        help="check a PDF shows every required warning (and, with --patient, the prescription)",
+        help="check a PDF or HTML leaflet shows every required warning (and, with --patient, the prescription)",
         description="Re-read a leaflet PDF and check that every required warning of the topic is visible on the page "
         "(inside the margins, big enough, filled, with enough contrast, not covered). With --patient, also check the "
         "patient's name, the prescriber, the clinic's phone, the last day and every row of the dose schedule against "
-        "that input. Exit 0 when all is there; otherwise list each problem and exit 6.",
+        "that input. An HTML leaflet must also hold only the generator's own markup and stylesheet. Exit 0 when all "
+        "is there; otherwise list each problem and exit 6.",
     )
-    verify.add_argument("pdf", help="PDF file to check")
+    verify.add_argument("pdf", metavar="FILE", help="PDF or HTML leaflet to check")
     verify.add_argument(
         "--topic",
         action="append",

@@ -120,6 +120,12 @@ TOPICS_KEYWORD = "Topics: "
 """How a leaflet's keywords name its topics."""
 
 
+def keyword_topics(keywords: str) -> list[str]:
+    """The topics a leaflet's keywords name (Leaflet.keywords); none when they name none."""
+    named = next((part for part in keywords.split(". ") if part.startswith(TOPICS_KEYWORD)), "")
+    return [topic.strip() for topic in named.removeprefix(TOPICS_KEYWORD).split(",") if topic.strip()]
+
+
 def template_context(
     data: Personalisation | None,
     clinic: Clinic,

@@ -227,3 +227,23 @@ def topic_request(generator: Generator):
         return HandoutRequest(topic, data, chosen, MADE_ON, layout=layout, language=language)
 
     return _request
+
+
+@pytest.fixture(scope="module")
+def html_pages() -> dict[tuple[str, str, str], tuple[str, Any]]:
+    """(HTML, leaflet) per (topic, language, layout), made once for a test module."""
+    return {}
+
+
+@pytest.fixture
+def page_for(generator: Generator, topic_request, clinic_with_logo: Clinic, html_pages):
+    """The HTML version of a topic's sample leaflet (the clinic with a logo and a QR code), and its Leaflet."""
+
+    def _page(topic: str, language: str, layout: str) -> tuple[str, Any]:
+        key = (topic, language, layout)
+        if key not in html_pages:
+            request = topic_request(topic, language, layout, clinic_with_logo)
+            html_pages[key] = (generator.build_html(request, "test").html, generator.prepare(request, "test").leaflet)
+        return html_pages[key]
+
+    return _page

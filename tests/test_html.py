@@ -23,24 +23,6 @@ CASES = [(topic, language, "standard") for topic, language in TOPIC_LANGUAGES]
 CASES += [("carisoprodol", "es", "trifold"), ("carisoprodol", "en", "one-page"), ("carisoprodol", "en", "large-print")]
 
 
-@pytest.fixture(scope="module")
-def pages(request) -> dict[tuple[str, str, str], tuple[str, object]]:
-    """(HTML, leaflet) per case, made once for the module."""
-    return {}
-
-
-@pytest.fixture
-def page_for(generator, topic_request, clinic_with_logo, pages):
-    def _page(topic: str, language: str, layout: str):
-        key = (topic, language, layout)
-        if key not in pages:
-            request = topic_request(topic, language, layout, clinic_with_logo)
-            pages[key] = (generator.build_html(request, "test").html, generator.prepare(request, "test").leaflet)
-        return pages[key]
-
-    return _page
-
-
 def _text(element) -> str:
     return " ".join(element.text_content().split())
 

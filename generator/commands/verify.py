@@ -1,4 +1,4 @@
-"""`handout verify`: what a finished PDF shows, checked against what it should.
+"""`handout verify`: what a finished PDF (or HTML page) shows, checked against what it should.
 
 Heavy imports stay inside the commands so `handout --help` is instant.
 """
@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,49 +27,35 @@ if TYPE_CHECKING:
 def cmd_verify(args: argparse.Namespace) -> int:
     """Check that a PDF visibly shows every required warning of its topics (and, with --patient, the
     prescriptions); the topics are --topic's, else the patient file's, else those the PDF names."""
-    from generator.inputs.selection import resolve_language
-    from generator.verify import Expected, check_pages
+    from generator.verify import check_pages
     from generator.verify.closed import check_file
     from generator.verify.reader import read_pages, read_topics
 
+    if is_html(Path(args.pdf)):
+        from generator.commands.verify_html import cmd_verify_html
+
+        return cmd_verify_html(args)
     generator = make_generator(args)
     rules = generator.visibility_rules(args.layout)
     if args.patient:
         pages = read_pages(Path(args.pdf), args.pdf, args.password)  # a missing or locked PDF is said first
-        variants, language, topics, fits = _patient_expectations(args, generator, pages)
+        variants, language, topics, fits = patient_expectations(args, generator, pages)
         problems = min((check_pages(pages, expected, rules) for expected in variants), key=len)
         expected = variants[0]
         if not fits:
             problems.insert(0, "its pages fit no installed layout (their orientation or their number)")
     else:
         named = args.topic or read_topics(Path(args.pdf), args.pdf, args.password)
-        topics = _topics(generator, named, args.pdf) if named else []
+        topics = named_topics(generator, named, args.pdf) if named else []
         pages = read_pages(Path(args.pdf), args.pdf, args.password)
-        topics = topics or _topics(generator, [], args.pdf)
-        language = ""
-        for topic_name in topics:
-            language = resolve_language(generator.library, topic_name, args.lang, None, args.pdf)
-        sentences = dict.fromkeys(s for topic in topics for s in generator.required_sentences(topic, language))
-        expected = [Expected(f'required warning "{s}"', s) for s in sentences]
+        topics = topics or named_topics(generator, [], args.pdf)
+        expected, language = required_warnings(generator, topics, args.lang, args.pdf)
         problems = check_pages(pages, expected, rules)
     problems = check_file(Path(args.pdf).read_bytes(), args.password) + problems  # the file was read above
     chain = _read_chain(args)
     if not args.patient:  # with --patient the line is expected as a build today would print it
         problems = list(dict.fromkeys(problems + _draft_line(chain, generator, pages, language, rules)))
-    for problem in problems:
-        print(f"PROBLEM: {problem}")
-    several = len(topics) > 1
-    personal = f"patient, prescriber and dose schedule{'s' if several else ''}" if args.patient else ""
-    checked = "required warnings" + (f", {personal}" if personal else "")
-    named = ", ".join(f"'{topic}'" for topic in topics)
-    if problems:
-        print(f"Error: {args.pdf}: {len(problems)} problem(s) with the {checked} of {named}", file=sys.stderr)
-    else:
-        shown = sum(item.what.startswith("required warning") for item in expected)
-        medicine = any(generator.library.topic(topic).medicine for topic in topics)
-        print(f"OK: {args.pdf}: {shown} required warnings of {named} ({language}) visible", end="")
-        print(f"; the {personal} match" if personal and medicine else "", end="")
-        print(f" ({len(pages)} pages)")
+    print_outcome(args, generator, Outcome(problems, expected, topics, language), f"{len(pages)} pages")
     unrecorded = _print_chain(chain, generator, topics, language)
     if problems:
         return 6
@@ -75,6 +63,59 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"Error: {args.pdf}: {unrecorded} printed file(s) missing from its content chain", file=sys.stderr)
         return 6
     return 0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check of one leaflet found, and what it checked."""
+
+    problems: list[str]
+    expected: list[Expected]
+    topics: list[str]
+    language: str
+
+
+def print_outcome(args: argparse.Namespace, generator: Generator, outcome: Outcome, extent: str) -> None:
+    """Each problem on stdout and an error line on stderr, else the OK line naming what was checked; `extent` ends
+    it ("3 pages")."""
+    for problem in outcome.problems:
+        print(f"PROBLEM: {problem}")
+    topics = outcome.topics
+    personal = f"patient, prescriber and dose schedule{'s' if len(topics) > 1 else ''}" if args.patient else ""
+    checked = "required warnings" + (f", {personal}" if personal else "")
+    named = ", ".join(f"'{topic}'" for topic in topics)
+    if outcome.problems:
+        print(f"Error: {args.pdf}: {len(outcome.problems)} problem(s) with the {checked} of {named}", file=sys.stderr)
+        return
+    shown = sum(item.what.startswith("required warning") for item in outcome.expected)
+    medicine = any(generator.library.topic(topic).medicine for topic in topics)
+    print(f"OK: {args.pdf}: {shown} required warnings of {named} ({outcome.language}) visible", end="")
+    print(f"; the {personal} match" if personal and medicine else "", end="")
+    print(f" ({extent})")
+
+
+def required_warnings(
+    generator: Generator, topics: list[str], lang: str | None, where: str
+) -> tuple[list[Expected], str]:
+    """Every required warning of the topics, in `lang` (else the default language), and that language."""
+    from generator.inputs.selection import resolve_language
+    from generator.verify import Expected
+
+    language = ""
+    for topic_name in topics:
+        language = resolve_language(generator.library, topic_name, lang, None, where)
+    sentences = dict.fromkeys(s for topic in topics for s in generator.required_sentences(topic, language))
+    return [Expected(f'required warning "{s}"', s) for s in sentences], language
+
+
+def is_html(path: Path) -> bool:
+    """Whether the file is an HTML page (by its first bytes; a missing file is left to the PDF reader to report)."""
+    try:
+        with path.open("rb") as file:
+            start = file.read(64)
+    except OSError:
+        return path.suffix.lower() in (".html", ".htm")
+    return start.lstrip().lower().startswith((b"<!doctype html", b"<html"))
 
 
 def _read_chain(args: argparse.Namespace) -> ContentChain | None:
@@ -100,31 +141,38 @@ def _draft_line(
     return check_pages(pages[:1], expected, rules)
 
 
-def _topics(generator: Generator, named: list[str], where: str) -> list[str]:
+def named_topics(generator: Generator, named: list[str], where: str, kind: str = "PDF") -> list[str]:
     """The topics named (by topic, medicine or brand name), each once; an error when there are none."""
     from generator.inputs.selection import resolve_topic
 
     if not named:
-        raise InputError(f"{where}: topic: the PDF names no topic; give --topic (once for each medicine)")
+        raise InputError(f"{where}: topic: the {kind} names no topic; give --topic (once for each medicine)")
     return list(dict.fromkeys(resolve_topic(generator.library, topic, None, where) for topic in named))
 
 
-def _could_have_made(layout: Layout, pages: list[Page], medicines: int) -> bool:
+def _could_have_made(layout: Layout, pages: list[Page] | None, medicines: int) -> bool:
     """Whether `layout` makes pages like these: its orientation, and no more than its pages (times the
-    medicines: each has its own)."""
+    medicines: each has its own). Any layout could have made an HTML page (no pages)."""
+    if pages is None:
+        return True
     landscape = bool(pages) and pages[0].width > pages[0].height
     most = layout.max_pages and layout.max_pages * max(1, medicines)
     return (layout.orientation == "landscape") == landscape and not (most and len(pages) > most)
 
 
-def _patient_expectations(
-    args: argparse.Namespace, generator: Generator, pages: list[Page]
+def patient_expectations(
+    args: argparse.Namespace,
+    generator: Generator,
+    pages: list[Page] | None,
+    page_topics: Callable[[], list[str]] | None = None,
 ) -> tuple[list[list[Expected]], str, list[str], bool]:
     """What a leaflet made for --patient must show, as `handout build` would have made it: one list per way a
     layout can print it (short or long dates, with or without the calendar), --layout's only, else those of every
     installed layout that can hold it and could have made `pages` (its orientation, no more than its pages: a
     five-page portrait leaflet is not held to the one-page layout, which has no calendar); the language and the
-    topics; and whether some layout could have made the pages (with --layout: held to it whatever they are)."""
+    topics; and whether some layout could have made the pages (with --layout: held to it whatever they are).
+    `page_topics` reads the topics an HTML page names (no `pages`): its expectations are then the HTML
+    version's."""
     from generator.inputs.personalisation import choose_clinic, read_personalisation
     from generator.inputs.selection import resolve_topic
     from generator.paths import SAMPLES, config_path
@@ -140,9 +188,9 @@ def _patient_expectations(
     if len(named) > 1 or (data.prescriptions and named):
         raise InputError("--topic: one topic for a patient file of one prescription or none; none for several")
     if not named and data.prescription is None and not data.prescriptions:
-        named = read_topics(Path(args.pdf), args.pdf, args.password)  # no prescription: the topic the PDF names
-        if len(named) > 1:
-            message = "the PDF is for several medicines; the patient file has none"
+        named = page_topics() if page_topics else read_topics(Path(args.pdf), args.pdf, args.password)
+        if len(named) > 1:  # no prescription: the topic the leaflet names
+            message = f"the {'HTML page' if page_topics else 'PDF'} is for several medicines; the patient file has none"
             raise InputError(f"{patient_file}: prescriptions: {message}")
     topic = resolve_topic(generator.library, (named or [None])[0], data, args.pdf)
     variants: dict[tuple[Expected, ...], None] = {}
@@ -157,7 +205,7 @@ def _patient_expectations(
             continue
         request = HandoutRequest(topic, data, clinic, made_on, name, language=args.lang, policy=read_policy(config))
         prepared = generator.prepare(request, str(patient_file))
-        variants[prepared.expected] = None
+        variants[prepared.expected_html if page_topics else prepared.expected] = None
         language, topics = prepared.language, list(prepared.leaflet.topics)
     if not variants:
         holds = f"layout '{args.layout}' holds" if args.layout else "every installed layout holds"

@@ -16,6 +16,10 @@ from generator.errors import RenderError
 
 _INLINE = {"b": "strong", "strong": "strong", "i": "em", "em": "em"}
 """ReportLab tags kept, as their HTML element."""
+INLINE_CONTAINERS = frozenset(_INLINE.values())
+"""The HTML elements around text that `to_html` writes."""
+LINE_BREAK = "<br>"
+"""How `to_html` writes a line break."""
 _TEXT_ONLY = frozenset({"font", "span"})
 """ReportLab tags that only style their text: dropped, text kept."""
 
@@ -28,7 +32,7 @@ class _Converter(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "br":
-            self.parts.append("<br>")
+            self.parts.append(LINE_BREAK)
         elif tag in _INLINE:
             self.parts.append(f"<{_INLINE[tag]}>")
             self.open.append(tag)

@@ -24,7 +24,8 @@ from reportlab.graphics.barcode import qrencoder
 from generator.content.templating import environment
 from generator.errors import InputError, LayoutError
 from generator.html.markup import to_html, to_text
-from generator.layouts import Layout
+from generator.html.world import POINTER_LINK, world
+from generator.layouts import Colors, Layout
 from generator.personalise import Item, Leaflet, LeafletBlock
 from generator.verify.visibility import MIN_CONTRAST, contrast
 
@@ -33,6 +34,13 @@ _FILES = resources.files("generator.html")
 _QUIET_ZONE = 4
 """Light modules around a QR code, as the standard asks."""
 _IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+COLOURS = (*Colors.model_fields, "background")
+"""The colours a page declares: the layout's and the page's background."""
+READABLE_PAIRS = (
+    *(("text", fill) for fill in ("box_fill", "warning_fill", "caution_fill", "background")),
+    *((ink, "background") for ink in ("accent", "warning", "caution")),
+)
+"""Each (text colour, colour behind it) the stylesheet sets, which must have 4.5:1 contrast."""
 
 
 @functools.cache
@@ -40,13 +48,14 @@ def _template() -> jinja2.Template:
     return environment().from_string(_FILES.joinpath("leaflet.html.j2").read_text(encoding="utf-8"))
 
 
-@functools.cache
-def _stylesheet() -> str:
-    return _FILES.joinpath("leaflet.css").read_text(encoding="utf-8")
-
-
-def _rgb(value: str) -> tuple[int, int, int]:
+def rgb(value: str) -> tuple[int, int, int]:
+    """A #rrggbb colour as its red, green and blue."""
     return int(value[1:3], 16), int(value[3:5], 16), int(value[5:7], 16)
+
+
+def css_name(colour: str) -> str:
+    """The CSS custom property's name of a layout colour (without its `--`)."""
+    return colour.replace("_", "-")
 
 
 def _colours(layout: Layout) -> dict[str, str]:
@@ -57,16 +66,14 @@ def _colours(layout: Layout) -> dict[str, str]:
             raise LayoutError(f"layout '{layout.name}': colors.{name}: expected #rrggbb, got '{value}'")
     if not layout.text_over_color:
         chosen |= {"box_fill": "#ffffff", "warning_fill": "#ffffff", "caution_fill": "#ffffff"}
-    pairs = [("text", "box_fill"), ("text", "warning_fill"), ("text", "caution_fill"), ("accent", "background")]
-    pairs += [("warning", "background"), ("caution", "background"), ("text", "background")]
     chosen["background"] = "#ffffff"
-    for ink, paper in pairs:
-        ratio = contrast(_rgb(chosen[ink]), _rgb(chosen[paper]))
+    for ink, paper in READABLE_PAIRS:
+        ratio = contrast(rgb(chosen[ink]), rgb(chosen[paper]))
         if ratio < MIN_CONTRAST:
             raise LayoutError(
                 f"layout '{layout.name}': colors.{ink} on {paper}: contrast {ratio:.1f}:1 is below {MIN_CONTRAST}:1"
             )
-    return {name.replace("_", "-"): value for name, value in chosen.items()}
+    return {css_name(name): value for name, value in chosen.items()}
 
 
 def _item(item: Item) -> dict[str, Any]:
@@ -79,7 +86,8 @@ def _item(item: Item) -> dict[str, Any]:
 
 
 def _block(block: LeafletBlock) -> dict[str, Any]:
-    return {"title": to_html(block.title), "severity": block.severity, "content": [_item(i) for i in block.items]}
+    classes = "block" if block.severity == "info" else f"block {block.severity}"  # the stylesheet styles no info
+    return {"title": to_html(block.title), "classes": classes, "content": [_item(i) for i in block.items]}
 
 
 def _logo(path: str | None) -> str | None:
@@ -96,8 +104,8 @@ def _logo(path: str | None) -> str | None:
     return f"data:{kind};base64,{base64.b64encode(data).decode()}"
 
 
-def _qr_code(url: str) -> str:
-    """A QR code of `url` (error correction M, as the PDF's) as a compact SVG data URI."""
+def qr_code(url: str) -> str:
+    """A QR code of `url` (error correction M, as the PDF's) as a compact SVG data URI (the only SVG a page has)."""
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     code.addData(url)
     code.make()
@@ -123,7 +131,7 @@ def _pointer(leaflet: Leaflet) -> Markup:
     if not url or not url.startswith(("https://", "http://")) or url not in line:
         return escape(line)
     before, _, after = line.partition(url)
-    return escape(before) + Markup('<a href="{0}">{0}</a>').format(url) + escape(after)
+    return escape(before) + Markup(POINTER_LINK).format(url) + escape(after)
 
 
 def render_html(leaflet: Leaflet, layout: Layout, note: Sequence[str] = ()) -> str:
@@ -135,8 +143,9 @@ def render_html(leaflet: Leaflet, layout: Layout, note: Sequence[str] = ()) -> s
         "subtitle": to_html(leaflet.subtitle) if leaflet.subtitle else None,
         "draft_notice": leaflet.draft_notice,  # plain text, escaped by the template (as the PDF's is)
         "description": leaflet.subject,
+        "keywords": leaflet.keywords,
         "colours": _colours(layout),
-        "stylesheet": Markup(_stylesheet()),
+        "stylesheet": Markup(world().stylesheet),
         "note": list(note),
         "clinic": {"name": leaflet.clinic_name, "phone": leaflet.clinic_phone, "address": leaflet.clinic_address},
         "logo": _logo(leaflet.clinic_logo) if layout.logo else None,
@@ -145,7 +154,7 @@ def render_html(leaflet: Leaflet, layout: Layout, note: Sequence[str] = ()) -> s
         "schedule": _block(leaflet.schedule) if leaflet.schedule else None,
         "blocks": [_block(block) for block in leaflet.blocks],
         "pointer": _pointer(leaflet) if layout.qr_code else None,
-        "qr_code": _qr_code(leaflet.leaflet_url) if layout.qr_code and leaflet.leaflet_url else None,
+        "qr_code": qr_code(leaflet.leaflet_url) if layout.qr_code and leaflet.leaflet_url else None,
         "qr_code_alt": leaflet.qr_code_alt,
         "contact_heading": leaflet.contact_heading,
         "contact": list(leaflet.contact),

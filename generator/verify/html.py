@@ -1,63 +1,54 @@
-"""The verifier for the HTML version: everything promised must be in the text a reader is given.
+"""The verifier for the HTML version: the page must be in the generator's closed world, and everything promised
+must be in the text it shows its reader.
 
-The page is parsed (not searched as a string), so text inside tags, comments, the head,
-scripts, styles or hidden elements does not count.
+The page is parsed (not searched as a string). Text in the head, in an element the generator does not write,
+in an element with `hidden` or `aria-hidden`, or in one the stylesheet can hide (html_styles), does not count
+as shown.
 """
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 from generator.errors import VerifyError
+from generator.html.world import world
 from generator.verify.check import Expected
+from generator.verify.html_styles import generated_problems, hidden_by_stylesheet
+from generator.verify.html_tree import Element, Page, Text, read_page
+from generator.verify.html_world import world_problems
 from generator.verify.text import normalise
-
-_SKIPPED = frozenset({"head", "script", "style", "template", "noscript"})
-_VOID = frozenset(
-    ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr")
-)
-"""Elements without an end tag."""
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.open: list[bool] = []
-        """For each open element: whether its text is not shown."""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _VOID:
-            return
-        given = dict(attrs)
-        hidden = tag in _SKIPPED or "hidden" in given or given.get("aria-hidden") == "true"
-        self.open.append(hidden or (bool(self.open) and self.open[-1]))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in _VOID and self.open:
-            self.open.pop()
-
-    def handle_data(self, data: str) -> None:
-        if not (self.open and self.open[-1]):
-            self.parts.append(data)
 
 
 def html_text(page: str) -> str:
     """The text a reader of the page is given, in document order."""
-    parser = _Text()
-    parser.feed(page)
-    parser.close()
-    return "".join(parser.parts)
+    return _shown_text(read_page(page))
 
 
 def check_html(page: str, expected: list[Expected]) -> list[str]:
-    """What is missing from the page's text (empty when all is there)."""
-    text = normalise(html_text(page))
-    return [f"{item.what}: missing" for item in expected if normalise(item.text) not in text]
+    """What is wrong with the page: what the generator does not write, then what is missing from its shown text."""
+    read = read_page(page)
+    text = normalise(_shown_text(read))
+    missing = [f"{item.what}: missing" for item in expected if normalise(item.text) not in text]
+    return world_problems(read) + generated_problems(read.root) + missing
 
 
 def verify_html(page: str, expected: list[Expected], where: str) -> None:
-    """Raise VerifyError listing every expected piece the page does not give its reader."""
+    """Raise VerifyError listing every problem `check_html` finds."""
     found = check_html(page, expected)
     if found:
         raise VerifyError(f"{where}: {len(found)} problem(s): " + "; ".join(found))
+
+
+def _shown_text(page: Page) -> str:
+    known = world().markup.children
+    hidden = hidden_by_stylesheet(page.root)
+    parts: list[str] = []
+    pending: list[Element | Text] = list(reversed(page.root.children))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Text):
+            parts.append(node.text)
+            continue
+        given = dict(node.attributes)
+        unseen = "hidden" in given or given.get("aria-hidden") == "true" or id(node) in hidden
+        if node.tag != "head" and node.tag in known and not unseen:
+            pending += reversed(node.children)
+    return "".join(parts)
