@@ -20,6 +20,7 @@ from generator.content.codes import CodeIndex
 from generator.content.library import Library
 from generator.content.ndc import NDC_OID, product_key
 from generator.errors import InputError
+from generator.languages import LanguageCodeError, leaflet_language
 
 RXNORM_OID = "2.16.840.1.113883.6.88"
 CODE_SYSTEMS = (RXNORM_OID, NDC_OID)
@@ -32,7 +33,6 @@ GENDERS = ("M", "F", "UN")
 GENDER_PARAMETERS = ("patientPerson.administrativeGenderCode.c", "administrativeGenderCode.c")
 """The implementation guide's name, and the shorter one this service read before."""
 AGE_UNITS = ("a", "mo", "wk", "d")
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _NUMBER = re.compile(r"^[0-9]{1,3}(\.[0-9]+)?$")
 CODE, SYSTEM, NAME = "mainSearchCriteria.v.c", "mainSearchCriteria.v.cs", "mainSearchCriteria.v.dn"
 
@@ -93,9 +93,11 @@ def parse_query(params: Mapping[str, str]) -> InfobuttonQuery:
             product_key(code)
         except ValueError as exc:
             problems.append((CODE, str(exc)))
-    language = get("informationRecipient.languageCode.c", "en") or "en"
-    if not _LANGUAGE.match(language):
-        problems.append(("informationRecipient.languageCode.c", "expected a language code such as en or es"))
+    try:
+        language = leaflet_language(get("informationRecipient.languageCode.c", "en") or "en")
+    except LanguageCodeError as exc:
+        language = ""
+        problems.append(("informationRecipient.languageCode.c", str(exc)))
     response = get("knowledgeResponseType", "text/xml") or "text/xml"
     if response not in RESPONSE_TYPES:
         problems.append(("knowledgeResponseType", f"expected one of {', '.join(RESPONSE_TYPES)}"))
@@ -114,7 +116,7 @@ def parse_query(params: Mapping[str, str]) -> InfobuttonQuery:
     if problems:
         text = "; ".join(f"{name}: {message}" for name, message in problems)
         raise InputError(f"request: {text}", tuple(problems))
-    return InfobuttonQuery(code, system, name, language.split("-")[0].lower(), response, recipient)
+    return InfobuttonQuery(code, system, name, language, response, recipient)
 
 
 def _topic_of(query: InfobuttonQuery, index: CodeIndex) -> str | None:

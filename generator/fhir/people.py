@@ -16,6 +16,7 @@ from fhir.resources.R4B.practitionerrole import PractitionerRole
 from generator.fhir.bundle import ParsedBundle
 from generator.fhir.dates import period_covers
 from generator.fhir.problems import Problems
+from generator.languages import LanguageCodeError, leaflet_language
 
 BCP47 = "urn:ietf:bcp:47"
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -101,7 +102,8 @@ def patient_fields(patient: Patient, on: dt.date, problems: Problems) -> dict[st
 
 
 def _language(patient: Patient, problems: Problems) -> str | None:
-    """The preferred communication language's primary subtag (es-MX -> es); none: the default."""
+    """The preferred communication language as the library names it (es-MX -> es, zh-CN -> zh-Hans); none: the
+    default."""
     comms = patient.communication or []
     preferred = [(i, c) for i, c in enumerate(comms) if c.preferred]
     if not preferred and len(comms) > 1:
@@ -114,7 +116,10 @@ def _language(patient: Patient, problems: Problems) -> str | None:
         if not bcp47:
             problems.add(f"Patient.communication[{index}].language", f"needs a coding with system {BCP47}")
             continue
-        codes.add(bcp47[0].split("-")[0].lower())
+        try:
+            codes.add(leaflet_language(bcp47[0]))
+        except LanguageCodeError as exc:
+            problems.add(f"Patient.communication[{index}].language", str(exc))
     if len(codes) > 1:
         problems.add("Patient.communication", "more than one preferred language")
         return None

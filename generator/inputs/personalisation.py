@@ -13,7 +13,7 @@ from generator.content.schema import StrictModel, parse_model
 from generator.errors import InputError
 from generator.inputs.charset import text_problem
 from generator.inputs.fields import Amount, Flag, IsoDate, WholeNumber, split_list
-from generator.names import LANGUAGE_PATTERN
+from generator.languages import leaflet_language
 from generator.yamlio import load_mapping
 
 
@@ -57,8 +57,8 @@ class Patient(InputModel):
     """Full name as printed in the prepared-for box."""
     preferred_name: Text | None = None
     """How the leaflet greets the patient; defaults to the full name."""
-    language: Annotated[str, Field(pattern=f"^{LANGUAGE_PATTERN}$")] = "en"
-    """Preferred language (e.g. en, es)."""
+    language: Annotated[str, AfterValidator(leaflet_language)] = "en"
+    """Preferred language (e.g. en, es, zh-Hans), as the library names it: es-MX is es, zh-CN zh-Hans, fil tl."""
     age: Annotated[Count, Field(ge=0, le=130)] | None = None
     """Age in years, for age-specific cautions."""
     date_of_birth: Date | None = None

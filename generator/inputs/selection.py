@@ -10,6 +10,7 @@ from __future__ import annotations
 from generator.content.library import DEFAULT_LANGUAGE, Library
 from generator.errors import InputError
 from generator.inputs.personalisation import Personalisation
+from generator.languages import LanguageCodeError, leaflet_language
 
 
 def _refuse(where: str, field: str, message: str) -> InputError:
@@ -71,13 +72,17 @@ def _known(library: Library) -> str:
 def resolve_language(
     library: Library, topic: str, language: str | None, data: Personalisation | None, where: str
 ) -> str:
-    """The language asked for (else the patient's), when the topic has any leaflet in it.
+    """The library's code of the language asked for (else the patient's: es-MX is es, zh-CN zh-Hans), when the
+    topic has any leaflet in it.
 
     A topic translated only in part is left to the content checks, which name the missing block.
     """
-    code = language or (data.patient.language if data else DEFAULT_LANGUAGE)
+    field = "language" if language else "patient.language"
+    try:
+        code = leaflet_language(language or (data.patient.language if data else DEFAULT_LANGUAGE))
+    except LanguageCodeError as exc:
+        raise _refuse(where, field, str(exc)) from None
     if code == DEFAULT_LANGUAGE or library.has_any_block_in(topic, code):
         return code
-    field = "language" if language else "patient.language"
     available = ", ".join(library.languages(topic))
     raise _refuse(where, field, f"no leaflet on '{topic}' in this language (available: {available})")
