@@ -140,7 +140,7 @@ def template_context(
     Without `data`, the generic leaflet's: no patient (no name, an unknown age), "your prescriber".
     """
     if data is None:
-        patient = {"name": "", "preferred_name": "", "age": None, "language": wording.labels.locale[:2]}
+        patient = {"name": "", "preferred_name": "", "age": None, "language": wording.labels.locale.replace("_", "-")}
         prescriber = {"name": wording.labels.generic_prescriber, "phone": ""}
     else:
         patient = {

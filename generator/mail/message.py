@@ -115,7 +115,7 @@ def build_message(
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain="patient-handouts.invalid")
     message.set_content(text)
-    page = f'<!doctype html><html lang="{esc(labels.locale[:2])}"><body>{body}</body></html>'
+    page = f'<!doctype html><html lang="{esc(labels.locale.replace("_", "-"))}"><body>{body}</body></html>'
     message.add_alternative(leaflet_page or page, subtype="html")
     message.add_attachment(pdf, maintype="application", subtype="pdf", filename=labels.email_attachment_name)
     return message
