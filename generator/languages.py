@@ -45,4 +45,3 @@ def leaflet_language(code: str) -> str:
     if script == "Hant" or (script is None and region in _TRADITIONAL_REGIONS):
         raise LanguageCodeError(TRADITIONAL)
     return SIMPLIFIED_CHINESE
-

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, RootModel, model_validator
 
-from generator.content.labels import labels_path
+from generator.content.labels import labels_path, load_wording
 from generator.content.library import DEFAULT_LANGUAGE, Library
 from generator.content.schema import StrictModel, parse_model
 from generator.errors import ContentError, NotApprovedError
@@ -143,7 +143,7 @@ class PrintedFile:
     path: Path
     language: str
     origin: str = "human"
-    """A block's `origin`; topic and labels files are written by people."""
+    """The file's `origin`: `machine` for a machine translation (a block, a topic's title or a labels file)."""
 
     @property
     def translation(self) -> bool:
@@ -177,8 +177,10 @@ def printed_files(library: Library, topic: str, language: str) -> list[PrintedFi
     ]
     files.append(PrintedFile(library.topic_path(topic), DEFAULT_LANGUAGE))
     if language != DEFAULT_LANGUAGE:
-        files.append(PrintedFile(library.topic_path(topic).with_name(f"topic.{language}.yaml"), language))
-    files.append(PrintedFile(labels_path(library.root, language), language))
+        words = library.topic_words(topic, language)
+        files.append(PrintedFile(library.topic_path(topic).with_name(f"topic.{language}.yaml"), language, words.origin))
+    labels = load_wording(library.root, language).labels
+    files.append(PrintedFile(labels_path(library.root, language), language, labels.origin))
     return files
 
 

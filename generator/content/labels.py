@@ -13,8 +13,9 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
+from generator.content.block import Origin
 from generator.content.dose_times import DOSE_TIMES, SLOTS, DoseTime, Slot
 from generator.content.schema import StrictModel, parse_model
 from generator.errors import ContentError
@@ -41,6 +42,37 @@ class Plural(StrictModel):
     """Form for many, in languages that have it."""
 
 
+class DateWords(StrictModel):
+    """Month and weekday names for a language CLDR (Babel) has none for, written by hand from the sources given."""
+
+    months: list[str] = Field(min_length=12, max_length=12)
+    """January to December."""
+    months_short: list[str] = Field(min_length=12, max_length=12)
+    """The same, abbreviated."""
+    weekdays_short: list[str] = Field(min_length=7, max_length=7)
+    """Monday to Sunday, abbreviated."""
+    long: str
+    """A date written out, from {day}, {month} and {year}."""
+    medium: str
+    """A short date, from {day}, {month_short} and {year}."""
+    day: str
+    """A calendar day, from {weekday_short}, {day} and {month_short}."""
+    list_and: str
+    """The word before a list's last item ('and')."""
+    sources: list[str] = Field(min_length=1)
+    """Where the names come from."""
+
+    def format(self, template: str, value: dt.date) -> str:
+        """`template` filled in for `value`."""
+        return template.format(
+            day=value.day,
+            month=self.months[value.month - 1],
+            month_short=self.months_short[value.month - 1],
+            weekday_short=self.weekdays_short[value.weekday()],
+            year=value.year,
+        )
+
+
 class Labels(StrictModel):
     """Every label of one language."""
 
@@ -48,6 +80,11 @@ class Labels(StrictModel):
     """The language's own name, for `handout list`."""
     locale: str
     """CLDR locale for dates and plurals, e.g. en_US."""
+    origin: Origin = "human"
+    """Who wrote it: `human`, or `machine` (a machine translation, a draft until a translator and a reviser
+    approve it)."""
+    dates: DateWords | None = None
+    """Month and weekday names written by hand, for a language CLDR has none for (Haitian Creole)."""
     prepared_for: str
     prescribed_by: str
     clinician: str
@@ -103,6 +140,11 @@ class Labels(StrictModel):
     logo_alt: str
     """Alternative text of the clinic's logo, from {clinic}."""
     phone: str
+    language_help_heading: str
+    """The heading of the language-help notice, in this language."""
+    language_help: str
+    """This language's line of the language-help notice, from {phone}: 'Free language help is available: call
+    {phone}.'"""
     email_subject: str
     email_greeting: str
     email_attached: str
@@ -191,6 +233,9 @@ class Wording:
 
     def date(self, value: dt.date, short: bool = False) -> str:
         """A date in the language's long format (November 24, 2026), or medium when `short` (Nov 24, 2026)."""
+        words = self.labels.dates
+        if words is not None:
+            return words.format(words.medium if short else words.long, value)
         return _date(self._locale, value, "medium" if short else "long")
 
     def _plural(self, phrase: Plural, count: int) -> str:
@@ -199,7 +244,8 @@ class Wording:
 
     def day(self, value: dt.date) -> str:
         """A calendar day with its weekday, e.g. Tue, Nov 24."""
-        return _day(self._locale, value)
+        words = self.labels.dates
+        return words.format(words.day, value) if words is not None else _day(self._locale, value)
 
     def tablets(self, form: str, count: int) -> str:
         """E.g. '2 tablets'."""
@@ -237,6 +283,9 @@ class Wording:
 
     def join(self, items: list[str]) -> str:
         """Items joined as the language lists them: 'a, b and c'."""
+        words = self.labels.dates
+        if words is not None and len(items) > 1:
+            return f"{', '.join(items[:-1])} {words.list_and} {items[-1]}"
         return format_list(items, locale=self._locale)
 
 

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, RootModel, model_validator
 
+from generator.content.block import Origin
 from generator.content.dose_times import DoseTime, slot_of
 from generator.content.ndc import product_key
 from generator.content.schema import StrictModel
@@ -254,3 +255,5 @@ class TopicWords(StrictModel):
     """One line under the title."""
     as_needed_reasons: dict[str, str] = {}
     """What each of the topic's as-needed reasons `says`, in this language."""
+    origin: Origin = "human"
+    """Who wrote it: `human`, or `machine` (a machine translation)."""
