@@ -9,6 +9,7 @@ from typing import Any
 from generator.content.block import Block, BodyItem
 from generator.content.chain import ContentChain
 from generator.content.labels import Labels, Wording
+from generator.content.language_help import LANGUAGE_HELP_KIND, LANGUAGE_HELP_REF, notice_lines
 from generator.content.library import Library
 from generator.content.templating import escape_text, holds, render_markup
 from generator.content.topic import Topic, TopicWords
@@ -234,6 +235,15 @@ def fill_block(block: Block, where: str, context: dict[str, Any], shorten: bool 
     )
 
 
+def language_help_block(library: Library, clinic: Clinic, language: str, wording: Wording) -> LeafletBlock:
+    """The language-help notice, a line a language (generator.content.language_help), headed in the leaflet's
+    language; required: no layout drops it."""
+    lines = notice_lines(library.root, clinic, language)
+    items = tuple(Item("text", (str(escape_text(line.text)),)) for line in lines)
+    title = str(escape_text(wording.labels.language_help_heading))
+    return LeafletBlock(LANGUAGE_HELP_KIND, title, "info", True, (), items, LANGUAGE_HELP_REF)
+
+
 def _facts(data: Personalisation, schedule: Schedule | None, wording: Wording) -> tuple[tuple[str, str], ...]:
     """The prepared-for box: who, the prescriber, and with a schedule the start and last day (and the refills,
     when the prescription says)."""
@@ -296,7 +306,7 @@ def personalise(
         calendar_pointer=labels.calendar_pointer.format(clinic=clinic.name)
         if schedule is not None and not layout.calendar and layout.calendar_pointer
         else "",
-        blocks=tuple(filled),
+        blocks=(*filled, language_help_block(library, clinic, language, wording)),
         clinic_name=clinic.name,
         clinic_phone=clinic.phone,
         clinic_address=clinic.address or "",

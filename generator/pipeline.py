@@ -15,6 +15,7 @@ from generator.content.approvals import ApprovalBook, ContentRules, approval_dat
 from generator.content.chain import ContentChain, content_chain, content_warnings
 from generator.content.combinations import combination_warnings, load_classes
 from generator.content.labels import Wording, load_wording
+from generator.content.language_help import notice_lines
 from generator.content.library import Library
 from generator.errors import InputError, TooLongError, VerifyError
 from generator.html import render_html
@@ -34,6 +35,7 @@ from generator.verify.expect import (
     calendar_expectations,
     draft_expectations,
     generic_expectations,
+    language_help_expectations,
     leaflet_expectations,
     medicines_expectations,
 )
@@ -198,11 +200,16 @@ class Generator:
         must_say, key = _sentences(leaflet)
         words = self.library.topic_words(topic_name, language)
         facts = (must_say, request.data, request.clinic, schedule, wording, words, layout.short_dates)
-        html = tuple(leaflet_expectations(*facts, calendar=False)) + tuple(draft_expectations(approved, wording))
+        html = tuple(leaflet_expectations(*facts, calendar=False)) + self._notices(approved, wording, request.clinic)
         pdf = html  # and the dose calendar, which the web page has not
         if schedule is not None and layout.calendar:
             pdf += tuple(calendar_expectations(schedule, wording))
         return Prepared(leaflet, layout, language, must_say, key, warnings + told, pdf, html)
+
+    def _notices(self, approved: dt.date | None, wording: Wording, clinic: Clinic) -> tuple[Expected, ...]:
+        """The line saying the leaflet is not yet approved (when it is not) and the language-help notice."""
+        lines = notice_lines(self.library.root, clinic, wording.language)
+        return (*draft_expectations(approved, wording), *language_help_expectations(lines))
 
     def content_state(
         self, topics: list[str], language: str, made_on: dt.date, rules: ContentRules | None = None
@@ -306,7 +313,7 @@ class Generator:
         must_say, key = _sentences(leaflet)
         medicines = [part.medicine for part in parts]
         facts = (must_say, request.data, request.clinic, medicines, wording, layout.short_dates)
-        drafts = tuple(draft_expectations(approved, wording))
+        drafts = self._notices(approved, wording, request.clinic)
         html_expected = tuple(medicines_expectations(*facts, calendar=False)) + drafts
         pdf_expected = tuple(medicines_expectations(*facts, calendar=layout.calendar)) + drafts
         pages = layout.max_pages * len(parts) if layout.max_pages else None
@@ -336,7 +343,7 @@ class Generator:
         )
         leaflet = replace(leaflet, chain=chain)
         must_say, key = _sentences(leaflet)
-        expected = tuple(generic_expectations(must_say, clinic)) + tuple(draft_expectations(approved, wording))
+        expected = tuple(generic_expectations(must_say, clinic)) + self._notices(approved, wording, clinic)
         prepared = Prepared(leaflet, chosen, language, must_say, key, told, expected, expected)
         return self._render(prepared, None, False, where)
 

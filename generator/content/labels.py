@@ -227,8 +227,10 @@ def _day(locale: Locale, value: dt.date) -> str:
 class Wording:
     """Formats dates and doses the way a patient reads them in one language."""
 
-    def __init__(self, labels: Labels) -> None:
+    def __init__(self, labels: Labels, language: str) -> None:
         self.labels = labels
+        self.language = language
+        """The library's code of the language (en, zh-Hans)."""
         self._locale = Locale.parse(labels.locale)
 
     def date(self, value: dt.date, short: bool = False) -> str:
@@ -307,6 +309,6 @@ def load_wording(library_root: Path, language: str) -> Wording:
         raise ContentError(f"{path}: no labels for language '{language}'")
     labels = parse_model(Labels, load_mapping(path, ContentError), str(path), ContentError)
     try:
-        return Wording(labels)
+        return Wording(labels, language)
     except (UnknownLocaleError, ValueError):
         raise ContentError(f"{path}: locale: unknown locale '{labels.locale}'") from None

@@ -152,6 +152,9 @@ class Clinic(InputModel):
     """Logo image file (PNG or JPEG); only from the clinic file or config, never from patient input."""
     leaflet_url: Annotated[str, Field(max_length=300, pattern=r"^https?://\S+$")] | None = None
     """Where the full leaflet is online; `{topic}` is replaced by the topic name. Shown as a QR code."""
+    language_notice: list[Annotated[str, AfterValidator(leaflet_language)]] = Field(default=[], max_length=30)
+    """Languages (besides English and the leaflet's) in which every leaflet says free language help is available
+    (Section 1557 taglines), e.g. [es, zh-Hans, vi]."""
 
 
 class Personalisation(InputModel):

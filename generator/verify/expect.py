@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from generator.content.labels import Wording
+from generator.content.language_help import NoticeLine
 from generator.content.topic import TopicWords
 from generator.inputs.personalisation import Clinic, Personalisation
 from generator.medicines import Medicine, by_time_of_day
@@ -129,3 +130,8 @@ def draft_expectations(approved: dt.date | None, wording: Wording, page: int | N
     if page is None:
         return [Expected("the line saying it is not yet approved by the clinic", notice)]
     return [Expected(f'page {page}: the line saying it is not yet approved by the clinic ("{notice}")', notice)]
+
+
+def language_help_expectations(lines: list[NoticeLine]) -> list[Expected]:
+    """Each line of the language-help notice (generator.content.language_help), in its own language."""
+    return [Expected(f"the language-help notice's line in '{line.language}'", line.text) for line in lines]

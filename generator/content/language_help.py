@@ -1,0 +1,43 @@
+"""The language-help notice: "Free language help is available: call ..." in English, the leaflet's language and
+each language the clinic lists (`clinic.language_notice`), each line in its own language and script, with the
+clinic's phone.
+
+Section 1557 of the Affordable Care Act (45 CFR 92.11, 2024 rule) asks covered clinics to tell patients in
+their languages that language help is free. Each line is the `language_help` label of its language's labels
+file, so it is approved (or a draft) with that file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.content.labels import load_wording
+from generator.content.library import DEFAULT_LANGUAGE
+from generator.inputs.personalisation import Clinic
+
+LANGUAGE_HELP_KIND = "language-help"
+"""The block kind of the notice; layouts place it last."""
+LANGUAGE_HELP_REF = "shared/language-help"
+"""Its place among a leaflet's blocks: shared, so a leaflet of several medicines prints it once."""
+
+
+@dataclass(frozen=True)
+class NoticeLine:
+    """One line of the notice: its language and its text, the clinic's phone filled in."""
+
+    language: str
+    text: str
+
+
+def notice_languages(clinic: Clinic, language: str) -> list[str]:
+    """English, the leaflet's language, then the clinic's list, each once, in that order."""
+    return list(dict.fromkeys([DEFAULT_LANGUAGE, language, *clinic.language_notice]))
+
+
+def notice_lines(library_root: Path, clinic: Clinic, language: str) -> list[NoticeLine]:
+    """The notice's lines, in `notice_languages` order (a language without a labels file is a ContentError)."""
+    return [
+        NoticeLine(code, load_wording(library_root, code).labels.language_help.format(phone=clinic.phone))
+        for code in notice_languages(clinic, language)
+    ]
