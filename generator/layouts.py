@@ -119,6 +119,9 @@ class Layout(StrictModel):
     """False: no text is set on a coloured fill (large print); warnings use borders and weight."""
     several_medicines: bool = True
     """Whether it holds a leaflet for several medicines (each with `max_pages` of its own)."""
+    language_help_all: bool = True
+    """False: the language-help notice has only the English line and the leaflet language's, for a summary with
+    no room for every language the clinic lists (the full leaflet has them all)."""
 
     @model_validator(mode="after")
     def _checks(self) -> Layout:
@@ -170,6 +173,7 @@ class LayoutFile(StrictModel):
     calendar_pointer: bool | None = None
     text_over_color: bool | None = None
     several_medicines: bool | None = None
+    language_help_all: bool | None = None
 
 
 def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:

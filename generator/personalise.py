@@ -8,7 +8,7 @@ from typing import Any
 
 from generator.content.block import Block, BodyItem
 from generator.content.chain import ContentChain
-from generator.content.labels import Labels, Wording
+from generator.content.labels import Labels, Wording, load_wording
 from generator.content.language_help import LANGUAGE_HELP_KIND, LANGUAGE_HELP_REF, notice_lines
 from generator.content.library import Library
 from generator.content.templating import escape_text, holds, render_markup
@@ -235,13 +235,18 @@ def fill_block(block: Block, where: str, context: dict[str, Any], shorten: bool 
     )
 
 
-def language_help_block(library: Library, clinic: Clinic, language: str, wording: Wording) -> LeafletBlock:
-    """The language-help notice, a line a language (generator.content.language_help), headed in the leaflet's
-    language; required: no layout drops it."""
-    lines = notice_lines(library.root, clinic, language)
+def with_language_help(
+    filled: list[LeafletBlock], library: Library, clinic: Clinic, language: str, layout: Layout
+) -> tuple[LeafletBlock, ...]:
+    """The blocks, then the language-help notice (generator.content.language_help): a block of its own, a line a
+    language, headed in the leaflet's language and never dropped; in a layout without room for every language
+    (`language_help_all: false`), the English line and the leaflet language's at the foot of the last block."""
+    lines = notice_lines(library.root, clinic, language, layout.language_help_all)
     items = tuple(Item("text", (str(escape_text(line.text)),)) for line in lines)
-    title = str(escape_text(wording.labels.language_help_heading))
-    return LeafletBlock(LANGUAGE_HELP_KIND, title, "info", True, (), items, LANGUAGE_HELP_REF)
+    if not layout.language_help_all and filled:
+        return (*filled[:-1], replace(filled[-1], items=filled[-1].items + items))
+    title = str(escape_text(load_wording(library.root, language).labels.language_help_heading))
+    return (*filled, LeafletBlock(LANGUAGE_HELP_KIND, title, "info", True, (), items, LANGUAGE_HELP_REF))
 
 
 def _facts(data: Personalisation, schedule: Schedule | None, wording: Wording) -> tuple[tuple[str, str], ...]:
@@ -306,7 +311,7 @@ def personalise(
         calendar_pointer=labels.calendar_pointer.format(clinic=clinic.name)
         if schedule is not None and not layout.calendar and layout.calendar_pointer
         else "",
-        blocks=(*filled, language_help_block(library, clinic, language, wording)),
+        blocks=with_language_help(filled, library, clinic, language, layout),
         clinic_name=clinic.name,
         clinic_phone=clinic.phone,
         clinic_address=clinic.address or "",

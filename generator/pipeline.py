@@ -200,15 +200,19 @@ class Generator:
         must_say, key = _sentences(leaflet)
         words = self.library.topic_words(topic_name, language)
         facts = (must_say, request.data, request.clinic, schedule, wording, words, layout.short_dates)
-        html = tuple(leaflet_expectations(*facts, calendar=False)) + self._notices(approved, wording, request.clinic)
+        html = tuple(leaflet_expectations(*facts, calendar=False)) + self._notices(
+            approved, wording, request.clinic, layout
+        )
         pdf = html  # and the dose calendar, which the web page has not
         if schedule is not None and layout.calendar:
             pdf += tuple(calendar_expectations(schedule, wording))
         return Prepared(leaflet, layout, language, must_say, key, warnings + told, pdf, html)
 
-    def _notices(self, approved: dt.date | None, wording: Wording, clinic: Clinic) -> tuple[Expected, ...]:
+    def _notices(
+        self, approved: dt.date | None, wording: Wording, clinic: Clinic, layout: Layout
+    ) -> tuple[Expected, ...]:
         """The line saying the leaflet is not yet approved (when it is not) and the language-help notice."""
-        lines = notice_lines(self.library.root, clinic, wording.language)
+        lines = notice_lines(self.library.root, clinic, wording.language, layout.language_help_all)
         return (*draft_expectations(approved, wording), *language_help_expectations(lines))
 
     def content_state(
@@ -313,7 +317,7 @@ class Generator:
         must_say, key = _sentences(leaflet)
         medicines = [part.medicine for part in parts]
         facts = (must_say, request.data, request.clinic, medicines, wording, layout.short_dates)
-        drafts = self._notices(approved, wording, request.clinic)
+        drafts = self._notices(approved, wording, request.clinic, layout)
         html_expected = tuple(medicines_expectations(*facts, calendar=False)) + drafts
         pdf_expected = tuple(medicines_expectations(*facts, calendar=layout.calendar)) + drafts
         pages = layout.max_pages * len(parts) if layout.max_pages else None
@@ -343,7 +347,7 @@ class Generator:
         )
         leaflet = replace(leaflet, chain=chain)
         must_say, key = _sentences(leaflet)
-        expected = tuple(generic_expectations(must_say, clinic)) + self._notices(approved, wording, clinic)
+        expected = tuple(generic_expectations(must_say, clinic)) + self._notices(approved, wording, clinic, chosen)
         prepared = Prepared(leaflet, chosen, language, must_say, key, told, expected, expected)
         return self._render(prepared, None, False, where)
 

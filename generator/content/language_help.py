@@ -30,14 +30,14 @@ class NoticeLine:
     text: str
 
 
-def notice_languages(clinic: Clinic, language: str) -> list[str]:
-    """English, the leaflet's language, then the clinic's list, each once, in that order."""
-    return list(dict.fromkeys([DEFAULT_LANGUAGE, language, *clinic.language_notice]))
+def notice_languages(clinic: Clinic, language: str, every: bool = True) -> list[str]:
+    """English, the leaflet's language, then (with `every`) the clinic's list, each once, in that order."""
+    return list(dict.fromkeys([DEFAULT_LANGUAGE, language, *(clinic.language_notice if every else [])]))
 
 
-def notice_lines(library_root: Path, clinic: Clinic, language: str) -> list[NoticeLine]:
+def notice_lines(library_root: Path, clinic: Clinic, language: str, every: bool = True) -> list[NoticeLine]:
     """The notice's lines, in `notice_languages` order (a language without a labels file is a ContentError)."""
     return [
         NoticeLine(code, load_wording(library_root, code).labels.language_help.format(phone=clinic.phone))
-        for code in notice_languages(clinic, language)
+        for code in notice_languages(clinic, language, every)
     ]
