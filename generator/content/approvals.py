@@ -31,7 +31,7 @@ DEFAULT_REVIEW_MONTHS = 24
 Role = Literal["pharmacist", "physician", "nurse", "health-literacy", "translator", "reviser"]
 CLINICAL_ROLES: tuple[Role, ...] = ("pharmacist", "physician", "nurse")
 TRANSLATION_ROLES: tuple[Role, ...] = ("translator", "reviser")
-METADATA_KEYS = frozenset({"sources", "source", "checked", "origin"})
+METADATA_KEYS = frozenset({"sources", "source", "checked", "origin", "translated_from"})
 """Keys that never print (where facts come from, notes, origin): left out of the content hash."""
 Status = Literal["approved", "draft", "machine-draft"]
 PAST_DUE = "past due on"

@@ -92,6 +92,9 @@ class Block(StrictModel):
     """Who wrote it: `human`, or `machine` (machine-translated or generated); approvals are recorded apart."""
     checked: str = Field(min_length=1)
     """What the team checked and how (a note, not an approval: see approvals.yaml)."""
+    translated_from: str | None = None
+    """A translation's English source: that block's content hash when it was translated (`handout lint` says
+    when the English has changed since)."""
     short: list[BodyItem] | None = None
     """A shorter body that compact layouts may use instead of `body`; a required block's keeps every must_say."""
 
