@@ -24,9 +24,18 @@ LAYOUTS = ["standard", "trifold"]
 """The standard leaflet and one compact layout, for every translated topic and language in the fast set."""
 
 
-def _translated() -> list[tuple[str, str]]:
+AWAITING_TYPESETTING = {"ar", "zh-Hans"}
+"""Languages whose body text needs the right-to-left and CJK paragraphs of issue 27's typesetting part: their
+leaflets are refused until it lands (a strict xfail then fails, to be removed)."""
+
+
+def _translated(marked: bool = False) -> list[object]:
     library = Library(library_root())
-    return [(topic, lang) for topic in library.topic_names() for lang in library.languages(topic) if lang in DRAFTS]
+    pairs = [(topic, lang) for topic in library.topic_names() for lang in library.languages(topic) if lang in DRAFTS]
+    if not marked:
+        return pairs
+    waiting = pytest.mark.xfail(strict=True, reason="body text in this script needs the typesetting branch")
+    return [pytest.param(*pair, marks=waiting) if pair[1] in AWAITING_TYPESETTING else pair for pair in pairs]
 
 
 def _case(text: str) -> st.SearchStrategy[str]:
@@ -93,7 +102,7 @@ def test_every_draft_language_says_it_is_a_machine_draft() -> None:
         assert load_wording(library_root(), language).labels.origin == "machine", language
 
 
-@pytest.mark.parametrize(("topic", "language"), _translated())
+@pytest.mark.parametrize(("topic", "language"), _translated(marked=True))
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_translated_leaflet_is_verified(run_cli, tmp_path, write_yaml, generator, topic, language, layout) -> None:
     """The topic's sample (its full dose alone, as the Spanish test of one page), verified in the language: its required
@@ -148,11 +157,13 @@ def test_a_traditional_chinese_clinic_list_is_refused(run_cli, tmp_path, write_y
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("topic", "language"), _translated())
+@pytest.mark.parametrize(("topic", "language"), _translated(marked=True))
 @pytest.mark.parametrize("layout", ["standard", "a4", "large-print", "one-page", "trifold", "grayscale"])
 def test_translated_matrix(run_cli, tmp_path, topic, language, layout) -> None:
     """Every translated topic in every layout with its sample prescription as it is."""
     output = tmp_path / "o.pdf"
     code, _, err = run_cli("build", topic, "--lang", language, "--layout", layout, "-o", str(output))
     assert code == 0, err
-    assert pdf_pages_text(output)
+    required = Library(library_root()).blocks(topic, language)
+    sentences = [sentence for block in required if block.required for sentence in block.must_say]
+    assert missing_sentences(pdf_pages_text(output), sentences) == []

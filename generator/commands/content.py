@@ -108,7 +108,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"  {name:<24} {layouts.get(name).description}")
     print("Languages:")
     for lang in label_languages(library.root):
-        print(f"  {lang:<24} {load_wording(library.root, lang).labels.language_name}")
+        labels = load_wording(library.root, lang).labels
+        draft = " (machine draft: not yet checked by a translator)" if labels.origin == "machine" else ""
+        print(f"  {lang:<24} {labels.language_name}{draft}")
     if args.codes:
         from generator.content.codes import CodeIndex
 
