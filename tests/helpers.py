@@ -133,3 +133,8 @@ def client_context(ca: trustme.CA) -> ssl.SSLContext:
     context = ssl.create_default_context()
     ca.configure_trust(context)
     return context
+
+
+AWAITING_TYPESETTING = frozenset({"ar", "zh-Hans"})
+"""Languages whose body text needs the right-to-left and Chinese paragraphs of issue 27's typesetting part: their
+leaflets are refused until it lands (tests mark them a strict xfail, which then fails, to be removed)."""

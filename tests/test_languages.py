@@ -77,7 +77,9 @@ def test_unknown_language_is_an_input_error(run_cli, tmp_path, sample, write_yam
     code, _, err = run_cli("build", "carisoprodol", "--lang", "fr", "-o", str(tmp_path / "o.pdf"))
     available = ", ".join(generator.library.languages("carisoprodol"))
     assert available.startswith("en, es")
-    assert code == 2 and err.endswith(f": language: no leaflet on 'carisoprodol' in this language (available: {available})\n")
+    assert code == 2 and err.endswith(
+        f": language: no leaflet on 'carisoprodol' in this language (available: {available})\n"
+    )
     sample["patient"]["language"] = "fr"
     patient = write_yaml("p.yaml", sample)
     code, _, err = run_cli("build", "carisoprodol", "--patient", str(patient), "-o", str(tmp_path / "o.pdf"))

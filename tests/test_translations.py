@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 import yaml
-from helpers import pdf_pages_text, pdf_text
+from helpers import AWAITING_TYPESETTING, pdf_pages_text, pdf_text
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,11 +22,6 @@ DRAFTS = ["zh-Hans", "vi", "ar", "ko", "ru", "ht", "tl"]
 """The machine-draft languages (labels files of origin: machine)."""
 LAYOUTS = ["standard", "trifold"]
 """The standard leaflet and one compact layout, for every translated topic and language in the fast set."""
-
-
-AWAITING_TYPESETTING = {"ar", "zh-Hans"}
-"""Languages whose body text needs the right-to-left and CJK paragraphs of issue 27's typesetting part: their
-leaflets are refused until it lands (a strict xfail then fails, to be removed)."""
 
 
 def _translated(marked: bool = False) -> list[object]:
@@ -159,10 +154,17 @@ def test_a_traditional_chinese_clinic_list_is_refused(run_cli, tmp_path, write_y
 @pytest.mark.slow
 @pytest.mark.parametrize(("topic", "language"), _translated(marked=True))
 @pytest.mark.parametrize("layout", ["standard", "a4", "large-print", "one-page", "trifold", "grayscale"])
-def test_translated_matrix(run_cli, tmp_path, topic, language, layout) -> None:
-    """Every translated topic in every layout with its sample prescription as it is."""
+def test_translated_matrix(run_cli, tmp_path, write_yaml, generator, topic, language, layout) -> None:
+    """Every translated topic in every layout with its sample prescription (one page: its full dose alone, as
+    for English), verified."""
+    sample = yaml.safe_load(generator.library.sample_input(topic).read_text(encoding="utf-8"))
+    if layout == "one-page":
+        sample["prescription"] = {k: v for k, v in sample["prescription"].items() if k not in ("taper", "last_day")}
     output = tmp_path / "o.pdf"
-    code, _, err = run_cli("build", topic, "--lang", language, "--layout", layout, "-o", str(output))
+    patient = str(write_yaml("patient.yaml", sample))
+    code, _, err = run_cli(
+        "build", topic, "--lang", language, "--layout", layout, "--patient", patient, "-o", str(output)
+    )
     assert code == 0, err
     required = Library(library_root()).blocks(topic, language)
     sentences = [sentence for block in required if block.required for sentence in block.must_say]
