@@ -102,6 +102,9 @@ def test_large_print_sizes(generator) -> None:
 
 
 def test_large_print_uses_atkinson(make, sample) -> None:
+    """Every face is Atkinson Hyperlegible's, with a clinic whose language-help notice is in English only (the
+    notice's other scripts are set in their own faces)."""
+    sample["clinic"] = {"name": "Hill Clinic", "phone": "555-0123"}
     reader = PdfReader(io.BytesIO(make(sample, layout="large-print").pdf))
     fonts = {str(f.get_object()["/BaseFont"]) for p in reader.pages for f in p["/Resources"]["/Font"].values()}
     assert fonts and all("AtkinsonHyperlegible" in f for f in fonts)
