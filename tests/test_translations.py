@@ -7,13 +7,17 @@ import datetime as dt
 
 import pytest
 import yaml
+from fhir_bundles import bundle
 from helpers import AWAITING_TYPESETTING, pdf_pages_text, pdf_text
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.content.codes import CodeIndex
 from generator.content.labels import load_wording
 from generator.content.library import Library
+from generator.errors import InputError
 from generator.fhir.infobutton import parse_query
+from generator.fhir.mapping import read_fhir
 from generator.languages import TRADITIONAL, LanguageCodeError, leaflet_language
 from generator.paths import library_root
 from generator.verify import missing_sentences
@@ -82,6 +86,24 @@ def test_infobutton_keeps_the_script() -> None:
         parse_query({"mainSearchCriteria.v.dn": "carisoprodol", "informationRecipient.languageCode.c": "fil"}).language
         == "tl"
     )
+
+
+@pytest.mark.parametrize(
+    ("code", "read"), [("zh-CN", "zh-Hans"), ("zh-Hans-SG", "zh-Hans"), ("fil-PH", "tl"), ("vi-VN", "vi")]
+)
+def test_fhir_patient_language_keeps_the_script(generator, code, read) -> None:
+    data = bundle("carisoprodol-spanish.json")
+    data["entry"][0]["resource"]["communication"][1]["language"]["coding"][0]["code"] = code
+    fhir = read_fhir(data, "bundle.json", generator.library, CodeIndex(generator.library), dt.date(2026, 11, 25))
+    assert fhir.data.patient.language == read
+
+
+def test_fhir_traditional_chinese_is_refused_naming_the_field(generator) -> None:
+    data = bundle("carisoprodol-spanish.json")
+    data["entry"][0]["resource"]["communication"][1]["language"]["coding"][0]["code"] = "zh-TW"
+    with pytest.raises(InputError) as caught:
+        read_fhir(data, "bundle.json", generator.library, CodeIndex(generator.library), dt.date(2026, 11, 25))
+    assert f"Patient.communication[1].language: {TRADITIONAL}" in str(caught.value)
 
 
 def test_haitian_creole_dates_are_written_by_hand() -> None:
