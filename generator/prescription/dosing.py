@@ -160,7 +160,7 @@ def make_schedule(rx: Prescription | None, topic: Topic, where: str, clinic_max_
 
     Every problem is reported at once, each naming its field.
     """
-    if topic.medicine is None or topic.limits is None:
+    if topic.medicine is None:
         raise InputError(f"{where}: prescription: topic '{topic.title}' is not about a medicine")
     if rx is None:
         raise InputError(
