@@ -18,6 +18,8 @@ Warning_ = tuple[str, str]
 """(field, message), like an error's problems."""
 
 MAX_DAYS_AHEAD = 366
+_FIELDS = {"max_days": "prescription.days_supply", "max_times_per_day": "prescription.times_per_day"}
+"""The prescription field a label direction is about (the others: prescription.dose_mg)."""
 
 
 def staff_warnings(
@@ -88,8 +90,9 @@ def _label_directions(topic: Topic, schedule: Schedule) -> list[Warning_]:
                 if direction.covers((step.start - schedule.start).days + 1, (step.end - schedule.start).days + 1)
             )
         if beyond:
-            field = "prescription.days_supply" if direction.rule == "max_days" else "prescription.dose_mg"
-            found.append((field, f"{direction.says} ({direction.source})"))
+            found.append(
+                (_FIELDS.get(direction.rule, "prescription.dose_mg"), f"{direction.says} ({direction.source})")
+            )
     return found
 
 

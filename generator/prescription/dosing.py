@@ -205,16 +205,18 @@ def make_schedule(rx: Prescription | None, topic: Topic, where: str, clinic_max_
 
 def _dispensed(rx: Prescription, topic: Topic, where: str) -> tuple[Medicine, Limits, Product | None]:
     """The medicine as dispensed and the label rules it keeps. For a topic with products (a salt, an
-    over-the-counter strength), the product the prescription names, or the one whose tablets make its first dose."""
+    over-the-counter strength): of the products the prescription's name allows (all for the medicine's own name),
+    the one whose tablets make its first dose; two that could is a question for staff, never a guess."""
     assert topic.medicine is not None
     medicine = topic.medicine
     if not topic.products:
         assert topic.limits is not None
         return medicine, topic.limits, None
     given = rx.medicine.strip().casefold()
-    named = [product for product in topic.products if given in product.names()]
-    generic = given in {medicine.name.casefold(), (medicine.brand or "").casefold()}
-    candidates = named or (topic.products if generic else [])
+    if given in {medicine.name.casefold(), (medicine.brand or "").casefold()}:
+        candidates = topic.products  # the medicine's own name: the tablet strength says which product
+    else:
+        candidates = [product for product in topic.products if given in product.names()]
     if not candidates:
         message = f"does not match the topic's medicine '{medicine.name}' or its products"
         raise InputError(f"{where}: prescription.medicine: {message}", (("prescription.medicine", message),))
