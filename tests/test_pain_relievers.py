@@ -374,3 +374,22 @@ def test_a_muscle_relaxant_and_ibuprofen_make_one_leaflet(run_cli, write_yaml, t
         assert sentence in text
     code, _, err = run_cli("verify", str(out), "--patient", str(patient))
     assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    ("name", "topic"), [("Advil", "ibuprofen"), ("naproxen sodium", "naproxen"), ("Tylenol", "acetaminophen")]
+)
+def test_infobutton_finds_each_topic_by_a_product_name(client, name, topic) -> None:
+    query = {"knowledgeResponseType": "application/json", "mainSearchCriteria.v.dn": name}
+    entries = client.get("/infobutton", params=query).json()["feed"]["entry"]
+    assert [entry["id"]["_value"].rsplit(":", 1)[1].split("/")[0] for entry in entries] == [topic]
+
+
+def test_a_product_name_alone_finds_its_topic(run_cli, write_yaml, tmp_path) -> None:
+    patient = write_yaml("p.yaml", _data("Aleve", 220, 2, 220))
+    out = tmp_path / "o.pdf"
+    code, _, err = run_cli("build", "--patient", str(patient), "--made-on", "2026-11-25", "-o", str(out))
+    assert code == 0, err
+    text = _flat(pdf_text(out))
+    assert text.startswith("Naproxen (Naprosyn, Aleve) A pain reliever (an NSAID)")
+    assert "Your medicine Naproxen sodium, sold without a prescription (like Aleve): 220 mg tablets" in text

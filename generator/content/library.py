@@ -42,13 +42,12 @@ class Library:
         return path
 
     def find_topic(self, name: str) -> str | None:
-        """The topic a name means: a topic's own name, or the generic or brand name of its medicine."""
+        """The topic a name means: a topic's own name, or a name of its medicine (generic, brand, a product's)."""
         wanted = name.strip().casefold()
         if is_name(wanted) and (self.root / wanted / TOPIC_FILE).is_file():
             return wanted
         for topic_name in self.topic_names():
-            medicine = self.topic(topic_name).medicine
-            if medicine and wanted in {medicine.name.casefold(), (medicine.brand or "").casefold()}:
+            if wanted in {name.casefold() for name in self.topic(topic_name).medicine_names()}:
                 return topic_name
         return None
 

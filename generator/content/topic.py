@@ -264,6 +264,14 @@ class Topic(StrictModel):
         """The product of `key`; none for none (a topic without products)."""
         return next(product for product in self.products if product.key == key) if key else None
 
+    def medicine_names(self) -> list[str]:
+        """The names a prescription may give its medicine: generic and brand, and each product's."""
+        if self.medicine is None:
+            return []
+        names = [self.medicine.name, self.medicine.brand or ""]
+        names += [name for product in self.products for name in (product.name, product.brand or "")]
+        return list(dict.fromkeys(name for name in names if name))
+
     def rules(self, product: str | None) -> Limits | None:
         """The rules a prescription keeps: its product's when the topic has products, else the topic's."""
         found = self.product(product)
