@@ -8,7 +8,6 @@ topics (FHIR, Infobutton); a muscle relaxant and ibuprofen make one leaflet.
 from __future__ import annotations
 
 import copy
-import json
 import unicodedata
 from typing import Any
 
@@ -17,6 +16,7 @@ import yaml
 from fastapi.testclient import TestClient
 from fhir_bundles import RXNORM, bundle, order
 from helpers import pdf_text
+from test_fhir import _build as build_fhir
 
 from generator.errors import InputError
 from generator.inputs.personalisation import read_clinic
@@ -293,12 +293,9 @@ def test_a_fhir_order_by_product_code_prints_its_product(run_cli, tmp_path, rxcu
     rx["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"]["value"] = tablets
     rx["dosageInstruction"][0]["timing"]["repeat"]["boundsPeriod"]["end"] = "2026-11-30"
     rx.pop("dispenseRequest")
-    path = tmp_path / "b.json"
-    path.write_text(json.dumps(data))
-    out = tmp_path / "o.pdf"
-    code, _, stderr = run_cli("build", "--fhir", str(path), "-o", str(out), "--made-on", "2026-11-24")
+    code, text, stderr = build_fhir(run_cli, tmp_path, data)
     assert code == 0, stderr
-    assert f"Your medicine {printed}" in _flat(pdf_text(out))
+    assert f"Your medicine {printed}" in _flat(text)
 
 
 @pytest.fixture(scope="module")
