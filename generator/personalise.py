@@ -19,6 +19,7 @@ from generator.prescription.printed import (
     calendar_columns,
     calendar_rows,
     daily_limit,
+    dispensed,
     schedule_names,
     schedule_rows,
 )
@@ -234,13 +235,18 @@ def fill_block(block: Block, where: str, context: dict[str, Any], shorten: bool 
     )
 
 
-def _facts(data: Personalisation, schedule: Schedule | None, wording: Wording) -> tuple[tuple[str, str], ...]:
-    """The prepared-for box: who, the prescriber, and with a schedule the start and last day (and the refills,
-    when the prescription says)."""
+def _facts(
+    data: Personalisation, schedule: Schedule | None, wording: Wording, words: TopicWords
+) -> tuple[tuple[str, str], ...]:
+    """The prepared-for box: who, the prescriber, and with a schedule the product dispensed (for a topic with
+    several), the start and last day (and the refills, when the prescription says)."""
     labels, esc = wording.labels, escape_text
     prescriber = data.prescriber.name + (f", {data.prescriber.phone}" if data.prescriber.phone else "")
     clinician = labels.prescribed_by if schedule is not None else labels.clinician
     facts = ((labels.prepared_for, str(esc(data.patient.name))), (clinician, str(esc(prescriber))))
+    product = dispensed(schedule, wording, words) if schedule is not None else None
+    if product is not None:
+        facts += ((labels.dispensed, str(esc(product))),)
     if schedule is not None:
         facts += (
             (labels.start, str(esc(wording.date(schedule.start)))),
@@ -284,7 +290,7 @@ def personalise(
         if result is not None:
             filled.append(replace(result, ref=ref))
     labels, esc = wording.labels, escape_text
-    facts = _facts(data, schedule, wording) if data is not None else ()
+    facts = _facts(data, schedule, wording, words) if data is not None else ()
     url = clinic.leaflet_url.replace("{topic}", topic_name) if clinic.leaflet_url else None
     return Leaflet(
         title=str(esc(words.title)),

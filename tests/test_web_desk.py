@@ -233,7 +233,8 @@ def test_clinic_course_limit_applies(client) -> None:
     )
     errors = strict.post("/api/leaflets", json=METHOCARBAMOL).json()["errors"]
     assert errors[0]["field"] == "prescription.days_supply" and "set by the clinic" in errors[0]["message"]
-    assert strict.get("/api/topics").json()["topics"][-1]["clinic_max_days"] == 2
+    topics = {topic["name"]: topic for topic in strict.get("/api/topics").json()["topics"]}
+    assert topics["methocarbamol"]["clinic_max_days"] == 2
 
 
 def test_server_requiring_approved_content_refuses_drafts_for_every_request() -> None:

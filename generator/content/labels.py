@@ -158,6 +158,10 @@ class Labels(StrictModel):
     """The prepared-for box's label for how many refills the prescription allows."""
     refills_none: str
     """Its value when it allows none."""
+    dispensed: str
+    """Label of the product dispensed, for a topic with several products (a salt, an over-the-counter strength)."""
+    dispensed_value: str
+    """The product dispensed and its tablet strengths, from {product} and {strengths}."""
 
     @model_validator(mode="after")
     def _every_time_worded(self) -> Labels:

@@ -80,6 +80,15 @@ def daily_most(step: ScheduleStep, form: str, wording: Wording) -> str:
     )
 
 
+def dispensed(schedule: Schedule, wording: Wording, words: TopicWords) -> str | None:
+    """The product dispensed and its strengths, for a topic with several products: 'Naproxen sodium (Anaprox DS):
+    550 mg tablets'; none otherwise."""
+    if schedule.product is None:
+        return None
+    strengths = wording.join([wording.mg(strength) for strength in schedule.strengths_mg])
+    return wording.labels.dispensed_value.format(product=words.products[schedule.product], strengths=strengths)
+
+
 def daily_limit(schedule: Schedule, wording: Wording) -> str:
     """The sentence under the schedule: the most to take in one day, or with several steps, where it says it."""
     if len(schedule.steps) > 1:

@@ -8,7 +8,7 @@ from generator.content.labels import Wording
 from generator.content.topic import TopicWords
 from generator.inputs.personalisation import Clinic, Personalisation
 from generator.medicines import Medicine, by_time_of_day
-from generator.prescription.printed import calendar_columns, calendar_rows, daily_limit, schedule_rows
+from generator.prescription.printed import calendar_columns, calendar_rows, daily_limit, dispensed, schedule_rows
 from generator.prescription.schedule import Schedule
 from generator.verify.check import Expected
 
@@ -82,12 +82,15 @@ def person_expectations(
 def schedule_expectations(
     schedule: Schedule, wording: Wording, words: TopicWords, short_dates: bool, heading: str, topic: str = ""
 ) -> list[Expected]:
-    """The last day, the refills, the schedule's rows (after `heading`) and the most to take in one day; `topic`
-    names them when the leaflet has several medicines."""
+    """The medicine dispensed (for a topic with several products), the last day, the refills, the schedule's rows
+    (after `heading`) and the most to take in one day; `topic` names them when the leaflet has several medicines."""
     labels = wording.labels
     of = f" of {topic}" if topic else ""
     header, *rows = schedule_rows(schedule, wording, words, short_dates)
     expected = [Expected(f"the last day to take it{of}", f"{labels.last_day} {wording.date(schedule.last_day)}")]
+    product = dispensed(schedule, wording, words)
+    if product is not None:
+        expected.append(Expected(f"the medicine dispensed{of}", f"{labels.dispensed} {product}"))
     if schedule.refills is not None:
         refills = str(schedule.refills) if schedule.refills else labels.refills_none
         expected.append(Expected(f"the refills{of}", f"{labels.refills} {refills}"))
