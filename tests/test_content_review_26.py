@@ -17,7 +17,12 @@ OPIOIDS = {
 """Opioids and benzodiazepines named, each with an example (FDA 2016 class warning; CDC 2022 rec. 11)."""
 MUST_KNOW = {
     "en": ("Call 911", "Poison Help: 1-800-222-1222", "report side effects to FDA at 1-800-FDA-1088", "take-back"),
-    "es": ("Llame al 911", "envenenamiento: 1-800-222-1222", "a la FDA al 1-800-FDA-1088", "devolución de medicamentos"),
+    "es": (
+        "Llame al 911",
+        "envenenamiento: 1-800-222-1222",
+        "a la FDA al 1-800-FDA-1088",
+        "devolución de medicamentos",
+    ),
 }
 """What every compact layout keeps: 911, Poison Help, the FDA MedWatch line (21 CFR 209.10) and disposal."""
 ALLERGY_LIVER = {

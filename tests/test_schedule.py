@@ -178,7 +178,7 @@ def _cases() -> list:
 
 @pytest.mark.parametrize(("topic", "case"), sorted(TOO_LONG_FOR_ONE_PAGE))
 def test_one_page_refuses_a_schedule_one_side_cannot_hold(generator, topic, case) -> None:
-    with pytest.raises(TooLongError, match="use the layout 'one-sheet'$"):
+    with pytest.raises(TooLongError, match=r"use the layout 'one-sheet'$"):
         _build(generator, topic, _data(CASES[topic][case][0]), "one-page")
 
 
