@@ -222,7 +222,9 @@ def test_too_long_for_the_layout_in_plain_words(client) -> None:
     body = response.json()
     assert body["errors"] == []
     assert body["error"].startswith("The Carisoprodol (Soma) leaflet is too long for this layout")
-    assert body["error"].endswith("Choose the layout 'Standard leaflet (3 to 5 pages)' and make it again.")
+    assert body["error"].endswith(
+        "Choose the layout 'One sheet, both sides: a short summary for the counter' and make it again."
+    )
 
 
 def test_clinic_course_limit_applies(client) -> None:
