@@ -290,7 +290,9 @@ def test_the_daily_limit_is_the_prescribed_daily_amount_never_the_labels(generat
         if said is None:  # Spanish: thousands without a separator, so 1,500 is never read as 1.5
             tablets, mg = limit.replace(",", "").replace("tablets", "tabletas").split(" (")
             said = f"No tome más de {tablets} ({mg} en un día."
-        assert said in text
+        # PEMAT item 6: the patient is told whose limit it is (the prescription's), so no label number confuses
+        whose = {"en": "This limit is from your prescription.", "es": "Este límite es el de su receta."}[language]
+        assert f"{said} {whose}" in text
         assert "Never take more than" not in text and "Nunca tome más de" not in text
 
 
