@@ -48,7 +48,8 @@ class Calendar:
     heading: str
     intro: str
     header: tuple[str, ...]
-    """Day, how much, then a column of boxes per time of day (or one column of boxes)."""
+    """Day, how much, then a column of boxes per time of day (or one column of boxes); for a month grid, the days
+    of the week."""
     rows: tuple[CalendarRow, ...]
     help: str
     """Where to call, at the foot of the page (it is the leaflet's last page)."""

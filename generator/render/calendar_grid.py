@@ -29,7 +29,7 @@ def grid_table(calendar: Calendar, width: float, styles: Styles) -> Table:
     header: list[Tagged] = [Text(str(escape_text(name)), styles.cell_header) for name in calendar.header]
     logical: list[list[Tagged]] = [header]
     cells: list[list[Flowable | list[Flowable]]] = [list(header)]
-    squares: list[tuple[Tagged, list[Tagged]]] = []
+    squares: list[list[Tagged]] = []
     commands = [*table_style(styles), ("VALIGN", (0, 0), (-1, -1), "TOP")]
     for number, week in enumerate(calendar.weeks, start=1):
         logical.append([])
@@ -41,17 +41,18 @@ def grid_table(calendar: Calendar, width: float, styles: Styles) -> Table:
                 cells[-1].append(empty)
                 continue
             parts = _square(calendar, day, inner, styles)
-            squares.append((parts[0], parts))
+            squares.append(parts)
             logical[-1].append(parts[0])
             cells[-1].append(list(parts))
             if day.new_step and day is not calendar.rows[0]:
                 commands.append(("BOX", (column, number), (column, number), 2.4, styles.palette.text))
     tag_table(logical, header_rows=1)
-    for first, parts in squares:  # the cell holds the date, the amount and the boxes, in that order
-        cell = first.structure
+    for parts in squares:  # the cell (TD) holds the date and the amount, each a P, then the boxes, a Figure
+        cell = parts[0].structure
         assert cell is not None
         for part in parts:
-            part.structure = cell.add("Figure", alt=part.structure.alt) if isinstance(part, Figure) else cell.add("P")
+            own = part.structure
+            part.structure = cell.add("Figure", alt=own.alt) if isinstance(part, Figure) and own else cell.add("P")
     drawn = [part for row in cells for cell in row for part in (cell if isinstance(cell, list) else [cell])]
     table = Table(cells, colWidths=[width / len(calendar.header)] * len(calendar.header), repeatRows=1)
     table.setStyle(commands)
