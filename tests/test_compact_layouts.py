@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import re
 from typing import Any
 
 import pytest
 import yaml
 from helpers import pdf_pages_text, pdf_text
+from layout_checks import text_runs
+from pypdf import PdfReader
 
 from generator.content.labels import load_wording
 from generator.content.terms import TextPiece, load_terms, unexplained_terms
@@ -160,3 +163,20 @@ def test_compact_reading_explains_every_term(generator, topic, language, layout)
 
 def _plain(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_trifold_back_panel_stays_in_the_middle_with_a_long_schedule(generator, language) -> None:
+    """A long taper fills the cover: the line saying where to get a dose calendar is on the back panel, so the
+    contact details stay in the middle panel of side 1 and the blocks start on the inner flap."""
+    handout = _build(
+        generator, "methocarbamol", language, "trifold", _input(generator, "methocarbamol", "long-taper-81")
+    )
+    labels = load_wording(generator.library.root, language).labels
+    runs = [run for run in text_runs(handout.pdf) if run.page == 1]
+    width = float(PdfReader(io.BytesIO(handout.pdf)).pages[0].mediabox.width)
+    panel = {run.text.strip(): int(run.x // (width / 3)) for run in runs}
+    assert panel[labels.contact_heading] == 1  # the back panel: the middle of side 1
+    assert panel[labels.prepared_for] == 2  # the cover, with the prepared-for box: the right
+    first = generator.library.block("methocarbamol", "most-important", language).title
+    assert any(first.startswith(text) and where == 0 for text, where in panel.items() if text)  # the flap: left

@@ -177,6 +177,7 @@ BAD_PROFILES = {
     ),
     "footer-too-small": ({"extends": "standard", "sizes": {"footer": 7}}, "sizes.footer: 7.0 pt is below 8 pt"),
     "unknown-parent": ({"extends": "poster"}, "bad.yaml: extends: unknown layout 'poster'"),
+    "unknown-instead": ({"extends": "one-page", "when_too_long": "poster"}, "when_too_long: unknown layout 'poster'"),
 }
 
 
