@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+import yaml
 from helpers import pdf_text
 
 MEDICINES = ["carisoprodol", "cyclobenzaprine", "methocarbamol"]
@@ -77,3 +80,20 @@ def test_spanish_wording_of_the_review(make, topic_sample, topic) -> None:
     for wrong in ("su médico, ", "por boca", "uso largo", "Cuénteles"):
         assert wrong not in text, wrong
     assert text.count("su médico") == text.count("Llame a su médico para pedir consejo sobre los efectos")
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("topic", MEDICINES)
+def test_every_dose_the_leaflet_prints_is_the_prescriptions(make, generator, topic, language) -> None:
+    """PEMAT item 6 and invariant 11: no label maximum or study dose beside the patient's own numbers; every
+    amount in mg on the leaflet is a dose, a tablet strength or a day's total of the sample prescription."""
+    data = yaml.safe_load(generator.library.sample_path(topic).read_text(encoding="utf-8"))
+    rx = data["prescription"]
+    steps = [(rx["dose_mg"], rx["times_per_day"], rx.get("strength_mg"))]
+    steps += [
+        (s["dose_mg"], s.get("times_per_day", rx["times_per_day"]), s.get("strength_mg")) for s in rx.get("taper", [])
+    ]
+    allowed = {float(value) for dose, times, strength in steps for value in (dose, dose * times, strength) if value}
+    text = pdf_text(make(data, topic=topic, language=language).pdf)
+    printed = {float(amount.replace(",", "")) for amount in re.findall(r"(\d[\d,.]*)\s?mg", text)}
+    assert printed and printed <= allowed, printed - allowed
