@@ -119,6 +119,8 @@ class Layout(StrictModel):
     """False: no text is set on a coloured fill (large print); warnings use borders and weight."""
     several_medicines: bool = True
     """Whether it holds a leaflet for several medicines (each with `max_pages` of its own)."""
+    when_too_long: str | None = None
+    """The profile a refusal as too long points to (one-page: one-sheet), when it has one."""
 
     @model_validator(mode="after")
     def _checks(self) -> Layout:
@@ -170,6 +172,7 @@ class LayoutFile(StrictModel):
     calendar_pointer: bool | None = None
     text_over_color: bool | None = None
     several_medicines: bool | None = None
+    when_too_long: str | None = None
 
 
 def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
@@ -243,5 +246,8 @@ class LayoutLibrary:
                 message = f"unknown layout ({self._known()})"
                 raise InputError(f"layout: {message}", (("layout", message),))
             data = {**self._raw(name, ()), "name": name}
-            self._resolved[name] = parse_model(Layout, data, str(path), LayoutError)
+            layout = parse_model(Layout, data, str(path), LayoutError)
+            if layout.when_too_long is not None and self._path(layout.when_too_long) is None:
+                raise LayoutError(f"{path}: when_too_long: unknown layout '{layout.when_too_long}' ({self._known()})")
+            self._resolved[name] = layout
         return self._resolved[name]

@@ -8,7 +8,7 @@ from generator.content.labels import Wording
 from generator.content.topic import TopicWords
 from generator.inputs.personalisation import Clinic, Personalisation
 from generator.medicines import Medicine, by_time_of_day
-from generator.prescription.printed import calendar_columns, calendar_rows, daily_limit, dispensed, schedule_rows
+from generator.prescription.printed import calendar_header, calendar_rows, daily_limit, dispensed, schedule_rows
 from generator.prescription.schedule import Schedule
 from generator.verify.check import Expected
 
@@ -105,10 +105,10 @@ def schedule_expectations(
 
 
 def calendar_expectations(schedule: Schedule, wording: Wording, topic: str = "") -> list[Expected]:
-    """The dose calendar's columns (its times of day) and each of its days, in layouts that print one."""
-    labels = wording.labels
+    """The dose calendar's columns (its times of day, or for a month grid the days of the week) and each of its
+    days (its date, then how much each time), in layouts that print one."""
     of = f" of {topic}" if topic else ""
-    header = labels.calendar_day + labels.calendar_how_much + "".join(calendar_columns(schedule, wording))
+    header = "".join(calendar_header(schedule, wording))
     days = calendar_rows(schedule, wording)
     return [Expected(f"the dose calendar's columns{of}", header)] + [
         Expected(f"dose calendar{of} day {number} of {len(days)}", day.day + day.how_much)
