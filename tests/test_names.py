@@ -109,8 +109,10 @@ def test_batch_rows_with_bad_names_fail_on_their_field(run_cli, tmp_path) -> Non
     with (tmp_path / "out" / "manifest.csv").open(encoding="utf-8") as handle:
         reasons = [line["reason"] for line in csv.DictReader(handle)]
     assert reasons == [
-        "p.csv row 2: topic: unknown topic (known: acetaminophen, carisoprodol, cyclobenzaprine, ibuprofen, low-back-pain, methocarbamol, naproxen)",
-        "p.csv row 3: layout: unknown layout (known: a4, grayscale, large-print, one-page, one-sheet, standard, trifold)",
+        "p.csv row 2: topic: unknown topic (known: acetaminophen, carisoprodol, cyclobenzaprine, ibuprofen, "
+        "low-back-pain, methocarbamol, naproxen)",
+        "p.csv row 3: layout: unknown layout (known: a4, grayscale, large-print, one-page, one-sheet, standard, "
+        "trifold)",
         "p.csv row 4: language: no leaflet on 'carisoprodol' in this language (available: en, es)",
         "p.csv row 5: language: no leaflet on 'carisoprodol' in this language (available: en, es)",
     ]
