@@ -5,9 +5,10 @@
 Prints, measured in the same run (medians; these machines are shared and noisy):
 1. one process, per leaflet and per page: the full pipeline (personalise + render +
    verify; the same patient, and another patient each time), render alone, verify alone
-   (PDFium re-reading the finished bytes), and the floor: plain ReportLab laying out the
-   same text with no generator around it; plus WeasyPrint and Typst on the same text when
-   installed;
+   (PDFium re-reading the finished bytes), the ink check alone (rendering the pages and
+   counting each expected run's ink, on pages already read), and the floor: plain ReportLab
+   laying out the same text with no generator around it; plus WeasyPrint and Typst on the
+   same text when installed; then the OCR audit (Tesseract), timed fewer times (it takes seconds);
 2. the cost of tagged PDF (PDF/UA-1) per leaflet: render as shipped against the same render
    with the canvas' marks switched off and no structure tree written, run alternately, and
    the part of it spent writing the structure tree (into ReportLab's document as it saves);
@@ -61,6 +62,8 @@ from generator.render.fontfiles import cache_dir
 from generator.render.styles import make_styles
 from generator.tagging import TaggingCanvas
 from generator.verify import verify_pdf
+from generator.verify.ink import ink_problems
+from generator.verify.ocr import ocr_problems
 from generator.verify.reader import read_pages
 
 MADE_ON = dt.date(2026, 11, 25)
@@ -162,6 +165,7 @@ def one_process(runs: int) -> None:
     pdf = render_pdf(leaflet, layout, "letter")
     handout = generator.build(request, "bench")
     expected, rules = list(handout.checks.expected), handout.checks.rules
+    read = read_pages(pdf, "bench")
     others = (_other_patient(request, n) for n in itertools.count())
     cases: list[tuple[str, Callable[[], object]]] = [
         ("full pipeline (personalise+render+verify)", lambda: generator.build(request, "bench").pdf),
@@ -169,6 +173,7 @@ def one_process(runs: int) -> None:
         ("render only", lambda: render_pdf(leaflet, layout, "letter")),
         ("floor: plain ReportLab, same text", lambda: reportlab_floor(pieces, layout)),
         ("verify only (PDFium re-read + checks)", lambda: verify_pdf(pdf, expected, rules, "bench")),
+        ("ink only (render + count, pages read)", lambda: ink_problems(pdf, read, expected, rules, "bench")),
     ]
     try:
         import typst
@@ -195,6 +200,13 @@ def one_process(runs: int) -> None:
         ratio = statistics.median(t / f for t, f in zip(times[index], times[floor], strict=True))
         per_page = ratio * floor_pages / count
         print(f"{name:<44}{ms:>11.1f}{ratio:>9.2f}{count:>7}{ms / count:>9.1f}{per_page:>14.2f}")
+    ocr_runs = max(1, runs // 5)
+    ocr_times = interleaved_ms([lambda: ocr_problems(pdf, read, expected, rules, "en", "bench")], ocr_runs)[0]
+    floor_page = statistics.median(times[floor]) / floor_pages
+    ocr_page = statistics.median(ocr_times) / len(read)
+    name = f"OCR audit (Tesseract, {ocr_runs} runs)"
+    print(f"{name:<44}{statistics.median(ocr_times):>11.1f}{'':>9}{len(read):>7}{ocr_page:>9.1f}", end="")
+    print(f"{ocr_page / floor_page:>14.1f}")
 
 
 def checks(runs: int) -> None:

@@ -25,7 +25,7 @@ from fontTools import unicodedata as ucd
 
 from generator.errors import InputError
 from generator.verify.check import Expected, found_runs
-from generator.verify.raster import rendered
+from generator.verify.raster import Raster, rendered
 from generator.verify.reader import Box, Page
 from generator.verify.text import normalise
 from generator.verify.visibility import VisibilityRules
@@ -43,6 +43,8 @@ _LOOK_ALIKES = {"o": "0", "O": "0", "l": "1", "I": "1"}
 """Letters Tesseract may read as a digit (a misread character, not a digit changed)."""
 _LATIN = frozenset({"Latn", "Zyyy", "Zinh"})
 _PAD = 1.5
+_SPARSE_TEXT = "--psm 11"
+"""Tesseract's page segmentation for scattered text (the runs left on a page painted out around them)."""
 """Points a word's centre may lie outside a run's box."""
 
 
@@ -100,7 +102,8 @@ def ocr_problems(
     words: dict[int, list[_Word]] = {}
     fonts: dict[int, tuple[str, ...]] = {}
     for index, raster in rendered(pdf, wanted, OCR_SCALE, True, where, password or None):
-        words[index], fonts[index] = _words(raster, model), raster.fonts
+        boxes = [pages[index].runs[run].box for _, at in latin for page, run in at.runs if page == index]
+        words[index], fonts[index] = _words(raster, boxes, model), raster.fonts
     compared = [(item, at) for item, at in latin if not any(_unread(fonts[page], run) for page, run in at.runs)]
     problems = []
     for item, at in compared:
@@ -158,23 +161,25 @@ def _latin(text: str) -> bool:
     return all(ucd.script(char) in _LATIN for char in text if not char.isascii())
 
 
-def _words(raster: object, model: str) -> list[_Word]:
-    """Tesseract's words on one rendered page, with their centres in points."""
+def _words(raster: Raster, boxes: list[Box], model: str) -> list[_Word]:
+    """Tesseract's words in `boxes` of one rendered page, with their centres in points. Everything else on the page
+    is painted out first: a QR code or a picture beside a line makes Tesseract's layout analysis lose the line."""
     import pytesseract
+    from PIL import Image
 
-    from generator.verify.raster import Raster
-
-    assert isinstance(raster, Raster)
+    shown = Image.new("RGB", raster.image.size, "white")
+    for box in boxes:
+        area = raster.pixels(box, _PAD)
+        shown.paste(raster.image.crop(area), area[:2])
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # Tesseract's threads on a busy machine: twice as slow (measured)
-    data = pytesseract.image_to_data(raster.image, lang=model, output_type=pytesseract.Output.DICT)
+    data = pytesseract.image_to_data(shown, lang=model, config=_SPARSE_TEXT, output_type=pytesseract.Output.DICT)
     left, top = raster.origin
-    scale = raster.scale
     words = []
     for text, x, y, width, height in zip(
         data["text"], data["left"], data["top"], data["width"], data["height"], strict=True
     ):
         if text.strip():
-            words.append(_Word(text, left + (x + width / 2) / scale, top - (y + height / 2) / scale))
+            words.append(_Word(text, left + (x + width / 2) / raster.scale, top - (y + height / 2) / raster.scale))
     return words
 
 
