@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import os
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fontTools import unicodedata as ucd
 
@@ -44,6 +44,9 @@ _LOOK_ALIKES = {"o": "0", "O": "0", "l": "1", "I": "1"}
 _LATIN = frozenset({"Latn", "Zyyy", "Zinh"})
 _PAD = 1.5
 _SPARSE_TEXT = "--psm 11"
+_ONE_LINE = "--psm 7"
+_BORDER = 24
+"""White pixels around a run read on its own (Tesseract reads text that touches the image's edge badly)."""
 """Tesseract's page segmentation for scattered text (the runs left on a page painted out around them)."""
 """Points a word's centre may lie outside a run's box."""
 
@@ -100,16 +103,20 @@ def ocr_problems(
     latin = [(item, at) for item, at in zip(expected, found, strict=True) if at and at.start >= 0 and _latin(item.text)]
     wanted = {page for _, at in latin for page, _ in at.runs}
     words: dict[int, list[_Word]] = {}
-    fonts: dict[int, tuple[str, ...]] = {}
+    rasters: dict[int, Raster] = {}
     for index, raster in rendered(pdf, wanted, OCR_SCALE, True, where, password or None):
         boxes = [pages[index].runs[run].box for _, at in latin for page, run in at.runs if page == index]
-        words[index], fonts[index] = _words(raster, boxes, model), raster.fonts
-    compared = [(item, at) for item, at in latin if not any(_unread(fonts[page], run) for page, run in at.runs)]
+        words[index] = _words(raster, boxes, model)
+        rasters[index] = replace(raster, image=raster.image.convert("L"))  # for a second look, in less memory
+    compared = [(item, at) for item, at in latin if not any(_unread(rasters[p].fonts, run) for p, run in at.runs)]
     problems = []
     for item, at in compared:
         printed = "".join(normalise(pages[page].runs[run].text) for page, run in at.runs)
         read = "".join(_read_in(words[page], pages[page].runs[run].box) for page, run in at.runs)
         problem = disagreement(printed, at.start, at.length, normalise(read))
+        if problem:  # a second look, run by run: on a whole page Tesseract may overlook a short word ("8,")
+            read = "".join(_read_alone(rasters[page], pages[page].runs[run].box, model) for page, run in at.runs)
+            problem = disagreement(printed, at.start, at.length, normalise(read))
         if problem:
             problems.append(f"{item.what}: page {pages[at.runs[0][0]].number}: {problem}")
     return problems, len(compared)
@@ -181,6 +188,15 @@ def _words(raster: Raster, boxes: list[Box], model: str) -> list[_Word]:
         if text.strip():
             words.append(_Word(text, left + (x + width / 2) / raster.scale, top - (y + height / 2) / raster.scale))
     return words
+
+
+def _read_alone(raster: Raster, box: Box, model: str) -> str:
+    """One run's box read on its own, as a single line of text."""
+    import pytesseract
+    from PIL import ImageOps
+
+    line = ImageOps.expand(raster.image.crop(raster.pixels(box, _PAD)), border=_BORDER, fill="white")
+    return str(pytesseract.image_to_string(line, lang=model, config=_ONE_LINE))
 
 
 def _read_in(words: list[_Word], box: Box) -> str:
