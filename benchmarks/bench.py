@@ -189,7 +189,7 @@ def one_process(runs: int) -> None:
         cases.append(("WeasyPrint, same text", lambda: weasyprint.HTML(string=page).write_pdf()))
     except ImportError:
         print("WeasyPrint: not installed (pip install weasyprint)")
-    pages = {name: _pages(pdf) if name.startswith("verify") else _pages(make()) for name, make in cases}  # type: ignore[arg-type]
+    pages = {name: _pages(pdf) if name.startswith(("verify", "ink")) else _pages(make()) for name, make in cases}  # type: ignore[arg-type]
     times = interleaved_ms([make for _, make in cases], runs)
     floor = 3
     floor_pages = pages[cases[floor][0]]

@@ -125,14 +125,6 @@ def test_handout_verify_refuses_a_copy_whose_warning_is_clipped_away(make, sampl
     assert f'PROBLEM: required warning "{WARNING}": page 1: too little ink at 4.5:1' in out
 
 
-def test_handout_verify_says_the_ink_is_checked(make, sample, run_cli, tmp_path) -> None:
-    leaflet = tmp_path / "leaflet.pdf"
-    leaflet.write_bytes(make(sample).pdf)
-    code, out, err = run_cli("verify", str(leaflet))
-    assert code == 0, out + err
-    assert "Ink: rendered, each shows the ink its glyphs cover at 4.5:1 against its surroundings" in out
-
-
 def test_the_band_is_a_band() -> None:
     low, high = INK_BAND
     assert 0 < low < 1 < high
