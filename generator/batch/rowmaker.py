@@ -86,7 +86,7 @@ class RowResult:
     content_status: str = ""
     """The leaflet's content status: `approved`, or `draft (N of M files)` (generator.content.chain)."""
     audit: str = ""
-    """passed or refused when the row was chosen for --audit (generator.batch.audit); else empty."""
+    """passed, passed: ink only, or refused when the row was chosen for --audit (generator.batch.audit); else empty."""
 
 
 def failed(row: BatchRow, reason: str) -> RowResult:
@@ -222,21 +222,10 @@ class RowMaker:
             pages, digest, code = done["pages"], done["sha256"], str(done.get("password", ""))
             warnings = _warnings_text(fhir, self.generator.check(request, row.where)[1])
             content = str(done.get("content_status", ""))
-            return RowResult(
-                row.number,
-                row_id,
-                "skipped",
-                output,
-                pages,
-                digest,
-                "",
-                warnings,
-                email,
-                code,
-                row.where,
-                content,
-                str(done.get("audit", "")) if audited else "",
+            result = RowResult(
+                row.number, row_id, "skipped", output, pages, digest, "", warnings, email, code, row.where, content
             )
+            return replace(result, audit=str(done.get("audit", "")) if audited else "")
         handout = self._build(request, fhir, row)
         checked = audit(handout, row.where) if audited and not done else ""
         digest = hashlib.sha256(handout.pdf).hexdigest()
@@ -257,21 +246,10 @@ class RowMaker:
         status = "skipped" if done else "made"
         warnings = _warnings_text(fhir, handout.warnings)
         checked = str(done.get("audit", "")) if done and audited else checked
-        return RowResult(
-            row.number,
-            row_id,
-            status,
-            output,
-            handout.pages,
-            digest,
-            "",
-            warnings,
-            email,
-            code,
-            row.where,
-            content,
-            checked,
+        result = RowResult(
+            row.number, row_id, status, output, handout.pages, digest, "", warnings, email, code, row.where, content
         )
+        return replace(result, audit=checked)
 
     def _build(self, request: HandoutRequest, fhir: FhirInput | None, row: BatchRow) -> Handout:
         if fhir:
