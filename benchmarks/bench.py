@@ -5,10 +5,9 @@
 Prints, measured in the same run (medians; these machines are shared and noisy):
 1. one process, per leaflet and per page: the full pipeline (personalise + render +
    verify; the same patient, and another patient each time), render alone, verify alone
-   (PDFium re-reading the finished bytes), the ink check alone (rendering the pages and
-   counting each expected run's ink, on pages already read), and the floor: plain ReportLab
-   laying out the same text with no generator around it; plus WeasyPrint and Typst on the
-   same text when installed; then the OCR audit (Tesseract), timed fewer times (it takes seconds);
+   (PDFium re-reading the finished bytes), and the floor: plain ReportLab laying out the
+   same text with no generator around it; plus WeasyPrint and Typst on the same text when
+   installed;
 2. the cost of tagged PDF (PDF/UA-1) per leaflet: render as shipped against the same render
    with the canvas' marks switched off and no structure tree written, run alternately, and
    the part of it spent writing the structure tree (into ReportLab's document as it saves);
@@ -21,7 +20,9 @@ Prints, measured in the same run (medians; these machines are shared and noisy):
 7. what each of the verifier's checks adds per page, against the floor in the same run: the closed world
    (the file's structure, every content statement, each embedded font proven glyph by glyph, with the fonts
    cached as a batch's leaflets share them and proven anew), and nothing drawn over the text with contrast
-   over each run's whole box (reading the pages with and without those two).
+   over each run's whole box (reading the pages with and without those two); the ink check (rendering the
+   pages and counting each expected run's ink, on pages already read); and the OCR audit (Tesseract), timed
+   fewer times (it takes seconds a page).
 """
 
 from __future__ import annotations
@@ -165,7 +166,6 @@ def one_process(runs: int) -> None:
     pdf = render_pdf(leaflet, layout, "letter")
     handout = generator.build(request, "bench")
     expected, rules = list(handout.checks.expected), handout.checks.rules
-    read = read_pages(pdf, "bench")
     others = (_other_patient(request, n) for n in itertools.count())
     cases: list[tuple[str, Callable[[], object]]] = [
         ("full pipeline (personalise+render+verify)", lambda: generator.build(request, "bench").pdf),
@@ -173,7 +173,6 @@ def one_process(runs: int) -> None:
         ("render only", lambda: render_pdf(leaflet, layout, "letter")),
         ("floor: plain ReportLab, same text", lambda: reportlab_floor(pieces, layout)),
         ("verify only (PDFium re-read + checks)", lambda: verify_pdf(pdf, expected, rules, "bench")),
-        ("ink only (render + count, pages read)", lambda: ink_problems(pdf, read, expected, rules, "bench")),
     ]
     try:
         import typst
@@ -189,7 +188,7 @@ def one_process(runs: int) -> None:
         cases.append(("WeasyPrint, same text", lambda: weasyprint.HTML(string=page).write_pdf()))
     except ImportError:
         print("WeasyPrint: not installed (pip install weasyprint)")
-    pages = {name: _pages(pdf) if name.startswith(("verify", "ink")) else _pages(make()) for name, make in cases}  # type: ignore[arg-type]
+    pages = {name: _pages(pdf) if name.startswith("verify") else _pages(make()) for name, make in cases}  # type: ignore[arg-type]
     times = interleaved_ms([make for _, make in cases], runs)
     floor = 3
     floor_pages = pages[cases[floor][0]]
@@ -200,13 +199,6 @@ def one_process(runs: int) -> None:
         ratio = statistics.median(t / f for t, f in zip(times[index], times[floor], strict=True))
         per_page = ratio * floor_pages / count
         print(f"{name:<44}{ms:>11.1f}{ratio:>9.2f}{count:>7}{ms / count:>9.1f}{per_page:>14.2f}")
-    ocr_runs = max(1, runs // 5)
-    ocr_times = interleaved_ms([lambda: ocr_problems(pdf, read, expected, rules, "en", "bench")], ocr_runs)[0]
-    floor_page = statistics.median(times[floor]) / floor_pages
-    ocr_page = statistics.median(ocr_times) / len(read)
-    name = f"OCR audit (Tesseract, {ocr_runs} runs)"
-    print(f"{name:<44}{statistics.median(ocr_times):>11.1f}{'':>9}{len(read):>7}{ocr_page:>9.1f}", end="")
-    print(f"{ocr_page / floor_page:>14.1f}")
 
 
 def checks(runs: int) -> None:
@@ -216,7 +208,9 @@ def checks(runs: int) -> None:
 
     generator, request, leaflet, layout = sample()
     pieces = leaflet_texts(leaflet)
-    pdf = generator.build(request, "bench").pdf
+    handout = generator.build(request, "bench")
+    pdf, expected, rules = handout.pdf, list(handout.checks.expected), handout.checks.rules
+    read = read_pages(pdf, "bench")
 
     def fonts_anew() -> object:
         fonts._prove.cache_clear()
@@ -236,6 +230,7 @@ def checks(runs: int) -> None:
         ("closed world, fonts proven anew", fonts_anew),
         ("reading the pages (PDFium)", lambda: read_pages(pdf, "bench")),
         ("... without nothing-over-it and box contrast", pages_without_over_checks),
+        ("ink: render, count each expected run's ink", lambda: ink_problems(pdf, read, expected, rules, "bench")),
     ]
     times = interleaved_ms([make for _, make in cases], runs)
     count, floor_pages = _pages(pdf), _pages(reportlab_floor(pieces, layout))
@@ -251,6 +246,12 @@ def checks(runs: int) -> None:
         / count
     )
     print(f"{'nothing-over-it and box contrast add':<50}{'':>11}{'':>9}{added:>14.3f}")
+    ocr_runs = max(1, runs // 5)
+    ocr = interleaved_ms([lambda: ocr_problems(pdf, read, expected, rules, "en", "bench")], ocr_runs)[0]
+    ocr_ms = statistics.median(ocr)
+    floor_page = statistics.median(times[0]) / floor_pages
+    name = f"OCR audit (Tesseract; {ocr_runs} runs after the rest)"
+    print(f"{name:<50}{ocr_ms:>11.2f}{ocr_ms / count:>9.2f}{ocr_ms / count / floor_page:>14.1f}")
 
 
 @contextlib.contextmanager

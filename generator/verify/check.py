@@ -160,22 +160,28 @@ class Found:
 
 
 def found_runs(pages: list[Page], expected: list[Expected], rules: VisibilityRules) -> list[Found | None]:
-    """For each expected piece, the visible runs it was found in (None when it is not found visible)."""
-    visible = _index(pages, _shown(pages, rules))
+    """For each expected piece, the runs it was found in: visible ones, else any (so a check of the rendered page
+    looks where the text layer puts it even when the reader finds it hidden); None when it is not there at all."""
+    indexes = (_index(pages, _shown(pages, rules)), _index(pages, None))
     found: list[Found | None] = []
     for item in expected:
         mixed = _has_rtl(item.text)
-        seen = visible.letters if mixed else visible
-        at, length = _find(seen, item.text, mixed)
-        if at < 0:
-            found.append(None)
-            continue
-        first = at
-        while first > 0 and seen.owners[first - 1] == seen.owners[at]:
-            first -= 1
-        runs = tuple(dict.fromkeys(seen.owners[at : at + length]))
-        found.append(Found(runs, -1, length) if mixed else Found(runs, at - first, length))
+        where = None
+        for index in indexes:
+            where = where or _found_in(index.letters if mixed else index, item.text, mixed)
+        found.append(where)
     return found
+
+
+def _found_in(seen: _Indexed, text: str, mixed: bool) -> Found | None:
+    at, length = _find(seen, text, mixed)
+    if at < 0:
+        return None
+    first = at
+    while first > 0 and seen.owners[first - 1] == seen.owners[at]:
+        first -= 1
+    runs = tuple(dict.fromkeys(seen.owners[at : at + length]))
+    return Found(runs, -1, length) if mixed else Found(runs, at - first, length)
 
 
 def check_pages(pages: list[Page], expected: list[Expected], rules: VisibilityRules) -> list[str]:

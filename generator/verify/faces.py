@@ -3,6 +3,7 @@
 ReportLab embeds subsets of the static faces generator.render.fonts makes (a static instance of a
 variable font, or a face cut from the CJK collection), named after the face's PostScript name
 (`AAAAAA+NotoSans-Bold`; a CJK cut adds its characters' digest, `NotoSansCJKjp-Regular-0b46d03b0b3355e6`).
+The closed world (generator.verify.closed) has already proven each embedded glyph to be its source glyph.
 The subsets carry no Unicode cmap, so the verifier never reads glyphs from them: it shapes text with
 HarfBuzz in the source face and measures the outlines there, with fontTools' AreaPen.
 """
@@ -15,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.errors import HandoutError
-from generator.render.fontfiles import static_face
 from generator.render.fonts import FAMILIES, original_file
+from generator.verify.closed.faces import source_face as embedded_face
 
 if TYPE_CHECKING:
     import uharfbuzz
@@ -78,24 +79,23 @@ def _postscript_name(path: Path, index: int) -> str:
 
 @functools.cache
 def source_face(embedded: str) -> SourceFace | None:
-    """The source face an embedded font (its BaseFont name) was cut from; None when the generator embeds no such
-    face. Only families whose name starts like the embedded one are opened (and their static faces made)."""
+    """The source face an embedded font (its BaseFont name) was made from; None when the generator embeds no such
+    face. A static face is found as the closed world finds it (generator.verify.closed.faces); a face cut from
+    the CJK collection is measured in the collection itself, whose glyphs it copies (which characters it was cut
+    to is not needed)."""
     name = _SUBSET_TAG.sub("", embedded)
     cut = _CUT_DIGEST.sub("", name)
-    prefix = name.split("-", 1)[0]
+    if cut == name:
+        found = embedded_face(name, "")
+        return SourceFace(found.path, 0) if found else None
     for family, source in FAMILIES.items():
+        if not source.subset:
+            continue
         for bold in (False, True):
             try:
                 original = original_file(family, bold)
-            except HandoutError:  # a system font not installed here: the generator cannot have embedded it either
-                continue
-            if _postscript_name(original, source.index).split("-", 1)[0] != prefix:
+            except HandoutError:  # not installed here: the generator cannot have embedded it either
                 break
-            if source.subset:
-                if cut != name and _postscript_name(original, source.index) == cut:
-                    return SourceFace(original, source.index)
-                continue
-            face = static_face(original, 700 if bold else 400, source.index)
-            if _postscript_name(face, 0) == name:
-                return SourceFace(face, 0)
+            if _postscript_name(original, source.index) == cut:
+                return SourceFace(original, source.index)
     return None
