@@ -71,28 +71,6 @@ def clipped_away(block: Operations) -> Operations:
     return [([], op("q")), ([0, 0, 1, 1], op("re")), ([], op("W")), ([], op("n")), *block, ([], op("Q"))]
 
 
-def dark_behind(pdf: bytes, page: int, box: tuple[float, float, float, float]) -> bytes:
-    """The PDF with `box` on page `page` (0-based) painted near-black before anything else, all but a white dot at
-    its centre, where a reader that samples one point takes the background's colour."""
-    left, bottom, right, top = box
-    x, y = (left + right) / 2, (bottom + top) / 2
-    op = pikepdf.Operator
-    paint: Operations = [([], op("q")), ([0.08, 0.08, 0.08], op("rg"))]
-    paint += [([left - 3, bottom - 3, right - left + 6, top - bottom + 6], op("re")), ([], op("f"))]
-    paint += [([1, 1, 1], op("rg")), ([x - 1, y - 1, 2, 2], op("re")), ([], op("f")), ([], op("Q"))]
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        target = document.pages[page]
-        operations = paint + list(pikepdf.parse_content_stream(target))
-        target.Contents = document.make_stream(pikepdf.unparse_content_stream(operations))
-        return _saved(document)
-
-
-def doubled(block: Operations) -> Operations:
-    """The block drawn twice, the second time three points to the right (text drawn over text)."""
-    shifted = [([], pikepdf.Operator("q")), ([1, 0, 0, 1, 3, 0], pikepdf.Operator("cm")), *block]
-    return [*block, *shifted, ([], pikepdf.Operator("Q"))]
-
-
 def square_annotation_over(pdf: bytes, page: int, box: tuple[float, float, float, float]) -> bytes:
     """The PDF with a white-filled Square annotation over `box` on page `page` (0-based), as a viewer draws it."""
     with pikepdf.open(io.BytesIO(pdf)) as document:

@@ -1,9 +1,10 @@
 """Ink on the page: every run an expected piece is found in, rendered, shows the ink its glyphs cover.
 
 Real leaflets of every layout, in English and Spanish, with names in other scripts, pass; copies tampered
-so that the text layer still reads the same while the page shows too little ink (outlines emptied, the
-warning clipped away or drawn in almost the page's colour, a viewer's annotation over it) or more than
-its glyphs (text drawn over text) are refused, naming the piece and the page.
+so that the text layer and the page reader still find the warning while the page shows too little ink
+(outlines emptied, the warning clipped away, a viewer's annotation over it) are refused, naming the piece
+and the page. (The closed world refuses these files too; ink is a second, independent line. A dark box
+behind the text or text drawn over it the page reader refuses itself, so ink never looks at them.)
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from typing import Any
 import pytest
 from tampering import (
     clipped_away,
-    dark_behind,
-    doubled,
     edit_embedded_font,
     edit_text_object,
     empty_outlines,
@@ -81,16 +80,8 @@ def _clipped(pdf: bytes) -> bytes:
     return edit_text_object(pdf, 0, WARNING.encode(), clipped_away)
 
 
-def _dark_behind(pdf: bytes) -> bytes:
-    return dark_behind(pdf, 0, _warning_box(pdf))
-
-
 def _annotated(pdf: bytes) -> bytes:
     return square_annotation_over(pdf, 0, _warning_box(pdf))
-
-
-def _doubled(pdf: bytes) -> bytes:
-    return edit_text_object(pdf, 0, WARNING.encode(), doubled)
 
 
 @pytest.mark.parametrize(
@@ -98,9 +89,7 @@ def _doubled(pdf: bytes) -> bytes:
     [
         pytest.param(_without_outlines, "too little ink", id="outlines emptied"),
         pytest.param(_clipped, "too little ink", id="clipped away"),
-        pytest.param(_dark_behind, "too little ink", id="dark behind it but where contrast is sampled"),
         pytest.param(_annotated, "too little ink", id="a square annotation over it"),
-        pytest.param(_doubled, "more ink than its glyphs", id="text drawn over it"),
     ],
 )
 def test_a_warning_without_its_ink_is_refused(make, sample, tamper, said) -> None:

@@ -160,16 +160,13 @@ class Found:
 
 
 def found_runs(pages: list[Page], expected: list[Expected], rules: VisibilityRules) -> list[Found | None]:
-    """For each expected piece, the runs it was found in: visible ones, else any (so a check of the rendered page
-    looks where the text layer puts it even when the reader finds it hidden); None when it is not there at all."""
-    indexes = (_index(pages, _shown(pages, rules)), _index(pages, None))
+    """For each expected piece, the visible runs it was found in; None when it is not found visible (check_pages
+    says why)."""
+    visible = _index(pages, _shown(pages, rules))
     found: list[Found | None] = []
     for item in expected:
         mixed = _has_rtl(item.text)
-        where = None
-        for index in indexes:
-            where = where or _found_in(index.letters if mixed else index, item.text, mixed)
-        found.append(where)
+        found.append(_found_in(visible.letters if mixed else visible, item.text, mixed))
     return found
 
 
