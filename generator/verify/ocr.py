@@ -43,12 +43,13 @@ _LOOK_ALIKES = {"o": "0", "O": "0", "l": "1", "I": "1"}
 """Letters Tesseract may read as a digit (a misread character, not a digit changed)."""
 _LATIN = frozenset({"Latn", "Zyyy", "Zinh"})
 _PAD = 1.5
+"""Points a word's centre may lie outside a run's box."""
 _SPARSE_TEXT = "--psm 11"
+"""Tesseract's page segmentation for scattered text (the runs left on a page painted out around them)."""
 _ONE_LINE = "--psm 7"
+"""Tesseract's page segmentation for one line of text (a run read on its own, at a second look)."""
 _BORDER = 24
 """White pixels around a run read on its own (Tesseract reads text that touches the image's edge badly)."""
-"""Tesseract's page segmentation for scattered text (the runs left on a page painted out around them)."""
-"""Points a word's centre may lie outside a run's box."""
 
 
 @dataclass(frozen=True)
