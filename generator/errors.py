@@ -80,3 +80,7 @@ class DeliveryUncertainError(DeliveryError):
 
     Never retried (it would arrive twice); staff check with the patient before sending again.
     """
+
+
+class AuditError(VerifyError):
+    """The audit of a finished leaflet (its rendered pages: ink, OCR) disagrees with what it must show."""
