@@ -20,7 +20,9 @@ Prints, measured in the same run (medians; these machines are shared and noisy):
 7. what each of the verifier's checks adds per page, against the floor in the same run: the closed world
    (the file's structure, every content statement, each embedded font proven glyph by glyph, with the fonts
    cached as a batch's leaflets share them and proven anew), and nothing drawn over the text with contrast
-   over each run's whole box (reading the pages with and without those two).
+   over each run's whole box (reading the pages with and without those two); the ink check (rendering the
+   pages and counting each expected run's ink, on pages already read); and the OCR audit (Tesseract), timed
+   fewer times (it takes seconds a page).
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ from generator.render.fontfiles import cache_dir
 from generator.render.styles import make_styles
 from generator.tagging import TaggingCanvas
 from generator.verify import verify_pdf
+from generator.verify.ink import ink_problems
+from generator.verify.ocr import ocr_problems
 from generator.verify.reader import read_pages
 
 MADE_ON = dt.date(2026, 11, 25)
@@ -204,7 +208,9 @@ def checks(runs: int) -> None:
 
     generator, request, leaflet, layout = sample()
     pieces = leaflet_texts(leaflet)
-    pdf = generator.build(request, "bench").pdf
+    handout = generator.build(request, "bench")
+    pdf, expected, rules = handout.pdf, list(handout.checks.expected), handout.checks.rules
+    read = read_pages(pdf, "bench")
 
     def fonts_anew() -> object:
         fonts._prove.cache_clear()
@@ -224,6 +230,7 @@ def checks(runs: int) -> None:
         ("closed world, fonts proven anew", fonts_anew),
         ("reading the pages (PDFium)", lambda: read_pages(pdf, "bench")),
         ("... without nothing-over-it and box contrast", pages_without_over_checks),
+        ("ink: render, count each expected run's ink", lambda: ink_problems(pdf, read, expected, rules, "bench")),
     ]
     times = interleaved_ms([make for _, make in cases], runs)
     count, floor_pages = _pages(pdf), _pages(reportlab_floor(pieces, layout))
@@ -239,6 +246,12 @@ def checks(runs: int) -> None:
         / count
     )
     print(f"{'nothing-over-it and box contrast add':<50}{'':>11}{'':>9}{added:>14.3f}")
+    ocr_runs = max(1, runs // 5)
+    ocr = interleaved_ms([lambda: ocr_problems(pdf, read, expected, rules, "en", "bench")], ocr_runs)[0]
+    ocr_ms = statistics.median(ocr)
+    floor_page = statistics.median(times[0]) / floor_pages
+    name = f"OCR audit (Tesseract; {ocr_runs} runs after the rest)"
+    print(f"{name:<50}{ocr_ms:>11.2f}{ocr_ms / count:>9.2f}{ocr_ms / count / floor_page:>14.1f}")
 
 
 @contextlib.contextmanager

@@ -61,6 +61,16 @@ def _count(value: str) -> int:
     return int(value)
 
 
+def _percent(value: str) -> float:
+    try:
+        percent = float(value)
+    except ValueError:
+        percent = -1.0
+    if not 0 <= percent <= 100:
+        raise argparse.ArgumentTypeError(f"expected a percentage from 0 to 100, got '{value}'")
+    return percent
+
+
 def _add_input_options(parser: argparse.ArgumentParser, made_on: bool = True) -> None:
     """Options every command that makes leaflets shares: clinic config, made-on date, library, layouts."""
     parser.add_argument("--config", metavar="FILE", help="clinic config file (default: $HANDOUT_CONFIG)")
@@ -244,6 +254,14 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--email", action="store_true", help="email each leaflet to the row's email column")
     batch.add_argument("--outbox", metavar="DIR", help="with --email: write DIR/<id>.eml files instead of sending")
     batch.add_argument("--paper", choices=["letter", "a4"], help="paper size (default: each layout's)")
+    batch.add_argument(
+        "--audit",
+        type=_percent,
+        default=0.0,
+        metavar="PCT",
+        help="also check the ink of this percentage of rows and read them back with Tesseract (the same rows on "
+        "--resume; the manifest's audit column)",
+    )
     _add_input_options(batch)
     _add_require_option(batch)
     batch.set_defaults(func=cmd_batch)
@@ -276,7 +294,8 @@ def build_parser() -> argparse.ArgumentParser:
         "verify",
         help="check a PDF or HTML leaflet shows every required warning (and, with --patient, the prescription)",
         description="Re-read a leaflet PDF and check that every required warning of the topic is visible on the page "
-        "(inside the margins, big enough, filled, with enough contrast, not covered). With --patient, also check the "
+        "(inside the margins, big enough, filled, with enough contrast, not covered) and, rendered, shows the ink its "
+        "glyphs cover. With --patient, also check the "
         "patient's name, the prescriber, the clinic's phone, the last day and every row of the dose schedule against "
         "that input. An HTML leaflet must also hold only the generator's own markup and stylesheet. Exit 0 when all "
         "is there; otherwise list each problem and exit 6.",
@@ -293,6 +312,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--lang", help="language of the warnings (default: the patient's, else en)")
     verify.add_argument("--layout", help="layout it was made with: its margins and minimum size (default: any)")
     verify.add_argument("--password", help="password of an encrypted PDF")
+    verify.add_argument(
+        "--ocr", action="store_true", help="also read the rendered pages with Tesseract (English or Spanish)"
+    )
     _add_input_options(verify)
     verify.set_defaults(func=cmd_verify)
 

@@ -46,13 +46,15 @@ class LayoutError(HandoutError):
 class TooLongError(LayoutError):
     """The content needs more pages than the layout allows (required blocks are never dropped)."""
 
-    def __init__(self, message: str, pages: int, max_pages: int) -> None:
+    def __init__(self, message: str, pages: int, max_pages: int, instead: str | None = None) -> None:
         super().__init__(message)
         self.pages, self.max_pages = pages, max_pages
+        self.instead = instead
+        """The profile to use instead, when the layout names one (`when_too_long`)."""
 
-    def __reduce__(self) -> tuple[type[TooLongError], tuple[str, int, int], dict[str, object]]:
+    def __reduce__(self) -> tuple[type[TooLongError], tuple[str, int, int, str | None], dict[str, object]]:
         """Pickled with its page counts (the web server's workers send errors back pickled)."""
-        return type(self), (str(self), self.pages, self.max_pages), self.__dict__
+        return type(self), (str(self), self.pages, self.max_pages, self.instead), self.__dict__
 
 
 class RenderError(HandoutError):
@@ -78,3 +80,7 @@ class DeliveryUncertainError(DeliveryError):
 
     Never retried (it would arrive twice); staff check with the patient before sending again.
     """
+
+
+class AuditError(VerifyError):
+    """The audit of a finished leaflet (its rendered pages: ink, OCR) disagrees with what it must show."""

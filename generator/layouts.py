@@ -122,6 +122,8 @@ class Layout(StrictModel):
     language_help_all: bool = True
     """False: the language-help notice has only the English line and the leaflet language's, for a summary with
     no room for every language the clinic lists (the full leaflet has them all)."""
+    when_too_long: str | None = None
+    """The profile a refusal as too long points to (one-page: one-sheet), when it has one."""
 
     @model_validator(mode="after")
     def _checks(self) -> Layout:
@@ -174,6 +176,7 @@ class LayoutFile(StrictModel):
     text_over_color: bool | None = None
     several_medicines: bool | None = None
     language_help_all: bool | None = None
+    when_too_long: str | None = None
 
 
 def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
@@ -247,5 +250,8 @@ class LayoutLibrary:
                 message = f"unknown layout ({self._known()})"
                 raise InputError(f"layout: {message}", (("layout", message),))
             data = {**self._raw(name, ()), "name": name}
-            self._resolved[name] = parse_model(Layout, data, str(path), LayoutError)
+            layout = parse_model(Layout, data, str(path), LayoutError)
+            if layout.when_too_long is not None and self._path(layout.when_too_long) is None:
+                raise LayoutError(f"{path}: when_too_long: unknown layout '{layout.when_too_long}' ({self._known()})")
+            self._resolved[name] = layout
         return self._resolved[name]

@@ -18,8 +18,12 @@ from generator.layouts import Layout
 from generator.prescription.printed import (
     CalendarRow,
     calendar_columns,
+    calendar_grid,
+    calendar_header,
     calendar_rows,
+    calendar_weeks,
     daily_limit,
+    dispensed,
     schedule_names,
     schedule_rows,
 )
@@ -46,12 +50,15 @@ class Calendar:
     heading: str
     intro: str
     header: tuple[str, ...]
-    """Day, how much, then a column of boxes per time of day (or one column of boxes)."""
+    """Day, how much, then a column of boxes per time of day (or one column of boxes); for a month grid, the days
+    of the week."""
     rows: tuple[CalendarRow, ...]
     help: str
     """Where to call, at the foot of the page (it is the leaflet's last page)."""
     boxes_alt: dict[int, str]
     """What a cell's boxes are, for a screen reader, by how many there are (none: no dose at that time)."""
+    weeks: tuple[tuple[CalendarRow | None, ...], ...] = ()
+    """A long course's days a week a row, under `header`'s days of the week (a month grid); empty: a row a day."""
 
 
 @dataclass(frozen=True)
@@ -177,17 +184,25 @@ def select_blocks(blocks: list[tuple[str, Block]], layout: Layout) -> list[tuple
 
 
 def _calendar(schedule: Schedule, wording: Wording, clinic: Clinic) -> Calendar:
+    """The dose calendar: a row a day, or for a long course a month grid (a week a row)."""
     labels = wording.labels
-    header = (labels.calendar_day, labels.calendar_how_much, *calendar_columns(schedule, wording))
     after_hours = labels.calendar_after_hours.format(phone=clinic.after_hours) if clinic.after_hours else ""
     help_line = labels.calendar_help.format(clinic=clinic.name, phone=clinic.phone, after_hours=after_hours)
     rows = calendar_rows(schedule, wording)
-    counts = {count for row in rows for count in row.doses}
+    counts = {count for row in rows for count in (*row.doses, sum(row.doses))}
     alts = {
         count: wording.plural(labels.calendar_boxes_alt, count) if count else labels.calendar_no_dose
         for count in counts
     }
-    return Calendar(labels.calendar_heading, labels.calendar_intro, header, rows, help_line, alts)
+    header = calendar_header(schedule, wording)
+    if not calendar_grid(schedule):
+        return Calendar(labels.calendar_heading, labels.calendar_intro, header, rows, help_line, alts)
+    intro = labels.calendar_grid_intro
+    columns = calendar_columns(schedule, wording)
+    if len(columns) > 1:  # boxes for times of day: say which is which
+        intro += " " + labels.calendar_grid_boxes.format(slots=wording.join(list(columns)))
+    weeks = calendar_weeks(rows, wording)
+    return Calendar(labels.calendar_heading, intro, header, rows, help_line, alts, weeks)
 
 
 def _schedule_block(schedule: Schedule, wording: Wording, words: TopicWords, short_dates: bool) -> LeafletBlock:
@@ -249,13 +264,18 @@ def with_language_help(
     return (*filled, LeafletBlock(LANGUAGE_HELP_KIND, title, "info", True, (), items, LANGUAGE_HELP_REF))
 
 
-def _facts(data: Personalisation, schedule: Schedule | None, wording: Wording) -> tuple[tuple[str, str], ...]:
-    """The prepared-for box: who, the prescriber, and with a schedule the start and last day (and the refills,
-    when the prescription says)."""
+def _facts(
+    data: Personalisation, schedule: Schedule | None, wording: Wording, words: TopicWords
+) -> tuple[tuple[str, str], ...]:
+    """The prepared-for box: who, the prescriber, and with a schedule the product dispensed (for a topic with
+    several), the start and last day (and the refills, when the prescription says)."""
     labels, esc = wording.labels, escape_text
     prescriber = data.prescriber.name + (f", {data.prescriber.phone}" if data.prescriber.phone else "")
     clinician = labels.prescribed_by if schedule is not None else labels.clinician
     facts = ((labels.prepared_for, str(esc(data.patient.name))), (clinician, str(esc(prescriber))))
+    product = dispensed(schedule, wording, words) if schedule is not None else None
+    if product is not None:
+        facts += ((labels.dispensed, str(esc(product))),)
     if schedule is not None:
         facts += (
             (labels.start, str(esc(wording.date(schedule.start)))),
@@ -299,7 +319,7 @@ def personalise(
         if result is not None:
             filled.append(replace(result, ref=ref))
     labels, esc = wording.labels, escape_text
-    facts = _facts(data, schedule, wording) if data is not None else ()
+    facts = _facts(data, schedule, wording, words) if data is not None else ()
     url = clinic.leaflet_url.replace("{topic}", topic_name) if clinic.leaflet_url else None
     return Leaflet(
         title=str(esc(words.title)),

@@ -362,11 +362,13 @@ class Generator:
             raise VerifyError(f"{exc} (refusing to write it)") from None
         most = prepared.max_pages or layout.max_pages
         if most and pages > most:
+            instead = f"; use the layout '{layout.when_too_long}'" if layout.when_too_long else ""
             raise TooLongError(
                 f"{where}: layout '{layout.name}' allows {most} page(s) but the content needs {pages}; "
-                "required blocks are never dropped and text is never shrunk below the layout's minimum size",
+                f"required blocks are never dropped and text is never shrunk below the layout's minimum size{instead}",
                 pages,
                 most,
+                layout.when_too_long,
             )
         return Handout(
             pdf,

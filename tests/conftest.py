@@ -63,6 +63,10 @@ TOPIC_PRESCRIPTIONS: dict[str, dict[str, Any] | None] = {
         "days_supply": 3,
     },
     "low-back-pain": None,
+    **{
+        topic: yaml.safe_load((library_root() / topic / "sample.yaml").read_text(encoding="utf-8"))["prescription"]
+        for topic in ("ibuprofen", "naproxen", "acetaminophen")
+    },
 }
 """Test prescriptions for the topics other than carisoprodol (whose is the built-in sample's)."""
 

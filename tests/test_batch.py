@@ -238,7 +238,7 @@ def test_shipped_example_file(run_cli, tmp_path) -> None:
     example = Path(__file__).resolve().parent.parent / "examples" / "patients.csv"
     code, stdout, _ = _batch(run_cli, example, tmp_path / "out")
     assert code == 0, stdout
-    assert "3 made, 0 failed" in stdout
+    assert "6 made, 0 failed" in stdout
 
 
 def test_spreadsheet_quirks(run_cli, tmp_path) -> None:

@@ -222,7 +222,7 @@ def test_a_manifest_write_that_fails_keeps_the_complete_lines(run_cli, tmp_path,
         "the manifest lists the 2 row(s) finished before this\n"
     )
     assert [m["id"] for m in _manifest(out)] == ["B000", "B001"]
-    assert (out / "manifest.csv").read_bytes().endswith(b' files)"\r\n')  # a whole line: its content_status last
+    assert (out / "manifest.csv").read_bytes().endswith(b' files)",""\r\n')  # a whole line: content_status, audit last
     assert not list(out.glob(".*.part"))
 
 

@@ -185,7 +185,7 @@ def test_build_with_a_patient_file_and_no_topic_takes_the_prescriptions_medicine
             'patient: {name: "Ann Lee", age: 47}\nprescriber: {name: "Dr. Sam Lee", phone: "555-0100"}\n'
             "prescription: {medicine: zzmedicine, dose_mg: 325, times_per_day: 3, start: 2026-11-24,"
             " days_supply: 14}\n",
-            ": prescription.medicine: no topic is about this medicine (topics: carisoprodol,",
+            ": prescription.medicine: no topic is about this medicine (topics: acetaminophen, carisoprodol,",
         ),
     ],
     ids=["no prescription", "no topic about the medicine"],

@@ -1,4 +1,4 @@
-"""The compact layouts (one-page, trifold) hold every required warning of every topic and language at 10 pt.
+"""The compact layouts (one-page, one-sheet, trifold) hold every required warning of every topic and language at 10 pt.
 
 Each topic is built with its own sample, and with a long taper for an 81-year-old (the older-adults
 block shows and the dose schedule has four rows), then read back with pypdf.
@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import re
 from typing import Any
 
 import pytest
 import yaml
 from helpers import pdf_pages_text, pdf_text
+from layout_checks import text_runs
+from pypdf import PdfReader
 
 from generator.content.labels import load_wording
 from generator.content.terms import TextPiece, load_terms, unexplained_terms
-from generator.errors import LayoutError
+from generator.errors import TooLongError
 from generator.inputs.personalisation import choose_clinic, parse_personalisation
 from generator.paths import SAMPLES
 from generator.personalise import personalise
@@ -26,8 +29,8 @@ from generator.verify import missing_sentences
 
 TOPICS = ["carisoprodol", "cyclobenzaprine", "methocarbamol", "low-back-pain"]
 LANGUAGES = ["en", "es"]
-LAYOUTS = {"one-page": 1, "trifold": 2}
-"""Each compact layout and the pages it prints."""
+LAYOUTS = {"one-page": (1,), "one-sheet": (1, 2), "trifold": (2,)}
+"""Each compact layout and the page counts it may print."""
 MADE_ON = dt.date(2026, 11, 24)
 
 
@@ -72,16 +75,18 @@ LONG_TAPERS: dict[str, dict[str, Any]] = {
 """A three-step taper after the full dose, for each medicine topic."""
 
 TOO_LONG = {
-    ("carisoprodol", "en", "one-page", "long-taper-81"),
-    ("carisoprodol", "es", "one-page", "long-taper-81"),
-    ("cyclobenzaprine", "en", "one-page", "long-taper-81"),
-    ("cyclobenzaprine", "es", "one-page", "long-taper-81"),
-    ("carisoprodol", "en", "one-page", "sample"),
-    ("carisoprodol", "es", "one-page", "sample"),
+    ("carisoprodol", "en", "long-taper-81"),
+    ("carisoprodol", "es", "long-taper-81"),
+    ("cyclobenzaprine", "en", "long-taper-81"),
+    ("cyclobenzaprine", "es", "long-taper-81"),
+    ("methocarbamol", "en", "long-taper-81"),
+    ("methocarbamol", "es", "long-taper-81"),
+    ("carisoprodol", "en", "sample"),
+    ("carisoprodol", "es", "sample"),
 }
-"""Combinations a compact layout cannot hold yet (refused as too long, never shrunk): one-page was 85-230 pt
-too long for the long tapers (the QR pointer, 85 pt, and up to 12 more lines), and each dose schedule's times
-of day and daily limits add a line or two a row; strict, so the test says when a change makes them fit."""
+"""What one side cannot hold (refused as too long, never shrunk): carisoprodol's warnings, and a long taper for an
+older adult (the older-adults block, and each dose schedule row's times of day and daily limit take a line or two);
+one-page's refusal names one-sheet, which holds every one of them (tested below)."""
 
 
 def _input(generator, topic: str, case: str) -> dict[str, Any]:
@@ -106,12 +111,16 @@ def _cases():
         for language in LANGUAGES:
             for layout in LAYOUTS:
                 for case in ("sample", "long-taper-81"):
-                    marks = []
-                    if (topic, language, layout, case) in TOO_LONG:
-                        marks.append(pytest.mark.xfail(raises=LayoutError, strict=True, reason="does not fit yet"))
-                    yield pytest.param(
-                        topic, language, layout, case, marks=marks, id=f"{topic}-{language}-{layout}-{case}"
-                    )
+                    if layout != "one-page" or (topic, language, case) not in TOO_LONG:
+                        yield pytest.param(topic, language, layout, case, id=f"{topic}-{language}-{layout}-{case}")
+
+
+@pytest.mark.parametrize(("topic", "language", "case"), sorted(TOO_LONG))
+def test_one_page_refuses_what_one_side_cannot_hold_and_names_one_sheet(generator, topic, language, case) -> None:
+    with pytest.raises(TooLongError) as refused:
+        _build(generator, topic, language, "one-page", _input(generator, topic, case))
+    assert refused.value.instead == "one-sheet"
+    assert str(refused.value).endswith("use the layout 'one-sheet'")
 
 
 @pytest.mark.parametrize(("topic", "language", "layout", "case"), list(_cases()))
@@ -119,7 +128,7 @@ def test_compact_layout_holds_every_required_warning(generator, topic, language,
     data = _input(generator, topic, case)
     handout = _build(generator, topic, language, layout, data)
     pages = pdf_pages_text(handout.pdf)
-    assert len(pages) == LAYOUTS[layout]
+    assert len(pages) in LAYOUTS[layout]
     assert missing_sentences(pages, generator.required_sentences(topic, language)) == []
     text = pdf_text(handout.pdf)
     assert data["patient"]["name"] in text
@@ -154,3 +163,20 @@ def test_compact_reading_explains_every_term(generator, topic, language, layout)
 
 def _plain(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_trifold_back_panel_stays_in_the_middle_with_a_long_schedule(generator, language) -> None:
+    """A long taper fills the cover: the line saying where to get a dose calendar is on the back panel, so the
+    contact details stay in the middle panel of side 1 and the blocks start on the inner flap."""
+    handout = _build(
+        generator, "methocarbamol", language, "trifold", _input(generator, "methocarbamol", "long-taper-81")
+    )
+    labels = load_wording(generator.library.root, language).labels
+    runs = [run for run in text_runs(handout.pdf) if run.page == 1]
+    width = float(PdfReader(io.BytesIO(handout.pdf)).pages[0].mediabox.width)
+    panel = {run.text.strip(): int(run.x // (width / 3)) for run in runs}
+    assert panel[labels.contact_heading] == 1  # the back panel: the middle of side 1
+    assert panel[labels.prepared_for] == 2  # the cover, with the prepared-for box: the right
+    first = generator.library.block("methocarbamol", "most-important", language).title
+    assert any(first.startswith(text) and where == 0 for text, where in panel.items() if text)  # the flap: left

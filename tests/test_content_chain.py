@@ -119,7 +119,7 @@ def test_manifest_content_status_column(run_cli, approved, tmp_path) -> None:
     assert code == 1 and "2 made, 1 failed" in stdout, stdout
     with (out / "manifest.csv").open(encoding="utf-8") as handle:
         lines = list(csv.reader(handle))
-    assert lines[0][-1] == "content_status"
+    assert lines[0][-2:] == ["content_status", "audit"]  # audit: handout batch --audit (tests/test_ocr.py)
     made = {line[1]: dict(zip(lines[0], line, strict=True)) for line in lines[1:]}
     printed = len(printed_files(Library(approved), "low-back-pain", "es"))
     assert made["A"]["content_status"] == "approved"

@@ -37,7 +37,7 @@ def test_missing_patient_file(run_cli, tmp_path) -> None:
 def test_unknown_topic(run_cli, tmp_path) -> None:
     code, _, err = run_cli("build", "aspirin", "-o", str(tmp_path / "o.pdf"))
     assert code == 2
-    assert ": topic: unknown topic (known: carisoprodol," in err and "aspirin" not in err
+    assert ": topic: unknown topic (known: acetaminophen, carisoprodol," in err and "aspirin" not in err
 
 
 def test_unknown_layout(run_cli, tmp_path) -> None:

@@ -137,12 +137,28 @@ INGREDIENT_ORDERS = [
     ("2101", 350, "1 tablet of 350 mg each time"),
     ("21949", 7.5, "1 tablet of 7.5 mg each time"),
     ("6845", 750, "1 tablet of 750 mg each time"),
+    ("7258", 375, "1 tablet of 375 mg each time"),
+    ("161", 325, "1 tablet of 325 mg each time"),
 ]
+# Ingredient codes whose every dose in mg is made by two products' tablets (ibuprofen: 3 x 200 mg sold without a
+# prescription, or 1 x 600 mg by prescription): an order in mg needs the product code; the leaflet never guesses.
+INGREDIENT_NEEDS_PRODUCT = [("5640", 600, "600 mg can be made from ibuprofen 200 mg; ibuprofen 400 mg or 600 mg")]
 
 
 def test_every_listed_ingredient_code_is_tested(codes) -> None:
     listed = sorted(rxcui for rxcui, match in codes.items() if match.code.tty == "IN")
-    assert listed == sorted(rxcui for rxcui, _, _ in INGREDIENT_ORDERS)
+    assert listed == sorted(rxcui for rxcui, _, _ in [*INGREDIENT_ORDERS, *INGREDIENT_NEEDS_PRODUCT])
+
+
+@pytest.mark.parametrize(("rxcui", "mg", "said"), INGREDIENT_NEEDS_PRODUCT)
+def test_an_ingredient_order_two_products_could_fill_is_refused(run_cli, tmp_path, rxcui, mg, said) -> None:
+    data = bundle("carisoprodol-tid.json")
+    rx = order(data)
+    rx["medicationCodeableConcept"] = {"coding": [{"system": RXNORM, "code": rxcui}]}
+    rx["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"] = {"value": mg, "system": UCUM, "code": "mg"}
+    code, text, stderr = _build(run_cli, tmp_path, data)
+    assert code == 2 and text == ""
+    assert said in stderr and "give the strength dispensed" in stderr and "Traceback" not in stderr
 
 
 @pytest.mark.parametrize(("rxcui", "mg", "printed"), INGREDIENT_ORDERS)

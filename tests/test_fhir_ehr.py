@@ -69,8 +69,8 @@ def _build(run_cli, tmp_path: Path, data: dict[str, Any], *extra: str) -> tuple[
 @pytest.mark.parametrize("name", ["uscore-coded.json", "uscore-contained.json", "uscore-referenced.json"])
 def test_us_core_orders_make_the_leaflet_for_the_patients_current_name(run_cli, tmp_path, name) -> None:
     """US Core's three MedicationRequest examples (medicine coded, contained, referenced) and its example patient:
-    her name since 2020 (usual, Baxter), never the old one (Shaw); Spanish, as she prefers; one refill. A 30-day
-    course needs 6 pages of the standard layout (a month-grid calendar is issue 26's), so it is made tri-fold."""
+    her name since 2020 (usual, Baxter), never the old one (Shaw); Spanish, as she prefers; one refill. Made tri-fold
+    here; the standard layout holds its 30-day course too, with a month-grid calendar (test_calendar_grid)."""
     code, text, stderr = _build(run_cli, tmp_path, ehr(name), "--layout", "trifold")
     assert code == 0, stderr
     assert "Amy V. Baxter" in text and "Shaw" not in text

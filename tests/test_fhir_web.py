@@ -216,6 +216,17 @@ def test_every_listed_code_is_tested(generator) -> None:
         "2101",
         "21949",
         "6845",
+        # the pain relievers' product and ingredient codes: tests/test_pain_relievers.py orders and asks for each
+        "310965",
+        "197807",
+        "198014",
+        "849431",
+        "849574",
+        "313782",
+        "198440",
+        "5640",
+        "7258",
+        "161",
     }
 
 

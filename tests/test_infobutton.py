@@ -82,6 +82,7 @@ def test_every_listed_ndc_has_its_source(generator) -> None:
 # RxNorm ingredient (IN) codes the library lists, each confirmed in the source its topic.yaml names. An EHR asking
 # by ingredient finds the topic; the ingredient gives no tablet strength.
 INGREDIENT_CODES = {"2101": "carisoprodol", "21949": "cyclobenzaprine", "6845": "methocarbamol"}
+INGREDIENT_CODES |= {"5640": "ibuprofen", "7258": "naproxen", "161": "acetaminophen"}
 
 
 def test_every_listed_ingredient_code_is_tested(generator) -> None:
@@ -133,7 +134,7 @@ def test_the_display_name_is_used_when_no_code_matches(client) -> None:
     assert _topics(_ask(client, "GET", unknown | {"mainSearchCriteria.v.dn": "Robaxin"})) == ["methocarbamol"]
     matched = {"mainSearchCriteria.v.c": "197446", "mainSearchCriteria.v.cs": RXNORM_OID}
     assert _topics(_ask(client, "GET", matched | {"mainSearchCriteria.v.dn": "Robaxin"})) == ["carisoprodol"]
-    assert _entries(_ask(client, "GET", {"mainSearchCriteria.v.dn": "ibuprofen"})) == []
+    assert _entries(_ask(client, "GET", {"mainSearchCriteria.v.dn": "ketorolac"})) == []  # no topic is about it
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])

@@ -12,19 +12,14 @@ from generator.content.labels import load_wording
 from generator.paths import library_root
 from generator.verify import missing_sentences
 
-LAYOUTS = ["standard", "a4", "large-print", "one-page", "trifold", "grayscale"]
+LAYOUTS = ["standard", "a4", "large-print", "one-sheet", "trifold", "grayscale"]
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_spanish_leaflet_in_every_layout(run_cli, tmp_path, layout, generator, write_yaml) -> None:
-    """The sample's taper in every layout but one-page, which gets its full dose alone (a taper of three steps,
-    with times of day and daily limits, does not fit one side)."""
+    """The sample's taper in every layout that holds it (one-page does not: see the test below)."""
     output = tmp_path / f"es-{layout}.pdf"
-    sample = yaml.safe_load(generator.library.sample_input("carisoprodol").read_text(encoding="utf-8"))
-    taper = layout != "one-page"
-    if not taper:
-        sample["prescription"] = {k: v for k, v in sample["prescription"].items() if k not in ("taper", "last_day")}
-    patient = write_yaml("patient.yaml", sample)
+    patient = generator.library.sample_input("carisoprodol")
     args = ("--lang", "es", "--layout", layout, "--made-on", "2026-11-25", "--patient", str(patient))
     code, _, err = run_cli("build", "carisoprodol", *args, "-o", str(output))
     assert code == 0, err
@@ -41,16 +36,27 @@ def test_spanish_leaflet_in_every_layout(run_cli, tmp_path, layout, generator, w
     assert all(generator.layout(name).short_dates for name in LAYOUTS)
     when = "por la mañana, al mediodía y por la tarde"
     assert f"{dates} 1 tableta de 350 mg cada vez {when}" in text
-    if taper:  # thousands without a separator in Spanish: 1,050 or 1.050 could be read as 1.05
-        assert f"{when} Máximo en un día: 3 tabletas (1050 mg)" in text
-        assert "No tome más en un día de lo que dice la fila de ese día." in text
-        assert "Último día 13 de diciembre de 2026" in text
-    else:
-        assert "No tome más de 3 tabletas (1050 mg) en un día." in text
-        assert "Último día 7 de diciembre de 2026" in text
+    # thousands without a separator in Spanish: 1,050 or 1.050 could be read as 1.05
+    assert f"{when} Máximo en un día: 3 tabletas (1050 mg)" in text
+    assert "No tome más en un día de lo que dice la fila de ese día." in text
+    assert "Último día para tomarlo 13 de diciembre de 2026" in text
     assert "Empezar el 24 de noviembre de 2026" in text
     if layout != "trifold":
         assert f"Página 1 de {len(pages)}" in text
+
+
+def test_spanish_carisoprodol_does_not_fit_one_side_and_one_page_names_one_sheet(
+    run_cli, tmp_path, generator, write_yaml
+) -> None:
+    """Even its full dose alone: carisoprodol's Spanish warnings in short form (with the FDA MedWatch line) need
+    more than one side; the refusal names one-sheet and nothing is written."""
+    sample = yaml.safe_load(generator.library.sample_input("carisoprodol").read_text(encoding="utf-8"))
+    sample["prescription"] = {k: v for k, v in sample["prescription"].items() if k not in ("taper", "last_day")}
+    output = tmp_path / "es-one-page.pdf"
+    args = ("--lang", "es", "--layout", "one-page", "--patient", str(write_yaml("patient.yaml", sample)))
+    code, _, err = run_cli("build", "carisoprodol", *args, "-o", str(output))
+    assert code == 4 and err.rstrip().endswith("use the layout 'one-sheet'"), err
+    assert not output.exists()
 
 
 def test_patient_language_picks_spanish(run_cli, tmp_path, sample, write_yaml) -> None:

@@ -101,6 +101,15 @@ def test_large_print_sizes(generator) -> None:
     assert layout.font.family == "atkinson-hyperlegible" and not layout.text_over_color
 
 
+def test_large_print_has_nothing_under_its_minimum_footer_included(make, sample, generator) -> None:
+    """The large-print footer carries the clinic's phone: it is set at the layout's minimum like the rest."""
+    layout = generator.layout("large-print")
+    runs = text_runs(make(sample, layout="large-print").pdf)
+    footer = [run for run in runs if run.text.strip().startswith(FOOTER_LINE)]
+    assert footer and min(run.size for run in footer) >= layout.min_font_size - 0.01
+    assert min(run.size for run in runs) >= layout.min_font_size - 0.01
+
+
 def test_large_print_uses_atkinson(make, sample) -> None:
     """Every face is Atkinson Hyperlegible's, with a clinic whose language-help notice is in English only (the
     notice's other scripts are set in their own faces)."""
@@ -171,6 +180,7 @@ BAD_PROFILES = {
     ),
     "footer-too-small": ({"extends": "standard", "sizes": {"footer": 7}}, "sizes.footer: 7.0 pt is below 8 pt"),
     "unknown-parent": ({"extends": "poster"}, "bad.yaml: extends: unknown layout 'poster'"),
+    "unknown-instead": ({"extends": "one-page", "when_too_long": "poster"}, "when_too_long: unknown layout 'poster'"),
 }
 
 

@@ -92,7 +92,7 @@ def test_verify_reads_the_topics_from_the_pdf_and_checks_every_medicine(run_cli,
     patient = tmp_path / "patient.yaml"
     code, output, _ = run_cli("verify", str(out), "--patient", str(patient))
     first = output.splitlines()[0]  # the content chain follows it
-    assert code == 0 and first.endswith("the patient, prescriber and dose schedules match (8 pages)"), output
+    assert code == 0 and first.endswith("the patient, prescriber and dose schedules match (9 pages)"), output
     code, output, _ = run_cli("verify", str(out), "--topic", "methocarbamol", "--topic", "cyclobenzaprine")
     assert code == 0, output
     bad = tamper(out, tmp_path / "bad.pdf", "at bedtime", _removed)  # the second medicine's time of day

@@ -43,7 +43,7 @@ def test_what_a_name_may_be() -> None:
 @pytest.mark.parametrize(
     ("option", "expected"),
     [
-        ((), "Error: command line: topic: unknown topic (known: carisoprodol, cyclobenzaprine,"),
+        ((), "Error: command line: topic: unknown topic (known: acetaminophen, carisoprodol, cyclobenzaprine,"),
         (("--layout",), "Error: layout: unknown layout (known: a4, grayscale, large-print,"),
         (("--lang",), f"Error: the carisoprodol sample: language: {NOT_A_CODE}"),
     ],
@@ -62,7 +62,7 @@ def test_cli_refuses_a_bad_name_in_one_line(run_cli, tmp_path, option, expected,
 @pytest.mark.parametrize(
     ("field", "message"),
     [
-        ("topic", "unknown topic (known: carisoprodol, cyclobenzaprine,"),
+        ("topic", "unknown topic (known: acetaminophen, carisoprodol, cyclobenzaprine,"),
         ("layout", "unknown layout (known: a4, grayscale,"),
         ("language", NOT_A_CODE),
     ],
@@ -79,7 +79,7 @@ def test_api_handouts_refuses_a_bad_name(client, field, message, name) -> None:
 @pytest.mark.parametrize(
     ("key", "field", "message"),
     [
-        ("topics", "topics[0]", "unknown leaflet (known: carisoprodol, cyclobenzaprine,"),
+        ("topics", "topics[0]", "unknown leaflet (known: acetaminophen, carisoprodol, cyclobenzaprine,"),
         ("layout", "layout", "expected one of a4, grayscale,"),
         ("language", "language", "expected one of ar, en, es,"),
     ],
@@ -110,8 +110,10 @@ def test_batch_rows_with_bad_names_fail_on_their_field(run_cli, tmp_path) -> Non
     with (tmp_path / "out" / "manifest.csv").open(encoding="utf-8") as handle:
         reasons = [line["reason"] for line in csv.DictReader(handle)]
     assert reasons == [
-        "p.csv row 2: topic: unknown topic (known: carisoprodol, cyclobenzaprine, low-back-pain, methocarbamol)",
-        "p.csv row 3: layout: unknown layout (known: a4, grayscale, large-print, one-page, standard, trifold)",
+        "p.csv row 2: topic: unknown topic (known: acetaminophen, carisoprodol, cyclobenzaprine, ibuprofen, "
+        "low-back-pain, methocarbamol, naproxen)",
+        "p.csv row 3: layout: unknown layout (known: a4, grayscale, large-print, one-page, one-sheet, standard, "
+        "trifold)",
         f"p.csv row 4: language: {NOT_A_CODE}",
         f"p.csv row 5: language: {NOT_A_CODE}",
     ]

@@ -30,7 +30,7 @@ MIN_AGE = {"carisoprodol": 16, "cyclobenzaprine": 15, "methocarbamol": 16}
 CASES = [(topic, language) for topic in MIN_AGE for language in LANGUAGES]
 LOW_DOSE = {
     "en": "your prescriber may start with a low dose and raise it slowly",
-    "es": "su médico puede empezar con una dosis baja y subirla poco a poco",
+    "es": "su profesional de salud puede empezar con una dosis baja y subirla poco a poco",
 }
 START_DOSE_SOURCE = "FDA label for FLEXERIL (cyclobenzaprine hydrochloride) tablets, PRECAUTIONS, Use in the Elderly"
 
@@ -114,7 +114,7 @@ def test_a_sixteen_or_seventeen_year_old_reads_neither(make, topic_sample, topic
         assert not _says_for_adults(text, language) and _younger_than(topic, language) not in text
 
 
-@pytest.mark.parametrize("layout", ["standard", "one-page"])
+@pytest.mark.parametrize("layout", ["standard", "one-sheet"])  # one-sheet: one-page's short forms on two sides
 @pytest.mark.parametrize(("topic", "language"), CASES)
 def test_the_generic_leaflet_keeps_both(generator, topic, language, layout) -> None:
     clinic = read_clinic(SAMPLES / "clinic.yaml")

@@ -19,7 +19,7 @@ from generator.paths import SAMPLES
 from generator.pipeline import HandoutRequest
 from generator.prescription.dosing import make_schedule
 
-LAYOUTS = ["standard", "a4", "large-print", "one-page", "trifold", "grayscale"]
+LAYOUTS = ["standard", "a4", "large-print", "one-page", "one-sheet", "trifold", "grayscale"]
 START = dt.date(2026, 11, 24)
 MADE_ON = dt.date(2026, 11, 24)
 
@@ -162,8 +162,8 @@ def _build(generator, topic: str, data: dict, layout: str = "standard"):
 
 TOO_LONG_FOR_ONE_PAGE = {("carisoprodol", "two-step-taper"), ("carisoprodol", "strength-per-step")}
 TOO_LONG_FOR_ONE_PAGE |= {("cyclobenzaprine", "two-step-taper"), ("cyclobenzaprine", "strength-per-step")}
-"""Tapers whose times of day and daily limits do not fit one side with these topics' warnings (a layout of both
-sides of one sheet is planned): refused as too long, never shrunk."""
+"""Tapers whose times of day and daily limits do not fit one side with these topics' warnings: refused as too
+long, never shrunk, naming one-sheet (both sides of one sheet), which prints them."""
 
 
 def _cases() -> list:
@@ -171,11 +171,15 @@ def _cases() -> list:
     for topic, named in CASES.items():
         for case in named:
             for layout in LAYOUTS:
-                marks = []
-                if layout == "one-page" and (topic, case) in TOO_LONG_FOR_ONE_PAGE:
-                    marks.append(pytest.mark.xfail(raises=TooLongError, strict=True, reason="does not fit one side"))
-                cases.append(pytest.param(topic, case, layout, marks=marks, id=f"{topic}-{case}-{layout}"))
+                if layout != "one-page" or (topic, case) not in TOO_LONG_FOR_ONE_PAGE:
+                    cases.append(pytest.param(topic, case, layout, id=f"{topic}-{case}-{layout}"))
     return cases
+
+
+@pytest.mark.parametrize(("topic", "case"), sorted(TOO_LONG_FOR_ONE_PAGE))
+def test_one_page_refuses_a_schedule_one_side_cannot_hold(generator, topic, case) -> None:
+    with pytest.raises(TooLongError, match=r"use the layout 'one-sheet'$"):
+        _build(generator, topic, _data(CASES[topic][case][0]), "one-page")
 
 
 @pytest.mark.parametrize(("topic", "case", "layout"), _cases())
@@ -286,7 +290,9 @@ def test_the_daily_limit_is_the_prescribed_daily_amount_never_the_labels(generat
         if said is None:  # Spanish: thousands without a separator, so 1,500 is never read as 1.5
             tablets, mg = limit.replace(",", "").replace("tablets", "tabletas").split(" (")
             said = f"No tome más de {tablets} ({mg} en un día."
-        assert said in text
+        # PEMAT item 6: the patient is told whose limit it is (the prescription's), so no label number confuses
+        whose = {"en": "This limit is from your prescription.", "es": "Este límite es el de su receta."}[language]
+        assert f"{said} {whose}" in text
         assert "Never take more than" not in text and "Nunca tome más de" not in text
 
 

@@ -149,9 +149,10 @@ def test_translated_leaflet_is_verified(run_cli, tmp_path, write_yaml, generator
 
 @pytest.mark.parametrize("language", DRAFTS)
 def test_approved_content_refuses_a_machine_draft(run_cli, tmp_path, generator, language) -> None:
-    """Every topic in every draft language; a clinic requiring approved content gets a refusal for each."""
-    topics = generator.library.topic_names()
-    assert all(language in generator.library.languages(topic) for topic in topics)
+    """Every topic translated into a draft language (the four of the first translation at least); a clinic requiring
+    approved content gets a refusal for each."""
+    topics = [topic for topic in generator.library.topic_names() if language in generator.library.languages(topic)]
+    assert {"carisoprodol", "cyclobenzaprine", "low-back-pain", "methocarbamol"} <= set(topics)
     for topic in topics:
         output = tmp_path / f"{topic}.pdf"
         code, _, err = run_cli("build", topic, "--lang", language, "--require", "approved", "-o", str(output))

@@ -576,3 +576,23 @@ def test_a_shaped_name_whose_glyphs_are_another_name_is_refused(make, sample, tm
     code, out, err = run_cli("verify", str(bad), "--topic", "carisoprodol", "--layout", "standard")
     assert code == 6, out + err
     assert "page 1: ActualText that does not say what its glyphs are" in out
+
+
+def test_a_number_in_a_shaped_span_drawn_otherwise_is_refused(make, sample, tmp_path, run_cli) -> None:
+    """The prescriber's phone inside the ActualText of a line with a Hebrew name, drawn with its digits in
+    another order (the same glyphs, so only the numbers tell): the ActualText no longer says what is drawn."""
+    sample["prescriber"] = {"name": "Dr. דוד כהן", "phone": "555-0100"}
+    pdf = tmp_path / "shaped.pdf"
+    pdf.write_bytes(make(sample).pdf)
+
+    def change(document: pikepdf.Pdf) -> None:
+        page = document.pages[0]
+        text = content(page)
+        span = re.search(r"/Span <</ActualText <[0-9A-F]+>>> BDC\s+BT.*?ET", text, re.S)
+        assert span is not None and "555-0100" in span[0]
+        set_content(document, page, text[: span.start()] + span[0].replace("555-0100", "555-0010") + text[span.end() :])
+
+    bad = edited(pdf, tmp_path / "bad.pdf", change)
+    code, out, err = run_cli("verify", str(bad), "--topic", "carisoprodol", "--layout", "standard")
+    assert code == 6, out + err
+    assert "page 1: ActualText whose numbers are not drawn as it says them" in out

@@ -222,7 +222,9 @@ def test_too_long_for_the_layout_in_plain_words(client) -> None:
     body = response.json()
     assert body["errors"] == []
     assert body["error"].startswith("The Carisoprodol (Soma) leaflet is too long for this layout")
-    assert body["error"].endswith("Choose the layout 'Standard leaflet (3 to 6 pages)' and make it again.")
+    assert body["error"].endswith(
+        "Choose the layout 'One sheet, both sides: a short summary for the counter' and make it again."
+    )
 
 
 def test_clinic_course_limit_applies(client) -> None:
@@ -233,7 +235,8 @@ def test_clinic_course_limit_applies(client) -> None:
     )
     errors = strict.post("/api/leaflets", json=METHOCARBAMOL).json()["errors"]
     assert errors[0]["field"] == "prescription.days_supply" and "set by the clinic" in errors[0]["message"]
-    assert strict.get("/api/topics").json()["topics"][-1]["clinic_max_days"] == 2
+    topics = {topic["name"]: topic for topic in strict.get("/api/topics").json()["topics"]}
+    assert topics["methocarbamol"]["clinic_max_days"] == 2
 
 
 def test_server_requiring_approved_content_refuses_drafts_for_every_request() -> None:
@@ -603,7 +606,8 @@ def test_schedule_in_the_leaflet_s_words(client) -> None:
         "2\u00a0tablets of 750\u00a0mg each time (1,500\u00a0mg)",
         "with breakfast, at midday, in the evening, and at bedtime",
     ]
-    assert words["daily_limit"] == "Do not take more than 8\u00a0tablets (6,000\u00a0mg) in one day."
+    limit = "Do not take more than 8\u00a0tablets (6,000\u00a0mg) in one day. This limit is from your prescription."
+    assert words["daily_limit"] == limit
     assert words["topic"] == "methocarbamol" and words["refills"] == "Refills: None"
     leaflet = pdf_text(client.post("/api/leaflets", json=_with(prescription=rx)).content)
     for said in (*row, words["daily_limit"]):  # the same words as the leaflet
@@ -620,7 +624,8 @@ def test_schedule_of_a_taper_says_each_row_s_most(client) -> None:
         "Most in one day: 2\u00a0tablets (700\u00a0mg)",
         "Most in one day: 1\u00a0tablet (350\u00a0mg)",
     ]
-    assert words["daily_limit"] == "Do not take more in one day than the row for that day says."
+    said = "Do not take more in one day than the row for that day says. These limits are from your prescription."
+    assert words["daily_limit"] == said
     assert words["refills"] == "Refills: 2"
 
 

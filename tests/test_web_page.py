@@ -309,7 +309,7 @@ def test_a_general_error_is_next_to_make_and_focused(open_page) -> None:
     page.locator("#form-error:not([hidden])").wait_for()
     assert page.evaluate("document.activeElement.id") == "form-error"
     message = page.inner_text("#form-error")
-    assert "too long for this layout" in message and "Choose the layout 'Standard leaflet (3 to 6 pages)'" in message
+    assert "too long for this layout" in message and "Choose the layout 'One sheet, both sides" in message
     make, error = page.locator("#make").bounding_box(), page.locator("#form-error").bounding_box()
     assert error["y"] < make["y"] + make["height"] and make["y"] < error["y"] + error["height"]  # side by side
     check(page, "general-error")

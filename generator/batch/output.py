@@ -39,6 +39,7 @@ MANIFEST_FIELDS = (
     "email",
     "password",
     "content_status",
+    "audit",
 )
 RESERVED_BYTES_PER_ROW = 2048
 """Disk space reserved per manifest line before any row is made."""
@@ -51,6 +52,7 @@ _CELL_LIMITS = {
     "email": 300,
     "password": 64,
     "content_status": 100,
+    "audit": 20,
 }
 """Longest text per manifest cell, in characters; longer text is cut with '...'."""
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -11,18 +11,19 @@ import datetime as dt
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator import __version__
+from generator.batch.audit import REFUSED, audit, chosen
 from generator.batch.rows import BatchRow, personalisation_of
 from generator.batch.store import STATE_FOLDER, Store
 from generator.content.approvals import APPROVALS_FILE
 from generator.content.codes import CodeIndex
 from generator.content.labels import labels_path
 from generator.content.library import Library
-from generator.errors import HandoutError, InputError
+from generator.errors import AuditError, HandoutError, InputError
 from generator.inputs.personalisation import Clinic, Personalisation
 from generator.inputs.selection import resolve_language, resolve_medicine_topics, resolve_topic
 from generator.layouts import LayoutLibrary
@@ -58,6 +59,8 @@ class BatchSettings:
     """With email: write .eml files here instead of sending."""
     policy: ClinicPolicy = field(default_factory=ClinicPolicy)
     """The clinic's own rules (course length per topic), from the config file's policy: section."""
+    audit: float = 0.0
+    """The percentage of rows whose rendered leaflet is also checked for ink and read back by OCR (--audit)."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,8 @@ class RowResult:
     """Where the row came from (e.g. 'patients.csv row 14'; a Bulk Data patient's row names its order lines)."""
     content_status: str = ""
     """The leaflet's content status: `approved`, or `draft (N of M files)` (generator.content.chain)."""
+    audit: str = ""
+    """passed, passed: ink only, or refused when the row was chosen for --audit (generator.batch.audit); else empty."""
 
 
 def failed(row: BatchRow, reason: str) -> RowResult:
@@ -154,6 +159,8 @@ class RowMaker:
         """Build, verify and write one row; any failure becomes a failed result, never an exception."""
         try:
             return self._make(row)
+        except AuditError as exc:
+            return replace(failed(row, str(exc)), audit=REFUSED)
         except HandoutError as exc:
             return failed(row, str(exc))
         except Exception as exc:
@@ -202,6 +209,9 @@ class RowMaker:
         store, pdf_name, state_name = self.store, f"{name}.pdf", f"{STATE_FOLDER}/{name}.json"
         output = store.location(pdf_name)
         done = store.unchanged(name, inputs) if settings.resume else None
+        audited = chosen(name, settings.audit)
+        if done and audited and not done.get("audit"):  # made before without an audit: audit it now
+            done = self._audit_made(done, request, fhir, row, state_name)
         row_id = extras.get("id", "")
         address = extras.get("email")
         previous = (done.get("emailed_to"), done.get("uncertain")) if done else ()
@@ -212,19 +222,18 @@ class RowMaker:
             pages, digest, code = done["pages"], done["sha256"], str(done.get("password", ""))
             warnings = _warnings_text(fhir, self.generator.check(request, row.where)[1])
             content = str(done.get("content_status", ""))
-            return RowResult(
+            result = RowResult(
                 row.number, row_id, "skipped", output, pages, digest, "", warnings, email, code, row.where, content
             )
-        if fhir:
-            from generator.fhir.handout import build_fhir
-
-            handout = build_fhir(self.generator, request, fhir, row.where)
-        else:
-            handout = self.generator.build(request, row.where)
+            return replace(result, audit=str(done.get("audit", "")) if audited else "")
+        handout = self._build(request, fhir, row)
+        checked = audit(handout, row.where) if audited and not done else ""
         digest = hashlib.sha256(handout.pdf).hexdigest()
         content = handout.chain.summary if handout.chain else ""
         record: dict[str, object] = {"inputs": inputs, "pages": handout.pages, "sha256": digest}
         record["content_status"] = content
+        if checked:
+            record["audit"] = checked
         if not done:  # the record first: a row whose PDF could not be written leaves no PDF behind
             store.write(state_name, json.dumps(record).encode())
             store.write(pdf_name, handout.pdf)
@@ -236,9 +245,30 @@ class RowMaker:
                 store.write(state_name, json.dumps({**record, sent: address, "password": code}).encode())
         status = "skipped" if done else "made"
         warnings = _warnings_text(fhir, handout.warnings)
-        return RowResult(
+        checked = str(done.get("audit", "")) if done and audited else checked
+        result = RowResult(
             row.number, row_id, status, output, handout.pages, digest, "", warnings, email, code, row.where, content
         )
+        return replace(result, audit=checked)
+
+    def _build(self, request: HandoutRequest, fhir: FhirInput | None, row: BatchRow) -> Handout:
+        if fhir:
+            from generator.fhir.handout import build_fhir
+
+            return build_fhir(self.generator, request, fhir, row.where)
+        return self.generator.build(request, row.where)
+
+    def _audit_made(
+        self, done: dict[str, Any], request: HandoutRequest, fhir: FhirInput | None, row: BatchRow, state_name: str
+    ) -> dict[str, Any]:
+        """Audit a leaflet an earlier run made (--resume, now chosen for --audit): the same inputs make the same
+        bytes, so it is made again here, audited, and the result kept in its record (the file is not rewritten)."""
+        handout = self._build(request, fhir, row)
+        if hashlib.sha256(handout.pdf).hexdigest() != done["sha256"]:
+            return {}  # not the bytes on disk (made by another version): made anew, and audited, below
+        record = {**done, "audit": audit(handout, row.where)}
+        self.store.write(state_name, json.dumps(record).encode())
+        return record
 
     def _fhir(self, row: BatchRow) -> FhirInput:
         """Read a FHIR NDJSON row (a Bundle); --topic, when given, must agree with the medicine's code."""

@@ -179,8 +179,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
         email=email,
         outbox=Path(args.outbox) if args.outbox else None,
         policy=with_require(read_policy(config_path(args.config)), args.require),
+        audit=args.audit,
     )
     make_generator(args).layout(args.layout)  # a bad --layout fails before any row
+    if args.audit:
+        from generator.verify.ocr import installed_models
+
+        installed_models("--audit")  # no Tesseract: said once, before any row
     signal.signal(signal.SIGTERM, _raise_interrupt)
     jobs = args.jobs or os.cpu_count() or 1
     combine = Path(args.combine) if args.combine else None

@@ -28,11 +28,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
     """Check that a PDF visibly shows every required warning of its topics (and, with --patient, the
     prescriptions); the topics are --topic's, else the patient file's, else those the PDF names."""
     from generator.verify import check_pages
+    from generator.verify.audit import check_rendered
     from generator.verify.closed import check_file
     from generator.verify.reader import read_pages, read_topics
 
     if is_html(Path(args.pdf)):
         from generator.commands.verify_html import cmd_verify_html
+
+        if args.ocr:
+            raise InputError("--ocr: reads the rendered pages of a PDF; this is an HTML page")
 
         return cmd_verify_html(args)
     generator = make_generator(args)
@@ -40,8 +44,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.patient:
         pages = read_pages(Path(args.pdf), args.pdf, args.password)  # a missing or locked PDF is said first
         variants, language, topics, fits = patient_expectations(args, generator, pages)
-        problems = min((check_pages(pages, expected, rules) for expected in variants), key=len)
-        expected = variants[0]
+        checked = [(check_pages(pages, expected, rules), expected) for expected in variants]
+        problems, expected = min(checked, key=lambda found: len(found[0]))
         if not fits:
             problems.insert(0, "its pages fit no installed layout (their orientation or their number)")
     else:
@@ -51,11 +55,16 @@ def cmd_verify(args: argparse.Namespace) -> int:
         topics = topics or named_topics(generator, [], args.pdf)
         expected, language = required_warnings(generator, topics, args.lang, args.pdf)
         problems = check_pages(pages, expected, rules)
-    problems = check_file(Path(args.pdf).read_bytes(), args.password) + problems  # the file was read above
+    pdf = Path(args.pdf).read_bytes()  # the file was read above
+    ocr = language if args.ocr else ""
+    rendered = check_rendered(pdf, pages, expected, rules, args.pdf, args.password or "", ocr)
+    problems = check_file(pdf, args.password) + problems + rendered.problems
     chain = _read_chain(args)
     if not args.patient:  # with --patient the line is expected as a build today would print it
         problems = list(dict.fromkeys(problems + _draft_line(chain, generator, pages, language, rules)))
     print_outcome(args, generator, Outcome(problems, expected, topics, language), f"{len(pages)} pages")
+    if rendered.read is not None and not problems:
+        print(f"OCR ({ocr}): {rendered.read} of {len(expected)} pieces read as printed (see docs/verification.md)")
     unrecorded = _print_chain(chain, generator, topics, language)
     if problems:
         return 6

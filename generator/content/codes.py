@@ -69,10 +69,7 @@ def _medicine_names(library: Library) -> dict[str, str]:
     """Each medicine name a topic lists (generic, brand, its codes' RxNorm names), folded, with its topic."""
     names: dict[str, str] = {}
     for topic in library.topic_names():
-        medicine = library.topic(topic).medicine
-        if medicine is None:
-            continue
-        listed = [medicine.name, medicine.brand or "", *(code.name for code in library.topic(topic).codes)]
+        listed = [*library.topic(topic).medicine_names(), *(code.name for code in library.topic(topic).codes)]
         for name in filter(None, listed):
             owner = names.setdefault(name.casefold(), topic)
             if owner != topic:

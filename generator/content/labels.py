@@ -113,6 +113,10 @@ class Labels(StrictModel):
     """What a cell's boxes are, for a screen reader, from {count}."""
     calendar_no_dose: str
     """What an empty cell of a time of day is, for a screen reader: no dose at this time."""
+    calendar_grid_intro: str
+    """The line of use of a long course's month-grid calendar (a square a day)."""
+    calendar_grid_boxes: str
+    """A long course's month-grid calendar: which time of day each of a day's boxes is, from {slots}."""
     calendar_pointer: str
     """In layouts without the calendar: where to get one, from {clinic}."""
     calendar_help: str
@@ -200,6 +204,10 @@ class Labels(StrictModel):
     """The prepared-for box's label for how many refills the prescription allows."""
     refills_none: str
     """Its value when it allows none."""
+    dispensed: str
+    """Label of the product dispensed, for a topic with several products (a salt, an over-the-counter strength)."""
+    dispensed_value: str
+    """The product dispensed and its tablet strengths, from {product} and {strengths}."""
 
     @model_validator(mode="after")
     def _every_time_worded(self) -> Labels:
@@ -248,6 +256,14 @@ class Wording:
         """A calendar day with its weekday, e.g. Tue, Nov 24."""
         words = self.labels.dates
         return words.format(words.day, value) if words is not None else _day(self._locale, value)
+
+    def week(self) -> tuple[tuple[int, str], ...]:
+        """The days of a week as a calendar of the language shows them, each (weekday, 0 is Monday; short name):
+        Sunday first in the US."""
+        first = self._locale.first_week_day
+        words = self.labels.dates
+        names = words.weekdays_short if words is not None else self._locale.days["stand-alone"]["abbreviated"]
+        return tuple(((first + offset) % 7, names[(first + offset) % 7]) for offset in range(7))
 
     def tablets(self, form: str, count: int) -> str:
         """E.g. '2 tablets'."""

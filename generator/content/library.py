@@ -42,13 +42,12 @@ class Library:
         return path
 
     def find_topic(self, name: str) -> str | None:
-        """The topic a name means: a topic's own name, or the generic or brand name of its medicine."""
+        """The topic a name means: a topic's own name, or a name of its medicine (generic, brand, a product's)."""
         wanted = name.strip().casefold()
         if is_name(wanted) and (self.root / wanted / TOPIC_FILE).is_file():
             return wanted
         for topic_name in self.topic_names():
-            medicine = self.topic(topic_name).medicine
-            if medicine and wanted in {medicine.name.casefold(), (medicine.brand or "").casefold()}:
+            if wanted in {name.casefold() for name in self.topic(topic_name).medicine_names()}:
                 return topic_name
         return None
 
@@ -60,11 +59,12 @@ class Library:
         return self._topics[name]
 
     def topic_words(self, name: str, language: str) -> TopicWords:
-        """The title and subtitle of topic `name` in `language`."""
+        """The title, subtitle, as-needed reasons and product names of topic `name` in `language`."""
         topic = self.topic(name)
         if language == DEFAULT_LANGUAGE:
             reasons = {key: reason.says for key, reason in topic.as_needed_reasons.items()}
-            return TopicWords(title=topic.title, subtitle=topic.subtitle, as_needed_reasons=reasons)
+            products = {product.key: product.says for product in topic.products}
+            return TopicWords(title=topic.title, subtitle=topic.subtitle, as_needed_reasons=reasons, products=products)
         path = self.topic_path(name).with_name(f"topic.{language}.yaml")
         if not path.is_file():
             raise ContentError(f"{path}: topic '{name}' has no '{language}' translation of its title")
@@ -72,6 +72,9 @@ class Library:
         if set(words.as_needed_reasons) != set(topic.as_needed_reasons):
             wanted = ", ".join(sorted(topic.as_needed_reasons)) or "none"
             raise ContentError(f"{path}: as_needed_reasons: give the words of the topic's reasons ({wanted})")
+        if set(words.products) != {product.key for product in topic.products}:
+            wanted = ", ".join(sorted(product.key for product in topic.products)) or "none"
+            raise ContentError(f"{path}: products: give the words of the topic's products ({wanted})")
         return words
 
     def block_path(self, topic: str, ref: str, language: str) -> Path:

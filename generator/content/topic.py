@@ -36,6 +36,10 @@ class Limit(StrictModel):
             raise ValueError(f"{self.rule} applies to the whole course: no from_day or until_day")
         return self
 
+    def covers(self, first_day: int, last_day: int) -> bool:
+        """Whether the rule applies to any of course days `first_day` to `last_day` (day 1 is the start date)."""
+        return self.from_day <= last_day and (self.until_day is None or first_day <= self.until_day)
+
 
 class Limits(RootModel[list[Limit]]):
     """The label's rules for a medicine (a list in the topic file); the generator refuses anything beyond them."""
@@ -100,6 +104,42 @@ class StartDoseCaution(StrictModel):
     def applies_to(self, age: int, first_dose_mg: float) -> bool:
         """Whether a patient of `age` whose first dose is `first_dose_mg` gets this warning."""
         return age >= self.from_age and first_dose_mg > self.max_first_dose_mg
+
+
+class LabelDirection(Limit):
+    """A lower amount a product's own label directs (e.g. over-the-counter Drug Facts): staff are warned above it,
+    the leaflet is still made (the label says "unless directed by a doctor")."""
+
+    says: str = Field(min_length=1)
+    """The warning, in plain words for staff, action first."""
+
+
+class Product(StrictModel):
+    """One product of a topic's medicine with its own label: a salt (naproxen sodium) or an over-the-counter
+    strength, its tablet strengths, the rules a prescription of it must keep and its label's lower directions."""
+
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,40}$")]
+    """Names the product in `topic.LANG.yaml` (`products: {key: printed name}`)."""
+    name: str
+    """The active ingredient as its label names it (naproxen sodium); prescription.medicine may give it."""
+    brand: str | None = None
+    """A brand name of the product, if any; prescription.medicine may give it."""
+    says: str = Field(min_length=1)
+    """The product as the English leaflet names it: Naproxen sodium, sold without a prescription (like Aleve)."""
+    over_the_counter: bool = False
+    """Sold without a prescription (its label is a Drug Facts label)."""
+    strengths_mg: list[float] = Field(min_length=1)
+    """Tablet strengths of this product, in mg of `name` (of the salt, for a salt)."""
+    limits: Limits
+    """The label's rules: anything beyond them is refused."""
+    label_directions: list[LabelDirection] = []
+    """The product label's lower directions: staff are warned above them."""
+    sources: list[str] = Field(min_length=1)
+    """Where the product, its strengths and its label come from."""
+
+    def names(self) -> set[str]:
+        """How a prescription may name it (lower case)."""
+        return {self.name.casefold(), *([self.brand.casefold()] if self.brand else [])}
 
 
 class Medicine(StrictModel):
@@ -187,7 +227,10 @@ class Topic(StrictModel):
     content_version: str
     """Printed in the footer and metadata of every PDF."""
     limits: Limits | None = None
-    """The label's dose rules, each with its source (medicine topics only)."""
+    """The label's dose rules, each with its source (medicine topics with one product only)."""
+    products: list[Product] = []
+    """The medicine's products, each with its own label and rules (instead of `limits`): a salt, an
+    over-the-counter strength; the tablet strength dispensed says which one a prescription is for."""
     age_cautions: list[AgeCaution] = []
     """Ages at which staff are warned (label minimum age, Beers Criteria)."""
     start_dose_cautions: list[StartDoseCaution] = []
@@ -218,14 +261,41 @@ class Topic(StrictModel):
         """When `doses` doses a day are taken when the prescription does not say; None when the topic does not say."""
         return next((times for times in self.default_times if len(times) == doses), None)
 
+    def product(self, key: str | None) -> Product | None:
+        """The product of `key`; none for none (a topic without products)."""
+        return next(product for product in self.products if product.key == key) if key else None
+
+    def medicine_names(self) -> list[str]:
+        """The names a prescription may give its medicine: generic and brand, and each product's."""
+        if self.medicine is None:
+            return []
+        names = [self.medicine.name, self.medicine.brand or ""]
+        names += [name for product in self.products for name in (product.name, product.brand or "")]
+        return list(dict.fromkeys(name for name in names if name))
+
+    def rules(self, product: str | None) -> Limits | None:
+        """The rules a prescription keeps: its product's when the topic has products, else the topic's."""
+        found = self.product(product)
+        return found.limits if found else self.limits
+
     @model_validator(mode="after")
     def _medicine_needs_limits(self) -> Topic:
-        if self.medicine and not self.limits:
-            raise ValueError("a medicine topic needs limits")
-        if self.limits and not self.medicine:
-            raise ValueError("limits are only for a medicine topic")
+        if self.medicine and bool(self.limits) == bool(self.products):
+            raise ValueError("a medicine topic needs limits, or products each with their own limits (not both)")
+        if (self.limits or self.products) and not self.medicine:
+            raise ValueError("limits and products are only for a medicine topic")
         if self.start_dose_cautions and not self.medicine:
             raise ValueError("start_dose_cautions are only for a medicine topic")
+        return self
+
+    @model_validator(mode="after")
+    def _products_share_no_strength(self) -> Topic:
+        strengths = [strength for product in self.products for strength in product.strengths_mg]
+        if self.medicine and self.products and sorted(strengths) != sorted(self.medicine.strengths_mg):
+            raise ValueError("medicine.strengths_mg: must list each product's strengths once")
+        keys = [product.key for product in self.products]
+        if len(set(keys)) != len(keys):
+            raise ValueError("products: a key listed twice")
         return self
 
     @model_validator(mode="after")
@@ -257,3 +327,5 @@ class TopicWords(StrictModel):
     """What each of the topic's as-needed reasons `says`, in this language."""
     origin: Origin = "human"
     """Who wrote it: `human`, or `machine` (a machine translation)."""
+    products: dict[str, str] = {}
+    """Each of the topic's products as the leaflet names it, in this language: Naproxen sodium (like Aleve)."""

@@ -12,12 +12,14 @@ import datetime as dt
 from generator.content.topic import Topic
 from generator.errors import InputError
 from generator.inputs.personalisation import Personalisation, age_on
-from generator.prescription.schedule import Schedule
+from generator.prescription.schedule import Schedule, ScheduleStep
 
 Warning_ = tuple[str, str]
 """(field, message), like an error's problems."""
 
 MAX_DAYS_AHEAD = 366
+_FIELDS = {"max_days": "prescription.days_supply", "max_times_per_day": "prescription.times_per_day"}
+"""The prescription field a label direction is about (the others: prescription.dose_mg)."""
 
 
 def staff_warnings(
@@ -41,6 +43,7 @@ def staff_warnings(
         return tuple(found)
     found += _start_dose(topic, schedule, age)
     found += _refills(topic, schedule, clinic_max_days)
+    found += _label_directions(topic, schedule)
     if (schedule.start - made_on).days > MAX_DAYS_AHEAD:
         message = "more than a year after the leaflet's made-on date; check the year"
         raise InputError(f"{where}: prescription.start: {message}", (("prescription.start", message),))
@@ -53,9 +56,10 @@ def staff_warnings(
 
 def _refills(topic: Topic, schedule: Schedule, clinic_max_days: int | None) -> list[Warning_]:
     """Refills that would let the medicine be taken for longer than the label's or the clinic's course limit."""
-    if not schedule.refills or topic.limits is None:
+    rules = topic.rules(schedule.product)
+    if not schedule.refills or rules is None:
         return []
-    limits = [(int(limit.value), "the label's", limit.source) for limit in topic.limits.of("max_days")]
+    limits = [(int(limit.value), "the label's", limit.source) for limit in rules.of("max_days")]
     limits += [(clinic_max_days, "the clinic's", "")] if clinic_max_days else []
     course = (schedule.last_day - schedule.start).days + 1
     longest = course * (schedule.refills + 1)
@@ -67,6 +71,34 @@ def _refills(topic: Topic, schedule: Schedule, clinic_max_days: int | None) -> l
             said += f"longer than {whose} {most}-day limit" + (f" ({source})" if source else "")
             found.append(("prescription.refills", said))
     return found
+
+
+def _label_directions(topic: Topic, schedule: Schedule) -> list[Warning_]:
+    """Doses above the lower directions of the dispensed product's own label (e.g. over-the-counter Drug Facts)."""
+    product = topic.product(schedule.product)
+    if product is None:
+        return []
+    days = (schedule.last_day - schedule.start).days + 1
+    found = []
+    for direction in product.label_directions:
+        if direction.rule == "max_days":
+            beyond = days > direction.value
+        else:
+            beyond = any(
+                _amount(direction.rule, step) > direction.value
+                for step in schedule.steps
+                if direction.covers((step.start - schedule.start).days + 1, (step.end - schedule.start).days + 1)
+            )
+        if beyond:
+            found.append(
+                (_FIELDS.get(direction.rule, "prescription.dose_mg"), f"{direction.says} ({direction.source})")
+            )
+    return found
+
+
+def _amount(rule: str, step: ScheduleStep) -> float:
+    """What a per-day rule measures of one step: mg a dose, doses a day or mg a day."""
+    return {"max_dose_mg": step.dose_mg, "max_times_per_day": step.times_per_day}.get(rule, step.daily_mg)
 
 
 def _start_dose(topic: Topic, schedule: Schedule, age: int | None) -> list[Warning_]:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from generator.content.dose_times import SLOTS, slot_of
-from generator.content.topic import Limit, Limits, Medicine, Topic
+from generator.content.topic import Limit, Limits, Medicine, Product, Topic
 from generator.errors import InputError
 from generator.inputs.personalisation import MAX_COURSE_DAYS, Prescription
 from generator.prescription.schedule import Schedule, ScheduleStep
@@ -99,7 +99,7 @@ class _Checker:
         name, daily = self.medicine.name, step.dose_mg * step.times_per_day
         dose_refused = False
         for limit in sorted(self.limits.root, key=lambda limit: _RULE_ORDER.index(limit.rule)):
-            if not (limit.from_day <= last_day and (limit.until_day is None or first_day <= limit.until_day)):
+            if not limit.covers(first_day, last_day):
                 continue
             when = _days_text(limit)
             if limit.rule == "max_dose_mg" and step.dose_mg > limit.value:
@@ -160,16 +160,16 @@ def make_schedule(rx: Prescription | None, topic: Topic, where: str, clinic_max_
 
     Every problem is reported at once, each naming its field.
     """
-    if topic.medicine is None or topic.limits is None:
+    if topic.medicine is None:
         raise InputError(f"{where}: prescription: topic '{topic.title}' is not about a medicine")
     if rx is None:
         raise InputError(
             f"{where}: prescription: missing required field (the topic is about {topic.medicine.name})",
             (("prescription", "missing required field"),),
         )
-    medicine = topic.medicine
-    check = _Checker(where, medicine, topic.limits, rx.start)
-    if rx.medicine.strip().lower() not in {medicine.name.lower(), (medicine.brand or "").lower()}:
+    medicine, limits, product = _dispensed(rx, topic, where)
+    check = _Checker(where, medicine, limits, rx.start)
+    if product is None and rx.medicine.strip().lower() not in {medicine.name.lower(), (medicine.brand or "").lower()}:
         check.fail("prescription.medicine", f"does not match the topic's medicine '{medicine.name}'")
     prescribed = _steps(rx, check)
     steps: list[ScheduleStep] = []
@@ -198,9 +198,49 @@ def make_schedule(rx: Prescription | None, topic: Topic, where: str, clinic_max_
             when = {"every_hours": rx.every_hours, "as_needed": rx.as_needed, "reason": rx.as_needed_for}
             steps.append(ScheduleStep(step.start, step.end, tablets, strength, step.times_per_day, times, **when))
     _how_often(rx, topic, check)
-    _course_length(prescribed, topic.limits, clinic_max_days, rx, check)
+    _course_length(prescribed, limits, clinic_max_days, rx, check)
     check.raise_if_any()
-    return Schedule(tuple(steps), medicine.form, rx.refills)
+    return Schedule(tuple(steps), medicine.form, rx.refills, product.key if product else None)
+
+
+def _dispensed(rx: Prescription, topic: Topic, where: str) -> tuple[Medicine, Limits, Product | None]:
+    """The medicine as dispensed and the label rules it keeps. For a topic with products (a salt, an
+    over-the-counter strength): of the products the prescription's name allows (all for the medicine's own name),
+    the one whose tablets make its first dose; two that could is a question for staff, never a guess."""
+    assert topic.medicine is not None
+    medicine = topic.medicine
+    if not topic.products:
+        assert topic.limits is not None
+        return medicine, topic.limits, None
+    given = rx.medicine.strip().casefold()
+    if given in {medicine.name.casefold(), (medicine.brand or "").casefold()}:
+        candidates = topic.products  # the medicine's own name: the tablet strength says which product
+    else:
+        candidates = [product for product in topic.products if given in product.names()]
+    if not candidates:
+        message = f"does not match the topic's medicine '{medicine.name}' or its products"
+        raise InputError(f"{where}: prescription.medicine: {message}", (("prescription.medicine", message),))
+    fits = [product for product in candidates if _first_strengths(rx, product)]
+    if len(fits) == 1:
+        found = fits[0]
+        view = Medicine(name=found.name, brand=found.brand, form=medicine.form, strengths_mg=found.strengths_mg)
+        return view, found.limits, found
+    sold = "; ".join(f"{p.name} {' or '.join(f'{mg_text(s)} mg' for s in p.strengths_mg)}" for p in candidates)
+    if fits:
+        field, message = "prescription.strength_mg", f"required: {mg_text(rx.dose_mg)} mg can be made from {sold}"
+        message += f" {medicine.form}s; give the strength dispensed"
+    elif rx.strength_mg:
+        field, message = "prescription.strength_mg", f"{mg_text(rx.strength_mg)} mg is not a strength of {sold}"
+    else:
+        field, message = "prescription.dose_mg", f"{mg_text(rx.dose_mg)} mg cannot be made from whole tablets of {sold}"
+    raise InputError(f"{where}: {field}: {message}", ((field, message),))
+
+
+def _first_strengths(rx: Prescription, product: Product) -> list[float]:
+    """The product's strengths the first dose is dispensed in: the one given, else those whose whole tablets make it."""
+    if rx.strength_mg:
+        return [rx.strength_mg] if rx.strength_mg in product.strengths_mg else []
+    return [strength for strength in product.strengths_mg if _whole(rx.dose_mg, strength)]
 
 
 def _dose_times(step: _Step, rx: Prescription, topic: Topic, check: _Checker) -> tuple[str, ...] | None:

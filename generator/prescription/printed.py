@@ -17,11 +17,16 @@ from generator.content.labels import Wording
 from generator.content.topic import Topic, TopicWords
 from generator.prescription.schedule import Schedule, ScheduleStep
 
+GRID_AFTER_DAYS = 21
+"""A course longer than this (three weeks: a calendar page of a row a day) prints its dose calendar as a month
+grid, a week a row, so a month fits one page."""
+
 
 @dataclass(frozen=True)
 class CalendarRow:
     """One day of the dose calendar: the day, how much each time, the boxes, and whether a step starts."""
 
+    date: dt.date
     day: str
     how_much: str
     doses: tuple[int, ...]
@@ -80,6 +85,15 @@ def daily_most(step: ScheduleStep, form: str, wording: Wording) -> str:
     )
 
 
+def dispensed(schedule: Schedule, wording: Wording, words: TopicWords) -> str | None:
+    """The product dispensed and its strengths, for a topic with several products: 'Naproxen sodium (Anaprox DS):
+    550 mg tablets'; none otherwise."""
+    if schedule.product is None:
+        return None
+    strengths = wording.join([wording.mg(strength) for strength in schedule.strengths_mg])
+    return wording.labels.dispensed_value.format(product=words.products[schedule.product], strengths=strengths)
+
+
 def daily_limit(schedule: Schedule, wording: Wording) -> str:
     """The sentence under the schedule: the most to take in one day, or with several steps, where it says it."""
     if len(schedule.steps) > 1:
@@ -106,8 +120,32 @@ def calendar_rows(schedule: Schedule, wording: Wording) -> tuple[CalendarRow, ..
         doses = tuple(int(slot in slots) for slot in used) if used else (step.times_per_day,)
         for offset in range(step.days):
             day = step.start + dt.timedelta(days=offset)
-            rows.append(CalendarRow(wording.day(day), how_much, doses, offset == 0))
+            rows.append(CalendarRow(day, wording.day(day), how_much, doses, offset == 0))
     return tuple(rows)
+
+
+def calendar_grid(schedule: Schedule) -> bool:
+    """Whether the course is long enough to print its calendar as a month grid (see GRID_AFTER_DAYS)."""
+    return sum(step.days for step in schedule.steps) > GRID_AFTER_DAYS
+
+
+def calendar_weeks(rows: tuple[CalendarRow, ...], wording: Wording) -> tuple[tuple[CalendarRow | None, ...], ...]:
+    """The calendar's days a week a row, in the language's week order (Sunday first in the US); None for the
+    days of the first and last week outside the course."""
+    order = [weekday for weekday, _ in wording.week()]
+    lead = order.index(rows[0].date.weekday())
+    days: list[CalendarRow | None] = [None] * lead + list(rows)
+    days += [None] * (-len(days) % 7)
+    return tuple(tuple(days[start : start + 7]) for start in range(0, len(days), 7))
+
+
+def calendar_header(schedule: Schedule, wording: Wording) -> tuple[str, ...]:
+    """The calendar's column headings as printed: the days of the week for a month grid, else the day, how much
+    each time and the box columns."""
+    if calendar_grid(schedule):
+        return tuple(name for _, name in wording.week())
+    labels = wording.labels
+    return (labels.calendar_day, labels.calendar_how_much, *calendar_columns(schedule, wording))
 
 
 def schedule_names(topic: Topic, schedule: Schedule, wording: Wording, words: TopicWords) -> dict[str, Any]:

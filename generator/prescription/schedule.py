@@ -60,6 +60,8 @@ class Schedule:
     """The dose form, e.g. tablet."""
     refills: int | None = None
     """How many times the prescription may be filled again, when the prescription says."""
+    product: str | None = None
+    """The product dispensed (a key of the topic's products), for a topic with several products."""
 
     @property
     def start(self) -> dt.date:

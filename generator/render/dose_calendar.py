@@ -1,4 +1,5 @@
-"""The dose calendar page: one row per day of the course, a box to tick per dose under its time of day."""
+"""The dose calendar page: one row per day of the course, a box to tick per dose under its time of day (a long
+course's month grid: generator.render.calendar_grid)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from reportlab.platypus import Flowable, Table
 from generator.content.templating import escape_text
 from generator.personalise import Calendar
 from generator.render.boxes import Box, BoxStyle
+from generator.render.calendar_grid import grid_table
 from generator.render.styles import Styles
 from generator.render.text import Text, WholeParagraph
+from generator.render.tick_boxes import TickBoxes, box_size, table_style
 from generator.tagging import Figure, Tagged, artifact, contain, group, tag, tag_table
 
 CELL_PADDING = 6
@@ -18,63 +21,11 @@ DAY_SHARE = 0.2
 """Share of the width for the day; the boxes' columns take what their headings need, how much the rest."""
 
 
-class TickBoxes(Flowable):
-    """`count` empty squares in a row, each big enough to tick with a pen."""
-
-    def __init__(self, count: int, size: float, color: object) -> None:
-        super().__init__()
-        self.count, self.size, self.color = count, size, color
-        self.gap = size * 0.6
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (ReportLab's name)
-        self.width = max(0.0, self.count * self.size + (self.count - 1) * self.gap)
-        return self.width, self.size
-
-    def draw(self) -> None:
-        self.canv.setStrokeColor(self.color)
-        self.canv.setLineWidth(1.2)
-        for index in range(self.count):
-            self.canv.rect(index * (self.size + self.gap), 0, self.size, self.size, stroke=1, fill=0)
-
-
 def calendar_flowables(calendar: Calendar, width: float, styles: Styles, continued: str) -> list[Flowable]:
-    """The calendar: heading, one line of use, and the table (its header repeats when it runs on)."""
-    pal, esc = styles.palette, escape_text
-    box = styles.body.fontSize * 1.3
-    header = [Text(str(esc(text)), styles.cell_header) for text in calendar.header]
-    logical: list[list[Tagged]] = [header]
-    cells: list[list[Flowable]] = [list(header)]
-    boxes: list[tuple[Figure, str]] = []
-    commands: list[tuple[object, ...]] = [
-        ("FONT", (0, 0), (-1, -1), styles.fonts.regular, styles.body.fontSize),
-        ("BACKGROUND", (0, 0), (-1, 0), pal.box_fill),
-        ("GRID", (0, 0), (-1, -1), 0.6, pal.rule),
-        ("LINEBELOW", (0, 0), (-1, 0), 1.2, pal.text),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 1), (-1, -1), styles.body.fontSize * 0.3),
-        ("BOTTOMPADDING", (0, 1), (-1, -1), styles.body.fontSize * 0.3),
-    ]
-    for number, row in enumerate(calendar.rows, start=1):
-        day, how_much = (
-            WholeParagraph(str(esc(row.day)), styles.cell),
-            WholeParagraph(str(esc(row.how_much)), styles.cell),
-        )
-        ticks = []
-        for count in row.doses:
-            alt = calendar.boxes_alt[count]
-            ticks.append(Figure(TickBoxes(count, box, pal.text), alt))
-            boxes.append((ticks[-1], alt))
-        logical.append([day, how_much, *ticks])
-        cells.append([day, how_much, *ticks])
-        if row.new_step and number > 1:
-            commands.append(("LINEABOVE", (0, number), (-1, number), 2.4, pal.text))
-    tag_table(logical, header_rows=1, header_columns=1)
-    for ticks_figure, alt in boxes:  # each cell's boxes: a figure, with its alternative text, inside the cell
-        cell = ticks_figure.structure
-        assert cell is not None
-        ticks_figure.structure = cell.add("Figure", alt=alt)
-    table = Table(cells, colWidths=_widths(calendar, width, box, styles), repeatRows=1, style=commands)
-    contain(table, [cell for row in logical for cell in row])
+    """The calendar: heading, one line of use, and the table (its header repeats when it runs on): a row a day,
+    or for a long course a month grid, a week a row."""
+    esc = escape_text
+    table = grid_table(calendar, width, styles) if calendar.weeks else _list_table(calendar, width, styles)
     heading = tag(Text(str(esc(calendar.heading)), styles.heading), "H2")
     title = str(esc(calendar.heading))
 
@@ -89,6 +40,43 @@ def calendar_flowables(calendar: Calendar, width: float, styles: Styles, continu
         Box(heading, [intro, table], BoxStyle(gap=styles.heading.spaceAfter), again), [heading, intro, table]
     )
     return [calendar_box, help_line]
+
+
+def _list_table(calendar: Calendar, width: float, styles: Styles) -> Table:
+    """A row a day: the day, how much each time, and a column of boxes per time of day."""
+    pal, esc = styles.palette, escape_text
+    box = box_size(styles)
+    header = [Text(str(esc(text)), styles.cell_header) for text in calendar.header]
+    logical: list[list[Tagged]] = [header]
+    cells: list[list[Flowable]] = [list(header)]
+    boxes: list[tuple[Figure, str]] = []
+    commands = [
+        *table_style(styles),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 1), (-1, -1), styles.body.fontSize * 0.3),
+        ("BOTTOMPADDING", (0, 1), (-1, -1), styles.body.fontSize * 0.3),
+    ]
+    for number, row in enumerate(calendar.rows, start=1):
+        day, how_much = (
+            WholeParagraph(str(esc(row.day)), styles.cell),
+            WholeParagraph(str(esc(row.how_much)), styles.cell),
+        )
+        ticks = []
+        for count in row.doses:
+            alt = calendar.boxes_alt[count]
+            ticks.append(Figure(TickBoxes((True,) * count, box, pal.text), alt))
+            boxes.append((ticks[-1], alt))
+        logical.append([day, how_much, *ticks])
+        cells.append([day, how_much, *ticks])
+        if row.new_step and number > 1:
+            commands.append(("LINEABOVE", (0, number), (-1, number), 2.4, pal.text))
+    tag_table(logical, header_rows=1, header_columns=1)
+    for ticks_figure, alt in boxes:  # each cell's boxes: a figure, with its alternative text, inside the cell
+        cell = ticks_figure.structure
+        assert cell is not None
+        ticks_figure.structure = cell.add("Figure", alt=alt)
+    table = Table(cells, colWidths=_widths(calendar, width, box, styles), repeatRows=1, style=commands)
+    return contain(table, [cell for row in logical for cell in row])
 
 
 def _widths(calendar: Calendar, width: float, box: float, styles: Styles) -> list[float]:

@@ -199,18 +199,26 @@ def _schedule_parts(items: tuple[Item, ...], width: float, styles: Styles) -> li
     return parts
 
 
-def schedule_flowables(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
+def schedule_flowables(leaflet: Leaflet, width: float, styles: Styles, pointer: bool = True) -> list[Flowable]:
     """The dose schedule, if any (for several medicines, what to take at each time of day): its heading and
-    table, never split, and the most to take in one day."""
+    table, never split, and the most to take in one day; with `pointer`, the line saying where to get a dose
+    calendar (in layouts without one)."""
     if leaflet.schedule is None:
         return []
     parts = _schedule_parts(leaflet.schedule.items, width, styles)
-    if leaflet.calendar_pointer:
-        parts.append(tag(WholeParagraph(str(escape_text(leaflet.calendar_pointer)), styles.body), "P"))
+    if pointer:
+        parts += _calendar_pointer(leaflet, styles)
     heading = tag(Text(leaflet.schedule.title, styles.heading), "H2")
     group("Sect", [heading, *parts])
     box = Box(heading, parts, _plain_style(styles), None, styles.heading.spaceBefore, styles.space * 0.3)
     return [contain(box, [heading, *parts])]
+
+
+def _calendar_pointer(leaflet: Leaflet, styles: Styles) -> list[Flowable]:
+    """The line saying where to get a dose calendar, in layouts without one."""
+    if not leaflet.calendar_pointer:
+        return []
+    return [tag(WholeParagraph(str(escape_text(leaflet.calendar_pointer)), styles.body), "P")]
 
 
 def intro_flowables(leaflet: Leaflet, width: float, styles: Styles, pointer: bool = False) -> list[Flowable]:
@@ -255,14 +263,17 @@ def full_leaflet_pointer(leaflet: Leaflet, width: float, styles: Styles) -> list
 
 
 def cover_panel(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
-    """Trifold front cover: clinic, title and the prepared-for box."""
+    """Trifold front cover: clinic, title, the prepared-for box and the dose schedule (the line saying where to
+    get a dose calendar is on the back panel, so a long schedule still fits the cover)."""
     clinic = tag(Text(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.subtitle), "P")
     intro = intro_flowables(leaflet, width, styles)
-    return [clinic, Spacer(1, styles.body.fontSize), *intro, *schedule_flowables(leaflet, width, styles)]
+    schedule = schedule_flowables(leaflet, width, styles, pointer=False)
+    return [clinic, Spacer(1, styles.body.fontSize), *intro, *schedule]
 
 
 def back_panel(leaflet: Leaflet, width: float, styles: Styles, pointer: bool) -> list[Flowable]:
-    """Trifold back panel: the clinic's contact details, the content version and made date."""
+    """Trifold back panel: the clinic's contact details, where to get a dose calendar, the full-leaflet pointer,
+    the content version and made date."""
     story: list[Flowable] = [
         tag(Text(str(escape_text(leaflet.contact_heading)), styles.heading), "H2"),
         tag(WholeParagraph(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.body), "P"),
@@ -271,6 +282,7 @@ def back_panel(leaflet: Leaflet, width: float, styles: Styles, pointer: bool) ->
         story.append(tag(WholeParagraph(str(escape_text(leaflet.clinic_address)), styles.body), "P"))
     for label, value in leaflet.contact:
         story.append(tag(WholeParagraph(f"<b>{escape_text(label)}:</b> {escape_text(value)}", styles.body), "P"))
+    story += _calendar_pointer(leaflet, styles)
     if pointer:
         story += full_leaflet_pointer(leaflet, width, styles)
     version = tag(WholeParagraph(str(escape_text(leaflet.footer_version)), styles.footer), "P")

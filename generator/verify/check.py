@@ -148,6 +148,39 @@ def _find(index: _Indexed, text: str, mixed: bool) -> tuple[int, int]:
     return -1, 0
 
 
+@dataclass(frozen=True)
+class Found:
+    """Where an expected piece was found among the visible runs."""
+
+    runs: tuple[tuple[int, int], ...]
+    """(page index, run index) of each run it was found in, in drawing order."""
+    start: int
+    """Where it begins in its runs' normalised text, joined; -1 for text found word by word (right-to-left)."""
+    length: int
+
+
+def found_runs(pages: list[Page], expected: list[Expected], rules: VisibilityRules) -> list[Found | None]:
+    """For each expected piece, the visible runs it was found in; None when it is not found visible (check_pages
+    says why)."""
+    visible = _index(pages, _shown(pages, rules))
+    found: list[Found | None] = []
+    for item in expected:
+        mixed = _has_rtl(item.text)
+        found.append(_found_in(visible.letters if mixed else visible, item.text, mixed))
+    return found
+
+
+def _found_in(seen: _Indexed, text: str, mixed: bool) -> Found | None:
+    at, length = _find(seen, text, mixed)
+    if at < 0:
+        return None
+    first = at
+    while first > 0 and seen.owners[first - 1] == seen.owners[at]:
+        first -= 1
+    runs = tuple(dict.fromkeys(seen.owners[at : at + length]))
+    return Found(runs, -1, length) if mixed else Found(runs, at - first, length)
+
+
 def check_pages(pages: list[Page], expected: list[Expected], rules: VisibilityRules) -> list[str]:
     """What is wrong with `pages`: each expected piece missing, not visible or not tagged (empty when all is well)."""
     shown = _shown(pages, rules)

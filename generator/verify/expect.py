@@ -9,7 +9,7 @@ from generator.content.language_help import NoticeLine
 from generator.content.topic import TopicWords
 from generator.inputs.personalisation import Clinic, Personalisation
 from generator.medicines import Medicine, by_time_of_day
-from generator.prescription.printed import calendar_columns, calendar_rows, daily_limit, schedule_rows
+from generator.prescription.printed import calendar_header, calendar_rows, daily_limit, dispensed, schedule_rows
 from generator.prescription.schedule import Schedule
 from generator.verify.check import Expected
 
@@ -83,12 +83,15 @@ def person_expectations(
 def schedule_expectations(
     schedule: Schedule, wording: Wording, words: TopicWords, short_dates: bool, heading: str, topic: str = ""
 ) -> list[Expected]:
-    """The last day, the refills, the schedule's rows (after `heading`) and the most to take in one day; `topic`
-    names them when the leaflet has several medicines."""
+    """The medicine dispensed (for a topic with several products), the last day, the refills, the schedule's rows
+    (after `heading`) and the most to take in one day; `topic` names them when the leaflet has several medicines."""
     labels = wording.labels
     of = f" of {topic}" if topic else ""
     header, *rows = schedule_rows(schedule, wording, words, short_dates)
     expected = [Expected(f"the last day to take it{of}", f"{labels.last_day} {wording.date(schedule.last_day)}")]
+    product = dispensed(schedule, wording, words)
+    if product is not None:
+        expected.append(Expected(f"the medicine dispensed{of}", f"{labels.dispensed} {product}"))
     if schedule.refills is not None:
         refills = str(schedule.refills) if schedule.refills else labels.refills_none
         expected.append(Expected(f"the refills{of}", f"{labels.refills} {refills}"))
@@ -103,10 +106,10 @@ def schedule_expectations(
 
 
 def calendar_expectations(schedule: Schedule, wording: Wording, topic: str = "") -> list[Expected]:
-    """The dose calendar's columns (its times of day) and each of its days, in layouts that print one."""
-    labels = wording.labels
+    """The dose calendar's columns (its times of day, or for a month grid the days of the week) and each of its
+    days (its date, then how much each time), in layouts that print one."""
     of = f" of {topic}" if topic else ""
-    header = labels.calendar_day + labels.calendar_how_much + "".join(calendar_columns(schedule, wording))
+    header = "".join(calendar_header(schedule, wording))
     days = calendar_rows(schedule, wording)
     return [Expected(f"the dose calendar's columns{of}", header)] + [
         Expected(f"dose calendar{of} day {number} of {len(days)}", day.day + day.how_much)

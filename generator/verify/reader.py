@@ -211,16 +211,16 @@ def _runs(page: int, textpage: int, height: float) -> tuple[Run, ...]:
                 shapes.append(_Shape(index, read.box(obj), colour, filled, obj))
         elif kind in _OPAQUE_UNKNOWN:
             shapes.append(_Shape(index, read.box(obj), None, True, obj))
-    near = _Bands(shapes, height)
+    bands = _Bands(shapes, height)
     behind = _text_over_text([run for _, run in runs])
     strokes: dict[int, list[Box]] = {}
-    return tuple(
-        run._replace(
-            background=_background(shapes, near.before(index, run.box), run.box, run.fill[:3]),
-            covered=number in behind or _covered(shapes, near.after(index, run.box), run.box, strokes),
-        )
-        for number, (index, run) in enumerate(runs)
-    )
+    read_runs = []
+    for number, (index, run) in enumerate(runs):
+        before, after = bands.around(index, run.box)
+        background = _background(shapes, before, run.box, run.fill[:3])
+        covered = number in behind or _covered(shapes, after, run.box, strokes)
+        read_runs.append(run._replace(background=background, covered=covered))
+    return tuple(read_runs)
 
 
 _BAND = 48.0
@@ -243,19 +243,15 @@ class _Bands:
         high = max(-1.0, min(box[3], self.height + _BAND)) // _BAND
         return range(int(low), int(high) + 1)
 
-    def _near(self, box: Box) -> set[int]:
-        found: set[int] = set()
+    def around(self, index: int, box: Box) -> tuple[list[int], list[int]]:
+        """Positions of the shapes near `box` drawn before page object `index` (the last drawn first), and of
+        those drawn after it."""
+        near: set[int] = set()
         for band in self._bands(box):
-            found.update(self.bands.get(band, ()))
-        return found
-
-    def before(self, index: int, box: Box) -> list[int]:
-        """Positions of the shapes near `box` drawn before page object `index`, the last drawn first."""
-        return sorted((p for p in self._near(box) if self.shapes[p].index < index), reverse=True)
-
-    def after(self, index: int, box: Box) -> list[int]:
-        """Positions of the shapes near `box` drawn after page object `index`."""
-        return [p for p in self._near(box) if self.shapes[p].index > index]
+            near.update(self.bands.get(band, ()))
+        shapes = self.shapes
+        before = sorted((p for p in near if shapes[p].index < index), reverse=True)
+        return before, [p for p in near if shapes[p].index > index]
 
 
 def _reaches(one: Box, other: Box, by: float = _MIN_OVERLAP) -> bool:

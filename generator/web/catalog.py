@@ -14,7 +14,7 @@ from typing import Any
 
 from generator.content.labels import label_languages, load_wording
 from generator.content.library import Library
-from generator.content.topic import Limits, Medicine
+from generator.content.topic import Limits, Medicine, Product, Topic
 from generator.errors import ContentError
 from generator.inputs.personalisation import Clinic, Prescriber
 from generator.layouts import LayoutLibrary
@@ -36,6 +36,22 @@ def whole_tablet_doses(medicine: Medicine, limits: Limits) -> list[dict[str, Any
         if counts:
             doses.append({"strength_mg": strength, "tablets": counts})
     return doses
+
+
+def _rules(topic: Topic, product: Product | None) -> Limits:
+    """The label rules of a product, or of the topic's one medicine."""
+    rules = product.limits if product else topic.limits
+    assert rules is not None
+    return rules
+
+
+def _doses(topic: Topic, product: Product | None) -> list[dict[str, Any]]:
+    """The whole-tablet doses of a product (each strength with the product's name), or of the topic's medicine."""
+    assert topic.medicine is not None
+    if product is None:
+        return whole_tablet_doses(topic.medicine, _rules(topic, None))
+    sold = topic.medicine.model_copy(update={"strengths_mg": product.strengths_mg})
+    return [dose | {"product": product.key} for dose in whole_tablet_doses(sold, product.limits)]
 
 
 def _sample_prescription(library: Library, topic: str) -> dict[str, Any] | None:
@@ -71,14 +87,15 @@ def _topic(library: Library, name: str, policy: ClinicPolicy) -> dict[str, Any]:
         "default_times": [],
         "as_needed_reasons": [],
     }
-    if topic.medicine and topic.limits:
+    if topic.medicine:
         medicine = topic.medicine
+        products = topic.products or [None]
         entry["medicine"] = {
             "name": medicine.name,
             "brand": medicine.brand,
             "form": medicine.form,
             "strengths_mg": medicine.strengths_mg,
-            "doses": whole_tablet_doses(medicine, topic.limits),
+            "doses": [dose for product in products for dose in _doses(topic, product)],
         }
         entry["default_times"] = [list(times) for times in topic.default_times]
         entry["as_needed_reasons"] = [
@@ -86,7 +103,9 @@ def _topic(library: Library, name: str, policy: ClinicPolicy) -> dict[str, Any]:
         ]
         entry["limits"] = [
             {"rule": limit.rule, "value": limit.value, "from_day": limit.from_day, "until_day": limit.until_day}
-            for limit in topic.limits.root
+            | ({"product": product.key} if product else {})
+            for product in products
+            for limit in _rules(topic, product).root
         ]
         entry["sample"] = _sample_prescription(library, name)
     return entry

@@ -80,7 +80,7 @@ def _title(generator: Generator, request: DeskRequest, topic: str) -> str:
 def _plain(exc: Exception, generator: Generator, title: str | None) -> tuple[str, int]:
     """A problem that belongs to no field, in plain words with what to do, and its status."""
     if isinstance(exc, TooLongError) and title is not None:
-        default = generator.layouts.get(DEFAULT_LAYOUT).title
+        default = generator.layouts.get(exc.instead or DEFAULT_LAYOUT).title
         return (
             f"The {title} leaflet is too long for this layout: it needs {exc.pages} pages and the layout holds "
             f"{exc.max_pages}. Choose the layout '{default}' and make it again.",

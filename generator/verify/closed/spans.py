@@ -4,9 +4,10 @@ The generator writes ActualText only around text in scripts that print as shaped
 Hebrew, Devanagari, Thai names): a reader gets the letters, not the glyph codes. PDFium reads the
 ActualText instead of the glyphs, so the glyphs drawn inside must be the shaping of that text: each
 word of it shaped with HarfBuzz (the features ReportLab shapes with) in the faces the span draws
-with, and together exactly the glyphs drawn (compared as outlines, every glyph once). Digits, the
-part of a name's line that carries numbers (a phone number), must also be drawn in the ActualText's
-order.
+with, and together exactly the glyphs drawn (compared as outlines, every glyph once). Numbers must
+also be drawn as the ActualText has them: in its order in left-to-right text; in text holding
+right-to-left letters, where the bidirectional algorithm may draw one number before another, each
+number (a run of digits) whole.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import functools
 import pikepdf
 import uharfbuzz
 
+from generator.render.rtl import has_rtl
 from generator.verify.closed.faces import OutlineKey, SourceFace, is_empty
 from generator.verify.closed.fonts import DrawnFont
 
@@ -40,9 +42,12 @@ def span_problem(actual_text: str, text_object: bytes, fonts: dict[str, DrawnFon
         remaining -= shaped
     if remaining:
         return "ActualText that does not say what its glyphs are"
-    digits = "".join(face_digit for face, gid in drawn if (face_digit := _digit(face, gid)))
-    if digits != "".join(char for char in actual_text if char in _DIGITS):
-        return "ActualText whose numbers are not drawn in its order"
+    drawn_numbers = "".join(_digit(face, gid) or " " for face, gid in drawn).split()
+    numbers = "".join(char if char in _DIGITS else " " for char in actual_text).split()
+    if not has_rtl(actual_text):
+        drawn_numbers, numbers = ["".join(drawn_numbers)], ["".join(numbers)]
+    if sorted(drawn_numbers) != sorted(numbers):
+        return "ActualText whose numbers are not drawn as it says them"
     return ""
 
 
