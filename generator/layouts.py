@@ -56,6 +56,10 @@ class Colors(StrictModel):
     rule: Color = "#9aa7b0"
 
 
+LanguageHelp = Literal["every", "short", "full-leaflet"]
+"""Where a layout prints the language-help notice (Layout.language_help)."""
+
+
 class Layout(StrictModel):
     """A layout profile as resolved after `extends:`."""
 
@@ -119,9 +123,10 @@ class Layout(StrictModel):
     """False: no text is set on a coloured fill (large print); warnings use borders and weight."""
     several_medicines: bool = True
     """Whether it holds a leaflet for several medicines (each with `max_pages` of its own)."""
-    language_help_all: bool = True
-    """False: the language-help notice has only the English line and the leaflet language's, for a summary with
-    no room for every language the clinic lists (the full leaflet has them all)."""
+    language_help: LanguageHelp = "every"
+    """Where the language-help notice goes: `every` language a block of its own, last; `short`, the English line
+    and the leaflet language's at the foot of the last block; `full-leaflet`, only in the full leaflet its QR code
+    and line point to (a one-sided summary with no room for a line more)."""
     when_too_long: str | None = None
     """The profile a refusal as too long points to (one-page: one-sheet), when it has one."""
 
@@ -138,6 +143,8 @@ class Layout(StrictModel):
             raise ValueError(f"sizes.footer: {self.sizes.footer} pt is below {MIN_FOOTER_SIZE} pt")
         if self.format == "trifold" and self.orientation != "landscape":
             raise ValueError("format: a trifold needs orientation: landscape")
+        if self.language_help == "full-leaflet" and not self.qr_code:
+            raise ValueError("language_help: 'full-leaflet' needs qr_code: true (the code and its line point to it)")
         return self
 
 
@@ -175,7 +182,7 @@ class LayoutFile(StrictModel):
     calendar_pointer: bool | None = None
     text_over_color: bool | None = None
     several_medicines: bool | None = None
-    language_help_all: bool | None = None
+    language_help: LanguageHelp | None = None
     when_too_long: str | None = None
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from generator.content.block import Block, BodyItem
 from generator.content.chain import ContentChain
 from generator.content.labels import Labels, Wording, load_wording
-from generator.content.language_help import LANGUAGE_HELP_KIND, LANGUAGE_HELP_REF, notice_lines
+from generator.content.language_help import LANGUAGE_HELP_KIND, LANGUAGE_HELP_REF, NoticeLine, notice_lines
 from generator.content.library import Library
 from generator.content.templating import escape_text, holds, render_markup
 from generator.content.topic import Topic, TopicWords
@@ -251,14 +251,15 @@ def fill_block(block: Block, where: str, context: dict[str, Any], shorten: bool 
 
 
 def with_language_help(
-    filled: list[LeafletBlock], library: Library, clinic: Clinic, language: str, layout: Layout
+    filled: list[LeafletBlock], lines: list[NoticeLine], library: Library, language: str, layout: Layout
 ) -> tuple[LeafletBlock, ...]:
-    """The blocks, then the language-help notice (generator.content.language_help): a block of its own, a line a
-    language, headed in the leaflet's language and never dropped; in a layout without room for every language
-    (`language_help_all: false`), the English line and the leaflet language's at the foot of the last block."""
-    lines = notice_lines(library.root, clinic, language, layout.language_help_all)
+    """The blocks, then the language-help notice's `lines` (generator.content.language_help) where the layout
+    puts them: a block of its own, last, headed in the leaflet's language and never dropped (`every`); at the
+    foot of the last block (`short`); or nowhere (`full-leaflet`: the QR code points to the full leaflet)."""
     items = tuple(Item("text", (str(escape_text(line.text)),)) for line in lines)
-    if not layout.language_help_all and filled:
+    if layout.language_help == "full-leaflet":
+        return tuple(filled)
+    if layout.language_help == "short" and filled:
         return (*filled[:-1], replace(filled[-1], items=filled[-1].items + items))
     title = str(escape_text(load_wording(library.root, language).labels.language_help_heading))
     return (*filled, LeafletBlock(LANGUAGE_HELP_KIND, title, "info", True, (), items, LANGUAGE_HELP_REF))
@@ -321,6 +322,7 @@ def personalise(
     labels, esc = wording.labels, escape_text
     facts = _facts(data, schedule, wording, words) if data is not None else ()
     url = clinic.leaflet_url.replace("{topic}", topic_name) if clinic.leaflet_url else None
+    lines = notice_lines(library.root, clinic, language, layout.language_help)
     return Leaflet(
         title=str(esc(words.title)),
         subtitle=str(esc(words.subtitle)),
@@ -331,7 +333,7 @@ def personalise(
         calendar_pointer=labels.calendar_pointer.format(clinic=clinic.name)
         if schedule is not None and not layout.calendar and layout.calendar_pointer
         else "",
-        blocks=with_language_help(filled, library, clinic, language, layout),
+        blocks=with_language_help(filled, lines, library, language, layout),
         clinic_name=clinic.name,
         clinic_phone=clinic.phone,
         clinic_address=clinic.address or "",

@@ -212,7 +212,7 @@ class Generator:
         self, approved: dt.date | None, wording: Wording, clinic: Clinic, layout: Layout
     ) -> tuple[Expected, ...]:
         """The line saying the leaflet is not yet approved (when it is not) and the language-help notice."""
-        lines = notice_lines(self.library.root, clinic, wording.language, layout.language_help_all)
+        lines = notice_lines(self.library.root, clinic, wording.language, layout.language_help)
         return (*draft_expectations(approved, wording), *language_help_expectations(lines))
 
     def content_state(

@@ -15,6 +15,7 @@ from pathlib import Path
 from generator.content.labels import load_wording
 from generator.content.library import DEFAULT_LANGUAGE
 from generator.inputs.personalisation import Clinic
+from generator.layouts import LanguageHelp
 
 LANGUAGE_HELP_KIND = "language-help"
 """The block kind of the notice; layouts place it last."""
@@ -30,14 +31,18 @@ class NoticeLine:
     text: str
 
 
-def notice_languages(clinic: Clinic, language: str, every: bool = True) -> list[str]:
-    """English, the leaflet's language, then (with `every`) the clinic's list, each once, in that order."""
-    return list(dict.fromkeys([DEFAULT_LANGUAGE, language, *(clinic.language_notice if every else [])]))
+def notice_languages(clinic: Clinic, language: str, where: LanguageHelp = "every") -> list[str]:
+    """English, the leaflet's language, then the clinic's list, each once, in that order; in a `short` notice
+    English and the leaflet's language; none in a layout that leaves it to the full leaflet (generator.layouts)."""
+    if where == "full-leaflet":
+        return []
+    listed = clinic.language_notice if where == "every" else []
+    return list(dict.fromkeys([DEFAULT_LANGUAGE, language, *listed]))
 
 
-def notice_lines(library_root: Path, clinic: Clinic, language: str, every: bool = True) -> list[NoticeLine]:
+def notice_lines(library_root: Path, clinic: Clinic, language: str, where: LanguageHelp = "every") -> list[NoticeLine]:
     """The notice's lines, in `notice_languages` order (a language without a labels file is a ContentError)."""
     return [
         NoticeLine(code, load_wording(library_root, code).labels.language_help.format(phone=clinic.phone))
-        for code in notice_languages(clinic, language, every)
+        for code in notice_languages(clinic, language, where)
     ]
