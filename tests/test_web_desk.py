@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from generator.content.library import Library
 from generator.errors import InputError
 from generator.inputs.personalisation import read_clinic, read_prescribers
 from generator.mail.settings import EmailSettings
@@ -81,7 +82,8 @@ def test_topics_offer_strengths_doses_limits_languages_and_sample(client) -> Non
         (8000, 1, 3),
         (4500, 4, None),
     }
-    assert methocarbamol["languages"] == ["en", "es"]
+    assert methocarbamol["languages"] == Library(library_root()).languages("methocarbamol")
+    assert {"en", "es", "zh-Hans"} <= set(methocarbamol["languages"])
     assert methocarbamol["sample"]["strength_mg"] == 750
     assert topics["low-back-pain"]["medicine"] is None and topics["low-back-pain"]["sample"] is None
     assert data["email"] is False and data["prescribers"] == []
@@ -164,7 +166,7 @@ def test_taper_problems_are_kept_when_only_the_patient_is_wrong(client) -> None:
         ({"topics": ["methocarbamol", "methocarbamol"]}, "topics[1]", "this leaflet is already chosen"),
         ({"topics": ["methocarbamol", "carisoprodol"]}, "topics[1]", "one medicine leaflet at a time here"),
         ({"topics": ["aspirin"]}, "topics[0]", "unknown leaflet"),
-        ({"language": "fr"}, "language", "expected one of en, es"),
+        ({"language": "fr"}, "language", "expected one of ar, en, es,"),
         ({"paper": "legal"}, "paper", "expected one of letter, a4"),
         ({"grayscale": "yes"}, "grayscale", "expected true or false"),
     ],
@@ -180,7 +182,7 @@ def test_a_leaflet_not_in_the_language_says_so(tmp_path) -> None:
 
     library = tmp_path / "handouts"
     shutil.copytree(library_root(), library)
-    for path in (library / "low-back-pain").glob("*.es.yaml"):
+    for path in (library / "low-back-pain").glob("*.*.yaml"):  # every translation: English alone
         path.unlink()
     client = TestClient(create_app(_settings(library=library)), base_url="http://127.0.0.1:8000")
     body = _with(topics=["methocarbamol", "low-back-pain"], language="es")
@@ -538,7 +540,7 @@ def test_a_second_medicine_not_in_the_language(tmp_path) -> None:
 
     library = tmp_path / "handouts"
     shutil.copytree(library_root(), library)
-    for path in (library / "cyclobenzaprine").glob("*.es.yaml"):
+    for path in (library / "cyclobenzaprine").glob("*.*.yaml"):  # every translation: English alone
         path.unlink()
     body = _two(language="es", topics=["methocarbamol"])
     with pytest.raises(InputError) as refused:

@@ -14,12 +14,16 @@ from pathlib import Path
 from generator.content.approvals import file_hash
 from generator.content.labels import label_languages
 from generator.content.library import DEFAULT_LANGUAGE, Library
+from generator.errors import ContentError
 
 
 def translation_findings(library: Library) -> Iterator[tuple[Path | str, str]]:
     """(where, message) for each topic a labelled language lacks and each block older than its English."""
     for name in library.topic_names():
-        translated = library.languages(name)
+        try:
+            translated = library.languages(name)
+        except ContentError:
+            continue  # a broken topic is reported by its own checks
         for language in label_languages(library.root):
             if language == DEFAULT_LANGUAGE:
                 continue
