@@ -123,7 +123,10 @@ def test_hostile_and_unicode_names_print_literally(make, sample, name) -> None:
 
 
 def test_unicode_font_is_embedded_with_every_glyph(make, sample) -> None:
+    """Latin names in Noto Sans; a clinic whose language-help notice is in English only (its other scripts are set
+    in their own faces)."""
     sample["patient"]["name"] = "Nguyễn Zoë Łukasz Müller"
+    sample["clinic"] = {"name": "Hill Clinic", "phone": "555-0123"}
     pdf = make(sample).pdf
     assert "Nguyễn Zoë Łukasz Müller" in pdf_text(pdf)
     reader = PdfReader(io.BytesIO(pdf))
