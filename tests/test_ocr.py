@@ -8,6 +8,7 @@ the audited rows are chosen by a hash of their name, so `--resume` audits the sa
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import string
 from pathlib import Path
@@ -74,7 +75,7 @@ def test_verify_ocr_says_what_it_read(make, sample, run_cli, tmp_path) -> None:
     leaflet.write_bytes(make(sample, language="es").pdf)
     code, out, err = run_cli("verify", str(leaflet), "--lang", "es", "--ocr")
     assert code == 0, out + err
-    assert "OCR (es): 20 of 20 pieces read as printed" in out
+    assert re.search(r"OCR \(es\): (\d+) of \1 pieces read as printed", out), out
 
 
 def test_verify_ocr_without_tesseract_says_so(make, sample, run_cli, tmp_path, monkeypatch) -> None:
