@@ -243,7 +243,7 @@ def test_list_shows_each_sample(run_cli, generator) -> None:
             "carisoprodol",
             _rx("carisoprodol", 350, 3, 7, taper=[_step(7, 350, 2)]),
             "prescription.last_day",
-            "required with a taper plan: the last day of the last step",
+            "required with a taper plan: the last day of the last step (or its days)",
         ),
     ],
 )
