@@ -35,7 +35,12 @@ def test_a_bundle_fills_every_field_it_gives(client) -> None:
     assert answer.status_code == 200, answer.text
     assert answer.json() == {
         "topics": ["carisoprodol"],
-        "patient": {"name": "Maria Elena Lopez", "preferred_name": "Mari", "date_of_birth": "1979-03-05", "language": "en"},
+        "patient": {
+            "name": "Maria Elena Lopez",
+            "preferred_name": "Mari",
+            "date_of_birth": "1979-03-05",
+            "language": "en",
+        },
         "prescriber": {"name": "Dr. Sam Lee", "phone": "555-0100"},
         "prescriptions": [
             {
@@ -58,7 +63,9 @@ def test_a_bundle_fills_every_field_it_gives(client) -> None:
 
 def test_a_bare_medication_request_asks_for_the_patient(client) -> None:
     bundle = _order("carisoprodol-tid.json")
-    [order] = [entry["resource"] for entry in bundle["entry"] if entry["resource"]["resourceType"] == "MedicationRequest"]
+    [order] = [
+        entry["resource"] for entry in bundle["entry"] if entry["resource"]["resourceType"] == "MedicationRequest"
+    ]
     del order["requester"]
     answer = _form(client, order).json()
     assert answer["missing"] == ["patient.name", "prescriber.name"]
@@ -88,7 +95,9 @@ def test_several_orders_for_one_patient_give_several_prescriptions(client) -> No
 
 def test_a_clinical_refusal_has_the_same_messages_as_the_handouts_route(client) -> None:
     bundle = _order("carisoprodol-tid.json")
-    order = next(entry["resource"] for entry in bundle["entry"] if entry["resource"]["resourceType"] == "MedicationRequest")
+    order = next(
+        entry["resource"] for entry in bundle["entry"] if entry["resource"]["resourceType"] == "MedicationRequest"
+    )
     order["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"]["value"] = 10  # 3,500 mg a dose
     form = _form(client, bundle)
     made = client.post("/api/fhir/handouts", content=json.dumps(bundle), headers={"Content-Type": FHIR_JSON})
@@ -102,7 +111,9 @@ def test_a_clinical_refusal_has_the_same_messages_as_the_handouts_route(client) 
 
 def test_the_form_route_needs_the_token_and_fhir_json(client) -> None:
     order = _order("carisoprodol-tid.json")
-    refused = client.post("/api/fhir/form", content=json.dumps(order), headers={"Authorization": "", "Content-Type": FHIR_JSON})
+    refused = client.post(
+        "/api/fhir/form", content=json.dumps(order), headers={"Authorization": "", "Content-Type": FHIR_JSON}
+    )
     assert refused.status_code == 401
     wrong = client.post("/api/fhir/form", content=json.dumps(order), headers={"Content-Type": "text/plain"})
     assert wrong.status_code == 415 and wrong.json()["error"] == "send the order as application/fhir+json"

@@ -1,5 +1,6 @@
 """EHR-facing routes: POST /api/fhir/handouts (a FHIR Bundle in, the PDF or a DocumentReference out),
-POST /api/fhir/form (an order in, the desk page's form fields out) and GET or POST /infobutton (HL7 Infobutton knowledge requests, answered with a feed of matching leaflets).
+POST /api/fhir/form (an order in, the desk page's form fields out) and GET or POST /infobutton (HL7 Infobutton
+knowledge requests, answered with a feed of matching leaflets).
 
 Like the rest of the API, nothing is written to disk and patient data never reaches the logs.
 """
