@@ -168,7 +168,7 @@ def test_taper_problems_are_kept_when_only_the_patient_is_wrong(client) -> None:
     body = _with(patient__name=" ")
     body["prescription"]["taper"] = [{"from": START, "dose_mg": 750, "strength_mg": 750, "times_per_day": 4}]
     errors = {e["field"] for e in client.post("/api/leaflets", json=body).json()["errors"]}
-    assert {"patient.name", "prescription.taper[0].from", "prescription.last_day"} <= errors
+    assert {"patient.name", "prescription.taper[0].from", "prescription.taper[0].days"} <= errors
 
 
 @pytest.mark.parametrize(

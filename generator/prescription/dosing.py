@@ -136,7 +136,9 @@ def _steps(rx: Prescription, check: _Checker) -> list[_Step]:
         before = steps[-1]
         start = taper.from_ or (ends + dt.timedelta(days=1) if ends else None)
         if start is None:
-            check.fail(f"{field}from", "required: the step before gives no days, so give this step's first day")
+            check.fail(
+                f"prescription.taper[{index - 1}].days", "required: the days at this dose (or the next step's from)"
+            )
             return steps
         if index == 0 and start != full_end + dt.timedelta(days=1):
             day_after = (full_end + dt.timedelta(days=1)).isoformat()
@@ -158,7 +160,8 @@ def _steps(rx: Prescription, check: _Checker) -> list[_Step]:
         days = rx.taper[-1].days
         check.fail("prescription.last_day", f"must be {ends.isoformat()}, the last of the last step's {days} days")
     elif rx.taper and last_day is None:
-        check.fail("prescription.last_day", "required with a taper plan: the last day of the last step (or its days)")
+        days = f"prescription.taper[{len(rx.taper) - 1}].days"
+        check.fail(days, "required: the days at this dose (or the course's last_day)")
     elif rx.last_day and not rx.taper:
         check.fail(
             "prescription.last_day", "only used with a taper plan; without one the course ends after days_supply"

@@ -3,8 +3,10 @@
 // for one print job; several medicines in one leaflet); any edit clears a leaflet already made, so
 // only what the form says is printed.
 
+import { fromIso } from "./dates.js";
 import { fillDoses } from "./dose.js";
 import { clearErrors, showErrors, showGeneral } from "./errors.js";
+import { OrderImport } from "./order.js";
 import { Prescribers } from "./prescribers.js";
 import { Leaflets, option } from "./leaflets.js";
 import { Medicines, own } from "./medicines.js";
@@ -23,6 +25,7 @@ let prescribers = null;
 const summaries = new Summaries(api);
 let version = 0; // every edit counts up: a leaflet made from an older form is never shown
 let made = null; // {url, fileName, body, code}
+let emailed = null; // the leaflet last emailed: sending it again asks first
 let busy = false;
 
 // A shared token is kept on this computer; a person's own token only until the browser closes (see signedIn).
@@ -108,7 +111,9 @@ function fileName(response) {
   return found ? found[1] : "leaflet.pdf";
 }
 
-function showWarnings(response) {
+// Each staff warning says what to do first; its reason and source are behind a "Why?" button. The page may add
+// the age it holds (the server's warnings never carry patient data).
+function showWarnings(response, data) {
   let warnings = [];
   try {
     warnings = JSON.parse(response.headers.get("X-Handout-Warnings") || "[]");
@@ -117,11 +122,32 @@ function showWarnings(response) {
   }
   const list = $("warning-list");
   list.textContent = "";
-  for (const warning of warnings) {
+  warnings.forEach((warning, index) => {
     const item = document.createElement("li");
-    item.textContent = warningWords(warning);
+    const action = document.createElement("span");
+    const age = /^patient\./.test(warning.field) && data.patient.age !== undefined ? " The form says age " + data.patient.age + "." : "";
+    action.textContent = warningWords(warning) + age;
+    item.appendChild(action);
+    if (warning.why) {
+      const why = document.createElement("p");
+      why.className = "why";
+      why.id = "why-" + index;
+      why.hidden = true;
+      why.textContent = warning.why;
+      const toggle = document.createElement("button");
+      toggle.type = "button";
+      toggle.className = "small why-toggle";
+      toggle.textContent = "Why?";
+      toggle.setAttribute("aria-expanded", "false");
+      toggle.setAttribute("aria-controls", why.id);
+      toggle.addEventListener("click", () => {
+        why.hidden = !why.hidden;
+        toggle.setAttribute("aria-expanded", String(!why.hidden));
+      });
+      item.append(" ", toggle, why);
+    }
     list.appendChild(item);
-  }
+  });
   $("warnings").hidden = warnings.length === 0;
   return warnings.length;
 }
@@ -188,6 +214,7 @@ async function make(event) {
     const all = problems.concat((result.errors || []).filter((p) => !own.has(p.field)));
     const onFields = showErrors(all, result.error);
     say(onFields ? "The leaflet was not made: " + onFields + (onFields > 1 ? " problems are" : " problem is") + " marked on the form." : "The leaflet was not made.");
+    intoView(document.activeElement);
     return;
   }
   if (problems.length) {  // the server accepted what it got, but the page could not read a field: never print that
@@ -199,11 +226,14 @@ async function make(event) {
   made = { url: URL.createObjectURL(blob), fileName: fileName(response), body: data, code: response.headers.get("X-Handout-Code") };
   preview.src = made.url;
   setReady(true);
-  const warnings = showWarnings(response);
+  const warnings = showWarnings(response, data);
   showContent(response);
   const medicine = data.prescriptions ? medicines.titles().join(" and ") : null;
   const titles = data.topics.map((name) => (medicine && leaflets.topicOf(name).medicine ? medicine : leaflets.topicOf(name).title)).join(" + ");
-  $("result-heading").textContent = "Leaflet ready: " + titles;
+  const layout = catalog.layouts.find((one) => one.name === data.layout);
+  const layoutTitle = layout ? layout.title.split(/[:(]/)[0].trim() : data.layout;
+  const who = data.patient.preferred_name || data.patient.name;
+  $("result-heading").textContent = "Leaflet ready for " + who + ": " + titles + ", " + leaflets.languageName(data.language) + ", " + layoutTitle;
   $("result").hidden = false;
   say("The leaflet is ready" + (warnings ? ": check the warnings before you hand it out." : ": print it, download it or email it."));
   $("result").scrollIntoView({ block: "start" });
@@ -247,11 +277,29 @@ async function downloadPage() {
   link.remove();
 }
 
+// The email's outcome and PDF code appear next to Send, in view, announced, and stay until the next patient.
+function emailSaid(text) {
+  const box = $("email-result");
+  box.textContent = text;
+  intoView(box);
+  box.focus({ preventScroll: true });
+}
+
 async function sendEmail() {
   if (busy || !made) return;
+  if (emailed === made) {  // the same leaflet again: ask first, a new code goes with it
+    $("resend-box").hidden = false;
+    $("resend-yes").focus();
+    return;
+  }
+  await send();
+}
+
+async function send() {
+  $("resend-box").hidden = true;
   clearErrors();
   setBusy(true, $("send-email"), "Sending…");
-  say("Sending the email…");
+  emailSaid("Sending the email…");
   let response;
   try {
     const body = JSON.stringify(Object.assign({ to: $("email-to").value.trim() }, made.body));
@@ -262,13 +310,92 @@ async function sendEmail() {
   setBusy(false, $("send-email"));
   if (!response || !response.ok) {
     const result = response ? await failure(response) : { error: "The server could not be reached. Try again.", errors: [] };
+    $("email-result").textContent = "The email was not sent.";
     showErrors(result.errors || [], result.error);
-    say("The email was not sent.");
+    intoView(document.activeElement);
     return;
   }
   const result = await response.json();
-  say(result.sent.map((one) => one.title + ": email " + one.outcome +
+  emailed = made;
+  emailSaid(result.sent.map((one) => one.title + ": email " + one.outcome +
     (one.code ? ". PDF code (give it by phone or in person, never by email): " + one.code : "")).join(". ") + ".");
+}
+
+// Bring `element` fully into view (below nothing sticky): every outcome of Make and Send is seen where it lands.
+function intoView(element) {
+  if (element && element !== document.body) element.scrollIntoView({ block: "nearest" });
+  uncover(element);
+}
+
+// A focused control never sits under the sticky "Make leaflet" bar, at any zoom (WCAG 2.4.12).
+function uncover(element) {
+  const bar = document.querySelector("form > .actions");
+  if (!element || !element.getBoundingClientRect || bar.contains(element) || getComputedStyle(bar).position !== "sticky") return;
+  const box = element.getBoundingClientRect();
+  const top = bar.getBoundingClientRect().top;
+  if (box.bottom > top && box.top < bar.getBoundingClientRect().bottom) window.scrollBy(0, box.bottom - top + 8);
+}
+
+function printLeaflet() {
+  report("printed");
+  preview.contentWindow.print();
+}
+
+// ---- importing an order ----
+
+function setValue(id, value) {
+  $(id).value = value === undefined || value === null ? "" : String(value);
+}
+
+// Fill the form from an order (POST /api/fhir/form); returns the medicines' titles, or null when the page has
+// no leaflet for one of them.
+function fillFromOrder(order) {
+  const topics = order.topics.map((name) => leaflets.topicOf(name));
+  if (topics.some((topic) => !topic)) {
+    showGeneral("The order names a medicine this page has no leaflet for, so the form was not filled.");
+    return null;
+  }
+  invalidate();
+  clearErrors();
+  leaflets.clear();
+  leaflets.selects()[0].value = topics[0].name;
+  medicines.clear();
+  showPrescription();
+  for (const topic of topics.slice(1)) {
+    const select = medicines.add();
+    select.value = topic.name;
+    medicines.setMedicine(select.closest(".medicine"), topic);
+  }
+  medicines.renumber();
+  medicines.sections().forEach((section, index) => medicines.fill(section, order.prescriptions[index]));
+  setValue("patient-name", order.patient.name);
+  setValue("patient-preferred", order.patient.preferred_name);
+  setValue("patient-age", "");
+  setValue("patient-dob", order.patient.date_of_birth && fromIso(order.patient.date_of_birth));
+  if (order.patient.language && catalog.languages.some((one) => one.code === order.patient.language)) $("language").value = order.patient.language;
+  $("saved-prescriber").value = "";
+  setValue("prescriber-name", order.prescriber.name);
+  setValue("prescriber-phone", order.prescriber.phone);
+  leaflets.languageNotes();
+  updateSummary();
+  return topics.map((topic) => topic.title);
+}
+
+// What the order lacks, asked for on its fields; with nothing missing, Make leaflet is next.
+function askFor(fields, message) {
+  if (fields.length) {
+    showErrors(fields.map((field) => ({ field, message, own: true })), "");
+    intoView(document.activeElement);
+  } else {
+    $("make").focus({ preventScroll: true });
+    intoView($("order-status"));
+  }
+}
+
+function orderRefused(message) {
+  $("order-status").textContent = "";
+  showGeneral(message);
+  intoView($("form-error"));
 }
 
 // ---- next patient: everything but the prescriber (and the printer's paper and colour) ----
@@ -276,14 +403,19 @@ async function sendEmail() {
 function nextPatient() {
   invalidate();
   clearErrors();
+  emailed = null;
+  $("email-result").textContent = "";
+  $("resend-box").hidden = true;
+  $("order-status").textContent = "";
   const keep = { name: $("prescriber-name").value, phone: $("prescriber-phone").value, saved: $("saved-prescriber").value };
-  const printer = { paper: $("paper").value, colour: $("colour").value };
+  const printer = { paper: $("paper").value, colour: $("colour").value, sides: $("double-sided").checked };
   form.reset();
   Object.assign($("prescriber-name"), { value: keep.name });
   Object.assign($("prescriber-phone"), { value: keep.phone });
   $("saved-prescriber").value = keep.saved;
   $("paper").value = printer.paper;
   $("colour").value = printer.colour;
+  $("double-sided").checked = printer.sides;
   $("layout").value = catalog.layouts[0].name;
   $("email-to").value = "";
   leaflets.clear();
@@ -324,14 +456,16 @@ async function load() {
   say("");
 }
 
+const orders = new OrderImport({ api, fill: fillFromOrder, ask: askFor, refuse: orderRefused, status: $("order-status") });
+orders.listen($("order-file"), $("order-paste"), document);
+
 form.addEventListener("input", (event) => {
   const target = event.target;
-  if (target.id === "token") return;
+  if (target.id === "token" || target.closest("#import-box")) return;
   const step = target.closest(".step");
   const section = target.closest(".medicine");
-  if (step && target.dataset.part === "from") step.dataset.auto = "no";
   invalidate();
-  if (section && !step && (target.dataset.part === "start" || target.dataset.part === "days")) medicines.fillFirstStep(section);
+  if (section && ["start", "days"].includes(target.dataset.part)) medicines.showDates(section);
   if (section && target.dataset.part === "times") {
     if (step) medicines.stepTimesChanged(step);
     else medicines.timesChanged(section);
@@ -340,7 +474,7 @@ form.addEventListener("input", (event) => {
 });
 form.addEventListener("change", (event) => {
   const target = event.target;
-  if (target.id === "token") return;
+  if (target.id === "token" || target.closest("#import-box")) return;
   invalidate();
   const step = target.closest(".step");
   const section = target.closest(".medicine");
@@ -351,7 +485,10 @@ form.addEventListener("change", (event) => {
       medicines.setMedicine(section, leaflets.topicOf(target.value));
       medicines.renumber();
     } else if (target.dataset.part === "strength") {
-      fillDoses(step ? part(step, "dose") : own(section, "dose"), topic.medicine, target.value, "");
+      const dose = step ? part(step, "dose") : own(section, "dose");
+      fillDoses(dose, topic.medicine, target.value, dose.value);
+    } else if (target.dataset.part === "dose") {
+      medicines.doseChanged(target, step ? part(step, "strength") : own(section, "strength"), topic);
     } else if (target.closest(".how")) {
       medicines.showHow(section);
     } else if (target.dataset.slot) {
@@ -399,10 +536,20 @@ form.addEventListener("click", (event) => {
 form.addEventListener("submit", make);
 $("next-patient").addEventListener("click", nextPatient);
 $("next-patient-done").addEventListener("click", nextPatient);
-$("print").addEventListener("click", () => {
-  report("printed");
-  preview.contentWindow.print();
+$("print").addEventListener("click", printLeaflet);
+$("resend-yes").addEventListener("click", send);
+$("resend-no").addEventListener("click", () => {
+  $("resend-box").hidden = true;
+  $("send-email").focus();
 });
+// Ctrl+P (or Cmd+P) prints the leaflet made, not the page; without one, the page prints a one-line notice.
+document.addEventListener("keydown", (event) => {
+  if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "p" && made) {
+    event.preventDefault();
+    printLeaflet();
+  }
+});
+document.addEventListener("focusin", (event) => uncover(event.target));
 $("download").addEventListener("click", download);
 $("download-html").addEventListener("click", downloadPage);
 $("send-email").addEventListener("click", sendEmail);
