@@ -78,11 +78,11 @@ def test_days_and_a_from_or_last_day_that_disagree_are_refused_together(generato
 def test_a_step_without_days_needs_the_next_step_from_or_the_last_day(generator) -> None:
     rx = _prescription([_step(1500, 2, **{"from": "2026-12-04"}), _step(750, 2, days=2)], last_day="2026-12-09")
     assert _problems(generator, rx) == (
-        ("prescription.taper[0].days", "required: the days at this dose (or the next step's from)"),
+        ("prescription.taper[0].days", "required: the days at this dose, or the next step's from"),
     )
     rx = _prescription([_step(1500, 2, days=2), _step(750, 2, **{"from": "2026-12-06"})])
     assert _problems(generator, rx) == (
-        ("prescription.taper[1].days", "required: the days at this dose (or the course's last_day)"),
+        ("prescription.taper[1].days", "required: the days at this dose, or the course's last_day"),
     )
 
 

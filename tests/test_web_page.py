@@ -10,90 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import CHROMIUM, CHROMIUM_FLAGS, pdf_pages_text, pdf_text
+from desk_page import CODE, DESKTOP, IN_CHROMIUM, ISO_DATE, TABLET, TODAY, check, download, errors_of, typed
+from helpers import pdf_pages_text, pdf_text
 from pypdf import PdfReader
 
 from generator.paths import library_root
 from generator.verify.html import html_text
 
-AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-DESKTOP = {"width": 1366, "height": 768}
-TABLET = {"width": 820, "height": 1180}
-TODAY = dt.date.today()
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-CODE = "[0-9a-f]{8}"
-"""The short random code in a download's name."""
-
-NO_CHROMIUM = "Debian's Chromium is not installed (apt-get install chromium)"
-NO_AXE = "axe-core is not installed (npm ci --prefix tests/axe; .ci/run does it)"
-pytestmark = [
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=NO_CHROMIUM),
-    pytest.mark.skipif(not AXE.exists(), reason=NO_AXE),
-]
-
-
-def typed(day: dt.date) -> str:
-    """A date as staff type it."""
-    return day.strftime("%m/%d/%Y")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def open_page(browser, live_server) -> Iterator[Any]:
-    """Open the page at a viewport size (against a server started with `changes`); no CSP violation allowed."""
-    pages: list[Any] = []
-    console: list[str] = []
-
-    def _open(viewport: dict[str, int] = DESKTOP, **changes: Any) -> Any:
-        page = browser.new_page(viewport=viewport, accept_downloads=True)
-        page.on("console", lambda message: console.append(message.text))
-        page.goto(live_server(**changes))
-        page.locator("#topic-0 option").nth(1).wait_for(state="attached")
-        pages.append(page)
-        return page
-
-    yield _open
-    for page in pages:
-        page.close()
-    assert not [line for line in console if "Content Security Policy" in line], console
-
-
-def check(page: Any, state: str) -> None:
-    """No axe-core violation in this state; its screenshot saved when asked for."""
-    if not page.evaluate("typeof window.axe === 'object'"):
-        page.evaluate(AXE.read_text())
-    violations = page.evaluate(
-        "async () => (await axe.run(document)).violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(', '))"
-    )
-    assert violations == [], (state, violations)
-    ids = page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)")
-    assert len(ids) == len(set(ids)), state
-    folder = os.environ.get("HANDOUT_SCREENSHOT_DIR")
-    if folder:
-        from PIL import Image
-
-        if page.locator("#preview").is_visible():
-            page.wait_for_timeout(2000)  # let the PDF viewer draw the first page for the picture
-        size = page.viewport_size
-        target = Path(folder) / f"{state}-{size['width']}x{size['height']}.png"
-        Image.open(io.BytesIO(page.screenshot())).convert("RGB").quantize(64).save(target, optimize=True)
+pytestmark = IN_CHROMIUM
 
 
 def tab_to(page: Any, element_id: str, most: int = 60) -> None:
@@ -121,24 +51,11 @@ def fill_methocarbamol(page: Any, times: str = "4") -> None:
     fill(page, "methocarbamol", "750", "1500", times, "3")
 
 
-def download(page: Any, tmp_path: Path) -> tuple[str, bytes]:
-    with page.expect_download() as started:
-        page.click("#download")
-    saved = tmp_path / started.value.suggested_filename
-    started.value.save_as(saved)
-    return started.value.suggested_filename, saved.read_bytes()
-
-
 def summary_says(page: Any, words: str, line: str = "#rx-summary") -> str:
     """Wait until the line under a prescription (asked of the server) says `words`; its text, spaces plain."""
     script = "([line, words]) => document.querySelector(line).textContent.replace(/\\u00a0/g, ' ').includes(words)"
     page.wait_for_function(script, arg=[line, words])
     return page.inner_text(line).replace("\xa0", " ")
-
-
-def errors_of(page: Any, control: str) -> list[str]:
-    ids = (page.get_attribute(control, "aria-describedby") or "").split()
-    return [page.inner_text(f"#{i}") for i in ids if i.startswith("error-")]
 
 
 def test_made_leaflet_is_cleared_by_any_edit_and_next_patient_keeps_the_prescriber(open_page, tmp_path) -> None:
@@ -244,14 +161,19 @@ def test_taper_steps_by_days_copy_the_step_before_and_show_their_dates(open_page
     step.get_by_label("Days at this dose").fill("3")
     first = TODAY + dt.timedelta(days=14)
     short = lambda day: f"{day:%b} {day.day}, {day.year}"  # noqa: E731
-    assert page.inner_text("#step-dates-0") == f"From {short(first)} until {short(first + dt.timedelta(days=2))} (3 days)"
+    assert (
+        page.inner_text("#step-dates-0") == f"From {short(first)} until {short(first + dt.timedelta(days=2))} (3 days)"
+    )
     page.fill("#rx-days", "10")  # the dates follow the full-dose days
     first = TODAY + dt.timedelta(days=10)
     assert page.inner_text("#step-dates-0").startswith(f"From {short(first)} until")
     step.get_by_label("Times a day").fill("2")
     page.click("#add-step")
     second = page.get_by_role("group", name="Lower dose, step 2")
-    assert second.get_by_label("Times a day").input_value() == "2" and second.get_by_label("Days at this dose").input_value() == "3"
+    assert (
+        second.get_by_label("Times a day").input_value() == "2"
+        and second.get_by_label("Days at this dose").input_value() == "3"
+    )
     page.get_by_role("button", name="Remove step 2").click()
     assert page.locator(".step").count() == 1
     assert page.evaluate("document.activeElement.id") == "add-step"
@@ -295,7 +217,9 @@ def test_all_errors_in_one_round_on_their_fields(open_page) -> None:
     assert any(message.startswith("More than the step before (750 mg)") for message in step_dose)
     assert len(step_dose) == 2
     assert errors_of(page, "#step-times-0") == []  # a daily limit belongs to the dose
-    assert errors_of(page, "#step-days-0") == ["Required: the days at this dose (or the course's “Last day to take it”)."]
+    assert errors_of(page, "#step-days-0") == [
+        "Required: the days at this dose, or the course's “Last day to take it”."
+    ]
     assert errors_of(page, "#rx-start") == ["More than a year after today; check the year."]
     every = page.locator(".error").all_inner_texts()
     assert not [m for m in every if ISO_DATE.search(m) or "_" in m or "input should" in m.lower()], every
@@ -436,7 +360,7 @@ def test_email_and_saved_prescribers(open_page, tmp_path) -> None:
     assert page.locator("#email-box").is_visible()
     page.fill("#email-to", "maria@example.org")
     page.click("#send-email")
-    page.locator("#status", has_text="email written to").wait_for()
+    page.locator("#email-result", has_text="email written to").wait_for()
     assert [path.name.split("-")[0] for path in outbox.glob("*.eml")] == ["methocarbamol"]
     page.reload()
     page.locator("#topic-0 option").nth(1).wait_for(state="attached")

@@ -137,7 +137,7 @@ def _steps(rx: Prescription, check: _Checker) -> list[_Step]:
         start = taper.from_ or (ends + dt.timedelta(days=1) if ends else None)
         if start is None:
             check.fail(
-                f"prescription.taper[{index - 1}].days", "required: the days at this dose (or the next step's from)"
+                f"prescription.taper[{index - 1}].days", "required: the days at this dose, or the next step's from"
             )
             return steps
         if index == 0 and start != full_end + dt.timedelta(days=1):
@@ -161,7 +161,7 @@ def _steps(rx: Prescription, check: _Checker) -> list[_Step]:
         check.fail("prescription.last_day", f"must be {ends.isoformat()}, the last of the last step's {days} days")
     elif rx.taper and last_day is None:
         days = f"prescription.taper[{len(rx.taper) - 1}].days"
-        check.fail(days, "required: the days at this dose (or the course's last_day)")
+        check.fail(days, "required: the days at this dose, or the course's last_day")
     elif rx.last_day and not rx.taper:
         check.fail(
             "prescription.last_day", "only used with a taper plan; without one the course ends after days_supply"
