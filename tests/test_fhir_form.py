@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.inputs.personalisation import read_clinic
 from generator.paths import SAMPLES, layouts_root, library_root
@@ -119,3 +121,25 @@ def test_the_form_route_needs_the_token_and_fhir_json(client) -> None:
     assert wrong.status_code == 415 and wrong.json()["error"] == "send the order as application/fhir+json"
     broken = client.post("/api/fhir/form", content="{", headers={"Content-Type": FHIR_JSON})
     assert broken.status_code == 400 and broken.json()["error"].startswith("request:1: invalid JSON")
+
+
+SECRET = "Zq7Secret"
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.sampled_from(["", SECRET, "2026-11-24", "active"]))
+
+
+def _mangled(order: dict, data: st.DataObject) -> dict:
+    """The sample order with a few of its values swapped for odd ones (and the patient's name made secret)."""
+    mangled = json.loads(json.dumps(order).replace("Lopez", SECRET))
+    request = next(e["resource"] for e in mangled["entry"] if e["resource"]["resourceType"] == "MedicationRequest")
+    for key in data.draw(st.lists(st.sampled_from(sorted(request)), max_size=3)):
+        request[key] = data.draw(_VALUES)
+    return mangled
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_order_is_read_or_refused_in_words_that_never_quote_the_patient(client, data) -> None:
+    answer = _form(client, _mangled(_order("carisoprodol-tid.json"), data))
+    assert answer.status_code in (200, 422), answer.text
+    if answer.status_code == 422:
+        assert SECRET not in answer.text and answer.json()["errors"]

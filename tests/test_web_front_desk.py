@@ -281,3 +281,21 @@ def test_printing_the_page_prints_the_leaflet_or_a_one_line_notice(open_page, tm
     page.evaluate(PRINTS)
     page.keyboard.press("Control+P")  # Ctrl+P prints the leaflet made, not the form
     assert page.evaluate("window.__prints") == 1
+
+
+def test_a_dose_two_strengths_make_is_asked_for_on_the_strength(open_page) -> None:
+    page = open_page()
+    page.select_option("#topic-0", "methocarbamol")
+    assert page.locator("#rx-dose option").all_inner_texts()[:3] == ["Choose…", "500 mg", "750 mg"]
+    page.select_option("#rx-dose", "1500")  # 2 x 750 mg or 3 x 500 mg: no strength chosen for you
+    assert page.input_value("#rx-strength") == ""
+    page.fill("#patient-name", "Maria Lopez")
+    page.fill("#prescriber-name", "Dr. Sam Lee")
+    page.fill("#rx-times", "3")
+    page.fill("#rx-days", "3")
+    page.click("#make")
+    page.locator(".error").first.wait_for()
+    [message] = errors_of(page, "#rx-strength")
+    assert message.startswith("Required: 1,500 mg can be made as 2 x 750 mg or 3 x 500 mg tablets")
+    assert errors_of(page, "#rx-dose") == []
+    assert page.evaluate("document.activeElement.id") == "rx-strength"
