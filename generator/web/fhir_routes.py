@@ -40,6 +40,27 @@ def _outcome(error: HandoutError, status: int, headers: dict[str, str] | None = 
     return Response(outcome, status_code=status, media_type=FHIR_JSON, headers=headers)
 
 
+class _UnreadBodyError(Exception):
+    """A FHIR body that cannot be read, with the status to answer."""
+
+    def __init__(self, error: InputError, status: int) -> None:
+        super().__init__(str(error))
+        self.error, self.status = error, status
+
+
+async def _fhir_json(request: Request, what: str) -> Any:
+    """The decoded JSON of a FHIR request body (`what`: the Bundle, the order); _UnreadBodyError when it cannot be read."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind not in (FHIR_JSON, "application/json"):
+        raise _UnreadBodyError(InputError(f"request: send the {what} as {FHIR_JSON}"), 415)
+    try:
+        return decode_bundle((await request.body()).decode("utf-8"), "request")
+    except UnicodeDecodeError:
+        raise _UnreadBodyError(InputError("request: body is not UTF-8 JSON"), 400) from None
+    except InputError as exc:
+        raise _UnreadBodyError(exc, 400) from None
+
+
 def _busy(exc: BusyError) -> Response:
     return _outcome(HandoutError(BUSY_MESSAGE), 503, {"Retry-After": str(exc.retry_after)})
 
@@ -116,18 +137,13 @@ def fhir_router(
         refused = check_token(request) or refused_at_once(pool, _busy)
         if refused:
             return refused
-        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if kind not in (FHIR_JSON, "application/json"):
-            return _outcome(InputError(f"request: send the Bundle as {FHIR_JSON}"), 415)
+        try:
+            bundle = await _fhir_json(request, "Bundle")
+        except _UnreadBodyError as exc:
+            return _outcome(exc.error, exc.status)
         if output not in OUTPUTS:
             message = f"expected one of {', '.join(OUTPUTS)}"
             return _outcome(InputError(f"request: output: {message}", (("output", message),)), 422)
-        try:
-            bundle = decode_bundle((await request.body()).decode("utf-8"), "request")
-        except UnicodeDecodeError:
-            return _outcome(InputError("request: body is not UTF-8 JSON"), 400)
-        except InputError as exc:
-            return _outcome(exc, 400)
         options = {"output": output, "topic": topic, "layout": layout, "paper": paper}
         try:
             body, headers, leaflet = await pool.run(_make, clinic, bundle, options)
@@ -157,15 +173,10 @@ def fhir_router(
         refused = check_token(request)
         if refused:
             return refused
-        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if kind not in (FHIR_JSON, "application/json"):
-            return error_reply(InputError(f"request: send the order as {FHIR_JSON}"), 415)
         try:
-            data = decode_bundle((await request.body()).decode("utf-8"), "request")
-        except UnicodeDecodeError:
-            return error_reply(InputError("request: body is not UTF-8 JSON"), 400)
-        except InputError as exc:
-            return error_reply(exc, 400)
+            data = await _fhir_json(request, "order")
+        except _UnreadBodyError as exc:
+            return error_reply(exc.error, exc.status)
         try:
             form = await run_in_threadpool(read_order_form, data, "request", generator.library, codes, dt.date.today())
         except InputError as exc:
