@@ -49,7 +49,7 @@ class _UnreadBodyError(Exception):
 
 
 async def _fhir_json(request: Request, what: str) -> Any:
-    """The decoded JSON of a FHIR request body (`what`: the Bundle, the order); _UnreadBodyError when it cannot be read."""
+    """The decoded JSON of a FHIR request body (`what`: the Bundle, the order); _UnreadBodyError if unreadable."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind not in (FHIR_JSON, "application/json"):
         raise _UnreadBodyError(InputError(f"request: send the {what} as {FHIR_JSON}"), 415)
