@@ -261,7 +261,7 @@ def test_no_focused_control_is_covered_at_any_zoom(open_page, tmp_path, zoom, vi
         if page.evaluate("document.activeElement.id") == "make":
             break
     assert covered == [], (zoom, covered)
-    check(page, f"zoom-{zoom}")
+    check(page, f"zoom-{zoom.removesuffix('%')}")
     assert page.evaluate("document.scrollingElement.scrollWidth") <= viewport["width"]  # no sideways scrolling
 
 

@@ -240,8 +240,7 @@ export class Medicines {
     taper.forEach((one, index) => {
       const ends = index + 1 < taper.length ? taper[index + 1].from : rx.last_day && addDays(rx.last_day, 1);
       const days = ends ? Math.round((Date.parse(ends) - Date.parse(one.from)) / 86400000) : "";
-      const step = makeStep(own(section, "steps"), medicine, { days: String(days), times: String(one.times_per_day), strength: String(one.strength_mg || own(section, "strength").value), dose: String(one.dose_mg), slots: one.times || usualTimes(this.topicOf(section), one.times_per_day) || [] });
-      step.dataset.fromOrder = "yes";
+      makeStep(own(section, "steps"), medicine, { days: String(days), times: String(one.times_per_day), strength: String(one.strength_mg || own(section, "strength").value), dose: String(one.dose_mg), slots: one.times || usualTimes(this.topicOf(section), one.times_per_day) || [] });
     });
     this.renumber();
     this.stepsChanged(section);

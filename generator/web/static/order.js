@@ -28,7 +28,9 @@ export class OrderImport {
       event.preventDefault();
       this.read(event.clipboardData.getData("text"));
     });
-    pasteBox.addEventListener("change", () => pasteBox.value.trim() && this.read(pasteBox.value));
+    pasteBox.addEventListener("change", async () => {  // typed or pasted another way: read when it is left
+      if (pasteBox.value.trim() && (await this.read(pasteBox.value))) pasteBox.value = "";
+    });
     dropArea.addEventListener("dragover", (event) => {
       if ([...event.dataTransfer.types].includes("Files")) event.preventDefault();
     });
@@ -43,6 +45,7 @@ export class OrderImport {
     await this.read(await file.text());
   }
 
+  // Fill the form from the order's text; whether it was read.
   async read(text) {
     this.status.textContent = "Reading the order…";
     let response;
@@ -50,7 +53,7 @@ export class OrderImport {
       response = await this.api("/api/fhir/form", { method: "POST", headers: { "Content-Type": "application/fhir+json" }, body: text });
     } catch (error) {
       this.refuse("The server could not be reached, so the order was not read. Check the network connection, then try again.");
-      return;
+      return false;
     }
     let answer = null;
     try {
@@ -61,11 +64,12 @@ export class OrderImport {
     if (!response.ok || !answer) {
       const why = answer && answer.error ? answer.error : "the server answered " + response.status;
       this.refuse("The order was not read, so the form was not filled: " + why + (why.endsWith(".") ? "" : "."));
-      return;
+      return false;
     }
     const titles = this.fill(answer);
-    if (!titles) return;
+    if (!titles) return false;
     this.status.textContent = orderWords(answer, titles);
     this.ask(answer.missing, MISSING);
+    return true;
   }
 }
