@@ -3,17 +3,20 @@
 // for one print job; several medicines in one leaflet); any edit clears a leaflet already made, so
 // only what the form says is printed.
 
-import { fromIso } from "./dates.js";
+import { api, signOut, signedIn } from "./access.js";
 import { fillDoses } from "./dose.js";
+import { Emailer } from "./email.js";
 import { clearErrors, showErrors, showGeneral } from "./errors.js";
 import { OrderImport } from "./order.js";
+import { fillForm } from "./order_form.js";
 import { Prescribers } from "./prescribers.js";
 import { Leaflets, option } from "./leaflets.js";
 import { Medicines, own } from "./medicines.js";
 import { readDate, readForm, readNumber, text } from "./request.js";
 import { part } from "./steps.js";
+import { readyHeading, showContent, showWarnings } from "./results.js";
 import { Summaries } from "./summary.js";
-import { warningWords } from "./wording.js";
+import { intoView, uncover } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("leaflet-form");
@@ -25,45 +28,11 @@ let prescribers = null;
 const summaries = new Summaries(api);
 let version = 0; // every edit counts up: a leaflet made from an older form is never shown
 let made = null; // {url, fileName, body, code}
-let emailed = null; // the leaflet last emailed: sending it again asks first
 let busy = false;
-
-// A shared token is kept on this computer; a person's own token only until the browser closes (see signedIn).
-function token() {
-  return $("token").value || sessionStorage.getItem("handout-token") || localStorage.getItem("handout-token") || "";
-}
-
-async function signedIn() {
-  const response = await api("/api/me");
-  const me = response.ok ? await response.json() : { name: null };
-  if (me.name) localStorage.removeItem("handout-token");
-  else if (token()) localStorage.setItem("handout-token", token());
-  $("token-box").hidden = true;  // the token worked
-  $("signed-in").hidden = !me.name;
-  $("signed-in-name").textContent = me.name ? "Signed in as " + me.name : "";
-}
-
-function signOut() {
-  $("token").value = "";
-  sessionStorage.removeItem("handout-token");
-  localStorage.removeItem("handout-token");
-  location.reload();
-}
 
 // The audit log records what staff did with a leaflet the server made (its code, never its content).
 function report(action) {
   if (made && made.code) api("/api/audit", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ action, code: made.code }) });
-}
-
-async function api(path, options = {}) {
-  const headers = Object.assign({}, options.headers || {});
-  if (token()) headers["Authorization"] = "Bearer " + token();
-  const response = await fetch(path, Object.assign({}, options, { headers }));
-  if (response.status === 401) {
-    $("token-box").hidden = false;
-    $("token").focus();
-  }
-  return response;
 }
 
 function say(text) {
@@ -109,61 +78,6 @@ function invalidate() {
 function fileName(response) {
   const found = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
   return found ? found[1] : "leaflet.pdf";
-}
-
-// Each staff warning says what to do first; its reason and source are behind a "Why?" button. The page may add
-// the age it holds (the server's warnings never carry patient data).
-function showWarnings(response, data) {
-  let warnings = [];
-  try {
-    warnings = JSON.parse(response.headers.get("X-Handout-Warnings") || "[]");
-  } catch (error) {
-    warnings = [];
-  }
-  const list = $("warning-list");
-  list.textContent = "";
-  warnings.forEach((warning, index) => {
-    const item = document.createElement("li");
-    const action = document.createElement("span");
-    const age = /^patient\./.test(warning.field) && data.patient.age !== undefined ? " The form says age " + data.patient.age + "." : "";
-    action.textContent = warningWords(warning) + age;
-    item.appendChild(action);
-    if (warning.why) {
-      const why = document.createElement("p");
-      why.className = "why";
-      why.id = "why-" + index;
-      why.hidden = true;
-      why.textContent = warning.why;
-      const toggle = document.createElement("button");
-      toggle.type = "button";
-      toggle.className = "small why-toggle";
-      toggle.textContent = "Why?";
-      toggle.setAttribute("aria-expanded", "false");
-      toggle.setAttribute("aria-controls", why.id);
-      toggle.addEventListener("click", () => {
-        why.hidden = !why.hidden;
-        toggle.setAttribute("aria-expanded", String(!why.hidden));
-      });
-      item.append(" ", toggle, why);
-    }
-    list.appendChild(item);
-  });
-  $("warnings").hidden = warnings.length === 0;
-  return warnings.length;
-}
-
-// The content status of what was made (X-Handout-Content), in plain words beside the Print button.
-function showContent(response) {
-  const box = $("content-status");
-  let content = null;
-  try {
-    content = JSON.parse(response.headers.get("X-Handout-Content") || "null");
-  } catch (error) {
-    content = null;
-  }
-  box.textContent = content ? content.text + "." : "";
-  box.classList.toggle("draft", Boolean(content && !content.approved));
-  box.hidden = !content;
 }
 
 async function failure(response) {
@@ -231,9 +145,7 @@ async function make(event) {
   const medicine = data.prescriptions ? medicines.titles().join(" and ") : null;
   const titles = data.topics.map((name) => (medicine && leaflets.topicOf(name).medicine ? medicine : leaflets.topicOf(name).title)).join(" + ");
   const layout = catalog.layouts.find((one) => one.name === data.layout);
-  const layoutTitle = layout ? layout.title.split(/[:(]/)[0].trim() : data.layout;
-  const who = data.patient.preferred_name || data.patient.name;
-  $("result-heading").textContent = "Leaflet ready for " + who + ": " + titles + ", " + leaflets.languageName(data.language) + ", " + layoutTitle;
+  $("result-heading").textContent = readyHeading(data, titles, leaflets.languageName(data.language), layout);
   $("result").hidden = false;
   say("The leaflet is ready" + (warnings ? ": check the warnings before you hand it out." : ": print it, download it or email it."));
   $("result").scrollIntoView({ block: "start" });
@@ -277,65 +189,6 @@ async function downloadPage() {
   link.remove();
 }
 
-// The email's outcome and PDF code appear next to Send, in view, announced, and stay until the next patient.
-function emailSaid(text) {
-  const box = $("email-result");
-  box.textContent = text;
-  intoView(box);
-  box.focus({ preventScroll: true });
-}
-
-async function sendEmail() {
-  if (busy || !made) return;
-  if (emailed === made) {  // the same leaflet again: ask first, a new code goes with it
-    $("resend-box").hidden = false;
-    $("resend-yes").focus();
-    return;
-  }
-  await send();
-}
-
-async function send() {
-  $("resend-box").hidden = true;
-  clearErrors();
-  setBusy(true, $("send-email"), "Sending…");
-  emailSaid("Sending the email…");
-  let response;
-  try {
-    const body = JSON.stringify(Object.assign({ to: $("email-to").value.trim() }, made.body));
-    response = await api("/api/leaflets/email", { method: "POST", headers: { "Content-Type": "application/json" }, body });
-  } catch (error) {
-    response = null;
-  }
-  setBusy(false, $("send-email"));
-  if (!response || !response.ok) {
-    const result = response ? await failure(response) : { error: "The server could not be reached. Try again.", errors: [] };
-    $("email-result").textContent = "The email was not sent.";
-    showErrors(result.errors || [], result.error);
-    intoView(document.activeElement);
-    return;
-  }
-  const result = await response.json();
-  emailed = made;
-  emailSaid(result.sent.map((one) => one.title + ": email " + one.outcome +
-    (one.code ? ". PDF code (give it by phone or in person, never by email): " + one.code : "")).join(". ") + ".");
-}
-
-// Bring `element` fully into view (below nothing sticky): every outcome of Make and Send is seen where it lands.
-function intoView(element) {
-  if (element && element !== document.body) element.scrollIntoView({ block: "nearest" });
-  uncover(element);
-}
-
-// A focused control never sits under the sticky "Make leaflet" bar, at any zoom (WCAG 2.4.12).
-function uncover(element) {
-  const bar = document.querySelector("form > .actions");
-  if (!element || !element.getBoundingClientRect || bar.contains(element) || getComputedStyle(bar).position !== "sticky") return;
-  const box = element.getBoundingClientRect();
-  const top = bar.getBoundingClientRect().top;
-  if (box.bottom > top && box.top < bar.getBoundingClientRect().bottom) window.scrollBy(0, box.bottom - top + 8);
-}
-
 function printLeaflet() {
   report("printed");
   preview.contentWindow.print();
@@ -343,42 +196,10 @@ function printLeaflet() {
 
 // ---- importing an order ----
 
-function setValue(id, value) {
-  $(id).value = value === undefined || value === null ? "" : String(value);
-}
-
-// Fill the form from an order (POST /api/fhir/form); returns the medicines' titles, or null when the page has
-// no leaflet for one of them.
 function fillFromOrder(order) {
-  const topics = order.topics.map((name) => leaflets.topicOf(name));
-  if (topics.some((topic) => !topic)) {
-    showGeneral("The order names a medicine this page has no leaflet for, so the form was not filled.");
-    return null;
-  }
-  invalidate();
-  clearErrors();
-  leaflets.clear();
-  leaflets.selects()[0].value = topics[0].name;
-  medicines.clear();
-  showPrescription();
-  for (const topic of topics.slice(1)) {
-    const select = medicines.add();
-    select.value = topic.name;
-    medicines.setMedicine(select.closest(".medicine"), topic);
-  }
-  medicines.renumber();
-  medicines.sections().forEach((section, index) => medicines.fill(section, order.prescriptions[index]));
-  setValue("patient-name", order.patient.name);
-  setValue("patient-preferred", order.patient.preferred_name);
-  setValue("patient-age", "");
-  setValue("patient-dob", order.patient.date_of_birth && fromIso(order.patient.date_of_birth));
-  if (order.patient.language && catalog.languages.some((one) => one.code === order.patient.language)) $("language").value = order.patient.language;
-  $("saved-prescriber").value = "";
-  setValue("prescriber-name", order.prescriber.name);
-  setValue("prescriber-phone", order.prescriber.phone);
-  leaflets.languageNotes();
-  updateSummary();
-  return topics.map((topic) => topic.title);
+  const titles = fillForm(order, { catalog, leaflets, medicines, clear: () => (invalidate(), clearErrors()), done: () => updateSummary() });
+  if (!titles) showGeneral("The order names a medicine this page has no leaflet for, so the form was not filled.");
+  return titles;
 }
 
 // What the order lacks, asked for on its fields; with nothing missing, Make leaflet is next.
@@ -403,9 +224,7 @@ function orderRefused(message) {
 function nextPatient() {
   invalidate();
   clearErrors();
-  emailed = null;
-  $("email-result").textContent = "";
-  $("resend-box").hidden = true;
+  emailer.forget();
   $("order-status").textContent = "";
   const keep = { name: $("prescriber-name").value, phone: $("prescriber-phone").value, saved: $("saved-prescriber").value };
   const printer = { paper: $("paper").value, colour: $("colour").value, sides: $("double-sided").checked };
@@ -537,11 +356,6 @@ form.addEventListener("submit", make);
 $("next-patient").addEventListener("click", nextPatient);
 $("next-patient-done").addEventListener("click", nextPatient);
 $("print").addEventListener("click", printLeaflet);
-$("resend-yes").addEventListener("click", send);
-$("resend-no").addEventListener("click", () => {
-  $("resend-box").hidden = true;
-  $("send-email").focus();
-});
 // Ctrl+P (or Cmd+P) prints the leaflet made, not the page; without one, the page prints a one-line notice.
 document.addEventListener("keydown", (event) => {
   if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "p" && made) {
@@ -552,7 +366,8 @@ document.addEventListener("keydown", (event) => {
 document.addEventListener("focusin", (event) => uncover(event.target));
 $("download").addEventListener("click", download);
 $("download-html").addEventListener("click", downloadPage);
-$("send-email").addEventListener("click", sendEmail);
+const emailer = new Emailer({ current: () => made, busy: () => busy, setBusy, failure });
+emailer.listen();
 $("token").addEventListener("change", () => {
   sessionStorage.setItem("handout-token", text("token"));
   load();
