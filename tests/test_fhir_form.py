@@ -143,3 +143,23 @@ def test_any_order_is_read_or_refused_in_words_that_never_quote_the_patient(clie
     assert answer.status_code in (200, 422), answer.text
     if answer.status_code == 422:
         assert SECRET not in answer.text and answer.json()["errors"]
+
+
+def test_orders_sent_without_their_patient_must_name_the_same_one(client) -> None:
+    order = next(
+        e["resource"]
+        for e in _order("carisoprodol-tid.json")["entry"]
+        if e["resource"]["resourceType"] == "MedicationRequest"
+    )
+    other = json.loads(json.dumps(order)) | {"id": "rx-5502", "subject": {"reference": "Patient/p-2002"}}
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": order}, {"resource": other}]}
+    answer = _form(client, bundle)
+    assert answer.status_code == 422
+    assert answer.json()["errors"] == [
+        {
+            "field": "MedicationRequest[1].subject",
+            "message": "the orders refer to different patients: one leaflet is for one",
+        }
+    ]
+    other["subject"] = order["subject"]
+    assert _form(client, bundle).json()["missing"] == ["patient.name"]

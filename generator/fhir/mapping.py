@@ -139,6 +139,8 @@ def read_orders(
         subject = bundle.resolve(request.subject, request, "MedicationRequest.subject", named)
         if patient is not None and subject is not patient:
             named.add("MedicationRequest.subject", "must refer to the Patient in the bundle")
+        elif patient is None and _subject(request) != _subject(requests[0]):  # orders sent without their Patient
+            named.add("MedicationRequest.subject", "the orders refer to different patients: one leaflet is for one")
         prescribers.append(prescriber_fields(request, bundle, made_on, named, required=not asking))
         if several and prescribers[-1].get("name") != prescribers[0].get("name"):
             named.add("MedicationRequest.requester", "the orders name different prescribers: one leaflet names one")
@@ -188,6 +190,11 @@ def read_fhir(
     order_references = tuple(read.bundle.reference_to(entry) for entry in read.entries)
     topic_name = "" if several else orders[0].topic
     return FhirInput(topic_name, personalisation, reference, order_references, warnings, paths)
+
+
+def _subject(request: MedicationRequest) -> str | None:
+    """The patient an order names, as it names it."""
+    return request.subject.reference if request.subject else None
 
 
 def _read_order(
