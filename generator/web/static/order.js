@@ -1,7 +1,8 @@
 // "Import order (FHIR)": a Bundle or MedicationRequest (a file chosen or dropped, or text pasted) is read by the
 // server exactly as POST /api/fhir/handouts reads it (POST /api/fhir/form) and fills the form. The page then says
 // what came from the order and asks, on their fields, for what the order lacks (a bare MedicationRequest's
-// patient name or prescriber). An order the server refuses is refused with its words; the form is left as it was.
+// patient name or prescriber). An order the server refuses is refused with its messages (without the FHIR paths,
+// which say nothing to a receptionist); the form is left as it was.
 
 const MISSING = "Not in the order: fill this in.";
 
@@ -62,7 +63,8 @@ export class OrderImport {
       answer = null;
     }
     if (!response.ok || !answer) {
-      const why = answer && answer.error ? answer.error : "the server answered " + response.status;
+      const messages = answer && answer.errors && answer.errors.length ? answer.errors.map((one) => one.message) : [];
+      const why = messages.length ? messages.join("; ") : answer && answer.error ? answer.error : "the server answered " + response.status;
       this.refuse("The order was not read, so the form was not filled: " + why + (why.endsWith(".") ? "" : "."));
       return false;
     }
