@@ -183,8 +183,8 @@ def test_an_order_refused_for_a_clinical_reason_says_why_and_leaves_the_form(ope
     page.locator("#form-error:not([hidden])").wait_for()
     message = page.inner_text("#form-error")
     assert message.startswith("The order was not read, so the form was not filled: ")
-    assert "3,500 mg a dose is above the 350 mg limit for carisoprodol" in message  # the EHR route's words
-    assert "MedicationRequest" not in message and "dose_mg" not in message  # not its FHIR paths
+    assert "doseQuantity: 3,500 mg a dose is above the 350 mg limit for carisoprodol" in message  # the EHR's words
+    assert "MedicationRequest" not in message and "dose_mg" not in message  # not the whole FHIR path
     assert page.evaluate("document.activeElement.id") == "form-error"
     assert page.input_value("#patient-name") == "Kept As Typed"
     check(page, "imported-order-refused")

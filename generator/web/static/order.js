@@ -1,8 +1,8 @@
 // "Import order (FHIR)": a Bundle or MedicationRequest (a file chosen or dropped, or text pasted) is read by the
 // server exactly as POST /api/fhir/handouts reads it (POST /api/fhir/form) and fills the form. The page then says
 // what came from the order and asks, on their fields, for what the order lacks (a bare MedicationRequest's
-// patient name or prescriber). An order the server refuses is refused with its messages (without the FHIR paths,
-// which say nothing to a receptionist); the form is left as it was.
+// patient name or prescriber). An order the server refuses is refused with its messages, each named by the order's
+// element it is about (not its whole FHIR path); the form is left as it was.
 
 const MISSING = "Not in the order: fill this in.";
 
@@ -14,6 +14,12 @@ export function orderWords(form, titles) {
   parts.push(titles.join(" and ") + (form.prescriptions.some((rx) => rx.taper && rx.taper.length) ? " with its steps to lower the dose" : ""));
   const last = parts.pop();
   return "Filled in from the order: " + (parts.length ? parts.join(", ") + " and " + last : last) + ". Check each field before you make the leaflet.";
+}
+
+// "MedicationRequest.dispenseRequest.quantity (prescription.x)" -> "quantity: ".
+function element(path) {
+  const name = (path || "").replace(/\s*\(.*\)$/, "").split(".").pop().replace(/\[\d+\]$/, "");
+  return name ? name + ": " : "";
 }
 
 export class OrderImport {
@@ -63,7 +69,7 @@ export class OrderImport {
       answer = null;
     }
     if (!response.ok || !answer) {
-      const messages = answer && answer.errors && answer.errors.length ? answer.errors.map((one) => one.message) : [];
+      const messages = answer && answer.errors && answer.errors.length ? answer.errors.map((one) => element(one.field) + one.message) : [];
       const why = messages.length ? messages.join("; ") : answer && answer.error ? answer.error : "the server answered " + response.status;
       this.refuse("The order was not read, so the form was not filled: " + why + (why.endsWith(".") ? "" : "."));
       return false;
