@@ -18,12 +18,6 @@ Warning_ = tuple[str, str]
 """(field, message), like an error's problems."""
 
 MAX_DAYS_AHEAD = 366
-START_TOO_FAR = "more than a year after the leaflet's made-on date; check the year"
-
-
-def start_too_far(start: dt.date, made_on: dt.date) -> bool:
-    """Whether a course starting on `start` is almost surely a typing error (more than a year ahead)."""
-    return (start - made_on).days > MAX_DAYS_AHEAD
 
 
 def staff_warnings(
@@ -47,7 +41,7 @@ def staff_warnings(
         return tuple(found)
     found += _start_dose(topic, schedule, age)
     found += _refills(topic, schedule, clinic_max_days)
-    if start_too_far(schedule.start, made_on):
+    if (schedule.start - made_on).days > MAX_DAYS_AHEAD:
         raise InputError(f"{where}: prescription.start: {START_TOO_FAR}", (("prescription.start", START_TOO_FAR),))
     if schedule.last_day < made_on:
         found.append(("prescription.start", "the whole course ended before the leaflet's made-on date"))
@@ -84,3 +78,7 @@ def _start_dose(topic: Topic, schedule: Schedule, age: int | None) -> list[Warni
         for caution in topic.start_dose_cautions
         if caution.applies_to(age, first_dose)
     ]
+
+
+START_TOO_FAR = "more than a year after the leaflet's made-on date; check the year"
+"""A start date more than MAX_DAYS_AHEAD days after the made-on date: almost surely a typing error, refused."""

@@ -30,7 +30,7 @@ from generator.inputs.personalisation import (
 )
 from generator.inputs.selection import find_medicine_topics
 from generator.layouts import LayoutLibrary
-from generator.prescription.cautions import START_TOO_FAR, staff_warnings, start_too_far
+from generator.prescription.cautions import MAX_DAYS_AHEAD, START_TOO_FAR, staff_warnings
 from generator.prescription.dosing import make_schedule
 from generator.prescription.policy import ClinicPolicy
 from generator.web.catalog import DEFAULT_LAYOUT, PAPERS
@@ -242,7 +242,7 @@ def _check_start(context: _Context, rx: Any, prefix: str) -> None:
         day = dt.date.fromisoformat(start)
     except ValueError:
         return
-    if start_too_far(day, context.made_on):
+    if (day - context.made_on).days > MAX_DAYS_AHEAD:
         context.problems.add(f"{prefix}.start", START_TOO_FAR)
 
 
