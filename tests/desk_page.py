@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import re
 from pathlib import Path
@@ -66,3 +67,24 @@ def download(page: Any, tmp_path: Path) -> tuple[str, bytes]:
     saved = tmp_path / started.value.suggested_filename
     started.value.save_as(saved)
     return started.value.suggested_filename, saved.read_bytes()
+
+
+def order_starting(name: str, start: dt.date = TODAY) -> dict:
+    """A sample order of tests/fhir, its course moved to start on `start` (so no warning says it started before)."""
+    bundle = json.loads((Path(__file__).parent / "fhir" / name).read_text())
+    for entry in bundle["entry"]:
+        order = entry["resource"]
+        if order["resourceType"] != "MedicationRequest":
+            continue
+        periods = [
+            d["timing"]["repeat"]["boundsPeriod"]
+            for d in order["dosageInstruction"]
+            if "boundsPeriod" in d["timing"]["repeat"]
+        ]
+        shift = start - min(dt.date.fromisoformat(period["start"][:10]) for period in periods if "start" in period)
+        for period in periods:
+            for key in set(period) & {"start", "end"}:
+                period[key] = (dt.date.fromisoformat(period[key][:10]) + shift).isoformat() + period[key][10:]
+        order["authoredOn"] = start.isoformat()
+        order.get("dispenseRequest", {}).pop("validityPeriod", None)
+    return bundle

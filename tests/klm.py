@@ -56,6 +56,14 @@ class Receptionist:
         self.actions.extend(f"key {letter}" for letter in text)
         self.page.locator(selector).press_sequentially(text)
 
+    def type_over(self, selector: str, text: str) -> None:
+        """Click a field that holds a value, select it all (Ctrl+A), then type `text` over it."""
+        self.click(selector)
+        self.press("Control+A")
+        self._use("keyboard", *("K" * len(text)))
+        self.actions.extend(f"key {letter}" for letter in text)
+        self.page.keyboard.type(text)
+
     def press(self, chord: str) -> None:
         """One key or key chord (Enter, Control+P)."""
         self._use("keyboard", "M", "K")

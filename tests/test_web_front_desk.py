@@ -15,37 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from desk_page import IN_CHROMIUM, TODAY, check, download, errors_of, typed
+from desk_page import IN_CHROMIUM, TODAY, check, download, errors_of, order_starting, typed
 from helpers import pdf_text
 from klm import Receptionist
 
-ORDERS = Path(__file__).parent / "fhir"
 pytestmark = IN_CHROMIUM
 PRINTS = (
     "() => { window.__prints = 0; document.getElementById('preview').contentWindow.print = () => window.__prints++; }"
 )
 """Stub the preview's print (the test counts the calls): run after each leaflet is shown."""
-
-
-def _order(name: str, start: dt.date = TODAY) -> dict:
-    """A sample order, its course moved to start on `start`."""
-    bundle = json.loads((ORDERS / name).read_text())
-    for entry in bundle["entry"]:
-        order = entry["resource"]
-        if order["resourceType"] != "MedicationRequest":
-            continue
-        periods = [
-            d["timing"]["repeat"]["boundsPeriod"]
-            for d in order["dosageInstruction"]
-            if "boundsPeriod" in d["timing"]["repeat"]
-        ]
-        shift = start - min(dt.date.fromisoformat(period["start"][:10]) for period in periods if "start" in period)
-        for period in periods:
-            for key in set(period) & {"start", "end"}:
-                period[key] = (dt.date.fromisoformat(period[key][:10]) + shift).isoformat() + period[key][10:]
-        order["authoredOn"] = start.isoformat()
-        order.get("dispenseRequest", {}).pop("validityPeriod", None)
-    return bundle
 
 
 def _saved(tmp_path: Path, bundle: dict, name: str = "order.json") -> Path:
@@ -82,7 +60,7 @@ def _report(name: str, person: Receptionist) -> None:
 
 
 def test_t1_from_an_imported_order_in_at_most_five_actions_and_faster_than_typing(open_page, tmp_path) -> None:
-    order = _saved(tmp_path, _order("carisoprodol-tid.json"))
+    order = _saved(tmp_path, order_starting("carisoprodol-tid.json"))
     page = open_page()
     person = Receptionist(page)
     person.drop(order)
@@ -127,7 +105,7 @@ def test_t1_from_an_imported_order_in_at_most_five_actions_and_faster_than_typin
 
 
 def test_a_pasted_bare_order_asks_for_the_patient_on_the_page(open_page) -> None:
-    bundle = _order("carisoprodol-tid.json")
+    bundle = order_starting("carisoprodol-tid.json")
     page = open_page()
     page.fill("#prescriber-name", "Someone Else")  # kept from the patient before: the order's prescriber wins
     _paste(page, json.dumps(_medication_request(bundle)))
@@ -148,7 +126,7 @@ def test_a_pasted_bare_order_asks_for_the_patient_on_the_page(open_page) -> None
 
 def test_a_chosen_taper_order_fills_each_step_in_days(open_page, tmp_path) -> None:
     page = open_page()
-    page.set_input_files("#order-file", str(_saved(tmp_path, _order("carisoprodol-taper.json"))))
+    page.set_input_files("#order-file", str(_saved(tmp_path, order_starting("carisoprodol-taper.json"))))
     page.locator("#order-status", has_text="with its steps to lower the dose").wait_for()
     assert page.input_value("#rx-days") == "10" and page.input_value("#step-days-0") == "3"
     assert page.input_value("#step-times-0") == "2" and page.input_value("#rx-last") == ""
@@ -158,8 +136,8 @@ def test_a_chosen_taper_order_fills_each_step_in_days(open_page, tmp_path) -> No
 
 
 def test_several_orders_for_one_patient_fill_the_several_medicines_form(open_page, tmp_path) -> None:
-    bundle = _order("carisoprodol-tid.json")
-    second = _order("cyclobenzaprine-contained.json")
+    bundle = order_starting("carisoprodol-tid.json")
+    second = order_starting("cyclobenzaprine-contained.json")
     entry = next(entry for entry in second["entry"] if entry["resource"]["resourceType"] == "MedicationRequest")
     entry["resource"] |= {"subject": {"reference": "Patient/p-1001"}, "requester": {"reference": "Practitioner/dr-lee"}}
     entry["fullUrl"] = "https://ehr.example.org/fhir/MedicationRequest/rx-5502"
@@ -175,7 +153,7 @@ def test_several_orders_for_one_patient_fill_the_several_medicines_form(open_pag
 
 
 def test_an_order_refused_for_a_clinical_reason_says_why_and_leaves_the_form(open_page, tmp_path) -> None:
-    bundle = _order("carisoprodol-tid.json")
+    bundle = order_starting("carisoprodol-tid.json")
     _medication_request(bundle)["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"]["value"] = 10
     page = open_page()
     page.fill("#patient-name", "Kept As Typed")
@@ -196,7 +174,7 @@ def test_email_result_next_to_send_and_sending_again_asks_first(open_page, tmp_p
     outbox = tmp_path / "outbox"
     settings = EmailSettings.model_validate({"from": "Clinic <leaflets@clinic.example>", "pdf_password": "random"})
     page = open_page(email=settings, outbox=outbox)
-    page.set_input_files("#order-file", str(_saved(tmp_path, _order("carisoprodol-tid.json"))))
+    page.set_input_files("#order-file", str(_saved(tmp_path, order_starting("carisoprodol-tid.json"))))
     page.locator("#order-status", has_text="Filled in from the order").wait_for()
     page.click("#make")
     page.locator("#preview:not([hidden])").wait_for()
@@ -241,7 +219,7 @@ ZOOMS = [
 @pytest.mark.parametrize(("zoom", "viewport"), ZOOMS, ids=[zoom for zoom, _ in ZOOMS])
 def test_no_focused_control_is_covered_at_any_zoom(open_page, tmp_path, zoom, viewport) -> None:
     page = open_page(viewport)
-    page.set_input_files("#order-file", str(_saved(tmp_path, _order("carisoprodol-taper.json"))))
+    page.set_input_files("#order-file", str(_saved(tmp_path, order_starting("carisoprodol-taper.json"))))
     page.locator("#order-status", has_text="Filled in from the order").wait_for()
     page.focus("#order-file")
     covered = []
@@ -275,7 +253,7 @@ def test_printing_the_page_prints_the_leaflet_or_a_one_line_notice(open_page, tm
     assert shown == ["print-notice"]
     assert page.inner_text("#print-notice") == "Use “Print leaflet” on the page to print the leaflet."
     page.emulate_media(media="screen")
-    page.set_input_files("#order-file", str(_saved(tmp_path, _order("carisoprodol-tid.json"))))
+    page.set_input_files("#order-file", str(_saved(tmp_path, order_starting("carisoprodol-tid.json"))))
     page.locator("#order-status", has_text="Filled in from the order").wait_for()
     page.click("#make")
     page.locator("#preview:not([hidden])").wait_for()
