@@ -80,6 +80,12 @@ def test_a_staff_warning_says_what_to_do_first_and_why_behind_it(client) -> None
             "Source: FDA label (x), Elderly.",
         ),
         (
+            "check the dose with the prescriber: the Drug Facts say 2 tablets (650 mg) each time (Drug Facts (DailyMed"
+            " set id 97b6), Directions: 'take 2 tablets' (2 x 325 mg = 650 mg))",
+            "Check the dose with the prescriber: the Drug Facts say 2 tablets (650 mg) each time.",
+            "Source: Drug Facts (DailyMed set id 97b6), Directions: 'take 2 tablets' (2 x 325 mg = 650 mg).",
+        ),
+        (
             "the course started before the leaflet's made-on date",
             "Check the start date: the course started before today.",
             None,

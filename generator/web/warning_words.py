@@ -15,6 +15,8 @@ _SOURCE = re.compile(r"^(?P<said>.*\S)\s*\((?P<source>[^()]*(?:\([^()]*\)[^()]*)
 _AGE = re.compile(r"^(?P<bound>under \d+|\d+ or older): (?P<says>.+)$")
 _AVOID = re.compile(r"advise avoiding (?P<what>.+?) such as ")
 _PRESCRIBER = re.compile(r"^check with the prescriber:\s*", re.IGNORECASE)
+_CHECK = re.compile(r"^check\b", re.IGNORECASE)
+"""A message that already says the action first ("check the dose with the prescriber: ...")."""
 _START = {
     "the course started before the leaflet's made-on date": "Check the start date: the course started before today",
     "the whole course ended before the leaflet's made-on date": "Check the start date: the whole course ended "
@@ -49,7 +51,6 @@ def warning_words(message: str) -> tuple[str, str | None]:
         says = re.sub(r";\s*check with the prescriber$", "", says)
         why = _sentence(says) + (f" Source: {source}." if source else "")
         return _sentence(_age_action(age["bound"], says)), why
-    if _PRESCRIBER.match(said):
-        action = f"{CHECK}: {_PRESCRIBER.sub('', said)}"
-        return _sentence(action), (f"Source: {source}." if source else None)
+    if _CHECK.match(said):
+        return _sentence(said), (f"Source: {source}." if source else None)
     return _sentence(message), None
