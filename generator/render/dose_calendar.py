@@ -10,6 +10,7 @@ from generator.content.templating import escape_text
 from generator.personalise import Calendar
 from generator.render.boxes import Box, BoxStyle
 from generator.render.calendar_grid import grid_table
+from generator.render.flowables import grid
 from generator.render.styles import Styles
 from generator.render.text import Text, WholeParagraph
 from generator.render.tick_boxes import TickBoxes, box_size, table_style
@@ -75,7 +76,7 @@ def _list_table(calendar: Calendar, width: float, styles: Styles) -> Table:
         cell = ticks_figure.structure
         assert cell is not None
         ticks_figure.structure = cell.add("Figure", alt=alt)
-    table = Table(cells, colWidths=_widths(calendar, width, box, styles), repeatRows=1, style=commands)
+    table = grid(cells, _widths(calendar, width, box, styles), styles, commands, repeatRows=1)
     return contain(table, [cell for row in logical for cell in row])
 
 

@@ -21,17 +21,22 @@ one escaped value, so one run).
 from __future__ import annotations
 
 import html
+import itertools
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from fontTools import unicodedata as ucd
+from reportlab.lib.abag import ABag
 from reportlab.lib.fonts import ps2tt
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import shapeFragWord
 from reportlab.platypus import Flowable, Paragraph
 
 from generator.errors import RenderError
+from generator.render import rtl_lines
 from generator.render.fonts import (
     FALLBACK_FAMILY,
     SCRIPT_FAMILIES,
@@ -42,7 +47,15 @@ from generator.render.fonts import (
     subset_family,
 )
 from generator.render.paracache import MemoWrap
-from generator.render.rtl import LINE_BREAK, NEUTRAL_SCRIPTS, WORD_BREAK, has_rtl, visual_order
+from generator.render.rtl import (
+    LINE_BREAK,
+    NEUTRAL_SCRIPTS,
+    WORD_BREAK,
+    for_harfbuzz,
+    has_rtl,
+    shaped_right_to_left,
+    visual_order,
+)
 from generator.tagging.marked import Tagged
 
 SHAPED_SCRIPTS = frozenset({"Arab", "Hebr", "Deva", "Thai"})
@@ -172,11 +185,16 @@ class Prepared:
     """Whether it holds right-to-left text, whose long runs are broken into lines to fit a width."""
 
 
-def prepare(markup: str, font_name: str, size: float = 0, width: float | None = None) -> Prepared:
+def prepare(markup: str, font_name: str, size: float = 0, width: float | None = None, rtl: bool = False) -> Prepared:
     """Markup whose every character exists in the font it is set in, right-to-left runs in visual order.
 
     With `width`, a right-to-left run wider than it (at `size`) is broken into lines that fit, first words first.
+    With `rtl`, the whole paragraph is right to left (generator.render.rtl_lines): with `width`, broken into
+    lines, each in visual order.
     """
+    markup = unicodedata.normalize("NFC", markup)  # one glyph for a letter with two marks (Vietnamese ệ, ổ)
+    if rtl and has_rtl(markup):  # else left-to-right text (a name, a date), set as such on the right
+        return _prepare_rtl(markup, font_name, size, width)
     if markup.isascii():
         return Prepared(markup, False, False)
     non_ascii = "".join(_NON_ASCII.findall(markup))
@@ -189,6 +207,87 @@ def prepare(markup: str, font_name: str, size: float = 0, width: float | None = 
     for piece in pieces:
         if not piece.tag:
             piece.text = visual_order(piece.text, _measure(size, piece.bold) if width else None, width)
+    return Prepared(_markup(pieces, family, shaping), shaping, has_rtl(non_ascii))
+
+
+def _prepare_rtl(markup: str, font_name: str, size: float, width: float | None) -> Prepared:
+    """A right-to-left paragraph: its lines (one, without `width`) in visual order, each word as HarfBuzz takes it."""
+    family, bold, _ = ps2tt(font_name)
+    paragraphs: list[list[rtl_lines.Cell]] = [[]]
+    for piece in _pieces(markup, bool(bold)):
+        if piece.tag and piece.text.lower().startswith("<br"):
+            paragraphs.append([])
+        elif not piece.tag:
+            paragraphs[-1] += [(char, piece.bold) for char in piece.text]
+    if width:
+        measure, space = _word_width(font_name, size), pdfmetrics.stringWidth(" ", font_name, size)
+        lines = [line for part in paragraphs for line in rtl_lines.fit(part, measure, space, width * _SLACK)]
+    else:
+        lines = paragraphs
+    pieces: list[_Piece] = []
+    for number, line in enumerate(lines):
+        if number:
+            pieces.append(_Piece("<br/>", tag=True))
+        # kept whole while the lines were fitted, a no-break space now parts words of different scripts, so each
+        # is shaped in its own font (a digit shaped in an Arabic word takes the Arabic font's form)
+        visual = [(" " if char == "\u00a0" else char, bold) for char, bold in rtl_lines.visual(line)]
+        pieces += _bold_pieces(_for_harfbuzz(visual))
+    text = "".join(piece.text for piece in pieces if not piece.tag)
+    shaping = any(_script(c) in SHAPED_SCRIPTS for c in text if not c.isascii())
+    return Prepared(_markup(pieces, family, shaping), shaping, True)
+
+
+_SLACK = 0.985
+"""Share of the width a right-to-left line is filled to, so ReportLab never breaks it again (rounding)."""
+
+
+def _for_harfbuzz(line: list[rtl_lines.Cell]) -> list[rtl_lines.Cell]:
+    """A visual line's words as HarfBuzz must get them: those it shapes right to left reversed and mirrored."""
+    out: list[rtl_lines.Cell] = []
+    for space, group in itertools.groupby(line, key=lambda cell: cell[0] == " "):
+        word = list(group)
+        text = "".join(char for char, _ in word)
+        flags = [bold for _, bold in word]
+        if not space:
+            flags = flags[::-1] if shaped_right_to_left(text) else flags
+            text = for_harfbuzz(text)
+        out += zip(text, flags, strict=True)
+    return out
+
+
+def _bold_pieces(cells: list[rtl_lines.Cell]) -> list[_Piece]:
+    """Runs of text, bold ones between <b> and </b>."""
+    pieces: list[_Piece] = []
+    for bold, run in itertools.groupby(cells, key=lambda cell: cell[1]):
+        text = "".join(char for char, _ in run)
+        pieces += (
+            [_Piece("<b>", tag=True), _Piece(text, False, True), _Piece("</b>", tag=True)]
+            if bold
+            else [_Piece(text, False, False)]
+        )
+    return pieces
+
+
+def _word_width(font_name: str, size: float) -> Callable[[list[rtl_lines.Cell]], float]:
+    """The width of a word as ReportLab sets it: in the font of its script, shaped by HarfBuzz."""
+    family = ps2tt(font_name)[0]
+
+    def width(word: list[rtl_lines.Cell]) -> float:
+        text, bold = "".join(char for char, _ in word), word[0][1]
+        missing = [c for c in text if not c.isascii() and ord(c) not in _glyphs(family, bold)]
+        chosen = _family_for(missing[0]) if missing else family
+        if is_subset_family(chosen):  # cut per paragraph, so not measurable yet: the layout's font stands in
+            return pdfmetrics.stringWidth(text, face_name(family, bold), size)
+        _glyphs(chosen, bold)  # registers the face
+        face = face_name(chosen, bold)
+        frag = ABag(fontName=face, fontSize=size)
+        return float(shapeFragWord([pdfmetrics.stringWidth(text, face, size), (frag, text)])[0])
+
+    return width
+
+
+def _markup(pieces: list[_Piece], family: str, shaping: bool) -> str:
+    """The pieces as ReportLab markup, each character in a font that has it."""
     chosen = _cut_subsets(pieces, _Setter(pieces, family, shaping).fonts())
     out = []
     for piece, fonts in zip(pieces, chosen, strict=True):
@@ -202,7 +301,7 @@ def prepare(markup: str, font_name: str, size: float = 0, width: float | None = 
                 family = fonts[start]  # named by the face of its weight: the only one registered may be the bold
                 out.append(f'<font face="{face_name(family, piece.bold)}">{run}</font>' if family else run)
                 start = end
-    return Prepared("".join(out), shaping, has_rtl(non_ascii))
+    return "".join(out)
 
 
 def _cut_subsets(pieces: list[_Piece], chosen: list[list[str | None]]) -> list[list[str | None]]:
@@ -231,7 +330,31 @@ def _shaped(style: ParagraphStyle) -> ParagraphStyle:
     return ParagraphStyle(f"{style.name}-shaped", parent=style, shaping=1)
 
 
-class Text(Tagged, MemoWrap, Paragraph):
+def is_right_to_left(style: ParagraphStyle) -> bool:
+    """Whether paragraphs in `style` read right to left (set by generator.render.styles for Arabic, Hebrew)."""
+    return getattr(style, "direction", "ltr") == "rtl"
+
+
+class _RightBullet(Flowable):
+    """Draws a right-to-left paragraph's bullet at its right edge, `bulletIndent` in from it (ReportLab draws
+    bullets on the left only)."""
+
+    bullet: str | None = None
+
+    def draw(self) -> None:
+        if self.bullet is not None:
+            style = self.style  # type: ignore[attr-defined]
+            size = style.bulletFontSize
+            right = self.width - style.bulletIndent - pdfmetrics.stringWidth(self.bullet, style.bulletFontName, size)
+            label = self.canv.beginText(right, self.height - style.fontSize)  # the first line's baseline
+            label.setFont(style.bulletFontName, size)
+            label.setFillColor(style.textColor)
+            label.textOut(self.bullet)
+            self.canv.drawText(label)
+        super().draw()
+
+
+class Text(Tagged, _RightBullet, MemoWrap, Paragraph):
     """A paragraph whose characters all exist in the fonts it is set in, in visual order, shaped when needed;
     `tag` gives it a structure role; parsed and wrapped once (generator.render.paracache)."""
 
@@ -240,18 +363,23 @@ class Text(Tagged, MemoWrap, Paragraph):
         if text is None:  # the rest of a split, made by ReportLab from the first part's fragments
             super().__init__(text, style, **kwargs)  # type: ignore[arg-type]
             return
-        prepared = prepare(text, style.fontName)
+        rtl = is_right_to_left(style)
+        if rtl and kwargs.get("bulletText") is not None:
+            self.bullet = str(kwargs.pop("bulletText"))
+        prepared = prepare(text, style.fontName, rtl=rtl)
         self._source = text if prepared.bidi else None
         super().__init__(prepared.markup, _shaped(style) if prepared.shaping else style, **kwargs)  # type: ignore[arg-type]
-        if prepared.shaping:  # shaped glyphs (conjuncts, joined letters) do not map back to letters: say them
-            self.actual_text = html.unescape(re.sub(r"<[^>]*>", "", text.replace("<br/>", " ")))
+        if prepared.shaping or (rtl and prepared.bidi):  # shaped or reordered glyphs do not say the text: say it
+            said = html.unescape(re.sub(r"<[^>]*>", "", text.replace("<br/>", " ")))
+            self.actual_text = unicodedata.normalize("NFC", said)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        """Lay out; right-to-left runs too wide for the lines are first broken into lines that fit."""
+        """Lay out; right-to-left text too wide for the lines is first broken into lines that fit."""
         width = availWidth - self.style.leftIndent - self.style.rightIndent
         if self._source is not None and width != self._fitted:
             self._fitted = width
-            markup = prepare(self._source, self.style.fontName, self.style.fontSize, width).markup
+            rtl = is_right_to_left(self.style)
+            markup = prepare(self._source, self.style.fontName, self.style.fontSize, width, rtl).markup
             self.frags = Paragraph(markup, self.style).frags
         return super().wrap(availWidth, availHeight)
 
