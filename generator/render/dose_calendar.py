@@ -3,7 +3,6 @@ course's month grid: generator.render.calendar_grid)."""
 
 from __future__ import annotations
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Table
 
 from generator.content.templating import escape_text
@@ -12,7 +11,7 @@ from generator.render.boxes import Box, BoxStyle
 from generator.render.calendar_grid import grid_table
 from generator.render.flowables import grid
 from generator.render.styles import Styles
-from generator.render.text import Text, WholeParagraph
+from generator.render.text import Text, WholeParagraph, text_width
 from generator.render.tick_boxes import TickBoxes, box_size, table_style
 from generator.tagging import Figure, Tagged, artifact, contain, group, tag, tag_table
 
@@ -88,7 +87,7 @@ def _widths(calendar: Calendar, width: float, box: float, styles: Styles) -> lis
     most = [max(row.doses[column] for row in calendar.rows) for column in range(len(calendar.header) - 2)]
     boxes = [
         max(
-            max(stringWidth(word, style.fontName, style.fontSize) for word in heading.split()),
+            max(text_width(word, style.fontName, style.fontSize) for word in heading.split()),
             count * box + (count - 1) * box * 0.6,
         )
         + pad

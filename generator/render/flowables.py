@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 
 from reportlab.lib.units import inch
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from generator.content.templating import escape_text
@@ -18,7 +17,7 @@ from generator.render.boxes import Box, BoxStyle
 from generator.render.column_widths import fitted_widths
 from generator.render.mirror import mirror_commands, mirror_rows
 from generator.render.styles import Styles
-from generator.render.text import Text, WholeParagraph
+from generator.render.text import Text, WholeParagraph, text_width
 from generator.tagging import Figure, artifact, contain, group, tag, tag_list, tag_table
 
 
@@ -160,7 +159,7 @@ def prepared_for_box(leaflet: Leaflet, width: float, styles: Styles) -> Table:
     pair_width = width / per_row
     pad = styles.space * 0.8
     widest = max(
-        stringWidth(html.unescape(label), styles.fonts.bold, styles.cell_header.fontSize) for label, _ in leaflet.facts
+        text_width(html.unescape(label), styles.fonts.bold, styles.cell_header.fontSize) for label, _ in leaflet.facts
     )
     label_width = min(widest + 2 * pad + 1, pair_width * 0.45)
     cells = [[Text(label, styles.cell_header), Text(value, styles.cell)] for label, value in leaflet.facts]

@@ -14,14 +14,13 @@ from typing import Any
 
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from generator.content.templating import escape_text
 from generator.errors import InputError
 from generator.layouts import Layout
 from generator.personalise import Leaflet
 from generator.render.styles import Styles
-from generator.render.text import Text
+from generator.render.text import Text, text_width
 from generator.tagging import Element, TaggingCanvas, tag
 
 LOGO_HEIGHT = 0.45 * inch
@@ -73,7 +72,7 @@ class Furniture:
         )
         widest_label = leaflet.page_label.format(page=88, pages=88)
         widest = max(styles.small.fontSize, styles.footer.fontSize)
-        self.side = stringWidth(widest_label, styles.fonts.bold, widest) + widest
+        self.side = text_width(widest_label, styles.fonts.bold, widest) + widest
         self.main = page.inner_width - self.side - 6
         self.gap = styles.small.fontSize
         text_height = max(

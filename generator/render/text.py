@@ -20,6 +20,7 @@ one escaped value, so one run).
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import re
@@ -37,9 +38,11 @@ from reportlab.platypus import Flowable, Paragraph
 
 from generator.errors import RenderError
 from generator.render import rtl_lines
+from generator.render.cjk_common import common_characters
 from generator.render.fonts import (
     FALLBACK_FAMILY,
     SCRIPT_FAMILIES,
+    common_family,
     coverage,
     face_name,
     is_subset_family,
@@ -102,7 +105,7 @@ def _pieces(markup: str, bold: bool) -> list[_Piece]:
 def _family_for(char: str) -> str:
     script = _script(char)
     if script in NEUTRAL_SCRIPTS:
-        return FALLBACK_FAMILY
+        return _neutral_family(char)
     family = SCRIPT_FAMILIES.get(script)
     name = ucd.script_name(script, script)
     if family is None:
@@ -112,6 +115,19 @@ def _family_for(char: str) -> str:
     except RenderError as exc:
         raise RenderError(f"cannot print {name} letters: {exc}") from None
     return family
+
+
+@functools.cache
+def _neutral_family(char: str) -> str:
+    """The first installed family that has a character of no one script (Noto Sans first; CJK full-width
+    punctuation, a full-width comma or bracket, is only in the CJK family)."""
+    for family in dict.fromkeys([FALLBACK_FAMILY, *SCRIPT_FAMILIES.values()]):
+        try:
+            if ord(char) in _glyphs(family, False):
+                return family
+        except RenderError:  # not installed (a system font): the next one
+            continue
+    return FALLBACK_FAMILY
 
 
 def _known() -> str:
@@ -305,16 +321,45 @@ def _markup(pieces: list[_Piece], family: str, shaping: bool) -> str:
 
 
 def _cut_subsets(pieces: list[_Piece], chosen: list[list[str | None]]) -> list[list[str | None]]:
-    """Families too big to embed whole (CJK) become faces cut to the characters this paragraph sets in them."""
+    """Families too big to embed whole (CJK) become their face cut to everyday text (one for every paragraph),
+    or, when the paragraph sets a character outside it, a face cut to the characters this paragraph sets."""
     chars: dict[str, str] = {}
+    weights: dict[str, set[bool]] = {}
     for piece, fonts in zip(pieces, chosen, strict=True):
         for char, family in zip(piece.text, fonts, strict=True):
             if family is not None and is_subset_family(family):
                 chars[family] = chars.get(family, "") + char
+                weights.setdefault(family, set()).add(piece.bold)
     if not chars:
         return chosen
-    cut = {family: subset_family(family, "".join(sorted(set(text)))) for family, text in chars.items()}
+    cut = {family: _cut(family, text, weights[family]) for family, text in chars.items()}
     return [[cut.get(family, family) if family else None for family in fonts] for fonts in chosen]
+
+
+def _cut(family: str, text: str, weights: set[bool]) -> str:
+    """The family name `text` is set in: the everyday face's (in `weights`) when it holds every character."""
+    if set(text) <= common_characters():
+        (name,) = {common_family(family, bold) for bold in weights}  # the same name, each weight registered
+        return name
+    return subset_family(family, "".join(sorted(set(text))))
+
+
+def text_width(text: str, font_name: str, size: float) -> float:
+    """How wide `text` (plain, one line) prints in `font_name` at `size`, each character in the font it is set in
+    (a CJK character, set in a face cut later, as one em: the CJK faces' advance)."""
+    glyphs = pdfmetrics.getFont(font_name).face.charToGlyph
+    bold = ps2tt(font_name)[1]
+    total = 0.0
+    for char in text:
+        if char.isascii() or ord(char) in glyphs:
+            total += pdfmetrics.stringWidth(char, font_name, size)
+        elif unicodedata.east_asian_width(char) in "WF":
+            total += size
+        else:
+            fallback = _family_for(char)
+            _glyphs(fallback, bool(bold))  # registers the face
+            total += pdfmetrics.stringWidth(char, face_name(fallback, bool(bold)), size)
+    return total
 
 
 def _measure(size: float, bold: bool) -> Callable[[str], float]:
