@@ -8,7 +8,7 @@ from babel import Locale, UnknownLocaleError
 
 CJK_LINE_BREAKS = frozenset({"zh", "ja"})
 """Languages written without spaces between words: lines break between characters, with the usual
-prohibitions (no closing punctuation at a line start, no opening at a line end: ReportLab's wordWrap CJK).
+prohibitions (no closing punctuation at a line start, no opening at a line end: generator.render.linefit).
 Korean puts spaces between words and breaks there, keeping words whole, as Korean body text does."""
 
 

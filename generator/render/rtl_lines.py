@@ -5,7 +5,7 @@ ReportLab lays a paragraph's words out left to right and has no bidirectional al
 handed to ReportLab one line at a time (the style right-aligns them):
 
 - its words are broken into lines in reading order, first words on the first line, each word as
-  wide as HarfBuzz shapes it in the font it is set in (ReportLab's own measure);
+  wide as HarfBuzz shapes it in the font it is set in (ReportLab's own measure; generator.render.linefit);
 - each line is put in visual order by the Unicode bidirectional algorithm: the embedding levels
   python-bidi resolves (its Rust implementation of UAX #9), then rule L2 (reverse each run at a
   level or above, from the highest level down to the lowest odd one). Latin drug names and
@@ -19,14 +19,12 @@ Characters carry whether they are bold through the reordering, so `<b>` keeps it
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from bidi import get_display
 
+from generator.render.linefit import Cell
 from generator.render.rtl import MIRROR
 
-Cell = tuple[str, bool]
-"""A character and whether it is bold."""
 _LRI, _PDI = "\u2066", "\u2069"
 _MARKS = frozenset("\u200e\u200f\u061c")
 """Left-to-right, right-to-left and Arabic letter marks: they steer the order, then print nothing (CLDR's Arabic
@@ -89,27 +87,3 @@ def visual(line: list[Cell]) -> list[Cell]:
         for char, bold in [line[index]]
         if char not in _MARKS
     ]
-
-
-def fit(paragraph: list[Cell], measure: Callable[[list[Cell]], float], space: float, width: float) -> list[list[Cell]]:
-    """The paragraph's words in lines no wider than `width`, first words first (a longer word gets a line alone)."""
-    words: list[list[Cell]] = [[]]
-    for cell in paragraph:
-        if cell[0] == " ":
-            words.append([])
-        else:
-            words[-1].append(cell)
-    lines: list[list[Cell]] = []
-    current: list[Cell] = []
-    used = 0.0
-    for word in (word for word in words if word):
-        wide = measure(word)
-        if current and used + space + wide > width:
-            lines.append(current)
-            current, used = [], 0.0
-        if current:
-            current.append((" ", word[0][1] and current[-1][1]))
-            used += space
-        current += word
-        used += wide
-    return [*lines, current]

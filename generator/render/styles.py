@@ -135,7 +135,7 @@ def _styles(key: _Identity, grayscale: bool, rtl: bool, cjk: bool) -> Styles:
         alignment=TA_RIGHT if rtl else TA_LEFT,
         spaceAfter=unit * 0.35,
         direction="rtl" if rtl else "ltr",  # read by generator.render.text
-        wordWrap="CJK" if cjk else None,
+        breaks="characters" if cjk else "words",  # read by generator.render.text
     )
     sizes = layout.sizes
     heading = ParagraphStyle(

@@ -37,7 +37,7 @@ from reportlab.pdfbase.ttfonts import shapeFragWord
 from reportlab.platypus import Flowable, Paragraph
 
 from generator.errors import RenderError
-from generator.render import rtl_lines
+from generator.render import linefit, rtl_lines
 from generator.render.cjk_common import common_characters
 from generator.render.fonts import (
     FALLBACK_FAMILY,
@@ -49,6 +49,7 @@ from generator.render.fonts import (
     original_file,
     subset_family,
 )
+from generator.render.linefit import Cell
 from generator.render.paracache import MemoWrap
 from generator.render.rtl import (
     LINE_BREAK,
@@ -198,19 +199,21 @@ class Prepared:
     shaping: bool
     """Whether ReportLab must shape it (HarfBuzz)."""
     bidi: bool
-    """Whether it holds right-to-left text, whose long runs are broken into lines to fit a width."""
+    """Whether it is set anew for each width (right-to-left text, broken into lines to fit, and Chinese)."""
 
 
-def prepare(markup: str, font_name: str, size: float = 0, width: float | None = None, rtl: bool = False) -> Prepared:
+def prepare(
+    markup: str, font_name: str, size: float = 0, width: float | None = None, rtl: bool = False, cjk: bool = False
+) -> Prepared:
     """Markup whose every character exists in the font it is set in, right-to-left runs in visual order.
 
     With `width`, a right-to-left run wider than it (at `size`) is broken into lines that fit, first words first.
-    With `rtl`, the whole paragraph is right to left (generator.render.rtl_lines): with `width`, broken into
-    lines, each in visual order.
+    With `rtl`, the whole paragraph is right to left; with `cjk`, its lines break between characters (Chinese):
+    both are broken into lines here, with `width` (generator.render.linefit).
     """
     markup = unicodedata.normalize("NFC", markup)  # one glyph for a letter with two marks (Vietnamese ệ, ổ)
-    if rtl and has_rtl(markup):  # else left-to-right text (a name, a date), set as such on the right
-        return _prepare_rtl(markup, font_name, size, width)
+    if (rtl and has_rtl(markup)) or (cjk and not markup.isascii()):  # else set as it reads (a name, a date)
+        return _prepare_lines(markup, font_name, size, width, rtl)
     if markup.isascii():
         return Prepared(markup, False, False)
     non_ascii = "".join(_NON_ASCII.findall(markup))
@@ -226,40 +229,41 @@ def prepare(markup: str, font_name: str, size: float = 0, width: float | None = 
     return Prepared(_markup(pieces, family, shaping), shaping, has_rtl(non_ascii))
 
 
-def _prepare_rtl(markup: str, font_name: str, size: float, width: float | None) -> Prepared:
-    """A right-to-left paragraph: its lines (one, without `width`) in visual order, each word as HarfBuzz takes it."""
+def _prepare_lines(markup: str, font_name: str, size: float, width: float | None, rtl: bool) -> Prepared:
+    """A paragraph broken into lines here (one, without `width`): right to left, each line in visual order and
+    each word as HarfBuzz takes it; else (Chinese) at UAX #14's opportunities."""
     family, bold, _ = ps2tt(font_name)
-    paragraphs: list[list[rtl_lines.Cell]] = [[]]
+    paragraphs: list[list[Cell]] = [[]]
     for piece in _pieces(markup, bool(bold)):
         if piece.tag and piece.text.lower().startswith("<br"):
             paragraphs.append([])
         elif not piece.tag:
             paragraphs[-1] += [(char, piece.bold) for char in piece.text]
+    lines = paragraphs
     if width:
-        measure, space = _word_width(font_name, size), pdfmetrics.stringWidth(" ", font_name, size)
-        lines = [line for part in paragraphs for line in rtl_lines.fit(part, measure, space, width * _SLACK)]
-    else:
-        lines = paragraphs
+        units, measure = (linefit.word_units, _word_width) if rtl else (linefit.break_units, _run_width)
+        fitted = functools.partial(linefit.fit, measure=measure(font_name, size), width=width - _SLACK)
+        lines = [line for part in paragraphs for line in fitted(units(part))]
     pieces: list[_Piece] = []
     for number, line in enumerate(lines):
         if number:
             pieces.append(_Piece("<br/>", tag=True))
-        # kept whole while the lines were fitted, a no-break space now parts words of different scripts, so each
-        # is shaped in its own font (a digit shaped in an Arabic word takes the Arabic font's form)
-        visual = [(" " if char == "\u00a0" else char, bold) for char, bold in rtl_lines.visual(line)]
-        pieces += _bold_pieces(_for_harfbuzz(visual))
+        if rtl:  # kept whole while the lines were fitted, a no-break space now parts words of different scripts,
+            # so each is shaped in its own font (a digit shaped in an Arabic word takes the Arabic font's form)
+            line = _for_harfbuzz([(" " if char == "\u00a0" else char, b) for char, b in rtl_lines.visual(line)])
+        pieces += _bold_pieces(line)
     text = "".join(piece.text for piece in pieces if not piece.tag)
     shaping = any(_script(c) in SHAPED_SCRIPTS for c in text if not c.isascii())
     return Prepared(_markup(pieces, family, shaping), shaping, True)
 
 
-_SLACK = 0.985
-"""Share of the width a right-to-left line is filled to, so ReportLab never breaks it again (rounding)."""
+_SLACK = 0.5
+"""Points a line broken here leaves free, so ReportLab never breaks it again (rounding)."""
 
 
-def _for_harfbuzz(line: list[rtl_lines.Cell]) -> list[rtl_lines.Cell]:
+def _for_harfbuzz(line: list[Cell]) -> list[Cell]:
     """A visual line's words as HarfBuzz must get them: those it shapes right to left reversed and mirrored."""
-    out: list[rtl_lines.Cell] = []
+    out: list[Cell] = []
     for space, group in itertools.groupby(line, key=lambda cell: cell[0] == " "):
         word = list(group)
         text = "".join(char for char, _ in word)
@@ -271,7 +275,7 @@ def _for_harfbuzz(line: list[rtl_lines.Cell]) -> list[rtl_lines.Cell]:
     return out
 
 
-def _bold_pieces(cells: list[rtl_lines.Cell]) -> list[_Piece]:
+def _bold_pieces(cells: list[Cell]) -> list[_Piece]:
     """Runs of text, bold ones between <b> and </b>."""
     pieces: list[_Piece] = []
     for bold, run in itertools.groupby(cells, key=lambda cell: cell[1]):
@@ -284,12 +288,16 @@ def _bold_pieces(cells: list[rtl_lines.Cell]) -> list[_Piece]:
     return pieces
 
 
-def _word_width(font_name: str, size: float) -> Callable[[list[rtl_lines.Cell]], float]:
-    """The width of a word as ReportLab sets it: in the font of its script, shaped by HarfBuzz."""
+def _word_width(font_name: str, size: float) -> Callable[[list[Cell]], float]:
+    """The width of words as ReportLab sets them: each in the font of its script, shaped by HarfBuzz."""
     family = ps2tt(font_name)[0]
+    space = pdfmetrics.stringWidth(" ", font_name, size)
 
-    def width(word: list[rtl_lines.Cell]) -> float:
-        text, bold = "".join(char for char, _ in word), word[0][1]
+    def width(run: list[Cell]) -> float:
+        words = "".join(char for char, _ in run).split(" ")
+        return sum(word_width(word, run[0][1]) for word in words if word) + space * (len(words) - 1)
+
+    def word_width(text: str, bold: bool) -> float:
         missing = [c for c in text if not c.isascii() and ord(c) not in _glyphs(family, bold)]
         chosen = _family_for(missing[0]) if missing else family
         if is_subset_family(chosen):  # cut per paragraph, so not measurable yet: the layout's font stands in
@@ -298,6 +306,19 @@ def _word_width(font_name: str, size: float) -> Callable[[list[rtl_lines.Cell]],
         face = face_name(chosen, bold)
         frag = ABag(fontName=face, fontSize=size)
         return float(shapeFragWord([pdfmetrics.stringWidth(text, face, size), (frag, text)])[0])
+
+    return width
+
+
+def _run_width(font_name: str, size: float) -> Callable[[list[Cell]], float]:
+    """The width of a run of text, each character in the font it is set in."""
+    family = ps2tt(font_name)[0]
+
+    def width(run: list[Cell]) -> float:
+        return sum(
+            text_width("".join(c for c, _ in cells), face_name(family, bold), size)
+            for bold, cells in itertools.groupby(run, key=lambda cell: cell[1])
+        )
 
     return width
 
@@ -380,6 +401,11 @@ def is_right_to_left(style: ParagraphStyle) -> bool:
     return getattr(style, "direction", "ltr") == "rtl"
 
 
+def breaks_between_characters(style: ParagraphStyle) -> bool:
+    """Whether lines in `style` break between characters (set by generator.render.styles for Chinese)."""
+    return getattr(style, "breaks", "words") == "characters"
+
+
 class _RightBullet(Flowable):
     """Draws a right-to-left paragraph's bullet at its right edge, `bulletIndent` in from it (ReportLab draws
     bullets on the left only)."""
@@ -411,7 +437,7 @@ class Text(Tagged, _RightBullet, MemoWrap, Paragraph):
         rtl = is_right_to_left(style)
         if rtl and kwargs.get("bulletText") is not None:
             self.bullet = str(kwargs.pop("bulletText"))
-        prepared = prepare(text, style.fontName, rtl=rtl)
+        prepared = prepare(text, style.fontName, rtl=rtl, cjk=breaks_between_characters(style))
         self._source = text if prepared.bidi else None
         super().__init__(prepared.markup, _shaped(style) if prepared.shaping else style, **kwargs)  # type: ignore[arg-type]
         if prepared.shaping or (rtl and prepared.bidi):  # shaped or reordered glyphs do not say the text: say it
@@ -419,12 +445,14 @@ class Text(Tagged, _RightBullet, MemoWrap, Paragraph):
             self.actual_text = unicodedata.normalize("NFC", said)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        """Lay out; right-to-left text too wide for the lines is first broken into lines that fit."""
+        """Lay out; right-to-left and Chinese text is first broken into lines that fit (and right-to-left runs too
+        wide for the lines)."""
         width = availWidth - self.style.leftIndent - self.style.rightIndent
         if self._source is not None and width != self._fitted:
             self._fitted = width
-            rtl = is_right_to_left(self.style)
-            markup = prepare(self._source, self.style.fontName, self.style.fontSize, width, rtl).markup
+            style = self.style
+            rtl, cjk = is_right_to_left(style), breaks_between_characters(style)
+            markup = prepare(self._source, style.fontName, style.fontSize, width, rtl, cjk).markup
             self.frags = Paragraph(markup, self.style).frags
         return super().wrap(availWidth, availHeight)
 
