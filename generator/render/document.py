@@ -107,13 +107,16 @@ def _pages_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles, f
 
 
 def _trifold_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles) -> Story:
-    """Outside: inner flap | back | front cover; inside: three panels, read left to right."""
+    """Outside: inner flap | back | front cover; inside: three panels, read left to right. Right to left, the
+    sheet is the mirror image (it folds the other way): front cover | back | inner flap, inside read from the
+    right."""
     panel = (page.width - page.left - page.right) / 3
     inset = layout.panel_margin_in * inch
     width, height = panel - 2 * inset, page.height - page.top - page.bottom
 
     def at(index: int, name: str) -> Frame:
-        return _frame(page.left + index * panel + inset, page.bottom, width, height, name)
+        place = 2 - index if styles.rtl else index
+        return _frame(page.left + place * panel + inset, page.bottom, width, height, name)
 
     templates = [
         PageTemplate(id="outside", frames=[at(2, "cover"), at(1, "back"), at(0, "flap")]),

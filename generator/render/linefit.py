@@ -45,15 +45,22 @@ def break_units(paragraph: list[Cell]) -> list[list[Cell]]:
     return units
 
 
-def fit(units: list[list[Cell]], measure: Callable[[list[Cell]], float], width: float) -> list[list[Cell]]:
-    """The units in lines no wider than `width` (`measure` gives a run's width); no line ends with a space."""
+def fit(
+    units: list[list[Cell]], measure: Callable[[list[Cell]], float], space: float, width: float
+) -> list[list[Cell]]:
+    """The units in lines no wider than `width`: `measure` gives a unit's width without the spaces it ends with,
+    each of which is `space` wide, and takes no room at the end of a line (no line ends with a space)."""
     lines: list[list[Cell]] = []
     current: list[Cell] = []
+    used = 0.0
     for unit in units:
-        if current and measure(_trimmed(current + unit)) > width:
+        body = _trimmed(unit)
+        wide = measure(body) if body else 0.0
+        if current and used + wide > width:
             lines.append(_trimmed(current))
-            current = []
+            current, used = [], 0.0
         current += unit
+        used += wide + space * (len(unit) - len(body))
     return [*lines, _trimmed(current)]
 
 

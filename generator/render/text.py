@@ -50,7 +50,7 @@ from generator.render.fonts import (
     subset_family,
 )
 from generator.render.linefit import Cell
-from generator.render.paracache import MemoWrap
+from generator.render.paracache import MemoWrap, parsed_fragments
 from generator.render.rtl import (
     LINE_BREAK,
     NEUTRAL_SCRIPTS,
@@ -202,6 +202,7 @@ class Prepared:
     """Whether it is set anew for each width (right-to-left text, broken into lines to fit, and Chinese)."""
 
 
+@functools.lru_cache(maxsize=8192)  # a pure function of its arguments: each text is set once per width and process
 def prepare(
     markup: str, font_name: str, size: float = 0, width: float | None = None, rtl: bool = False, cjk: bool = False
 ) -> Prepared:
@@ -242,7 +243,8 @@ def _prepare_lines(markup: str, font_name: str, size: float, width: float | None
     lines = paragraphs
     if width:
         units, measure = (linefit.word_units, _word_width) if rtl else (linefit.break_units, _run_width)
-        fitted = functools.partial(linefit.fit, measure=measure(font_name, size), width=width - _SLACK)
+        space = pdfmetrics.stringWidth(" ", font_name, size)
+        fitted = functools.partial(linefit.fit, measure=measure(font_name, size), space=space, width=width - _SLACK)
         lines = [line for part in paragraphs for line in fitted(units(part))]
     pieces: list[_Piece] = []
     for number, line in enumerate(lines):
@@ -331,6 +333,7 @@ def _markup(pieces: list[_Piece], family: str, shaping: bool) -> str:
         if piece.tag:
             out.append(piece.text)
             continue
+        fonts = _spaces_joined(piece.text, fonts)
         start = 0
         for end in range(1, len(piece.text) + 1):
             if end == len(piece.text) or fonts[end] != fonts[start]:
@@ -339,6 +342,18 @@ def _markup(pieces: list[_Piece], family: str, shaping: bool) -> str:
                 out.append(f'<font face="{face_name(family, piece.bold)}">{run}</font>' if family else run)
                 start = end
     return "".join(out)
+
+
+def _spaces_joined(text: str, fonts: list[str | None]) -> list[str | None]:
+    """A space between two words set in one fallback font is set in it too, so a paragraph in another script is
+    one fragment a font, not one a word (ReportLab draws each fragment on its own)."""
+    joined = list(fonts)
+    for index, char in enumerate(text):
+        if char == " " and fonts[index] is None and 0 < index < len(text) - 1:
+            before, after = fonts[index - 1], fonts[index + 1]
+            if before is not None and before == after:
+                joined[index] = before
+    return joined
 
 
 def _cut_subsets(pieces: list[_Piece], chosen: list[list[str | None]]) -> list[list[str | None]]:
@@ -453,7 +468,7 @@ class Text(Tagged, _RightBullet, MemoWrap, Paragraph):
             style = self.style
             rtl, cjk = is_right_to_left(style), breaks_between_characters(style)
             markup = prepare(self._source, style.fontName, style.fontSize, width, rtl, cjk).markup
-            self.frags = Paragraph(markup, self.style).frags
+            self.frags = parsed_fragments(markup, style, lambda text, how: Paragraph(text, how).frags)
         return super().wrap(availWidth, availHeight)
 
 
