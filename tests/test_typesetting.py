@@ -178,6 +178,16 @@ def test_arabic_bullets_are_on_the_right_and_latin_names_in_place(translated, li
     assert sentence in _actual_texts(pdf)  # a reader gets the sentence as written
 
 
+@pytest.mark.parametrize(("language", "label", "third"), [("ar", "أجل", 0), ("en", "Prepared", 2)])
+def test_a_right_to_left_trifold_folds_the_other_way(translated, library, tmp_path, language, label, third) -> None:
+    """The front cover (with the prepared-for box) is the right panel of the outside, or the left one right to left."""
+    pdf = _rendered(translated, library, language, "trifold")
+    lines = _lines(pdf, tmp_path)
+    x = next(x0 for line in lines for x0, _, word in line[3] if _letters(word) == _letters(label))
+    panel = 792 / 3
+    assert third * panel < x < (third + 1) * panel
+
+
 def test_arabic_dates_and_phone_numbers_keep_their_digits_in_order(translated, library, tmp_path) -> None:
     pdf = _rendered(translated, library, "ar")
     words = [word for line in _lines(pdf, tmp_path) for _, _, word in line[3]]
