@@ -15,7 +15,8 @@ import re
 from reportlab.lib.styles import ParagraphStyle
 from uniseg.linebreak import line_break_units
 
-from generator.render.text import breaks_between_characters, text_width
+from generator.render.fontrun import text_width
+from generator.render.text import breaks_between_characters
 
 CELL_PADDING = 6
 """ReportLab's padding on each side of a table cell."""

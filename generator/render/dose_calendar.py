@@ -10,8 +10,9 @@ from generator.personalise import Calendar
 from generator.render.boxes import Box, BoxStyle
 from generator.render.calendar_grid import grid_table
 from generator.render.flowables import grid
+from generator.render.fontrun import text_width
 from generator.render.styles import Styles
-from generator.render.text import Text, WholeParagraph, text_width
+from generator.render.text import Text, WholeParagraph
 from generator.render.tick_boxes import TickBoxes, box_size, table_style
 from generator.tagging import Figure, Tagged, artifact, contain, group, tag, tag_table
 

@@ -15,9 +15,10 @@ from generator.content.templating import escape_text
 from generator.personalise import MEDICINE_KIND, Item, Leaflet, LeafletBlock
 from generator.render.boxes import Box, BoxStyle
 from generator.render.column_widths import fitted_widths
+from generator.render.fontrun import text_width
 from generator.render.mirror import mirror_commands, mirror_rows
 from generator.render.styles import Styles
-from generator.render.text import Text, WholeParagraph, text_width
+from generator.render.text import Text, WholeParagraph
 from generator.tagging import Figure, artifact, contain, group, tag, tag_list, tag_table
 
 

@@ -19,8 +19,9 @@ from generator.content.templating import escape_text
 from generator.errors import InputError
 from generator.layouts import Layout
 from generator.personalise import Leaflet
+from generator.render.fontrun import text_width
 from generator.render.styles import Styles
-from generator.render.text import Text, text_width
+from generator.render.text import Text
 from generator.tagging import Element, TaggingCanvas, tag
 
 LOGO_HEIGHT = 0.45 * inch
