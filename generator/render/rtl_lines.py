@@ -9,9 +9,11 @@ handed to ReportLab one line at a time (the style right-aligns them):
 - each line is put in visual order by the Unicode bidirectional algorithm: the embedding levels
   python-bidi resolves (its Rust implementation of UAX #9), then rule L2 (reverse each run at a
   level or above, from the highest level down to the lowest odd one). Latin drug names and
-  numbers inside Arabic sentences so read left to right in their place; a number written with
-  separators (a phone number, a date) is isolated left to right, as it is written in Latin text,
-  since UAX #9 would otherwise set 1-800-222-1222 after Arabic letters as 1222-222-800-1.
+  numbers inside Arabic sentences so read left to right in their place; a number with its
+  separators and the Latin words after it (a phone number, a date, "750 mg", "(1,500 mg)") is
+  isolated left to right, as it is written in Latin text and on a pharmacy label, since UAX #9
+  would otherwise set 1-800-222-1222 after Arabic letters as 1222-222-800-1 and "750 mg (1,500 mg)"
+  as "mg (1,500 mg) 750".
 
 Characters carry whether they are bold through the reordering, so `<b>` keeps its words.
 """
@@ -29,7 +31,10 @@ _LRI, _PDI = "\u2066", "\u2069"
 _MARKS = frozenset("\u200e\u200f\u061c")
 """Left-to-right, right-to-left and Arabic letter marks: they steer the order, then print nothing (CLDR's Arabic
 dates hold them)."""
-_SEPARATED_NUMBER = re.compile(r"\d+(?:[-/.:]\d+)+")
+_NUMBER = r"\d+(?:[-/.:,]\d+)*(?:[ \u00a0][A-Za-z]+)*"
+_NUMBER_RUN = re.compile(rf"\({_NUMBER}\)|{_NUMBER}")
+"""A number as it is written in Latin text: with its separators (1-800-222-1222, 1,500) and the Latin words after
+it (750 mg), or all of that in brackets ((1,500 mg))."""
 _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
 
 
@@ -46,10 +51,10 @@ def levels(text: str) -> list[int]:
 
 
 def _isolated_levels(text: str) -> list[int]:
-    """Levels with each number written with separators isolated left to right (LRI ... PDI)."""
+    """Levels with each number run isolated left to right (LRI ... PDI)."""
     marked, kept = [], []
     end = 0
-    for match in _SEPARATED_NUMBER.finditer(text):
+    for match in _NUMBER_RUN.finditer(text):
         marked += [text[end : match.start()], _LRI, match.group(0), _PDI]
         kept += [True] * (match.start() - end) + [False] + [True] * len(match.group(0)) + [False]
         end = match.end()
