@@ -29,6 +29,7 @@ from test_scripts import _glyph_layer, _letters
 from translated import SENTENCES, TOPIC, translated_library
 
 from generator.content.library import Library
+from generator.errors import RenderError
 from generator.inputs.personalisation import choose_clinic, parse_personalisation
 from generator.layouts import LayoutLibrary
 from generator.paths import SAMPLES, layouts_root
@@ -185,6 +186,26 @@ def test_arabic_bullets_are_on_the_right_and_latin_names_in_place(translated, li
     first, last = words[0], words[-1]  # the sentence reads from the right
     assert xs[first] == max(xs.values()) and xs[last] == min(xs.values()), xs
     assert sentence in _actual_texts(pdf)  # a reader gets the sentence as written
+
+
+def test_a_word_mixing_directions_in_an_arabic_leaflet_is_refused(translated, library) -> None:
+    """HarfBuzz takes a word in the direction of its first letter: one that has Arabic and Latin letters with no space
+    between (Ali-محمد) cannot be joined and ordered both ways, so it stops the build rather than print reversed."""
+    request = _request(library, "ar")
+    data = yaml.safe_load((library / TOPIC / "sample.yaml").read_text(encoding="utf-8"))
+    data["patient"]["name"] = "Ali-محمد Lopez"
+    request = HandoutRequest(
+        TOPIC, parse_personalisation(data, "sample"), request.clinic, language="ar", made_on=request.made_on
+    )
+    prepared = translated.prepare(request, "sample")
+    with pytest.raises(RenderError, match="a word mixes right-to-left and left-to-right letters; put a space"):
+        render_pdf(prepared.leaflet, prepared.layout, prepared.layout.paper)
+    data["patient"]["name"] = "Ali محمد Lopez"  # with a space: each word in its own direction and font
+    request = HandoutRequest(
+        TOPIC, parse_personalisation(data, "sample"), request.clinic, language="ar", made_on=request.made_on
+    )
+    prepared = translated.prepare(request, "sample")
+    assert render_pdf(prepared.leaflet, prepared.layout, prepared.layout.paper)
 
 
 @pytest.mark.parametrize(("language", "label", "third"), [("ar", "أجل", 0), ("en", "Prepared", 2)])

@@ -103,7 +103,10 @@ def _fit(run: str, measure: Callable[[str], float], width: float) -> list[str]:
 def for_harfbuzz(word: str) -> str:
     """A word in visual order as HarfBuzz must get it: reversed and mirrored when it shapes it right to left."""
     if shaped_right_to_left(word):
-        return word[::-1].translate(MIRROR)
+        handed = word[::-1].translate(MIRROR)
+        if not shaped_right_to_left(handed):  # HarfBuzz would take it left to right and not join its letters
+            raise RenderError("a word mixes right-to-left and left-to-right letters; put a space between them")
+        return handed
     if any(not c.isascii() and _is_rtl_char(c) for c in word):
         raise RenderError("a word starts with left-to-right letters and goes on in right-to-left ones; put a space")
     return word

@@ -113,7 +113,7 @@ def _prepare_lines(markup: str, font_name: str, size: float, width: float | None
         if rtl:  # kept whole while the lines were fitted, a no-break space now parts words of different scripts,
             # so each is shaped in its own font (a digit shaped in an Arabic word takes the Arabic font's form)
             line = _for_harfbuzz([(" " if char == "\u00a0" else char, b) for char, b in rtl_lines.visual(line)])
-        pieces += _boldpieces(line)
+        pieces += _bold_pieces(line)
     text = "".join(piece.text for piece in pieces if not piece.tag)
     shaping = any(script_of(c) in SHAPED_SCRIPTS for c in text if not c.isascii())
     return Prepared(fonted_markup(pieces, family, shaping), shaping, True)
@@ -137,7 +137,7 @@ def _for_harfbuzz(line: list[Cell]) -> list[Cell]:
     return out
 
 
-def _boldpieces(cells: list[Cell]) -> list[Piece]:
+def _bold_pieces(cells: list[Cell]) -> list[Piece]:
     """Runs of text, bold ones between <b> and </b>."""
     pieces: list[Piece] = []
     for bold, run in itertools.groupby(cells, key=lambda cell: cell[1]):
