@@ -37,6 +37,8 @@ from generator.pipeline import Generator, HandoutRequest
 from generator.render import rtl_lines
 from generator.render.document import render_pdf
 from generator.render.fontfiles import system_file
+from generator.render.styles import make_styles
+from generator.render.text import WholeParagraph, breaks_between_characters, is_right_to_left, prepare
 
 _needs_cjk = pytest.mark.skipif(
     system_file("NotoSansCJK-Regular.ttc") is None, reason="Debian's fonts-noto-cjk is not installed"
@@ -149,6 +151,25 @@ def test_a_number_and_its_unit_read_left_to_right_inside_arabic(text, kept, uax9
     assert all(part in visual for part in kept)
     assert visual.index(kept[0]) > visual.index(kept[-1]) or len(kept) == 1  # the first read is the rightmost
     assert uax9 in get_display(text, base_dir="R") and uax9 not in visual
+
+
+@pytest.mark.parametrize(("language", "layout"), [("ar", "standard"), ("ar", "large-print"), ("zh-Hans", "trifold")])
+def test_reportlab_keeps_the_lines_set_here(language, layout, translated) -> None:
+    """A paragraph broken into lines here (right to left, Chinese) is drawn in exactly those lines at every width:
+    ReportLab breaking one again would put its words out of order."""
+    if language == "zh-Hans" and system_file("NotoSansCJK-Regular.ttc") is None:
+        pytest.skip("Debian's fonts-noto-cjk is not installed")
+    styles = make_styles(translated.layout(layout), False, language)
+    said = " ".join(SENTENCES[language])
+    for style in (styles.body, styles.bullet, styles.callout, styles.cell):
+        rtl, cjk = is_right_to_left(style), breaks_between_characters(style)
+        narrowest = int(style.fontSize * 10 + style.leftIndent + style.rightIndent)  # each word fits on a line
+        for width in range(narrowest, 480, 7):  # (a word wider than the line is cut by ReportLab)
+            paragraph = WholeParagraph(said, style)
+            paragraph.wrap(width, 10_000)
+            inner = width - style.leftIndent - style.rightIndent
+            forced = prepare(said, style.fontName, style.fontSize, inner, rtl, cjk).markup.count("<br/>") + 1
+            assert len(paragraph.blPara.lines) == forced > 1, (style.name, width)
 
 
 def test_the_arabic_leaflet_is_right_aligned_and_its_tables_mirrored(translated, library, tmp_path) -> None:

@@ -40,6 +40,8 @@ _IGNORABLE = frozenset("\u200c\u200d")
 """Zero-width (non-)joiners: shaping instructions, not glyphs."""
 _PIECE = re.compile(r"<[^>]*>|[^<]+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_SPACED = re.compile(r"( +)")
+"""Splits text into words and the spaces between them (kept: a space is set in the style's font)."""
 _BOLD_TAG = re.compile(r"<(/?)(b|strong)\s*>", re.IGNORECASE)
 
 
@@ -219,18 +221,22 @@ def _cut(family: str, text: str, weights: set[bool]) -> str:
 
 
 def text_width(text: str, font_name: str, size: float) -> float:
-    """How wide `text` (plain, one line) prints in `font_name` at `size`, each character in the font it is set in
-    (a CJK character, set in a face cut later, as one em: the CJK faces' advance)."""
+    """How wide `text` (plain, one line) prints in `font_name` at `size`, each word in the font it is set in: the
+    style's, or the fallback family of its script (a word of everyday CJK text in the face cut for it)."""
     own = pdfmetrics.getFont(font_name).face.charToGlyph
-    bold = ps2tt(font_name)[1]
+    bold = bool(ps2tt(font_name)[1])
     total = 0.0
-    for char in text:
-        if char.isascii() or ord(char) in own:
-            total += pdfmetrics.stringWidth(char, font_name, size)
-        elif unicodedata.east_asian_width(char) in "WF":
-            total += size
-        else:
-            fallback = family_for(char)
-            glyphs(fallback, bool(bold))  # registers the face
-            total += pdfmetrics.stringWidth(char, face_name(fallback, bool(bold)), size)
+    for word in _SPACED.split(text):
+        missing = [char for char in word if not char.isascii() and ord(char) not in own]
+        if not missing:
+            total += pdfmetrics.stringWidth(word, font_name, size)
+            continue
+        family = family_for(missing[0])
+        if not is_subset_family(family):
+            glyphs(family, bold)  # registers the face
+            total += pdfmetrics.stringWidth(word, face_name(family, bold), size)
+        elif set(word) <= common_characters():
+            total += pdfmetrics.stringWidth(word, face_name(common_family(family, bold), bold), size)
+        else:  # a rare character: its face is cut with the paragraph; a CJK character is one em
+            total += sum(size if unicodedata.east_asian_width(char) in "WF" else size * 0.6 for char in word)
     return total

@@ -49,6 +49,7 @@ from generator.render.rtl import for_harfbuzz, has_rtl, shaped_right_to_left, vi
 from generator.tagging.marked import Tagged
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_SPACES = re.compile("[ \u00a0]")
 
 
 @dataclass(frozen=True)
@@ -155,8 +156,8 @@ def _word_width(font_name: str, size: float) -> Callable[[list[Cell]], float]:
     family = ps2tt(font_name)[0]
     space = pdfmetrics.stringWidth(" ", font_name, size)
 
-    def width(run: list[Cell]) -> float:
-        words = "".join(char for char, _ in run).split(" ")
+    def width(run: list[Cell]) -> float:  # a no-break space parts words as a space will when they are drawn
+        words = _SPACES.split("".join(char for char, _ in run))
         return sum(word_width(word, run[0][1]) for word in words if word) + space * (len(words) - 1)
 
     def word_width(text: str, bold: bool) -> float:
