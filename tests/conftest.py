@@ -8,12 +8,14 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from desk_page import DESKTOP
+from helpers import CHROMIUM, CHROMIUM_FLAGS
 
 from generator.cli import main
 from generator.content.library import Library
@@ -251,3 +253,33 @@ def page_for(generator: Generator, topic_request, clinic_with_logo: Clinic, html
         return html_pages[key]
 
     return _page
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def open_page(browser: Any, live_server: Callable[..., str]) -> Iterator[Any]:
+    """Open the page at a viewport size (against a server started with `changes`); no CSP violation allowed."""
+    pages: list[Any] = []
+    console: list[str] = []
+
+    def _open(viewport: dict[str, int] = DESKTOP, **changes: Any) -> Any:
+        page = browser.new_page(viewport=viewport, accept_downloads=True)
+        page.on("console", lambda message: console.append(message.text))
+        page.goto(live_server(**changes))
+        page.locator("#topic-0 option").nth(1).wait_for(state="attached")
+        pages.append(page)
+        return page
+
+    yield _open
+    for page in pages:
+        page.close()
+    assert not [line for line in console if "Content Security Policy" in line], console

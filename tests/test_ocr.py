@@ -8,6 +8,7 @@ the audited rows are chosen by a hash of their name, so `--resume` audits the sa
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import string
 from pathlib import Path
@@ -46,7 +47,6 @@ def test_ocr_reads_the_sample_leaflets_as_printed(make, sample, language) -> Non
     assert compared == len(expected)  # every piece is in Latin letters, in Noto Sans: every one was read
 
 
-@_needs_tesseract
 def _without_the_closed_world(monkeypatch) -> None:
     """The closed world switched off (it proves each glyph, so it refuses a 3 drawn as an 8 itself): what is left
     to catch it is the independent audit."""
@@ -56,16 +56,19 @@ def _without_the_closed_world(monkeypatch) -> None:
     monkeypatch.setattr(check, "check_file", lambda *args: [])
 
 
+@_needs_tesseract
 def test_verify_ocr_refuses_a_dose_digit_drawn_as_another(make, sample, run_cli, tmp_path, monkeypatch) -> None:
+    """On the trifold (two pages, no calendar: the same check, a fraction of the pages to read)."""
     swapped = tmp_path / "swapped.pdf"
-    swapped.write_bytes(_swapped(make(sample).pdf))
-    code, out, _ = run_cli("verify", str(swapped), "--patient", str(SAMPLE), "--made-on", MADE_ON)
+    swapped.write_bytes(_swapped(make(sample, layout="trifold").pdf))
+    patient = ("--patient", str(SAMPLE), "--made-on", MADE_ON, "--layout", "trifold")
+    code, out, _ = run_cli("verify", str(swapped), *patient)
     assert code == 6 and "draws a glyph that is not the character its text layer names" in out  # the closed world
     _without_the_closed_world(monkeypatch)
-    assert run_cli("verify", str(swapped), "--patient", str(SAMPLE), "--made-on", MADE_ON)[0] == 0  # text layer
-    code, out, err = run_cli("verify", str(swapped), "--patient", str(SAMPLE), "--made-on", MADE_ON, "--ocr")
+    assert run_cli("verify", str(swapped), *patient)[0] == 0  # the text layer alone says 3
+    code, out, err = run_cli("verify", str(swapped), *patient, "--ocr")
     assert code == 6, out + err
-    assert "PROBLEM: dose schedule row 1 of 3: page 1: OCR reads 2 digit(s) differently from what is expected" in out
+    assert re.search(r"PROBLEM: dose schedule row 1 of 3: page \d: OCR reads \d digit\(s\) differently from", out), out
 
 
 @_needs_tesseract
@@ -74,7 +77,7 @@ def test_verify_ocr_says_what_it_read(make, sample, run_cli, tmp_path) -> None:
     leaflet.write_bytes(make(sample, language="es").pdf)
     code, out, err = run_cli("verify", str(leaflet), "--lang", "es", "--ocr")
     assert code == 0, out + err
-    assert "OCR (es): 20 of 20 pieces read as printed" in out
+    assert re.search(r"OCR \(es\): (\d+) of \1 pieces read as printed", out), out
 
 
 def test_verify_ocr_without_tesseract_says_so(make, sample, run_cli, tmp_path, monkeypatch) -> None:

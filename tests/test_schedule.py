@@ -246,8 +246,8 @@ def test_list_shows_each_sample(run_cli, generator) -> None:
         (
             "carisoprodol",
             _rx("carisoprodol", 350, 3, 7, taper=[_step(7, 350, 2)]),
-            "prescription.last_day",
-            "required with a taper plan: the last day of the last step",
+            "prescription.taper[0].days",
+            "required: the days at this dose, or the course's last_day",
         ),
     ],
 )

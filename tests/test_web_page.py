@@ -10,88 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import CHROMIUM, CHROMIUM_FLAGS, pdf_pages_text, pdf_text
+from desk_page import CODE, DESKTOP, IN_CHROMIUM, ISO_DATE, TABLET, TODAY, check, download, errors_of, typed
+from helpers import pdf_pages_text, pdf_text
 from pypdf import PdfReader
 
 from generator.paths import library_root
 from generator.verify.html import html_text
 
-AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-DESKTOP = {"width": 1366, "height": 768}
-TABLET = {"width": 820, "height": 1180}
-TODAY = dt.date.today()
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-NO_CHROMIUM = "Debian's Chromium is not installed (apt-get install chromium)"
-NO_AXE = "axe-core is not installed (npm ci --prefix tests/axe; .ci/run does it)"
-pytestmark = [
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=NO_CHROMIUM),
-    pytest.mark.skipif(not AXE.exists(), reason=NO_AXE),
-]
-
-
-def typed(day: dt.date) -> str:
-    """A date as staff type it."""
-    return day.strftime("%m/%d/%Y")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def open_page(browser, live_server) -> Iterator[Any]:
-    """Open the page at a viewport size (against a server started with `changes`); no CSP violation allowed."""
-    pages: list[Any] = []
-    console: list[str] = []
-
-    def _open(viewport: dict[str, int] = DESKTOP, **changes: Any) -> Any:
-        page = browser.new_page(viewport=viewport, accept_downloads=True)
-        page.on("console", lambda message: console.append(message.text))
-        page.goto(live_server(**changes))
-        page.locator("#topic-0 option").nth(1).wait_for(state="attached")
-        pages.append(page)
-        return page
-
-    yield _open
-    for page in pages:
-        page.close()
-    assert not [line for line in console if "Content Security Policy" in line], console
-
-
-def check(page: Any, state: str) -> None:
-    """No axe-core violation in this state; its screenshot saved when asked for."""
-    if not page.evaluate("typeof window.axe === 'object'"):
-        page.evaluate(AXE.read_text())
-    violations = page.evaluate(
-        "async () => (await axe.run(document)).violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(', '))"
-    )
-    assert violations == [], (state, violations)
-    ids = page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)")
-    assert len(ids) == len(set(ids)), state
-    folder = os.environ.get("HANDOUT_SCREENSHOT_DIR")
-    if folder:
-        from PIL import Image
-
-        if page.locator("#preview").is_visible():
-            page.wait_for_timeout(2000)  # let the PDF viewer draw the first page for the picture
-        size = page.viewport_size
-        target = Path(folder) / f"{state}-{size['width']}x{size['height']}.png"
-        Image.open(io.BytesIO(page.screenshot())).convert("RGB").quantize(64).save(target, optimize=True)
+pytestmark = IN_CHROMIUM
 
 
 def tab_to(page: Any, element_id: str, most: int = 60) -> None:
@@ -111,7 +43,7 @@ def fill(page: Any, topic: str, strength: str, dose: str, times: str, days: str)
     page.select_option("#rx-strength", strength)
     page.select_option("#rx-dose", dose)
     page.fill("#rx-times", times)
-    page.fill("#rx-start", typed(TODAY))
+    assert page.input_value("#rx-start") == typed(TODAY)  # the default start
     page.fill("#rx-days", days)
 
 
@@ -119,24 +51,11 @@ def fill_methocarbamol(page: Any, times: str = "4") -> None:
     fill(page, "methocarbamol", "750", "1500", times, "3")
 
 
-def download(page: Any, tmp_path: Path) -> tuple[str, bytes]:
-    with page.expect_download() as started:
-        page.click("#download")
-    saved = tmp_path / started.value.suggested_filename
-    started.value.save_as(saved)
-    return started.value.suggested_filename, saved.read_bytes()
-
-
 def summary_says(page: Any, words: str, line: str = "#rx-summary") -> str:
     """Wait until the line under a prescription (asked of the server) says `words`; its text, spaces plain."""
     script = "([line, words]) => document.querySelector(line).textContent.replace(/\\u00a0/g, ' ').includes(words)"
     page.wait_for_function(script, arg=[line, words])
     return page.inner_text(line).replace("\xa0", " ")
-
-
-def errors_of(page: Any, control: str) -> list[str]:
-    ids = (page.get_attribute(control, "aria-describedby") or "").split()
-    return [page.inner_text(f"#{i}") for i in ids if i.startswith("error-")]
 
 
 def test_made_leaflet_is_cleared_by_any_edit_and_next_patient_keeps_the_prescriber(open_page, tmp_path) -> None:
@@ -153,7 +72,6 @@ def test_made_leaflet_is_cleared_by_any_edit_and_next_patient_keeps_the_prescrib
         ("rx-dose", "1"),
         ("rx-times", "3"),
         ("rx-days", "10"),
-        ("rx-start", typed(TODAY)),
     ]
     for element_id, keys_typed in keys:  # keyboard only from here to the download
         tab_to(page, element_id)
@@ -181,7 +99,7 @@ def test_made_leaflet_is_cleared_by_any_edit_and_next_patient_keeps_the_prescrib
     with page.expect_download() as started:
         page.keyboard.press("Enter")
     name = started.value.suggested_filename
-    assert name == f"carisoprodol-{TODAY.isoformat()}.pdf"
+    assert re.fullmatch(f"carisoprodol-en-{CODE}.pdf", name)
     saved = tmp_path / name
     started.value.save_as(saved)
     text = pdf_text(saved)
@@ -221,44 +139,62 @@ def test_methocarbamol_picked_from_offered_strengths(open_page, tmp_path) -> Non
     page.click("#make")
     page.locator("#preview:not([hidden])").wait_for()
     name, pdf = download(page, tmp_path)
-    assert name == f"methocarbamol-{TODAY.isoformat()}.pdf"
+    assert re.fullmatch(f"methocarbamol-en-{CODE}.pdf", name)
     assert "2 tablets of 750 mg each time (1,500 mg) in the morning, at midday, in the evening" in pdf_text(pdf)
     with page.expect_download() as started:  # the same leaflet as an accessible web page
         page.click("#download-html")
-    assert started.value.suggested_filename == f"methocarbamol-{TODAY.isoformat()}.html"
+    assert re.fullmatch(f"methocarbamol-en-{CODE}.html", started.value.suggested_filename)
     started.value.save_as(tmp_path / "leaflet.html")
     web_page = (tmp_path / "leaflet.html").read_text(encoding="utf-8")
     assert "2 tablets of 750 mg each time (1,500 mg)" in " ".join(html_text(web_page).split())
 
 
-def test_taper_step_first_date_filled_in(open_page, tmp_path) -> None:
+def test_taper_steps_by_days_copy_the_step_before_and_show_their_dates(open_page, tmp_path) -> None:
     page = open_page()
     fill(page, "carisoprodol", "350", "350", "3", "14")
     assert page.locator("#last-day-field").is_hidden()
     page.click("#add-step")
     step = page.get_by_role("group", name="Lower dose, step 1")
-    assert step.get_by_label("From").input_value() == typed(TODAY + dt.timedelta(days=14))
-    assert page.evaluate("document.activeElement.id") == "step-times-0"  # the date is filled: on to the next field
-    page.fill("#rx-days", "10")  # the filled-in date follows the full-dose days
-    assert step.get_by_label("From").input_value() == typed(TODAY + dt.timedelta(days=10))
-    assert page.get_by_label("Last day to take it (required)").is_visible()
+    assert page.evaluate("document.activeElement.id") == "step-days-0"
+    assert step.get_by_label("Times a day").input_value() == "3"  # copied from the full dose
+    assert step.get_by_label("Each time").input_value() == "350"
+    step.get_by_label("Days at this dose").fill("3")
+    first = TODAY + dt.timedelta(days=14)
+    short = lambda day: f"{day:%b} {day.day}, {day.year}"  # noqa: E731
+    assert (
+        page.inner_text("#step-dates-0") == f"From {short(first)} until {short(first + dt.timedelta(days=2))} (3 days)"
+    )
+    page.fill("#rx-days", "10")  # the dates follow the full-dose days
+    first = TODAY + dt.timedelta(days=10)
+    assert page.inner_text("#step-dates-0").startswith(f"From {short(first)} until")
+    step.get_by_label("Times a day").fill("2")
     page.click("#add-step")
-    assert page.get_by_role("group", name="Lower dose, step 2").get_by_label("From").input_value() == ""
+    second = page.get_by_role("group", name="Lower dose, step 2")
+    assert (
+        second.get_by_label("Times a day").input_value() == "2"
+        and second.get_by_label("Days at this dose").input_value() == "3"
+    )
     page.get_by_role("button", name="Remove step 2").click()
     assert page.locator(".step").count() == 1
     assert page.evaluate("document.activeElement.id") == "add-step"
-    step.get_by_label("Times a day").fill("2")
-    step.get_by_label("Each time").select_option("350")
-    page.fill("#rx-last", typed(TODAY + dt.timedelta(days=12)))
+    last = first + dt.timedelta(days=2)
+    assert f"Worked out from the days: {typed(last)}" in page.inner_text("#last-day-field")
     said = summary_says(page, ": 1 tablet of 350 mg each time in the morning and in the evening. Most in one day: 2 ")
     assert said.startswith("From ") and said.count("Most in one day") == 2  # each step's row, as the leaflet's
+    assert f"until {short(last)} (3 days):" in said  # each step's length and the last day, before Make
     check(page, "taper")
+    page.fill("#rx-last", typed(last + dt.timedelta(days=1)))  # the 12/13-for-12/12 slip
+    page.click("#make")
+    page.locator(".error").first.wait_for()
+    assert errors_of(page, "#rx-last") == [f"Must be {typed(last)}, the last of the last step's 3 days."]
+    page.fill("#rx-last", typed(last))
     page.click("#make")
     page.locator("#preview:not([hidden])").wait_for()
     _, pdf = download(page, tmp_path)
     text = pdf_text(pdf)
     assert "1 tablet of 350 mg each time in the morning, at midday, and in the evening" in text
     assert "1 tablet of 350 mg each time in the morning and in the evening" in text
+    assert short(last) in text
 
 
 def test_all_errors_in_one_round_on_their_fields(open_page) -> None:
@@ -270,6 +206,7 @@ def test_all_errors_in_one_round_on_their_fields(open_page) -> None:
     page.click("#add-step")
     page.select_option("#step-dose-0", "1500")  # more than before, and 6,000 mg a day from day 4
     page.fill("#step-times-0", "4")
+    page.fill("#rx-start", typed(TODAY.replace(year=TODAY.year + 36)))  # a start years ahead: in the same round
     page.click("#make")
     page.locator(".error").first.wait_for()
     assert errors_of(page, "#patient-name") == ["Required: fill this in."]
@@ -280,7 +217,10 @@ def test_all_errors_in_one_round_on_their_fields(open_page) -> None:
     assert any(message.startswith("More than the step before (750 mg)") for message in step_dose)
     assert len(step_dose) == 2
     assert errors_of(page, "#step-times-0") == []  # a daily limit belongs to the dose
-    assert errors_of(page, "#rx-last") == ["Required with a taper plan: the last day of the last step."]
+    assert errors_of(page, "#step-days-0") == [
+        "Required: the days at this dose, or the course's “Last day to take it”."
+    ]
+    assert errors_of(page, "#rx-start") == ["More than a year after today; check the year."]
     every = page.locator(".error").all_inner_texts()
     assert not [m for m in every if ISO_DATE.search(m) or "_" in m or "input should" in m.lower()], every
     assert page.evaluate("document.activeElement.id") == "patient-name"
@@ -292,13 +232,12 @@ def fill_too_long_for_one_page(page: Any) -> None:
     """An 81-year-old with a two-step taper, on the one-page layout: it cannot hold all of it."""
     fill(page, "carisoprodol", "350", "350", "3", "5")
     page.fill("#patient-age", "81")
-    for number, times in enumerate(("2", "1")):
+    for number, (times, days) in enumerate((("2", "2"), ("1", "3"))):
         page.click("#add-step")
         step = page.get_by_role("group", name=f"Lower dose, step {number + 1}")
-        step.get_by_label("From").fill(typed(TODAY + dt.timedelta(days=5 + 2 * number)))
+        step.get_by_label("Days at this dose").fill(days)
         step.get_by_label("Times a day").fill(times)
         step.get_by_label("Each time").select_option("350")
-    page.fill("#rx-last", typed(TODAY + dt.timedelta(days=9)))
     page.select_option("#layout", "one-page")
 
 
@@ -321,10 +260,15 @@ def test_two_leaflets_in_one_print_with_warnings_first(open_page, tmp_path) -> N
     page.fill("#patient-age", "70")
     page.click("#add-topic")
     page.select_option("#topic-1", "low-back-pain")
+    page.check("#double-sided")
     page.click("#make")
     page.locator("#preview:not([hidden])").wait_for()
     warnings = page.inner_text("#warnings")
-    assert "Age: 65 or older" in warnings and "Beers" in warnings
+    action = "Check with the prescriber: guidelines advise against muscle relaxants for patients 65 or older."
+    assert action + " The form says age 70." in warnings and "Beers" not in warnings  # the action first
+    page.get_by_role("button", name="Why?").click()
+    assert page.get_attribute(".why-toggle", "aria-expanded") == "true"
+    assert "PubMed 37139824" in page.inner_text("#warnings")  # the source, behind "Why?"
     assert page.locator("#warnings").bounding_box()["y"] < page.locator("#print").bounding_box()["y"]
     status = page.inner_text("#content-status")
     assert re.fullmatch(r"Content not yet approved by your clinic \((\d+) of \1 files are drafts\)\.", status)
@@ -333,7 +277,7 @@ def test_two_leaflets_in_one_print_with_warnings_first(open_page, tmp_path) -> N
     assert 0 < button["y"] - (box["y"] + box["height"]) < 40  # just above the Print button
     check(page, "success-two-leaflets")
     name, pdf = download(page, tmp_path)
-    assert name == f"carisoprodol-low-back-pain-{TODAY.isoformat()}.pdf"
+    assert re.fullmatch(f"carisoprodol-low-back-pain-en-{CODE}.pdf", name)
     pages = pdf_pages_text(pdf)
     first = next(i for i, text in enumerate(pages) if "Low back pain" in text)
     assert "Carisoprodol" in pages[0] and first % 2 == 0  # the second leaflet starts on a front page
@@ -416,7 +360,7 @@ def test_email_and_saved_prescribers(open_page, tmp_path) -> None:
     assert page.locator("#email-box").is_visible()
     page.fill("#email-to", "maria@example.org")
     page.click("#send-email")
-    page.locator("#status", has_text="email written to").wait_for()
+    page.locator("#email-result", has_text="email written to").wait_for()
     assert [path.name.split("-")[0] for path in outbox.glob("*.eml")] == ["methocarbamol"]
     page.reload()
     page.locator("#topic-0 option").nth(1).wait_for(state="attached")
@@ -509,7 +453,7 @@ def test_two_medicines_make_one_leaflet(open_page, tmp_path) -> None:
     assert "two muscle relaxants" in page.inner_text("#warnings")
     check(page, "success-two-medicines")
     name, pdf = download(page, tmp_path)
-    assert name == f"carisoprodol-cyclobenzaprine-low-back-pain-{TODAY.isoformat()}.pdf"
+    assert re.fullmatch(f"carisoprodol-cyclobenzaprine-low-back-pain-en-{CODE}.pdf", name)
     pages = pdf_pages_text(pdf)
     text = " ".join(" ".join(page_text.split()) for page_text in pages)
     assert "Your medicines" in pages[0] and "What to take, and when" in text

@@ -30,7 +30,9 @@ TAPER_COLUMN = "prescription.taper"
 _COLUMN_LIKE = re.compile(r"[a-z][a-z_]*(\.[a-z][a-z_]*)?")
 MAX_LINE_CHARS = 64 * 1024
 """Longest JSON Lines line read; a longer one fails its row."""
-_TAPER_STEP = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*:\s*([0-9.]+)\s*:\s*(\d+)\s*$")
+_TAPER_STEP = re.compile(r"^\s*([^:]+?)\s*:\s*([0-9.]+)\s*:\s*(\d+)\s*$")
+_TAPER_WHEN = re.compile(r"^(?:(?P<start>\d{4}-\d{2}-\d{2})(?:/(?P<both>\d+)d)?|(?P<days>\d+)d)$")
+"""A step's first day (2026-12-08), its days at that dose (5d), or both (2026-12-08/5d)."""
 
 
 @dataclass(frozen=True)
@@ -99,15 +101,19 @@ def check_header(path: Path, header: list[str]) -> None:
 
 
 def parse_taper(cell: str) -> list[dict[str, str]]:
-    """'2026-12-08:350:2; 2026-12-11:350:1' -> taper steps (from, dose_mg, times_per_day)."""
+    """'2026-12-08:350:2; 5d:350:1' -> taper steps (from or days, dose_mg, times_per_day)."""
     steps = []
     for number, part in enumerate(filter(str.strip, cell.split(";")), start=1):
         match = _TAPER_STEP.match(part)
-        if not match:
+        when = _TAPER_WHEN.match(match.group(1)) if match else None
+        if not match or not when:
             raise ValueError(
-                f"{TAPER_COLUMN}: expected steps like 2026-12-08:350:2 separated by ';' (step {number} is not)"
+                f"{TAPER_COLUMN}: expected steps like 2026-12-08:350:2 or 5d:350:2 separated by ';' "
+                f"(step {number} is not)"
             )
-        steps.append(dict(zip(("from", "dose_mg", "times_per_day"), match.groups(), strict=True)))
+        step = {"from": when["start"], "days": when["both"] or when["days"]}
+        step |= dict(zip(("dose_mg", "times_per_day"), match.groups()[1:], strict=True))
+        steps.append({key: value for key, value in step.items() if value is not None})
     return steps
 
 

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from generator.content.codes import CodeIndex
 from generator.content.library import Library
 from generator.errors import InputError
-from generator.fhir.bundle import ParsedBundle, parse_bundle
+from generator.fhir.bundle import Entry, ParsedBundle, parse_bundle
 from generator.fhir.order.dosage import read_course
 from generator.fhir.order.medication import choose_medicine, rxnorm_codes
 from generator.fhir.people import patient_fields, prescriber_fields
@@ -78,7 +78,7 @@ def _check_order(request: Any, problems: Problems) -> None:
 
 
 @dataclass(frozen=True)
-class _Order:
+class Order:
     """One MedicationRequest, read: its topic, prescription fields, their FHIR paths and warnings."""
 
     topic: str
@@ -87,12 +87,34 @@ class _Order:
     warnings: tuple[str, ...]
 
 
-def read_fhir(
-    data: Any, where: str, library: Library, index: CodeIndex, made_on: dt.date, topic: str | None = None
-) -> FhirInput:
-    """Read one Bundle: one MedicationRequest (one medicine) or several for one patient (one leaflet for
-    them all); every problem names its FHIR path and none quotes the patient's values. Names are read as they
-    are on `made_on`."""
+@dataclass(frozen=True)
+class OrdersRead:
+    """A Bundle's orders for one patient, read: the people and each order, before they make a Personalisation."""
+
+    bundle: ParsedBundle
+    entries: list[Entry]
+    """The MedicationRequest entries, in bundle order."""
+    patient: Entry | None
+    """None only when asking: a bare MedicationRequest sent without its Patient."""
+    people: dict[str, dict[str, Any]]
+    orders: list[Order]
+
+
+def read_orders(
+    data: Any,
+    where: str,
+    library: Library,
+    index: CodeIndex,
+    made_on: dt.date,
+    topic: str | None = None,
+    asking: bool = False,
+) -> OrdersRead:
+    """Read one Bundle's MedicationRequests (at most MAX_MEDICINES, for one patient and one prescriber) and the
+    people they name; every problem names its FHIR path and none quotes the patient's values. `asking` (the desk
+    page, which asks staff for what an order lacks) also takes a bare MedicationRequest, and a Bundle without a
+    Patient or a prescriber's name; each order's limits are then checked too, so one answer names every problem."""
+    if asking and isinstance(data, dict) and data.get("resourceType") == "MedicationRequest":
+        data = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": data}]}
     bundle = parse_bundle(data, where)
     problems = Problems(where)
     entries = bundle.of_type("MedicationRequest")
@@ -107,21 +129,26 @@ def read_fhir(
         raise problems.fail("Bundle.entry.resource.ofType(MedicationRequest)", message)
     if several and topic:
         raise problems.fail("topic", "not with several MedicationRequests (each order's medicine is its topic)")
-    patient_entry = bundle.only("Patient")  # a second Patient could be the one an order means: never guessed
-    patient = patient_entry.resource
-    assert isinstance(patient, Patient)
+    # a second Patient could be the one an order means: never guessed
+    patient_entry = None if asking and not bundle.of_type("Patient") else bundle.only("Patient")
+    patient = patient_entry.resource if patient_entry else None
+    assert patient is None or isinstance(patient, Patient)
     orders, prescribers = [], []
     for number, request in enumerate(requests):
         named = Problems(where) if not several else _Numbered(where, number)
-        if bundle.resolve(request.subject, request, "MedicationRequest.subject", named) is not patient:
+        subject = bundle.resolve(request.subject, request, "MedicationRequest.subject", named)
+        if patient is not None and subject is not patient:
             named.add("MedicationRequest.subject", "must refer to the Patient in the bundle")
-        prescribers.append(prescriber_fields(request, bundle, made_on, named))
+        elif patient is None and _subject(request) != _subject(requests[0]):  # orders sent without their Patient
+            named.add("MedicationRequest.subject", "the orders refer to different patients: one leaflet is for one")
+        prescribers.append(prescriber_fields(request, bundle, made_on, named, required=not asking))
         if several and prescribers[-1].get("name") != prescribers[0].get("name"):
             named.add("MedicationRequest.requester", "the orders name different prescribers: one leaflet names one")
         orders.append(_read_order(request, bundle, library, index, topic, named))
         problems.found += named.found
-    people = {"patient": patient_fields(patient, made_on, problems), "prescriber": prescribers[0]}
-    if problems.found:  # the generator's limits on each order read whole, so one answer names every problem
+    patient_part = patient_fields(patient, made_on, problems) if patient is not None else {}
+    people = {"patient": patient_part, "prescriber": prescribers[0]}
+    if problems.found or asking:  # the generator's limits on each order read whole, so one answer names every problem
         for number, order in enumerate(orders):
             for field, text in _limit_problems(order, library, where):
                 path = order.paths.get(field, "")
@@ -129,7 +156,19 @@ def read_fhir(
                     field, path = in_list(field, number), _numbered(path, number)
                 problems.add(f"{path} ({field})" if path else field, text)
     problems.raise_if_any()
-    reference = bundle.reference_to(patient_entry)
+    return OrdersRead(bundle, entries, patient_entry, people, orders)
+
+
+def read_fhir(
+    data: Any, where: str, library: Library, index: CodeIndex, made_on: dt.date, topic: str | None = None
+) -> FhirInput:
+    """Read one Bundle: one MedicationRequest (one medicine) or several for one patient (one leaflet for
+    them all); every problem names its FHIR path and none quotes the patient's values. Names are read as they
+    are on `made_on`."""
+    read = read_orders(data, where, library, index, made_on, topic)
+    orders, people, several = read.orders, read.people, len(read.orders) > 1
+    assert read.patient is not None
+    reference = read.bundle.reference_to(read.patient)
     warnings = tuple(
         _numbered(warning, number) if several else warning
         for number, order in enumerate(orders)
@@ -148,9 +187,14 @@ def read_fhir(
         personalisation = parse_personalisation(fields, where)
     except InputError as exc:
         raise explain(exc, where, paths) from None
-    order_references = tuple(bundle.reference_to(entry) for entry in entries)
+    order_references = tuple(read.bundle.reference_to(entry) for entry in read.entries)
     topic_name = "" if several else orders[0].topic
     return FhirInput(topic_name, personalisation, reference, order_references, warnings, paths)
+
+
+def _subject(request: MedicationRequest) -> str | None:
+    """The patient an order names, as it names it."""
+    return request.subject.reference if request.subject else None
 
 
 def _read_order(
@@ -160,26 +204,26 @@ def _read_order(
     index: CodeIndex,
     topic: str | None,
     problems: Problems,
-) -> _Order:
+) -> Order:
     """One MedicationRequest's medicine and course; its problems go to `problems`."""
     _check_order(request, problems)
     try:
         choice = choose_medicine(rxnorm_codes(request, bundle, problems), index, library, topic, problems)
     except InputError:
-        return _Order("", {}, {}, ())  # what was wrong is in `problems`
+        return Order("", {}, {}, ())  # what was wrong is in `problems`
     chosen = library.topic(choice.topic)
     medicine = chosen.medicine
     assert medicine is not None  # choose_medicine refuses other topics
     try:
         course = read_course(request, choice.strength_mg, chosen.as_needed_reasons, problems)
     except InputError:
-        return _Order(choice.topic, {}, {}, choice.warnings)
+        return Order(choice.topic, {}, {}, choice.warnings)
     prescription = {"medicine": medicine.name, **course.prescription}
     paths = {"prescription.medicine": "MedicationRequest.medication", **course.paths}
-    return _Order(choice.topic, prescription, paths, choice.warnings + course.warnings)
+    return Order(choice.topic, prescription, paths, choice.warnings + course.warnings)
 
 
-def _limit_problems(order: _Order, library: Library, where: str) -> tuple[tuple[str, str], ...]:
+def _limit_problems(order: Order, library: Library, where: str) -> tuple[tuple[str, str], ...]:
     """(prescription field, message) of each limit the generator would refuse the order for."""
     if not order.prescription:
         return ()

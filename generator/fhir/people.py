@@ -131,12 +131,12 @@ def _rank(point: ContactPoint) -> tuple[int, int]:
 
 
 def prescriber_fields(
-    request: MedicationRequest, bundle: ParsedBundle, on: dt.date, problems: Problems
+    request: MedicationRequest, bundle: ParsedBundle, on: dt.date, problems: Problems, required: bool = True
 ) -> dict[str, Any]:
     """name (with prefix, e.g. Dr.) and work phone of the prescriber: the requester as a Practitioner or a
     PractitionerRole (its practitioner's name, its own phone first), in the bundle or contained; else the name
     a reference displays (a conditional reference, one to a resource not sent, or one to a resource with no
-    current name)."""
+    current name). Without a name that is a problem only when `required` (else the name is left empty)."""
     where = "MedicationRequest.requester"
     found = bundle.resolve(request.requester, request, where, problems)
     role_phones: list[ContactPoint] = []
@@ -162,7 +162,7 @@ def prescriber_fields(
         )
         return {}
     name = name or next((display.strip() for display in displays if display and display.strip()), "")
-    if not name:
+    if not name and required:
         problems.add(
             where, "no prescriber's name: refer to a Practitioner with a name, or give the reference a display"
         )

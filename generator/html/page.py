@@ -27,6 +27,7 @@ from generator.html.markup import to_html, to_text
 from generator.html.world import POINTER_LINK, world
 from generator.layouts import Colors, Layout
 from generator.personalise import Item, Leaflet, LeafletBlock
+from generator.render.direction import is_right_to_left
 from generator.verify.visibility import MIN_CONTRAST, contrast
 
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
@@ -138,6 +139,7 @@ def render_html(leaflet: Leaflet, layout: Layout, note: Sequence[str] = ()) -> s
     """The leaflet as one HTML page; `note` adds plain-text paragraphs before the title (an email's greeting)."""
     page = {
         "lang": leaflet.language,
+        "dir": "rtl" if is_right_to_left(leaflet.language) else "ltr",  # the layout mirrors by logical CSS properties
         "title": to_text(leaflet.title),
         "heading": to_html(leaflet.title),
         "subtitle": to_html(leaflet.subtitle) if leaflet.subtitle else None,

@@ -85,11 +85,19 @@ Times = Annotated[list[DoseTime], BeforeValidator(split_list), Field(min_length=
 """Times of day, one per dose: a list, or text such as `morning;bedtime` (a CSV cell)."""
 
 
+MAX_MEDICINES = 6
+"""The most medicines one leaflet holds."""
+MAX_COURSE_DAYS = 366
+"""The longest course a leaflet prints, taper included (its calendar has a row a day)."""
+
+
 class TaperStep(InputModel):
     """One step of a prescriber's plan to lower the dose."""
 
-    from_: Date = Field(alias="from")
-    """First day of this step."""
+    from_: Date | None = Field(default=None, alias="from")
+    """First day of this step; by default the day after the step before ends (its `days`)."""
+    days: Annotated[Count, Field(ge=1, le=MAX_COURSE_DAYS)] | None = None
+    """Days at this dose; given with `from`, the two must agree with the next step's `from` or `last_day`."""
     dose_mg: Annotated[Mg, Field(gt=0)]
     """Dose each time, in mg."""
     times_per_day: Annotated[Count, Field(ge=1)]
@@ -98,12 +106,6 @@ class TaperStep(InputModel):
     """Tablet strength for this step; by default the step before's."""
     times: Times | None = None
     """When each dose is taken; by default the topic's usual times for this many doses a day."""
-
-
-MAX_MEDICINES = 6
-"""The most medicines one leaflet holds."""
-MAX_COURSE_DAYS = 366
-"""The longest course a leaflet prints, taper included (its calendar has a row a day)."""
 
 
 class Prescription(InputModel):
@@ -124,7 +126,7 @@ class Prescription(InputModel):
     taper: list[TaperStep] = []
     """Optional steps down, in date order, after the full-dose days."""
     last_day: Date | None = None
-    """Optional last day of the whole course; by default the end of the full-dose days."""
+    """Last day of the whole course; by default the end of the full-dose days, or of the last step's `days`."""
     times: Times | None = None
     """When each dose is taken, one per dose; by default the topic's usual times (`default_times`)."""
     every_hours: Annotated[Count, Field(ge=1, le=24)] | None = None

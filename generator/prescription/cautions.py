@@ -45,8 +45,7 @@ def staff_warnings(
     found += _refills(topic, schedule, clinic_max_days)
     found += _label_directions(topic, schedule)
     if (schedule.start - made_on).days > MAX_DAYS_AHEAD:
-        message = "more than a year after the leaflet's made-on date; check the year"
-        raise InputError(f"{where}: prescription.start: {message}", (("prescription.start", message),))
+        raise InputError(f"{where}: prescription.start: {START_TOO_FAR}", (("prescription.start", START_TOO_FAR),))
     if schedule.last_day < made_on:
         found.append(("prescription.start", "the whole course ended before the leaflet's made-on date"))
     elif schedule.start < made_on:
@@ -111,3 +110,7 @@ def _start_dose(topic: Topic, schedule: Schedule, age: int | None) -> list[Warni
         for caution in topic.start_dose_cautions
         if caution.applies_to(age, first_dose)
     ]
+
+
+START_TOO_FAR = "more than a year after the leaflet's made-on date; check the year"
+"""A start date more than MAX_DAYS_AHEAD days after the made-on date: almost surely a typing error, refused."""

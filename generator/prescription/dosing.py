@@ -125,33 +125,51 @@ def _whole(dose_mg: float, strength_mg: float) -> bool:
 
 
 def _steps(rx: Prescription, check: _Checker) -> list[_Step]:
-    """The prescribed steps with their dates; date problems go to `check`."""
+    """The prescribed steps with their dates; date problems go to `check`. A step given by its `days` starts
+    the next step (or ends the course); given beside a `from` (or `last_day`) the two must agree."""
     full_end = rx.start + dt.timedelta(days=rx.days_supply - 1)
     given = tuple(rx.times) if rx.times else None
     steps = [_Step("prescription.", rx.start, full_end, rx.dose_mg, rx.times_per_day, rx.strength_mg, given)]
+    ends: dt.date | None = full_end  # the last day of the step before, when known
     for index, taper in enumerate(rx.taper):
         field = f"prescription.taper[{index}]."
         before = steps[-1]
-        if index == 0 and taper.from_ != full_end + dt.timedelta(days=1):
+        start = taper.from_ or (ends + dt.timedelta(days=1) if ends else None)
+        if start is None:
+            check.fail(
+                f"prescription.taper[{index - 1}].days", "required: the days at this dose, or the next step's from"
+            )
+            return steps
+        if index == 0 and start != full_end + dt.timedelta(days=1):
             day_after = (full_end + dt.timedelta(days=1)).isoformat()
             check.fail(f"{field}from", f"must be {day_after}, the day after the full-dose days (days_supply)")
-        elif taper.from_ <= before.start:
+        elif index and ends and start != ends + dt.timedelta(days=1):
+            days = rx.taper[index - 1].days
+            check.fail(
+                f"prescription.taper[{index - 1}].days",
+                f"{days} days end on {ends.isoformat()}, but the next step starts {start.isoformat()}: they must agree",
+            )
+        elif start <= before.start:
             check.fail(f"{field}from", f"must be after the step before starts ({before.start.isoformat()})")
-        steps[-1] = replace(before, end=taper.from_ - dt.timedelta(days=1))
+        steps[-1] = replace(before, end=start - dt.timedelta(days=1))
+        ends = start + dt.timedelta(days=taper.days - 1) if taper.days else None
         times = tuple(taper.times) if taper.times else None
-        steps.append(
-            _Step(field, taper.from_, taper.from_, taper.dose_mg, taper.times_per_day, taper.strength_mg, times)
-        )
-    if rx.taper and rx.last_day is None:
-        check.fail("prescription.last_day", "required with a taper plan: the last day of the last step")
+        steps.append(_Step(field, start, ends or start, taper.dose_mg, taper.times_per_day, taper.strength_mg, times))
+    last_day = rx.last_day or (ends if rx.taper else None)
+    if rx.taper and rx.last_day and ends and rx.last_day != ends:
+        days = rx.taper[-1].days
+        check.fail("prescription.last_day", f"must be {ends.isoformat()}, the last of the last step's {days} days")
+    elif rx.taper and last_day is None:
+        days = f"prescription.taper[{len(rx.taper) - 1}].days"
+        check.fail(days, "required: the days at this dose, or the course's last_day")
     elif rx.last_day and not rx.taper:
         check.fail(
             "prescription.last_day", "only used with a taper plan; without one the course ends after days_supply"
         )
-    elif rx.last_day and rx.last_day < steps[-1].start:
+    elif last_day and last_day < steps[-1].start:
         check.fail("prescription.last_day", f"is before the last step starts ({steps[-1].start.isoformat()})")
-    elif rx.last_day:
-        steps[-1] = replace(steps[-1], end=rx.last_day)
+    elif last_day:
+        steps[-1] = replace(steps[-1], end=last_day)
     return steps
 
 

@@ -27,7 +27,9 @@ class BoxStyle:
     border: Color | None = None
     border_width: float = 0.0
     bar: float = 0.0
-    """Width of a thick bar down the left edge, in the border colour (0: none)."""
+    """Width of a thick bar down the left edge (the right edge, right to left), in the border colour (0: none)."""
+    rtl: bool = False
+    """Mirrored for a leaflet read right to left: the bar on the right."""
     pad_x: float = 0.0
     pad_y: float = 0.0
     heading_fill: Color | None = None
@@ -119,7 +121,7 @@ class Box(Flowable):
             canvas.setFillColor(style.fill)
             canvas.rect(0, 0, width, height, stroke=0, fill=1)
         top = height - style.pad_y
-        x = style.pad_x + style.bar
+        x = style.pad_x + (0 if style.rtl else style.bar)
         if self.heading is not None:
             band = self._heading_height + 2 * style.heading_pad
             if style.heading_fill is not None:
@@ -136,7 +138,7 @@ class Box(Flowable):
             flowable.drawOn(canvas, x, top)
         if style.bar and style.border is not None:
             canvas.setFillColor(style.border)
-            canvas.rect(0, 0, style.bar, height, stroke=0, fill=1)
+            canvas.rect(width - style.bar if style.rtl else 0, 0, style.bar, height, stroke=0, fill=1)
         if style.border is not None and style.border_width:
             canvas.setStrokeColor(style.border)
             canvas.setLineWidth(style.border_width)

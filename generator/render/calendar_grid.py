@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable, Table
 from generator.content.templating import escape_text
 from generator.personalise import Calendar
 from generator.prescription.printed import CalendarRow
+from generator.render.flowables import grid
 from generator.render.styles import Styles
 from generator.render.text import Text, WholeParagraph
 from generator.render.tick_boxes import TickBoxes, box_size, table_style
@@ -54,8 +55,8 @@ def grid_table(calendar: Calendar, width: float, styles: Styles) -> Table:
             own = part.structure
             part.structure = cell.add("Figure", alt=own.alt) if isinstance(part, Figure) and own else cell.add("P")
     drawn = [part for row in cells for cell in row for part in (cell if isinstance(cell, list) else [cell])]
-    table = Table(cells, colWidths=[width / len(calendar.header)] * len(calendar.header), repeatRows=1)
-    table.setStyle(commands)
+    widths = [width / len(calendar.header)] * len(calendar.header)
+    table = grid(cells, widths, styles, commands, repeatRows=1)  # type: ignore[arg-type]  # a week right to left
     return contain(table, drawn)
 
 

@@ -13,7 +13,10 @@ import html
 import re
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from uniseg.linebreak import line_break_units
+
+from generator.render.fontrun import text_width
+from generator.render.text import breaks_between_characters
 
 CELL_PADDING = 6
 """ReportLab's padding on each side of a table cell."""
@@ -35,7 +38,10 @@ def fitted_widths(
 
 def _measure(markup: str, style: ParagraphStyle) -> Cell:
     lines = [html.unescape(re.sub(r"<[^>]*>", "", line)) for line in re.split(r"<br\s*/?>", markup)]
-    size = functools.partial(stringWidth, fontName=style.fontName, fontSize=style.fontSize)
+    size = functools.partial(text_width, font_name=style.fontName, size=style.fontSize)
+    if breaks_between_characters(style):  # Chinese: its break units, with no space between them
+        units = tuple(tuple(size(unit) for unit in line_break_units(line)) or (0.0,) for line in lines)
+        return units, 0.0
     words = tuple(tuple(size(word) for word in line.split(" ") if word) or (0.0,) for line in lines)
     return words, size(" ")  # a no-break space joins a word to the next
 

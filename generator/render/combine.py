@@ -11,10 +11,9 @@ from pypdf import PdfReader, PdfWriter
 from generator.files import write_atomically
 
 
-def combine_pdf_bytes(parts: Iterable[bytes]) -> tuple[bytes, int]:
-    """Join `parts` (PDFs) in order, adding a blank page after any leaflet with an odd page count.
-
-    So every leaflet starts on an odd (front) page. Returns the PDF and its page count.
+def combine_pdf_bytes(parts: Iterable[bytes], double_sided: bool = True) -> tuple[bytes, int]:
+    """Join `parts` (PDFs) in order; `double_sided`: with a blank page after any leaflet with an odd page count,
+    so every leaflet starts on an odd (front) page. Returns the PDF and its page count.
     """
     writer = PdfWriter()
     titles = []
@@ -24,7 +23,7 @@ def combine_pdf_bytes(parts: Iterable[bytes]) -> tuple[bytes, int]:
             titles.append(reader.metadata.title)
         for page in reader.pages:
             writer.add_page(page)
-        if len(reader.pages) % 2:
+        if double_sided and len(reader.pages) % 2:
             last = reader.pages[-1].mediabox
             writer.add_blank_page(width=float(last.width), height=float(last.height))
     if titles:

@@ -77,12 +77,10 @@ def _pages_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles, f
     bottom = page.bottom + furniture.frame_bottom_offset
     top = page.height - page.top - furniture.frame_top_offset
 
-    def columns(frame_top: float, prefix: str) -> list[Frame]:
+    def columns(frame_top: float, prefix: str) -> list[Frame]:  # right to left, the first column is the right one
         step = column_width + gap
-        return [
-            _frame(page.left + i * step, bottom, column_width, frame_top - bottom, f"{prefix}{i}")
-            for i in range(layout.columns)
-        ]
+        order = range(layout.columns - 1, -1, -1) if styles.rtl else range(layout.columns)
+        return [_frame(page.left + i * step, bottom, column_width, frame_top - bottom, f"{prefix}{i}") for i in order]
 
     pointer_beside_title = layout.qr_code and layout.columns > 1
     intro = intro_flowables(leaflet, page.inner_width, styles, pointer=pointer_beside_title)
@@ -109,13 +107,16 @@ def _pages_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles, f
 
 
 def _trifold_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles) -> Story:
-    """Outside: inner flap | back | front cover; inside: three panels, read left to right."""
+    """Outside: inner flap | back | front cover; inside: three panels, read left to right. Right to left, the
+    sheet is the mirror image (it folds the other way): front cover | back | inner flap, inside read from the
+    right."""
     panel = (page.width - page.left - page.right) / 3
     inset = layout.panel_margin_in * inch
     width, height = panel - 2 * inset, page.height - page.top - page.bottom
 
     def at(index: int, name: str) -> Frame:
-        return _frame(page.left + index * panel + inset, page.bottom, width, height, name)
+        place = 2 - index if styles.rtl else index
+        return _frame(page.left + place * panel + inset, page.bottom, width, height, name)
 
     templates = [
         PageTemplate(id="outside", frames=[at(2, "cover"), at(1, "back"), at(0, "flap")]),
@@ -130,7 +131,7 @@ def _trifold_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles)
 
 def render_pdf(leaflet: Leaflet, layout: Layout, paper: str, grayscale: bool = False) -> bytes:
     """The leaflet as PDF bytes; the same inputs always give the same bytes."""
-    styles = make_styles(layout, grayscale)
+    styles = make_styles(layout, grayscale, leaflet.language)
     page = page_geometry(layout, paper)
     furniture = Furniture(leaflet, layout, page, styles)
     if layout.format == "trifold":

@@ -3,13 +3,14 @@ course's month grid: generator.render.calendar_grid)."""
 
 from __future__ import annotations
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Table
 
 from generator.content.templating import escape_text
 from generator.personalise import Calendar
 from generator.render.boxes import Box, BoxStyle
 from generator.render.calendar_grid import grid_table
+from generator.render.flowables import grid
+from generator.render.fontrun import text_width
 from generator.render.styles import Styles
 from generator.render.text import Text, WholeParagraph
 from generator.render.tick_boxes import TickBoxes, box_size, table_style
@@ -75,7 +76,7 @@ def _list_table(calendar: Calendar, width: float, styles: Styles) -> Table:
         cell = ticks_figure.structure
         assert cell is not None
         ticks_figure.structure = cell.add("Figure", alt=alt)
-    table = Table(cells, colWidths=_widths(calendar, width, box, styles), repeatRows=1, style=commands)
+    table = grid(cells, _widths(calendar, width, box, styles), styles, commands, repeatRows=1)
     return contain(table, [cell for row in logical for cell in row])
 
 
@@ -87,7 +88,7 @@ def _widths(calendar: Calendar, width: float, box: float, styles: Styles) -> lis
     most = [max(row.doses[column] for row in calendar.rows) for column in range(len(calendar.header) - 2)]
     boxes = [
         max(
-            max(stringWidth(word, style.fontName, style.fontSize) for word in heading.split()),
+            max(text_width(word, style.fontName, style.fontSize) for word in heading.split()),
             count * box + (count - 1) * box * 0.6,
         )
         + pad

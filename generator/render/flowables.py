@@ -9,13 +9,14 @@ from __future__ import annotations
 import html
 
 from reportlab.lib.units import inch
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from generator.content.templating import escape_text
 from generator.personalise import MEDICINE_KIND, Item, Leaflet, LeafletBlock
 from generator.render.boxes import Box, BoxStyle
 from generator.render.column_widths import fitted_widths
+from generator.render.fontrun import text_width
+from generator.render.mirror import mirror_commands, mirror_rows
 from generator.render.styles import Styles
 from generator.render.text import Text, WholeParagraph
 from generator.tagging import Figure, artifact, contain, group, tag, tag_list, tag_table
@@ -24,6 +25,23 @@ from generator.tagging import Figure, artifact, contain, group, tag, tag_list, t
 def _table_style(styles: Styles, commands: list[tuple[object, ...]]) -> TableStyle:
     """A table style that also sets the table's own font, so no base-14 font is pulled in."""
     return TableStyle([("FONT", (0, 0), (-1, -1), styles.fonts.regular, styles.body.fontSize), *commands])
+
+
+def grid(
+    rows: list[list[Flowable]],
+    widths: list[float],
+    styles: Styles,
+    commands: list[tuple[object, ...]],
+    kind: type[Table] = Table,
+    **options: object,
+) -> Table:
+    """A table of `rows` (in reading order) with columns `widths` wide, styled by `commands`; mirrored (first column
+    on the right) when the leaflet reads right to left."""
+    if styles.rtl:
+        rows, widths, commands = mirror_rows(rows), widths[::-1], mirror_commands(commands, len(widths))
+    table = kind(rows, colWidths=widths, **options)
+    table.setStyle(_table_style(styles, commands))
+    return table
 
 
 def _flat(rows: list[list[Flowable]]) -> list[Flowable]:
@@ -45,6 +63,7 @@ def _callout(text: str, severity: str, styles: Styles) -> Box:
         border=line,
         border_width=0.8,
         bar=5 if severity == "warning" else 3,
+        rtl=styles.rtl,
         pad_x=styles.space * 0.7,
         pad_y=styles.space * 0.5,
     )
@@ -62,22 +81,16 @@ def _data_table(
     cells += [[WholeParagraph(c, styles.cell) for c in row] for row in rows]
     tag_table(cells, header_rows=1)
     widths = widths or [width / len(header)] * len(header)
-    table = contain(kind(cells, colWidths=widths, repeatRows=1), _flat(cells))
     pad = styles.body.fontSize * 0.4
-    table.setStyle(
-        _table_style(
-            styles,
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), pal.box_fill),
-                ("GRID", (0, 0), (-1, -1), 0.6, pal.rule),
-                ("LINEBELOW", (0, 0), (-1, 0), 1.2, pal.text),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), pad),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
-            ],
-        )
-    )
-    return table
+    commands: list[tuple[object, ...]] = [
+        ("BACKGROUND", (0, 0), (-1, 0), pal.box_fill),
+        ("GRID", (0, 0), (-1, -1), 0.6, pal.rule),
+        ("LINEBELOW", (0, 0), (-1, 0), 1.2, pal.text),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), pad),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+    ]
+    return contain(grid(list(cells), widths, styles, commands, kind, repeatRows=1), _flat(cells))
 
 
 def _item_flowables(item: Item, width: float, styles: Styles) -> list[Flowable]:
@@ -147,31 +160,25 @@ def prepared_for_box(leaflet: Leaflet, width: float, styles: Styles) -> Table:
     pair_width = width / per_row
     pad = styles.space * 0.8
     widest = max(
-        stringWidth(html.unescape(label), styles.fonts.bold, styles.cell_header.fontSize) for label, _ in leaflet.facts
+        text_width(html.unescape(label), styles.fonts.bold, styles.cell_header.fontSize) for label, _ in leaflet.facts
     )
     label_width = min(widest + 2 * pad + 1, pair_width * 0.45)
     cells = [[Text(label, styles.cell_header), Text(value, styles.cell)] for label, value in leaflet.facts]
     tag_table(cells, header_columns=1)  # one row per fact, whatever the grid
     cells += [[artifact(Text("", styles.cell)), artifact(Text("", styles.cell))]] * (-len(cells) % per_row)
     rows = [[cell for pair in cells[i : i + per_row] for cell in pair] for i in range(0, len(cells), per_row)]
-    table = contain(Table(rows, colWidths=[label_width, pair_width - label_width] * per_row), _flat(cells))
-    table.setStyle(
-        _table_style(
-            styles,
-            [
-                ("BACKGROUND", (0, 0), (-1, -1), styles.palette.box_fill),
-                ("BOX", (0, 0), (-1, -1), 1.2, styles.palette.accent),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), pad),
-                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-                ("TOPPADDING", (0, 0), (-1, -1), styles.space * 0.25),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), styles.space * 0.25),
-                ("TOPPADDING", (0, 0), (-1, 0), styles.space * 0.7),
-                ("BOTTOMPADDING", (0, -1), (-1, -1), styles.space * 0.7),
-            ],
-        )
-    )
-    return table
+    commands: list[tuple[object, ...]] = [
+        ("BACKGROUND", (0, 0), (-1, -1), styles.palette.box_fill),
+        ("BOX", (0, 0), (-1, -1), 1.2, styles.palette.accent),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), styles.space * 0.25),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), styles.space * 0.25),
+        ("TOPPADDING", (0, 0), (-1, 0), styles.space * 0.7),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), styles.space * 0.7),
+    ]
+    return contain(grid(rows, [label_width, pair_width - label_width] * per_row, styles, commands), _flat(cells))
 
 
 POINTER_SHARE = 0.4
@@ -235,10 +242,13 @@ def intro_flowables(leaflet: Leaflet, width: float, styles: Styles, pointer: boo
     if pointer:
         side = width * POINTER_SHARE
         beside = full_leaflet_pointer(leaflet, side, styles)[1:]
-        table = contain(Table([[heading, beside]], colWidths=[width - side, side]), [*heading, *beside])
-        commands = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]
-        table.setStyle(_table_style(styles, [*commands, ("BOTTOMPADDING", (0, 0), (-1, -1), styles.space * 0.5)]))
-        heading = [table]
+        commands: list[tuple[object, ...]] = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), styles.space * 0.5),
+        ]
+        table = grid([[heading, beside]], [width - side, side], styles, commands)  # type: ignore[list-item]
+        heading = [contain(table, [*heading, *beside])]
     return [*heading, prepared_for_box(leaflet, width, styles)] if leaflet.facts else heading
 
 
@@ -257,8 +267,8 @@ def full_leaflet_pointer(leaflet: Leaflet, width: float, styles: Styles) -> list
     drawing = Drawing(size, size, transform=scale, initialFontName=styles.fonts.regular)  # no base-14 font
     drawing.add(widget)
     code = Figure(drawing, leaflet.qr_code_alt)
-    table = contain(Table([[code, line]], colWidths=[size + 8, width - size - 8]), [code, line])
-    table.setStyle(_table_style(styles, [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (0, 0), 0)]))
+    commands: list[tuple[object, ...]] = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (0, 0), 0)]
+    table = contain(grid([[code, line]], [size + 8, width - size - 8], styles, commands), [code, line])
     return [Spacer(1, styles.body.fontSize * 0.6), table]
 
 

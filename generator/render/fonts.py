@@ -37,7 +37,8 @@ class FontSource:
     index: int = 0
     """Face number inside a font collection (.ttc)."""
     subset: bool = False
-    """Too big to convert whole (CJK): each paragraph gets a face cut to the characters it sets."""
+    """Too big to convert whole (CJK): set in one face cut to the characters of everyday text
+    (generator.render.cjk_common), or a paragraph with others in a face cut to the characters it sets."""
 
 
 FAMILIES: dict[str, FontSource] = {
@@ -148,6 +149,18 @@ def subset_family(family: str, chars: str) -> str:
     name = f"{family}-{digest}"
     for bold in (False, True):
         _register(name, bold, subset_face(original_file(family, bold), FAMILIES[family].index, chars))
+    return name
+
+
+@functools.cache
+def common_family(family: str, bold: bool) -> str:
+    """The face of `family` cut to everyday CJK text (generator.render.cjk_common), registered in the weight
+    asked for (each weight is cut once per machine, on first use); the family name it is registered under."""
+    from generator.render.cjk_common import common_characters
+
+    name = f"{family}-common"
+    chars = "".join(sorted(common_characters()))
+    _register(name, bold, subset_face(original_file(family, bold), FAMILIES[family].index, chars))
     return name
 
 

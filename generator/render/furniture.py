@@ -14,12 +14,12 @@ from typing import Any
 
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from generator.content.templating import escape_text
 from generator.errors import InputError
 from generator.layouts import Layout
 from generator.personalise import Leaflet
+from generator.render.fontrun import text_width
 from generator.render.styles import Styles
 from generator.render.text import Text
 from generator.tagging import Element, TaggingCanvas, tag
@@ -73,7 +73,7 @@ class Furniture:
         )
         widest_label = leaflet.page_label.format(page=88, pages=88)
         widest = max(styles.small.fontSize, styles.footer.fontSize)
-        self.side = stringWidth(widest_label, styles.fonts.bold, widest) + widest
+        self.side = text_width(widest_label, styles.fonts.bold, widest) + widest
         self.main = page.inner_width - self.side - 6
         self.gap = styles.small.fontSize
         text_height = max(
@@ -98,21 +98,32 @@ class Furniture:
         bottom = page.height - page.top - self.header_height
         if self.logo:
             with canvas.figure(self.logo_figure) if number == 1 and self.logo_figure else nullcontext():
-                canvas.drawImage(self.logo[0], page.left, bottom, self.logo[1], LOGO_HEIGHT, mask="auto")
-        self.header_left.drawOn(canvas, page.left + self.logo_width, bottom)
-        self.header_right.drawOn(canvas, page.width - page.right - self.side, bottom)
+                x = page.width - page.right - self.logo[1] if self.styles.rtl else page.left
+                canvas.drawImage(self.logo[0], x, bottom, self.logo[1], LOGO_HEIGHT, mask="auto")
+        left, right = self._sides(self.main)  # the name beside the logo: after it, or before it right to left
+        self.header_left.drawOn(canvas, left + (0 if self.styles.rtl else self.logo_width), bottom)
+        self.header_right.drawOn(canvas, right, bottom)
         rule_y = bottom - self.gap * 0.4
         canvas.line(page.left, rule_y, page.width - page.right, rule_y)
 
     def _draw_footer(self, canvas: TaggingCanvas, number: int, total: int) -> None:
         page = self.page
-        self.footer_left.drawOn(canvas, page.left, page.bottom)
+        left, right = self._sides(self.main)
+        self.footer_left.drawOn(canvas, left, page.bottom)
         label = self.leaflet.page_label.format(page=number, pages=total)
         number_para = Text(f"<b>{escape_text(label)}</b>", self.styles.footer_right)
         number_para.wrap(self.side, page.height)
-        number_para.drawOn(canvas, page.width - page.right - self.side, page.bottom)
+        number_para.drawOn(canvas, right, page.bottom)
         rule_y = page.bottom + self.footer_height + self.gap * 0.4
         canvas.line(page.left, rule_y, page.width - page.right, rule_y)
+
+    def _sides(self, main: float) -> tuple[float, float]:
+        """Where the main part (`main` wide) and the side part (the phone, the page number) start: the main part
+        on the left, or on the right in a leaflet read right to left."""
+        page = self.page
+        if self.styles.rtl:
+            return page.width - page.right - main, page.left
+        return page.left, page.width - page.right - self.side
 
     @property
     def frame_top_offset(self) -> float:

@@ -108,6 +108,17 @@ def style_key(style: Any) -> int:
     return key
 
 
+def parsed_fragments(markup: str, style: Any, parse: Any) -> Any:
+    """The fragments `parse(markup, style)` gives (a paragraph's markup set anew for a width, generator.render.text),
+    parsed once per process and shared like a cached paragraph's (a split takes its own copies)."""
+    key = ("fragments", markup, style_key(style))
+    entry = _cache.get(key)
+    if entry is None:
+        entry = _Entry({"frags": parse(markup, style)})
+        _cache.put(key, entry)
+    return entry.state["frags"]
+
+
 class MemoWrap:
     """Mixin for a ReportLab Paragraph: parsed once per markup and style, lines broken once per width."""
 

@@ -33,14 +33,14 @@ WORD_BREAK = frozenset(
 )
 """The characters ReportLab splits words at (not the no-break space)."""
 _WORD_SPLIT = re.compile(f"([{''.join(sorted(WORD_BREAK))}]+)")
-_MIRROR = str.maketrans("()[]{}<>\u00ab\u00bb\u2039\u203a", ")(][}{><\u00bb\u00ab\u203a\u2039")
+MIRROR = str.maketrans("()[]{}<>\u00ab\u00bb\u2039\u203a", ")(][}{><\u00bb\u00ab\u203a\u2039")
 
 
 def _is_rtl_char(char: str) -> bool:
     return ucd.bidirectional(char) in ("R", "AL")
 
 
-def _shaped_right_to_left(word: str) -> bool:
+def shaped_right_to_left(word: str) -> bool:
     """Whether HarfBuzz shapes `word` right to left: its first character of a real script decides."""
     for char in word:
         script = ucd.script(char)
@@ -84,7 +84,7 @@ def visual_order(text: str, measure: Callable[[str], float] | None = None, width
         parts += [text[end:start], LINE_BREAK.join(visual)]
         end = stop
     visual_text = "".join([*parts, text[end:]])
-    return "".join(_for_harfbuzz(word) for word in _WORD_SPLIT.split(visual_text))
+    return "".join(for_harfbuzz(word) for word in _WORD_SPLIT.split(visual_text))
 
 
 def _fit(run: str, measure: Callable[[str], float], width: float) -> list[str]:
@@ -100,10 +100,13 @@ def _fit(run: str, measure: Callable[[str], float], width: float) -> list[str]:
     return [*lines, current]
 
 
-def _for_harfbuzz(word: str) -> str:
+def for_harfbuzz(word: str) -> str:
     """A word in visual order as HarfBuzz must get it: reversed and mirrored when it shapes it right to left."""
-    if _shaped_right_to_left(word):
-        return word[::-1].translate(_MIRROR)
+    if shaped_right_to_left(word):
+        handed = word[::-1].translate(MIRROR)
+        if not shaped_right_to_left(handed):  # HarfBuzz would take it left to right and not join its letters
+            raise RenderError("a word mixes right-to-left and left-to-right letters; put a space between them")
+        return handed
     if any(not c.isascii() and _is_rtl_char(c) for c in word):
         raise RenderError("a word starts with left-to-right letters and goes on in right-to-left ones; put a space")
     return word

@@ -6,10 +6,11 @@ import functools
 from dataclasses import dataclass, field
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
 from generator.layouts import Layout
+from generator.render.direction import breaks_between_characters, is_right_to_left
 from generator.render.fonts import FontNames, register_family
 
 
@@ -49,6 +50,8 @@ class Styles:
     """The unit of vertical space and padding: body size times the layout's spacing."""
     facts_columns: int
     """How many label/value pairs the prepared-for box puts on a row."""
+    rtl: bool
+    """The leaflet reads right to left: paragraphs right-aligned, tables, boxes and page furniture mirrored."""
     body: ParagraphStyle
     bullet: ParagraphStyle
     title: ParagraphStyle
@@ -89,14 +92,15 @@ class _Identity:
         return isinstance(other, _Identity) and other.layout is self.layout
 
 
-def make_styles(layout: Layout, grayscale: bool) -> Styles:
-    """Styles for `layout`, registering its font family; made once per layout object and grayscale setting
-    (styles are never changed once made, and equal styles let paragraphs find their cache entries quickly)."""
-    return _styles(_Identity(layout), grayscale)
+def make_styles(layout: Layout, grayscale: bool, language: str = "en") -> Styles:
+    """Styles for `layout` and the leaflet's `language`, registering its font family; made once per layout
+    object, grayscale setting and way of setting text (styles are never changed once made, and equal styles let
+    paragraphs find their cache entries quickly)."""
+    return _styles(_Identity(layout), grayscale, is_right_to_left(language), breaks_between_characters(language))
 
 
 @functools.lru_cache(maxsize=64)
-def _styles(key: _Identity, grayscale: bool) -> Styles:
+def _styles(key: _Identity, grayscale: bool, rtl: bool, cjk: bool) -> Styles:
     layout = key.layout
     fonts = register_family(layout.font.family)
     gray = grayscale or layout.grayscale
@@ -128,8 +132,10 @@ def _styles(key: _Identity, grayscale: bool) -> Styles:
         fontSize=size,
         leading=leading,
         textColor=palette.text,
-        alignment=TA_LEFT,
+        alignment=TA_RIGHT if rtl else TA_LEFT,
         spaceAfter=unit * 0.35,
+        direction="rtl" if rtl else "ltr",  # read by generator.render.text
+        breaks="characters" if cjk else "words",  # read by generator.render.text
     )
     sizes = layout.sizes
     heading = ParagraphStyle(
@@ -152,9 +158,15 @@ def _styles(key: _Identity, grayscale: bool) -> Styles:
         heading_band=layout.text_over_color,
         space=unit,
         facts_columns=layout.facts_columns,
+        rtl=rtl,
         body=body,
-        bullet=ParagraphStyle(
-            "bullet", parent=body, leftIndent=size * 1.4, bulletIndent=size * 0.3, spaceAfter=unit * 0.15
+        bullet=ParagraphStyle(  # right to left, the bullet and the indent are on the right (generator.render.text)
+            "bullet",
+            parent=body,
+            leftIndent=0 if rtl else size * 1.4,
+            rightIndent=size * 1.4 if rtl else 0,
+            bulletIndent=size * 0.3,
+            spaceAfter=unit * 0.15,
         ),
         title=ParagraphStyle(
             "title", parent=heading, fontSize=sizes.title, leading=sizes.title * 1.2, spaceBefore=0, spaceAfter=2
@@ -166,7 +178,7 @@ def _styles(key: _Identity, grayscale: bool) -> Styles:
         cell=ParagraphStyle("cell", parent=body, spaceAfter=0),
         cell_header=ParagraphStyle("cell_header", parent=body, fontName=fonts.bold, spaceAfter=0),
         small=small,
-        small_right=ParagraphStyle("small_right", parent=small, alignment=2),
+        small_right=ParagraphStyle("small_right", parent=small, alignment=TA_LEFT if rtl else TA_RIGHT),
         footer=footer,
-        footer_right=ParagraphStyle("footer_right", parent=footer, alignment=2),
+        footer_right=ParagraphStyle("footer_right", parent=footer, alignment=TA_LEFT if rtl else TA_RIGHT),
     )

@@ -32,13 +32,15 @@ class _Targets:
     def __init__(self, element: Element, actual_text: str | None = None) -> None:
         self.elements = [kid for kid in element.kids if isinstance(kid, Element)] or [element]
         self.drawn = 0
-        self.actual_text = actual_text if len(self.elements) == 1 else None
-        """What the flowable's one text object says (when its glyphs do not map back to it)."""
+        self.actual_text = actual_text
+        """What the flowable's text says (when its glyphs do not map back to it): its last element's text object
+        (a list item's body, after the label)."""
 
-    def next(self) -> Element:
-        element = self.elements[min(self.drawn, len(self.elements) - 1)]
+    def next(self) -> tuple[Element, str | None]:
+        """The element the next text object belongs to, and its ActualText (None: its glyphs say it)."""
+        index = min(self.drawn, len(self.elements) - 1)
         self.drawn += 1
-        return element
+        return self.elements[index], self.actual_text if index == len(self.elements) - 1 else None
 
 
 class TaggingCanvas(Canvas):
@@ -151,9 +153,10 @@ class TaggingCanvas(Canvas):
         if targets is None:
             super().drawText(aTextObject)
             return
-        self._begin(targets.next())
-        if targets.actual_text is not None:
-            self.addLiteral(f"/Span <</ActualText <{_utf16_hex(targets.actual_text)}>>> BDC")
+        element, actual_text = targets.next()
+        self._begin(element)
+        if actual_text is not None:
+            self.addLiteral(f"/Span <</ActualText <{_utf16_hex(actual_text)}>>> BDC")
             super().drawText(aTextObject)
             self.addLiteral("EMC")
         else:

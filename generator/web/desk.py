@@ -65,10 +65,10 @@ class _Made:
         content = content_header(handout.chain for _, handout in self.handouts)
         return {WARNINGS_HEADER: warnings_header(self.warnings), CONTENT_HEADER: content}
 
-    @property
-    def file_name(self) -> str:
-        """Named from the topics and the date, never the patient."""
-        return f"{'-'.join(self.request.name(topic) for topic in self.request.topics)}-{self.made_on.isoformat()}.pdf"
+    def file_name(self, code: str, suffix: str = "pdf") -> str:
+        """Named from the topics, the language and the leaflet's random code, never the patient."""
+        topics = "-".join(self.request.name(topic) for topic in self.request.topics)
+        return f"{topics}-{self.request.language}-{code}.{suffix}"
 
 
 def _title(generator: Generator, request: DeskRequest, topic: str) -> str:
@@ -183,7 +183,8 @@ def desk_router(
     )
     async def leaflets(request: Request) -> Response:
         """The single-handout input shape plus `topics` (a list, in print order), `language`, `layout`,
-        `paper` and `grayscale`. Several leaflets are joined as `handout batch --combine` does."""
+        `paper`, `grayscale` and `double_sided`. Several leaflets are joined one after the other; with
+        `double_sided`, as `handout batch --combine` does (each starting on a front page)."""
         body = await read(request)
         if isinstance(body, Response):
             return body
@@ -191,10 +192,12 @@ def desk_router(
         if isinstance(result, Response):
             return result
         parts = [handout.pdf for _, handout in result.handouts if isinstance(handout, Handout)]
-        pdf = parts[0] if len(parts) == 1 else (await run_in_threadpool(combine_pdf_bytes, parts))[0]
+        double_sided = result.request.double_sided
+        pdf = parts[0] if len(parts) == 1 else (await run_in_threadpool(combine_pdf_bytes, parts, double_sided))[0]
         code = new_code()  # one for the leaflets printed together
         note_made(request, result, "made", "pdf", [code] * len(parts), ["ok"] * len(parts))
-        headers = {"Content-Disposition": f'inline; filename="{result.file_name}"', CODE_HEADER: code, **result.headers}
+        disposition = f'inline; filename="{result.file_name(code)}"'
+        headers = {"Content-Disposition": disposition, CODE_HEADER: code, **result.headers}
         return Response(pdf, media_type="application/pdf", headers=headers)
 
     @router.post(
@@ -215,11 +218,12 @@ def desk_router(
         result = await build(request, body, html=True)
         if isinstance(result, Response):
             return result
-        note_made(request, result, "downloaded", "html", [new_code()], ["ok"])
+        code = new_code()
+        note_made(request, result, "downloaded", "html", [code], ["ok"])
         [(_, page)] = result.handouts
         assert isinstance(page, HtmlHandout)
-        name = result.file_name.removesuffix(".pdf") + ".html"
-        headers = {"Content-Disposition": f'attachment; filename="{name}"', **result.headers}
+        disposition = f'attachment; filename="{result.file_name(code, "html")}"'
+        headers = {"Content-Disposition": disposition, CODE_HEADER: code, **result.headers}
         return Response(page.html.encode("utf-8"), media_type="text/html; charset=utf-8", headers=headers)
 
     @router.post(

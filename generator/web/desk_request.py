@@ -30,14 +30,14 @@ from generator.inputs.personalisation import (
 )
 from generator.inputs.selection import find_medicine_topics
 from generator.layouts import LayoutLibrary
-from generator.prescription.cautions import staff_warnings
+from generator.prescription.cautions import MAX_DAYS_AHEAD, START_TOO_FAR, staff_warnings
 from generator.prescription.dosing import make_schedule
 from generator.prescription.policy import ClinicPolicy
 from generator.web.catalog import DEFAULT_LAYOUT, PAPERS
 
 WHERE = "request"
 MAX_LEAFLETS = 6
-OPTIONS = ("topics", "language", "layout", "paper", "grayscale")
+OPTIONS = ("topics", "language", "layout", "paper", "grayscale", "double_sided")
 """Keys a desk request adds beside the single-handout input shape."""
 
 Problem = tuple[str, str]
@@ -59,6 +59,8 @@ class DeskRequest:
     grayscale: bool
     medicines: tuple[str, ...] = ()
     """With several prescriptions: each one's topic, in order (together they make one leaflet)."""
+    double_sided: bool = False
+    """Leaflets printed together each start on a front page (a blank page after an odd page count)."""
 
     def for_medicines(self, topic: str) -> bool:
         """Whether `topic` stands for the one leaflet of several medicines."""
@@ -230,8 +232,23 @@ def _check_prescription(
             context.problems.add_all(InputError(str(exc), tuple(kept)), index)
 
 
+def _check_start(context: _Context, rx: Any, prefix: str) -> None:
+    """A start date far ahead, found even when the rest of the prescription cannot be read (so it comes back in the
+    first round with the other problems)."""
+    start = rx.get("start") if isinstance(rx, dict) else None
+    if not isinstance(start, str) or _refused(f"{prefix}.start", context.problems.fields()):
+        return
+    try:
+        day = dt.date.fromisoformat(start)
+    except ValueError:
+        return
+    if (day - context.made_on).days > MAX_DAYS_AHEAD:
+        context.problems.add(f"{prefix}.start", START_TOO_FAR)
+
+
 def _one_medicine(context: _Context, body: dict[str, Any], topics: list[str]) -> None:
     """`prescription` checked for the medicine topic chosen, if any."""
+    _check_start(context, body.get("prescription"), "prescription")
     data = context.data
     if data is not None:
         prescription, taper_left_out = data.prescription, False
@@ -261,6 +278,7 @@ def _several_medicines(context: _Context, given: Any, language: str | None) -> l
         context.problems.add(field, message)
     for index, (name, rx) in enumerate(zip(topics, given, strict=True)):
         prefix = f"prescriptions[{index}]"
+        _check_start(context, rx, prefix)
         if not name:
             continue
         refused = _not_in_language(context.library, name, language)
@@ -294,8 +312,10 @@ def read_desk_request(
     layout = _choice(options, "layout", layouts.names(), problems) or DEFAULT_LAYOUT
     paper = _choice(options, "paper", [paper["name"] for paper in PAPERS], problems)
     grayscale = options.get("grayscale", False)
-    if not isinstance(grayscale, bool):
-        problems.add("grayscale", "expected true or false")
+    double_sided = options.get("double_sided", False)
+    for key, flag in (("grayscale", grayscale), ("double_sided", double_sided)):
+        if not isinstance(flag, bool):
+            problems.add(key, "expected true or false")
     data: Personalisation | None = None
     try:
         data = parse_personalisation(body, WHERE)
@@ -322,4 +342,4 @@ def read_desk_request(
         text = "; ".join(f"{field}: {message}" if field else message for field, message in problems.found)
         raise InputError(f"{WHERE}: {text}", tuple(problems.found))
     language = language or data.patient.language
-    return DeskRequest(tuple(topics), data, language, layout, paper, grayscale, tuple(medicines))
+    return DeskRequest(tuple(topics), data, language, layout, paper, grayscale, tuple(medicines), double_sided)

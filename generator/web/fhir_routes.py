@@ -1,5 +1,6 @@
-"""EHR-facing routes: POST /api/fhir/handouts (a FHIR Bundle in, the PDF or a DocumentReference out)
-and GET or POST /infobutton (HL7 Infobutton knowledge requests, answered with a feed of matching leaflets).
+"""EHR-facing routes: POST /api/fhir/handouts (a FHIR Bundle in, the PDF or a DocumentReference out),
+POST /api/fhir/form (an order in, the desk page's form fields out) and GET or POST /infobutton (HL7 Infobutton
+knowledge requests, answered with a feed of matching leaflets).
 
 Like the rest of the API, nothing is written to disk and patient data never reaches the logs.
 """
@@ -13,11 +14,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from generator.audit import Leaflet
 from generator.content.codes import CodeIndex
 from generator.errors import HandoutError, InputError
 from generator.fhir.document import LeafletRecord, document_reference, operation_outcome
+from generator.fhir.form import read_order_form
 from generator.fhir.handout import build_fhir, decode_bundle
 from generator.fhir.infobutton import atom_feed, find_entries, json_feed, parse_query
 from generator.fhir.mapping import read_fhir
@@ -35,6 +38,27 @@ OUTPUTS = ("pdf", "DocumentReference")
 def _outcome(error: HandoutError, status: int, headers: dict[str, str] | None = None) -> Response:
     outcome = operation_outcome(error).model_dump_json()
     return Response(outcome, status_code=status, media_type=FHIR_JSON, headers=headers)
+
+
+class _UnreadBodyError(Exception):
+    """A FHIR body that cannot be read, with the status to answer."""
+
+    def __init__(self, error: InputError, status: int) -> None:
+        super().__init__(str(error))
+        self.error, self.status = error, status
+
+
+async def _fhir_json(request: Request, what: str) -> Any:
+    """The decoded JSON of a FHIR request body (`what`: the Bundle, the order); _UnreadBodyError if unreadable."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind not in (FHIR_JSON, "application/json"):
+        raise _UnreadBodyError(InputError(f"request: send the {what} as {FHIR_JSON}"), 415)
+    try:
+        return decode_bundle((await request.body()).decode("utf-8"), "request")
+    except UnicodeDecodeError:
+        raise _UnreadBodyError(InputError("request: body is not UTF-8 JSON"), 400) from None
+    except InputError as exc:
+        raise _UnreadBodyError(exc, 400) from None
 
 
 def _busy(exc: BusyError) -> Response:
@@ -113,18 +137,13 @@ def fhir_router(
         refused = check_token(request) or refused_at_once(pool, _busy)
         if refused:
             return refused
-        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if kind not in (FHIR_JSON, "application/json"):
-            return _outcome(InputError(f"request: send the Bundle as {FHIR_JSON}"), 415)
+        try:
+            bundle = await _fhir_json(request, "Bundle")
+        except _UnreadBodyError as exc:
+            return _outcome(exc.error, exc.status)
         if output not in OUTPUTS:
             message = f"expected one of {', '.join(OUTPUTS)}"
             return _outcome(InputError(f"request: output: {message}", (("output", message),)), 422)
-        try:
-            bundle = decode_bundle((await request.body()).decode("utf-8"), "request")
-        except UnicodeDecodeError:
-            return _outcome(InputError("request: body is not UTF-8 JSON"), 400)
-        except InputError as exc:
-            return _outcome(exc, 400)
         options = {"output": output, "topic": topic, "layout": layout, "paper": paper}
         try:
             body, headers, leaflet = await pool.run(_make, clinic, bundle, options)
@@ -141,6 +160,28 @@ def fhir_router(
             return Response(body, media_type=FHIR_JSON, headers=headers)
         headers["Content-Disposition"] = 'inline; filename="leaflet.pdf"'
         return Response(body, media_type="application/pdf", headers=headers)
+
+    @router.post(
+        "/api/fhir/form",
+        summary="Read a FHIR order (a Bundle, or a bare MedicationRequest) as the desk page's form fields",
+        responses={422: {"description": "Every problem, each on its FHIR path, as POST /api/fhir/handouts says it"}},
+    )
+    async def fhir_form(request: Request) -> Response:
+        """`{"topics", "patient", "prescriber", "prescriptions", "warnings", "missing"}`: the fields the order
+        gives, read as POST /api/fhir/handouts reads it, and `missing`, what the page must ask for (a bare
+        MedicationRequest's patient name or prescriber). Nothing is made and nothing is kept."""
+        refused = check_token(request)
+        if refused:
+            return refused
+        try:
+            data = await _fhir_json(request, "order")
+        except _UnreadBodyError as exc:
+            return error_reply(exc.error, exc.status)
+        try:
+            form = await run_in_threadpool(read_order_form, data, "request", generator.library, codes, dt.date.today())
+        except InputError as exc:
+            return error_reply(exc, 422)
+        return JSONResponse(form.as_json())
 
     async def infobutton_answer(request: Request, params: Mapping[str, str]) -> Response:
         """The knowledge response to one request's parameters, however they came."""

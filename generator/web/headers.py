@@ -6,16 +6,19 @@ import json
 from collections.abc import Iterable
 
 from generator.content.chain import ContentChain
+from generator.web.warning_words import warning_words
 
 WARNINGS_HEADER = "X-Handout-Warnings"
-"""Response header with the staff warnings as a JSON list of {field, message} (ASCII-escaped)."""
+"""Response header with the staff warnings as a JSON list of {field, message, action, why} (ASCII-escaped): `action`
+says what to do first, `why` (or null) the reason and its source."""
 CONTENT_HEADER = "X-Handout-Content"
 """Response header with the content status of what was made, as JSON: {approved, drafts, files, text}."""
 
 
 def warnings_header(warnings: tuple[tuple[str, str], ...]) -> str:
     """The staff warnings as the header's JSON text."""
-    return json.dumps([{"field": field, "message": message} for field, message in warnings])
+    said = [(field, message, *warning_words(message)) for field, message in warnings]
+    return json.dumps([{"field": f, "message": m, "action": action, "why": why} for f, m, action, why in said])
 
 
 def content_status(chains: Iterable[ContentChain | None]) -> dict[str, object]:

@@ -3,15 +3,20 @@
 // for one print job; several medicines in one leaflet); any edit clears a leaflet already made, so
 // only what the form says is printed.
 
+import { api, signOut, signedIn } from "./access.js";
 import { fillDoses } from "./dose.js";
+import { Emailer } from "./email.js";
 import { clearErrors, showErrors, showGeneral } from "./errors.js";
+import { OrderImport } from "./order.js";
+import { fillForm } from "./order_form.js";
 import { Prescribers } from "./prescribers.js";
 import { Leaflets, option } from "./leaflets.js";
 import { Medicines, own } from "./medicines.js";
 import { readDate, readForm, readNumber, text } from "./request.js";
 import { part } from "./steps.js";
+import { readyHeading, showContent, showWarnings } from "./results.js";
 import { Summaries } from "./summary.js";
-import { warningWords } from "./wording.js";
+import { intoView, uncover } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("leaflet-form");
@@ -25,42 +30,9 @@ let version = 0; // every edit counts up: a leaflet made from an older form is n
 let made = null; // {url, fileName, body, code}
 let busy = false;
 
-// A shared token is kept on this computer; a person's own token only until the browser closes (see signedIn).
-function token() {
-  return $("token").value || sessionStorage.getItem("handout-token") || localStorage.getItem("handout-token") || "";
-}
-
-async function signedIn() {
-  const response = await api("/api/me");
-  const me = response.ok ? await response.json() : { name: null };
-  if (me.name) localStorage.removeItem("handout-token");
-  else if (token()) localStorage.setItem("handout-token", token());
-  $("token-box").hidden = true;  // the token worked
-  $("signed-in").hidden = !me.name;
-  $("signed-in-name").textContent = me.name ? "Signed in as " + me.name : "";
-}
-
-function signOut() {
-  $("token").value = "";
-  sessionStorage.removeItem("handout-token");
-  localStorage.removeItem("handout-token");
-  location.reload();
-}
-
 // The audit log records what staff did with a leaflet the server made (its code, never its content).
 function report(action) {
   if (made && made.code) api("/api/audit", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ action, code: made.code }) });
-}
-
-async function api(path, options = {}) {
-  const headers = Object.assign({}, options.headers || {});
-  if (token()) headers["Authorization"] = "Bearer " + token();
-  const response = await fetch(path, Object.assign({}, options, { headers }));
-  if (response.status === 401) {
-    $("token-box").hidden = false;
-    $("token").focus();
-  }
-  return response;
 }
 
 function say(text) {
@@ -106,38 +78,6 @@ function invalidate() {
 function fileName(response) {
   const found = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
   return found ? found[1] : "leaflet.pdf";
-}
-
-function showWarnings(response) {
-  let warnings = [];
-  try {
-    warnings = JSON.parse(response.headers.get("X-Handout-Warnings") || "[]");
-  } catch (error) {
-    warnings = [];
-  }
-  const list = $("warning-list");
-  list.textContent = "";
-  for (const warning of warnings) {
-    const item = document.createElement("li");
-    item.textContent = warningWords(warning);
-    list.appendChild(item);
-  }
-  $("warnings").hidden = warnings.length === 0;
-  return warnings.length;
-}
-
-// The content status of what was made (X-Handout-Content), in plain words beside the Print button.
-function showContent(response) {
-  const box = $("content-status");
-  let content = null;
-  try {
-    content = JSON.parse(response.headers.get("X-Handout-Content") || "null");
-  } catch (error) {
-    content = null;
-  }
-  box.textContent = content ? content.text + "." : "";
-  box.classList.toggle("draft", Boolean(content && !content.approved));
-  box.hidden = !content;
 }
 
 async function failure(response) {
@@ -188,6 +128,7 @@ async function make(event) {
     const all = problems.concat((result.errors || []).filter((p) => !own.has(p.field)));
     const onFields = showErrors(all, result.error);
     say(onFields ? "The leaflet was not made: " + onFields + (onFields > 1 ? " problems are" : " problem is") + " marked on the form." : "The leaflet was not made.");
+    intoView(document.activeElement);
     return;
   }
   if (problems.length) {  // the server accepted what it got, but the page could not read a field: never print that
@@ -199,11 +140,12 @@ async function make(event) {
   made = { url: URL.createObjectURL(blob), fileName: fileName(response), body: data, code: response.headers.get("X-Handout-Code") };
   preview.src = made.url;
   setReady(true);
-  const warnings = showWarnings(response);
+  const warnings = showWarnings(response, data);
   showContent(response);
   const medicine = data.prescriptions ? medicines.titles().join(" and ") : null;
   const titles = data.topics.map((name) => (medicine && leaflets.topicOf(name).medicine ? medicine : leaflets.topicOf(name).title)).join(" + ");
-  $("result-heading").textContent = "Leaflet ready: " + titles;
+  const layout = catalog.layouts.find((one) => one.name === data.layout);
+  $("result-heading").textContent = readyHeading(data, titles, leaflets.languageName(data.language), layout);
   $("result").hidden = false;
   say("The leaflet is ready" + (warnings ? ": check the warnings before you hand it out." : ": print it, download it or email it."));
   $("result").scrollIntoView({ block: "start" });
@@ -247,28 +189,34 @@ async function downloadPage() {
   link.remove();
 }
 
-async function sendEmail() {
-  if (busy || !made) return;
-  clearErrors();
-  setBusy(true, $("send-email"), "Sending…");
-  say("Sending the email…");
-  let response;
-  try {
-    const body = JSON.stringify(Object.assign({ to: $("email-to").value.trim() }, made.body));
-    response = await api("/api/leaflets/email", { method: "POST", headers: { "Content-Type": "application/json" }, body });
-  } catch (error) {
-    response = null;
+function printLeaflet() {
+  report("printed");
+  preview.contentWindow.print();
+}
+
+// ---- importing an order ----
+
+function fillFromOrder(order) {
+  const titles = fillForm(order, { catalog, leaflets, medicines, clear: () => (invalidate(), clearErrors()), done: () => updateSummary() });
+  if (!titles) showGeneral("The order names a medicine this page has no leaflet for, so the form was not filled.");
+  return titles;
+}
+
+// What the order lacks, asked for on its fields; with nothing missing, Make leaflet is next.
+function askFor(fields, message) {
+  if (fields.length) {
+    showErrors(fields.map((field) => ({ field, message, own: true })), "");
+    intoView(document.activeElement);
+  } else {
+    $("make").focus({ preventScroll: true });
+    intoView($("order-status"));
   }
-  setBusy(false, $("send-email"));
-  if (!response || !response.ok) {
-    const result = response ? await failure(response) : { error: "The server could not be reached. Try again.", errors: [] };
-    showErrors(result.errors || [], result.error);
-    say("The email was not sent.");
-    return;
-  }
-  const result = await response.json();
-  say(result.sent.map((one) => one.title + ": email " + one.outcome +
-    (one.code ? ". PDF code (give it by phone or in person, never by email): " + one.code : "")).join(". ") + ".");
+}
+
+function orderRefused(message) {
+  $("order-status").textContent = "";
+  showGeneral(message);
+  intoView($("form-error"));
 }
 
 // ---- next patient: everything but the prescriber (and the printer's paper and colour) ----
@@ -276,14 +224,17 @@ async function sendEmail() {
 function nextPatient() {
   invalidate();
   clearErrors();
+  emailer.forget();
+  $("order-status").textContent = "";
   const keep = { name: $("prescriber-name").value, phone: $("prescriber-phone").value, saved: $("saved-prescriber").value };
-  const printer = { paper: $("paper").value, colour: $("colour").value };
+  const printer = { paper: $("paper").value, colour: $("colour").value, sides: $("double-sided").checked };
   form.reset();
   Object.assign($("prescriber-name"), { value: keep.name });
   Object.assign($("prescriber-phone"), { value: keep.phone });
   $("saved-prescriber").value = keep.saved;
   $("paper").value = printer.paper;
   $("colour").value = printer.colour;
+  $("double-sided").checked = printer.sides;
   $("layout").value = catalog.layouts[0].name;
   $("email-to").value = "";
   leaflets.clear();
@@ -324,14 +275,16 @@ async function load() {
   say("");
 }
 
+const orders = new OrderImport({ api, fill: fillFromOrder, ask: askFor, refuse: orderRefused, status: $("order-status") });
+orders.listen($("order-file"), $("order-paste"), document);
+
 form.addEventListener("input", (event) => {
   const target = event.target;
-  if (target.id === "token") return;
+  if (target.id === "token" || target.closest("#import-box")) return;
   const step = target.closest(".step");
   const section = target.closest(".medicine");
-  if (step && target.dataset.part === "from") step.dataset.auto = "no";
   invalidate();
-  if (section && !step && (target.dataset.part === "start" || target.dataset.part === "days")) medicines.fillFirstStep(section);
+  if (section && ["start", "days"].includes(target.dataset.part)) medicines.showDates(section);
   if (section && target.dataset.part === "times") {
     if (step) medicines.stepTimesChanged(step);
     else medicines.timesChanged(section);
@@ -340,7 +293,7 @@ form.addEventListener("input", (event) => {
 });
 form.addEventListener("change", (event) => {
   const target = event.target;
-  if (target.id === "token") return;
+  if (target.id === "token" || target.closest("#import-box")) return;
   invalidate();
   const step = target.closest(".step");
   const section = target.closest(".medicine");
@@ -351,7 +304,10 @@ form.addEventListener("change", (event) => {
       medicines.setMedicine(section, leaflets.topicOf(target.value));
       medicines.renumber();
     } else if (target.dataset.part === "strength") {
-      fillDoses(step ? part(step, "dose") : own(section, "dose"), topic.medicine, target.value, "");
+      const dose = step ? part(step, "dose") : own(section, "dose");
+      fillDoses(dose, topic.medicine, target.value, dose.value);
+    } else if (target.dataset.part === "dose") {
+      medicines.doseChanged(target, step ? part(step, "strength") : own(section, "strength"), topic);
     } else if (target.closest(".how")) {
       medicines.showHow(section);
     } else if (target.dataset.slot) {
@@ -399,13 +355,19 @@ form.addEventListener("click", (event) => {
 form.addEventListener("submit", make);
 $("next-patient").addEventListener("click", nextPatient);
 $("next-patient-done").addEventListener("click", nextPatient);
-$("print").addEventListener("click", () => {
-  report("printed");
-  preview.contentWindow.print();
+$("print").addEventListener("click", printLeaflet);
+// Ctrl+P (or Cmd+P) prints the leaflet made, not the page; without one, the page prints a one-line notice.
+document.addEventListener("keydown", (event) => {
+  if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "p" && made) {
+    event.preventDefault();
+    printLeaflet();
+  }
 });
+document.addEventListener("focusin", (event) => uncover(event.target));
 $("download").addEventListener("click", download);
 $("download-html").addEventListener("click", downloadPage);
-$("send-email").addEventListener("click", sendEmail);
+const emailer = new Emailer({ current: () => made, busy: () => busy, setBusy, failure });
+emailer.listen();
 $("token").addEventListener("change", () => {
   sessionStorage.setItem("handout-token", text("token"));
   load();

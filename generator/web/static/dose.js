@@ -15,17 +15,27 @@ export function fillStrengths(select, medicine, keep) {
   option(select, "", "Choose…");
   for (const choice of medicine.doses) option(select, choice.strength_mg, mg(choice.strength_mg) + " mg " + medicine.form + "s");
   if (medicine.doses.length === 1) select.value = medicine.doses[0].strength_mg;
-  else if (keep && [...select.options].some((o) => o.value === keep)) select.value = keep;
+  else if (keep && [...select.options].some((o) => o.value === String(keep))) select.value = String(keep);
 }
 
-// Doses of the chosen strength as "2 tablets (1,500 mg)"; the value is the dose in mg.
+// Doses of the chosen strength as "2 tablets (1,500 mg)"; before a strength is chosen, every dose whole tablets
+// of some strength make ("1,500 mg"). The value is the dose in mg.
 export function fillDoses(select, medicine, strength, keep) {
   select.textContent = "";
+  option(select, "", "Choose…");
   const choice = medicine.doses.find((d) => String(d.strength_mg) === String(strength));
-  option(select, "", choice ? "Choose…" : "Choose the strength first");
-  if (!choice) return;
-  for (const count of choice.tablets) {
-    option(select, count * choice.strength_mg, count + " " + medicine.form + (count > 1 ? "s" : "") + " (" + mg(count * choice.strength_mg) + " mg)");
+  if (choice) {
+    for (const count of choice.tablets) {
+      option(select, count * choice.strength_mg, count + " " + medicine.form + (count > 1 ? "s" : "") + " (" + mg(count * choice.strength_mg) + " mg)");
+    }
+  } else {
+    const doses = [...new Set(medicine.doses.flatMap((d) => d.tablets.map((count) => count * d.strength_mg)))].sort((a, b) => a - b);
+    for (const dose of doses) option(select, dose, mg(dose) + " mg");
   }
-  if (keep && [...select.options].some((o) => o.value === keep)) select.value = keep;
+  if (keep && [...select.options].some((o) => o.value === String(keep))) select.value = String(keep);
+}
+
+// The strengths whose whole tablets make `dose` mg within the per-dose limit.
+export function strengthsFor(medicine, dose) {
+  return medicine.doses.filter((d) => d.tablets.some((count) => count * d.strength_mg === Number(dose))).map((d) => String(d.strength_mg));
 }

@@ -5,10 +5,22 @@
 // follow (prescription.dose_mg, prescriptions[1].dose_mg), so the server's errors land on their fields.
 
 import { addDays, fromIso, toIso } from "./dates.js";
-import { fillDoses, fillStrengths } from "./dose.js";
+import { fillDoses, fillStrengths, strengthsFor } from "./dose.js";
 import { option } from "./leaflets.js";
-import { makeStep, part, renumber as renumberSteps } from "./steps.js";
-import { firstBox, makeSlots, readSlots, setSlotIds, setUsual, showMeals, usualTimes } from "./when.js";
+import { makeStep, part, renumber as renumberSteps, stepValues } from "./steps.js";
+import { firstBox, makeSlots, readSlots, setSlotIds, setTimes, setUsual, showMeals, usualTimes } from "./when.js";
+
+// Today as the form shows dates: the default start of a prescription.
+function today() {
+  const now = new Date();
+  return fromIso([now.getFullYear(), now.getMonth() + 1, now.getDate()].map((n) => String(n).padStart(2, "0")).join("-"));
+}
+
+// "Dec 4, 2026" for the step dates the page works out.
+function shortDate(iso) {
+  const [year, month, day] = iso.split("-").map(Number);
+  return new Date(Date.UTC(year, month - 1, day)).toLocaleDateString("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
+}
 
 export const MAX_MEDICINES = 6;
 const FIRST_IDS = { section: "prescription", legend: "prescription-legend", steps: "taper-steps", "add-step": "add-step", "last-box": "last-day-field" };
@@ -51,6 +63,7 @@ export class Medicines {
   create() {
     const section = this.template.content.firstElementChild.cloneNode(true);
     makeSlots(own(section, "slots"), "times");
+    own(section, "start").value = today();
     this.container.appendChild(section);
     return section;
   }
@@ -166,31 +179,72 @@ export class Medicines {
     own(section, "last-box").hidden = own(section, "steps").children.length === 0;
   }
 
-  fullDoseEnd(section) {
+  // Each step's dates from the full-dose days and each step's days, shown in the step; the last day they give
+  // is shown under "Last day to take it" (typed, it is checked against them). Returns the last day, or null.
+  showDates(section) {
     const start = toIso(own(section, "start").value);
     const days = Number(own(section, "days").value);
-    return start && Number.isInteger(days) && days > 0 ? addDays(start, days) : null;
+    let next = start && Number.isInteger(days) && days > 0 ? addDays(start, days) : null;
+    for (const step of own(section, "steps").children) {
+      const stepDays = Number(part(step, "days").value);
+      const known = next && Number.isInteger(stepDays) && stepDays > 0;
+      const last = known ? addDays(next, stepDays - 1) : null;
+      part(step, "dates").textContent = known ? "From " + shortDate(next) + " until " + shortDate(last) + " (" + stepDays + (stepDays > 1 ? " days)" : " day)") : "Dates: fill in the days";
+      next = last ? addDays(last, 1) : null;
+    }
+    const last = next && own(section, "steps").children.length ? addDays(next, -1) : null;
+    own(section, "last-hint").textContent = last ? "Worked out from the days: " + fromIso(last) + ". Type it only to check it against the prescription (MM/DD/YYYY)." : "Worked out from the days at each dose (MM/DD/YYYY).";
+    return last;
   }
 
-  // The first step starts the day after the full-dose days, until staff type another date.
-  fillFirstStep(section) {
-    const first = own(section, "steps").children[0];
-    const next = this.fullDoseEnd(section);
-    if (first && first.dataset.auto === "yes" && next) part(first, "from").value = fromIso(next);
-  }
-
-  // A taper step; returns the control to focus.
+  // A taper step, copying the step before (or the full dose); returns the control to focus.
   addStep(section) {
     const topic = this.topicOf(section);
     if (!topic) return own(section, "medicine");
     const steps = own(section, "steps");
-    const before = steps.children.length ? part(steps.lastElementChild, "strength").value : own(section, "strength").value;
+    const value = (name) => own(section, name).value;
+    const before = steps.children.length ? stepValues(steps.lastElementChild) : { days: "", times: value("times"), strength: value("strength"), dose: value("dose"), slots: readSlots(own(section, "slots")) };
     const step = makeStep(steps, topic.medicine, before);
-    step.dataset.auto = steps.children.length === 1 ? "yes" : "no";
     this.renumber();
     this.stepsChanged(section);
-    this.fillFirstStep(section);
-    return part(step, steps.children.length === 1 && this.fullDoseEnd(section) ? "times" : "from");
+    this.showDates(section);
+    return part(step, "days");
+  }
+
+  // The dose chosen before the strength: the only strength that makes it is chosen too.
+  doseChanged(select, strength, topic) {
+    const made = strengthsFor(topic.medicine, select.value);
+    if (strength.value || made.length !== 1) return;
+    strength.value = made[0];
+    fillDoses(select, topic.medicine, strength.value, select.value);
+  }
+
+  // Fill the group from an order's prescription (POST /api/fhir/form), taper dates as days at each dose.
+  fill(section, rx) {
+    const medicine = this.topicOf(section).medicine;
+    const set = (name, value) => (own(section, name).value = value === undefined || value === null ? "" : String(value));
+    if (rx.strength_mg) fillStrengths(own(section, "strength"), medicine, rx.strength_mg);
+    fillDoses(own(section, "dose"), medicine, own(section, "strength").value, rx.dose_mg);
+    set("times", rx.times_per_day);
+    set("days", rx.days_supply);
+    set("start", rx.start && fromIso(rx.start));
+    set("refills", rx.refills);
+    const how = rx.as_needed ? "how-needed" : rx.every_hours ? "how-every" : "how-times";
+    own(section, how).checked = true;
+    this.showHow(section);
+    set("every", rx.every_hours);
+    if (rx.as_needed_for) set("reason", rx.as_needed_for);
+    if (rx.times) setTimes(own(section, "slots"), rx.times);
+    else this.timesChanged(section);
+    const taper = rx.taper || [];
+    taper.forEach((one, index) => {
+      const ends = index + 1 < taper.length ? taper[index + 1].from : rx.last_day && addDays(rx.last_day, 1);
+      const days = ends ? Math.round((Date.parse(ends) - Date.parse(one.from)) / 86400000) : "";
+      makeStep(own(section, "steps"), medicine, { days: String(days), times: String(one.times_per_day), strength: String(one.strength_mg || own(section, "strength").value), dose: String(one.dose_mg), slots: one.times || usualTimes(this.topicOf(section), one.times_per_day) || [] });
+    });
+    this.renumber();
+    this.stepsChanged(section);
+    this.showDates(section);
   }
 
   // Remove a taper step; returns what should take the focus.
@@ -200,7 +254,8 @@ export class Medicines {
     step.remove();
     this.renumber();
     this.stepsChanged(section);
-    return next ? part(next, "from") : own(section, "add-step");
+    this.showDates(section);
+    return next ? part(next, "days") : own(section, "add-step");
   }
 
   titles() {
@@ -238,7 +293,7 @@ export class Medicines {
     rx.taper = [...own(section, "steps").children].map((step) => {
       const times = readNumber(part(step, "times"), problems);
       return {
-        from: readDate(part(step, "from"), problems),
+        days: readNumber(part(step, "days"), problems),
         strength_mg: amount(part(step, "strength")),
         dose_mg: amount(part(step, "dose")),
         times_per_day: times,

@@ -37,6 +37,7 @@ export function readForm(leaflets, medicines) {
     layout: $("layout").value,
     paper: $("paper").value,
     grayscale: $("colour").value === "grayscale",
+    double_sided: $("double-sided").checked,
     patient: { name: text("patient-name") },
     prescriber: { name: text("prescriber-name") },
   };

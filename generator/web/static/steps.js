@@ -1,18 +1,18 @@
-// Taper steps: each its own labelled group (From, times a day, tablet strength, dose, when), removable.
-// Fields carry their API names (prescription.taper[N].from, prescriptions[1].taper[N].from ...) so errors
+// Taper steps: each its own labelled group (days at this dose, times a day, tablet strength, dose, when),
+// removable; the page works out each step's dates from the days (shown in the step and in the summary).
+// Fields carry their API names (prescription.taper[N].days, prescriptions[1].taper[N].days ...) so errors
 // land on them.
 
-import { DATE_FORMAT } from "./dates.js";
 import { fillDoses, fillStrengths } from "./dose.js";
-import { makeSlots, setSlotIds } from "./when.js";
+import { makeSlots, readSlots, setSlotIds, setTimes } from "./when.js";
 
 const PARTS = [
-  ["from", "From", "input"],
+  ["days", "Days at this dose", "input"],
   ["times", "Times a day", "input"],
   ["strength", "Tablet strength", "select"],
   ["dose", "Each time", "select"],
 ];
-const API = { from: "from", times: "times_per_day", strength: "strength_mg", dose: "dose_mg" };
+const API = { days: "days", times: "times_per_day", strength: "strength_mg", dose: "dose_mg" };
 
 function element(tag, attributes = {}, text = "") {
   const made = document.createElement(tag);
@@ -32,14 +32,15 @@ function setIndex(step, index, base, field) {
   }
   setSlotIds(step.querySelector(".slots"), (name) => base + name + "-" + index);
   for (const control of step.querySelectorAll("[data-rel]")) control.dataset.field = field + ".taper[" + index + "]." + control.dataset.rel;
-  const hint = step.querySelector(".hint");
-  hint.id = base + "from-" + index + "-hint";
-  part(step, "from").dataset.help = hint.id;
-  part(step, "from").setAttribute("aria-describedby", hint.id);
+  const dates = part(step, "dates");
+  dates.id = base + "dates-" + index;
+  part(step, "days").dataset.help = dates.id;
+  part(step, "days").setAttribute("aria-describedby", dates.id);
   step.querySelector(".remove-step").textContent = "Remove step " + (index + 1);
 }
 
-export function makeStep(container, medicine, strength) {
+// A new step copies the one before (`before`: {days, times, strength, dose, slots}), which staff then change.
+export function makeStep(container, medicine, before) {
   const step = element("fieldset", { class: "step" });
   step.appendChild(element("legend"));
   const pairs = [element("div", { class: "pair" }), element("div", { class: "pair" })];
@@ -47,10 +48,9 @@ export function makeStep(container, medicine, strength) {
     const field = element("div", { class: "field" });
     field.appendChild(element("label", {}, label));
     const control = element(tag, { "data-part": name, "data-rel": API[name] });
-    if (name === "from") Object.assign(control, { className: "date", inputMode: "numeric", autocomplete: "off" });
-    if (name === "times") Object.assign(control, { type: "number", min: "1", inputMode: "numeric" });
+    if (name !== "strength" && name !== "dose") Object.assign(control, { type: "number", min: "1", inputMode: "numeric" });
     field.appendChild(control);
-    if (name === "from") field.appendChild(element("p", { class: "hint" }, DATE_FORMAT));
+    if (name === "days") field.appendChild(element("p", { class: "hint", "data-part": "dates" }, "Dates: fill in the days"));
     pairs[order < 2 ? 0 : 1].appendChild(field);
   });
   pairs.forEach((pair) => step.appendChild(pair));
@@ -63,9 +63,18 @@ export function makeStep(container, medicine, strength) {
   step.appendChild(element("button", { type: "button", class: "small remove-step" }));
   container.appendChild(step);
   const strengthSelect = part(step, "strength");
-  fillStrengths(strengthSelect, medicine, strength);
-  fillDoses(part(step, "dose"), medicine, strengthSelect.value, "");
+  fillStrengths(strengthSelect, medicine, before.strength);
+  fillDoses(part(step, "dose"), medicine, strengthSelect.value, before.dose);
+  part(step, "days").value = before.days;
+  part(step, "times").value = before.times;
+  setTimes(slots, before.slots);
   return step;
+}
+
+// What a step holds, for the next one to copy.
+export function stepValues(step) {
+  const value = (name) => part(step, name).value;
+  return { days: value("days"), times: value("times"), strength: value("strength"), dose: value("dose"), slots: readSlots(step.querySelector(".slots")) };
 }
 
 export function renumber(container, base, field) {

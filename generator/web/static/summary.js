@@ -6,8 +6,13 @@ const PAUSE_MS = 200; // ask once typing pauses
 
 function complete(rx) {
   const step = (one) => one.dose_mg && one.times_per_day;
-  return Boolean(rx.medicine && step(rx) && rx.start && rx.days_supply &&
-    rx.taper.every((one) => one.from && step(one)) && (!rx.taper.length || rx.last_day));
+  return Boolean(rx.medicine && step(rx) && rx.start && rx.days_supply && rx.taper.every((one) => one.days && step(one)));
+}
+
+// "(5 days)" for a row printed from Dec 8, 2026 until Dec 12, 2026.
+function length(start, end) {
+  const days = Math.round((Date.parse(end) - Date.parse(start)) / 86400000) + 1;
+  return Number.isFinite(days) ? " (" + days + (days === 1 ? " day)" : " days)") : "";
 }
 
 // "1 tablet of 350 mg each time in the morning and at bedtime, from Dec 6, 2026 until Dec 12, 2026. Do not
@@ -18,7 +23,7 @@ export function summaryText(schedule) {
   const lines = rows.map(([start, end, howMuch, when]) => {
     const [often, ...most] = when.split("\n");
     if (rows.length === 1) return howMuch + " " + often + ", " + from + " " + start + " " + until + " " + end + ".";
-    return header[0] + " " + start + " " + until + " " + end + ": " + howMuch + " " + often + ". " + most.map((line) => line + ".").join(" ");
+    return header[0] + " " + start + " " + until + " " + end + length(start, end) + ": " + howMuch + " " + often + ". " + most.map((line) => line + ".").join(" ");
   });
   if (rows.length === 1) lines.push(schedule.daily_limit);
   if (schedule.refills) lines.push(schedule.refills + ".");

@@ -59,9 +59,13 @@ export function setSlotIds(box, id) {
 
 // Tick the usual times for `count` doses a day (none when the topic has none for that many).
 export function setUsual(box, topic, count) {
-  const usual = usualTimes(topic, count) || [];
+  setTimes(box, usualTimes(topic, count) || []);
+}
+
+// Tick `times` (as the API names them: morning, with-dinner ...) and nothing else.
+export function setTimes(box, times) {
   for (const tick of box.querySelectorAll("[data-slot]")) {
-    const time = usual.find((one) => slotOf(one) === tick.dataset.slot);
+    const time = times.find((one) => slotOf(one) === tick.dataset.slot);
     tick.checked = Boolean(time);
     const meal = tick.closest(".slot").querySelector("[data-meal]");
     if (meal) meal.value = time && time !== tick.dataset.slot ? time : "";

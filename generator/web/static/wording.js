@@ -83,8 +83,7 @@ export function plainWords(message, control, sentence = true) {
   return /[.!?)]$/.test(text) ? text : text + ".";
 }
 
-// A staff warning: which field it is about, then what to check.
+// A staff warning: what to do first (the server words it; see generator/web/warning_words.py).
 export function warningWords(warning) {
-  const about = controlFor(warning.field) ? labelFor(warning.field) + ": " : "";
-  return about + plainWords(warning.message, null, !about);
+  return datesInText(warning.action);
 }
