@@ -242,12 +242,25 @@ def test_infobutton_atom_feed_in_spanish(client) -> None:
     assert terms["mainSearchCriteria.v.c"] == "197446"
 
 
+@pytest.mark.parametrize(("asked", "found"), [("zh-CN", "zh-Hans"), ("zh-Hans", "zh-Hans"), ("fil", "tl")])
+def test_infobutton_finds_a_leaflet_by_the_whole_language_code(client, asked, found) -> None:
+    """The code's script or alias is kept (zh-CN is the Simplified Chinese leaflet), not cut to its first part."""
+    query = {
+        "mainSearchCriteria.v.c": "197446",
+        "mainSearchCriteria.v.cs": RXNORM_OID,
+        "knowledgeResponseType": "application/json",
+        "informationRecipient.languageCode.c": asked,
+    }
+    [entry] = client.get("/infobutton", params=query).json()["feed"]["entry"]
+    assert entry["lang"] == found
+
+
 @pytest.mark.parametrize(
     "params",
     [
         {"mainSearchCriteria.v.c": "999999"},
         {"mainSearchCriteria.v.cs": "2.16.840.1.113883.6.90"},  # ICD-10-CM: not a medicine code
-        {"informationRecipient.languageCode.c": "vi"},  # no Vietnamese leaflet
+        {"informationRecipient.languageCode.c": "fr"},  # no French leaflet
         {"informationRecipient": "PAYOR"},  # nothing written for payors
     ],
 )
