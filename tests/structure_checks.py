@@ -83,10 +83,15 @@ def _marked(page: pikepdf.Page) -> tuple[list[tuple[str, int | None]], list[str]
     sequences: list[tuple[str, int | None]] = []
     problems: list[str] = []
     stack: list[tuple[str, int | None]] = []
+    spans = 0  # open ActualText spans inside a sequence (ISO 32000-1, 14.9.4): shaped text saying its letters
     for operands, operator in pikepdf.parse_content_stream(page):
         name = str(operator)
         if name in ("BMC", "BDC"):
             properties = operands[1] if name == "BDC" else None
+            actual_text = isinstance(properties, pikepdf.Dictionary) and "/ActualText" in properties
+            if stack and actual_text and str(operands[0]) == "/Span" and "/MCID" not in properties:
+                spans += 1
+                continue
             mcid = (
                 int(properties.MCID) if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties else None
             )
@@ -95,7 +100,9 @@ def _marked(page: pikepdf.Page) -> tuple[list[tuple[str, int | None]], list[str]
             if len(stack) > 1:
                 problems.append(f"nested marked content: {stack}")
         elif name == "EMC":
-            if not stack:
+            if spans:
+                spans -= 1
+            elif not stack:
                 problems.append("EMC without BMC/BDC")
             else:
                 stack.pop()
