@@ -11,8 +11,8 @@ from test_verify import _removed, tamper
 
 from generator.verify.html import check_html, html_text
 
-NOTICE_EN = "Not yet approved by your clinic."
-NOTICE_ES = "Aún no aprobado por su clínica."
+NOTICE_EN = "Your clinic has not yet approved the wording of this leaflet."
+NOTICE_ES = "Su clínica aún no ha aprobado el texto de este folleto."
 DRAFTS = "content: not yet approved by your clinic: "
 
 
