@@ -11,8 +11,8 @@ from test_verify import _removed, tamper
 
 from generator.verify.html import check_html, html_text
 
-NOTICE_EN = "Your clinic has not yet approved the wording of this leaflet."
-NOTICE_ES = "Su clínica aún no ha aprobado el texto de este folleto."
+NOTICE_EN = "This leaflet is not yet approved by your clinic."
+NOTICE_ES = "Este folleto aún no está aprobado por su clínica."
 DRAFTS = "content: not yet approved by your clinic: "
 
 

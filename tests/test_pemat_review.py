@@ -25,7 +25,7 @@ def test_spanish_wording_both_raters_flagged(make, topic_sample, topic) -> None:
         "a Poison Help",  # never the English name alone
     ):
         assert wrong not in text, wrong
-    assert "La FDA es la Administración de Alimentos y Medicamentos de los EE. UU." in text
+    assert "La FDA es la Administración de Alimentos y Medicamentos de EE. UU." in text
     assert "Línea de ayuda por envenenamiento" in text
 
 
@@ -46,16 +46,16 @@ def test_cyclobenzaprine_terms_and_numbers(make, topic_sample, language) -> None
     expected = {
         "en": (
             "MAO inhibitors (monoamine oxidase inhibitors) are medicines for depression or Parkinson's disease",
-            "Heart failure means the heart does not pump blood as well as it should.",
-            "Heart block is a problem with the signals that make the heart beat.",
-            "An overactive thyroid is a thyroid gland that makes more hormone than the body needs.",
+            "Heart failure means the heart does not pump blood well.",
+            "Heart block means the signals that make the heart beat are slowed or stopped.",
+            "An overactive thyroid makes too much thyroid hormone.",
             "about 29 to 38 in 100 people who took it felt sleepy",
         ),
         "es": (
             "Los inhibidores de la MAO (inhibidores de la monoaminooxidasa) son medicamentos para la depresión",
-            "La insuficiencia cardíaca es cuando el corazón no bombea la sangre tan bien como debería.",
-            "El bloqueo cardíaco es un problema con las señales que hacen latir el corazón.",
-            "La tiroides hiperactiva es una glándula tiroides que produce más hormona",
+            "Insuficiencia cardíaca: el corazón no bombea bien la sangre.",
+            "Bloqueo cardíaco: fallan las señales que hacen latir el corazón.",
+            "Tiroides hiperactiva: la tiroides produce demasiada hormona.",
             "unas 29 a 38 de cada 100 personas que la tomaron tuvieron sueño",
         ),
     }[language]
@@ -79,10 +79,10 @@ def test_no_never_unless(make, topic_sample, topic, language) -> None:
 
 
 def test_carbamates_nsaids_and_methocarbamol_explained(make, topic_sample) -> None:
-    assert "Carbamates are a family of medicines that are chemically like carisoprodol." in _text(
+    assert "allergic to carbamates (medicines that are chemically like carisoprodol, such as meprobamate)" in _text(
         make, topic_sample, "carisoprodol", "en"
     )
-    assert "Los carbamatos son una familia de medicamentos químicamente parecidos al carisoprodol." in _text(
+    assert "alergia a los carbamatos (medicamentos parecidos al carisoprodol, como el meprobamato)" in _text(
         make, topic_sample, "carisoprodol", "es"
     )
     assert "NSAIDs (nonsteroidal anti-inflammatory drugs) are pain medicines" in _text(
