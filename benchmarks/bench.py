@@ -63,9 +63,9 @@ from generator.render.fontfiles import cache_dir
 from generator.render.styles import make_styles
 from generator.tagging import TaggingCanvas
 from generator.verify import verify_pdf
-from generator.verify.ink import ink_problems
-from generator.verify.ocr import ocr_problems
 from generator.verify.reader import read_pages
+from generator.verify.rendered.ink import ink_problems
+from generator.verify.rendered.ocr import ocr_problems
 
 MADE_ON = dt.date(2026, 11, 25)
 

@@ -42,9 +42,9 @@ def main() -> None:
     from generator.paths import SAMPLES, layouts_root, library_root
     from generator.pipeline import Generator, HandoutRequest
     from generator.verify.html import check_html, html_text
-    from generator.verify.html_styles import generated_problems
-    from generator.verify.html_tree import read_page
-    from generator.verify.html_world import world_problems
+    from generator.verify.html.styles import generated_problems
+    from generator.verify.html.tree import read_page
+    from generator.verify.html.world import world_problems
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)

@@ -4,7 +4,7 @@
 
 Builds the sample carisoprodol leaflet in every layout, in English and Spanish, and on the standard,
 large-print and trifold layouts with the patient's name in other scripts; prints the spread of each
-expected run's ink as a share of what its glyphs cover (generator.verify.ink.INK_BAND is set from it)
+expected run's ink as a share of what its glyphs cover (generator.verify.rendered.ink.INK_BAND is set from it)
 and, with --ocr, how many pieces Tesseract misreads at all, with the tolerance off (slow: seconds a page).
 """
 
@@ -18,11 +18,11 @@ from generator.commands.common import make_generator
 from generator.inputs.personalisation import Personalisation, choose_clinic, read_personalisation
 from generator.paths import SAMPLES
 from generator.pipeline import Generator, Handout, HandoutRequest
-from generator.verify import ocr
 from generator.verify.check import found_runs
-from generator.verify.ink import INK_SCALE, MIN_PIXELS, ink_of
-from generator.verify.raster import rendered
 from generator.verify.reader import read_pages
+from generator.verify.rendered import ocr
+from generator.verify.rendered.ink import INK_SCALE, MIN_PIXELS, ink_of
+from generator.verify.rendered.raster import rendered
 
 NAMES = ["Maria Lopez", "محمد عبد الله", "דוד כהן", "सीता राम", "สมชาย ใจดี", "张伟", "山田 花子", "김민준"]
 MADE_ON = dt.date(2026, 11, 25)

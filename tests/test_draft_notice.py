@@ -11,8 +11,8 @@ from test_verify import _removed, tamper
 
 from generator.verify.html import check_html, html_text
 
-NOTICE_EN = "Not yet approved by your clinic."
-NOTICE_ES = "Aún no aprobado por su clínica."
+NOTICE_EN = "This leaflet is not yet approved by your clinic."
+NOTICE_ES = "Este folleto aún no está aprobado por su clínica."
 DRAFTS = "content: not yet approved by your clinic: "
 
 

@@ -21,8 +21,8 @@ from tampering import (
 )
 
 from generator.render.fontfiles import system_file
-from generator.verify.ink import INK_BAND, ink_problems
 from generator.verify.reader import read_pages
+from generator.verify.rendered.ink import INK_BAND, ink_problems
 
 LAYOUTS = ["standard", "a4", "large-print", "one-page", "one-sheet", "trifold", "grayscale"]
 LEAFLETS = [

@@ -49,7 +49,7 @@ def test_two_medicines_make_one_leaflet(run_cli, write_yaml, tmp_path) -> None:
     text = pdf_text(out)
     assert (
         "Your medicines Methocarbamol (Robaxin) and Cyclobenzaprine (Flexeril) "
-        "Not yet approved by your clinic. Prepared for" in text
+        "This leaflet is not yet approved by your clinic. Prepared for" in text
     )
     assert "Prepared for Maria Lopez Prescribed by Dr. Sam Lee, 555-0100" in text
     by_time = [

@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from tampering import draw_digit_as, edit_embedded_font
 
 from generator.batch.audit import chosen
-from generator.verify import ocr
-from generator.verify.ocr import OCR_BUDGET, disagreement, ocr_problems
 from generator.verify.reader import read_pages
+from generator.verify.rendered import ocr
+from generator.verify.rendered.ocr import OCR_BUDGET, disagreement, ocr_problems
 
 _needs_tesseract = pytest.mark.skipif(
     shutil.which("tesseract") is None, reason="Debian's tesseract-ocr (and tesseract-ocr-spa) is not installed"

@@ -303,7 +303,8 @@ HIDDEN = {
     "skewed": (_text_matrix("1 0 .9 1"), r"the content uses 'Tm' with operands"),
     "negative character spacing": (_around_warning("q -3 Tc"), r"the content uses the operator 'Tc'"),
     "horizontal scaling": (_around_warning("q 5 Tz"), r"the content uses the operator 'Tz'"),
-    "text rise": (_around_warning("q 900 Ts"), r"the content uses the operator 'Ts'"),
+    "text rise": (_around_warning("q 900 Ts"), r"the content uses 'Ts' with operands or in a place the generator"),
+    "text rise outside shaped text": (_around_warning("q 3 Ts"), r"the content uses 'Ts' with operands or in a place"),
     "invisible render mode": (_around_warning("q 3 Tr"), r"the content uses the operator 'Tr'"),
     "a TJ moving each glyph onto the last": (
         lambda pdf: replace_in_page(

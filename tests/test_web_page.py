@@ -180,6 +180,9 @@ def test_taper_steps_by_days_copy_the_step_before_and_show_their_dates(open_page
     last = first + dt.timedelta(days=2)
     assert f"Worked out from the days: {typed(last)}" in page.inner_text("#last-day-field")
     said = summary_says(page, ": 1 tablet of 350 mg each time in the morning and in the evening. Most in one day: 2 ")
+    rows = "() => document.querySelector('#rx-summary').textContent.split('Most in one day').length - 1 === 2"
+    page.wait_for_function(rows)  # the removed step's row goes when the server has answered again
+    said = page.inner_text("#rx-summary").replace("\xa0", " ")
     assert said.startswith("From ") and said.count("Most in one day") == 2  # each step's row, as the leaflet's
     assert f"until {short(last)} (3 days):" in said  # each step's length and the last day, before Make
     check(page, "taper")

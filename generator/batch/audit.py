@@ -9,14 +9,14 @@ from __future__ import annotations
 import hashlib
 
 from generator.pipeline import Handout
-from generator.verify.audit import audit_pdf
-from generator.verify.ocr import require_tesseract
+from generator.verify.rendered.audit import audit_pdf
+from generator.verify.rendered.ocr import require_tesseract
 
 PASSED = "passed"
 """The manifest's audit cell of a row whose leaflet shows its ink and reads by OCR as printed."""
 INK_ONLY = "passed: ink only"
 """The audit cell of a row whose leaflet shows its ink but has no text OCR can read (large print: see
-generator.verify.ocr.UNREAD_FACES)."""
+generator.verify.rendered.ocr.UNREAD_FACES)."""
 REFUSED = "refused"
 """The manifest's audit cell of a row the audit refused (the row failed; its reason says why)."""
 _BUCKETS = 10_000

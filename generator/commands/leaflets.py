@@ -183,7 +183,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     )
     make_generator(args).layout(args.layout)  # a bad --layout fails before any row
     if args.audit:
-        from generator.verify.ocr import installed_models
+        from generator.verify.rendered.ocr import installed_models
 
         installed_models("--audit")  # no Tesseract: said once, before any row
     signal.signal(signal.SIGTERM, _raise_interrupt)

@@ -28,9 +28,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     """Check that a PDF visibly shows every required warning of its topics (and, with --patient, the
     prescriptions); the topics are --topic's, else the patient file's, else those the PDF names."""
     from generator.verify import check_pages
-    from generator.verify.audit import check_rendered
     from generator.verify.closed import check_file
     from generator.verify.reader import read_pages, read_topics
+    from generator.verify.rendered.audit import check_rendered
 
     if is_html(Path(args.pdf)):
         from generator.commands.verify_html import cmd_verify_html

@@ -16,7 +16,7 @@ from generator.commands.verify import Outcome, named_topics, patient_expectation
 from generator.errors import InputError
 
 if TYPE_CHECKING:
-    from generator.verify.html_tree import Page
+    from generator.verify.html.tree import Page
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class _Head:
 def cmd_verify_html(args: argparse.Namespace) -> int:
     """Check an HTML leaflet: exit 0 when it is all there, else list each problem and exit 6."""
     from generator.verify.html import check_html
-    from generator.verify.html_tree import read_page
+    from generator.verify.html.tree import read_page
 
     if args.password:
         raise InputError("--password: only for a PDF; an HTML leaflet has none")

@@ -125,17 +125,20 @@ def _has_rtl(text: str) -> bool:
 def _find(index: _Indexed, text: str, mixed: bool) -> tuple[int, int]:
     """(start, length) of `text` in the index, or (-1, 0).
 
-    Text with right-to-left letters (a name in Arabic or Hebrew) is found word by word: PDFium
-    puts a line that mixes directions in bidirectional display order, which moves words and
-    punctuation around (e.g. 'Prepared for' + a Hebrew name) and may give a right-to-left word's
-    letters last to first, so every word's letters must be there, either way round, close
-    together, in any order.
+    Text with right-to-left letters (a name in Arabic or Hebrew, an Arabic leaflet) is found word
+    by word: PDFium puts a line that mixes directions in bidirectional display order, which moves
+    words and punctuation around (e.g. 'Prepared for' + a Hebrew name) and may give a right-to-left
+    word's letters last to first, so every word's letters must be there, either way round, close
+    together, in any order. A word is a run of letters, marks and digits: the parts of a date
+    ('24/11/2026', whose parts the bidirectional algorithm reorders) are words of their own.
     """
     if not mixed:
         needle = normalise(text)
         at = index.text.find(needle)
         return (at, len(needle)) if at >= 0 else (-1, 0)
-    words = [word for word in ("".join(filter(_is_letter, normalise(w))) for w in text.split()) if word]
+    words = [
+        part for word in text.split() for part in "".join(c if _is_letter(c) else " " for c in normalise(word)).split()
+    ]
     span = 2 * sum(map(len, words)) + 8
     first, *others = words
     for start in (first, first[::-1]):

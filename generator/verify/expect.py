@@ -49,10 +49,10 @@ def medicines_expectations(
     expected = person_expectations(must_say, data, clinic, wording, True)
     header, *rows = by_time_of_day(medicines, wording)
     expected += [
-        Expected(f"what to take at each time of day, row {number} of {len(rows)}", "".join(row))
+        Expected(f"what to take at each time of day, row {number} of {len(rows)}", " ".join(row))
         for number, row in enumerate(rows, 1)
     ]
-    table = wording.labels.medicines_heading + "".join(header) + "".join("".join(row) for row in rows)
+    table = " ".join([wording.labels.medicines_heading, *header, *(cell for row in rows for cell in row)])
     expected.append(Expected("what to take at each time of day, as one table", table))
     for medicine in medicines:
         expected.append(Expected(f"the heading of {medicine.topic}", medicine.name))
@@ -95,11 +95,11 @@ def schedule_expectations(
     if schedule.refills is not None:
         refills = str(schedule.refills) if schedule.refills else labels.refills_none
         expected.append(Expected(f"the refills{of}", f"{labels.refills} {refills}"))
-    expected.append(Expected(f"the dose schedule's heading{of}", heading + "".join(header)))
+    expected.append(Expected(f"the dose schedule's heading{of}", " ".join([heading, *header])))
     expected += [
-        Expected(f"dose schedule{of} row {number} of {len(rows)}", "".join(row)) for number, row in enumerate(rows, 1)
+        Expected(f"dose schedule{of} row {number} of {len(rows)}", " ".join(row)) for number, row in enumerate(rows, 1)
     ]
-    table = heading + "".join(header) + "".join("".join(row) for row in rows)
+    table = " ".join([heading, *header, *(cell for row in rows for cell in row)])
     expected.append(Expected(f"the dose schedule{of} as one table, rows in order", table))
     expected.append(Expected(f"the most to take in one day{of}", daily_limit(schedule, wording)))
     return expected
@@ -109,10 +109,10 @@ def calendar_expectations(schedule: Schedule, wording: Wording, topic: str = "")
     """The dose calendar's columns (its times of day, or for a month grid the days of the week) and each of its
     days (its date, then how much each time), in layouts that print one."""
     of = f" of {topic}" if topic else ""
-    header = "".join(calendar_header(schedule, wording))
+    header = " ".join(calendar_header(schedule, wording))
     days = calendar_rows(schedule, wording)
     return [Expected(f"the dose calendar's columns{of}", header)] + [
-        Expected(f"dose calendar{of} day {number} of {len(days)}", day.day + day.how_much)
+        Expected(f"dose calendar{of} day {number} of {len(days)}", f"{day.day} {day.how_much}")
         for number, day in enumerate(days, 1)
     ]
 

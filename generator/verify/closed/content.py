@@ -36,7 +36,16 @@ _TEXT_STATEMENTS = [
     rf"\[\s*(?:{_STRING}\s*|{_ADJUSTMENT}\s*)*\] TJ",
 ]
 _TEXT_OBJECT = r"BT\s+(?:(?:{})\s+)*ET".format("|".join(_TEXT_STATEMENTS))
-_SHAPED_SPAN = rf"/Span <</ActualText <(?:FEFF|feff)[0-9A-Fa-f]*>>> BDC\s+{_TEXT_OBJECT}\s+EMC"
+_PLACED_TEXT = [
+    *_TEXT_STATEMENTS,
+    rf"\[\s*(?:{_STRING}\s*|-?(?:\d{{1,4}}(?:\.\d*)?|\.\d+)\s+)*(?:-?(?:\d{{1,4}}(?:\.\d*)?|\.\d+))?\] TJ",
+    r"-?(?:\d(?:\.\d*)?|\.\d+) Ts",
+]
+"""Inside ActualText, shaping also places marks: a glyph moved by up to 10 ems (a diacritic back over its
+letter) or raised by under 10 points; the glyphs drawn are held to the shaping of the ActualText."""
+_SHAPED_SPAN = r"/Span <</ActualText <(?:FEFF|feff)[0-9A-Fa-f]*>>> BDC\s+BT\s+(?:(?:{})\s+)*ET\s+EMC".format(
+    "|".join(_PLACED_TEXT)
+)
 """Text whose glyphs do not map back to its letters (shaped scripts), inside the Span giving its ActualText."""
 _STATEMENTS = [
     r"q|Q|EMC|S|n|f\*|f",
@@ -70,7 +79,7 @@ def unknown_statement(stream: bytes) -> str | None:
 
 
 _KNOWN = frozenset(
-    {"q", "Q", "BT", "ET", "T*", "Tj", "TJ", "Tm", "Td", "TL", "Tf", "rg", "RG", "w", "J", "j", "d"}
+    {"q", "Q", "BT", "ET", "T*", "Tj", "TJ", "Tm", "Td", "TL", "Tf", "Ts", "rg", "RG", "w", "J", "j", "d"}
     | {"m", "l", "re", "S", "n", "f", "f*", "cm", "Do", "BDC", "BMC", "EMC"}
 )
 """The operators the generator writes (the statements above), to say which of a refused statement's is not."""

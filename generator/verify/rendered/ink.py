@@ -6,7 +6,7 @@ something painted over it). So each page is rendered by PDFium without anti-alia
 ink or not), annotations included, and in each run's box the pixels with at least 4.5:1 contrast
 against the box's surroundings (the commonest colour there) are counted. Their area must be what the
 run's glyphs cover: its text shaped by HarfBuzz in the source face the generator embeds, the outlines'
-area measured with fontTools (generator.verify.faces), at the run's size. The band allowed
+area measured with fontTools (generator.verify.rendered.faces), at the run's size. The band allowed
 (INK_BAND) is set from measurements over real leaflets of every layout, English and Spanish, with
 names in other scripts (see docs/verification.md).
 """
@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from generator.render.rtl import has_rtl
 from generator.verify.check import Expected, found_runs
-from generator.verify.faces import source_face
-from generator.verify.raster import Raster, rendered
 from generator.verify.reader import RGB, Page, Run
+from generator.verify.rendered.faces import source_face
+from generator.verify.rendered.raster import Raster, rendered
 from generator.verify.visibility import MIN_CONTRAST, VisibilityRules, contrast
 
 if TYPE_CHECKING:

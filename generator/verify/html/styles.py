@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from generator.html.css import Compound, Selector
 from generator.html.world import world
-from generator.verify.html_tree import Element
+from generator.verify.html.tree import Element
 
 
 def hidden_by_stylesheet(root: Element) -> set[int]:

@@ -16,7 +16,7 @@ from collections import Counter
 
 from generator.html.page import COLOURS, READABLE_PAIRS, css_name, qr_code, rgb
 from generator.html.world import TEXT, World, world
-from generator.verify.html_tree import Element, Page, Text
+from generator.verify.html.tree import Element, Page, Text
 from generator.verify.visibility import MIN_CONTRAST, contrast
 
 URLS = {

@@ -2,7 +2,7 @@
 must be in the text it shows its reader.
 
 The page is parsed (not searched as a string). Text in the head, in an element the generator does not write,
-in an element with `hidden` or `aria-hidden`, or in one the stylesheet can hide (html_styles), does not count
+in an element with `hidden` or `aria-hidden`, or in one the stylesheet can hide (`styles`), does not count
 as shown.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 from generator.errors import VerifyError
 from generator.html.world import world
 from generator.verify.check import Expected
-from generator.verify.html_styles import generated_problems, hidden_by_stylesheet
-from generator.verify.html_tree import Element, Page, Text, read_page
-from generator.verify.html_world import world_problems
+from generator.verify.html.styles import generated_problems, hidden_by_stylesheet
+from generator.verify.html.tree import Element, Page, Text, read_page
+from generator.verify.html.world import world_problems
 from generator.verify.text import normalise
 
 

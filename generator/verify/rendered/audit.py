@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from generator.errors import AuditError
 from generator.verify.check import Expected
-from generator.verify.ink import ink_problems
-from generator.verify.ocr import ocr_problems
 from generator.verify.reader import Page, read_pages
+from generator.verify.rendered.ink import ink_problems
+from generator.verify.rendered.ocr import ocr_problems
 from generator.verify.visibility import VisibilityRules
 
 

@@ -25,8 +25,8 @@ from fontTools import unicodedata as ucd
 
 from generator.errors import InputError
 from generator.verify.check import Expected, found_runs
-from generator.verify.raster import Raster, rendered
 from generator.verify.reader import Box, Page
+from generator.verify.rendered.raster import Raster, rendered
 from generator.verify.text import normalise
 from generator.verify.visibility import VisibilityRules
 
