@@ -4,7 +4,8 @@ The generator writes ActualText only around text in scripts that print as shaped
 Hebrew, Devanagari, Thai names): a reader gets the letters, not the glyph codes. PDFium reads the
 ActualText instead of the glyphs, so the glyphs drawn inside must be the shaping of that text: each
 word of it shaped with HarfBuzz (the features ReportLab shapes with) in the faces the span draws
-with, and together exactly the glyphs drawn (compared as outlines, every glyph once). Numbers must
+with, and together exactly the glyphs drawn (compared as outlines, every glyph once), but for the
+text's own punctuation, which may be drawn in any of the span's faces. Numbers must
 also be drawn as the ActualText has them: in its order in left-to-right text; in text holding
 right-to-left letters, where the bidirectional algorithm may draw one number before another, each
 number (a run of digits) whole.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import unicodedata
 
 import pikepdf
 import uharfbuzz
@@ -35,12 +37,17 @@ def span_problem(actual_text: str, text_object: bytes, fonts: dict[str, DrawnFon
         return "ActualText around text in a font the page does not give"
     faces = list(dict.fromkeys(face for face, _ in drawn))
     remaining = collections.Counter(face.key(gid) for face, gid in drawn if not is_empty(face.key(gid)))
-    for word in actual_text.split():
+    words = "".join(char if _in_word(char) else " " for char in actual_text).split()
+    for word in words:
         shaped = _shaping_drawn(word, faces, remaining)
         if shaped is None:
             return "ActualText that does not say what its glyphs are"
         remaining -= shaped
-    if remaining:
+    marks = {char for char in actual_text if not _in_word(char) and not char.isspace()}
+    punctuation = collections.Counter(
+        {face.key(gid): 1 for face in faces for char in marks if (gid := face.glyph_of(ord(char))) is not None}
+    )
+    if any(key not in punctuation for key in remaining):  # what is left must be the text's punctuation
         return "ActualText that does not say what its glyphs are"
     drawn_numbers = "".join(_digit(face, gid) or " " for face, gid in drawn).split()
     numbers = "".join(char if char in _DIGITS else " " for char in actual_text).split()
@@ -49,6 +56,12 @@ def span_problem(actual_text: str, text_object: bytes, fonts: dict[str, DrawnFon
     if sorted(drawn_numbers) != sorted(numbers):
         return "ActualText whose numbers are not drawn as it says them"
     return ""
+
+
+def _in_word(char: str) -> bool:
+    """Letters, marks and digits make words; punctuation between them is drawn by whichever face the line's
+    font choice gave it, so it is compared character by character, not shaped with its word."""
+    return unicodedata.category(char)[0] in "LMN"
 
 
 def _shaping_drawn(word: str, faces: list[SourceFace], drawn: collections.Counter[OutlineKey]):
