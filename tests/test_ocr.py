@@ -44,7 +44,10 @@ def test_ocr_reads_the_sample_leaflets_as_printed(make, sample, language) -> Non
     pages = read_pages(handout.pdf, "test")
     problems, compared = ocr_problems(handout.pdf, pages, expected, handout.checks.rules, language, "test")
     assert problems == []
-    assert compared == len(expected)  # every piece is in Latin letters, in Noto Sans: every one was read
+    # every piece in Latin letters and the leaflet's language, in Noto Sans, was read (the language-help lines in
+    # other languages are not: Tesseract reads one language at a time)
+    assert compared == sum(item.language in ("", language) for item in expected)
+    assert compared < len(expected)  # the sample clinic lists the notice's other languages
 
 
 def _without_the_closed_world(monkeypatch) -> None:

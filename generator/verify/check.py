@@ -29,6 +29,9 @@ class Expected:
     """How messages name it; never patient data (e.g. 'the patient's name', or a warning's own text)."""
     text: str
     """The text as printed; compared after `normalise`."""
+    language: str = ""
+    """The language it is written in when not the leaflet's (a language-help line): OCR reads it with that
+    language's model, or not at all."""
 
 
 @dataclass(frozen=True)

@@ -137,4 +137,6 @@ def draft_expectations(approved: dt.date | None, wording: Wording, page: int | N
 
 def language_help_expectations(lines: list[NoticeLine]) -> list[Expected]:
     """Each line of the language-help notice (generator.content.language_help), in its own language."""
-    return [Expected(f"the language-help notice's line in '{line.language}'", line.text) for line in lines]
+    return [
+        Expected(f"the language-help notice's line in '{line.language}'", line.text, line.language) for line in lines
+    ]

@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from generator.content.labels import label_languages, load_wording
-from generator.content.library import Library
+from generator.content.library import DEFAULT_LANGUAGE, Library
 from generator.content.topic import Limits, Medicine, Product, Topic
 from generator.errors import ContentError
 from generator.inputs.personalisation import Clinic, Prescriber
@@ -151,9 +151,9 @@ def catalog(
         "topics": [_topic(library, name, policy) for name in library.topic_names()],
         "layouts": layout_choices(layouts),
         "papers": list(PAPERS),
-        "languages": [
+        "languages": [  # the default first: the page starts in it
             {"code": code, "name": load_wording(library.root, code).labels.language_name}
-            for code in label_languages(library.root)
+            for code in sorted(label_languages(library.root), key=lambda code: code != DEFAULT_LANGUAGE)
         ],
         "prescribers": [prescriber.model_dump(exclude_none=True) for prescriber in prescribers],
         "email": email,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -91,7 +92,7 @@ class SourceFace:
 
 @functools.cache
 def _open(path: Path) -> SourceFace:
-    font = TTFont(path, lazy=True)
+    font = TTFont(io.BytesIO(path.read_bytes()), lazy=True)  # in memory: kept for the process, no file left open
     return SourceFace(path, font, font.getBestCmap(), font["head"].unitsPerEm, GlyphTable(font))
 
 

@@ -11,6 +11,7 @@ HarfBuzz in the source face and measures the outlines there, with fontTools' Are
 from __future__ import annotations
 
 import functools
+import io
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,7 +39,7 @@ class SourceFace:
     def _font(self) -> TTFont:
         from fontTools.ttLib import TTFont
 
-        return TTFont(str(self.path), fontNumber=self.index, lazy=True)
+        return TTFont(io.BytesIO(self.path.read_bytes()), fontNumber=self.index, lazy=True)  # no file left open
 
     @functools.cached_property
     def _shaper(self) -> uharfbuzz.Font:

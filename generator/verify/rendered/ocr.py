@@ -98,10 +98,15 @@ def ocr_problems(
     password: str = "",
 ) -> tuple[list[str], int]:
     """What OCR does not read as expected ('<what>: page N: OCR reads ...', never the text itself), and how many
-    of the expected pieces found were compared."""
+    of the expected pieces found were compared: those in Latin letters, in the leaflet's language (a line of the
+    language-help notice in another is left to that language's reader)."""
     model = require_tesseract(language, "--ocr")
     found = found_runs(pages, expected, rules)
-    latin = [(item, at) for item, at in zip(expected, found, strict=True) if at and at.start >= 0 and _latin(item.text)]
+    latin = [
+        (item, at)
+        for item, at in zip(expected, found, strict=True)
+        if at and at.start >= 0 and _latin(item.text) and item.language in ("", language)
+    ]
     wanted = {page for _, at in latin for page, _ in at.runs}
     words: dict[int, list[_Word]] = {}
     rasters: dict[int, Raster] = {}
