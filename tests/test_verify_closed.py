@@ -597,3 +597,18 @@ def test_a_number_in_a_shaped_span_drawn_otherwise_is_refused(make, sample, tmp_
     code, out, err = run_cli("verify", str(bad), "--topic", "carisoprodol", "--layout", "standard")
     assert code == 6, out + err
     assert "page 1: ActualText whose numbers are not drawn as it says them" in out
+
+
+def test_a_fresh_process_finds_every_face_the_leaflet_embeds(leaflet) -> None:
+    """`handout verify` run on its own (nothing registered yet) proves every font of the sample leaflet, whose
+    language-help notice sets Chinese and Korean in the CJK face cut to everyday text, and Arabic."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "verify", str(leaflet), "--patient", str(PATIENT), "--made-on", MADE_ON],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "not a face the generator embeds" not in done.stdout

@@ -20,7 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont as ReportLabFont
 
 from generator.errors import HandoutError
-from generator.render.fonts import FAMILIES, register_face, subset_family
+from generator.render.fonts import FAMILIES, common_family, register_face, subset_family
 
 _CUT_NAME = re.compile(r".+-([0-9a-f]{16})")
 """A face cut to some characters (generator.render.fonts.subset_family) is named after their digest."""
@@ -115,8 +115,8 @@ def source_face(postscript: str, chars: str) -> SourceFace | None:
             cut = _CUT_NAME.fullmatch(postscript)
             if cut:
                 for family, source in FAMILIES.items():
-                    if source.subset and (cut_to := _cut_chars(cut.group(1), chars)) is not None:
-                        subset_family(family, cut_to)
+                    if source.subset:
+                        _register_cut(family, cut.group(1), chars)
             else:
                 for family, source in FAMILIES.items():
                     if not source.subset:
@@ -126,6 +126,22 @@ def source_face(postscript: str, chars: str) -> SourceFace | None:
             return None  # a font this machine lacks (e.g. CJK not installed): not one the verifier can compare
         path = _registered().get(postscript)
     return _open(path) if path is not None else None
+
+
+def _register_cut(family: str, digest: str, chars: str) -> None:
+    """Register the faces of `family` that may be the one named with `digest`: those cut to everyday text (once
+    per machine), then one cut to the characters the subset maps."""
+    for bold in (False, True):
+        common_family(family, bold)
+    if _registered_digest(digest):
+        return
+    cut_to = _cut_chars(digest, chars)
+    if cut_to is not None:
+        subset_family(family, cut_to)
+
+
+def _registered_digest(digest: str) -> bool:
+    return any(name.endswith(f"-{digest}") for name in _registered())
 
 
 def _cut_chars(digest: str, chars: str) -> str | None:
