@@ -43,9 +43,9 @@ _PLACED_TEXT = [
 ]
 """Inside ActualText, shaping also places marks: a glyph moved by up to 10 ems (a diacritic back over its
 letter) or raised by under 10 points; the glyphs drawn are held to the shaping of the ActualText."""
-_SHAPED_SPAN = r"/Span <</ActualText <(?:FEFF|feff)[0-9A-Fa-f]*>>> BDC\s+BT\s+(?:(?:{})\s+)*ET\s+EMC".format(
-    "|".join(_PLACED_TEXT)
-)
+_SPAN_OPENING = r"/Span <</ActualText <(?:FEFF|feff)[0-9A-Fa-f]*>>> BDC\s+"
+"""How the tagging canvas opens a Span with ActualText (UTF-16BE with its byte-order mark, as hexadecimal)."""
+_SHAPED_SPAN = _SPAN_OPENING + r"BT\s+(?:(?:{})\s+)*ET\s+EMC".format("|".join(_PLACED_TEXT))
 """Text whose glyphs do not map back to its letters (shaped scripts), inside the Span giving its ActualText."""
 _STATEMENTS = [
     r"q|Q|EMC|S|n|f\*|f",
@@ -89,7 +89,7 @@ _TOKEN = re.compile(rf"{_STRING}|<<|>>|<[0-9A-Fa-f\s]*>|/[^\s/\[\]()<>{{}}%]*|{_
 _TOP = re.compile("|".join(_STATEMENTS))
 _IN_TEXT = re.compile("|".join(_TEXT_STATEMENTS))
 _SPACE = re.compile(r"\s*")
-_OPENING = re.compile(r"(?:/Span <</ActualText <(?:FEFF|feff)[0-9A-Fa-f]*>>> BDC\s+)?BT\s")
+_OPENING = re.compile(rf"(?:{_SPAN_OPENING})?BT\s")
 
 
 def _operator_after(stream: str, start: int) -> str:
