@@ -51,7 +51,7 @@ def _flat(rows: list[list[Flowable]]) -> list[Flowable]:
 def _paragraphs(item: Item, styles: Styles) -> list[Flowable]:
     if item.kind == "bullets":
         return tag_list([WholeParagraph(text, styles.bullet, bulletText="\u2022") for text in item.texts])
-    return [tag(WholeParagraph(text, styles.body), "P") for text in item.texts]
+    return [tag(WholeParagraph(text, styles.body), "P", lang=item.lang) for text in item.texts]
 
 
 def _callout(text: str, severity: str, styles: Styles) -> Box:
