@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from pathlib import Path
+from typing import Literal
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
@@ -149,6 +150,11 @@ class Labels(StrictModel):
     language_help: str
     """This language's line of the language-help notice, from {phone}: 'Free language help is available: call
     {phone}.'"""
+    language_help_origin: Literal["hhs"] | None = None
+    """`hhs` when the line is HHS's published sample tagline (Section 1557), its wording kept and only {phone}
+    put in; else (none) it is written as the rest of the file (`origin`)."""
+    language_help_sources: list[str] = []
+    """Where that tagline was read (required with `language_help_origin`)."""
     email_subject: str
     email_greeting: str
     email_attached: str
@@ -215,6 +221,8 @@ class Labels(StrictModel):
             missing = [key for key in keys if key not in getattr(self, field)]
             if missing:
                 raise ValueError(f"{field}: no words for {', '.join(missing)}")
+        if self.language_help_origin and not self.language_help_sources:
+            raise ValueError("language_help_sources: say where the tagline was read")
         return self
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator.content.labels import load_wording
 from generator.content.library import DEFAULT_LANGUAGE
+from generator.content.notice_states import printable_state_languages
 from generator.inputs.personalisation import Clinic
 from generator.layouts import LanguageHelp
 
@@ -31,12 +32,15 @@ class NoticeLine:
     text: str
 
 
-def notice_languages(clinic: Clinic, language: str, where: LanguageHelp = "every") -> list[str]:
-    """English, the leaflet's language, then the clinic's list, each once, in that order; in a `short` notice
-    English and the leaflet's language; none in a layout that leaves it to the full leaflet (generator.layouts)."""
+def notice_languages(library_root: Path, clinic: Clinic, language: str, where: LanguageHelp = "every") -> list[str]:
+    """English, the leaflet's language, the languages of the clinic's state it can print (`clinic.state`,
+    generator.content.notice_states), then the clinic's own list, each once, in that order: the union, so a clinic
+    adds its patients' languages to its state's; in a `short` notice English and the leaflet's language; none in a
+    layout that leaves it to the full leaflet (generator.layouts)."""
     if where == "full-leaflet":
         return []
-    listed = clinic.language_notice if where == "every" else []
+    state = printable_state_languages(library_root, clinic.state) if clinic.state else []
+    listed = [*state, *clinic.language_notice] if where == "every" else []
     return list(dict.fromkeys([DEFAULT_LANGUAGE, language, *listed]))
 
 
@@ -44,5 +48,5 @@ def notice_lines(library_root: Path, clinic: Clinic, language: str, where: Langu
     """The notice's lines, in `notice_languages` order (a language without a labels file is a ContentError)."""
     return [
         NoticeLine(code, load_wording(library_root, code).labels.language_help.format(phone=clinic.phone))
-        for code in notice_languages(clinic, language, where)
+        for code in notice_languages(library_root, clinic, language, where)
     ]
