@@ -16,8 +16,8 @@ from generator.content.chain import ContentChain, content_chain, content_warning
 from generator.content.combinations import combination_warnings, load_classes
 from generator.content.labels import Wording, load_wording
 from generator.content.language_help import notice_lines
-from generator.content.notice_states import state_warnings
 from generator.content.library import Library
+from generator.content.notice_states import state_warnings
 from generator.errors import InputError, TooLongError, VerifyError
 from generator.html import render_html
 from generator.inputs.personalisation import Clinic, Personalisation, check_age, in_list
