@@ -169,3 +169,46 @@ def test_an_unknown_state_is_one_line_naming_the_field(run_cli, tmp_path, write_
     code, _, err = run_cli("build", "low-back-pain", "--clinic", str(clinic), "-o", str(output))
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1, err
     assert not output.exists()
+
+
+@pytest.fixture(scope="module")
+def leaflets(tmp_path_factory) -> dict[str, object]:
+    """The sample leaflet in the standard layout, the trifold and one-page (methocarbamol), made once."""
+    from generator.cli import main
+
+    folder = tmp_path_factory.mktemp("notice")
+    made = {}
+    for layout in ["standard", "trifold", "one-page"]:
+        made[layout] = folder / f"{layout}.pdf"
+        assert main(["build", "methocarbamol", "--layout", layout, "-o", str(made[layout])]) == 0
+    return made
+
+
+def test_verify_without_a_patient_checks_the_notice_of_the_clinic_named(run_cli, leaflets, write_yaml) -> None:
+    """With --clinic (or a config file), every line the layout prints must be there; another clinic's notice (its
+    phone, its languages) fails; the trifold's short notice and one-page's none are held to what they print."""
+    from generator.paths import SAMPLES
+
+    sample = str(SAMPLES / "clinic.yaml")
+    code, out, _ = run_cli("verify", str(leaflets["standard"]), "--clinic", sample)
+    assert code == 0 and "Language-help notice: 9 line(s) with the clinic's phone checked" in out, out
+    other = write_yaml("other.yaml", {"clinic": {"name": "Hill Clinic", "phone": "555-0123", "state": "CA"}})
+    code, out, _ = run_cli("verify", str(leaflets["standard"]), "--clinic", str(other))
+    assert code == 6 and "PROBLEM: the language-help notice's line in 'ko': missing" in out, out
+    code, out, _ = run_cli("verify", str(leaflets["trifold"]), "--clinic", sample)
+    assert code == 0 and "Language-help notice: 1 line(s)" in out, out
+    code, out, _ = run_cli("verify", str(leaflets["one-page"]), "--clinic", sample)
+    assert code == 0 and "Language-help notice: 0 line(s)" in out, out
+
+
+def test_verify_without_a_clinic_says_the_notice_is_not_checked(run_cli, leaflets, monkeypatch) -> None:
+    monkeypatch.delenv("HANDOUT_CONFIG", raising=False)
+    code, out, _ = run_cli("verify", str(leaflets["standard"]))
+    assert code == 0 and "Language-help notice: not checked (no --clinic or config file" in out, out
+
+
+def test_verify_with_a_config_file_checks_its_clinic(run_cli, leaflets, write_yaml, monkeypatch) -> None:
+    config = write_yaml("config.yaml", {"clinic": {"name": "Hill Clinic", "phone": "555-0123"}})
+    monkeypatch.setenv("HANDOUT_CONFIG", str(config))
+    code, out, _ = run_cli("verify", str(leaflets["standard"]))
+    assert code == 6 and "PROBLEM: the language-help notice's line in 'en': missing" in out, out
