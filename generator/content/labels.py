@@ -236,6 +236,17 @@ def _date(locale: Locale, value: dt.date, length: str) -> str:
 
 
 @functools.lru_cache(maxsize=_FORMATS)
+def _short_date(locale: Locale, value: dt.date) -> str:
+    """The medium date, if it can break between its parts; else (Arabic's 24/11/2026, one word with no space)
+    the same with the month's name (24 نوفمبر 2026), which can, so a narrow column (the trifold's schedule) never
+    breaks inside a number. Chinese and Japanese break between their parts without spaces."""
+    medium = _date(locale, value, "medium")
+    if " " in medium.strip() or locale.language in ("zh", "ja"):
+        return medium
+    return format_skeleton("yMMMd", value, locale=locale)
+
+
+@functools.lru_cache(maxsize=_FORMATS)
 def _day(locale: Locale, value: dt.date) -> str:
     return format_skeleton("MMMEd", value, locale=locale)
 
@@ -250,11 +261,12 @@ class Wording:
         self._locale = Locale.parse(labels.locale)
 
     def date(self, value: dt.date, short: bool = False) -> str:
-        """A date in the language's long format (November 24, 2026), or medium when `short` (Nov 24, 2026)."""
+        """A date in the language's long format (November 24, 2026), or medium when `short` (Nov 24, 2026; one that
+        can break between its parts: `_short_date`)."""
         words = self.labels.dates
         if words is not None:
             return words.format(words.medium if short else words.long, value)
-        return _date(self._locale, value, "medium" if short else "long")
+        return _short_date(self._locale, value) if short else _date(self._locale, value, "long")
 
     def _plural(self, phrase: Plural, count: int) -> str:
         form = getattr(phrase, self._locale.plural_form(count), None) or phrase.other
