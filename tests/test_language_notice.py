@@ -3,10 +3,12 @@ language list, and an Arabic web page's left-to-right runs isolated."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import lxml.html
 import pytest
 import yaml
-from helpers import pdf_text
+from helpers import CHROMIUM, CHROMIUM_FLAGS, pdf_text
 from structure_checks import read_structure, same_text
 
 from generator.content.labels import load_wording
@@ -212,3 +214,42 @@ def test_verify_with_a_config_file_checks_its_clinic(run_cli, leaflets, write_ya
     monkeypatch.setenv("HANDOUT_CONFIG", str(config))
     code, out, _ = run_cli("verify", str(leaflets["standard"]))
     assert code == 6 and "PROBLEM: the language-help notice's line in 'en': missing" in out, out
+
+
+_LEFT_OF = """(pieces) => pieces.map(([word, start, length]) => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(word);
+    if (at >= 0) {
+      const range = document.createRange();
+      range.setStart(node, at + start);
+      range.setEnd(node, at + start + length);
+      return range.getBoundingClientRect().left;
+    }
+  }
+  return null;
+})"""
+"""The left edge, as shown, of each piece: `length` characters from `start` of the first text holding `word`."""
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's Chromium is not installed (apt-get install chromium)")
+def test_chromium_shows_an_arabic_dose_in_its_order() -> None:
+    """In a real browser, the isolated runs read right to left in their order ("750 mg" right of "(1,500 mg)"); the
+    same text without <bdi> shows "mg (1,500 mg) 750", the dose's number left of the total."""
+    from playwright.sync_api import sync_playwright
+
+    text = "تناول 750 mg (1,500 mg) كل مرة"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        tab = browser.new_context().new_page()
+        found = {}
+        for isolate in (True, False):
+            tab.set_content(
+                f'<!DOCTYPE html><html lang="ar" dir="rtl"><body><p>{to_html(text, isolate)}</p></body></html>'
+            )
+            found[isolate] = tab.evaluate(_LEFT_OF, [["750 mg", 0, 3], ["750 mg", 4, 2], ["(1,500", 0, 6]])
+        browser.close()
+    number, unit, total = found[True]
+    assert total < number < unit, found  # "(1,500 mg) 750 mg" from the left: read right to left, each run in order
+    number, unit, total = found[False]
+    assert unit < total < number, found  # without <bdi>: "mg (1,500 mg) 750", the unit torn from its number
