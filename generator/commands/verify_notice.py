@@ -28,13 +28,15 @@ def notice_expectations(
     """The notice lines the leaflet must show (see the module), or None when no clinic is known."""
     from generator.commands.verify import could_have_made
     from generator.content.language_help import notice_lines
+    from generator.errors import InputError
     from generator.inputs.personalisation import read_clinic
     from generator.paths import config_path
     from generator.verify.expect import language_help_expectations
+    from generator.yamlio import load_mapping
 
     source = Path(args.clinic) if args.clinic else config_path(args.config)
-    if source is None:
-        return None
+    if source is None or (not args.clinic and "clinic" not in load_mapping(source, InputError)):
+        return None  # a config file of mail settings only names no clinic
     clinic = read_clinic(source)
     names = [args.layout] if args.layout else generator.layouts.names()
     layouts = [generator.layout(name) for name in names]
