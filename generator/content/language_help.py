@@ -1,10 +1,12 @@
-"""The language-help notice: "Free language help is available: call ..." in English, the leaflet's language and
-each language the clinic lists (`clinic.language_notice`), each line in its own language and script, with the
-clinic's phone.
+"""The language-help notice: "Free language help is available: call ..." in English, the leaflet's language, the
+languages of the clinic's state (`clinic.state`: generator.content.notice_states) and each language the clinic
+lists (`clinic.language_notice`), each line in its own language and script, with the clinic's phone.
 
 Section 1557 of the Affordable Care Act (45 CFR 92.11, 2024 rule) asks covered clinics to tell patients in
 their languages that language help is free. Each line is the `language_help` label of its language's labels
-file, so it is approved (or a draft) with that file.
+file, so it is approved (or a draft) with that file; where it is HHS's published sample tagline (Spanish), the
+labels file says so (`language_help_origin: hhs`) and where it was read (`language_help_sources`). Each line is
+tagged with its own language (generator.personalise.Item.lang: the PDF's /Lang, the web page's lang and dir).
 """
 
 from __future__ import annotations
