@@ -253,3 +253,27 @@ def test_chromium_shows_an_arabic_dose_in_its_order() -> None:
     assert total < number < unit, found  # "(1,500 mg) 750 mg" from the left: read right to left, each run in order
     number, unit, total = found[False]
     assert unit < total < number, found  # without <bdi>: "mg (1,500 mg) 750", the unit torn from its number
+
+
+def test_an_arabic_line_in_an_english_pdf_reads_right_to_left(generator, topic_request, tmp_path) -> None:
+    """Set as Arabic is written: right-aligned, and its phone number, which the sentence ends with, at its left end
+    (read last), as Poppler finds the glyphs drawn; the other lines stay left-aligned."""
+    from test_typesetting import _lines
+
+    pdf = generator.build(topic_request("methocarbamol", "en"), "test").pdf
+    heading = load_wording(library_root(), "en").labels.language_help_heading
+    for page in range(len(read_structure(pdf).pdf.pages), 0, -1):
+        lines = _lines(pdf, tmp_path, page)
+        if any(" ".join(word for _, _, word in line[3]) == heading for line in lines):
+            break
+    arabic = [
+        line
+        for line in lines
+        if any("\u0600" <= c <= "\u06ff" or "\ufb50" <= c <= "\ufeff" for _, _, w in line[3] for c in w)
+    ]
+    assert len(arabic) == 1, arabic
+    left, _, right, words = arabic[0]
+    phone = next(x0 for x0, _, word in words if "555-0199" in word)
+    assert phone == min(x0 for x0, _, _ in words), words  # the phone is the leftmost word: read last
+    english = next(line for line in lines if line[3] and line[3][0][2] == "Free" and "language" in line[3][1][2])
+    assert left > english[0] + 100 and right >= max(line[2] for line in lines) - 30, (arabic[0], english)
