@@ -25,6 +25,7 @@ import pikepdf
 import pytest
 import yaml
 from bidi import get_display
+from helpers import actual_texts
 from layout_checks import text_runs
 from test_scripts import _glyph_layer, _letters
 from translated import SENTENCES, TOPIC, translated_library
@@ -96,17 +97,6 @@ def _row(lines: list[Line], wanted: list[str]) -> dict[str, float]:
     top = next(y for y, _, text in words if _letters(text) == _letters(wanted[0]))
     level = [(x0, text) for y, x0, text in words if abs(y - top) < 2]
     return {word: next(x0 for x0, text in level if _letters(text) == _letters(word)) for word in wanted}
-
-
-def _actual_texts(pdf: bytes) -> list[str]:
-    """Every ActualText of the document: what a reader (and the verifier) gets for shaped or reordered text."""
-    found = []
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        for page in document.pages:
-            for operands, operator in pikepdf.parse_content_stream(page):
-                if str(operator) == "BDC" and "/ActualText" in operands[1]:
-                    found.append(str(operands[1]["/ActualText"]))
-    return found
 
 
 # Arabic
@@ -207,7 +197,7 @@ def test_arabic_bullets_are_on_the_right_and_latin_names_in_place(translated, li
     assert xs["methocarbamol"] < xs["(Robaxin)"]  # the Latin name reads left to right, its brackets round it
     first, last = words[0], words[-1]  # the sentence reads from the right
     assert xs[first] == max(xs.values()) and xs[last] == min(xs.values()), xs
-    assert sentence in _actual_texts(pdf)  # a reader gets the sentence as written
+    assert sentence in actual_texts(pdf)  # a reader gets the sentence as written
 
 
 def test_a_word_mixing_directions_in_an_arabic_leaflet_is_refused(translated, library) -> None:

@@ -3,14 +3,13 @@
 ReportLab breaks lines at spaces, or, with its CJK word wrap, between any two characters with a
 Japanese list of characters that may not start a line (it lacks the full-width comma, colon, semicolon,
 exclamation and question marks Chinese uses, and never keeps an opening bracket off a line end). Two
-kinds of paragraph are therefore broken here:
+kinds of paragraph are therefore broken here, at the line break opportunities of the Unicode line
+breaking algorithm (UAX #14, with uniseg): at spaces and after a link's slashes, never inside a Latin word,
+a number or a date, and in Chinese and Japanese between ideographs, never before closing punctuation
+(full-width comma, full stop, colon, question mark, closing bracket) nor after opening punctuation:
 
-- right to left (generator.render.rtl_lines): at spaces, in reading order, before each line is put in
-  visual order;
-- Chinese and Japanese: at the line break opportunities of the Unicode line breaking algorithm (UAX #14,
-  with uniseg): between ideographs, never before closing punctuation (full-width comma, full stop,
-  colon, question mark, closing bracket) nor after opening punctuation, never inside a Latin word or a
-  number.
+- right to left (generator.render.rtl_lines): in reading order, before each line is put in visual order;
+- Chinese and Japanese.
 
 A line is as many break units as fit the width (a unit wider than the width gets a line alone); the
 spaces a unit ends with take no room at the end of a line.
@@ -24,16 +23,6 @@ from uniseg.linebreak import line_break_units
 
 Cell = tuple[str, bool]
 """A character and whether it is bold."""
-
-
-def word_units(paragraph: list[Cell]) -> list[list[Cell]]:
-    """The paragraph cut after each run of spaces: a word and the spaces after it."""
-    units: list[list[Cell]] = [[]]
-    for index, cell in enumerate(paragraph):
-        units[-1].append(cell)
-        if cell[0] == " " and index + 1 < len(paragraph) and paragraph[index + 1][0] != " ":
-            units.append([])
-    return units
 
 
 def break_units(paragraph: list[Cell]) -> list[list[Cell]]:
