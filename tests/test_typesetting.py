@@ -30,8 +30,8 @@ from layout_checks import text_runs
 from test_scripts import _glyph_layer, _letters
 from translated import SENTENCES, TOPIC, translated_library
 
-from generator.content.library import Library
-from generator.errors import RenderError
+from generator.content.library import Library, load_block
+from generator.errors import ContentError, RenderError
 from generator.inputs.personalisation import choose_clinic, parse_personalisation
 from generator.layouts import LayoutLibrary
 from generator.paths import SAMPLES, layouts_root
@@ -41,6 +41,7 @@ from generator.render.document import render_pdf
 from generator.render.fontfiles import system_file
 from generator.render.styles import make_styles
 from generator.render.text import WholeParagraph, breaks_between_characters, is_right_to_left, prepare
+from generator.verify import check
 
 _needs_cjk = pytest.mark.skipif(
     system_file("NotoSansCJK-Regular.ttc") is None, reason="Debian's fonts-noto-cjk is not installed"
@@ -334,3 +335,35 @@ def test_an_arabic_leaflet_with_diacritics_is_verified(translated, library, layo
     assert handout.pages >= 1
     content = b"".join(page.Contents.read_bytes() for page in pikepdf.open(io.BytesIO(handout.pdf)).pages)
     assert b" Ts" in content  # the marks really were placed by rise
+
+
+def test_a_translation_joining_arabic_and_latin_letters_is_refused_naming_the_file(tmp_path) -> None:
+    """Arabic writes "and" onto the next word; onto a Latin abbreviation ("وVMA") that is one word in two
+    directions and fonts, refused when the block is loaded (lint and build), naming the file and field."""
+    block = {
+        "kind": "interactions",
+        "title": "ما الذي يتفاعل معه؟",
+        "body": [{"text": "تحليل البول."}, {"bullets": ["قد يغير تحليلي 5-HIAA وVMA."]}],
+        "sources": ["a label"],
+        "origin": "machine",
+        "checked": "a draft",
+    }
+    path = tmp_path / "interactions.ar.yaml"
+    path.write_text(yaml.safe_dump(block, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"interactions\.ar\.yaml: body\[1\]\.bullets\[0\]: a word joins"):
+        load_block(path, "ar")
+    assert load_block(path, "en").title == block["title"]  # only right-to-left languages are held to it
+    block["body"][1]["bullets"][0] = "قد يغير تحليلي 5-HIAA و VMA."
+    path.write_text(yaml.safe_dump(block, allow_unicode=True), encoding="utf-8")
+    assert load_block(path, "ar").body[1].bullets == [block["body"][1]["bullets"][0]]
+
+
+def test_left_to_right_text_is_found_reversed_only_in_right_to_left_runs() -> None:
+    """PDFium gives a phone number in an Arabic sentence as '9910-555'; the same reversed digits in a left-to-right
+    run are another number, never the phone."""
+    arabic, latin = (0, 0), (0, 1)
+    letters = "اتصل" + "9910555"
+    found = check._Indexed(letters, [arabic] * len(letters), frozenset({arabic}))
+    assert check._find(found, "555-0199", False) == (4, 7)
+    elsewhere = check._Indexed(letters, [arabic] * 4 + [latin] * 7, frozenset({arabic}))
+    assert check._find(elsewhere, "555-0199", False) == (-1, 0)
