@@ -12,7 +12,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from generator.content.templating import escape_text
-from generator.personalise import MEDICINE_KIND, Item, Leaflet, LeafletBlock
+from generator.personalise import MAIN_MESSAGE_KIND, MEDICINE_KIND, Item, Leaflet, LeafletBlock
 from generator.render.boxes import Box, BoxStyle
 from generator.render.column_widths import fitted_widths
 from generator.render.fontrun import text_width
@@ -91,6 +91,28 @@ def _data_table(
         ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
     ]
     return contain(grid(list(cells), widths, styles, commands, kind, repeatRows=1), _flat(cells))
+
+
+def main_message_flowables(leaflet: Leaflet, styles: Styles) -> list[Flowable]:
+    """Each main message (one a topic) in bold in a box with a thick bar, under page 1's title; never split."""
+    pal = styles.palette
+    style = BoxStyle(
+        fill=pal.box_fill,
+        border=pal.accent,
+        border_width=1.2,
+        bar=5,
+        rtl=styles.rtl,
+        pad_x=styles.space * 0.7,
+        pad_y=styles.space * 0.5,
+    )
+    boxes: list[Flowable] = []
+    for block in leaflet.blocks:
+        if block.kind != MAIN_MESSAGE_KIND:
+            continue
+        texts = [text for item in block.items for text in item.texts]
+        cells = [tag(WholeParagraph(f"<b>{text}</b>", styles.callout), "P") for text in texts]
+        boxes.append(contain(Box(None, cells, style, space_after=styles.space * 0.5), cells))
+    return boxes
 
 
 def _item_flowables(item: Item, width: float, styles: Styles) -> list[Flowable]:
@@ -229,14 +251,15 @@ def _calendar_pointer(leaflet: Leaflet, styles: Styles) -> list[Flowable]:
 
 
 def intro_flowables(leaflet: Leaflet, width: float, styles: Styles, pointer: bool = False) -> list[Flowable]:
-    """Title, subtitle, the draft notice (when content is not approved) and prepared-for box, across the full
-    width of page 1.
+    """Title, subtitle, the main message, the draft notice (when content is not approved) and prepared-for box,
+    across the full width of page 1.
 
     With `pointer`, the line (and QR code) pointing to the full leaflet sits beside the title.
     """
     heading: list[Flowable] = [tag(Text(leaflet.title, styles.title), "H1")]
     if leaflet.subtitle:
         heading.append(tag(Text(leaflet.subtitle, styles.subtitle), "P"))
+    heading += main_message_flowables(leaflet, styles)
     if leaflet.draft_notice:  # normal tagged text at the body size (never the untagged footer); beside the pointer
         heading.append(tag(WholeParagraph(str(escape_text(leaflet.draft_notice)), styles.body), "P"))
     if pointer:
@@ -302,6 +325,8 @@ def back_panel(leaflet: Leaflet, width: float, styles: Styles, pointer: bool) ->
 
 
 def blocks_flowables(leaflet: Leaflet, column_width: float, styles: Styles) -> list[Flowable]:
-    """Every block, in reading order, for columns of `column_width`."""
+    """Every block, in reading order, for columns of `column_width` (the main message is page 1's, under the
+    title: intro_flowables)."""
     continued = leaflet.continued
-    return [f for block in leaflet.blocks for f in block_flowables(block, column_width, styles, continued)]
+    blocks = [block for block in leaflet.blocks if block.kind != MAIN_MESSAGE_KIND]
+    return [f for block in blocks for f in block_flowables(block, column_width, styles, continued)]
