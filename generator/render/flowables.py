@@ -103,7 +103,7 @@ def main_message_flowables(leaflet: Leaflet, styles: Styles) -> list[Flowable]:
         bar=5,
         rtl=styles.rtl,
         pad_x=styles.space * 0.7,
-        pad_y=styles.space * 0.5,
+        pad_y=styles.space * 0.3,
     )
     boxes: list[Flowable] = []
     for block in leaflet.blocks:
@@ -111,7 +111,7 @@ def main_message_flowables(leaflet: Leaflet, styles: Styles) -> list[Flowable]:
             continue
         texts = [text for item in block.items for text in item.texts]
         cells = [tag(WholeParagraph(f"<b>{text}</b>", styles.callout), "P") for text in texts]
-        boxes.append(contain(Box(None, cells, style, space_after=styles.space * 0.5), cells))
+        boxes.append(contain(Box(None, cells, style, space_after=styles.space * 0.3), cells))
     return boxes
 
 
@@ -250,14 +250,17 @@ def _calendar_pointer(leaflet: Leaflet, styles: Styles) -> list[Flowable]:
     return [tag(WholeParagraph(str(escape_text(leaflet.calendar_pointer)), styles.body), "P")]
 
 
-def intro_flowables(leaflet: Leaflet, width: float, styles: Styles, pointer: bool = False) -> list[Flowable]:
+def intro_flowables(
+    leaflet: Leaflet, width: float, styles: Styles, pointer: bool = False, subtitle: bool = True
+) -> list[Flowable]:
     """Title, subtitle, the main message, the draft notice (when content is not approved) and prepared-for box,
     across the full width of page 1.
 
-    With `pointer`, the line (and QR code) pointing to the full leaflet sits beside the title.
+    With `pointer`, the line (and QR code) pointing to the full leaflet sits beside the title; without `subtitle`,
+    the main message takes the subtitle's place (a narrow cover).
     """
     heading: list[Flowable] = [tag(Text(leaflet.title, styles.title), "H1")]
-    if leaflet.subtitle:
+    if leaflet.subtitle and subtitle:
         heading.append(tag(Text(leaflet.subtitle, styles.subtitle), "P"))
     heading += main_message_flowables(leaflet, styles)
     if leaflet.draft_notice:  # normal tagged text at the body size (never the untagged footer); beside the pointer
@@ -296,10 +299,12 @@ def full_leaflet_pointer(leaflet: Leaflet, width: float, styles: Styles) -> list
 
 
 def cover_panel(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
-    """Trifold front cover: clinic, title, the prepared-for box and the dose schedule (the line saying where to
-    get a dose calendar is on the back panel, so a long schedule still fits the cover)."""
+    """Trifold front cover: clinic, title, the main message (in the subtitle's place), the prepared-for box and the dose
+    schedule (the line saying where to get a dose calendar is on the back panel, so a long schedule still fits the
+    cover)."""
     clinic = tag(Text(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.subtitle), "P")
-    intro = intro_flowables(leaflet, width, styles)
+    main = any(block.kind == MAIN_MESSAGE_KIND for block in leaflet.blocks)  # under the title, where the subtitle was
+    intro = intro_flowables(leaflet, width, styles, subtitle=not main)
     schedule = schedule_flowables(leaflet, width, styles, pointer=False)
     return [clinic, Spacer(1, styles.body.fontSize), *intro, *schedule]
 
