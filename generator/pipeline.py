@@ -38,6 +38,7 @@ from generator.verify.expect import (
     language_help_expectations,
     leaflet_expectations,
     medicines_expectations,
+    strip_expectations,
 )
 from generator.verify.html import verify_html
 
@@ -204,6 +205,8 @@ class Generator:
             approved, wording, request.clinic, layout
         )
         pdf = html  # and the dose calendar, which the web page has not
+        if schedule is not None:
+            pdf += tuple(strip_expectations(schedule, wording, layout.short_dates, layout.dose_strip))
         if schedule is not None and layout.calendar:
             pdf += tuple(calendar_expectations(schedule, wording))
         return Prepared(leaflet, layout, language, must_say, key, warnings + told, pdf, html)

@@ -32,6 +32,11 @@ class Expected:
     language: str = ""
     """The language it is written in when not the leaflet's (a language-help line): OCR reads it with that
     language's model, or not at all."""
+    tablets: tuple[int, ...] = ()
+    """A step of the dose-time strip: how many tablets must be drawn in the frame around each of its cells' text,
+    cell by cell in the order they are drawn (empty: the piece is text only)."""
+    cells: tuple[str, ...] = ()
+    """What each of those cells is, for messages (its time of day: 'morning'; never patient data)."""
 
 
 @dataclass(frozen=True)
@@ -201,6 +206,8 @@ def check_pages(pages: list[Page], expected: list[Expected], rules: VisibilityRu
         if at >= 0:
             if tagged is not None and _find(tagged.letters if mixed else tagged, item.text, mixed)[0] < 0:
                 found.append(f"{item.what}: {_why_untagged(pages, seen, at, length)}")
+            if item.tablets:
+                found += _tablet_problems(pages, item, list(dict.fromkeys(seen.owners[at : at + length])))
             continue
         everything = everything or _index(pages, None)
         searched = everything.letters if mixed else everything
@@ -209,6 +216,39 @@ def check_pages(pages: list[Page], expected: list[Expected], rules: VisibilityRu
             found.append(f"{item.what}: missing")
         else:
             found.append(f"{item.what}: not visible ({_why_hidden(pages, searched, at, length, rules)})")
+    return found
+
+
+def _inside(inner: tuple[float, float, float, float], outer: tuple[float, float, float, float]) -> bool:
+    return inner[0] >= outer[0] and inner[1] >= outer[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
+def _area(box: tuple[float, float, float, float]) -> float:
+    return (box[2] - box[0]) * (box[3] - box[1])
+
+
+def _tablet_problems(pages: list[Page], item: Expected, owners: list[tuple[int, int]]) -> list[str]:
+    """Whether the strip step `item` was found in (its runs: `owners`) has a frame per cell, each holding the
+    tablets the prescription says, no more and no fewer: counted from the shapes drawn on the page. A cell's frame
+    is the smallest frame around each of its runs, in the order the runs are drawn."""
+    page = pages[owners[0][0]]
+    frames: dict[tuple[float, float, float, float], None] = {}
+    for page_index, run in owners:
+        box = page.runs[run].box
+        around = [frame for frame in page.frames if _inside(box, frame)] if page_index == owners[0][0] else []
+        if around:
+            frames[min(around, key=_area)] = None
+    where = f"{item.what}: page {page.number}"
+    if len(frames) != len(item.tablets):
+        return [f"{where}: {len(frames)} framed cell(s) drawn, the prescription says {len(item.tablets)}"]
+    found = []
+    for number, (frame, wanted, cell) in enumerate(zip(frames, item.tablets, item.cells, strict=True), 1):
+        drawn = sum(_inside(tablet, frame) for tablet in page.tablets)
+        if drawn != wanted:
+            found.append(
+                f"{where}: cell {number} of {len(frames)} ({cell}): {drawn} tablet(s) drawn in it, "
+                f"the prescription says {wanted}"
+            )
     return found
 
 
