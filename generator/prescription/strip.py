@@ -20,6 +20,9 @@ from generator.prescription.schedule import Schedule, ScheduleStep
 TABLET_POINTS = 22
 """Corners of a drawn tablet (a capsule of two half circles): the verifier counts the filled shapes of exactly
 this many points in a cell, so it is the one shape of the strip with it (a sun's disc has 24, a half sun 13)."""
+CELL_LINE = 0.75
+"""Width of the line framing a cell of the strip, in points: the verifier finds the cells by it (no other frame of
+a leaflet is drawn with it)."""
 EXAMPLE_START = dt.time(8, 0)
 """When the worked example's first dose is taken: 8 in the morning, the start of a waking day."""
 _SLOT_HOURS: tuple[tuple[int, Slot], ...] = ((5, "morning"), (11, "midday"), (17, "evening"), (21, "bedtime"))

@@ -20,9 +20,9 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from generator.content.templating import escape_text
-from generator.prescription.strip import TABLET_POINTS, DoseStrip, StripCell, StripStep
+from generator.prescription.strip import CELL_LINE, TABLET_POINTS, DoseStrip, StripCell, StripStep
 from generator.render.fontrun import text_width
-from generator.render.styles import Styles
+from generator.render.styles import Palette, Styles
 from generator.render.text import WholeParagraph
 from generator.tagging import contain, tag
 
@@ -128,7 +128,7 @@ class StripRow(Flowable):
             x = self._x(start + column * (self.cell_w + self.gap), self.cell_w)
             y = top - (line + 1) * self.cell_h - line * self.pad
             canvas.setStrokeColor(pal.rule)
-            canvas.setLineWidth(0.8)
+            canvas.setLineWidth(CELL_LINE)
             canvas.rect(x, y, self.cell_w, self.cell_h, stroke=1, fill=0)
             self._cell(canvas, index, cell, x, y)
             if self.step.example and column + 1 < self.columns and index + 1 < len(self.step.cells):
@@ -149,7 +149,7 @@ class StripRow(Flowable):
             px = place * (self.pill_w + self.pill_gap)
             px = x + self.cell_w - pad - px - self.pill_w if rtl else x + pad + px
             py = pills_top - (row + 1) * self.pill_h - row * self.pill_gap
-            _tablet(canvas, px, py, self.pill_w, self.pill_h, pal.text, pal.white)
+            _tablet(canvas, px, py, self.pill_w, self.pill_h, pal)
         amount_h = self.amount_h[index]
         if beside:
             amount_x = x + pad if rtl else x + pad + beside
@@ -208,19 +208,27 @@ class StripGrid(Flowable):
         self.spaceAfter = styles.body.spaceAfter + size * 0.3
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (ReportLab's names)
-        size, count = self.styles.body.fontSize, len(self.strip.columns)
+        size, count, pad = self.styles.body.fontSize, len(self.strip.columns), self.pad
         self.dates_w = min(size * 7.5, availWidth * 0.26) if any(step.dates for step in self.strip.steps) else 0.0
         room = availWidth - (self.dates_w + self.gap if self.dates_w else 0.0)
         self.cell_w = min(size * 13, (room - self.gap * (count - 1)) / count)
-        inner = self.cell_w - 2 * self.pad
+        inner = self.cell_w - 2 * pad
         self.per_line = max(1, int((inner + self.pill_gap) // (self.pill_w + self.pill_gap)))
-        self.head_h = self.icon + self.pad + max(label.wrap(self.cell_w, 1e6)[1] for label in self.labels)
-        self.row_h = []
+        self.label_h = [label.wrap(self.cell_w - self.icon - pad, 1e6)[1] for label in self.labels]
+        self.head_h = max([self.icon, *self.label_h])
+        self.row_h, self.beside = [], {}
         for step in self.steps:
-            amounts = [self.amounts[id(step), cell.time].wrap(inner, 1e6)[1] for cell in step.cells]
-            cells = [3 * self.pad + self._pills_h(c.tablets) + h for c, h in zip(step.cells, amounts, strict=True)]
-            dates = self.dates[id(step)].wrap(self.dates_w, 1e6)[1] if step.dates else 0.0
-            self.row_h.append(max([dates, *cells]))
+            heights = [self.dates[id(step)].wrap(self.dates_w, 1e6)[1] if step.dates else 0.0]
+            for cell in step.cells:
+                amount = self.amounts[id(step), cell.time]
+                drawn = min(cell.tablets, self.per_line) * (self.pill_w + self.pill_gap)
+                longest = _longest_word(cell.amount, self.styles.fonts.regular, size)
+                beside = drawn + pad if inner - drawn - pad >= longest + 1 else 0.0
+                self.beside[id(step), cell.time] = beside
+                amount_h = amount.wrap(inner - beside, 1e6)[1]
+                pills = self._pills_h(cell.tablets)
+                heights.append(2 * pad + (max(pills, amount_h) if beside else pills + pad + amount_h))
+            self.row_h.append(max(heights))
         self.width = availWidth
         self.height = self.head_h + sum(self.row_h) + self.gap * len(self.steps)
         return self.width, self.height
@@ -248,14 +256,16 @@ class StripGrid(Flowable):
         return self._x(start + index * (self.cell_w + self.gap), self.cell_w)
 
     def draw(self) -> None:
-        canvas, pal, pad = self.canv, self.styles.palette, self.pad
+        canvas, pal, pad, rtl = self.canv, self.styles.palette, self.pad, self.styles.rtl
         top = self.height
         for index, (column, label) in enumerate(zip(self.strip.columns, self.labels, strict=True)):
             x = self._column_x(index)
-            icon_x = x + self.cell_w - pad - self.icon if self.styles.rtl else x + pad
-            _icon(canvas, column.slot, icon_x, top - self.icon, self.icon, pal.accent)
-            label.wrap(self.cell_w, 1e6)
-            label.drawOn(canvas, x, top - self.head_h)
+            _icon(
+                canvas, column.slot, x + self.cell_w - self.icon if rtl else x, top - self.icon, self.icon, pal.accent
+            )
+            label.wrap(self.cell_w - self.icon - pad, 1e6)
+            label_x = x if rtl else x + self.icon + pad
+            label.drawOn(canvas, label_x, top - (self.head_h + self.label_h[index]) / 2)
         top -= self.head_h
         places = {column.time: index for index, column in enumerate(self.strip.columns)}
         for step, row_h in zip(self.steps, self.row_h, strict=True):
@@ -266,18 +276,26 @@ class StripGrid(Flowable):
             for cell in step.cells:
                 x = self._column_x(places[cell.time])
                 canvas.setStrokeColor(pal.rule)
-                canvas.setLineWidth(0.8)
+                canvas.setLineWidth(CELL_LINE)
                 canvas.rect(x, top - row_h, self.cell_w, row_h, stroke=1, fill=0)
-                for number in range(cell.tablets):
-                    line, place = divmod(number, self.per_line)
-                    px = place * (self.pill_w + self.pill_gap)
-                    px = x + self.cell_w - pad - px - self.pill_w if self.styles.rtl else x + pad + px
-                    py = top - pad - (line + 1) * self.pill_h - line * self.pill_gap
-                    _tablet(canvas, px, py, self.pill_w, self.pill_h, pal.text, pal.white)
-                amount = self.amounts[id(step), cell.time]
-                amount_h = amount.wrap(self.cell_w - 2 * pad, 1e6)[1]
-                amount.drawOn(canvas, x + pad, top - 2 * pad - self._pills_h(cell.tablets) - pad - amount_h)
+                self._cell(canvas, step, cell, x, top - pad)
             top -= row_h
+
+    def _cell(self, canvas: Canvas, step: StripStep, cell: StripCell, x: float, top: float) -> None:
+        """A cell's tablets and amount, from `top` down."""
+        pal, pad, rtl = self.styles.palette, self.pad, self.styles.rtl
+        for number in range(cell.tablets):
+            line, place = divmod(number, self.per_line)
+            px = place * (self.pill_w + self.pill_gap)
+            px = x + self.cell_w - pad - px - self.pill_w if rtl else x + pad + px
+            _tablet(canvas, px, top - (line + 1) * self.pill_h - line * self.pill_gap, self.pill_w, self.pill_h, pal)
+        amount, beside = self.amounts[id(step), cell.time], self.beside[id(step), cell.time]
+        amount_h = amount.wrap(self.cell_w - 2 * pad - beside, 1e6)[1]
+        pills = self._pills_h(cell.tablets)
+        if beside:
+            amount.drawOn(canvas, x + pad + (0 if rtl else beside), top - (max(pills, amount_h) + amount_h) / 2)
+        else:
+            amount.drawOn(canvas, x + pad, top - pills - pad - amount_h)
 
 
 def _cell_text(text: str, styles: Styles, bold: bool = False) -> WholeParagraph:
@@ -321,9 +339,10 @@ def tablet_points(x: float, y: float, w: float, h: float) -> list[Point]:
     return right + left
 
 
-def _tablet(canvas: Canvas, x: float, y: float, w: float, h: float, color: Color, score: Color) -> None:
-    _polygon(canvas, tablet_points(x, y, w, h), color)
-    canvas.setStrokeColor(score)
+def _tablet(canvas: Canvas, x: float, y: float, w: float, h: float, palette: Palette) -> None:
+    """A tablet in the text's colour, its score line in white."""
+    _polygon(canvas, tablet_points(x, y, w, h), palette.text)
+    canvas.setStrokeColor(palette.white)
     canvas.setLineWidth(max(0.6, h * 0.1))
     canvas.line(x + w / 2, y + h * 0.2, x + w / 2, y + h * 0.8)
 

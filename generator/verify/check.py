@@ -206,8 +206,6 @@ def check_pages(pages: list[Page], expected: list[Expected], rules: VisibilityRu
         if at >= 0:
             if tagged is not None and _find(tagged.letters if mixed else tagged, item.text, mixed)[0] < 0:
                 found.append(f"{item.what}: {_why_untagged(pages, seen, at, length)}")
-            if item.tablets:
-                found += _tablet_problems(pages, item, list(dict.fromkeys(seen.owners[at : at + length])))
             continue
         everything = everything or _index(pages, None)
         searched = everything.letters if mixed else everything
@@ -216,39 +214,52 @@ def check_pages(pages: list[Page], expected: list[Expected], rules: VisibilityRu
             found.append(f"{item.what}: missing")
         else:
             found.append(f"{item.what}: not visible ({_why_hidden(pages, searched, at, length, rules)})")
+    if any(item.tablets for item in expected):  # a prescription's strip: its tablets, cell by cell
+        found += tablet_problems(pages, expected)
     return found
-
-
-def _inside(inner: tuple[float, float, float, float], outer: tuple[float, float, float, float]) -> bool:
-    return inner[0] >= outer[0] and inner[1] >= outer[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
 
 
 def _area(box: tuple[float, float, float, float]) -> float:
     return (box[2] - box[0]) * (box[3] - box[1])
 
 
-def _tablet_problems(pages: list[Page], item: Expected, owners: list[tuple[int, int]]) -> list[str]:
-    """Whether the strip step `item` was found in (its runs: `owners`) has a frame per cell, each holding the
-    tablets the prescription says, no more and no fewer: counted from the shapes drawn on the page. A cell's frame
-    is the smallest frame around each of its runs, in the order the runs are drawn."""
-    page = pages[owners[0][0]]
-    frames: dict[tuple[float, float, float, float], None] = {}
-    for page_index, run in owners:
-        box = page.runs[run].box
-        around = [frame for frame in page.frames if _inside(box, frame)] if page_index == owners[0][0] else []
-        if around:
-            frames[min(around, key=_area)] = None
-    where = f"{item.what}: page {page.number}"
-    if len(frames) != len(item.tablets):
-        return [f"{where}: {len(frames)} framed cell(s) drawn, the prescription says {len(item.tablets)}"]
-    found = []
-    for number, (frame, wanted, cell) in enumerate(zip(frames, item.tablets, item.cells, strict=True), 1):
-        drawn = sum(_inside(tablet, frame) for tablet in page.tablets)
-        if drawn != wanted:
-            found.append(
-                f"{where}: cell {number} of {len(frames)} ({cell}): {drawn} tablet(s) drawn in it, "
-                f"the prescription says {wanted}"
-            )
+def _centre_in(box: tuple[float, float, float, float], frame: tuple[float, float, float, float]) -> bool:
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return frame[0] <= x <= frame[2] and frame[1] <= y <= frame[3]
+
+
+def drawn_cells(pages: list[Page]) -> tuple[list[tuple[int, int]], list[int]]:
+    """(page number, tablets) of each cell of the dose-time strip, in the order they are drawn (each tablet counts
+    in the smallest cell around it), and the pages with a tablet drawn outside every cell."""
+    cells, astray = [], []
+    for page in pages:
+        counts = dict.fromkeys(range(len(page.cells)), 0)
+        for tablet in page.tablets:
+            around = [index for index, cell in enumerate(page.cells) if _centre_in(tablet, cell)]
+            if around:
+                counts[min(around, key=lambda index: _area(page.cells[index]))] += 1
+            elif page.number not in astray:
+                astray.append(page.number)
+        cells += [(page.number, count) for count in counts.values()]
+    return cells, astray
+
+
+def tablet_problems(pages: list[Page], expected: list[Expected]) -> list[str]:
+    """Whether the cells of the dose-time strip drawn on the pages, in the order they are drawn, hold the tablets
+    the prescription says, cell by cell, no more and no fewer (empty when they do)."""
+    wanted = [
+        (item, number, cell, count)
+        for item in expected
+        for number, (count, cell) in enumerate(zip(item.tablets, item.cells, strict=True), 1)
+    ]
+    drawn, astray = drawn_cells(pages)
+    found = [f"the dose-time strip: page {page}: a tablet drawn outside its cells" for page in astray]
+    for (item, number, cell, count), (page, tablets) in zip(wanted, drawn, strict=False):
+        if tablets != count:
+            where = f"{item.what}, cell {number} of {len(item.tablets)} ({cell}): page {page}"
+            found.append(f"{where}: {tablets} tablet(s) drawn in it, the prescription says {count}")
+    if len(drawn) != len(wanted):
+        found.append(f"the dose-time strip: {len(drawn)} cell(s) drawn, the prescription says {len(wanted)}")
     return found
 
 
