@@ -77,9 +77,9 @@ def test_a_course_at_set_times_is_a_grid_of_its_times_of_day(generator, sample) 
     (step,) = strip.steps
     assert step.dates == "" and not step.example
     assert [(c.slot, c.amount, c.tablets) for c in step.cells] == [
-        ("morning", "1\u00a0tablet, 350\u00a0mg", 1),
-        ("midday", "1\u00a0tablet, 350\u00a0mg", 1),
-        ("evening", "1\u00a0tablet, 350\u00a0mg", 1),
+        ("morning", "1\u00a0tablet,\n350\u00a0mg", 1),
+        ("midday", "1\u00a0tablet,\n350\u00a0mg", 1),
+        ("evening", "1\u00a0tablet,\n350\u00a0mg", 1),
     ]
 
 
@@ -88,9 +88,9 @@ def test_a_taper_has_a_row_per_step_with_its_dates(generator, sample) -> None:
     assert strip is not None and strip.title == "Cuándo tomarlo cada día"
     assert [c.label for c in strip.columns] == ["Mañana", "Mediodía", "Noche"]
     assert [step.dates for step in strip.steps] == [
-        "Del 24 nov 2026 al 7 dic 2026",
-        "Del 8 dic 2026 al 10 dic 2026",
-        "Del 11 dic 2026 al 13 dic 2026",
+        "Del 24 nov 2026 al\n7 dic 2026",
+        "Del 8 dic 2026 al\n10 dic 2026",
+        "Del 11 dic 2026 al\n13 dic 2026",
     ]
     assert [[c.slot for c in step.cells] for step in strip.steps] == [
         ["morning", "midday", "evening"],
@@ -106,7 +106,7 @@ def test_two_tablets_a_dose_are_two_tablets_in_each_cell(generator, sample) -> N
     assert strip is not None
     assert [(c.label, c.amount, c.tablets) for c in strip.steps[0].cells][-1] == (
         "Bedtime",
-        "2\u00a0tablets, 1,500\u00a0mg",
+        "2\u00a0tablets,\n1,500\u00a0mg",
         2,
     )
 
@@ -214,12 +214,13 @@ def test_large_print_draws_it_at_14_pt_or_more(make, sample) -> None:
     strip = [page for page in pages if page.cells]
     runs = [run for page in strip for run in page.runs if "tablet," in run.text or run.text.startswith("Morning")]
     assert len(runs) == 7 and min(run.size for run in runs) >= 14  # six amounts and a heading
+    assert min(run.size for page in strip for run in page.runs if run.text.startswith("350")) >= 14
 
 
 def test_the_strip_is_tagged_text_and_its_drawing_is_an_artifact(make, sample) -> None:
     pages = read_pages(make(sample).pdf, "test")
     tagged = {marked.mcid for marked in pages[0].marked}
-    runs = [run for run in pages[0].runs if run.text.startswith("Nov 24, 2026 to")]
+    runs = [run for run in pages[0].runs if run.text.startswith(("Nov 24, 2026 to", "Dec 7, 2026"))]
     assert runs and all(run.mcid in tagged for run in runs)
 
 

@@ -38,6 +38,7 @@ class StripCell:
     """Which icon is drawn: rising sun, sun, setting sun or moon."""
     label: str
     amount: str
+    """In words, a line break between the tablets and the milligrams: '1 tablet,\\n350 mg'."""
     tablets: int
     time: str = ""
     """The dose time it is (generator.content.dose_times), the column it stands in; empty in a worked example."""
@@ -48,7 +49,8 @@ class StripStep:
     """The strip of one step of the schedule."""
 
     dates: str
-    """From and until (a taper's steps); empty for a schedule of one step."""
+    """From and until (a taper's steps), a line break before the until: 'Nov 24, 2026 to\\nDec 7, 2026'; empty for a
+    schedule of one step."""
     cells: tuple[StripCell, ...]
     example: str = ""
     """The worked example's sentence (doses when needed or every so many hours); empty at set times."""
@@ -83,9 +85,19 @@ def example_times(every_hours: int, start: dt.time = EXAMPLE_START) -> tuple[dt.
     return start, then.time(), then.date() != first.date()
 
 
+def two_lines(template: str, second: str, **values: str) -> str:
+    """`template` filled in, broken into two lines before the placeholder `second`: each line a paragraph of its
+    own, so no line break falls inside a number (or between two numbers of one right-to-left paragraph)."""
+    at = template.index("{" + second + "}")
+    first = template[:at].format(**values).rstrip()
+    rest = template[at:].format(**values)
+    return f"{first}\n{rest}" if first else rest
+
+
 def _amount(step: ScheduleStep, form: str, wording: Wording) -> str:
-    return wording.labels.strip_amount.format(
-        amount=wording.tablets(form, step.tablets), total=wording.mg(step.dose_mg)
+    """'1 tablet,' over '350 mg'."""
+    return two_lines(
+        wording.labels.strip_amount, "total", amount=wording.tablets(form, step.tablets), total=wording.mg(step.dose_mg)
     )
 
 
@@ -130,8 +142,11 @@ def dose_strip(schedule: Schedule, wording: Wording, short_dates: bool, form: st
     several = len(schedule.steps) > 1
     for step in schedule.steps:
         dates = (
-            labels.strip_dates.format(
-                start=wording.date(step.start, short_dates), end=wording.date(step.end, short_dates)
+            two_lines(
+                labels.strip_dates,
+                "end",
+                start=wording.date(step.start, short_dates),
+                end=wording.date(step.end, short_dates),
             )
             if several
             else ""

@@ -84,7 +84,7 @@ class StripRow(Flowable):
         inner = self.cell_w - 2 * self.pad
         self.label_h = [label.wrap(inner - self.icon - self.pad, 1e6)[1] for label in self.labels]
         self.per_line = max(1, int((inner + self.pill_gap) // (self.pill_w + self.pill_gap)))
-        self.pills = [self._pills(c.tablets, inner) for c in self.step.cells]
+        self.pills = [self._pills(c, inner) for c in self.step.cells]
         self.amount_h = [
             amount.wrap(inner - w, 1e6)[1] for amount, (w, _, _) in zip(self.amounts, self.pills, strict=True)
         ]
@@ -98,12 +98,13 @@ class StripRow(Flowable):
         self.width, self.height = availWidth, max(cells_h + above, self.dates_h)
         return self.width, self.height
 
-    def _pills(self, tablets: int, inner: float) -> tuple[float, float, int]:
+    def _pills(self, cell: StripCell, inner: float) -> tuple[float, float, int]:
         """(the width the amount leaves beside the tablets, 0 when it goes under them; their height; per line)."""
-        per_line = min(tablets, self.per_line)
+        per_line = min(cell.tablets, self.per_line)
         drawn = per_line * (self.pill_w + self.pill_gap)
-        height = math.ceil(tablets / self.per_line) * (self.pill_h + self.pill_gap) - self.pill_gap
-        beside = drawn + self.pad if inner - drawn - self.pad >= self.styles.body.fontSize * 6 else 0.0
+        height = math.ceil(cell.tablets / self.per_line) * (self.pill_h + self.pill_gap) - self.pill_gap
+        widest = _widest_line(cell.amount, self.styles.fonts.regular, self.styles.body.fontSize)
+        beside = drawn + self.pad if inner - drawn - self.pad >= widest + 1 else 0.0
         return beside, height, self.per_line
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
@@ -186,7 +187,7 @@ class StripGrid(Flowable):
         self,
         strip: DoseStrip,
         styles: Styles,
-        part: tuple[tuple[StripStep, ...], list[WholeParagraph]] | None = None,
+        part: tuple[tuple[StripStep, ...], list[_Lines]] | None = None,
     ) -> None:
         """`part`: the steps of a part after a split, and the headings the first part drew (drawn again, they are
         an artifact)."""
@@ -209,7 +210,9 @@ class StripGrid(Flowable):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (ReportLab's names)
         size, count, pad = self.styles.body.fontSize, len(self.strip.columns), self.pad
-        self.dates_w = min(size * 7.5, availWidth * 0.26) if any(step.dates for step in self.strip.steps) else 0.0
+        dated = [step.dates for step in self.strip.steps if step.dates]
+        widest = max((_widest_line(dates, self.styles.fonts.regular, size) for dates in dated), default=0.0)
+        self.dates_w = min(widest + 1, availWidth * 0.3) if dated else 0.0  # a line each: from, until
         room = availWidth - (self.dates_w + self.gap if self.dates_w else 0.0)
         self.cell_w = min(size * 13, (room - self.gap * (count - 1)) / count)
         inner = self.cell_w - 2 * pad
@@ -222,8 +225,8 @@ class StripGrid(Flowable):
             for cell in step.cells:
                 amount = self.amounts[id(step), cell.time]
                 drawn = min(cell.tablets, self.per_line) * (self.pill_w + self.pill_gap)
-                longest = _longest_word(cell.amount, self.styles.fonts.regular, size)
-                beside = drawn + pad if inner - drawn - pad >= longest + 1 else 0.0
+                widest = _widest_line(cell.amount, self.styles.fonts.regular, size)
+                beside = drawn + pad if inner - drawn - pad >= widest + 1 else 0.0
                 self.beside[id(step), cell.time] = beside
                 amount_h = amount.wrap(inner - beside, 1e6)[1]
                 pills = self._pills_h(cell.tablets)
@@ -298,15 +301,40 @@ class StripGrid(Flowable):
             amount.drawOn(canvas, x + pad, top - pills - pad - amount_h)
 
 
-def _cell_text(text: str, styles: Styles, bold: bool = False) -> WholeParagraph:
-    """A tagged paragraph of a cell: plain `text`, escaped."""
-    markup = f"<b>{escape_text(text)}</b>" if bold else str(escape_text(text))
-    return tag(WholeParagraph(markup, styles.cell), "P")
+class _Lines(Flowable):
+    """A cell's text: a tagged paragraph per line of `text` (plain, escaped), one under the other."""
+
+    def __init__(self, text: str, styles: Styles, bold: bool = False) -> None:
+        super().__init__()
+        self.parts = [
+            tag(WholeParagraph(f"<b>{escape_text(line)}</b>" if bold else str(escape_text(line)), styles.cell), "P")
+            for line in text.split("\n")
+        ]
+        contain(self, self.parts)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.heights = [part.wrap(availWidth, availHeight)[1] for part in self.parts]
+        self.width, self.height = availWidth, sum(self.heights)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        top = self.height
+        for part, height in zip(self.parts, self.heights, strict=True):
+            top -= height
+            part.drawOn(self.canv, 0, top)
+
+
+def _cell_text(text: str, styles: Styles, bold: bool = False) -> _Lines:
+    return _Lines(text, styles, bold)
 
 
 def _longest_word(text: str, font: str, size: float) -> float:
     """How wide the widest word of `text` prints: a cell narrower than that would break it."""
     return max(text_width(word, font, size) for word in text.split())
+
+
+def _widest_line(text: str, font: str, size: float) -> float:
+    return max(text_width(line, font, size) for line in text.split("\n"))
 
 
 def _polygon(canvas: Canvas, points: list[Point], color: Color) -> None:
