@@ -120,6 +120,9 @@ class Leaflet:
     is approved)."""
     strip: DoseStrip | None = None
     """The dose-time strip under the schedule (plain text; the renderer escapes it), in layouts that draw it."""
+    web_strip: DoseStrip | None = None
+    """The strip of the HTML version: the whole course, a name in each cell, whatever room the layout's pages have
+    (none in a layout without a strip)."""
 
     @property
     def keywords(self) -> str:
@@ -217,9 +220,16 @@ def _schedule_block(schedule: Schedule, wording: Wording, words: TopicWords, sho
     return LeafletBlock("schedule", str(esc(wording.labels.schedule_heading)), "info", True, (), items)
 
 
-def _strip(schedule: Schedule | None, wording: Wording, layout: Layout) -> DoseStrip | None:
-    """The dose-time strip in the form the layout draws it, if it draws one."""
-    return None if schedule is None else dose_strip(schedule, wording, layout.short_dates, layout.dose_strip)
+def _strip(schedule: Schedule | None, wording: Wording, layout: Layout, web: bool = False) -> DoseStrip | None:
+    """The dose-time strip in the form the layout draws it, if it draws one; `web`: on the HTML page."""
+    if schedule is None:
+        return None
+    return dose_strip(schedule, wording, layout.short_dates, web_strip_form(layout) if web else layout.dose_strip)
+
+
+def web_strip_form(layout: Layout) -> str:
+    """The HTML page's strip form: `steps` (a name in each cell), unless the layout has no strip."""
+    return "none" if layout.dose_strip == "none" else "steps"
 
 
 def _fill_item(item: BodyItem, where: str, context: dict[str, Any]) -> Item:
@@ -368,4 +378,5 @@ def personalise(
         topics=(topic_name,),
         draft_notice=labels.draft_notice if approved is None else "",
         strip=_strip(schedule, wording, layout),
+        web_strip=_strip(schedule, wording, layout, web=True),
     )

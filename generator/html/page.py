@@ -154,6 +154,7 @@ def render_html(leaflet: Leaflet, layout: Layout, note: Sequence[str] = ()) -> s
         "logo_alt": leaflet.logo_alt,
         "facts": [(to_html(label), to_html(value)) for label, value in leaflet.facts],
         "schedule": _block(leaflet.schedule) if leaflet.schedule else None,
+        "strip": leaflet.web_strip,  # plain text, escaped by the template
         "blocks": [_block(block) for block in leaflet.blocks],
         "pointer": _pointer(leaflet) if layout.qr_code else None,
         "qr_code": qr_code(leaflet.leaflet_url) if layout.qr_code and leaflet.leaflet_url else None,
