@@ -328,3 +328,55 @@ def test_the_pdf_draws_only_what_the_closed_world_allows(make, sample) -> None:
     with pikepdf.open(io.BytesIO(pdf)) as document:
         content = document.pages[0].Contents.read_bytes()
     assert b" c\n" not in content and b" h\n" not in content  # polygons and lines: no curves, no closing statements
+
+
+# --- the HTML version ---------------------------------------------------------------------------------------------
+
+
+def _html(generator, data: dict[str, Any], topic: str = "carisoprodol", layout: str = "standard", **options: Any):
+    from generator.inputs.personalisation import choose_clinic, parse_personalisation
+    from generator.pipeline import HandoutRequest
+
+    parsed = parse_personalisation(data, "test input")
+    clinic = choose_clinic(parsed, None, None, SAMPLES / "clinic.yaml")
+    request = HandoutRequest(topic, parsed, clinic, made_on=dt.date(2026, 11, 25), layout=layout, **options)
+    return generator.build_html(request, "test input"), generator.prepare(request, "test input").expected_html
+
+
+@pytest.mark.parametrize("layout", ["standard", "trifold"])
+def test_the_html_strip_has_the_whole_course_and_its_tablets(generator, sample, layout) -> None:
+    handout, _ = _html(generator, sample, layout=layout)
+    page = handout.html
+    assert "<figcaption>When to take it each day</figcaption>" in page
+    cells = re.findall(
+        r"<li><span class=\"icon (\w+)\"></span><strong>(\w+)</strong> <span class=\"tablets\">(.*?)</span>", page
+    )
+    assert [(slot, label, body.count('class="tablet"')) for slot, label, body in cells] == [
+        ("morning", "Morning", 1),
+        ("midday", "Midday", 1),
+        ("evening", "Evening", 1),
+        ("morning", "Morning", 1),
+        ("evening", "Evening", 1),
+        ("morning", "Morning", 1),
+    ]
+
+
+def test_the_html_worked_example_in_spanish(generator, topic_sample) -> None:
+    handout, _ = _html(generator, topic_sample("ibuprofen"), topic="ibuprofen", language="es")
+    assert "Por ejemplo: si toma una dosis a las 8:00\u00a0a.m., espere hasta las 2:00\u00a0p.m." in handout.html
+
+
+def test_a_tablet_added_to_the_html_strip_is_refused(generator, sample) -> None:
+    from generator.verify.html.check import check_html
+
+    handout, expected = _html(generator, sample)
+    one = '<span class="tablets"><span class="tablet"></span></span>'
+    two = '<span class="tablets"><span class="tablet"></span><span class="tablet"></span></span>'
+    assert check_html(handout.html, list(expected)) == []
+    problems = check_html(handout.html.replace(one, two, 4), list(expected))
+    assert any(
+        "the dose-time strip, step 2 of 3, cell 1 of 2 (morning): 2 tablet(s) drawn in it, the prescription says 1" in p
+        for p in problems
+    ), problems
+    removed = check_html(handout.html.replace('<span class="tablet"></span>', "", 1), list(expected))
+    assert any("cell 1 of 3 (morning): 0 tablet(s) drawn in it" in p for p in removed), removed
