@@ -225,21 +225,13 @@ def test_the_strip_is_tagged_text_and_its_drawing_is_an_artifact(make, sample) -
 
 
 def test_a_two_step_course_of_several_tablets_is_counted_cell_by_cell(make, topic_sample) -> None:
-    handout = make(topic_sample("methocarbamol") | {"prescription": _methocarbamol_taper()}, topic="methocarbamol")
-    assert _cells(handout.pdf) == [2, 2, 2, 2, 1, 1, 1]
-
-
-def _methocarbamol_taper() -> dict[str, Any]:
-    return {
-        "medicine": "methocarbamol",
-        "dose_mg": 1500,
-        "strength_mg": 750,
-        "times_per_day": 4,
-        "start": dt.date(2026, 11, 24),
-        "days_supply": 3,
+    data = topic_sample("methocarbamol")  # 1,500 mg (2 tablets) four times a day for 3 days, then a step down
+    data["prescription"] |= {
         "taper": [{"from": dt.date(2026, 11, 27), "dose_mg": 750, "times_per_day": 3}],
         "last_day": dt.date(2026, 11, 30),
     }
+    handout = make(data, topic="methocarbamol")
+    assert _cells(handout.pdf) == [2, 2, 2, 2, 1, 1, 1]
 
 
 # --- a tablet added or taken away is refused ---------------------------------------------------------------------
