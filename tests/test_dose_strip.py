@@ -372,3 +372,10 @@ def test_a_tablet_added_to_the_html_strip_is_refused(generator, sample) -> None:
     ), problems
     removed = check_html(handout.html.replace('<span class="tablet"></span>', "", 1), list(expected))
     assert any("cell 1 of 3 (morning): 0 tablet(s) drawn in it" in p for p in removed), removed
+
+
+def test_doses_at_a_set_time_only_when_needed_are_not_every_day(generator, sample) -> None:
+    rx = {k: v for k, v in AS_NEEDED.items() if k != "every_hours"} | {"times": ["bedtime"], "times_per_day": 1}
+    strip = dose_strip(_schedule(generator, _with(sample, rx)), ENGLISH, short_dates=True)
+    assert strip is not None and strip.title == "When you may take it, only if you need it"
+    assert [(c.label, c.tablets) for c in strip.steps[0].cells] == [("Bedtime", 1)]

@@ -210,6 +210,9 @@ class Labels(StrictModel):
     """The product dispensed and its tablet strengths, from {product} and {strengths}."""
     strip_title: str
     """The caption of the dose-time strip (tablets drawn at each time of day): 'When to take it each day'."""
+    strip_needed_title: str
+    """The strip's caption when its doses at set times are taken only when needed ('at bedtime, only when you need
+    it'): not every day."""
     strip_dates: str
     """Over a taper step's strip, from {start} and {end} (dates as the schedule writes them)."""
     strip_amount: str

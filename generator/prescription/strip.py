@@ -166,8 +166,15 @@ def dose_strip(schedule: Schedule, wording: Wording, short_dates: bool, form: st
     if form == "example":
         return None
     if form == "steps":
-        return DoseStrip(labels.strip_title, tuple(steps))
+        return DoseStrip(_title(schedule, wording), tuple(steps))
     times = {cell.time: cell for step in steps for cell in step.cells}
     order = sorted(times, key=lambda time: (SLOTS.index(slot_of(time)), DOSE_TIMES.index(time)))  # type: ignore[arg-type]
     columns = tuple(StripCell(times[time].slot, times[time].label, "", 0, time) for time in order)
-    return DoseStrip(labels.strip_title, tuple(steps), columns)
+    return DoseStrip(_title(schedule, wording), tuple(steps), columns)
+
+
+def _title(schedule: Schedule, wording: Wording) -> str:
+    """The caption of a course at set times: 'When to take it each day', or for doses only when needed (at set
+    times), 'When you may take it, only if you need it'."""
+    needed = any(step.as_needed for step in schedule.steps)
+    return wording.labels.strip_needed_title if needed else wording.labels.strip_title
