@@ -382,3 +382,26 @@ def test_doses_at_a_set_time_only_when_needed_are_not_every_day(generator, sampl
     strip = dose_strip(_schedule(generator, _with(sample, rx)), ENGLISH, short_dates=True)
     assert strip is not None and strip.title == "When you may take it, only if you need it"
     assert [(c.label, c.tablets) for c in strip.steps[0].cells] == [("Bedtime", 1)]
+
+
+def test_an_arabic_leaflet_mirrors_its_strip_and_verifies(tmp_path_factory) -> None:
+    """The translated methocarbamol (tests/translated.py): the grid's first time of day on the right, each cell's
+    tablets counted, and the build verified (the amount's two lines: no numbers run together in its ActualText)."""
+    from translated import TOPIC, translated_library
+
+    from generator.content.library import Library
+    from generator.inputs.personalisation import choose_clinic, parse_personalisation
+    from generator.layouts import LayoutLibrary
+    from generator.paths import layouts_root
+    from generator.pipeline import Generator, HandoutRequest
+
+    library = translated_library(tmp_path_factory.mktemp("translated") / "library")
+    data = yaml.safe_load((library / TOPIC / "sample.yaml").read_text(encoding="utf-8"))
+    parsed = parse_personalisation(data, "sample")
+    clinic = choose_clinic(parsed, None, None, SAMPLES / "clinic.yaml")
+    request = HandoutRequest(TOPIC, parsed, clinic, language="ar", made_on=dt.date(2026, 11, 25))
+    handout = Generator(Library(library), LayoutLibrary(layouts_root())).build(request, "sample")
+    pages = [page for page in read_pages(handout.pdf, "test") if page.cells]
+    assert _cells(handout.pdf) == [2] * 7
+    first, second = pages[0].cells[:2]
+    assert first[0] > second[0]  # morning right of midday
