@@ -247,6 +247,8 @@ def _fill_item(item: BodyItem, where: str, context: dict[str, Any]) -> Item:
 
     if item.kind == "bullets":
         return Item("bullets", tuple(fill(b, f"bullets[{i}]") for i, b in enumerate(item.bullets or [])))
+    if item.drug_facts_picture is not None:  # its texts in the order DrugFactsPicture.fields reads them
+        return Item(item.kind, tuple(fill(text, field) for field, text in item.templates()))
     if item.kind == "table" and item.table:
         rows = [item.table.header, *item.table.rows]
         return Item("table", rows=tuple(tuple(fill(c, "table") for c in row) for row in rows))

@@ -11,7 +11,7 @@ from generator.content.schema import StrictModel
 
 Severity = Literal["info", "caution", "warning"]
 Origin = Literal["human", "machine"]
-ITEM_KINDS = ("text", "bullets", "warning", "caution", "table")
+ITEM_KINDS = ("text", "bullets", "warning", "caution", "table", "drug_facts_picture")
 
 
 class TableData(StrictModel):
@@ -30,6 +30,31 @@ class TableData(StrictModel):
         return self
 
 
+class DrugFactsPicture(StrictModel):
+    """A simplified drawing of an over-the-counter Drug Facts panel (21 CFR 201.66) with the active ingredient
+    line framed and pointed at, so a patient sees where to look on another medicine's label."""
+
+    panel_title: str
+    """The panel's title bar, as the label prints it ("Drug Facts")."""
+    ingredient_heading: str
+    """The first heading of the header row ("Active ingredient (in each tablet)")."""
+    purpose_heading: str
+    """The second heading of the header row ("Purpose")."""
+    ingredient: str
+    """The ingredient line, highlighted ("Acetaminophen 500 mg")."""
+    purpose: str
+    """Its purpose, beside it ("Pain reliever/fever reducer")."""
+    caption: str
+    """What to do, under the drawing: where to look and what it means."""
+    note: str | None = None
+    """An optional line after the caption (e.g. another name the ingredient goes by on labels)."""
+
+    def fields(self) -> list[tuple[str, str]]:
+        """(field, text) of every piece of text, in the order it is read: panel, caption, note."""
+        names = ("panel_title", "ingredient_heading", "purpose_heading", "ingredient", "purpose", "caption", "note")
+        return [(name, getattr(self, name)) for name in names if getattr(self, name) is not None]
+
+
 class BodyItem(StrictModel):
     """One piece of a block's body: exactly one of the content keys, plus an optional `when`."""
 
@@ -43,6 +68,8 @@ class BodyItem(StrictModel):
     """A sentence drawn in a lighter caution box."""
     table: TableData | None = None
     """A fixed table."""
+    drug_facts_picture: DrugFactsPicture | None = None
+    """A drawing of a Drug Facts panel with its active ingredient line pointed at, and a caption."""
     when: str | None = None
     """Jinja2 expression: show this item only when it is true."""
 
@@ -65,6 +92,8 @@ class BodyItem(StrictModel):
         if self.table is not None:
             rows = [self.table.header, *self.table.rows]
             return [(f"table[{r}][{c}]", cell) for r, row in enumerate(rows) for c, cell in enumerate(row)]
+        if self.drug_facts_picture is not None:
+            return [(f"drug_facts_picture.{name}", text) for name, text in self.drug_facts_picture.fields()]
         text = getattr(self, self.kind)
         return [(self.kind, text)] if isinstance(text, str) else []
 

@@ -7,8 +7,10 @@ import datetime as dt
 from generator.content.labels import Wording
 from generator.content.language_help import NoticeLine
 from generator.content.topic import TopicWords
+from generator.html.markup import to_text
 from generator.inputs.personalisation import Clinic, Personalisation
 from generator.medicines import Medicine, by_time_of_day
+from generator.personalise import LeafletBlock
 from generator.prescription.printed import calendar_header, calendar_rows, daily_limit, dispensed, schedule_rows
 from generator.prescription.schedule import Schedule
 from generator.prescription.strip import dose_strip
@@ -162,3 +164,18 @@ def language_help_expectations(lines: list[NoticeLine]) -> list[Expected]:
     return [
         Expected(f"the language-help notice's line in '{line.language}'", line.text, line.language) for line in lines
     ]
+
+
+def drug_facts_expectations(blocks: tuple[LeafletBlock, ...]) -> list[Expected]:
+    """Each Drug Facts picture the leaflet prints (a `drug_facts_picture` item): the words in its panel in the order
+    they are drawn (title, headings, the ingredient line and its purpose), then its caption and note."""
+    expected = []
+    for block in blocks:
+        pictures = [item for item in block.items if item.kind == "drug_facts_picture"]
+        for number, item in enumerate(pictures, 1):
+            where = f"the Drug Facts picture {number} of the {block.kind} block"
+            texts = [to_text(text) for text in item.texts]
+            expected.append(Expected(f"{where}: its panel", " ".join(texts[:5])))
+            expected.append(Expected(f"{where}: its caption", texts[5]))
+            expected += [Expected(f"{where}: its note", text) for text in texts[6:]]
+    return expected
