@@ -1,0 +1,198 @@
+"""The Drug Facts picture (issue 26, PEMAT item 26): a drawn over-the-counter Drug Facts panel with the active
+ingredient line framed and pointed at, in the interactions block of the pain relievers; its words read back from
+the built PDFs and the HTML page, its frames read back from the drawn shapes, and the verifier holding the page
+to its words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+from helpers import pdf_text
+from pydantic import ValidationError
+
+from generator.content.block import BodyItem
+from generator.errors import VerifyError
+from generator.inputs.personalisation import choose_clinic, parse_personalisation
+from generator.paths import SAMPLES
+from generator.pipeline import HandoutRequest
+from generator.render.drug_facts import HIGHLIGHT_LINE, PANEL_LINE
+
+TOPICS = ["ibuprofen", "naproxen", "acetaminophen"]
+INGREDIENT = {
+    ("ibuprofen", "en"): "Ibuprofen 200 mg (NSAID)",
+    ("naproxen", "en"): "Naproxen sodium 220 mg (naproxen 200 mg) (NSAID)",
+    ("acetaminophen", "en"): "Acetaminophen 500 mg",
+    ("ibuprofen", "es"): "Ibuprofeno 200 mg (AINE; en inglés, NSAID)",
+    ("naproxen", "es"): "Naproxeno sódico 220 mg (naproxeno 200 mg) (AINE; en inglés, NSAID)",
+    ("acetaminophen", "es"): "Acetaminofén 500 mg",
+}
+SHOWN_IN = ["standard", "a4", "grayscale", "large-print"]
+"""The layouts that print the interactions block's full body (the compact ones print its `short` form)."""
+Box = tuple[float, float, float, float]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _picture(generator, topic: str, language: str):
+    block = generator.library.block(topic, "interactions", language)
+    (item,) = [item for item in block.body if item.drug_facts_picture is not None]
+    return item.drug_facts_picture
+
+
+def _frames(pdf: bytes) -> dict[int, dict[float, list[Box]]]:
+    """Each page's stroked rectangles by line width, in page space: (x0, y0, x1, y1)."""
+    found: dict[int, dict[float, list[Box]]] = {}
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for number, page in enumerate(document.pages):
+            ctm, stack, width, pending = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], [], 1.0, []
+            for operands, operator in pikepdf.parse_content_stream(page):
+                op = str(operator)
+                values = [float(v) for v in operands] if op in ("cm", "w", "re") else []
+                if op == "q":
+                    stack.append((ctm, width))
+                elif op == "Q":
+                    ctm, width = stack.pop()
+                elif op == "cm":
+                    a, b, c, d, e, f = values
+                    ctm = [
+                        a * ctm[0] + b * ctm[2],
+                        a * ctm[1] + b * ctm[3],
+                        c * ctm[0] + d * ctm[2],
+                        c * ctm[1] + d * ctm[3],
+                        e * ctm[0] + f * ctm[2] + ctm[4],
+                        e * ctm[1] + f * ctm[3] + ctm[5],
+                    ]
+                elif op == "w":
+                    width = values[0]
+                elif op == "re":
+                    x, y, w, h = values
+                    xs, ys = (
+                        (ctm[0] * x + ctm[4], ctm[0] * (x + w) + ctm[4]),
+                        (ctm[3] * y + ctm[5], ctm[3] * (y + h) + ctm[5]),
+                    )
+                    pending.append((min(xs), min(ys), max(xs), max(ys)))
+                elif op in ("S", "s", "B", "b"):
+                    found.setdefault(number, {}).setdefault(round(width, 2), []).extend(pending)
+                    pending = []
+                elif op in ("f", "f*", "n"):
+                    pending = []
+    return found
+
+
+def _text_boxes(pdf: bytes, page: int, text: str) -> list[Box]:
+    """Everywhere `text` is printed on page `page` (0-based), in page space."""
+    textpage = pdfium.PdfDocument(pdf)[page].get_textpage()
+    searcher, boxes = textpage.search(text), []
+    while (found := searcher.get_next()) is not None:
+        chars = [textpage.get_charbox(index) for index in range(found[0], found[0] + found[1])]
+        boxes.append(
+            (min(b[0] for b in chars), min(b[1] for b in chars), max(b[2] for b in chars), max(b[3] for b in chars))
+        )
+    assert boxes, text
+    return boxes
+
+
+def _inside(inner: Box, outer: Box) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
+# --- the schema -------------------------------------------------------------------------------------------------
+
+
+def test_a_picture_item_needs_its_panel_words_and_a_caption() -> None:
+    words = {
+        "panel_title": "Drug Facts",
+        "ingredient_heading": "Active ingredient (in each tablet)",
+        "purpose_heading": "Purpose",
+        "ingredient": "Acetaminophen 500 mg",
+        "purpose": "Pain reliever/fever reducer",
+        "caption": "Look here.",
+    }
+    item = BodyItem.model_validate({"drug_facts_picture": words})
+    assert item.kind == "drug_facts_picture"
+    assert [field for field, _ in item.templates()][-1] == "drug_facts_picture.caption"
+    with pytest.raises(ValidationError, match="caption"):
+        BodyItem.model_validate({"drug_facts_picture": {k: v for k, v in words.items() if k != "caption"}})
+    with pytest.raises(ValidationError, match="colour"):
+        BodyItem.model_validate({"drug_facts_picture": {**words, "colour": "red"}})
+    with pytest.raises(ValidationError, match="exactly one"):
+        BodyItem.model_validate({"drug_facts_picture": words, "text": "and a paragraph"})
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("topic", TOPICS)
+def test_each_pain_reliever_shows_its_own_drug_facts_line(generator, topic, language) -> None:
+    picture = _picture(generator, topic, language)
+    assert picture.ingredient == INGREDIENT[topic, language]
+    assert picture.panel_title == "Drug Facts"
+    block = generator.library.block(topic, "interactions", language)
+    assert any("201.66" in source for source in block.sources)
+
+
+def test_acetaminophen_says_prescription_labels_may_print_apap(generator) -> None:
+    for language in ("en", "es"):
+        assert "APAP" in (_picture(generator, "acetaminophen", language).note or "")
+    block = generator.library.block("acetaminophen", "interactions", "en")
+    assert any("NCPDP" in source for source in block.sources)
+
+
+# --- the PDFs -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("layout", SHOWN_IN)
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("topic", TOPICS)
+def test_the_picture_prints_its_words(make, generator, topic_sample, topic, language, layout) -> None:
+    picture = _picture(generator, topic, language)
+    text = _flat(pdf_text(make(topic_sample(topic), topic=topic, language=language, layout=layout).pdf))
+    for field, words in picture.fields():
+        assert _flat(words) in text, field
+
+
+@pytest.mark.parametrize("layout", ["standard", "large-print"])
+@pytest.mark.parametrize("topic", TOPICS)
+def test_the_ingredient_line_is_framed_inside_the_panel(make, topic_sample, topic, layout) -> None:
+    pdf = make(topic_sample(topic), topic=topic, layout=layout).pdf
+    ((page, frames),) = [(n, f) for n, f in _frames(pdf).items() if PANEL_LINE in f]
+    (panel,) = frames[PANEL_LINE]
+    (highlight,) = frames[HIGHLIGHT_LINE]
+    assert _inside(highlight, panel)
+    assert any(_inside(box, highlight) for box in _text_boxes(pdf, page, INGREDIENT[topic, "en"]))
+    assert any(_inside(box, panel) and box[1] > highlight[3] for box in _text_boxes(pdf, page, "Drug Facts"))
+
+
+def test_a_picture_missing_from_the_page_is_refused(make, topic_sample, monkeypatch) -> None:
+    """The verifier expects the picture's words like other expected text: a leaflet without them is refused."""
+    from generator.render import flowables
+
+    monkeypatch.setattr(flowables, "drug_facts_flowables", lambda item, styles: [])
+    with pytest.raises(VerifyError, match="Drug Facts picture"):
+        make(topic_sample("acetaminophen"), topic="acetaminophen")
+
+
+@pytest.mark.parametrize("layout", ["one-page", "one-sheet", "trifold"])
+def test_compact_layouts_print_the_short_form_without_it(make, topic_sample, layout) -> None:
+    text = pdf_text(make(topic_sample("ibuprofen"), topic="ibuprofen", layout=layout).pdf)
+    assert "Drug Facts" not in text
+
+
+# --- the HTML page ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_html_page_shows_the_picture(generator, topic_sample, language) -> None:
+    parsed = parse_personalisation(topic_sample("acetaminophen"), "test input")
+    clinic = choose_clinic(parsed, None, None, SAMPLES / "clinic.yaml")
+    request = HandoutRequest("acetaminophen", parsed, clinic, made_on=dt.date(2026, 11, 24), language=language)
+    page = generator.build_html(request, "test input").html
+    picture = _picture(generator, "acetaminophen", language)
+    assert '<figure class="drug-facts">' in page
+    here = page.index('class="drug-facts-row drug-facts-here"')
+    assert page.index(picture.ingredient, here) < page.index('class="drug-facts-arrow"', here)
+    assert f"<figcaption><strong>{picture.caption}</strong></figcaption>" in page
