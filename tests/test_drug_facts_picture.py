@@ -196,3 +196,20 @@ def test_the_html_page_shows_the_picture(generator, topic_sample, language) -> N
     here = page.index('class="drug-facts-row drug-facts-here"')
     assert page.index(picture.ingredient, here) < page.index('class="drug-facts-arrow"', here)
     assert f"<figcaption><strong>{picture.caption}</strong></figcaption>" in page
+
+
+def test_the_panel_is_mirrored_right_to_left(generator) -> None:
+    from generator.render.drug_facts import DrugFactsPanel
+    from generator.render.styles import make_styles
+
+    texts = ("Drug Facts", "Active ingredient (in each tablet)", "Purpose", "Acetaminophen 500 mg", "Pain reliever")
+    for language, right in (("en", False), ("ar", True)):
+        panel = DrugFactsPanel(texts, make_styles(generator.layout("standard"), False, language))
+        panel.wrap(500, 1000)
+        assert panel._x(0, panel.panel_w) == (500 - panel.panel_w if right else 0)  # the panel's leading edge
+
+
+def test_the_picture_draws_only_what_the_closed_world_allows(make, topic_sample) -> None:
+    from generator.verify.closed import check_file
+
+    assert check_file(make(topic_sample("naproxen"), topic="naproxen").pdf, None) == []
