@@ -409,3 +409,19 @@ def test_left_to_right_text_is_found_reversed_only_in_right_to_left_runs() -> No
     assert check._find(found, "555-0199", False) == (4, 7)
     elsewhere = check._Indexed(letters, [arabic] * 4 + [latin] * 7, frozenset({arabic}))
     assert check._find(elsewhere, "555-0199", False) == (-1, 0)
+
+
+@_needs_cjk
+def test_a_space_joined_into_a_face_cut_to_the_paragraph_is_cut_with_it() -> None:
+    """“ and ” are outside everyday CJK text, so this paragraph's CJK face is cut to its own characters; the space
+    between the two words set in it is set in that face too, and must be in the cut (not its missing-glyph box)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from generator.render.fontrun import fonted_markup, split_pieces
+    from generator.render.fonts import register_family
+
+    register_family("noto-sans")
+    markup = fonted_markup(split_pieces("看这个位置（“Drug Facts”框）", True), "noto-sans", False)
+    ((face, run),) = re.findall(r'<font face="([^"]+)">([^<]*)</font>', markup)
+    assert run == "看这个位置（“Drug Facts”框）" and face.endswith("-bold")
+    assert ord(" ") in pdfmetrics.getFont(face).face.charToGlyph

@@ -167,13 +167,13 @@ class Setter:
 
 def fonted_markup(pieces: list[Piece], family: str, shaping: bool) -> str:
     """The pieces as ReportLab markup, each character in a font that has it."""
-    chosen = cut_subsets(pieces, Setter(pieces, family, shaping).fonts())
+    joined = [_spaces_joined(p.text, f) for p, f in zip(pieces, Setter(pieces, family, shaping).fonts(), strict=True)]
+    chosen = cut_subsets(pieces, joined)  # after joining: a face cut to a paragraph's characters holds its spaces
     out = []
     for piece, fonts in zip(pieces, chosen, strict=True):
         if piece.tag:
             out.append(piece.text)
             continue
-        fonts = _spaces_joined(piece.text, fonts)
         start = 0
         for end in range(1, len(piece.text) + 1):
             if end == len(piece.text) or fonts[end] != fonts[start]:
