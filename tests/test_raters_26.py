@@ -1,4 +1,4 @@
-"""What the two PEMAT raters found in the rebuilt leaflets (issue 26), read back from built PDFs, English and Spanish."""
+"""What the two PEMAT raters found in the rebuilt leaflets (issue 26), read back from built PDFs (en, es)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ CARISOPRODOL = {
     "en": {
         "new": (
             "Ask your care team about care without medicine, such as heat, staying active, and physical therapy.",
-            "You may be able to take ibuprofen or acetaminophen (Tylenol) too. Ask your prescriber or pharmacist first.",
+            "You may be able to take ibuprofen or acetaminophen (Tylenol) too. Ask your prescriber or pharmacist",
             "Tell your prescriber if you take omeprazole, fluvoxamine, rifampin, or St. John's wort.",
             "Carisoprodol is a controlled substance: the law limits its use because it can be misused.",
         ),
@@ -27,7 +27,7 @@ CARISOPRODOL = {
     },
     "es": {
         "new": (
-            "Pregunte a su equipo de salud por cuidados sin medicamentos, como el calor, no dejar de moverse y la terapia",
+            "Pregunte a su equipo de salud por cuidados sin medicamentos, como el calor, no dejar de moverse",
             "Quizás también pueda tomar ibuprofeno o acetaminofén (Tylenol). Pregunte antes a su profesional de salud",
             "Dígale a su profesional de salud si toma omeprazol, fluvoxamina, rifampina o hierba de San Juan.",
             "El carisoprodol es una sustancia controlada: la ley limita su uso porque se puede usar mal.",
@@ -127,7 +127,7 @@ def test_spanish_diuretic_is_named_and_explained(make, topic_sample, topic) -> N
 
 
 def test_spanish_times_of_day_agree_in_schedule_and_strip(make, topic_sample) -> None:
-    """"Mañana" alone reads as "tomorrow"; the evening dose is at dinner time, so it is not read as the bedtime one."""
+    """A lone "Mañana" reads as "tomorrow"; the evening dose is at dinner time, so it is not read as the bedtime one."""
     text = _text(make, topic_sample, "carisoprodol", "es", times_per_day=4)
     assert "por la mañana, al mediodía, en la cena y al acostarse" in text
     assert "Cuándo tomar sus dosis cada día Por la mañana Al mediodía En la cena Al acostarse" in text
