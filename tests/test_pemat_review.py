@@ -30,11 +30,12 @@ def test_spanish_wording_both_raters_flagged(make, topic_sample, topic) -> None:
 
 
 @pytest.mark.parametrize("topic", ["carisoprodol", "naproxen"])
-def test_the_spanish_evening_dose_is_at_dinner_time(make, topic_sample, topic) -> None:
-    """Not "tarde" (mid-afternoon), nor "noche" (read as bedtime, the dose after it; issue 26)."""
+def test_the_spanish_evening_dose_is_por_la_noche(make, topic_sample, topic) -> None:
+    """Not "tarde" (mid-afternoon), nor "en la cena" (at dinner: a dose tied to a meal the prescription does not name,
+    so a patient who skips dinner may skip it); "Por la noche" beside "Al acostarse", never "Noche" alone (issue 26)."""
     text = _text(make, topic_sample, topic, "es")
-    assert "en la cena" in text and "En la cena" in text
-    assert "por la noche" not in text and "Noche" not in text
+    assert "por la noche" in text and "Por la noche" in text
+    assert "en la cena" not in text and "En la cena" not in text and "tarde" not in text.replace("más tarde", "")
 
 
 @pytest.mark.parametrize("topic", MEDICINES)

@@ -75,7 +75,7 @@ def test_the_usual_times_follow_the_topic_and_the_doses_a_day(generator) -> None
 
 def test_spanish_decimals_take_a_point(generator) -> None:
     text = _text(generator, _data(_rx("cyclobenzaprine", 7.5, 2, strength_mg=7.5), "es"))
-    assert "1 tableta de 7.5 mg cada vez por la mañana y en la cena" in text
+    assert "1 tableta de 7.5 mg cada vez por la mañana y por la noche" in text
     assert "No tome más de 2 tabletas (15 mg) en un día." in text and "7,5" not in text
 
 

@@ -127,9 +127,9 @@ def test_spanish_diuretic_is_named_and_explained(make, topic_sample, topic) -> N
 
 
 def test_spanish_times_of_day_agree_in_schedule_and_strip(make, topic_sample) -> None:
-    """A lone "Mañana" reads as "tomorrow"; the evening dose is at dinner time, so it is not read as the bedtime one."""
+    """A lone "Mañana" reads as "tomorrow", a lone "Noche" as bedtime: each time of day is said whole."""
     text = _text(make, topic_sample, "carisoprodol", "es", times_per_day=4)
-    assert "por la mañana, al mediodía, en la cena y al acostarse" in text
-    assert "Cuándo tomar sus dosis cada día Por la mañana Al mediodía En la cena Al acostarse" in text
-    assert "Noche" not in text and "por la noche" not in text
+    assert "por la mañana, al mediodía, por la noche y al acostarse" in text
+    assert "Cuándo tomar sus dosis cada día Por la mañana Al mediodía Por la noche Al acostarse" in text
+    assert not re.search(r"(?<!la )Noche", text) and "en la cena" not in text
     assert not re.search(r"(?<!la )Mañana", text)
