@@ -244,7 +244,8 @@ def test_arabic_dates_and_phone_numbers_keep_their_digits_in_order(translated, l
     pdf = _rendered(translated, library, "ar")
     words = [word for line in _lines(pdf, tmp_path) for _, _, word in line[3]]
     assert "1-800-222-1222" in " ".join(words) or any("1-800-222-1222" in word for word in words)
-    assert "2026/11/24" in words  # CLDR's Arabic short date, read right to left: day first
+    assert "2026" in words and "24" in words  # the short date names its month (24 نوفمبر 2026): numbers whole
+    assert not any(re.search(r"\d/\d", word) for word in words), "no numeric date left to split"
 
 
 # Chinese and Korean
@@ -344,3 +345,44 @@ def test_an_arabic_leaflet_with_diacritics_is_verified(translated, library, layo
     assert handout.pages >= 1
     content = b"".join(page.Contents.read_bytes() for page in pikepdf.open(io.BytesIO(handout.pdf)).pages)
     assert b" Ts" in content  # the marks really were placed by rise
+
+
+# Dates in narrow schedule columns
+
+
+def _schedule_dates(translated: Generator, library: Path, language: str, layout: str) -> list[str]:
+    """The dates the schedule prints (its from and until columns), as the leaflet has them."""
+    schedule = translated.prepare(_request(library, language, layout), "sample").leaflet.schedule
+    assert schedule is not None
+    return [html.unescape(re.sub(r"<[^>]*>", "", cell)) for row in schedule.items[0].rows[1:] for cell in row[:2]]
+
+
+@pytest.mark.parametrize("layout", ["trifold", "large-print"])
+def test_chinese_dates_break_only_between_their_parts(translated, library, tmp_path, layout) -> None:
+    """A date in a narrow column breaks between year, month and day ("2026年" / "11月24日"), never inside a number
+    nor before 月 or 日: each part is whole on one line as Poppler reads the glyphs drawn."""
+    dates = _schedule_dates(translated, library, "zh-Hans", layout)
+    assert dates and all(re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", date) for date in dates)
+    lines = [
+        "".join(text for _, _, text in line[3])
+        for line in _lines(_rendered(translated, library, "zh-Hans", layout), tmp_path)
+    ]
+    for date in dates:
+        for part in re.findall(r"\d+[年月日]", date):
+            assert any(part in line for line in lines), (part, lines)
+
+
+def test_arabic_short_dates_break_at_a_space_in_the_trifold(translated, library, tmp_path) -> None:
+    """Babel's medium Arabic date (24/11/2026) is one word a trifold column had to break inside its numbers
+    ("2026/11/2" / "4"); the short date names the month (24 نوفمبر 2026), so the column breaks at a space and every
+    number is read back whole."""
+    dates = _schedule_dates(translated, library, "ar", "trifold")
+    assert dates and all(" " in date and "/" not in date for date in dates)
+    words = [
+        text for line in _lines(_rendered(translated, library, "ar", "trifold"), tmp_path) for _, _, text in line[3]
+    ]
+    numbers = collections.Counter(number for word in words for number in re.findall(r"\d+", word))
+    for date in dates:
+        for number in re.findall(r"\d+", date):
+            assert numbers[number] >= 1, (number, sorted(numbers))
+    assert numbers["2026"] >= len(dates), "the year of every date whole"

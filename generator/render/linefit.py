@@ -18,12 +18,15 @@ spaces a unit ends with take no room at the end of a line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from uniseg.linebreak import line_break_units
 
 Cell = tuple[str, bool]
 """A character and whether it is bold."""
+_IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+"""A CJK ideograph (the unified blocks and the compatibility block)."""
 
 
 def word_units(paragraph: list[Cell]) -> list[list[Cell]]:
@@ -36,10 +39,23 @@ def word_units(paragraph: list[Cell]) -> list[list[Cell]]:
     return units
 
 
+def cjk_units(text: str) -> list[str]:
+    """`text` cut at its UAX #14 line break opportunities, except between a number and the ideograph after it: a
+    date breaks only between its parts ("2026年" "11月" "24日"), never inside "11" nor before 月 (UAX #14 allows
+    a break between a digit and an ideograph, and ReportLab then re-broke the wider unit inside the number)."""
+    units: list[str] = []
+    for unit in line_break_units(text):
+        if units and units[-1][-1:].isdigit() and _IDEOGRAPH.match(unit):
+            units[-1] += unit
+        else:
+            units.append(unit)
+    return units
+
+
 def break_units(paragraph: list[Cell]) -> list[list[Cell]]:
-    """The paragraph cut at its UAX #14 line break opportunities."""
+    """The paragraph cut where Chinese lines may break (`cjk_units`)."""
     units, start = [], 0
-    for unit in line_break_units("".join(char for char, _ in paragraph)):
+    for unit in cjk_units("".join(char for char, _ in paragraph)):
         units.append(paragraph[start : start + len(unit)])
         start += len(unit)
     return units

@@ -49,7 +49,10 @@ def span_problem(actual_text: str, text_object: bytes, fonts: dict[str, DrawnFon
     )
     if any(key not in punctuation for key in remaining):  # what is left must be the text's punctuation
         return "ActualText that does not say what its glyphs are"
-    drawn_numbers = "".join(_digit(face, gid) or " " for face, gid in drawn).split()
+    starts = _line_starts(text_object)
+    drawn_numbers = "".join(
+        (" " if index in starts else "") + (_digit(face, gid) or " ") for index, (face, gid) in enumerate(drawn)
+    ).split()
     numbers = "".join(char if char in _DIGITS else " " for char in actual_text).split()
     if not has_rtl(actual_text):
         drawn_numbers, numbers = ["".join(drawn_numbers)], ["".join(numbers)]
@@ -98,6 +101,21 @@ def _digit(face: SourceFace, gid: int) -> str:
 
 
 _PARSER = pikepdf.new()
+_LINE_MOVES = frozenset({"Td", "TD", "Tm", "T*", "'", '"'})
+"""Operators that start a new line of text."""
+
+
+def _line_starts(text_object: bytes) -> set[int]:
+    """The indices (in `_drawn`'s order) of the glyphs that start a line after the first: a number ending one line
+    and a number starting the next (a date broken after its day, "24 نوفمبر" / "2026") are two numbers, not one."""
+    starts, count = set(), 0
+    for operands, operator in pikepdf.parse_content_stream(pikepdf.Stream(_PARSER, text_object)):
+        if str(operator) in _LINE_MOVES and count:
+            starts.add(count)
+        if str(operator) in ("Tj", "TJ"):  # as `_drawn` counts them
+            strings = operands[0] if str(operator) == "TJ" else [operands[0]]
+            count += sum(len(bytes(string)) for string in strings if isinstance(string, pikepdf.String))
+    return starts
 
 
 def _drawn(text_object: bytes, fonts: dict[str, DrawnFont]) -> list[tuple[SourceFace, int]] | None:
