@@ -126,6 +126,10 @@ class Leaflet:
         return f"{TOPICS_KEYWORD}{', '.join(self.topics)}. {self.footer_version}"
 
 
+MAIN_MESSAGE_KIND = "main-message"
+"""The block kind of a topic's one main message: printed under page 1's title in every layout (its heading is not
+printed), never dropped (CDC Clear Communication Index, items 1-3)."""
+
 TOPICS_KEYWORD = "Topics: "
 """How a leaflet's keywords name its topics."""
 
@@ -179,9 +183,10 @@ def select_blocks(blocks: list[tuple[str, Block]], layout: Layout) -> list[tuple
     """Order (ref, block) pairs as the layout says, dropping what it may drop.
 
     Kinds the layout does not list keep the topic's order, after the listed ones.
+    The main message comes first in every layout (the renderer prints it under the title).
     """
     kept = [(ref, b) for ref, b in blocks if b.required or b.kind not in layout.may_drop]
-    order = {kind: index for index, kind in enumerate(layout.blocks)}
+    order = {kind: index for index, kind in enumerate(layout.blocks)} | {MAIN_MESSAGE_KIND: -1}
     return sorted(kept, key=lambda pair: order.get(pair[1].kind, len(order)))
 
 

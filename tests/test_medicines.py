@@ -49,6 +49,8 @@ def test_two_medicines_make_one_leaflet(run_cli, write_yaml, tmp_path) -> None:
     text = pdf_text(out)
     assert (
         "Your medicines Methocarbamol (Robaxin) and Cyclobenzaprine (Flexeril) "
+        "Take methocarbamol only as prescribed. Never drink alcohol with it. "  # each medicine's main message
+        "Take cyclobenzaprine only as prescribed, for 2 or 3 weeks at most. Never drink alcohol with it. "
         "This leaflet is not yet approved by your clinic. Prepared for" in text
     )
     assert "Prepared for Maria Lopez Prescribed by Dr. Sam Lee, 555-0100" in text

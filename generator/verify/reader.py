@@ -43,6 +43,10 @@ _MIN_OVERLAP = 1.0
 _TEXT_OVERLAP = 0.5
 """Share of the lower of two text objects' heights they must overlap by to be drawn over one another (lines
 of a paragraph overlap by their font's ascent and descent beyond the leading, well under half)."""
+_TEXT_ACROSS = 0.2
+"""Share of the lower one's height two text objects must also overlap by across: objects set side by side on
+one line touch where a glyph reaches past its advance (a bold Arabic letter into the Latin word after it,
+by about a tenth of the height); text drawn over other text covers a glyph or more (half the height)."""
 _UPRIGHT_SLACK = 1e-4
 """How far a text matrix may be from an upright, unsquashed scale (a == d > 0, b == c == 0)."""
 
@@ -337,6 +341,7 @@ def _text_over_text(runs: list[Run]) -> set[int]:
                 break
             lower_height = min(box[3] - box[1], upper[3] - upper[1])
             up = min(box[3], upper[3]) - upper[1]
-            if up > _TEXT_OVERLAP * lower_height and min(box[2], upper[2]) - max(box[0], upper[0]) > _MIN_OVERLAP:
+            across = min(box[2], upper[2]) - max(box[0], upper[0])
+            if up > _TEXT_OVERLAP * lower_height and across > max(_MIN_OVERLAP, _TEXT_ACROSS * lower_height):
                 found.update((number, other))
     return found
