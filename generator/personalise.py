@@ -28,6 +28,7 @@ from generator.prescription.printed import (
     schedule_rows,
 )
 from generator.prescription.schedule import Schedule
+from generator.prescription.strip import DoseStrip, dose_strip
 
 MEDICINE_KIND = "medicine"
 """The block kind of a medicine's part of a leaflet for several medicines: its name as a heading, its dates,
@@ -119,6 +120,11 @@ class Leaflet:
     draft_notice: str = ""
     """The line under page 1's title saying it is not yet approved by the clinic (empty when everything it prints
     is approved)."""
+    strip: DoseStrip | None = None
+    """The dose-time strip under the schedule (plain text; the renderer escapes it), in layouts that draw it."""
+    web_strip: DoseStrip | None = None
+    """The strip of the HTML version: the whole course, a name in each cell, whatever room the layout's pages have
+    (none in a layout without a strip)."""
 
     @property
     def keywords(self) -> str:
@@ -219,6 +225,18 @@ def _schedule_block(schedule: Schedule, wording: Wording, words: TopicWords, sho
     rows = tuple(tuple(str(esc(cell)).replace("\n", "<br/>") for cell in row) for row in rows)
     items = (Item("table", rows=rows), Item("text", (f"<b>{esc(daily_limit(schedule, wording))}</b>",)))
     return LeafletBlock("schedule", str(esc(wording.labels.schedule_heading)), "info", True, (), items)
+
+
+def _strip(schedule: Schedule | None, wording: Wording, layout: Layout, web: bool = False) -> DoseStrip | None:
+    """The dose-time strip in the form the layout draws it, if it draws one; `web`: on the HTML page."""
+    if schedule is None:
+        return None
+    return dose_strip(schedule, wording, layout.short_dates, web_strip_form(layout) if web else layout.dose_strip)
+
+
+def web_strip_form(layout: Layout) -> str:
+    """The HTML page's strip form: `steps` (a name in each cell), unless the layout has no strip."""
+    return "none" if layout.dose_strip == "none" else "steps"
 
 
 def _fill_item(item: BodyItem, where: str, context: dict[str, Any]) -> Item:
@@ -369,4 +387,6 @@ def personalise(
         made_on=made_on,
         topics=(topic_name,),
         draft_notice=labels.draft_notice if approved is None else "",
+        strip=_strip(schedule, wording, layout),
+        web_strip=_strip(schedule, wording, layout, web=True),
     )

@@ -168,6 +168,7 @@ def render_html(leaflet: Leaflet, layout: Layout, note: Sequence[str] = ()) -> s
         "logo_alt": leaflet.logo_alt,
         "facts": [(to_html(label, rtl), to_html(value, rtl)) for label, value in leaflet.facts],
         "schedule": _block(leaflet.schedule, rtl) if leaflet.schedule else None,
+        "strip": leaflet.web_strip,  # plain text, escaped by the template
         "main_message": [to_html(text, rtl) for block in _main(leaflet) for item in block.items for text in item.texts],
         "blocks": [_block(block, rtl) for block in leaflet.blocks if block.kind != MAIN_MESSAGE_KIND],
         "pointer": _pointer(leaflet) if layout.qr_code else None,

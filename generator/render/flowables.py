@@ -19,6 +19,7 @@ from generator.personalise import MAIN_MESSAGE_KIND, MEDICINE_KIND, Item, Leafle
 from generator.render.boxes import Box, BoxStyle
 from generator.render.column_widths import fitted_widths
 from generator.render.direction import breaks_between_characters, is_right_to_left
+from generator.render.dose_strip import strip_flowables
 from generator.render.fontrun import text_width
 from generator.render.mirror import mirror_commands, mirror_rows
 from generator.render.styles import Styles
@@ -252,6 +253,8 @@ def schedule_flowables(leaflet: Leaflet, width: float, styles: Styles, pointer: 
     if leaflet.schedule is None:
         return []
     parts = _schedule_parts(leaflet.schedule.items, width, styles)
+    if leaflet.strip is not None:
+        parts += strip_flowables(leaflet.strip, width, styles)
     if pointer:
         parts += _calendar_pointer(leaflet, styles)
     heading = tag(Text(leaflet.schedule.title, styles.heading), "H2")

@@ -24,6 +24,7 @@ import pypdfium2.raw as pdfium_c
 
 from generator.errors import VerifyError
 from generator.personalise import TOPICS_KEYWORD
+from generator.prescription.strip import CELL_LINE, TABLET_POINTS
 from generator.verify import pdfium_calls as pdfium
 from generator.verify.structure import Marked, read_structure
 
@@ -81,6 +82,11 @@ class Page:
     height: float
     runs: tuple[Run, ...]
     marked: tuple[Marked, ...]
+    tablets: tuple[Box, ...] = ()
+    """The boxes of the tablets drawn (filled shapes of exactly TABLET_POINTS corners: the dose-time strip's)."""
+    cells: tuple[Box, ...] = ()
+    """The boxes of the dose-time strip's cells: stroked, unfilled shapes framed with a CELL_LINE-wide line, in the
+    order they are drawn."""
 
 
 class _Shape(NamedTuple):
@@ -137,8 +143,8 @@ def _read_page(document: pypdfium2.PdfDocument, index: int, where: str) -> Page:
         if not textpage:
             raise VerifyError(f"{where}: the text of page {index + 1} cannot be read")
         width, height = pdfium_c.FPDF_GetPageWidthF(page), pdfium_c.FPDF_GetPageHeightF(page)
-        runs = _runs(pdfium.address(page), pdfium.address(textpage), height)
-        return Page(index + 1, width, height, runs, read_structure(page))
+        runs, tablets, cells = _runs(pdfium.address(page), pdfium.address(textpage), height)
+        return Page(index + 1, width, height, runs, read_structure(page), tablets, cells)
     finally:
         if textpage:
             pdfium_c.FPDFText_ClosePage(textpage)
@@ -192,9 +198,17 @@ class _Reader:
         return self.fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE, bool(self.stroke.value)
 
 
-def _runs(page: int, textpage: int, height: float) -> tuple[Run, ...]:
+_LINE_SLACK = 1e-3
+"""How far a frame's line width may be from CELL_LINE to be a strip cell's."""
+
+
+def _runs(page: int, textpage: int, height: float) -> tuple[tuple[Run, ...], tuple[Box, ...], tuple[Box, ...]]:
+    """The page's text runs, the boxes of its drawn tablets and of its strip cells."""
     read = _Reader()
     shapes: list[_Shape] = []
+    tablets: list[Box] = []
+    cells: list[Box] = []
+    line = ctypes.c_float()
     runs: list[tuple[int, Run]] = []
     get_object, get_type = pdfium.get_object, pdfium.object_type
     render_mode, mcid = pdfium.render_mode, pdfium.marked_content_id
@@ -212,7 +226,17 @@ def _runs(page: int, textpage: int, height: float) -> tuple[Run, ...]:
             if filled or stroked:
                 red, green, blue, alpha = read.fill(obj)
                 colour = (red, green, blue) if filled and alpha == 255 else None
-                shapes.append(_Shape(index, read.box(obj), colour, filled, obj))
+                box = read.box(obj)
+                shapes.append(_Shape(index, box, colour, filled, obj))
+                if filled and not stroked and pdfium.count_segments(obj) == TABLET_POINTS:
+                    tablets.append(box)
+                elif (
+                    stroked
+                    and not filled
+                    and pdfium.stroke_width(obj, line)
+                    and abs(line.value - CELL_LINE) < _LINE_SLACK
+                ):
+                    cells.append(box)
         elif kind in _OPAQUE_UNKNOWN:
             shapes.append(_Shape(index, read.box(obj), None, True, obj))
     bands = _Bands(shapes, height)
@@ -224,7 +248,7 @@ def _runs(page: int, textpage: int, height: float) -> tuple[Run, ...]:
         background = _background(shapes, before, run.box, run.fill[:3])
         covered = number in behind or _covered(shapes, after, run.box, strokes)
         read_runs.append(run._replace(background=background, covered=covered))
-    return tuple(read_runs)
+    return tuple(read_runs), tuple(tablets), tuple(cells)
 
 
 _BAND = 48.0
