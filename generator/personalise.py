@@ -41,6 +41,8 @@ class Item:
     kind: str
     texts: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
+    lang: str | None = None
+    """The language of the texts when it is not the leaflet's (a line of the language-help notice)."""
 
 
 @dataclass(frozen=True)
@@ -256,7 +258,10 @@ def with_language_help(
     """The blocks, then the language-help notice's `lines` (generator.content.language_help) where the layout
     puts them: a block of its own, last, headed in the leaflet's language and never dropped (`every`); at the
     foot of the last block (`short`); or nowhere (`full-leaflet`: the QR code points to the full leaflet)."""
-    items = tuple(Item("text", (str(escape_text(line.text)),)) for line in lines)
+    items = tuple(
+        Item("text", (str(escape_text(line.text)),), lang=None if line.language == language else line.language)
+        for line in lines
+    )
     if layout.language_help == "full-leaflet":
         return tuple(filled)
     if layout.language_help == "short" and filled:

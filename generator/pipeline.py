@@ -17,6 +17,7 @@ from generator.content.combinations import combination_warnings, load_classes
 from generator.content.labels import Wording, load_wording
 from generator.content.language_help import notice_lines
 from generator.content.library import Library
+from generator.content.notice_states import state_warnings
 from generator.errors import InputError, TooLongError, VerifyError
 from generator.html import render_html
 from generator.inputs.personalisation import Clinic, Personalisation, check_age, in_list
@@ -183,7 +184,8 @@ class Generator:
         schedule = self.schedule(topic_name, request.data, request.policy, where)
         topic = self.library.topic(topic_name)
         clinic_max_days = request.policy.max_days.get(topic_name)
-        return schedule, staff_warnings(request.data, topic, schedule, request.made_on, where, clinic_max_days)
+        found = staff_warnings(request.data, topic, schedule, request.made_on, where, clinic_max_days)
+        return schedule, found + state_warnings(self.library.root, request.clinic.state)
 
     def prepare(self, request: HandoutRequest, where: str) -> Prepared:
         """The personalised leaflet for `request` and what it must show, before it is rendered."""
@@ -294,6 +296,7 @@ class Generator:
             (self.library.topic_words(name, language).title, self.library.topic(name).classes) for name in topics
         ]
         warnings += combination_warnings(load_classes(self.library.root), classes)
+        warnings += state_warnings(self.library.root, request.clinic.state)
         return _Several(topics, schedules, language, tuple(dict.fromkeys(warnings)))
 
     def _prepare_several(self, request: HandoutRequest, where: str) -> Prepared:

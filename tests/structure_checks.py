@@ -23,6 +23,8 @@ class Node:
     role: str
     alt: str | None
     scope: str | None
+    lang: str | None = None
+    """Its /Lang, when it has one (text in another language than the document's)."""
     kids: list[Node | tuple[int, int]] = field(default_factory=list)
     """Elements and marked content as (page index, MCID), in order."""
     text: str = ""
@@ -62,7 +64,7 @@ class Tagged:
 def _node(obj: pikepdf.Object, page: int | None, pages: dict, elements: dict) -> Node:
     role = str(obj.S)[1:]
     scope = str(obj.A.Scope)[1:] if "/A" in obj and "/Scope" in obj.A else None
-    node = Node(role, str(obj.Alt) if "/Alt" in obj else None, scope)
+    node = Node(role, str(obj.Alt) if "/Alt" in obj else None, scope, str(obj.Lang) if "/Lang" in obj else None)
     page = pages[obj.Pg.objgen] if "/Pg" in obj else page
     kids = obj.get("/K")
     for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:

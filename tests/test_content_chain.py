@@ -136,8 +136,9 @@ def test_verify_prints_the_chain_and_flags_a_file_changed_since(run_cli, approve
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0].startswith(f"OK: {output}: ")
-    assert lines[1] == "Content chain (the PDF's XMP; made 2026-12-05, approvals recorded as roles): approved"
-    files = {line.split(" ")[2]: line for line in lines[2:]}
+    assert lines[1].startswith("Language-help notice: not checked")  # no clinic named (tests/test_language_notice.py)
+    assert lines[2] == "Content chain (the PDF's XMP; made 2026-12-05, approvals recorded as roles): approved"
+    files = {line.split(" ")[2]: line for line in lines[3:]}
     assert len(files) == len(printed_files(Library(approved), "low-back-pain", "en"))
     assert files["low-back-pain/self-care.yaml"].endswith("; changed since this leaflet was made")
     assert files["low-back-pain/overview.yaml"] == (

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import AWAITING_TYPESETTING, pdf_pages_text
+from helpers import pdf_pages_text
 
 from generator.content.library import Library
 from generator.paths import library_root
@@ -43,9 +43,7 @@ def page_texts(pdf: bytes) -> str:
 def _cases() -> list[object]:
     library = Library(library_root())
     cases = [(topic, language, "standard") for topic in library.topic_names() for language in library.languages(topic)]
-    waiting = pytest.mark.xfail(strict=True, reason="body text in this script needs the typesetting branch")
-    marked = [pytest.param(*case, marks=waiting) if case[1] in AWAITING_TYPESETTING else case for case in cases]
-    return [*marked, ("carisoprodol", "en", "a4")]
+    return [*cases, ("carisoprodol", "en", "a4")]
 
 
 @pytest.mark.parametrize(("topic", "language", "layout"), _cases())

@@ -25,12 +25,13 @@ import pikepdf
 import pytest
 import yaml
 from bidi import get_display
+from helpers import actual_texts
 from layout_checks import text_runs
 from test_scripts import _glyph_layer, _letters
 from translated import SENTENCES, TOPIC, translated_library
 
-from generator.content.library import Library
-from generator.errors import RenderError
+from generator.content.library import Library, load_block
+from generator.errors import ContentError, RenderError
 from generator.inputs.personalisation import choose_clinic, parse_personalisation
 from generator.layouts import LayoutLibrary
 from generator.paths import SAMPLES, layouts_root
@@ -40,6 +41,7 @@ from generator.render.document import render_pdf
 from generator.render.fontfiles import system_file
 from generator.render.styles import make_styles
 from generator.render.text import WholeParagraph, breaks_between_characters, is_right_to_left, prepare
+from generator.verify import check
 
 _needs_cjk = pytest.mark.skipif(
     system_file("NotoSansCJK-Regular.ttc") is None, reason="Debian's fonts-noto-cjk is not installed"
@@ -96,17 +98,6 @@ def _row(lines: list[Line], wanted: list[str]) -> dict[str, float]:
     top = next(y for y, _, text in words if _letters(text) == _letters(wanted[0]))
     level = [(x0, text) for y, x0, text in words if abs(y - top) < 2]
     return {word: next(x0 for x0, text in level if _letters(text) == _letters(word)) for word in wanted}
-
-
-def _actual_texts(pdf: bytes) -> list[str]:
-    """Every ActualText of the document: what a reader (and the verifier) gets for shaped or reordered text."""
-    found = []
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        for page in document.pages:
-            for operands, operator in pikepdf.parse_content_stream(page):
-                if str(operator) == "BDC" and "/ActualText" in operands[1]:
-                    found.append(str(operands[1]["/ActualText"]))
-    return found
 
 
 # Arabic
@@ -207,7 +198,7 @@ def test_arabic_bullets_are_on_the_right_and_latin_names_in_place(translated, li
     assert xs["methocarbamol"] < xs["(Robaxin)"]  # the Latin name reads left to right, its brackets round it
     first, last = words[0], words[-1]  # the sentence reads from the right
     assert xs[first] == max(xs.values()) and xs[last] == min(xs.values()), xs
-    assert sentence in _actual_texts(pdf)  # a reader gets the sentence as written
+    assert sentence in actual_texts(pdf)  # a reader gets the sentence as written
 
 
 def test_a_word_mixing_directions_in_an_arabic_leaflet_is_refused(translated, library) -> None:
@@ -244,7 +235,8 @@ def test_arabic_dates_and_phone_numbers_keep_their_digits_in_order(translated, l
     pdf = _rendered(translated, library, "ar")
     words = [word for line in _lines(pdf, tmp_path) for _, _, word in line[3]]
     assert "1-800-222-1222" in " ".join(words) or any("1-800-222-1222" in word for word in words)
-    assert "2026/11/24" in words  # CLDR's Arabic short date, read right to left: day first
+    assert "2026" in words and "24" in words  # the short date names its month (24 نوفمبر 2026): numbers whole
+    assert not any(re.search(r"\d/\d", word) for word in words), "no numeric date left to split"
 
 
 # Chinese and Korean
@@ -344,3 +336,76 @@ def test_an_arabic_leaflet_with_diacritics_is_verified(translated, library, layo
     assert handout.pages >= 1
     content = b"".join(page.Contents.read_bytes() for page in pikepdf.open(io.BytesIO(handout.pdf)).pages)
     assert b" Ts" in content  # the marks really were placed by rise
+
+
+# Dates in narrow schedule columns
+
+
+def _schedule_dates(translated: Generator, library: Path, language: str, layout: str) -> list[str]:
+    """The dates the schedule prints (its from and until columns), as the leaflet has them."""
+    schedule = translated.prepare(_request(library, language, layout), "sample").leaflet.schedule
+    assert schedule is not None
+    return [html.unescape(re.sub(r"<[^>]*>", "", cell)) for row in schedule.items[0].rows[1:] for cell in row[:2]]
+
+
+@pytest.mark.parametrize("layout", ["trifold", "large-print"])
+def test_chinese_dates_break_only_between_their_parts(translated, library, tmp_path, layout) -> None:
+    """A date in a narrow column breaks between year, month and day ("2026年" / "11月24日"), never inside a number
+    nor before 月 or 日: each part is whole on one line as Poppler reads the glyphs drawn."""
+    dates = _schedule_dates(translated, library, "zh-Hans", layout)
+    assert dates and all(re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", date) for date in dates)
+    lines = [
+        "".join(text for _, _, text in line[3])
+        for line in _lines(_rendered(translated, library, "zh-Hans", layout), tmp_path)
+    ]
+    for date in dates:
+        for part in re.findall(r"\d+[年月日]", date):
+            assert any(part in line for line in lines), (part, lines)
+
+
+def test_arabic_short_dates_break_at_a_space_in_the_trifold(translated, library, tmp_path) -> None:
+    """Babel's medium Arabic date (24/11/2026) is one word a trifold column had to break inside its numbers
+    ("2026/11/2" / "4"); the short date names the month (24 نوفمبر 2026), so the column breaks at a space and every
+    number is read back whole."""
+    dates = _schedule_dates(translated, library, "ar", "trifold")
+    assert dates and all(" " in date and "/" not in date for date in dates)
+    words = [
+        text for line in _lines(_rendered(translated, library, "ar", "trifold"), tmp_path) for _, _, text in line[3]
+    ]
+    numbers = collections.Counter(number for word in words for number in re.findall(r"\d+", word))
+    for date in dates:
+        for number in re.findall(r"\d+", date):
+            assert numbers[number] >= 1, (number, sorted(numbers))
+    assert numbers["2026"] >= len(dates), "the year of every date whole"
+
+
+def test_a_translation_joining_arabic_and_latin_letters_is_refused_naming_the_file(tmp_path) -> None:
+    """Arabic writes "and" onto the next word; onto a Latin abbreviation ("وVMA") that is one word in two
+    directions and fonts, refused when the block is loaded (lint and build), naming the file and field."""
+    block = {
+        "kind": "interactions",
+        "title": "ما الذي يتفاعل معه؟",
+        "body": [{"text": "تحليل البول."}, {"bullets": ["قد يغير تحليلي 5-HIAA وVMA."]}],
+        "sources": ["a label"],
+        "origin": "machine",
+        "checked": "a draft",
+    }
+    path = tmp_path / "interactions.ar.yaml"
+    path.write_text(yaml.safe_dump(block, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"interactions\.ar\.yaml: body\[1\]\.bullets\[0\]: a word joins"):
+        load_block(path, "ar")
+    assert load_block(path, "en").title == block["title"]  # only right-to-left languages are held to it
+    block["body"][1]["bullets"][0] = "قد يغير تحليلي 5-HIAA و VMA."
+    path.write_text(yaml.safe_dump(block, allow_unicode=True), encoding="utf-8")
+    assert load_block(path, "ar").body[1].bullets == [block["body"][1]["bullets"][0]]
+
+
+def test_left_to_right_text_is_found_reversed_only_in_right_to_left_runs() -> None:
+    """PDFium gives a phone number in an Arabic sentence as '9910-555'; the same reversed digits in a left-to-right
+    run are another number, never the phone."""
+    arabic, latin = (0, 0), (0, 1)
+    letters = "اتصل" + "9910555"
+    found = check._Indexed(letters, [arabic] * len(letters), frozenset({arabic}))
+    assert check._find(found, "555-0199", False) == (4, 7)
+    elsewhere = check._Indexed(letters, [arabic] * 4 + [latin] * 7, frozenset({arabic}))
+    assert check._find(elsewhere, "555-0199", False) == (-1, 0)

@@ -91,8 +91,15 @@ def replace_in_page(pdf: pikepdf.Pdf, literal: str, new: Callable[[str], str]) -
 
 
 def boxes_of(leaflet: Path, text: str) -> list[tuple[int, tuple[float, float, float, float]]]:
-    """(page number, box) of each text run holding `text`, as PDFium reads it."""
-    found = [(page.number, run.box) for page in read_pages(leaflet, "leaflet") for run in page.runs if text in run.text]
+    """(page number, box) of each text run holding `text`, as PDFium reads it: in a right-to-left line (the
+    language-help notice's Arabic line), PDFium gives each word last letter first."""
+    backwards = " ".join(word[::-1] for word in text.split())
+    found = [
+        (page.number, run.box)
+        for page in read_pages(leaflet, "leaflet")
+        for run in page.runs
+        if text in run.text or (backwards in run.text and re.search("[\u0590-\u08ff]", run.text))
+    ]
     assert found, f"no run starts with {text!r}"
     return found
 

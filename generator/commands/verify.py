@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.commands.common import make_generator
+from generator.commands.verify_notice import NOT_CHECKED, notice_expectations
 from generator.errors import InputError
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return cmd_verify_html(args)
     generator = make_generator(args)
     rules = generator.visibility_rules(args.layout)
+    notice: list[Expected] | None = None
     if args.patient:
         pages = read_pages(Path(args.pdf), args.pdf, args.password)  # a missing or locked PDF is said first
         variants, language, topics, fits = patient_expectations(args, generator, pages)
@@ -54,6 +56,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         pages = read_pages(Path(args.pdf), args.pdf, args.password)
         topics = topics or named_topics(generator, [], args.pdf)
         expected, language = required_warnings(generator, topics, args.lang, args.pdf)
+        notice = notice_expectations(args, generator, pages, language)
+        expected += notice or []
         problems = check_pages(pages, expected, rules)
     pdf = Path(args.pdf).read_bytes()  # the file was read above
     ocr = language if args.ocr else ""
@@ -63,6 +67,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if not args.patient:  # with --patient the line is expected as a build today would print it
         problems = list(dict.fromkeys(problems + _draft_line(chain, generator, pages, language, rules)))
     print_outcome(args, generator, Outcome(problems, expected, topics, language), f"{len(pages)} pages")
+    if not args.patient:
+        print(
+            NOT_CHECKED
+            if notice is None
+            else f"Language-help notice: {len(notice)} line(s) with the clinic's phone checked"
+        )
     if rendered.read is not None and not problems:
         print(f"OCR ({ocr}): {rendered.read} of {len(expected)} pieces read as printed (see docs/verification.md)")
     unrecorded = _print_chain(chain, generator, topics, language)
@@ -159,7 +169,7 @@ def named_topics(generator: Generator, named: list[str], where: str, kind: str =
     return list(dict.fromkeys(resolve_topic(generator.library, topic, None, where) for topic in named))
 
 
-def _could_have_made(layout: Layout, pages: list[Page] | None, medicines: int) -> bool:
+def could_have_made(layout: Layout, pages: list[Page] | None, medicines: int) -> bool:
     """Whether `layout` makes pages like these: its orientation, and no more than its pages (times the
     medicines: each has its own). Any layout could have made an HTML page (no pages)."""
     if pages is None:
@@ -207,7 +217,7 @@ def patient_expectations(
     made_on = args.made_on or dt.date.today()
     names = [args.layout] if args.layout else generator.layouts.names()
     medicines = len(data.prescriptions)
-    fitting = [name for name in names if args.layout or _could_have_made(generator.layout(name), pages, medicines)]
+    fitting = [name for name in names if args.layout or could_have_made(generator.layout(name), pages, medicines)]
     for name in fitting or names:  # none fits: every layout's, and the caller says the pages fit none
         layout = generator.layout(name)
         if data.prescriptions and not layout.several_medicines:

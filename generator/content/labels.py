@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from pathlib import Path
+from typing import Literal
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
@@ -149,6 +150,11 @@ class Labels(StrictModel):
     language_help: str
     """This language's line of the language-help notice, from {phone}: 'Free language help is available: call
     {phone}.'"""
+    language_help_origin: Literal["hhs"] | None = None
+    """`hhs` when the line is HHS's published sample tagline (Section 1557), its wording kept and only {phone}
+    put in; else (none) it is written as the rest of the file (`origin`)."""
+    language_help_sources: list[str] = []
+    """Where that tagline was read (required with `language_help_origin`)."""
     email_subject: str
     email_greeting: str
     email_attached: str
@@ -215,6 +221,8 @@ class Labels(StrictModel):
             missing = [key for key in keys if key not in getattr(self, field)]
             if missing:
                 raise ValueError(f"{field}: no words for {', '.join(missing)}")
+        if self.language_help_origin and not self.language_help_sources:
+            raise ValueError("language_help_sources: say where the tagline was read")
         return self
 
 
@@ -225,6 +233,17 @@ _FORMATS = 4096
 @functools.lru_cache(maxsize=_FORMATS)
 def _date(locale: Locale, value: dt.date, length: str) -> str:
     return format_date(value, format=length, locale=locale)
+
+
+@functools.lru_cache(maxsize=_FORMATS)
+def _short_date(locale: Locale, value: dt.date) -> str:
+    """The medium date, if it can break between its parts; else (Arabic's 24/11/2026, one word with no space)
+    the same with the month's name (24 نوفمبر 2026), which can, so a narrow column (the trifold's schedule) never
+    breaks inside a number. Chinese and Japanese break between their parts without spaces."""
+    medium = _date(locale, value, "medium")
+    if " " in medium.strip() or locale.language in ("zh", "ja"):
+        return medium
+    return format_skeleton("yMMMd", value, locale=locale)
 
 
 @functools.lru_cache(maxsize=_FORMATS)
@@ -242,11 +261,12 @@ class Wording:
         self._locale = Locale.parse(labels.locale)
 
     def date(self, value: dt.date, short: bool = False) -> str:
-        """A date in the language's long format (November 24, 2026), or medium when `short` (Nov 24, 2026)."""
+        """A date in the language's long format (November 24, 2026), or medium when `short` (Nov 24, 2026; one that
+        can break between its parts: `_short_date`)."""
         words = self.labels.dates
         if words is not None:
             return words.format(words.medium if short else words.long, value)
-        return _date(self._locale, value, "medium" if short else "long")
+        return _short_date(self._locale, value) if short else _date(self._locale, value, "long")
 
     def _plural(self, phrase: Plural, count: int) -> str:
         form = getattr(phrase, self._locale.plural_form(count), None) or phrase.other

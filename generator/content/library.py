@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.content.block import Block
+from generator.content.directions import check_directions
 from generator.content.schema import parse_model
 from generator.content.topic import Topic, TopicWords
 from generator.errors import ContentError
 from generator.names import is_language, is_name
 from generator.paths import SAMPLES
+from generator.render.direction import is_right_to_left
 from generator.yamlio import load_mapping
 
 DEFAULT_LANGUAGE = "en"
@@ -97,7 +99,7 @@ class Library:
             if language != DEFAULT_LANGUAGE and self.block_path(topic, ref, DEFAULT_LANGUAGE).is_file():
                 raise ContentError(f"{path}: block '{ref}' has no '{language}' translation")
             raise ContentError(f"{self.topic_path(topic)}: blocks: unknown block '{ref}' ({path} not found)")
-        return parse_model(Block, load_mapping(path, ContentError), str(path), ContentError)
+        return load_block(path, language)
 
     def sample_path(self, topic: str) -> Path | None:
         """The topic's sample input (`sample.yaml` beside `topic.yaml`), if it has one."""
@@ -132,3 +134,11 @@ class Library:
             complete = (lang for lang in found if all(self.block_path(topic, r, lang).is_file() for r in refs))
             self._languages[topic] = tuple(sorted(complete))
         return list(self._languages[topic])
+
+
+def load_block(path: Path, language: str) -> Block:
+    """The block in file `path`, written in `language`, parsed and checked (a ContentError naming the file)."""
+    block = parse_model(Block, load_mapping(path, ContentError), str(path), ContentError)
+    if is_right_to_left(language):
+        check_directions(block, str(path))
+    return block

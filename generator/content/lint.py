@@ -15,7 +15,7 @@ from generator.content.approvals import APPROVALS_FILE, DEFAULT_REVIEW_MONTHS, A
 from generator.content.block import Block
 from generator.content.combinations import CLASSES_FILE, load_classes
 from generator.content.labels import LABELS_FOLDER, label_languages, load_wording
-from generator.content.library import DEFAULT_LANGUAGE, SAMPLE_FILE, SHARED_FOLDER, TOPIC_FILE, Library
+from generator.content.library import DEFAULT_LANGUAGE, SAMPLE_FILE, SHARED_FOLDER, TOPIC_FILE, Library, load_block
 from generator.content.ndc import product_key
 from generator.content.readability import Readability, measure
 from generator.content.schema import parse_model
@@ -211,7 +211,7 @@ class _Linter:
                 else:
                     self.report.add("error", path, f"block '{ref}' of topic '{name}' has no '{language}' translation")
                 continue
-            block = self._block(path)
+            block = self._block(path, language)
             if block is None:
                 continue
             block_pieces = self._block_checks(path, block, context)
@@ -266,9 +266,9 @@ class _Linter:
                     message = str(exc).removeprefix(f"{path}: ")
                     self.report.add("error", path, f"generic leaflet (no prescription): {message}")
 
-    def _block(self, path: Path) -> Block | None:
+    def _block(self, path: Path, language: str) -> Block | None:
         try:
-            return parse_model(Block, load_mapping(path, ContentError), str(path), ContentError)
+            return load_block(path, language)
         except ContentError as exc:
             self.report.add("error", path, str(exc).removeprefix(f"{path}: "))
             return None

@@ -77,18 +77,26 @@ def _colours(layout: Layout) -> dict[str, str]:
     return {css_name(name): value for name, value in chosen.items()}
 
 
-def _item(item: Item) -> dict[str, Any]:
+def _item(item: Item, rtl: bool) -> dict[str, Any]:
+    """An item as the template writes it; a line in another language (the language-help notice's) carries its own
+    `lang` and `dir`, and right-to-left text isolates its left-to-right runs (generator.html.markup)."""
     if item.kind == "table":
         header, *rows = item.rows
-        cells = [[to_html(cell) for cell in row] for row in rows]
+        cells = [[to_html(cell, rtl) for cell in row] for row in rows]
         labels = [to_text(cell) for cell in header]
-        return {"kind": "table", "header": [to_html(cell) for cell in header], "labels": labels, "rows": cells}
-    return {"kind": item.kind, "texts": [to_html(text) for text in item.texts]}
+        header_cells = [to_html(cell, rtl) for cell in header]
+        return {"kind": "table", "header": header_cells, "labels": labels, "rows": cells, "lang": None}
+    if item.lang is not None:
+        rtl = is_right_to_left(item.lang)
+        texts = [to_html(text, rtl) for text in item.texts]
+        return {"kind": item.kind, "texts": texts, "lang": item.lang, "dir": "rtl" if rtl else "ltr"}
+    return {"kind": item.kind, "texts": [to_html(text, rtl) for text in item.texts], "lang": None}
 
 
-def _block(block: LeafletBlock) -> dict[str, Any]:
+def _block(block: LeafletBlock, rtl: bool) -> dict[str, Any]:
     classes = "block" if block.severity == "info" else f"block {block.severity}"  # the stylesheet styles no info
-    return {"title": to_html(block.title), "classes": classes, "content": [_item(i) for i in block.items]}
+    content = [_item(item, rtl) for item in block.items]
+    return {"title": to_html(block.title, rtl), "classes": classes, "content": content}
 
 
 def _logo(path: str | None) -> str | None:
@@ -137,12 +145,13 @@ def _pointer(leaflet: Leaflet) -> Markup:
 
 def render_html(leaflet: Leaflet, layout: Layout, note: Sequence[str] = ()) -> str:
     """The leaflet as one HTML page; `note` adds plain-text paragraphs before the title (an email's greeting)."""
+    rtl = is_right_to_left(leaflet.language)
     page = {
         "lang": leaflet.language,
-        "dir": "rtl" if is_right_to_left(leaflet.language) else "ltr",  # the layout mirrors by logical CSS properties
+        "dir": "rtl" if rtl else "ltr",  # the layout mirrors by logical CSS properties
         "title": to_text(leaflet.title),
-        "heading": to_html(leaflet.title),
-        "subtitle": to_html(leaflet.subtitle) if leaflet.subtitle else None,
+        "heading": to_html(leaflet.title, rtl),
+        "subtitle": to_html(leaflet.subtitle, rtl) if leaflet.subtitle else None,
         "draft_notice": leaflet.draft_notice,  # plain text, escaped by the template (as the PDF's is)
         "description": leaflet.subject,
         "keywords": leaflet.keywords,
@@ -152,9 +161,9 @@ def render_html(leaflet: Leaflet, layout: Layout, note: Sequence[str] = ()) -> s
         "clinic": {"name": leaflet.clinic_name, "phone": leaflet.clinic_phone, "address": leaflet.clinic_address},
         "logo": _logo(leaflet.clinic_logo) if layout.logo else None,
         "logo_alt": leaflet.logo_alt,
-        "facts": [(to_html(label), to_html(value)) for label, value in leaflet.facts],
-        "schedule": _block(leaflet.schedule) if leaflet.schedule else None,
-        "blocks": [_block(block) for block in leaflet.blocks],
+        "facts": [(to_html(label, rtl), to_html(value, rtl)) for label, value in leaflet.facts],
+        "schedule": _block(leaflet.schedule, rtl) if leaflet.schedule else None,
+        "blocks": [_block(block, rtl) for block in leaflet.blocks],
         "pointer": _pointer(leaflet) if layout.qr_code else None,
         "qr_code": qr_code(leaflet.leaflet_url) if layout.qr_code and leaflet.leaflet_url else None,
         "qr_code_alt": leaflet.qr_code_alt,

@@ -139,6 +139,11 @@ class Prescription(InputModel):
     """How many times the prescription may be filled again."""
 
 
+def _postal_code(value: object) -> object:
+    """A state's postal code as written (or, Or): upper case."""
+    return value.strip().upper() if isinstance(value, str) else value
+
+
 class Clinic(InputModel):
     """The clinic that hands out the leaflet."""
 
@@ -157,6 +162,9 @@ class Clinic(InputModel):
     language_notice: list[Annotated[str, AfterValidator(leaflet_language)]] = Field(default=[], max_length=30)
     """Languages (besides English and the leaflet's) in which every leaflet says free language help is available
     (Section 1557 taglines), e.g. [es, zh-Hans, vi]."""
+    state: Annotated[str, BeforeValidator(_postal_code), Field(pattern=r"^[A-Z]{2}$")] | None = None
+    """A state's postal code (OR, CA): the notice also says it in the languages that state lists (the library's
+    notice-states.yaml), before `language_notice`'s."""
 
 
 class Personalisation(InputModel):

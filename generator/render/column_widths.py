@@ -13,9 +13,9 @@ import html
 import re
 
 from reportlab.lib.styles import ParagraphStyle
-from uniseg.linebreak import line_break_units
 
 from generator.render.fontrun import text_width
+from generator.render.linefit import cjk_units
 from generator.render.text import breaks_between_characters
 
 CELL_PADDING = 6
@@ -39,8 +39,8 @@ def fitted_widths(
 def _measure(markup: str, style: ParagraphStyle) -> Cell:
     lines = [html.unescape(re.sub(r"<[^>]*>", "", line)) for line in re.split(r"<br\s*/?>", markup)]
     size = functools.partial(text_width, font_name=style.fontName, size=style.fontSize)
-    if breaks_between_characters(style):  # Chinese: its break units, with no space between them
-        units = tuple(tuple(size(unit) for unit in line_break_units(line)) or (0.0,) for line in lines)
+    if breaks_between_characters(style):  # Chinese: its break units (as the lines break), with no space between
+        units = tuple(tuple(size(unit) for unit in cjk_units(line)) or (0.0,) for line in lines)
         return units, 0.0
     words = tuple(tuple(size(word) for word in line.split(" ") if word) or (0.0,) for line in lines)
     return words, size(" ")  # a no-break space joins a word to the next

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 
 from babel import Locale, UnknownLocaleError
 
@@ -10,6 +11,12 @@ CJK_LINE_BREAKS = frozenset({"zh", "ja"})
 """Languages written without spaces between words: lines break between characters, with the usual
 prohibitions (no closing punctuation at a line start, no opening at a line end: generator.render.linefit).
 Korean puts spaces between words and breaks there, keeping words whole, as Korean body text does."""
+
+_NUMBER = r"\d+(?:[-/.:,]\d+)*(?:[ \u00a0][A-Za-z]+)*"
+NUMBER_RUN = re.compile(rf"\({_NUMBER}\)|{_NUMBER}")
+"""A number as it is written in Latin text: with its separators (1-800-222-1222, 1,500) and the Latin words after
+it (750 mg), or all of that in brackets ((1,500 mg)). Right-to-left text keeps each such run left to right as
+written (generator.render.rtl_lines in the PDF, generator.html.markup in the web page)."""
 
 
 @functools.cache

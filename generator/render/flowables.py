@@ -6,8 +6,11 @@ is tagged in reading order; see that package's docstring for how to tag a new fl
 
 from __future__ import annotations
 
+import functools
 import html
 
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
@@ -15,6 +18,7 @@ from generator.content.templating import escape_text
 from generator.personalise import MEDICINE_KIND, Item, Leaflet, LeafletBlock
 from generator.render.boxes import Box, BoxStyle
 from generator.render.column_widths import fitted_widths
+from generator.render.direction import breaks_between_characters, is_right_to_left
 from generator.render.fontrun import text_width
 from generator.render.mirror import mirror_commands, mirror_rows
 from generator.render.styles import Styles
@@ -51,7 +55,20 @@ def _flat(rows: list[list[Flowable]]) -> list[Flowable]:
 def _paragraphs(item: Item, styles: Styles) -> list[Flowable]:
     if item.kind == "bullets":
         return tag_list([WholeParagraph(text, styles.bullet, bulletText="\u2022") for text in item.texts])
-    return [tag(WholeParagraph(text, styles.body), "P") for text in item.texts]
+    style = styles.body if item.lang is None else _set_as(styles.body, item.lang)
+    return [tag(WholeParagraph(text, style), "P", lang=item.lang) for text in item.texts]
+
+
+@functools.cache
+def _set_as(style: ParagraphStyle, language: str) -> ParagraphStyle:
+    """`style` for a line in another language than the leaflet's (the language-help notice's): an Arabic line in
+    an English leaflet reads right to left, right-aligned, its phone number last (at its left); a Chinese line
+    breaks between characters. A left-to-right line in an Arabic leaflet keeps the leaflet's alignment."""
+    rtl, cjk = is_right_to_left(language), breaks_between_characters(language)
+    changes: dict[str, object] = {"breaks": "characters" if cjk else "words"}
+    if rtl:
+        changes |= {"direction": "rtl", "alignment": TA_RIGHT}
+    return ParagraphStyle(f"{style.name}-{language}", parent=style, **changes)
 
 
 def _callout(text: str, severity: str, styles: Styles) -> Box:

@@ -24,6 +24,7 @@ import re
 
 from bidi import get_display
 
+from generator.render.direction import NUMBER_RUN as _NUMBER_RUN
 from generator.render.linefit import Cell
 from generator.render.rtl import MIRROR
 
@@ -31,10 +32,6 @@ _LRI, _PDI = "\u2066", "\u2069"
 _MARKS = frozenset("\u200e\u200f\u061c")
 """Left-to-right, right-to-left and Arabic letter marks: they steer the order, then print nothing (CLDR's Arabic
 dates hold them)."""
-_NUMBER = r"\d+(?:[-/.:,]\d+)*(?:[ \u00a0][A-Za-z]+)*"
-_NUMBER_RUN = re.compile(rf"\({_NUMBER}\)|{_NUMBER}")
-"""A number as it is written in Latin text: with its separators (1-800-222-1222, 1,500) and the Latin words after
-it (750 mg), or all of that in brackets ((1,500 mg))."""
 _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
 
 

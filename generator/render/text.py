@@ -92,8 +92,9 @@ def prepare(
 
 
 def _prepare_lines(markup: str, font_name: str, size: float, width: float | None, rtl: bool) -> Prepared:
-    """A paragraph broken into lines here (one, without `width`): right to left, each line in visual order and
-    each word as HarfBuzz takes it; else (Chinese) at UAX #14's opportunities."""
+    """A paragraph broken into lines here (one, without `width`) at UAX #14's opportunities (spaces, after a
+    slash in a link, between ideographs; never inside a number or a date): right to left, each line in visual
+    order and each word as HarfBuzz takes it."""
     family, bold, _ = ps2tt(font_name)
     paragraphs: list[list[Cell]] = [[]]
     for piece in split_pieces(markup, bool(bold)):
@@ -103,10 +104,10 @@ def _prepare_lines(markup: str, font_name: str, size: float, width: float | None
             paragraphs[-1] += [(char, piece.bold) for char in piece.text]
     lines = paragraphs
     if width:
-        units, measure = (linefit.word_units, _word_width) if rtl else (linefit.break_units, _run_width)
+        measure = _word_width if rtl else _run_width
         space = pdfmetrics.stringWidth(" ", font_name, size)
         fitted = functools.partial(linefit.fit, measure=measure(font_name, size), space=space, width=width - _SLACK)
-        lines = [line for part in paragraphs for line in fitted(units(part))]
+        lines = [line for part in paragraphs for line in fitted(linefit.break_units(part))]
     pieces: list[Piece] = []
     for number, line in enumerate(lines):
         if number:

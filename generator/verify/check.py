@@ -41,12 +41,14 @@ class _Indexed:
     text: str
     owners: list[tuple[int, int]]
     """(page index, run index) of each character of `text`."""
+    right_to_left: frozenset[tuple[int, int]] = frozenset()
+    """The runs holding right-to-left letters, which PDFium gives each word of last letter first."""
 
     @functools.cached_property
     def letters(self) -> _Indexed:
         """The index with only letters, marks and digits kept (for text that mixes writing directions)."""
         kept = [(char, owner) for char, owner in zip(self.text, self.owners, strict=True) if _is_letter(char)]
-        return _Indexed("".join(char for char, _ in kept), [owner for _, owner in kept])
+        return _Indexed("".join(char for char, _ in kept), [owner for _, owner in kept], self.right_to_left)
 
 
 Shown = list[list[str | None]]
@@ -68,7 +70,12 @@ def _index(pages: list[Page], shown: Shown | None) -> _Indexed:
                 continue
             parts.append(text)
             owners.extend([(page_index, run_index)] * len(text))
-    return _Indexed("".join(parts), owners)
+    return _Indexed("".join(parts), owners, _right_to_left(owners, pages))
+
+
+def _right_to_left(owners: list[tuple[int, int]], pages: list[Page]) -> frozenset[tuple[int, int]]:
+    """The runs (of `owners`) holding right-to-left letters."""
+    return frozenset(owner for owner in set(owners) if _has_rtl(pages[owner[0]].runs[owner[1]].text))
 
 
 def _tagged_index(pages: list[Page], shown: Shown) -> _Indexed:
@@ -91,7 +98,7 @@ def _tagged_index(pages: list[Page], shown: Shown) -> _Indexed:
                 continue
             parts.append(text)
             owners.extend([(page_index, run_index)] * len(text))
-    return _Indexed("".join(parts), owners)
+    return _Indexed("".join(parts), owners, _right_to_left(owners, pages))
 
 
 def _why_untagged(pages: list[Page], visible: _Indexed, at: int, length: int) -> str:
@@ -138,7 +145,7 @@ def _find(index: _Indexed, text: str, mixed: bool) -> tuple[int, int]:
     if not mixed:
         needle = normalise(text)
         at = index.text.find(needle)
-        return (at, len(needle)) if at >= 0 else (-1, 0)
+        return (at, len(needle)) if at >= 0 else _found_right_to_left(index.letters, needle)
     words = [
         part for word in text.split() for part in "".join(c if _is_letter(c) else " " for c in normalise(word)).split()
     ]
@@ -151,6 +158,19 @@ def _find(index: _Indexed, text: str, mixed: bool) -> tuple[int, int]:
             if all(word in window or word[::-1] in window for word in others):
                 return max(0, at - span), min(len(index.text), at + span) - max(0, at - span)
             at = index.text.find(start, at + 1)
+    return -1, 0
+
+
+def _found_right_to_left(letters: _Indexed, needle: str) -> tuple[int, int]:
+    """Where left-to-right text (a phone number, a name) is in a right-to-left sentence: PDFium gives the words of
+    such a line in reading order, but each word last letter first ('555-0199' as '9910-555'), so the needle's
+    words, each reversed, must be there in order, in runs holding right-to-left letters only."""
+    reversed_words = "".join("".join(char for char in word if _is_letter(char))[::-1] for word in needle.split())
+    at = letters.text.find(reversed_words) if reversed_words else -1
+    while at >= 0:
+        if all(owner in letters.right_to_left for owner in letters.owners[at : at + len(reversed_words)]):
+            return at, len(reversed_words)
+        at = letters.text.find(reversed_words, at + 1)
     return -1, 0
 
 

@@ -2,13 +2,17 @@
 
 The generator writes ActualText only around text in scripts that print as shaped glyphs (Arabic,
 Hebrew, Devanagari, Thai names): a reader gets the letters, not the glyph codes. PDFium reads the
-ActualText instead of the glyphs, so the glyphs drawn inside must be the shaping of that text: each
-word of it shaped with HarfBuzz (the features ReportLab shapes with) in the faces the span draws
-with, and together exactly the glyphs drawn (compared as outlines, every glyph once), but for the
-text's own punctuation, which may be drawn in any of the span's faces. Numbers must
-also be drawn as the ActualText has them: in its order in left-to-right text; in text holding
-right-to-left letters, where the bidirectional algorithm may draw one number before another, each
-number (a run of digits) whole.
+ActualText instead of the glyphs, so the glyphs drawn inside must be the shaping of that text. The
+drawn glyphs are cut into words (runs of one face's letters between spaces and punctuation); each
+word of the ActualText, shaped with HarfBuzz (the features ReportLab shapes with), must be one drawn
+word in the face that drew it, every drawn word used once (compared as outlines, a word's glyphs as
+a set: shaping reorders them). What is drawn between words must be the text's own punctuation, in
+any of the span's faces. Numbers must also be drawn as the ActualText has them: in its order in
+left-to-right text; in text holding right-to-left letters, where the bidirectional algorithm may
+draw one number before another, each number (a run of digits) whole.
+
+A word is matched whole, not glyph by glyph from a common pool: a bold lead-in and the regular text
+after it share many letters, and a pool lets one word take another's glyphs.
 """
 
 from __future__ import annotations
@@ -35,21 +39,20 @@ def span_problem(actual_text: str, text_object: bytes, fonts: dict[str, DrawnFon
     drawn = _drawn(text_object, fonts)
     if drawn is None:
         return "ActualText around text in a font the page does not give"
-    faces = list(dict.fromkeys(face for face, _ in drawn))
-    remaining = collections.Counter(face.key(gid) for face, gid in drawn if not is_empty(face.key(gid)))
-    words = "".join(char if _in_word(char) else " " for char in actual_text).split()
-    for word in words:
-        shaped = _shaping_drawn(word, faces, remaining)
-        if shaped is None:
+    faces = list(dict.fromkeys(face for run in drawn for face, _, _ in run))
+    drawn_words, between = _drawn_words(drawn)
+    for word in "".join(char if _in_word(char) else " " for char in actual_text).split():
+        found = next((key for face in faces if drawn_words[key := (face, _shaped_word(face, word))] > 0), None)
+        if found is None:
             return "ActualText that does not say what its glyphs are"
-        remaining -= shaped
-    marks = {char for char in actual_text if not _in_word(char) and not char.isspace()}
-    punctuation = collections.Counter(
-        {face.key(gid): 1 for face in faces for char in marks if (gid := face.glyph_of(ord(char))) is not None}
-    )
-    if any(key not in punctuation for key in remaining):  # what is left must be the text's punctuation
+        drawn_words[found] -= 1
+    if +drawn_words:  # words drawn that the text does not say
         return "ActualText that does not say what its glyphs are"
-    drawn_numbers = "".join(_digit(face, gid) or " " for face, gid in drawn).split()
+    marks = {char for char in actual_text if not _in_word(char) and not char.isspace()}
+    punctuation = {face.key(gid) for face in faces for char in marks if (gid := face.glyph_of(ord(char))) is not None}
+    if any(key not in punctuation for key in between):
+        return "ActualText that does not say what its glyphs are"
+    drawn_numbers = " ".join("".join(_digit(face, gid) or " " for face, gid, _ in run) for run in drawn).split()
     numbers = "".join(char if char in _DIGITS else " " for char in actual_text).split()
     if not has_rtl(actual_text):
         drawn_numbers, numbers = ["".join(drawn_numbers)], ["".join(numbers)]
@@ -58,21 +61,51 @@ def span_problem(actual_text: str, text_object: bytes, fonts: dict[str, DrawnFon
     return ""
 
 
+Word = frozenset[tuple[OutlineKey, int]]
+"""A word's glyphs as a set with counts (shaping and right-to-left drawing reorder them)."""
+
+
+def _word(keys: list[OutlineKey]) -> Word:
+    return frozenset(collections.Counter(key for key in keys if not is_empty(key)).items())
+
+
+def _drawn_words(drawn: list[list[Glyph]]) -> tuple[collections.Counter[tuple[SourceFace, Word]], list[OutlineKey]]:
+    """The words drawn (runs of one face's word glyphs), and the visible glyphs drawn between them."""
+    words: collections.Counter[tuple[SourceFace, Word]] = collections.Counter()
+    between: list[OutlineKey] = []
+    for line in drawn:
+        word: list[OutlineKey] = []
+        word_face: SourceFace | None = None
+        for face, gid, char in [*line, (None, 0, " ")]:
+            if face is not word_face or not _drawn_in_word(char):
+                if word:
+                    words[(word_face, _word(word))] += 1
+                word, word_face = [], face
+            if face is None:
+                break
+            if _drawn_in_word(char):
+                word.append(face.key(gid))
+            elif not is_empty(face.key(gid)):
+                between.append(face.key(gid))
+    return words, between
+
+
+def _drawn_in_word(char: str) -> bool:
+    """A drawn code is part of a word when its text is a letter, mark or digit, or a private-use code point (a
+    shaped form no character maps to: see generator/render/fontfiles.py)."""
+    return _in_word(char) or unicodedata.category(char) == "Co"
+
+
 def _in_word(char: str) -> bool:
     """Letters, marks and digits make words; punctuation between them is drawn by whichever face the line's
     font choice gave it, so it is compared character by character, not shaped with its word."""
     return unicodedata.category(char)[0] in "LMN"
 
 
-def _shaping_drawn(word: str, faces: list[SourceFace], drawn: collections.Counter[OutlineKey]):
-    """The glyphs of `word` shaped in the first face (of those drawn) whose glyphs are all among `drawn`."""
-    for face in faces:
-        glyphs = _shape(face, word)
-        if glyphs is not None:
-            counted = collections.Counter(key for key in glyphs if not is_empty(key))
-            if not counted - drawn:
-                return counted
-    return None
+def _shaped_word(face: SourceFace, word: str) -> Word | None:
+    """The glyphs of `word` shaped in `face` (None when the face lacks a glyph for it)."""
+    glyphs = _shape(face, word)
+    return None if glyphs is None else _word(glyphs)
 
 
 def _shape(face: SourceFace, word: str) -> list[OutlineKey] | None:
@@ -100,13 +133,22 @@ def _digit(face: SourceFace, gid: int) -> str:
 _PARSER = pikepdf.new()
 
 
-def _drawn(text_object: bytes, fonts: dict[str, DrawnFont]) -> list[tuple[SourceFace, int]] | None:
-    """The glyphs a text object draws, as (source face, glyph id), in drawing order."""
+Glyph = tuple[SourceFace, int, str]
+"""A drawn glyph: its source face, glyph id and ToUnicode text."""
+_MOVES = {"Td", "TD", "T*", "Tm"}
+"""The operators that start a new line (or move within one): a word never goes on across them."""
+
+
+def _drawn(text_object: bytes, fonts: dict[str, DrawnFont]) -> list[list[Glyph]] | None:
+    """The glyphs a text object draws, in drawing order, cut where the text position moves (lines and the runs
+    right-to-left lines are set in): the last word of one line is drawn next to the first of the next."""
     stream = pikepdf.Stream(_PARSER, text_object)
     font: DrawnFont | None = None
-    drawn: list[tuple[SourceFace, int]] = []
+    drawn: list[list[Glyph]] = [[]]
     for operands, operator in pikepdf.parse_content_stream(stream):
-        if str(operator) == "Tf":
+        if str(operator) in _MOVES:
+            drawn.append([])
+        elif str(operator) == "Tf":
             font = fonts.get(str(operands[0]))
             if font is None:
                 return None
@@ -121,5 +163,5 @@ def _drawn(text_object: bytes, fonts: dict[str, DrawnFont]) -> list[tuple[Source
                         gid = font.face.glyph_of(ord(char)) if char else None
                         if gid is None:
                             return None
-                        drawn.append((font.face, gid))
+                        drawn[-1].append((font.face, gid, char))
     return drawn

@@ -112,9 +112,12 @@ def _legible(colour: RGB, background: RGB) -> bool:
 
 def _verdict(raster: Raster, runs: tuple[Run, ...], run_index: int) -> str:
     """What is wrong with one run's ink (empty when nothing is). A run in a font the generator does not embed (the
-    closed-world check refuses those) is only held to showing some legible ink."""
+    closed-world check refuses those) is only held to showing some legible ink, and so is right-to-left text: a
+    paragraph's ActualText spans its lines' text objects, each in one font, and PDFium gives the whole text to
+    some of them and none to others, so no one run's box holds what its text says (the closed world proves the
+    glyphs are that text's shaping; nothing-over-it and contrast are checked on every text object)."""
     shown, glyphs = ink_of(raster, runs, run_index)
-    if glyphs is None:
+    if glyphs is None or has_rtl(runs[run_index].text):
         return "" if shown >= MIN_PIXELS else f"no ink at {MIN_CONTRAST:g}:1 against its surroundings"
     if glyphs < MIN_PIXELS:
         return ""
