@@ -57,6 +57,8 @@ class Colors(StrictModel):
 
 
 LanguageHelp = Literal["every", "short", "full-leaflet"]
+StripForm = Literal["grid", "steps", "example", "none"]
+"""How a layout draws the dose-time strip (Layout.dose_strip)."""
 """Where a layout prints the language-help notice (Layout.language_help)."""
 
 
@@ -119,6 +121,12 @@ class Layout(StrictModel):
     """A dose calendar page to tick each dose."""
     calendar_pointer: bool = True
     """Without the calendar: a line under the schedule says where to get one."""
+    dose_strip: StripForm = "grid"
+    """Under the schedule, the dose-time strip: the tablets of each time of day drawn, or the worked example of
+    the wait between doses taken when needed (generator.prescription.strip). `grid`: a course at set times as one
+    grid, a column per time of day and a row per step; `steps`: each step's times of day side by side, a name in
+    each cell (for narrow columns and panels); `example`: only the worked example of doses when needed or every so
+    many hours (a layout with no room for a course's strip); `none`: no strip."""
     text_over_color: bool = True
     """False: no text is set on a coloured fill (large print); warnings use borders and weight."""
     several_medicines: bool = True
@@ -180,6 +188,7 @@ class LayoutFile(StrictModel):
     short_dates: bool | None = None
     calendar: bool | None = None
     calendar_pointer: bool | None = None
+    dose_strip: StripForm | None = None
     text_over_color: bool | None = None
     several_medicines: bool | None = None
     language_help: LanguageHelp | None = None

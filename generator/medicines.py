@@ -122,6 +122,8 @@ def combine(parts: list[Part], wording: Wording) -> Leaflet:
         subtitle=str(esc(wording.join(names))),
         facts=first.facts[:2],
         schedule=overview,
+        strip=None,  # a strip is one medicine's: the overview table says every medicine's times of day
+        web_strip=None,
         calendars=tuple(
             replace(calendar, heading=labels.medicine_calendar.format(medicine=name))
             for part, name in zip(parts, names, strict=True)

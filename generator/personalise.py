@@ -28,6 +28,7 @@ from generator.prescription.printed import (
     schedule_rows,
 )
 from generator.prescription.schedule import Schedule
+from generator.prescription.strip import DoseStrip, dose_strip
 
 MEDICINE_KIND = "medicine"
 """The block kind of a medicine's part of a leaflet for several medicines: its name as a heading, its dates,
@@ -119,12 +120,21 @@ class Leaflet:
     draft_notice: str = ""
     """The line under page 1's title saying it is not yet approved by the clinic (empty when everything it prints
     is approved)."""
+    strip: DoseStrip | None = None
+    """The dose-time strip under the schedule (plain text; the renderer escapes it), in layouts that draw it."""
+    web_strip: DoseStrip | None = None
+    """The strip of the HTML version: the whole course, a name in each cell, whatever room the layout's pages have
+    (none in a layout without a strip)."""
 
     @property
     def keywords(self) -> str:
         """The PDF's keywords: its topics, then the content version line."""
         return f"{TOPICS_KEYWORD}{', '.join(self.topics)}. {self.footer_version}"
 
+
+MAIN_MESSAGE_KIND = "main-message"
+"""The block kind of a topic's one main message: printed under page 1's title in every layout (its heading is not
+printed), never dropped (CDC Clear Communication Index, items 1-3)."""
 
 TOPICS_KEYWORD = "Topics: "
 """How a leaflet's keywords name its topics."""
@@ -179,9 +189,10 @@ def select_blocks(blocks: list[tuple[str, Block]], layout: Layout) -> list[tuple
     """Order (ref, block) pairs as the layout says, dropping what it may drop.
 
     Kinds the layout does not list keep the topic's order, after the listed ones.
+    The main message comes first in every layout (the renderer prints it under the title).
     """
     kept = [(ref, b) for ref, b in blocks if b.required or b.kind not in layout.may_drop]
-    order = {kind: index for index, kind in enumerate(layout.blocks)}
+    order = {kind: index for index, kind in enumerate(layout.blocks)} | {MAIN_MESSAGE_KIND: -1}
     return sorted(kept, key=lambda pair: order.get(pair[1].kind, len(order)))
 
 
@@ -214,6 +225,18 @@ def _schedule_block(schedule: Schedule, wording: Wording, words: TopicWords, sho
     rows = tuple(tuple(str(esc(cell)).replace("\n", "<br/>") for cell in row) for row in rows)
     items = (Item("table", rows=rows), Item("text", (f"<b>{esc(daily_limit(schedule, wording))}</b>",)))
     return LeafletBlock("schedule", str(esc(wording.labels.schedule_heading)), "info", True, (), items)
+
+
+def _strip(schedule: Schedule | None, wording: Wording, layout: Layout, web: bool = False) -> DoseStrip | None:
+    """The dose-time strip in the form the layout draws it, if it draws one; `web`: on the HTML page."""
+    if schedule is None:
+        return None
+    return dose_strip(schedule, wording, layout.short_dates, web_strip_form(layout) if web else layout.dose_strip)
+
+
+def web_strip_form(layout: Layout) -> str:
+    """The HTML page's strip form: `steps` (a name in each cell), unless the layout has no strip."""
+    return "none" if layout.dose_strip == "none" else "steps"
 
 
 def _fill_item(item: BodyItem, where: str, context: dict[str, Any]) -> Item:
@@ -364,4 +387,6 @@ def personalise(
         made_on=made_on,
         topics=(topic_name,),
         draft_notice=labels.draft_notice if approved is None else "",
+        strip=_strip(schedule, wording, layout),
+        web_strip=_strip(schedule, wording, layout, web=True),
     )

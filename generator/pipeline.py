@@ -24,7 +24,7 @@ from generator.inputs.personalisation import Clinic, Personalisation, check_age,
 from generator.inputs.selection import resolve_language, resolve_medicine_topics, resolve_topic
 from generator.layouts import Layout, LayoutLibrary
 from generator.medicines import Medicine, Part, combine
-from generator.personalise import Leaflet, personalise
+from generator.personalise import Leaflet, personalise, web_strip_form
 from generator.prescription.cautions import staff_warnings
 from generator.prescription.dosing import make_schedule
 from generator.prescription.policy import ClinicPolicy
@@ -39,6 +39,7 @@ from generator.verify.expect import (
     language_help_expectations,
     leaflet_expectations,
     medicines_expectations,
+    strip_expectations,
 )
 from generator.verify.html import verify_html
 
@@ -206,6 +207,9 @@ class Generator:
             approved, wording, request.clinic, layout
         )
         pdf = html  # and the dose calendar, which the web page has not
+        if schedule is not None:  # the strip: the web page's has the whole course, whatever room the pages have
+            pdf += tuple(strip_expectations(schedule, wording, layout.short_dates, layout.dose_strip))
+            html += tuple(strip_expectations(schedule, wording, layout.short_dates, web_strip_form(layout)))
         if schedule is not None and layout.calendar:
             pdf += tuple(calendar_expectations(schedule, wording))
         return Prepared(leaflet, layout, language, must_say, key, warnings + told, pdf, html)

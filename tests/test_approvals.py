@@ -54,7 +54,8 @@ def test_require_approved_refuses_drafts_and_any_builds_them(run_cli, library_co
     output = tmp_path / "lbp.pdf"
     code, _, err = _build(run_cli, library_copy, "low-back-pain", "en", output, "--require", "approved")
     assert code == 3
-    assert err.startswith(f"Error: {library_copy / 'low-back-pain' / 'overview.yaml'}: topic 'low-back-pain' (en): ")
+    first = library_copy / "low-back-pain" / "main-message.yaml"  # the first block of the topic
+    assert err.startswith(f"Error: {first}: topic 'low-back-pain' (en): ")
     assert "not approved on 2026-12-05: no approval by a pharmacist, physician or nurse" in err
     assert not output.exists()
     code, _, err = _build(run_cli, library_copy, "low-back-pain", "en", output, "--require", "any")
@@ -182,7 +183,7 @@ def test_lint_reports_status_changes_and_due_dates(run_cli, approved_en) -> None
     code, out, _ = run_cli("lint", "--library", str(approved_en), "--today", "2028-11-01")
     assert code == 0
     assert "lint: 0 error(s), 0 warning(s)" in out
-    assert "INFO: low-back-pain (en): content status: draft (6 of 7 files approved; first not: " in out
+    assert "INFO: low-back-pain (en): content status: draft (7 of 8 files approved; first not: " in out
     assert "low-back-pain/self-care.yaml: changed since a clinician approved it on 2026-12-01)" in out
     approvals = approved_en / "low-back-pain" / APPROVALS_FILE
     assert (
@@ -193,7 +194,7 @@ def test_lint_reports_status_changes_and_due_dates(run_cli, approved_en) -> None
         f"INFO: {approvals}: overview.yaml[0]: pharmacist Ana Ruiz's approval of 2026-12-01 is due on 2028-12-01 "
         "(within 60 days)" in out
     )
-    assert "INFO: carisoprodol (en): content status: draft (1 of 15 files approved"  # labels/en.yaml is approved in out
+    assert "INFO: carisoprodol (en): content status: draft (1 of 16 files approved"  # labels/en.yaml is approved in out
 
 
 def test_batch_fails_the_unapproved_row_and_makes_the_others(run_cli, library_copy, tmp_path) -> None:

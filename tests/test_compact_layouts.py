@@ -83,8 +83,10 @@ TOO_LONG = {
     ("methocarbamol", "es", "long-taper-81"),
     ("carisoprodol", "en", "sample"),
     ("carisoprodol", "es", "sample"),
+    ("cyclobenzaprine", "es", "sample"),
 }
-"""What one side cannot hold (refused as too long, never shrunk): carisoprodol's warnings, and a long taper for an
+"""What one side cannot hold (refused as too long, never shrunk): carisoprodol's warnings, cyclobenzaprine's in Spanish
+since the main message under the title and the heart conditions in everyday words (issue 26), and a long taper for an
 older adult (the older-adults block, and each dose schedule row's times of day and daily limit take a line or two);
 one-page's refusal names one-sheet, which holds every one of them (tested below)."""
 

@@ -103,8 +103,9 @@ def test_the_html_version_carries_the_line_exactly_when_the_pdf_does(run_cli, li
     code, _, err = _build(run_cli, library_copy, "carisoprodol", "en", page, "--format", "html")
     assert code == 0, err
     draft = page.read_text(encoding="utf-8")
-    under_title = rf'</h1>\n(<p class="subtitle">[^<]*</p>\n)?<p>{re.escape(NOTICE_EN)}</p>'
-    assert re.search(under_title, draft)  # under the title and subtitle, as on page 1 of the PDF
+    main = r'(<p class="callout caution">[^<]*</p>\n)*'  # the main message
+    under_title = rf'</h1>\n(<p class="subtitle">[^<]*</p>\n)?{main}<p>{re.escape(NOTICE_EN)}</p>'
+    assert re.search(under_title, draft)  # under the title, subtitle and main message, as on page 1 of the PDF
     _approve(run_cli, library_copy, "carisoprodol", "en", "pharmacist", "--date", "2026-12-01")
     code, _, err = _build(run_cli, library_copy, "carisoprodol", "en", page, "--format", "html")
     assert code == 0, err

@@ -15,6 +15,7 @@ from markupsafe import escape
 from generator.errors import RenderError, VerifyError
 from generator.html.markup import to_html
 from generator.inputs.personalisation import parse_personalisation
+from generator.personalise import MAIN_MESSAGE_KIND
 from generator.verify import Expected
 from generator.verify.html import html_text, verify_html
 
@@ -38,12 +39,14 @@ def test_page_is_semantic_and_self_contained(page_for, topic, language, layout) 
     assert tree.get("lang") == language
     assert _text(tree.find(".//title")) == _plain(leaflet.title)
     assert [_text(h) for h in tree.iter("h1")] == [_plain(leaflet.title)]
-    titles = ([leaflet.schedule.title] if leaflet.schedule else []) + [block.title for block in leaflet.blocks]
+    blocks = [block for block in leaflet.blocks if block.kind != MAIN_MESSAGE_KIND]  # under the title, unheaded
+    titles = ([leaflet.schedule.title] if leaflet.schedule else []) + [block.title for block in blocks]
     assert [_text(h) for h in tree.find(".//main").iter("h2")] == [_plain(title) for title in titles]
     assert [_text(h) for h in tree.find(".//footer").iter("h2")] == [leaflet.contact_heading]
+    strip = leaflet.web_strip
     assert len(tree.find(".//main").findall(".//li")) == sum(
         len(item.texts) for block in leaflet.blocks for item in block.items if item.kind == "bullets"
-    )
+    ) + (sum(len(step.cells) for step in strip.steps) if strip else 0)  # the dose-time strip's cells
     facts = tree.find_class("facts")[0]
     assert [(_text(row[0]), row[0].get("scope"), _text(row[1])) for row in facts.iter("tr")] == [
         (_plain(label), "row", _plain(value)) for label, value in leaflet.facts

@@ -49,9 +49,12 @@ def test_two_medicines_make_one_leaflet(run_cli, write_yaml, tmp_path) -> None:
     text = pdf_text(out)
     assert (
         "Your medicines Methocarbamol (Robaxin) and Cyclobenzaprine (Flexeril) "
+        "Take methocarbamol only as prescribed. Never drink alcohol with it. "  # each medicine's main message
+        "Take cyclobenzaprine only as prescribed, for 2 or 3 weeks at most. Never drink alcohol with it. "
         "This leaflet is not yet approved by your clinic. Prepared for" in text
     )
     assert "Prepared for Maria Lopez Prescribed by Dr. Sam Lee, 555-0100" in text
+    assert "When to take it each day" not in text  # a dose-time strip is one medicine's: none here
     by_time = [
         "What to take, and when From Until When Medicine How much",
         "Nov 24, 2026 Nov 30, 2026 In the morning Methocarbamol (Robaxin) 1 tablet of 750 mg each time",

@@ -389,5 +389,5 @@ def test_a_product_name_alone_finds_its_topic(run_cli, write_yaml, tmp_path) -> 
     code, _, err = run_cli("build", "--patient", str(patient), "--made-on", "2026-11-25", "-o", str(out))
     assert code == 0, err
     text = _flat(pdf_text(out))
-    assert text.startswith("Naproxen (Naprosyn, Aleve) A pain reliever (an NSAID)")
+    assert text.startswith("Naproxen A pain reliever (an NSAID)")
     assert "Your medicine Naproxen sodium, sold without a prescription (like Aleve): 220 mg tablets" in text

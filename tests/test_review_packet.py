@@ -58,7 +58,8 @@ def test_spanish_packet_has_the_english_beside_it(run_cli, library_copy, tmp_pat
     english, spanish = _titles(library_copy, "en"), _titles(library_copy, "es")
     section = sections["carisoprodol/how-to-take.es.yaml"]
     assert "Translation (es)" in section and "English original" in section
-    assert section.index(spanish[4]) < section.index("English original") < section.index(english[4])
+    how = 5  # how-to-take: after the main message, most-important, overview, who-should-not-take, older-adults
+    assert section.index(spanish[how]) < section.index("English original") < section.index(english[how])
     assert '<div lang="es">' in page and '<div lang="en">' in page
     assert "Status: draft (no approval by a pharmacist, physician or nurse); never approved" in section
     assert "Prepared for" in sections["labels/es.yaml"] and "Paciente" in sections["labels/es.yaml"]

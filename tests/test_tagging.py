@@ -17,6 +17,7 @@ from structure_checks import read_structure, same_text
 
 from generator.errors import LayoutError, RenderError, VerifyError
 from generator.html.markup import to_text
+from generator.personalise import MAIN_MESSAGE_KIND
 from generator.render.furniture import NumberedCanvas
 from generator.render.styles import make_styles
 from generator.render.text import Text
@@ -95,7 +96,8 @@ def test_tagged_pdf(leaflet_pdf, tmp_path, generator, topic, language, layout) -
     assert levels.count(1) == 1 and all(later <= earlier + 1 for earlier, later in itertools.pairwise(levels))
 
     # Reading order: the blocks in the leaflet's order (the trifold's contact panel last, after the inside panels).
-    titles = ([leaflet.schedule.title] if leaflet.schedule else []) + [block.title for block in leaflet.blocks]
+    blocks = [block for block in leaflet.blocks if block.kind != MAIN_MESSAGE_KIND]  # under the title, unheaded
+    titles = ([leaflet.schedule.title] if leaflet.schedule else []) + [block.title for block in blocks]
     titles += [calendar.heading for calendar in leaflet.calendars]  # the dose calendar page comes last
     titles += [leaflet.contact_heading] if layout == "trifold" else []
     assert len(titles) == len(headings) - 1

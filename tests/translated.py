@@ -338,7 +338,11 @@ def translated_library(target: Path, languages: tuple[str, ...] = LANGUAGES) -> 
             target / TOPIC / f"topic.{language}.yaml",
             {"title": title, "subtitle": subtitle, "as_needed_reasons": reasons},
         )
-        for number, ref in enumerate(topic["blocks"]):
+        main = yaml.safe_load((target / TOPIC / "main-message.yaml").read_text(encoding="utf-8"))
+        said = SENTENCES[language][5]  # the main message: never alcohol (the other blocks keep their sentences)
+        main |= {"must_say": [said], "body": [{"text": said}], "origin": "machine", "checked": "A test fixture"}
+        _write(target / TOPIC / f"main-message.{language}.yaml", main)
+        for number, ref in enumerate(ref for ref in topic["blocks"] if ref != "main-message"):
             folder, name = ("shared", ref.removeprefix("shared/")) if ref.startswith("shared/") else (TOPIC, ref)
             english = yaml.safe_load((target / folder / f"{name}.yaml").read_text(encoding="utf-8"))
             _write(target / folder / f"{name}.{language}.yaml", _block(english, language, number))

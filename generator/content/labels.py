@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, format_time
 from babel.lists import format_list
 from pydantic import Field, model_validator
 
@@ -214,6 +214,24 @@ class Labels(StrictModel):
     """Label of the product dispensed, for a topic with several products (a salt, an over-the-counter strength)."""
     dispensed_value: str
     """The product dispensed and its tablet strengths, from {product} and {strengths}."""
+    strip_title: str
+    """The caption of the dose-time strip (tablets drawn at each time of day): 'When to take it each day'."""
+    strip_needed_title: str
+    """The strip's caption when its doses at set times are taken only when needed ('at bedtime, only when you need
+    it'): not every day."""
+    strip_dates: str
+    """Over a taper step's strip, from {start} and {end} (dates as the schedule writes them)."""
+    strip_amount: str
+    """Under a time of day's drawn tablets, from {amount} (tablets) and {total} (mg): '1 tablet, 350 mg'."""
+    strip_wait_title: str
+    """The caption of the worked example for doses taken when needed or every so many hours."""
+    strip_wait: str
+    """The worked example for doses when needed, from {time} and {next}: 'For example: if you take a dose at
+    {time}, wait until {next} before you take the next one.'"""
+    strip_every: str
+    """The worked example for doses every so many hours, from {time} and {next}."""
+    strip_next_day: str
+    """A time on the next day in a worked example, from {time}: '{time} the next day'."""
 
     @model_validator(mode="after")
     def _every_time_worded(self) -> Labels:
@@ -251,6 +269,11 @@ def _day(locale: Locale, value: dt.date) -> str:
     return format_skeleton("MMMEd", value, locale=locale)
 
 
+@functools.lru_cache(maxsize=_FORMATS)
+def _time(locale: Locale, value: dt.time) -> str:
+    return format_time(value, format="short", locale=locale).replace("\u202f", "\u00a0")
+
+
 class Wording:
     """Formats dates and doses the way a patient reads them in one language."""
 
@@ -267,6 +290,11 @@ class Wording:
         if words is not None:
             return words.format(words.medium if short else words.long, value)
         return _short_date(self._locale, value) if short else _date(self._locale, value, "long")
+
+    def time(self, value: dt.time) -> str:
+        """A time of day as the language writes it: 8:00 AM, 14:00 (CLDR's short form; its narrow no-break space
+        as a no-break space, which every leaflet font has)."""
+        return _time(self._locale, value)
 
     def _plural(self, phrase: Plural, count: int) -> str:
         form = getattr(phrase, self._locale.plural_form(count), None) or phrase.other

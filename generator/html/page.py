@@ -26,7 +26,7 @@ from generator.errors import InputError, LayoutError
 from generator.html.markup import to_html, to_text
 from generator.html.world import POINTER_LINK, world
 from generator.layouts import Colors, Layout
-from generator.personalise import Item, Leaflet, LeafletBlock
+from generator.personalise import MAIN_MESSAGE_KIND, Item, Leaflet, LeafletBlock
 from generator.render.direction import is_right_to_left
 from generator.verify.visibility import MIN_CONTRAST, contrast
 
@@ -143,6 +143,11 @@ def _pointer(leaflet: Leaflet) -> Markup:
     return escape(before) + Markup(POINTER_LINK).format(url) + escape(after)
 
 
+def _main(leaflet: Leaflet) -> list[LeafletBlock]:
+    """The main message blocks (printed under the title, as in the PDF)."""
+    return [block for block in leaflet.blocks if block.kind == MAIN_MESSAGE_KIND]
+
+
 def render_html(leaflet: Leaflet, layout: Layout, note: Sequence[str] = ()) -> str:
     """The leaflet as one HTML page; `note` adds plain-text paragraphs before the title (an email's greeting)."""
     rtl = is_right_to_left(leaflet.language)
@@ -163,7 +168,9 @@ def render_html(leaflet: Leaflet, layout: Layout, note: Sequence[str] = ()) -> s
         "logo_alt": leaflet.logo_alt,
         "facts": [(to_html(label, rtl), to_html(value, rtl)) for label, value in leaflet.facts],
         "schedule": _block(leaflet.schedule, rtl) if leaflet.schedule else None,
-        "blocks": [_block(block, rtl) for block in leaflet.blocks],
+        "strip": leaflet.web_strip,  # plain text, escaped by the template
+        "main_message": [to_html(text, rtl) for block in _main(leaflet) for item in block.items for text in item.texts],
+        "blocks": [_block(block, rtl) for block in leaflet.blocks if block.kind != MAIN_MESSAGE_KIND],
         "pointer": _pointer(leaflet) if layout.qr_code else None,
         "qr_code": qr_code(leaflet.leaflet_url) if layout.qr_code and leaflet.leaflet_url else None,
         "qr_code_alt": leaflet.qr_code_alt,

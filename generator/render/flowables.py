@@ -15,10 +15,11 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from generator.content.templating import escape_text
-from generator.personalise import MEDICINE_KIND, Item, Leaflet, LeafletBlock
+from generator.personalise import MAIN_MESSAGE_KIND, MEDICINE_KIND, Item, Leaflet, LeafletBlock
 from generator.render.boxes import Box, BoxStyle
 from generator.render.column_widths import fitted_widths
 from generator.render.direction import breaks_between_characters, is_right_to_left
+from generator.render.dose_strip import strip_flowables
 from generator.render.fontrun import text_width
 from generator.render.mirror import mirror_commands, mirror_rows
 from generator.render.styles import Styles
@@ -108,6 +109,28 @@ def _data_table(
         ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
     ]
     return contain(grid(list(cells), widths, styles, commands, kind, repeatRows=1), _flat(cells))
+
+
+def main_message_flowables(leaflet: Leaflet, styles: Styles) -> list[Flowable]:
+    """Each main message (one a topic) in bold in a box with a thick bar, under page 1's title; never split."""
+    pal = styles.palette
+    style = BoxStyle(
+        fill=pal.box_fill,
+        border=pal.accent,
+        border_width=1.2,
+        bar=5,
+        rtl=styles.rtl,
+        pad_x=styles.space * 0.7,
+        pad_y=styles.space * 0.3,
+    )
+    boxes: list[Flowable] = []
+    for block in leaflet.blocks:
+        if block.kind != MAIN_MESSAGE_KIND:
+            continue
+        texts = [text for item in block.items for text in item.texts]
+        cells = [tag(WholeParagraph(f"<b>{text}</b>", styles.callout), "P") for text in texts]
+        boxes.append(contain(Box(None, cells, style, space_after=styles.space * 0.3), cells))
+    return boxes
 
 
 def _item_flowables(item: Item, width: float, styles: Styles) -> list[Flowable]:
@@ -230,6 +253,8 @@ def schedule_flowables(leaflet: Leaflet, width: float, styles: Styles, pointer: 
     if leaflet.schedule is None:
         return []
     parts = _schedule_parts(leaflet.schedule.items, width, styles)
+    if leaflet.strip is not None:
+        parts += strip_flowables(leaflet.strip, width, styles)
     if pointer:
         parts += _calendar_pointer(leaflet, styles)
     heading = tag(Text(leaflet.schedule.title, styles.heading), "H2")
@@ -245,15 +270,19 @@ def _calendar_pointer(leaflet: Leaflet, styles: Styles) -> list[Flowable]:
     return [tag(WholeParagraph(str(escape_text(leaflet.calendar_pointer)), styles.body), "P")]
 
 
-def intro_flowables(leaflet: Leaflet, width: float, styles: Styles, pointer: bool = False) -> list[Flowable]:
-    """Title, subtitle, the draft notice (when content is not approved) and prepared-for box, across the full
-    width of page 1.
+def intro_flowables(
+    leaflet: Leaflet, width: float, styles: Styles, pointer: bool = False, subtitle: bool = True
+) -> list[Flowable]:
+    """Title, subtitle, the main message, the draft notice (when content is not approved) and prepared-for box,
+    across the full width of page 1.
 
-    With `pointer`, the line (and QR code) pointing to the full leaflet sits beside the title.
+    With `pointer`, the line (and QR code) pointing to the full leaflet sits beside the title; without `subtitle`,
+    the main message takes the subtitle's place (a narrow cover).
     """
     heading: list[Flowable] = [tag(Text(leaflet.title, styles.title), "H1")]
-    if leaflet.subtitle:
+    if leaflet.subtitle and subtitle:
         heading.append(tag(Text(leaflet.subtitle, styles.subtitle), "P"))
+    heading += main_message_flowables(leaflet, styles)
     if leaflet.draft_notice:  # normal tagged text at the body size (never the untagged footer); beside the pointer
         heading.append(tag(WholeParagraph(str(escape_text(leaflet.draft_notice)), styles.body), "P"))
     if pointer:
@@ -290,10 +319,12 @@ def full_leaflet_pointer(leaflet: Leaflet, width: float, styles: Styles) -> list
 
 
 def cover_panel(leaflet: Leaflet, width: float, styles: Styles) -> list[Flowable]:
-    """Trifold front cover: clinic, title, the prepared-for box and the dose schedule (the line saying where to
-    get a dose calendar is on the back panel, so a long schedule still fits the cover)."""
+    """Trifold front cover: clinic, title, the main message (in the subtitle's place), the prepared-for box and the dose
+    schedule (the line saying where to get a dose calendar is on the back panel, so a long schedule still fits the
+    cover)."""
     clinic = tag(Text(f"<b>{escape_text(leaflet.clinic_name)}</b>", styles.subtitle), "P")
-    intro = intro_flowables(leaflet, width, styles)
+    main = any(block.kind == MAIN_MESSAGE_KIND for block in leaflet.blocks)  # under the title, where the subtitle was
+    intro = intro_flowables(leaflet, width, styles, subtitle=not main)
     schedule = schedule_flowables(leaflet, width, styles, pointer=False)
     return [clinic, Spacer(1, styles.body.fontSize), *intro, *schedule]
 
@@ -319,6 +350,8 @@ def back_panel(leaflet: Leaflet, width: float, styles: Styles, pointer: bool) ->
 
 
 def blocks_flowables(leaflet: Leaflet, column_width: float, styles: Styles) -> list[Flowable]:
-    """Every block, in reading order, for columns of `column_width`."""
+    """Every block, in reading order, for columns of `column_width` (the main message is page 1's, under the
+    title: intro_flowables)."""
     continued = leaflet.continued
-    return [f for block in leaflet.blocks for f in block_flowables(block, column_width, styles, continued)]
+    blocks = [block for block in leaflet.blocks if block.kind != MAIN_MESSAGE_KIND]
+    return [f for block in blocks for f in block_flowables(block, column_width, styles, continued)]

@@ -32,6 +32,11 @@ class Expected:
     language: str = ""
     """The language it is written in when not the leaflet's (a language-help line): OCR reads it with that
     language's model, or not at all."""
+    tablets: tuple[int, ...] = ()
+    """A step of the dose-time strip: how many tablets must be drawn in the frame around each of its cells' text,
+    cell by cell in the order they are drawn (empty: the piece is text only)."""
+    cells: tuple[str, ...] = ()
+    """What each of those cells is, for messages (its time of day: 'morning'; never patient data)."""
 
 
 @dataclass(frozen=True)
@@ -229,6 +234,52 @@ def check_pages(pages: list[Page], expected: list[Expected], rules: VisibilityRu
             found.append(f"{item.what}: missing")
         else:
             found.append(f"{item.what}: not visible ({_why_hidden(pages, searched, at, length, rules)})")
+    if any(item.tablets for item in expected):  # a prescription's strip: its tablets, cell by cell
+        found += tablet_problems(pages, expected)
+    return found
+
+
+def _area(box: tuple[float, float, float, float]) -> float:
+    return (box[2] - box[0]) * (box[3] - box[1])
+
+
+def _centre_in(box: tuple[float, float, float, float], frame: tuple[float, float, float, float]) -> bool:
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return frame[0] <= x <= frame[2] and frame[1] <= y <= frame[3]
+
+
+def drawn_cells(pages: list[Page]) -> tuple[list[tuple[int, int]], list[int]]:
+    """(page number, tablets) of each cell of the dose-time strip, in the order they are drawn (each tablet counts
+    in the smallest cell around it), and the pages with a tablet drawn outside every cell."""
+    cells, astray = [], []
+    for page in pages:
+        counts = dict.fromkeys(range(len(page.cells)), 0)
+        for tablet in page.tablets:
+            around = [index for index, cell in enumerate(page.cells) if _centre_in(tablet, cell)]
+            if around:
+                counts[min(around, key=lambda index: _area(page.cells[index]))] += 1
+            elif page.number not in astray:
+                astray.append(page.number)
+        cells += [(page.number, count) for count in counts.values()]
+    return cells, astray
+
+
+def tablet_problems(pages: list[Page], expected: list[Expected]) -> list[str]:
+    """Whether the cells of the dose-time strip drawn on the pages, in the order they are drawn, hold the tablets
+    the prescription says, cell by cell, no more and no fewer (empty when they do)."""
+    wanted = [
+        (item, number, cell, count)
+        for item in expected
+        for number, (count, cell) in enumerate(zip(item.tablets, item.cells, strict=True), 1)
+    ]
+    drawn, astray = drawn_cells(pages)
+    found = [f"the dose-time strip: page {page}: a tablet drawn outside its cells" for page in astray]
+    for (item, number, cell, count), (page, tablets) in zip(wanted, drawn, strict=False):
+        if tablets != count:
+            where = f"{item.what}, cell {number} of {len(item.tablets)} ({cell}): page {page}"
+            found.append(f"{where}: {tablets} tablet(s) drawn in it, the prescription says {count}")
+    if len(drawn) != len(wanted):
+        found.append(f"the dose-time strip: {len(drawn)} cell(s) drawn, the prescription says {len(wanted)}")
     return found
 
 

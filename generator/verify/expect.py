@@ -11,6 +11,7 @@ from generator.inputs.personalisation import Clinic, Personalisation
 from generator.medicines import Medicine, by_time_of_day
 from generator.prescription.printed import calendar_header, calendar_rows, daily_limit, dispensed, schedule_rows
 from generator.prescription.schedule import Schedule
+from generator.prescription.strip import dose_strip
 from generator.verify.check import Expected
 
 
@@ -102,6 +103,27 @@ def schedule_expectations(
     table = " ".join([heading, *header, *(cell for row in rows for cell in row)])
     expected.append(Expected(f"the dose schedule{of} as one table, rows in order", table))
     expected.append(Expected(f"the most to take in one day{of}", daily_limit(schedule, wording)))
+    return expected
+
+
+def strip_expectations(schedule: Schedule, wording: Wording, short_dates: bool, form: str) -> list[Expected]:
+    """The dose-time strip (generator.prescription.strip): its caption, each step's worked example, and each step
+    as drawn (its dates, then each cell's name and amount), with the tablets that must be drawn in each cell's
+    frame."""
+    strip = dose_strip(schedule, wording, short_dates, form)
+    if strip is None:
+        return []
+    expected = [Expected("the dose-time strip's caption", strip.title)]
+    if strip.columns:  # a grid: the times of day over the steps' rows, each cell its amount
+        expected.append(Expected("the dose-time strip's times of day", " ".join(c.label for c in strip.columns)))
+    for number, step in enumerate(strip.steps, 1):
+        where = f"the dose-time strip, step {number} of {len(strip.steps)}"
+        if step.example:
+            expected.append(Expected(f"{where}: the worked example", step.example))
+        named = (cell.amount if strip.columns else f"{cell.label} {cell.amount}" for cell in step.cells)
+        drawn = " ".join([step.dates, *named])
+        tablets = tuple(cell.tablets for cell in step.cells)
+        expected.append(Expected(where, drawn, tablets=tablets, cells=tuple(cell.slot for cell in step.cells)))
     return expected
 
 

@@ -24,6 +24,7 @@ import pypdfium2.raw as pdfium_c
 
 from generator.errors import VerifyError
 from generator.personalise import TOPICS_KEYWORD
+from generator.prescription.strip import CELL_LINE, TABLET_POINTS
 from generator.verify import pdfium_calls as pdfium
 from generator.verify.structure import Marked, read_structure
 
@@ -43,6 +44,10 @@ _MIN_OVERLAP = 1.0
 _TEXT_OVERLAP = 0.5
 """Share of the lower of two text objects' heights they must overlap by to be drawn over one another (lines
 of a paragraph overlap by their font's ascent and descent beyond the leading, well under half)."""
+_TEXT_ACROSS = 0.2
+"""Share of the lower one's height two text objects must also overlap by across: objects set side by side on
+one line touch where a glyph reaches past its advance (a bold Arabic letter into the Latin word after it,
+by about a tenth of the height); text drawn over other text covers a glyph or more (half the height)."""
 _UPRIGHT_SLACK = 1e-4
 """How far a text matrix may be from an upright, unsquashed scale (a == d > 0, b == c == 0)."""
 
@@ -77,6 +82,11 @@ class Page:
     height: float
     runs: tuple[Run, ...]
     marked: tuple[Marked, ...]
+    tablets: tuple[Box, ...] = ()
+    """The boxes of the tablets drawn (filled shapes of exactly TABLET_POINTS corners: the dose-time strip's)."""
+    cells: tuple[Box, ...] = ()
+    """The boxes of the dose-time strip's cells: stroked, unfilled shapes framed with a CELL_LINE-wide line, in the
+    order they are drawn."""
 
 
 class _Shape(NamedTuple):
@@ -133,8 +143,8 @@ def _read_page(document: pypdfium2.PdfDocument, index: int, where: str) -> Page:
         if not textpage:
             raise VerifyError(f"{where}: the text of page {index + 1} cannot be read")
         width, height = pdfium_c.FPDF_GetPageWidthF(page), pdfium_c.FPDF_GetPageHeightF(page)
-        runs = _runs(pdfium.address(page), pdfium.address(textpage), height)
-        return Page(index + 1, width, height, runs, read_structure(page))
+        runs, tablets, cells = _runs(pdfium.address(page), pdfium.address(textpage), height)
+        return Page(index + 1, width, height, runs, read_structure(page), tablets, cells)
     finally:
         if textpage:
             pdfium_c.FPDFText_ClosePage(textpage)
@@ -188,9 +198,17 @@ class _Reader:
         return self.fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE, bool(self.stroke.value)
 
 
-def _runs(page: int, textpage: int, height: float) -> tuple[Run, ...]:
+_LINE_SLACK = 1e-3
+"""How far a frame's line width may be from CELL_LINE to be a strip cell's."""
+
+
+def _runs(page: int, textpage: int, height: float) -> tuple[tuple[Run, ...], tuple[Box, ...], tuple[Box, ...]]:
+    """The page's text runs, the boxes of its drawn tablets and of its strip cells."""
     read = _Reader()
     shapes: list[_Shape] = []
+    tablets: list[Box] = []
+    cells: list[Box] = []
+    line = ctypes.c_float()
     runs: list[tuple[int, Run]] = []
     get_object, get_type = pdfium.get_object, pdfium.object_type
     render_mode, mcid = pdfium.render_mode, pdfium.marked_content_id
@@ -208,7 +226,17 @@ def _runs(page: int, textpage: int, height: float) -> tuple[Run, ...]:
             if filled or stroked:
                 red, green, blue, alpha = read.fill(obj)
                 colour = (red, green, blue) if filled and alpha == 255 else None
-                shapes.append(_Shape(index, read.box(obj), colour, filled, obj))
+                box = read.box(obj)
+                shapes.append(_Shape(index, box, colour, filled, obj))
+                if filled and not stroked and pdfium.count_segments(obj) == TABLET_POINTS:
+                    tablets.append(box)
+                elif (
+                    stroked
+                    and not filled
+                    and pdfium.stroke_width(obj, line)
+                    and abs(line.value - CELL_LINE) < _LINE_SLACK
+                ):
+                    cells.append(box)
         elif kind in _OPAQUE_UNKNOWN:
             shapes.append(_Shape(index, read.box(obj), None, True, obj))
     bands = _Bands(shapes, height)
@@ -220,7 +248,7 @@ def _runs(page: int, textpage: int, height: float) -> tuple[Run, ...]:
         background = _background(shapes, before, run.box, run.fill[:3])
         covered = number in behind or _covered(shapes, after, run.box, strokes)
         read_runs.append(run._replace(background=background, covered=covered))
-    return tuple(read_runs)
+    return tuple(read_runs), tuple(tablets), tuple(cells)
 
 
 _BAND = 48.0
@@ -337,6 +365,7 @@ def _text_over_text(runs: list[Run]) -> set[int]:
                 break
             lower_height = min(box[3] - box[1], upper[3] - upper[1])
             up = min(box[3], upper[3]) - upper[1]
-            if up > _TEXT_OVERLAP * lower_height and min(box[2], upper[2]) - max(box[0], upper[0]) > _MIN_OVERLAP:
+            across = min(box[2], upper[2]) - max(box[0], upper[0])
+            if up > _TEXT_OVERLAP * lower_height and across > max(_MIN_OVERLAP, _TEXT_ACROSS * lower_height):
                 found.update((number, other))
     return found

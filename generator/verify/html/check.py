@@ -27,7 +27,39 @@ def check_html(page: str, expected: list[Expected]) -> list[str]:
     read = read_page(page)
     text = normalise(_shown_text(read))
     missing = [f"{item.what}: missing" for item in expected if normalise(item.text) not in text]
-    return world_problems(read) + generated_problems(read.root) + missing
+    return world_problems(read) + generated_problems(read.root) + missing + _tablet_problems(read, expected)
+
+
+def _classes(element: Element) -> list[str]:
+    return (dict(element.attributes).get("class") or "").split()
+
+
+def _tablet_problems(page: Page, expected: list[Expected]) -> list[str]:
+    """Whether each cell of the dose-time strip (`<li>` of `<ul class="strip-cells">`, in document order) draws the
+    tablets the prescription says (`<span class="tablet">`), no more and no fewer."""
+    wanted = [
+        (item, number, cell, count)
+        for item in expected
+        for number, (count, cell) in enumerate(zip(item.tablets, item.cells, strict=True), 1)
+    ]
+    if not wanted:
+        return []
+    cells = [
+        (li, sum("tablet" in _classes(span) for span in li.iter()))
+        for ul in page.root.iter()
+        if ul.tag == "ul" and "strip-cells" in _classes(ul)
+        for li in ul.children
+        if isinstance(li, Element) and li.tag == "li"
+    ]
+    found = [
+        f"line {li.line}: {item.what}, cell {number} of {len(item.tablets)} ({cell}): {drawn} tablet(s) drawn in it, "
+        f"the prescription says {count}"
+        for (item, number, cell, count), (li, drawn) in zip(wanted, cells, strict=False)
+        if drawn != count
+    ]
+    if len(cells) != len(wanted):
+        found.append(f"the dose-time strip: {len(cells)} cell(s) drawn, the prescription says {len(wanted)}")
+    return found
 
 
 def verify_html(page: str, expected: list[Expected], where: str) -> None:
