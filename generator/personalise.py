@@ -132,6 +132,8 @@ class Leaflet:
         return f"{TOPICS_KEYWORD}{', '.join(self.topics)}. {self.footer_version}"
 
 
+MOST_IMPORTANT_KIND = "most-important"
+"""The block of the warnings that matter most, first in the leaflet (21 CFR 208.20(b)): page 1 keeps it whole."""
 MAIN_MESSAGE_KIND = "main-message"
 """The block kind of a topic's one main message: printed under page 1's title in every layout (its heading is not
 printed), never dropped (CDC Clear Communication Index, items 1-3)."""

@@ -24,7 +24,7 @@ from generator.inputs.personalisation import Clinic, Personalisation, check_age,
 from generator.inputs.selection import resolve_language, resolve_medicine_topics, resolve_topic
 from generator.layouts import Layout, LayoutLibrary
 from generator.medicines import Medicine, Part, combine
-from generator.personalise import Leaflet, personalise, web_strip_form
+from generator.personalise import MOST_IMPORTANT_KIND, Leaflet, personalise, web_strip_form
 from generator.prescription.cautions import staff_warnings
 from generator.prescription.dosing import make_schedule
 from generator.prescription.policy import ClinicPolicy
@@ -43,7 +43,6 @@ from generator.verify.expect import (
 )
 from generator.verify.html import verify_html
 
-KEY_WARNINGS_KIND = "most-important"
 """The block kind whose required sentences an email lists (the leaflet's page-1 summary)."""
 
 
@@ -417,7 +416,7 @@ class Generator:
 def _sentences(leaflet: Leaflet) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Every required sentence, and those a cover note lists: the "most important" block's, else every one."""
     must_say = tuple(dict.fromkeys(s for block in leaflet.blocks for s in block.must_say))  # several medicines: once
-    key = tuple(s for block in leaflet.blocks if block.kind == KEY_WARNINGS_KIND for s in block.must_say)
+    key = tuple(s for block in leaflet.blocks if block.kind == MOST_IMPORTANT_KIND for s in block.must_say)
     return must_say, key or must_say
 
 

@@ -140,7 +140,7 @@ def test_the_schedule_is_a_table_with_column_headers(leaflet_pdf) -> None:
 
 
 def test_a_box_header_repeated_on_the_next_page_is_an_artifact(leaflet_pdf) -> None:
-    handout, leaflet = leaflet_pdf("carisoprodol", "en", "large-print")
+    handout, leaflet = leaflet_pdf("methocarbamol", "en", "large-print")
     from generator.verify.reader import read_pages
 
     pages = read_pages(handout.pdf, "test")

@@ -98,7 +98,8 @@ def _pages_story(leaflet: Leaflet, layout: Layout, page: Page, styles: Styles, f
         ),
         PageTemplate(id="later", frames=columns(top, "col")),
     ]
-    body = schedule_flowables(leaflet, column_width, styles) + blocks_flowables(leaflet, column_width, styles)
+    body = schedule_flowables(leaflet, column_width, styles, strip=False)
+    body += blocks_flowables(leaflet, column_width, styles, strip=True)
     if layout.qr_code and not pointer_beside_title:
         body += full_leaflet_pointer(leaflet, column_width, styles)
     for calendar in leaflet.calendars:  # each on a page of its own, to keep by the tablets

@@ -15,7 +15,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from generator.content.templating import escape_text
-from generator.personalise import MAIN_MESSAGE_KIND, MEDICINE_KIND, Item, Leaflet, LeafletBlock
+from generator.personalise import MAIN_MESSAGE_KIND, MEDICINE_KIND, MOST_IMPORTANT_KIND, Item, Leaflet, LeafletBlock
 from generator.render.boxes import Box, BoxStyle
 from generator.render.column_widths import fitted_widths
 from generator.render.direction import breaks_between_characters, is_right_to_left
@@ -246,14 +246,16 @@ def _schedule_parts(items: tuple[Item, ...], width: float, styles: Styles) -> li
     return parts
 
 
-def schedule_flowables(leaflet: Leaflet, width: float, styles: Styles, pointer: bool = True) -> list[Flowable]:
+def schedule_flowables(
+    leaflet: Leaflet, width: float, styles: Styles, pointer: bool = True, strip: bool = True
+) -> list[Flowable]:
     """The dose schedule, if any (for several medicines, what to take at each time of day): its heading and
-    table, never split, and the most to take in one day; with `pointer`, the line saying where to get a dose
-    calendar (in layouts without one)."""
+    table, never split, and the most to take in one day; with `strip`, the dose-time strip; with `pointer`, the
+    line saying where to get a dose calendar (in layouts without one)."""
     if leaflet.schedule is None:
         return []
     parts = _schedule_parts(leaflet.schedule.items, width, styles)
-    if leaflet.strip is not None:
+    if strip and leaflet.strip is not None:
         parts += strip_flowables(leaflet.strip, width, styles)
     if pointer:
         parts += _calendar_pointer(leaflet, styles)
@@ -349,9 +351,14 @@ def back_panel(leaflet: Leaflet, width: float, styles: Styles, pointer: bool) ->
     return story
 
 
-def blocks_flowables(leaflet: Leaflet, column_width: float, styles: Styles) -> list[Flowable]:
+def blocks_flowables(leaflet: Leaflet, column_width: float, styles: Styles, strip: bool = False) -> list[Flowable]:
     """Every block, in reading order, for columns of `column_width` (the main message is page 1's, under the
-    title: intro_flowables)."""
+    title: intro_flowables); with `strip`, the dose-time strip after the most important block (which page 1
+    keeps whole: the strip, beside the schedule, pushed its call-911 line over)."""
     continued = leaflet.continued
     blocks = [block for block in leaflet.blocks if block.kind != MAIN_MESSAGE_KIND]
-    return [f for block in blocks for f in block_flowables(block, column_width, styles, continued)]
+    parts = [[*block_flowables(block, column_width, styles, continued)] for block in blocks]
+    if strip and leaflet.strip is not None:
+        at = 1 if blocks and blocks[0].kind == MOST_IMPORTANT_KIND else 0
+        parts.insert(at, strip_flowables(leaflet.strip, column_width, styles))
+    return [flowable for part in parts for flowable in part]
