@@ -70,7 +70,7 @@ def test_spanish_speaking_patient_gets_the_spanish_leaflet(run_cli, tmp_path) ->
     assert "Paciente José Luis García Pérez" in text
     assert "Dra. Linh Nguyen, 555-0123" in text
     assert (
-        "1 tableta de 250 mg cada vez por la mañana, al mediodía, por la noche y al acostarse" in text
+        "1 tableta de 250 mg cada vez por la mañana, al mediodía, en la cena y al acostarse" in text
     )  # the 250 mg product code gives the strength
     assert "7 de diciembre de 2026" in text  # expectedSupplyDuration 1 wk from December 1
 

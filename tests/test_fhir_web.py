@@ -62,7 +62,7 @@ def test_document_reference_validates_and_carries_the_pdf(client, generator) -> 
     version = generator.library.topic("carisoprodol").content_version
     assert document.identifier[1].system == "urn:patient-handouts:content-version"
     assert document.identifier[1].value == f"carisoprodol/{version}"
-    assert "1 tableta de 250 mg cada vez por la mañana, al mediodía, por la noche y al acostarse" in pdf_text(pdf)
+    assert "1 tableta de 250 mg cada vez por la mañana, al mediodía, en la cena y al acostarse" in pdf_text(pdf)
 
 
 US_CORE_REQUIRED = ("status", "type", "category", "subject", "content")

@@ -34,13 +34,13 @@ def test_spanish_leaflet_in_every_layout(run_cli, tmp_path, layout, generator, w
     assert "Su horario de dosis Desde Hasta Cuánto Cuándo" in text
     dates = "24 nov 2026 7 dic 2026"  # every layout's schedule has short dates (generator.layout(...).short_dates)
     assert all(generator.layout(name).short_dates for name in LAYOUTS)
-    when = "por la mañana, al mediodía y por la noche"
+    when = "por la mañana, al mediodía y en la cena"
     assert f"{dates} 1 tableta de 350 mg cada vez {when}" in text
     # thousands without a separator in Spanish: 1,050 or 1.050 could be read as 1.05
     assert f"{when} Máximo en un día: 3 tabletas (1050 mg)" in text
     assert "No tome más en un día de lo que dice la fila de ese día." in text
-    assert "Último día para tomarlo 13 de diciembre de 2026" in text
-    assert "Empezar el 24 de noviembre de 2026" in text
+    assert "Último día del tratamiento 13 de diciembre de 2026" in text
+    assert "Primer día del tratamiento 24 de noviembre de 2026" in text
     if layout != "trifold":
         assert f"Página 1 de {len(pages)}" in text
 

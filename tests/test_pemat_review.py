@@ -30,9 +30,11 @@ def test_spanish_wording_both_raters_flagged(make, topic_sample, topic) -> None:
 
 
 @pytest.mark.parametrize("topic", ["carisoprodol", "naproxen"])
-def test_the_spanish_evening_dose_is_at_night(make, topic_sample, topic) -> None:
+def test_the_spanish_evening_dose_is_at_dinner_time(make, topic_sample, topic) -> None:
+    """Not "tarde" (mid-afternoon), nor "noche" (read as bedtime, the dose after it; issue 26)."""
     text = _text(make, topic_sample, topic, "es")
-    assert "por la noche" in text and "Noche" in text
+    assert "en la cena" in text and "En la cena" in text
+    assert "por la noche" not in text and "Noche" not in text
 
 
 @pytest.mark.parametrize("topic", MEDICINES)
