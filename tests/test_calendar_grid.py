@@ -56,7 +56,7 @@ def test_a_month_of_methocarbamol_in_spanish_fits_its_layout_day_by_day(make, ge
         found = calendar.find(normalise(day), position)
         assert found >= 0, day
         position = found
-    assert "Mañana, Mediodía, Noche y Al acostarse" in " ".join(" ".join(pages).split())
+    assert "Por la mañana, Al mediodía, Por la noche y Al acostarse" in " ".join(" ".join(pages).split())
 
 
 def test_three_weeks_keep_a_row_a_day(make, topic_sample) -> None:

@@ -245,7 +245,7 @@ def test_spanish_carisoprodol_wording(make, sample, generator) -> None:
         "sacudidas o tics musculares",
         "cólicos de estómago",
         "otros medicamentos o drogas",
-        "qué medicamentos y hierbas toma",
+        "qué otros medicamentos y hierbas toma",
         "gratis, las 24 horas, en español",
         "para usar poco tiempo en el dolor de espalda",
         "Impreso el",

@@ -77,8 +77,8 @@ def test_methocarbamol_urine_tests_say_what_to_do(make, topic_sample) -> None:
 @pytest.mark.parametrize("topic", MEDICINES)
 def test_spanish_wording_of_the_review(make, topic_sample, topic) -> None:
     text = _text(make, topic_sample, topic, "es")
-    assert "como le indicó Dr. Sam Lee" in text  # the name alone: no title or article to guess
-    assert "Último día para tomarlo" in text
+    assert "como se lo indicó su profesional de salud" in text  # no name: its article would need a gender
+    assert "Último día del tratamiento" in text
     assert "por vía oral" in text and "su profesional de salud" in text
     for wrong in ("su médico, ", "por boca", "uso largo", "Cuénteles"):
         assert wrong not in text, wrong

@@ -85,8 +85,8 @@ def test_a_course_at_set_times_is_a_grid_of_its_times_of_day(generator, sample) 
 
 def test_a_taper_has_a_row_per_step_with_its_dates(generator, sample) -> None:
     strip = dose_strip(_schedule(generator, sample), SPANISH, short_dates=True)
-    assert strip is not None and strip.title == "Cuándo tomarlo cada día"
-    assert [c.label for c in strip.columns] == ["Mañana", "Mediodía", "Noche"]
+    assert strip is not None and strip.title == "Cuándo tomar sus dosis cada día"
+    assert [c.label for c in strip.columns] == ["Por la mañana", "Al mediodía", "Por la noche"]
     assert [step.dates for step in strip.steps] == [
         "Del 24 nov 2026 al\n7 dic 2026",
         "Del 8 dic 2026 al\n10 dic 2026",

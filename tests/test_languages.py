@@ -39,8 +39,8 @@ def test_spanish_leaflet_in_every_layout(run_cli, tmp_path, layout, generator, w
     # thousands without a separator in Spanish: 1,050 or 1.050 could be read as 1.05
     assert f"{when} Máximo en un día: 3 tabletas (1050 mg)" in text
     assert "No tome más en un día de lo que dice la fila de ese día." in text
-    assert "Último día para tomarlo 13 de diciembre de 2026" in text
-    assert "Empezar el 24 de noviembre de 2026" in text
+    assert "Último día del tratamiento 13 de diciembre de 2026" in text
+    assert "Primer día del tratamiento 24 de noviembre de 2026" in text
     if layout != "trifold":
         assert f"Página 1 de {len(pages)}" in text
 

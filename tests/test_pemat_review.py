@@ -30,9 +30,12 @@ def test_spanish_wording_both_raters_flagged(make, topic_sample, topic) -> None:
 
 
 @pytest.mark.parametrize("topic", ["carisoprodol", "naproxen"])
-def test_the_spanish_evening_dose_is_at_night(make, topic_sample, topic) -> None:
+def test_the_spanish_evening_dose_is_por_la_noche(make, topic_sample, topic) -> None:
+    """Not "tarde" (mid-afternoon), nor "en la cena" (at dinner: a dose tied to a meal the prescription does not name,
+    so a patient who skips dinner may skip it); "Por la noche" beside "Al acostarse", never "Noche" alone (issue 26)."""
     text = _text(make, topic_sample, topic, "es")
-    assert "por la noche" in text and "Noche" in text
+    assert "por la noche" in text and "Por la noche" in text
+    assert "en la cena" not in text and "En la cena" not in text and "tarde" not in text.replace("más tarde", "")
 
 
 @pytest.mark.parametrize("topic", MEDICINES)

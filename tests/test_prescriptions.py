@@ -83,7 +83,7 @@ def test_times_of_day_in_spanish(generator) -> None:
     text = _text(generator, _data(_rx("carisoprodol", 350, 2, times=["morning", "bedtime"]), "es"))
     assert "1 tableta de 350 mg cada vez por la mañana y al acostarse" in text
     assert "No tome más de 2 tabletas (700 mg) en un día." in text
-    assert "Día Cuánto cada vez Mañana Al acostarse" in text
+    assert "Día Cuánto cada vez Por la mañana Al acostarse" in text
 
 
 def test_a_csv_row_gives_times_as_a_list(run_cli, tmp_path) -> None:
