@@ -213,3 +213,22 @@ def test_the_picture_draws_only_what_the_closed_world_allows(make, topic_sample)
     from generator.verify.closed import check_file
 
     assert check_file(make(topic_sample("naproxen"), topic="naproxen").pdf, None) == []
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_every_translation_has_the_picture(generator, topic) -> None:
+    languages = generator.library.languages(topic)
+    assert {"en", "es", "zh-Hans", "vi", "ar", "ko", "ru", "ht", "tl"} <= set(languages)
+    for language in languages:
+        picture = _picture(generator, topic, language)
+        assert "Drug Facts" in picture.caption or language == "en"
+        assert ("APAP" in (picture.note or "")) == (topic == "acetaminophen")
+
+
+def test_an_arabic_leaflet_draws_the_panel_from_the_right(make, topic_sample) -> None:
+    english = make(topic_sample("naproxen"), topic="naproxen").pdf
+    arabic = make(topic_sample("naproxen"), topic="naproxen", language="ar").pdf
+    ((ltr,),) = [f[PANEL_LINE] for f in _frames(english).values() if PANEL_LINE in f]
+    ((rtl,),) = [f[PANEL_LINE] for f in _frames(arabic).values() if PANEL_LINE in f]
+    assert rtl[2] > ltr[2] + 50 and rtl[0] > ltr[0] + 50  # the same panel, at the column's right edge
+    assert "Drug Facts" in pdf_text(arabic)
