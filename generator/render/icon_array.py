@@ -23,6 +23,10 @@ from generator.tagging import contain, tag
 
 Point = tuple[float, float]
 
+ICON_CELL = 12.0
+"""The widest an icon's place in the grid is, in points, whatever the text size (each 12 by 15.6 points): ten rows
+of ten stay one picture beside large print rather than a page of their own."""
+
 _HEAD_STEPS = ICON_ARRAY_POINTS - 10
 """Steps of the head's arc: the body has 8 corners and the closing point 1, so the outline has ICON_ARRAY_POINTS."""
 
@@ -80,8 +84,9 @@ class IconArrays(Flowable):
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (ReportLab's names)
         size, count = self.styles.body.fontSize, len(self.counts)
         self.beside = count if (availWidth - self.gap * (count - 1)) / count >= size * 9 else 1
-        self.panel_w = min(size * 14, (availWidth - self.gap * (self.beside - 1)) / self.beside)
-        self.cell_w = (self.panel_w - 2 * self.pad) / ICON_ARRAY_COLUMNS
+        self.panel_w = (availWidth - self.gap * (self.beside - 1)) / self.beside
+        self.cell_w = min(ICON_CELL, (self.panel_w - 2 * self.pad) / ICON_ARRAY_COLUMNS)
+        self.grid_w = self.cell_w * ICON_ARRAY_COLUMNS + 2 * self.pad
         self.cell_h = self.cell_w * 1.3
         self.label_h = [label.wrap(self.panel_w, 1e6)[1] for label in self.labels]
         self.grid_h = [math.ceil(of / ICON_ARRAY_COLUMNS) * self.cell_h + 2 * self.pad for _, of in self.counts]
@@ -113,11 +118,12 @@ class IconArrays(Flowable):
         height = self.grid_h[index]
         canvas.setStrokeColor(self.styles.palette.rule)
         canvas.setLineWidth(ICON_ARRAY_FRAME_LINE)
-        canvas.rect(x, top - height, self.panel_w, height, stroke=1, fill=0)
+        x = x + self.panel_w - self.grid_w if self.styles.rtl else x
+        canvas.rect(x, top - height, self.grid_w, height, stroke=1, fill=0)
         icon_w, icon_h = self.cell_w * 0.74, self.cell_h * 0.86
         for number in range(of):
             line, place = divmod(number, ICON_ARRAY_COLUMNS)
             cx = self.pad + place * self.cell_w + (self.cell_w - icon_w) / 2
-            cx = x + self.panel_w - cx - icon_w if self.styles.rtl else x + cx
+            cx = x + self.grid_w - cx - icon_w if self.styles.rtl else x + cx
             cy = top - self.pad - (line + 1) * self.cell_h + (self.cell_h - icon_h) / 2
             person(canvas, cx, cy, icon_w, icon_h, number < filled, self.styles)
