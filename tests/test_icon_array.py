@@ -97,3 +97,23 @@ def test_an_icon_added_or_removed_is_refused(run_cli, leaflet, tmp_path, how, dr
         f"PROBLEM: icon array 1 of 2 of block side-effects: page {number}: {drawn} outlined icon(s) drawn, "
         "the content says 15 of 100"
     ) in out
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_html_page_shows_the_arrays_and_refuses_a_person_more_or_less(generator, topic_request, language):
+    from generator.verify.html.check import check_html
+
+    request = topic_request("cyclobenzaprine", language)
+    page = generator.build_html(request, "test").html
+    expected = list(generator.prepare(request, "test").expected_html)
+    arrays = re.findall(r'<div class="icon-array">\s*<p>(.*?)</p>\s*<p class="people">(.*?)</p>', page, re.S)
+    assert [(body.count('"person filled"'), body.count('class="person')) for _, body in arrays] == [(33, 100), (10, 100)]
+    assert WORDS["cyclobenzaprine", language][0] == arrays[0][0]
+    assert check_html(page, expected) == []
+    filled = '<span class="person filled"></span>'
+    removed = check_html(page.replace(filled, "", 1), expected)
+    assert "icon array 1 of 2 of block side-effects: 32 of 99 people drawn filled, the content says 33 of 100" in (
+        " ".join(removed)
+    ), removed
+    added = check_html(page.replace(filled, filled * 2, 1), expected)
+    assert any("34 of 101 people drawn filled" in problem for problem in added), added
