@@ -60,9 +60,7 @@ def leaflet(tmp_path_factory) -> Path:
 
 
 def _page_of_icons(pdf: pikepdf.Pdf) -> int:
-    return next(
-        n for n, page in enumerate(pdf.pages, 1) if FILLED.search(page.Contents.read_bytes().decode("latin-1"))
-    )
+    return next(n for n, page in enumerate(pdf.pages, 1) if FILLED.search(page.Contents.read_bytes().decode("latin-1")))
 
 
 def _tampered(leaflet: Path, target: Path, how: str) -> tuple[Path, int]:
@@ -107,7 +105,10 @@ def test_the_html_page_shows_the_arrays_and_refuses_a_person_more_or_less(genera
     page = generator.build_html(request, "test").html
     expected = list(generator.prepare(request, "test").expected_html)
     arrays = re.findall(r'<div class="icon-array">\s*<p>(.*?)</p>\s*<p class="people">(.*?)</p>', page, re.S)
-    assert [(body.count('"person filled"'), body.count('class="person')) for _, body in arrays] == [(33, 100), (10, 100)]
+    assert [(body.count('"person filled"'), body.count('class="person')) for _, body in arrays] == [
+        (33, 100),
+        (10, 100),
+    ]
     assert WORDS["cyclobenzaprine", language][0] == arrays[0][0]
     assert check_html(page, expected) == []
     filled = '<span class="person filled"></span>'

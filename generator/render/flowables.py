@@ -19,9 +19,9 @@ from generator.personalise import MAIN_MESSAGE_KIND, MEDICINE_KIND, MOST_IMPORTA
 from generator.render.boxes import Box, BoxStyle
 from generator.render.column_widths import fitted_widths
 from generator.render.direction import breaks_between_characters, is_right_to_left
-from generator.render.icon_array import icon_array_flowables
 from generator.render.dose_strip import strip_flowables
 from generator.render.fontrun import text_width
+from generator.render.icon_array import icon_array_flowables
 from generator.render.mirror import mirror_commands, mirror_rows
 from generator.render.styles import Styles
 from generator.render.text import Text, WholeParagraph

@@ -91,9 +91,7 @@ class IconArrays(Flowable):
         self.label_h = [label.wrap(self.panel_w, 1e6)[1] for label in self.labels]
         self.grid_h = [math.ceil(of / ICON_ARRAY_COLUMNS) * self.cell_h + 2 * self.pad for _, of in self.counts]
         rows = [range(start, min(start + self.beside, count)) for start in range(0, count, self.beside)]
-        self.rows = [
-            (max(self.label_h[i] for i in row), max(self.grid_h[i] for i in row), list(row)) for row in rows
-        ]
+        self.rows = [(max(self.label_h[i] for i in row), max(self.grid_h[i] for i in row), list(row)) for row in rows]
         self.width = availWidth
         self.height = sum(label + self.pad + grid for label, grid, _ in self.rows) + self.gap * (len(rows) - 1)
         return self.width, self.height

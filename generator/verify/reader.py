@@ -22,9 +22,9 @@ from typing import NamedTuple
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 
+from generator.content.icon_array import ICON_ARRAY_FRAME_LINE, ICON_ARRAY_POINTS
 from generator.errors import VerifyError
 from generator.personalise import TOPICS_KEYWORD
-from generator.content.icon_array import ICON_ARRAY_FRAME_LINE, ICON_ARRAY_POINTS
 from generator.prescription.strip import CELL_LINE, TABLET_POINTS
 from generator.verify import pdfium_calls as pdfium
 from generator.verify.structure import Marked, read_structure
