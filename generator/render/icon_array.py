@@ -23,8 +23,8 @@ from generator.tagging import contain, tag
 
 Point = tuple[float, float]
 
-ICON_CELL = 12.0
-"""The widest an icon's place in the grid is, in points, whatever the text size (each 12 by 15.6 points): ten rows
+ICON_CELL = 10.0
+"""The widest an icon's place in the grid is, in points, whatever the text size (each 10 by 13 points): ten rows
 of ten stay one picture beside large print rather than a page of their own."""
 
 _HEAD_STEPS = ICON_ARRAY_POINTS - 10

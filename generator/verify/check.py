@@ -239,7 +239,9 @@ def check_pages(pages: list[Page], expected: list[Expected], rules: VisibilityRu
             found.append(f"{item.what}: not visible ({_why_hidden(pages, searched, at, length, rules)})")
     if any(item.tablets for item in expected):  # a prescription's strip: its tablets, cell by cell
         found += tablet_problems(pages, expected)
-    return found + icon_array_problems(pages, expected)
+    if any(item.icons for item in expected):  # the content's icon arrays, array by array
+        found += icon_array_problems(pages, expected)
+    return found
 
 
 def _area(box: tuple[float, float, float, float]) -> float:

@@ -67,6 +67,8 @@ def _icon_array_problems(page: Page, expected: list[Expected]) -> list[str]:
     """Whether each icon array (`<div class="icon-array">`, in document order) draws the block's people: as many
     `<span class="person filled">` as its count and `<span class="person">` as the rest, no more and no fewer."""
     wanted = [item for item in expected if item.icons]
+    if not wanted:
+        return []
     arrays = []
     for div in page.root.iter():
         if div.tag == "div" and "icon-array" in _classes(div):
