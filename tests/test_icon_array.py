@@ -118,3 +118,18 @@ def test_the_html_page_shows_the_arrays_and_refuses_a_person_more_or_less(genera
     ), removed
     added = check_html(page.replace(filled, filled * 2, 1), expected)
     assert any("34 of 101 people drawn filled" in problem for problem in added), added
+
+
+@pytest.mark.parametrize(("language", "from_right"), [("en", False), ("ar", True)])
+def test_right_to_left_the_icons_fill_from_the_right(generator, topic_request, language, from_right) -> None:
+    pages = read_pages(generator.build(topic_request("cyclobenzaprine", language), "test").pdf, "test")
+    page = next(page for page in pages if page.icon_frames)
+    first = min(page.icon_frames, key=lambda frame: -frame[0] if from_right else frame[0])
+    inside = [box for box, _ in page.icons if first[0] <= box[0] and box[2] <= first[2]]
+    filled = [box for box, full in page.icons if full and box in inside]
+    middle = (first[0] + first[2]) / 2
+    assert len(filled) == 33 and len(inside) == 100  # the leading array: the medicine's
+    row = [box for box in filled if abs(box[3] - max(b[3] for b in filled)) < 1]  # the top row, all filled
+    assert len(row) == 10
+    last = [box for box in filled if box[3] == min(b[3] for b in filled)]  # the 3 of the fourth row
+    assert len(last) == 3 and all((box[0] > middle) == from_right for box in last)
