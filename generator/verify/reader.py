@@ -252,7 +252,7 @@ def _runs(page: int, textpage: int, height: float) -> tuple[tuple[Run, ...], _Dr
                 box = read.box(obj)
                 shapes.append(_Shape(index, box, colour, filled, obj))
                 segments = pdfium.count_segments(obj)
-                if filled != stroked and segments == ICON_ARRAY_POINTS:
+                if segments == ICON_ARRAY_POINTS:  # filled (stroked too, or not) or only outlined
                     icons.append((box, filled))
                 elif filled and not stroked and segments == TABLET_POINTS:
                     tablets.append(box)
