@@ -133,3 +133,17 @@ def test_right_to_left_the_icons_fill_from_the_right(generator, topic_request, l
     assert len(row) == 10
     last = [box for box in filled if box[3] == min(b[3] for b in filled)]  # the 3 of the fourth row
     assert len(last) == 3 and all((box[0] > middle) == from_right for box in last)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"count": 101}, "body[1].icon_array.arrays[0]: count: 101 is more than of (100)"),
+        ({"of": 50}, "body[1].icon_array.arrays[0]: of: expected 10 or 100, got 50"),
+    ],
+)
+def test_an_array_the_grid_cannot_draw_is_refused_naming_the_field(run_cli, library_copy, edit_block, change, message):
+    edit_block("carisoprodol/side-effects", lambda block: block["body"][1]["icon_array"]["arrays"][0].update(change))
+    code, out, err = run_cli("lint", "--library", str(library_copy))
+    assert code != 0
+    assert "side-effects.yaml" in out + err and message in out + err, out + err
