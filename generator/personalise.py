@@ -44,6 +44,8 @@ class Item:
     rows: tuple[tuple[str, ...], ...] = ()
     lang: str | None = None
     """The language of the texts when it is not the leaflet's (a line of the language-help notice)."""
+    icons: tuple[tuple[int, int], ...] = ()
+    """An icon array item's arrays, each (filled, of); its texts are the caption, then each array's label."""
 
 
 @dataclass(frozen=True)
@@ -247,6 +249,10 @@ def _fill_item(item: BodyItem, where: str, context: dict[str, Any]) -> Item:
 
     if item.kind == "bullets":
         return Item("bullets", tuple(fill(b, f"bullets[{i}]") for i, b in enumerate(item.bullets or [])))
+    if item.kind == "icon_array" and item.icon_array:
+        arrays = item.icon_array.arrays
+        texts = (fill(item.icon_array.caption, "icon_array.caption"), *(fill(a.label, "icon_array") for a in arrays))
+        return Item("icon_array", texts, icons=tuple((a.count, a.of) for a in arrays))
     if item.drug_facts_picture is not None:  # its texts in the order DrugFactsPicture.fields reads them
         return Item(item.kind, tuple(fill(text, field) for field, text in item.templates()))
     if item.kind == "table" and item.table:

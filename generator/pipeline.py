@@ -37,6 +37,7 @@ from generator.verify.expect import (
     draft_expectations,
     drug_facts_expectations,
     generic_expectations,
+    icon_array_expectations,
     language_help_expectations,
     leaflet_expectations,
     medicines_expectations,
@@ -206,6 +207,7 @@ class Generator:
         html = tuple(leaflet_expectations(*facts, calendar=False)) + self._notices(
             approved, wording, request.clinic, layout
         )
+        html += tuple(icon_array_expectations(leaflet.blocks))
         html += tuple(drug_facts_expectations(leaflet.blocks))
         pdf = html  # and the dose calendar, which the web page has not
         if schedule is not None:  # the strip: the web page's has the whole course, whatever room the pages have
@@ -326,6 +328,7 @@ class Generator:
         medicines = [part.medicine for part in parts]
         facts = (must_say, request.data, request.clinic, medicines, wording, layout.short_dates)
         drafts = self._notices(approved, wording, request.clinic, layout)
+        drafts += tuple(icon_array_expectations(leaflet.blocks))
         drafts += tuple(drug_facts_expectations(leaflet.blocks))
         html_expected = tuple(medicines_expectations(*facts, calendar=False)) + drafts
         pdf_expected = tuple(medicines_expectations(*facts, calendar=layout.calendar)) + drafts
@@ -357,6 +360,7 @@ class Generator:
         leaflet = replace(leaflet, chain=chain)
         must_say, key = _sentences(leaflet)
         expected = tuple(generic_expectations(must_say, clinic)) + self._notices(approved, wording, clinic, chosen)
+        expected += tuple(icon_array_expectations(leaflet.blocks))
         expected += tuple(drug_facts_expectations(leaflet.blocks))
         prepared = Prepared(leaflet, chosen, language, must_say, key, told, expected, expected)
         return self._render(prepared, None, False, where)

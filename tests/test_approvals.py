@@ -45,7 +45,7 @@ def test_approved_spanish_leaflet_builds_with_the_approval_date(run_cli, library
     output = tmp_path / "es.pdf"
     code, _, err = _build(run_cli, library_copy, "carisoprodol", "es", output, "--require", "approved")
     assert code == 0, err
-    assert "Contenido 2026.11.2, aprobado el 3 de diciembre de 2026. Impreso el 5 de diciembre de 2026." in pdf_text(
+    assert "Contenido 2026.12.2, aprobado el 3 de diciembre de 2026. Impreso el 5 de diciembre de 2026." in pdf_text(
         output
     )
 
@@ -69,7 +69,7 @@ def test_partly_approved_footer_says_nothing_about_approval(run_cli, library_cop
     output = tmp_path / "lbp.pdf"
     code, _, err = _build(run_cli, library_copy, "low-back-pain", "en", output)
     assert code == 0, err
-    assert "Content version 2026.11.2. Made December 5, 2026." in pdf_text(output)
+    assert "Content version 2026.12.2. Made December 5, 2026." in pdf_text(output)
 
 
 @pytest.fixture

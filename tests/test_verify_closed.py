@@ -619,3 +619,48 @@ def test_a_fresh_process_finds_every_face_the_leaflet_embeds(leaflet) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "not a face the generator embeds" not in done.stdout
+
+
+def test_an_empty_box_drawn_for_a_missing_character_is_refused(run_cli, leaflet, tmp_path) -> None:
+    """A code whose glyph is the face's missing-glyph box (ReportLab's code 0, for a character the face lacks)
+    prints an empty box where a letter or a space belongs: refused where it is drawn, naming the font."""
+
+    def change(pdf: pikepdf.Pdf) -> None:  # the first code the language-help notice's Chinese line draws
+        for page in pdf.pages:
+            fonts = page.obj.Resources.Font
+            cjk = [str(name)[1:] for name, font in fonts.items() if "CJK" in str(font.BaseFont)]
+            text = content(page)
+            shown = re.search(rf"/({'|'.join(map(re.escape, cjk))}) [\d.]+ Tf [\d.]+ TL \((\\\d{{3}}|[^\\)])", text)
+            if cjk and shown:
+                set_content(pdf, page, text[: shown.start(2)] + "\\000" + text[shown.end(2) :])
+                return
+        raise AssertionError("no CJK text in the leaflet")
+
+    problems = refused(run_cli, edited(leaflet, tmp_path / "box.pdf", change), r"an empty box drawn for a character")
+    assert all("Maria" not in problem for problem in problems)
+
+
+def test_a_korean_paragraph_with_curly_quotes_prints_its_spaces(tmp_path, run_cli) -> None:
+    """Quotation marks outside the everyday CJK face make a paragraph take a face cut to its own characters; the
+    cut holds the space and ASCII too, so no space prints as an empty box, and `handout verify` in a fresh
+    process finds that face again."""
+    import shutil
+    import subprocess
+    import sys
+
+    library = tmp_path / "library"
+    shutil.copytree(Path(__file__).parents[1] / "handouts", library)
+    overview = library / "carisoprodol" / "overview.ko.yaml"
+    text = overview.read_text(encoding="utf-8")
+    assert "상품명 Soma" in text
+    overview.write_text(text.replace("상품명 Soma", "상품명 \u2018Soma\u2019"), encoding="utf-8")
+    output = tmp_path / "ko.pdf"
+    common = ["--library", str(library), "--lang", "ko", "--made-on", MADE_ON]
+    code, _, err = run_cli("build", "carisoprodol", *common, "--patient", str(PATIENT), "-o", str(output))
+    assert code == 0, err
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "verify", str(output), *common, "--patient", str(PATIENT)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -7,11 +7,12 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from generator.content.icon_array import IconArrayData
 from generator.content.schema import StrictModel
 
 Severity = Literal["info", "caution", "warning"]
 Origin = Literal["human", "machine"]
-ITEM_KINDS = ("text", "bullets", "warning", "caution", "table", "drug_facts_picture")
+ITEM_KINDS = ("text", "bullets", "warning", "caution", "table", "icon_array", "drug_facts_picture")
 
 
 class TableData(StrictModel):
@@ -68,6 +69,8 @@ class BodyItem(StrictModel):
     """A sentence drawn in a lighter caution box."""
     table: TableData | None = None
     """A fixed table."""
+    icon_array: IconArrayData | None = None
+    """Numbers of people drawn as grids of person icons (generator.content.icon_array)."""
     drug_facts_picture: DrugFactsPicture | None = None
     """A drawing of a Drug Facts panel with its active ingredient line pointed at, and a caption."""
     when: str | None = None
@@ -92,6 +95,9 @@ class BodyItem(StrictModel):
         if self.table is not None:
             rows = [self.table.header, *self.table.rows]
             return [(f"table[{r}][{c}]", cell) for r, row in enumerate(rows) for c, cell in enumerate(row)]
+        if self.icon_array is not None:
+            labels = [(f"icon_array.arrays[{i}].label", a.label) for i, a in enumerate(self.icon_array.arrays)]
+            return [("icon_array.caption", self.icon_array.caption), *labels]
         if self.drug_facts_picture is not None:
             return [(f"drug_facts_picture.{name}", text) for name, text in self.drug_facts_picture.fields()]
         text = getattr(self, self.kind)

@@ -131,6 +131,10 @@ def inline_markup(text: str, names: Mapping[str, str], line_break: str) -> Marku
 
 
 def _piece(item: BodyItem) -> Piece:
+    if item.icon_array is not None:  # a table a reviewer reads: each array's label and the counts it draws
+        header = (f"Icon array: {item.icon_array.caption}", "People drawn filled", "Of")
+        rows = tuple((array.label, str(array.count), str(array.of)) for array in item.icon_array.arrays)
+        return Piece("table", rows=(header, *rows), when=item.when)
     if item.table is not None:
         return Piece("table", rows=(tuple(item.table.header), *(tuple(row) for row in item.table.rows)), when=item.when)
     return Piece(item.kind, texts=tuple(text for _, text in item.templates()), when=item.when)

@@ -86,6 +86,12 @@ def _item(item: Item, rtl: bool) -> dict[str, Any]:
         labels = [to_text(cell) for cell in header]
         header_cells = [to_html(cell, rtl) for cell in header]
         return {"kind": "table", "header": header_cells, "labels": labels, "rows": cells, "lang": None}
+    if item.kind == "icon_array":  # the caption, then each array's label and its people, filled first
+        arrays = [
+            {"label": to_html(label, rtl), "people": [number < filled for number in range(of)]}
+            for label, (filled, of) in zip(item.texts[1:], item.icons, strict=True)
+        ]
+        return {"kind": "icon_array", "texts": [to_html(item.texts[0], rtl)], "arrays": arrays, "lang": None}
     if item.lang is not None:
         rtl = is_right_to_left(item.lang)
         texts = [to_html(text, rtl) for text in item.texts]

@@ -22,6 +22,7 @@ from generator.render.direction import breaks_between_characters, is_right_to_le
 from generator.render.dose_strip import strip_flowables
 from generator.render.drug_facts import drug_facts_flowables
 from generator.render.fontrun import text_width
+from generator.render.icon_array import icon_array_flowables
 from generator.render.mirror import mirror_commands, mirror_rows
 from generator.render.styles import Styles
 from generator.render.text import Text, WholeParagraph
@@ -139,6 +140,8 @@ def _item_flowables(item: Item, width: float, styles: Styles) -> list[Flowable]:
         return [_callout(item.texts[0], item.kind, styles)]
     if item.kind == "table":
         return [_data_table(item, width, styles), Spacer(1, styles.body.fontSize * 0.5)]
+    if item.kind == "icon_array":
+        return icon_array_flowables(item, styles)
     if item.kind == "drug_facts_picture":
         return drug_facts_flowables(item, styles)
     return _paragraphs(item, styles)

@@ -37,6 +37,9 @@ class Expected:
     cell by cell in the order they are drawn (empty: the piece is text only)."""
     cells: tuple[str, ...] = ()
     """What each of those cells is, for messages (its time of day: 'morning'; never patient data)."""
+    icons: tuple[int, int] = ()
+    """An icon array's label (generator.content.icon_array): (filled, of), the icons that must be drawn in the
+    frame of that array, in the order the arrays are drawn (empty: the piece is text only)."""
 
 
 @dataclass(frozen=True)
@@ -236,6 +239,8 @@ def check_pages(pages: list[Page], expected: list[Expected], rules: VisibilityRu
             found.append(f"{item.what}: not visible ({_why_hidden(pages, searched, at, length, rules)})")
     if any(item.tablets for item in expected):  # a prescription's strip: its tablets, cell by cell
         found += tablet_problems(pages, expected)
+    if any(item.icons for item in expected):  # the content's icon arrays, array by array
+        found += icon_array_problems(pages, expected)
     return found
 
 
@@ -280,6 +285,38 @@ def tablet_problems(pages: list[Page], expected: list[Expected]) -> list[str]:
             found.append(f"{where}: {tablets} tablet(s) drawn in it, the prescription says {count}")
     if len(drawn) != len(wanted):
         found.append(f"the dose-time strip: {len(drawn)} cell(s) drawn, the prescription says {len(wanted)}")
+    return found
+
+
+def drawn_icon_arrays(pages: list[Page]) -> tuple[list[tuple[int, int, int]], list[int]]:
+    """(page number, filled, outlined) of each icon array's frame, in the order they are drawn (each icon counts in
+    the smallest frame around it), and the pages with an icon drawn outside every frame."""
+    arrays, astray = [], []
+    for page in pages:
+        counts = {index: [0, 0] for index in range(len(page.icon_frames))}
+        for box, filled in page.icons:
+            around = [index for index, frame in enumerate(page.icon_frames) if _centre_in(box, frame)]
+            if around:
+                counts[min(around, key=lambda index: _area(page.icon_frames[index]))][0 if filled else 1] += 1
+            elif page.number not in astray:
+                astray.append(page.number)
+        arrays += [(page.number, filled, outlined) for filled, outlined in counts.values()]
+    return arrays, astray
+
+
+def icon_array_problems(pages: list[Page], expected: list[Expected]) -> list[str]:
+    """Whether the icon arrays drawn on the pages, in the order they are drawn, show the content's counts, array by
+    array: `filled` icons filled and the rest of `of` outlined (empty when they do)."""
+    wanted = [item for item in expected if item.icons]
+    drawn, astray = drawn_icon_arrays(pages)
+    found = [f"an icon array: page {page}: an icon drawn outside its frame" for page in astray]
+    for item, (page, filled, outlined) in zip(wanted, drawn, strict=False):
+        count, of = item.icons
+        if (filled, filled + outlined) != (count, of):
+            drew = f"{filled} filled and {outlined} outlined icon(s) drawn"
+            found.append(f"{item.what}: page {page}: {drew}, the content says {count} of {of}")
+    if len(drawn) != len(wanted):
+        found.append(f"icon arrays: {len(drawn)} drawn, the content has {len(wanted)}")
     return found
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
+from collections.abc import Iterable
 
 from generator.content.labels import Wording
 from generator.content.language_help import NoticeLine
@@ -164,6 +167,23 @@ def language_help_expectations(lines: list[NoticeLine]) -> list[Expected]:
     return [
         Expected(f"the language-help notice's line in '{line.language}'", line.text, line.language) for line in lines
     ]
+
+
+def icon_array_expectations(blocks: Iterable[LeafletBlock]) -> list[Expected]:
+    """Each icon array item the blocks print (generator.content.icon_array): its caption, then each array's label
+    with the icons its frame must hold. The counts are the block's, as the leaflet was filled from the content,
+    never read from the page."""
+    expected: list[Expected] = []
+    for block in blocks:
+        name = block.ref or block.kind
+        for item in (item for item in block.items if item.kind == "icon_array"):
+            caption, *labels = (html.unescape(re.sub(r"<[^>]+>", "", text)) for text in item.texts)
+            expected.append(Expected(f"the icon array caption of block {name}", caption))
+            expected += [
+                Expected(f"icon array {number} of {len(labels)} of block {name}", label, icons=icons)
+                for number, (label, icons) in enumerate(zip(labels, item.icons, strict=True), 1)
+            ]
+    return expected
 
 
 def drug_facts_expectations(blocks: tuple[LeafletBlock, ...]) -> list[Expected]:

@@ -22,6 +22,7 @@ from typing import NamedTuple
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 
+from generator.content.icon_array import ICON_ARRAY_FRAME_LINE, ICON_ARRAY_POINTS
 from generator.errors import VerifyError
 from generator.personalise import TOPICS_KEYWORD
 from generator.prescription.strip import CELL_LINE, TABLET_POINTS
@@ -87,6 +88,12 @@ class Page:
     cells: tuple[Box, ...] = ()
     """The boxes of the dose-time strip's cells: stroked, unfilled shapes framed with a CELL_LINE-wide line, in the
     order they are drawn."""
+    icons: tuple[tuple[Box, bool], ...] = ()
+    """The person icons of icon arrays (shapes of exactly ICON_ARRAY_POINTS segments): each one's box and whether
+    it is filled (else outlined)."""
+    icon_frames: tuple[Box, ...] = ()
+    """The frames of icon arrays: stroked, unfilled shapes drawn with an ICON_ARRAY_FRAME_LINE-wide line, in the
+    order they are drawn."""
 
 
 class _Shape(NamedTuple):
@@ -143,8 +150,8 @@ def _read_page(document: pypdfium2.PdfDocument, index: int, where: str) -> Page:
         if not textpage:
             raise VerifyError(f"{where}: the text of page {index + 1} cannot be read")
         width, height = pdfium_c.FPDF_GetPageWidthF(page), pdfium_c.FPDF_GetPageHeightF(page)
-        runs, tablets, cells = _runs(pdfium.address(page), pdfium.address(textpage), height)
-        return Page(index + 1, width, height, runs, read_structure(page), tablets, cells)
+        runs, drawn = _runs(pdfium.address(page), pdfium.address(textpage), height)
+        return Page(index + 1, width, height, runs, read_structure(page), *drawn)
     finally:
         if textpage:
             pdfium_c.FPDFText_ClosePage(textpage)
@@ -199,15 +206,31 @@ class _Reader:
 
 
 _LINE_SLACK = 1e-3
-"""How far a frame's line width may be from CELL_LINE to be a strip cell's."""
+"""How far a frame's line width may be from CELL_LINE (ICON_ARRAY_FRAME_LINE) to be a strip cell's (an icon
+array's)."""
 
 
-def _runs(page: int, textpage: int, height: float) -> tuple[tuple[Run, ...], tuple[Box, ...], tuple[Box, ...]]:
-    """The page's text runs, the boxes of its drawn tablets and of its strip cells."""
+class _Drawn(NamedTuple):
+    """The shapes of a page the verifier counts: the strip's tablets and cells, icon arrays' icons and frames."""
+
+    tablets: tuple[Box, ...]
+    cells: tuple[Box, ...]
+    icons: tuple[tuple[Box, bool], ...]
+    icon_frames: tuple[Box, ...]
+
+
+def _width_is(obj: int, line: ctypes.c_float, width: float) -> bool:
+    return bool(pdfium.stroke_width(obj, line)) and abs(line.value - width) < _LINE_SLACK
+
+
+def _runs(page: int, textpage: int, height: float) -> tuple[tuple[Run, ...], _Drawn]:
+    """The page's text runs and the shapes it draws that the verifier counts."""
     read = _Reader()
     shapes: list[_Shape] = []
     tablets: list[Box] = []
     cells: list[Box] = []
+    icons: list[tuple[Box, bool]] = []
+    frames: list[Box] = []
     line = ctypes.c_float()
     runs: list[tuple[int, Run]] = []
     get_object, get_type = pdfium.get_object, pdfium.object_type
@@ -228,15 +251,15 @@ def _runs(page: int, textpage: int, height: float) -> tuple[tuple[Run, ...], tup
                 colour = (red, green, blue) if filled and alpha == 255 else None
                 box = read.box(obj)
                 shapes.append(_Shape(index, box, colour, filled, obj))
-                if filled and not stroked and pdfium.count_segments(obj) == TABLET_POINTS:
+                segments = pdfium.count_segments(obj)
+                if segments == ICON_ARRAY_POINTS:  # filled (stroked too, or not) or only outlined
+                    icons.append((box, filled))
+                elif filled and not stroked and segments == TABLET_POINTS:
                     tablets.append(box)
-                elif (
-                    stroked
-                    and not filled
-                    and pdfium.stroke_width(obj, line)
-                    and abs(line.value - CELL_LINE) < _LINE_SLACK
-                ):
+                elif stroked and not filled and _width_is(obj, line, CELL_LINE):
                     cells.append(box)
+                elif stroked and not filled and _width_is(obj, line, ICON_ARRAY_FRAME_LINE):
+                    frames.append(box)
         elif kind in _OPAQUE_UNKNOWN:
             shapes.append(_Shape(index, read.box(obj), None, True, obj))
     bands = _Bands(shapes, height)
@@ -248,7 +271,7 @@ def _runs(page: int, textpage: int, height: float) -> tuple[tuple[Run, ...], tup
         background = _background(shapes, before, run.box, run.fill[:3])
         covered = number in behind or _covered(shapes, after, run.box, strokes)
         read_runs.append(run._replace(background=background, covered=covered))
-    return tuple(read_runs), tuple(tablets), tuple(cells)
+    return tuple(read_runs), _Drawn(tuple(tablets), tuple(cells), tuple(icons), tuple(frames))
 
 
 _BAND = 48.0

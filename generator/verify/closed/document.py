@@ -6,6 +6,7 @@ import io
 
 import pikepdf
 
+from generator.verify.closed.boxes import drawn_boxes
 from generator.verify.closed.content import actual_texts, unknown_statement
 from generator.verify.closed.fonts import DrawnFont, prove_font
 from generator.verify.closed.spans import span_problem
@@ -72,6 +73,7 @@ def _page_problems(page: pikepdf.Page, proven: dict[tuple[int, int], DrawnFont |
         problem = span_problem(actual_text, text_object, fonts)
         if problem:
             found.append(problem)
+    found += [f"font {name}: an empty box drawn for a character its face lacks" for name in drawn_boxes(stream, fonts)]
     return found
 
 

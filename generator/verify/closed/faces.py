@@ -20,6 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont as ReportLabFont
 
 from generator.errors import HandoutError
+from generator.render.fontrun import PRINTABLE_ASCII
 from generator.render.fonts import FAMILIES, common_family, register_face, subset_family
 
 _CUT_NAME = re.compile(r".+-([0-9a-f]{16})")
@@ -145,14 +146,17 @@ def _registered_digest(digest: str) -> bool:
 
 
 def _cut_chars(digest: str, chars: str) -> str | None:
-    """The characters a face named with `digest` was cut to, from those its subset maps: its characters
-    beyond ASCII, with up to two ASCII ones (a subset maps every ASCII code, drawn or not; a paragraph may
-    set a space or a comma in the cut face); None if no such set has that digest."""
+    """The characters a face named with `digest` was cut to, from those its subset maps: its characters beyond
+    ASCII with every printable ASCII one (generator.render.fontrun.PRINTABLE_ASCII); for leaflets made before
+    the generator cut those in, with up to two ASCII ones (a subset maps every ASCII code, drawn or not; a
+    paragraph may set a space or a comma in the cut face). None if no such set has that digest."""
     others = {char for char in chars if not char.isascii()}
-    printable = [chr(code) for code in range(32, 127)]
-    for count in range(3):
-        for extra in itertools.combinations(printable, count):
-            candidate = "".join(sorted(others | set(extra)))
-            if hashlib.sha256(candidate.encode("utf-8")).hexdigest()[:16] == digest:
-                return candidate
+    candidates = itertools.chain(
+        [others | PRINTABLE_ASCII],
+        (others | set(extra) for count in range(3) for extra in itertools.combinations(sorted(PRINTABLE_ASCII), count)),
+    )
+    for candidate in candidates:
+        text = "".join(sorted(candidate))
+        if hashlib.sha256(text.encode("utf-8")).hexdigest()[:16] == digest:
+            return text
     return None

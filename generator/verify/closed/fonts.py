@@ -38,6 +38,11 @@ class DrawnFont:
 
     face: SourceFace
     chars: dict[int, str]
+    boxes: frozenset[int] = frozenset()
+    """Codes that draw the face's missing-glyph box: code 0, which ReportLab gives a character the face lacks (an
+    empty box where a letter, a space or a quotation mark belongs), and the codes for ASCII characters its first
+    subset reserves whether or not the page draws them (a CJK face cut to everyday text has none of them). So the
+    content check refuses a box only where the page draws it (generator.verify.closed.boxes)."""
 
 
 def prove_font(font: pikepdf.Dictionary) -> DrawnFont | str:
@@ -73,23 +78,33 @@ def _prove(base_font: str, first: int, written_widths: bytes, font_file: bytes, 
         codes = embedded["cmap"].getcmap(1, 0).cmap
         order = {glyph: number for number, glyph in enumerate(embedded.getGlyphOrder())}
         glyphs = GlyphTable(embedded)
+        boxes = set()
         for index, width in enumerate(widths):
             code = first + index
             drawn = glyphs.key(order[codes.get(code, ".notdef")])
             problem = _code_problem(face, chars.get(code), drawn, width)
-            if problem:
+            if problem == _BOX:
+                boxes.add(code)
+            elif problem:
                 return f"a font ({name.group(1)}) whose code {code} {problem}"
     except (KeyError, IndexError, AttributeError, TTLibError, ValueError, TypeError):
         return f"a font ({name.group(1)}) whose embedded outlines cannot be read"
-    return DrawnFont(face, chars)
+    return DrawnFont(face, chars, frozenset(boxes))
+
+
+_BOX = "draws an empty box for a character its face lacks"
 
 
 def _code_problem(face: SourceFace, char: str | None, drawn: object, width: float) -> str:
     """Why one code is not the glyph its ToUnicode entry names (empty when it is)."""
     gid = face.glyph_of(ord(char)) if char is not None and len(char) == 1 else None
     if gid is None:  # no character, or one the face lacks: ReportLab draws the face's missing-glyph box, or nothing
-        missing = is_empty(drawn) or drawn == face.key(0)  # type: ignore[arg-type]
-        return "" if missing else "draws a glyph its text layer does not name"
+        if is_empty(drawn):  # type: ignore[arg-type]
+            return ""
+        if drawn != face.key(0):
+            return "draws a glyph its text layer does not name"
+        return _BOX  # the missing-glyph box: allowed in the font (ReportLab's code 0, the ASCII codes its first
+        # subset reserves), refused where the page draws it (generator.verify.closed.boxes)
     if face.key(gid) != drawn:
         return "draws a glyph that is not the character its text layer names"
     if abs(face.width(gid) - width) > _WIDTH_SLACK:

@@ -27,7 +27,8 @@ def check_html(page: str, expected: list[Expected]) -> list[str]:
     read = read_page(page)
     text = normalise(_shown_text(read))
     missing = [f"{item.what}: missing" for item in expected if normalise(item.text) not in text]
-    return world_problems(read) + generated_problems(read.root) + missing + _tablet_problems(read, expected)
+    drawn = _tablet_problems(read, expected) + _icon_array_problems(read, expected)
+    return world_problems(read) + generated_problems(read.root) + missing + drawn
 
 
 def _classes(element: Element) -> list[str]:
@@ -59,6 +60,28 @@ def _tablet_problems(page: Page, expected: list[Expected]) -> list[str]:
     ]
     if len(cells) != len(wanted):
         found.append(f"the dose-time strip: {len(cells)} cell(s) drawn, the prescription says {len(wanted)}")
+    return found
+
+
+def _icon_array_problems(page: Page, expected: list[Expected]) -> list[str]:
+    """Whether each icon array (`<div class="icon-array">`, in document order) draws the block's people: as many
+    `<span class="person filled">` as its count and `<span class="person">` as the rest, no more and no fewer."""
+    wanted = [item for item in expected if item.icons]
+    if not wanted:
+        return []
+    arrays = []
+    for div in page.root.iter():
+        if div.tag == "div" and "icon-array" in _classes(div):
+            people = [_classes(span) for span in div.iter() if "person" in _classes(span)]
+            arrays.append((div, sum("filled" in classes for classes in people), len(people)))
+    found = [
+        f"line {div.line}: {item.what}: {filled} of {drawn} people drawn filled, the content says {item.icons[0]} of "
+        f"{item.icons[1]}"
+        for item, (div, filled, drawn) in zip(wanted, arrays, strict=False)
+        if (filled, drawn) != item.icons
+    ]
+    if len(arrays) != len(wanted):
+        found.append(f"icon arrays: {len(arrays)} drawn, the content has {len(wanted)}")
     return found
 
 
