@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 from desk_page import DESKTOP
-from helpers import CHROMIUM, CHROMIUM_FLAGS
+from helpers import CHROMIUM, CHROMIUM_FLAGS, SAMPLE_MADE_ON
 
 from generator.cli import main
 from generator.content.library import Library
@@ -102,6 +102,15 @@ def make(generator: Generator):
         return generator.build(request, "test input")
 
     return _make
+
+
+@pytest.fixture(scope="session")
+def sample_leaflet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample carisoprodol leaflet (standard layout, made on SAMPLE_MADE_ON), built once with the CLI for the
+    tests that tamper with copies of it (never change it in place)."""
+    output = tmp_path_factory.mktemp("sample") / "leaflet.pdf"
+    assert main(["build", "carisoprodol", "--made-on", SAMPLE_MADE_ON, "-o", str(output)]) == 0
+    return output
 
 
 @pytest.fixture

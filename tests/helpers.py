@@ -141,6 +141,10 @@ def tls_files(folder: Path) -> tuple[trustme.CA, Path, Path]:
     return ca, cert, key
 
 
+SAMPLE_MADE_ON = "2026-11-24"
+"""The made-on date of the `sample_leaflet` fixture (conftest.py)."""
+
+
 def client_context(ca: trustme.CA) -> ssl.SSLContext:
     """A client TLS context trusting only the test CA."""
     context = ssl.create_default_context()

@@ -46,6 +46,19 @@ def _font_names() -> dict[str, str]:
     return names
 
 
+def concat(matrix: list[float], ctm: list[float]) -> list[float]:
+    """`matrix` (a, b, c, d, e, f) applied within `ctm`, as a content stream's `cm` concatenates them."""
+    a, b, c, d, e, f = matrix
+    return [
+        a * ctm[0] + b * ctm[2],
+        a * ctm[1] + b * ctm[3],
+        c * ctm[0] + d * ctm[2],
+        c * ctm[1] + d * ctm[3],
+        e * ctm[0] + f * ctm[2] + ctm[4],
+        e * ctm[1] + f * ctm[3] + ctm[5],
+    ]
+
+
 def text_runs(pdf: bytes) -> list[TextRun]:
     """Every non-blank text run of the PDF with its position and size."""
     fonts = _font_names()
@@ -58,15 +71,7 @@ def text_runs(pdf: bytes) -> list[TextRun]:
         ) -> None:
             if not text.strip() or font_dict is None:
                 return
-            a, b, c, d, e, f = tm
-            m = [
-                a * cm[0] + b * cm[2],
-                a * cm[1] + b * cm[3],
-                c * cm[0] + d * cm[2],
-                c * cm[1] + d * cm[3],
-                e * cm[0] + f * cm[2] + cm[4],
-                e * cm[1] + f * cm[3] + cm[5],
-            ]
+            m = concat(tm, cm)
             scale = math.hypot(m[0], m[1])
             base = str(font_dict["/BaseFont"]).lstrip("/").split("+")[-1]
             size = font_size * scale

@@ -13,7 +13,7 @@ from typing import Any
 import pikepdf
 import pytest
 import yaml
-from helpers import pdf_pages_text
+from helpers import SAMPLE_MADE_ON, pdf_pages_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -239,17 +239,14 @@ def test_a_two_step_course_of_several_tablets_is_counted_cell_by_cell(make, topi
 
 # --- a tablet added or taken away is refused ---------------------------------------------------------------------
 
-MADE_ON = "2026-11-24"
+MADE_ON = SAMPLE_MADE_ON
 PATIENT = Path(__file__).parents[1] / "handouts/carisoprodol/sample.yaml"
 
 
-@pytest.fixture(scope="module")
-def leaflet(tmp_path_factory) -> Path:
-    from generator.cli import main
-
-    output = tmp_path_factory.mktemp("strip") / "leaflet.pdf"
-    assert main(["build", "carisoprodol", "--made-on", MADE_ON, "-o", str(output)]) == 0
-    return output
+@pytest.fixture
+def leaflet(sample_leaflet: Path) -> Path:
+    """The sample carisoprodol leaflet (standard layout), made on MADE_ON."""
+    return sample_leaflet
 
 
 def _strip_page(pdf: pikepdf.Pdf) -> int:

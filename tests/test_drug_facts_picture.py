@@ -12,6 +12,7 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 from helpers import pdf_text
+from layout_checks import concat
 from pydantic import ValidationError
 
 from generator.content.block import BodyItem
@@ -59,15 +60,7 @@ def _frames(pdf: bytes) -> dict[int, dict[float, list[Box]]]:
                 elif op == "Q":
                     ctm, width = stack.pop()
                 elif op == "cm":
-                    a, b, c, d, e, f = values
-                    ctm = [
-                        a * ctm[0] + b * ctm[2],
-                        a * ctm[1] + b * ctm[3],
-                        c * ctm[0] + d * ctm[2],
-                        c * ctm[1] + d * ctm[3],
-                        e * ctm[0] + f * ctm[2] + ctm[4],
-                        e * ctm[1] + f * ctm[3] + ctm[5],
-                    ]
+                    ctm = concat(values, ctm)
                 elif op == "w":
                     width = values[0]
                 elif op == "re":

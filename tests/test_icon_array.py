@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from helpers import pdf_pages_text
+from helpers import SAMPLE_MADE_ON, pdf_pages_text
 
 from generator.content.icon_array import ICON_ARRAY_POINTS
 from generator.verify.check import drawn_icon_arrays
 from generator.verify.reader import read_pages
 
-MADE_ON = "2026-11-24"
+MADE_ON = SAMPLE_MADE_ON
 PATIENT = Path(__file__).parents[1] / "handouts/carisoprodol/sample.yaml"
 FILLED = re.compile(rf"-?[\d.]+ -?[\d.]+ m(?:\s+-?[\d.]+ -?[\d.]+ l){{{ICON_ARRAY_POINTS - 1}}}\s+f\*?")
 """A filled person icon in a page's content: ICON_ARRAY_POINTS segments, filled."""
@@ -50,13 +50,10 @@ def test_the_arrays_show_the_blocks_counts_under_their_words(generator, topic_re
     assert runs and min(run.size for run in runs) >= minimum
 
 
-@pytest.fixture(scope="module")
-def leaflet(tmp_path_factory) -> Path:
-    from generator.cli import main
-
-    output = tmp_path_factory.mktemp("icons") / "leaflet.pdf"
-    assert main(["build", "carisoprodol", "--made-on", MADE_ON, "-o", str(output)]) == 0
-    return output
+@pytest.fixture
+def leaflet(sample_leaflet: Path) -> Path:
+    """The sample carisoprodol leaflet (standard layout), made on MADE_ON."""
+    return sample_leaflet
 
 
 def _page_of_icons(pdf: pikepdf.Pdf) -> int:

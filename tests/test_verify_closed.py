@@ -18,25 +18,22 @@ import pikepdf
 import pytest
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.tables._g_l_y_f import Glyph
+from helpers import SAMPLE_MADE_ON
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
 
 from generator.verify.reader import read_pages
 
-MADE_ON = "2026-11-24"
+MADE_ON = SAMPLE_MADE_ON
 PATIENT = Path(__file__).parents[1] / "handouts/carisoprodol/sample.yaml"
 WARNING = "Never drink alcohol with carisoprodol."
 DOSE = "1 tablet of 350 mg"
 
 
-@pytest.fixture(scope="module")
-def leaflet(tmp_path_factory) -> Path:
-    """The sample carisoprodol leaflet (standard layout), built with the CLI."""
-    from generator.cli import main
-
-    output = tmp_path_factory.mktemp("closed") / "leaflet.pdf"
-    assert main(["build", "carisoprodol", "--made-on", MADE_ON, "-o", str(output)]) == 0
-    return output
+@pytest.fixture
+def leaflet(sample_leaflet: Path) -> Path:
+    """The sample carisoprodol leaflet (standard layout), made on MADE_ON."""
+    return sample_leaflet
 
 
 Change = Callable[[pikepdf.Pdf], None]
