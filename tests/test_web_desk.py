@@ -91,7 +91,7 @@ def test_topics_offer_strengths_doses_limits_languages_and_sample(client) -> Non
 
 def test_layouts_in_plain_words_with_paper_and_colour_variants_folded(client) -> None:
     layouts = client.get("/api/topics").json()["layouts"]
-    assert layouts[0]["name"] == "standard" and layouts[0]["title"] == "Standard leaflet (3 to 6 pages)"
+    assert layouts[0]["name"] == "standard" and layouts[0]["title"] == "Standard leaflet (3 to 7 pages)"
     variants = {layout["name"]: layout["variant_of"] for layout in layouts}
     assert variants["a4"] == "standard" and variants["grayscale"] == "standard"
     assert variants["one-page"] is None and variants["large-print"] is None
@@ -497,7 +497,7 @@ def test_every_problem_of_every_prescription_in_one_round() -> None:
     assert (
         "layout",
         "'Tri-fold brochure (one sheet, both sides)' holds one medicine: for 2 medicines choose "
-        "'Standard leaflet (3 to 6 pages)'",
+        "'Standard leaflet (3 to 7 pages)'",
     ) in problems
     assert ("prescriptions[1].as_needed_for", "only with as_needed: true") in problems
 

@@ -496,7 +496,7 @@ def test_one_page_holds_one_medicine(open_page) -> None:
     page.click("#make")
     page.locator(".error").first.wait_for()
     [message] = errors_of(page, "#layout")
-    assert "holds one medicine: for 2 medicines choose 'Standard leaflet (3 to 6 pages)'" in message
+    assert "holds one medicine: for 2 medicines choose 'Standard leaflet (3 to 7 pages)'" in message
     assert page.evaluate("document.activeElement.id") == "layout"
     assert page.locator("#form-error").is_hidden()
     page.click("#next-patient")  # the next patient starts with no medicine groups
