@@ -4,6 +4,7 @@ to the drawn page while the text layer still reads as before."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 
 import pikepdf
@@ -89,6 +90,28 @@ def square_annotation_over(pdf: bytes, page: int, box: tuple[float, float, float
             target.obj.Annots = document.make_indirect(pikepdf.Array())
         target.obj.Annots.append(annotation)
         return _saved(document)
+
+
+def page_drawing(pdf: pikepdf.Pdf, shape: re.Pattern[str]) -> int:
+    """The number of the first page whose content draws `shape` (a pattern of its path statements)."""
+    return next(number for number, page in enumerate(pdf.pages, 1) if shape.search(_content(page)))
+
+
+def shape_removed_or_added(pdf: pikepdf.Pdf, number: int, shape: re.Pattern[str], which: int, how: str) -> None:
+    """On page `number`, the `which`-th drawing of `shape` painted with nothing (`how` "removed": its fill made `n`)
+    or drawn a second time 2 pt lower ("added"), the rest of the page as it was."""
+    page = pdf.pages[number - 1]
+    content = _content(page)
+    found = list(shape.finditer(content))[which]
+    if how == "removed":
+        content = content[: found.start()] + "n" + content[found.end() :]
+    else:
+        content = content[: found.end()] + f"\nq 1 0 0 1 0 -2 cm {found.group(0)} Q" + content[found.end() :]
+    page.obj.Contents = pdf.make_stream(content.encode("latin-1"))
+
+
+def _content(page: pikepdf.Page) -> str:
+    return page.Contents.read_bytes().decode("latin-1")
 
 
 def _saved(document: pikepdf.Pdf) -> bytes:

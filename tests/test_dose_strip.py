@@ -16,6 +16,7 @@ import yaml
 from helpers import SAMPLE_MADE_ON, pdf_pages_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tampering import page_drawing, shape_removed_or_added
 
 from generator.content.labels import load_wording
 from generator.paths import SAMPLES, library_root
@@ -251,23 +252,14 @@ def leaflet(sample_leaflet: Path) -> Path:
 
 def _strip_page(pdf: pikepdf.Pdf) -> int:
     """The number of the page the strip is drawn on (after the most important block, which page 1 keeps whole)."""
-    return next(
-        number for number, page in enumerate(pdf.pages, 1) if PILL.search(page.Contents.read_bytes().decode("latin-1"))
-    )
+    return page_drawing(pdf, PILL)
 
 
 def _tampered(leaflet: Path, target: Path, how: str) -> Path:
     with pikepdf.open(leaflet) as pdf:
-        page = pdf.pages[_strip_page(pdf) - 1]
-        content = page.Contents.read_bytes().decode("latin-1")
-        pills = list(PILL.finditer(content))
-        assert len(pills) == 6
-        pill = pills[3]  # step 2's morning
-        if how == "removed":
-            content = content[: pill.start()] + "n" + content[pill.end() :]
-        else:  # another tablet, a little lower in the same cell
-            content = content[: pill.end()] + f"\nq 1 0 0 1 0 -2 cm {pill.group(0)} Q" + content[pill.end() :]
-        page.obj.Contents = pdf.make_stream(content.encode("latin-1"))
+        number = _strip_page(pdf)
+        assert len(PILL.findall(pdf.pages[number - 1].Contents.read_bytes().decode("latin-1"))) == 6
+        shape_removed_or_added(pdf, number, PILL, 3, how)  # step 2's morning
         pdf.save(target)
     return target
 

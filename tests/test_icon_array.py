@@ -10,6 +10,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from helpers import SAMPLE_MADE_ON, pdf_pages_text
+from tampering import page_drawing, shape_removed_or_added
 
 from generator.content.icon_array import ICON_ARRAY_POINTS
 from generator.verify.check import drawn_icon_arrays
@@ -56,23 +57,11 @@ def leaflet(sample_leaflet: Path) -> Path:
     return sample_leaflet
 
 
-def _page_of_icons(pdf: pikepdf.Pdf) -> int:
-    return next(n for n, page in enumerate(pdf.pages, 1) if FILLED.search(page.Contents.read_bytes().decode("latin-1")))
-
-
 def _tampered(leaflet: Path, target: Path, how: str) -> tuple[Path, int]:
     with pikepdf.open(leaflet) as pdf:
-        number = _page_of_icons(pdf)
-        page = pdf.pages[number - 1]
-        content = page.Contents.read_bytes().decode("latin-1")
-        icons = list(FILLED.finditer(content))
-        assert len(icons) == 15 + 6
-        icon = icons[3]  # the first array's
-        if how == "removed":
-            content = content[: icon.start()] + "n" + content[icon.end() :]
-        else:  # another person, a little lower in the same array
-            content = content[: icon.end()] + f"\nq 1 0 0 1 0 -2 cm {icon.group(0)} Q" + content[icon.end() :]
-        page.obj.Contents = pdf.make_stream(content.encode("latin-1"))
+        number = page_drawing(pdf, FILLED)
+        assert len(FILLED.findall(pdf.pages[number - 1].Contents.read_bytes().decode("latin-1"))) == 15 + 6
+        shape_removed_or_added(pdf, number, FILLED, 3, how)  # a person of the first array
         pdf.save(target)
     return target, number
 
