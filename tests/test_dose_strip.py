@@ -21,7 +21,7 @@ from tampering import page_drawing, shape_removed_or_added
 from generator.content.labels import load_wording
 from generator.paths import SAMPLES, library_root
 from generator.prescription.strip import TABLET_POINTS, dose_strip, example_times, slot_at
-from generator.verify.check import drawn_cells
+from generator.verify.pictures import drawn_cells
 from generator.verify.reader import read_pages
 
 ENGLISH = load_wording(library_root(), "en")

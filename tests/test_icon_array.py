@@ -13,7 +13,7 @@ from helpers import SAMPLE_MADE_ON, pdf_pages_text
 from tampering import page_drawing, shape_removed_or_added
 
 from generator.content.icon_array import ICON_ARRAY_POINTS
-from generator.verify.check import drawn_icon_arrays
+from generator.verify.pictures import drawn_icon_arrays
 from generator.verify.reader import read_pages
 
 MADE_ON = SAMPLE_MADE_ON

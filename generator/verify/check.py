@@ -16,6 +16,7 @@ from pathlib import Path
 
 from generator.errors import VerifyError
 from generator.verify.closed import check_file
+from generator.verify.pictures import picture_problems
 from generator.verify.reader import Page, read_pages
 from generator.verify.text import normalise
 from generator.verify.visibility import VisibilityRules, problems
@@ -237,87 +238,7 @@ def check_pages(pages: list[Page], expected: list[Expected], rules: VisibilityRu
             found.append(f"{item.what}: missing")
         else:
             found.append(f"{item.what}: not visible ({_why_hidden(pages, searched, at, length, rules)})")
-    if any(item.tablets for item in expected):  # a prescription's strip: its tablets, cell by cell
-        found += tablet_problems(pages, expected)
-    if any(item.icons for item in expected):  # the content's icon arrays, array by array
-        found += icon_array_problems(pages, expected)
-    return found
-
-
-def _area(box: tuple[float, float, float, float]) -> float:
-    return (box[2] - box[0]) * (box[3] - box[1])
-
-
-def _centre_in(box: tuple[float, float, float, float], frame: tuple[float, float, float, float]) -> bool:
-    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    return frame[0] <= x <= frame[2] and frame[1] <= y <= frame[3]
-
-
-def drawn_cells(pages: list[Page]) -> tuple[list[tuple[int, int]], list[int]]:
-    """(page number, tablets) of each cell of the dose-time strip, in the order they are drawn (each tablet counts
-    in the smallest cell around it), and the pages with a tablet drawn outside every cell."""
-    cells, astray = [], []
-    for page in pages:
-        counts = dict.fromkeys(range(len(page.cells)), 0)
-        for tablet in page.tablets:
-            around = [index for index, cell in enumerate(page.cells) if _centre_in(tablet, cell)]
-            if around:
-                counts[min(around, key=lambda index: _area(page.cells[index]))] += 1
-            elif page.number not in astray:
-                astray.append(page.number)
-        cells += [(page.number, count) for count in counts.values()]
-    return cells, astray
-
-
-def tablet_problems(pages: list[Page], expected: list[Expected]) -> list[str]:
-    """Whether the cells of the dose-time strip drawn on the pages, in the order they are drawn, hold the tablets
-    the prescription says, cell by cell, no more and no fewer (empty when they do)."""
-    wanted = [
-        (item, number, cell, count)
-        for item in expected
-        for number, (count, cell) in enumerate(zip(item.tablets, item.cells, strict=True), 1)
-    ]
-    drawn, astray = drawn_cells(pages)
-    found = [f"the dose-time strip: page {page}: a tablet drawn outside its cells" for page in astray]
-    for (item, number, cell, count), (page, tablets) in zip(wanted, drawn, strict=False):
-        if tablets != count:
-            where = f"{item.what}, cell {number} of {len(item.tablets)} ({cell}): page {page}"
-            found.append(f"{where}: {tablets} tablet(s) drawn in it, the prescription says {count}")
-    if len(drawn) != len(wanted):
-        found.append(f"the dose-time strip: {len(drawn)} cell(s) drawn, the prescription says {len(wanted)}")
-    return found
-
-
-def drawn_icon_arrays(pages: list[Page]) -> tuple[list[tuple[int, int, int]], list[int]]:
-    """(page number, filled, outlined) of each icon array's frame, in the order they are drawn (each icon counts in
-    the smallest frame around it), and the pages with an icon drawn outside every frame."""
-    arrays, astray = [], []
-    for page in pages:
-        counts = {index: [0, 0] for index in range(len(page.icon_frames))}
-        for box, filled in page.icons:
-            around = [index for index, frame in enumerate(page.icon_frames) if _centre_in(box, frame)]
-            if around:
-                counts[min(around, key=lambda index: _area(page.icon_frames[index]))][0 if filled else 1] += 1
-            elif page.number not in astray:
-                astray.append(page.number)
-        arrays += [(page.number, filled, outlined) for filled, outlined in counts.values()]
-    return arrays, astray
-
-
-def icon_array_problems(pages: list[Page], expected: list[Expected]) -> list[str]:
-    """Whether the icon arrays drawn on the pages, in the order they are drawn, show the content's counts, array by
-    array: `filled` icons filled and the rest of `of` outlined (empty when they do)."""
-    wanted = [item for item in expected if item.icons]
-    drawn, astray = drawn_icon_arrays(pages)
-    found = [f"an icon array: page {page}: an icon drawn outside its frame" for page in astray]
-    for item, (page, filled, outlined) in zip(wanted, drawn, strict=False):
-        count, of = item.icons
-        if (filled, filled + outlined) != (count, of):
-            drew = f"{filled} filled and {outlined} outlined icon(s) drawn"
-            found.append(f"{item.what}: page {page}: {drew}, the content says {count} of {of}")
-    if len(drawn) != len(wanted):
-        found.append(f"icon arrays: {len(drawn)} drawn, the content has {len(wanted)}")
-    return found
+    return found + picture_problems(pages, expected)
 
 
 def verify_pdf(

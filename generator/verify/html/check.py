@@ -14,6 +14,7 @@ from generator.verify.check import Expected
 from generator.verify.html.styles import generated_problems, hidden_by_stylesheet
 from generator.verify.html.tree import Element, Page, Text, read_page
 from generator.verify.html.world import world_problems
+from generator.verify.pictures import wanted_cells
 from generator.verify.text import normalise
 
 
@@ -38,11 +39,7 @@ def _classes(element: Element) -> list[str]:
 def _tablet_problems(page: Page, expected: list[Expected]) -> list[str]:
     """Whether each cell of the dose-time strip (`<li>` of `<ul class="strip-cells">`, in document order) draws the
     tablets the prescription says (`<span class="tablet">`), no more and no fewer."""
-    wanted = [
-        (item, number, cell, count)
-        for item in expected
-        for number, (count, cell) in enumerate(zip(item.tablets, item.cells, strict=True), 1)
-    ]
+    wanted = wanted_cells(expected)
     if not wanted:
         return []
     cells = [
